@@ -1,0 +1,9 @@
+package io.raftboot.core.log;
+
+/** Kind of a log entry. */
+public enum EntryType {
+    /** A command for the state machine. */
+    NORMAL,
+    /** The empty entry a new leader appends to commit entries of earlier terms (§5.4.2, §8). */
+    NOOP
+}

@@ -1,0 +1,24 @@
+package io.raftboot.core.loop;
+
+/**
+ * Callbacks from the driver thread. Keep them short and non-blocking: the node makes no progress
+ * while one runs. Exceptions thrown are logged and ignored.
+ */
+public interface RaftListener {
+
+    /** Role, term or leader changed; {@code previous} is the status before the change. */
+    default void onStateChange(RaftStatus previous, RaftStatus current) {
+    }
+
+    /** A committed command was applied with {@code result} (on every node). */
+    default void onApplied(long index, byte[] command, Object result) {
+    }
+
+    /** The state machine was replaced by a snapshot's. */
+    default void onSnapshotRestored(long index) {
+    }
+
+    /** The node stopped because of an unrecoverable error (typically storage). */
+    default void onHalted(Throwable cause) {
+    }
+}

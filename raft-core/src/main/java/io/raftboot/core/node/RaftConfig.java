@@ -1,0 +1,75 @@
+package io.raftboot.core.node;
+
+import java.util.Objects;
+
+/**
+ * Protocol settings of one node, in ticks of the driver's logical clock.
+ *
+ * @param membership the cluster's voters and learners
+ * @param electionTicks T: a follower that hears no leader for a random time in [T, 2T) campaigns
+ *     (§5.2); a leader that hears no majority within T steps down (check-quorum)
+ * @param heartbeatTicks the leader sends AppendEntries at least this often
+ * @param maxClockDrift bound on how much faster one node's clock may run than another's, as a
+ *     fraction (0.1 = 10%); shortens the leader lease accordingly
+ * @param maxEntriesPerAppend batching limit per AppendEntries
+ * @param maxInflightAppends AppendEntries carrying entries that may be outstanding per follower
+ * @param preVote run a pre-vote before a real election (thesis §9.6)
+ * @param checkQuorum leader steps down without majority contact, followers do not vote while
+ *     they hear a live leader (leader stickiness, thesis §9.6)
+ */
+public record RaftConfig(Membership membership, int electionTicks, int heartbeatTicks,
+                         double maxClockDrift, int maxEntriesPerAppend, int maxInflightAppends,
+                         boolean preVote, boolean checkQuorum) {
+
+    public RaftConfig {
+        Objects.requireNonNull(membership, "membership");
+        if (heartbeatTicks < 1) {
+            throw new IllegalArgumentException("heartbeatTicks must be >= 1, got " + heartbeatTicks);
+        }
+        if (electionTicks <= 2 * heartbeatTicks) {
+            throw new IllegalArgumentException("electionTicks (" + electionTicks
+                    + ") must be more than twice heartbeatTicks (" + heartbeatTicks + ")");
+        }
+        if (maxClockDrift < 0 || maxClockDrift >= 0.5) {
+            throw new IllegalArgumentException("maxClockDrift must be in [0, 0.5), got " + maxClockDrift);
+        }
+        if (maxEntriesPerAppend < 1 || maxInflightAppends < 1) {
+            throw new IllegalArgumentException("maxEntriesPerAppend and maxInflightAppends must be >= 1");
+        }
+    }
+
+    /** Defaults: T = 10 ticks, heartbeat every tick... use {@link #of(Membership)} and adjust. */
+    public static RaftConfig of(Membership membership) {
+        return new RaftConfig(membership, 10, 1, 0.1, 64, 4, true, true);
+    }
+
+    public RaftConfig withTicks(int electionTicks, int heartbeatTicks) {
+        return new RaftConfig(membership, electionTicks, heartbeatTicks, maxClockDrift,
+                maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
+    }
+
+    public RaftConfig withPreVote(boolean preVote) {
+        return new RaftConfig(membership, electionTicks, heartbeatTicks, maxClockDrift,
+                maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
+    }
+
+    public RaftConfig withCheckQuorum(boolean checkQuorum) {
+        return new RaftConfig(membership, electionTicks, heartbeatTicks, maxClockDrift,
+                maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
+    }
+
+    public RaftConfig withBatching(int maxEntriesPerAppend, int maxInflightAppends) {
+        return new RaftConfig(membership, electionTicks, heartbeatTicks, maxClockDrift,
+                maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
+    }
+
+    /**
+     * Ticks the leader may count after sending a heartbeat that a majority acknowledged, during
+     * which no other node can be elected. A voter refuses votes for T of its own ticks after
+     * hearing the leader, which (discrete ticks) is at least T - 1 full tick periods; a leader
+     * clock slower by up to {@code maxClockDrift} and its own partial tick cost one more.
+     */
+    public int leaseTicks() {
+        return Math.max(0, (int) Math.floor((electionTicks - 1) * (1 - maxClockDrift)) - 1);
+    }
+}
