@@ -1,0 +1,330 @@
+package io.raftboot.core.config;
+
+import io.raftboot.core.statemachine.StateMachine;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The built-in replicated state machine: a small versioned key-value store for configuration
+ * (the seed's versioned config, made safe).
+ *
+ * <p>Each key holds a {@link VersionedValue}: bytes, the key's own version (1 on create, +1 per
+ * write) and the log index that last wrote it. A global {@link #configVersion()} grows by
+ * exactly one for every command that changes the store ({@link ConfigResult.Outcome#APPLIED}):
+ * every put (even one that writes the value the key already has: it is a write the user asked
+ * for, and its key version grows too), every delete of a present key, every successful
+ * compare-and-set. Rejected commands change nothing. configVersion never goes back.
+ *
+ * <p>Threads: {@link #apply}, {@link #snapshot} and {@link #restore} are called by the one
+ * thread that drives Raft. Reads ({@link #get}, {@link #getAll}, {@link #configVersion}) are safe
+ * from any thread: every change publishes a new immutable map through a volatile field
+ * (copy-on-write, O(keys) per write, meant for configuration-sized data: thousands of keys, not
+ * millions). A read sees a state the store really had, at least as new as the last one that
+ * thread saw.
+ *
+ * <p>Limits: a key longer than {@code maxKeyBytes} (UTF-8) or a value larger than
+ * {@code maxValueBytes} is refused. Callers check with {@link #validate} before proposing;
+ * {@link #apply} checks again and turns an oversized command into a
+ * {@link ConfigResult.Outcome#TOO_LARGE} result. For that to be the same on every node, all nodes
+ * of a cluster must use the same limits.
+ */
+public final class ConfigStore implements StateMachine {
+
+    public static final int DEFAULT_MAX_KEY_BYTES = 512;
+    public static final int DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(ConfigStore.class.getName());
+    private static final byte SNAPSHOT_FORMAT_VERSION = 1;
+    /** Smallest encoded entry: key length, 1 key byte, version, modIndex, value length. */
+    private static final int MIN_SNAPSHOT_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4;
+
+    private record State(NavigableMap<String, VersionedValue> entries, long configVersion) {
+    }
+
+    private final int maxKeyBytes;
+    private final int maxValueBytes;
+    private final List<ConfigChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile State state = new State(Collections.emptyNavigableMap(), 0);
+
+    public ConfigStore() {
+        this(DEFAULT_MAX_KEY_BYTES, DEFAULT_MAX_VALUE_BYTES);
+    }
+
+    public ConfigStore(int maxKeyBytes, int maxValueBytes) {
+        if (maxKeyBytes < 1 || maxValueBytes < 0) {
+            throw new IllegalArgumentException("maxKeyBytes must be >= 1 and maxValueBytes >= 0, got "
+                    + maxKeyBytes + " and " + maxValueBytes);
+        }
+        this.maxKeyBytes = maxKeyBytes;
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    public int maxKeyBytes() {
+        return maxKeyBytes;
+    }
+
+    public int maxValueBytes() {
+        return maxValueBytes;
+    }
+
+    // ------------------------------------------------------------------ proposing
+
+    /**
+     * Checks a command against this store's limits, before it is proposed.
+     *
+     * @throws IllegalArgumentException naming the key and the limit it exceeds
+     */
+    public void validate(ConfigCommand command) {
+        String tooLarge = tooLarge(command);
+        if (tooLarge != null) {
+            throw new IllegalArgumentException(tooLarge);
+        }
+    }
+
+    /** {@link #validate}s the command and encodes it for {@code RaftLoop.propose}. */
+    public byte[] encode(ConfigCommand command) {
+        validate(command);
+        return ConfigCommandCodec.encode(command);
+    }
+
+    private String tooLarge(ConfigCommand command) {
+        int keyBytes = ConfigCommandCodec.utf8(command.key()).length;
+        if (keyBytes > maxKeyBytes) {
+            return "config key '" + abbreviate(command.key()) + "' is " + keyBytes + " bytes of UTF-8, more than the limit of "
+                    + maxKeyBytes + " bytes";
+        }
+        int valueBytes = 0;
+        if (command instanceof ConfigCommand.Put put) {
+            valueBytes = put.value().length;
+        } else if (command instanceof ConfigCommand.CompareAndSet cas && !cas.isDelete()) {
+            valueBytes = cas.newValue().length;
+        }
+        if (valueBytes > maxValueBytes) {
+            return "value of config key '" + abbreviate(command.key()) + "' is " + valueBytes
+                    + " bytes, more than the limit of " + maxValueBytes + " bytes";
+        }
+        return null;
+    }
+
+    private static String abbreviate(String key) {
+        return key.length() <= 64 ? key : key.substring(0, 61) + "...";
+    }
+
+    // ------------------------------------------------------------------ reads (any thread)
+
+    public Optional<VersionedValue> get(String key) {
+        Objects.requireNonNull(key, "key");
+        return Optional.ofNullable(state.entries().get(key));
+    }
+
+    /** All entries whose key starts with {@code prefix} ("" for all), sorted by key; an immutable copy. */
+    public SortedMap<String, VersionedValue> getAll(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        NavigableMap<String, VersionedValue> entries = state.entries();
+        TreeMap<String, VersionedValue> result = new TreeMap<>();
+        for (Map.Entry<String, VersionedValue> e : entries.tailMap(prefix, true).entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
+                break;
+            }
+            result.put(e.getKey(), e.getValue());
+        }
+        return Collections.unmodifiableSortedMap(result);
+    }
+
+    /** Number of changes applied since the store was created (carried by snapshots). */
+    public long configVersion() {
+        return state.configVersion();
+    }
+
+    public int size() {
+        return state.entries().size();
+    }
+
+    // ------------------------------------------------------------------ listeners
+
+    public void addListener(ConfigChangeListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(ConfigChangeListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ------------------------------------------------------------------ StateMachine (driver thread)
+
+    /** Applies one encoded {@link ConfigCommand}; never throws for a bad command, it is rejected. */
+    @Override
+    public ConfigResult apply(long index, byte[] command) {
+        ConfigCommand decoded;
+        try {
+            decoded = ConfigCommandCodec.decode(command);
+        } catch (IllegalArgumentException e) {
+            // Deterministic on every node: the same bytes are rejected everywhere.
+            LOG.log(Level.WARNING, "config command at log index {0} is malformed and was skipped: {1}", index, e.getMessage());
+            return new ConfigResult(ConfigResult.Outcome.MALFORMED, null, 0, 0, state.configVersion());
+        }
+        return apply(index, decoded);
+    }
+
+    /** Applies one command; what {@link #apply(long, byte[])} does after decoding. */
+    public ConfigResult apply(long index, ConfigCommand command) {
+        State current = state;
+        String key = command.key();
+        VersionedValue old = current.entries().get(key);
+        long oldVersion = old == null ? 0 : old.version();
+        String tooLarge = tooLarge(command);
+        if (tooLarge != null) {
+            LOG.log(Level.WARNING, "config command at log index {0} was refused: {1}", index, tooLarge);
+            return rejected(ConfigResult.Outcome.TOO_LARGE, key, oldVersion, current);
+        }
+        byte[] newValue;
+        if (command instanceof ConfigCommand.Put put) {
+            newValue = put.value();
+        } else if (command instanceof ConfigCommand.CompareAndSet cas) {
+            if (cas.expectedVersion() != oldVersion) {
+                return rejected(ConfigResult.Outcome.VERSION_MISMATCH, key, oldVersion, current);
+            }
+            newValue = cas.newValue();
+        } else {
+            if (old == null) {
+                return rejected(ConfigResult.Outcome.NOT_FOUND, key, 0, current);
+            }
+            newValue = null; // Delete
+        }
+        TreeMap<String, VersionedValue> entries = new TreeMap<>(current.entries());
+        VersionedValue updated = null;
+        if (newValue == null) {
+            entries.remove(key);
+        } else {
+            updated = new VersionedValue(newValue, oldVersion + 1, index);
+            entries.put(key, updated);
+        }
+        long configVersion = current.configVersion() + 1;
+        state = new State(Collections.unmodifiableNavigableMap(entries), configVersion);
+        notifyListeners(key, old, updated, configVersion);
+        return new ConfigResult(ConfigResult.Outcome.APPLIED, key, oldVersion, updated == null ? 0 : updated.version(),
+                configVersion);
+    }
+
+    private static ConfigResult rejected(ConfigResult.Outcome outcome, String key, long version, State current) {
+        return new ConfigResult(outcome, key, version, version, current.configVersion());
+    }
+
+    /**
+     * The whole store, deterministic (keys sorted): format version byte, configVersion, entry
+     * count, then per entry key, version, modIndex, value.
+     */
+    @Override
+    public byte[] snapshot() {
+        State current = state;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(SNAPSHOT_FORMAT_VERSION);
+            out.writeLong(current.configVersion());
+            out.writeInt(current.entries().size());
+            for (Map.Entry<String, VersionedValue> e : current.entries().entrySet()) {
+                VersionedValue v = e.getValue();
+                ConfigCommandCodec.writeBytes(out, ConfigCommandCodec.utf8(e.getKey()));
+                out.writeLong(v.version());
+                out.writeLong(v.modIndex());
+                ConfigCommandCodec.writeBytes(out, v.rawValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen with an in-memory stream
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Replaces the store with a snapshot's, then tells the listeners about every key that differs.
+     *
+     * @throws IllegalArgumentException if {@code snapshot} is malformed (the store is left unchanged)
+     */
+    @Override
+    public void restore(byte[] snapshot) {
+        State restored = parseSnapshot(snapshot);
+        State previous = state;
+        state = restored;
+        LOG.log(Level.DEBUG, "config store restored from a snapshot: {0} keys, configVersion {1}",
+                restored.entries().size(), restored.configVersion());
+        Set<String> keys = new TreeSet<>(previous.entries().keySet());
+        keys.addAll(restored.entries().keySet());
+        for (String key : keys) {
+            VersionedValue before = previous.entries().get(key);
+            VersionedValue after = restored.entries().get(key);
+            if (!Objects.equals(before, after)) {
+                notifyListeners(key, before, after, restored.configVersion());
+            }
+        }
+    }
+
+    private static State parseSnapshot(byte[] snapshot) {
+        if (snapshot == null) {
+            throw new IllegalArgumentException("config store snapshot is null");
+        }
+        ByteBuffer in = ByteBuffer.wrap(snapshot);
+        byte format = ConfigCommandCodec.readByte(in, "snapshot format version");
+        if (format != SNAPSHOT_FORMAT_VERSION) {
+            throw new IllegalArgumentException("unsupported config store snapshot format version " + format
+                    + " (this node understands " + SNAPSHOT_FORMAT_VERSION + ")");
+        }
+        long configVersion = ConfigCommandCodec.readLong(in, "configVersion");
+        int count = ConfigCommandCodec.readInt(in, "entry count");
+        if (configVersion < 0 || count < 0 || count > in.remaining() / MIN_SNAPSHOT_ENTRY_BYTES) {
+            throw new IllegalArgumentException("malformed config store snapshot: configVersion " + configVersion
+                    + ", " + count + " entries in " + in.remaining() + " bytes");
+        }
+        TreeMap<String, VersionedValue> entries = new TreeMap<>();
+        String last = null;
+        for (int i = 0; i < count; i++) {
+            String key = ConfigCommandCodec.readKey(in);
+            long version = ConfigCommandCodec.readLong(in, "version");
+            long modIndex = ConfigCommandCodec.readLong(in, "modIndex");
+            byte[] value = ConfigCommandCodec.readBytes(in, "value");
+            if (last != null && key.compareTo(last) <= 0) {
+                throw new IllegalArgumentException("malformed config store snapshot: keys not strictly sorted at '" + key + "'");
+            }
+            if (version < 1 || modIndex < 0) {
+                throw new IllegalArgumentException("malformed config store snapshot: key '" + key + "' has version "
+                        + version + " and modIndex " + modIndex);
+            }
+            entries.put(key, new VersionedValue(value, version, modIndex));
+            last = key;
+        }
+        if (in.hasRemaining()) {
+            throw new IllegalArgumentException("malformed config store snapshot: " + in.remaining() + " trailing bytes");
+        }
+        return new State(Collections.unmodifiableNavigableMap(entries), configVersion);
+    }
+
+    private void notifyListeners(String key, VersionedValue oldValue, VersionedValue newValue, long configVersion) {
+        for (ConfigChangeListener listener : listeners) {
+            try {
+                listener.onChange(key, oldValue, newValue, configVersion);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "config change listener " + listener + " failed on key '" + key + "'", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        State current = state;
+        return "ConfigStore[" + current.entries().size() + " keys, configVersion " + current.configVersion() + "]";
+    }
+}
