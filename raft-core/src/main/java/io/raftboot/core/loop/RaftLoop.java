@@ -1,0 +1,725 @@
+package io.raftboot.core.loop;
+
+import io.raftboot.core.log.EntryType;
+import io.raftboot.core.log.LogEntry;
+import io.raftboot.core.message.Message;
+import io.raftboot.core.node.NotLeaderException;
+import io.raftboot.core.node.PeerStatus;
+import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.RaftNode;
+import io.raftboot.core.node.ReadState;
+import io.raftboot.core.node.Ready;
+import io.raftboot.core.node.Role;
+import io.raftboot.core.statemachine.StateMachine;
+import io.raftboot.core.storage.PersistentState;
+import io.raftboot.core.storage.Snapshot;
+import io.raftboot.core.storage.Storage;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * The driver of one {@link RaftNode}: the only code of raft-core with a thread and a clock.
+ *
+ * <p>One dedicated thread owns the node, the {@link Storage} and the {@link StateMachine}. It
+ * ticks the node every {@code tickInterval} and feeds it what arrives through a bounded queue:
+ * messages from the {@link Transport} ({@link #receive}) and client requests ({@link #propose},
+ * {@link #readIndex}, {@link #transferLeadership}, {@link #stepDown}). After every input it does
+ * the node's {@link Ready} work in the order that contract requires: persist, restore a
+ * snapshot, send, apply and complete futures, serve reads, advance.
+ *
+ * <p>Ticks use fixed-delay semantics: the next tick is due one interval after the previous one
+ * started, so after a pause (GC, a slow fsync) the node ticks once, never a burst of missed
+ * ticks. A burst would run this node's logical clock fast, and the leader lease relies on no
+ * node's clock running faster than real time (by more than {@code maxClockDrift}).
+ *
+ * <p>Any exception from the storage, the state machine or the node <em>halts</em> the loop: it
+ * stops, fails every pending future with that exception, tells {@link RaftListener#onHalted}
+ * and logs at ERROR. It never continues after a failed write.
+ *
+ * <p>Futures are completed on the loop thread, so dependent stages attached without
+ * {@code ...Async} run there and stall the node while they run: keep them short or use the
+ * {@code Async} variants. None of the futures time out by themselves (except leadership
+ * transfer); callers add {@code orTimeout}.
+ */
+public final class RaftLoop implements AutoCloseable {
+
+    public static final int DEFAULT_QUEUE_CAPACITY = 4096;
+    public static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
+
+    private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
+    /** Tick start times kept for the lease; a lease never spans more than electionTicks ticks. */
+    private static final int TICK_RING = 1024;
+    /** Inputs handled before the Ready work is done and the tick checked again. */
+    private static final int MAX_INPUTS_PER_ITERATION = 256;
+    private static final Object WAKE_UP = new Object();
+
+    private enum Lifecycle { NEW, RUNNING, STOPPED }
+
+    private sealed interface Request permits Propose, Read, Transfer, StepDown {
+        CompletableFuture<?> future();
+    }
+
+    private record Propose(byte[] command, CompletableFuture<Object> future) implements Request {
+    }
+
+    private record Read(CompletableFuture<Long> future) implements Request {
+    }
+
+    private record Transfer(String target, CompletableFuture<String> future) implements Request {
+    }
+
+    private record StepDown(CompletableFuture<String> future) implements Request {
+    }
+
+    private record PendingProposal(long term, CompletableFuture<Object> future) {
+    }
+
+    private record ConfirmedRead(long index, CompletableFuture<Long> future) {
+    }
+
+    private record PendingTransfer(String target, CompletableFuture<String> future, long deadlineNanos) {
+    }
+
+    private final String nodeId;
+    private final RaftConfig config;
+    private final long tickIntervalNanos;
+    private final Storage storage;
+    private final StateMachine stateMachine;
+    private final Transport transport;
+    private final RandomGenerator random;
+    private final long snapshotThreshold;
+    private final ArrayBlockingQueue<Object> queue;
+    private final List<RaftListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong droppedMessages = new AtomicLong();
+    private final Object lifecycleLock = new Object();
+
+    private volatile Lifecycle lifecycle = Lifecycle.NEW;
+    private volatile boolean closing;
+    private volatile Throwable haltCause;
+    private volatile RaftStatus status;
+    private Thread thread;
+
+    // Owned by the loop thread (handed over by Thread.start()).
+    private RaftNode node;
+    private final long[] tickNanos = new long[TICK_RING];
+    private long lastApplied;
+    private long lastSnapshotIndex;
+    private long nextReadRequestId;
+    private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
+    private final Map<Long, CompletableFuture<Long>> reads = new HashMap<>();
+    private final PriorityQueue<ConfirmedRead> confirmedReads =
+            new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
+    private final List<PendingTransfer> transfers = new ArrayList<>();
+
+    /**
+     * @param snapshotThreshold entries applied since the last snapshot before the state machine is
+     *     snapshotted and the log compacted; 0 or less never snapshots
+     */
+    public RaftLoop(String nodeId, RaftConfig config, Duration tickInterval, Storage storage,
+                    StateMachine stateMachine, Transport transport, RandomGenerator random, long snapshotThreshold) {
+        this(nodeId, config, tickInterval, storage, stateMachine, transport, random, snapshotThreshold,
+                DEFAULT_QUEUE_CAPACITY);
+    }
+
+    /**
+     * @param queueCapacity inputs (messages and requests) that may wait for the loop thread; when
+     *     full, messages are dropped and requests fail with {@link RejectedExecutionException}
+     */
+    public RaftLoop(String nodeId, RaftConfig config, Duration tickInterval, Storage storage,
+                    StateMachine stateMachine, Transport transport, RandomGenerator random, long snapshotThreshold,
+                    int queueCapacity) {
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(tickInterval, "tickInterval");
+        if (tickInterval.isNegative() || tickInterval.isZero()) {
+            throw new IllegalArgumentException("tickInterval must be positive, got " + tickInterval);
+        }
+        if (!config.membership().contains(nodeId)) {
+            throw new IllegalArgumentException("node '" + nodeId + "' is neither a voter nor a learner of "
+                    + config.membership() + "; add it to the peers or fix the node id");
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queueCapacity must be >= 1, got " + queueCapacity);
+        }
+        this.tickIntervalNanos = tickInterval.toNanos();
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.random = Objects.requireNonNull(random, "random");
+        this.snapshotThreshold = snapshotThreshold;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.status = new RaftStatus(nodeId, idleRole(), 0, null, 0, 0, 0, Long.MIN_VALUE, List.of());
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Loads the storage, restores the state machine from the latest snapshot, and starts the loop
+     * thread. Errors while loading are thrown here (and the loop does not start).
+     *
+     * @throws IllegalStateException if called twice
+     */
+    public void start() {
+        synchronized (lifecycleLock) {
+            if (lifecycle != Lifecycle.NEW) {
+                throw new IllegalStateException("RaftLoop of node '" + nodeId + "' was already started");
+            }
+            try {
+                PersistentState state = storage.load();
+                if (state.snapshot() != null) {
+                    stateMachine.restore(state.snapshot().data());
+                    lastSnapshotIndex = state.snapshot().lastIndex();
+                }
+                node = new RaftNode(nodeId, config, state, random);
+                lastApplied = node.appliedIndex();
+            } catch (RuntimeException | Error e) {
+                haltCause = e;
+                lifecycle = Lifecycle.STOPPED;
+                closeStorage();
+                throw e;
+            }
+            tickNanos[0] = System.nanoTime();
+            status = currentStatus();
+            LOG.log(Level.INFO, "node {0}: starting at term {1} as {2}, log {3}..{4}, applied {5}, tick {6} ms",
+                    nodeId, node.term(), node.role(), node.firstIndex(), node.lastIndex(), lastApplied,
+                    tickIntervalNanos / 1e6);
+            thread = new Thread(this::run, "raft-loop-" + nodeId);
+            thread.setDaemon(true);
+            lifecycle = Lifecycle.RUNNING;
+            thread.start();
+        }
+    }
+
+    /**
+     * Stops the loop thread, fails every pending future with {@link RaftLoopStoppedException},
+     * and closes the storage. Does not hand leadership over first: call {@link #stepDown()} and
+     * wait for it before closing a leader, so the cluster does not wait an election timeout.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        Thread loopThread;
+        synchronized (lifecycleLock) {
+            if (lifecycle == Lifecycle.NEW) {
+                lifecycle = Lifecycle.STOPPED;
+                closeStorage();
+                return;
+            }
+            closing = true;
+            loopThread = thread;
+        }
+        queue.offer(WAKE_UP);
+        if (loopThread != null && loopThread != Thread.currentThread()) {
+            boolean interrupted = false;
+            while (loopThread.isAlive()) {
+                try {
+                    loopThread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether the loop thread runs (started, not closed, not halted). */
+    public boolean isRunning() {
+        return lifecycle == Lifecycle.RUNNING && !closing;
+    }
+
+    /** The error that halted this node, if any. */
+    public Optional<Throwable> haltCause() {
+        return Optional.ofNullable(haltCause);
+    }
+
+    // ------------------------------------------------------------------ inputs (any thread)
+
+    /** Delivers a message from a peer; dropped when the queue is full or the loop is not running. */
+    public void receive(Message message) {
+        Objects.requireNonNull(message, "message");
+        if (lifecycle != Lifecycle.RUNNING || !queue.offer(message)) {
+            long dropped = droppedMessages.incrementAndGet();
+            LOG.log(Level.DEBUG, "node {0}: dropped inbound message ({1} so far): {2}", nodeId, dropped, message);
+        }
+    }
+
+    /**
+     * Proposes a command. Completes with {@link StateMachine#apply}'s result once the entry is
+     * applied on this node with the term it was proposed in. Fails with
+     * {@link NotLeaderException} if this node is not the leader (or is handing leadership over),
+     * with {@link LeadershipLostException} if it lost leadership before applying the entry, with
+     * {@link RejectedExecutionException} if the loop is overloaded, with
+     * {@link RaftLoopStoppedException} if it is not running, or with the halting error.
+     */
+    public CompletableFuture<Object> propose(byte[] command) {
+        Objects.requireNonNull(command, "command");
+        return submit(new Propose(command.clone(), new CompletableFuture<>())).future();
+    }
+
+    /**
+     * A linearizable read point (ReadIndex, Raft thesis §6.4): completes with a commit index once
+     * a quorum confirmed this node still leads and the state machine applied up to it, so a read
+     * of the state machine after completion reflects every write committed before the call.
+     * Fails with {@link NotLeaderException} if this node is not (or stops being) the leader.
+     */
+    public CompletableFuture<Long> readIndex() {
+        return submit(new Read(new CompletableFuture<>())).future();
+    }
+
+    /**
+     * Hands leadership to voter {@code target} (Raft thesis §3.10). Completes once this node no
+     * longer leads (normally because {@code target} took over), at once if {@code target} is this
+     * node. Fails with {@link NotLeaderException} if this node is not the leader,
+     * {@link IllegalArgumentException} if {@code target} is not a voter, {@link TimeoutException}
+     * after two election timeouts.
+     */
+    public CompletableFuture<Void> transferLeadership(String target) {
+        Objects.requireNonNull(target, "target");
+        return submit(new Transfer(target, new CompletableFuture<>())).future().thenApply(ignored -> null);
+    }
+
+    /**
+     * Gives up leadership to the most up-to-date voter. Completes with that voter's id once this
+     * node no longer leads; with {@code null} at once if this node is not the leader or has no
+     * other voter to hand over to. Fails with {@link TimeoutException} after two election timeouts.
+     */
+    public CompletableFuture<String> stepDown() {
+        return submit(new StepDown(new CompletableFuture<>())).future();
+    }
+
+    private <R extends Request> R submit(R request) {
+        if (lifecycle != Lifecycle.RUNNING || closing) {
+            request.future().completeExceptionally(stoppedException());
+            return request;
+        }
+        if (!queue.offer(request)) {
+            request.future().completeExceptionally(new RejectedExecutionException("node '" + nodeId
+                    + "': the Raft loop's queue is full (" + queue.size() + " waiting): the node is overloaded,"
+                    + " retry later or raise the queue capacity"));
+            return request;
+        }
+        if (lifecycle == Lifecycle.STOPPED) {
+            // The loop may have drained the queue just before our offer: do it for it.
+            drainQueue();
+        }
+        return request;
+    }
+
+    // ------------------------------------------------------------------ queries (any thread)
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public RaftConfig config() {
+        return config;
+    }
+
+    public Duration tickInterval() {
+        return Duration.ofNanos(tickIntervalNanos);
+    }
+
+    /** The node as of the end of the loop's last iteration. */
+    public RaftStatus status() {
+        return status;
+    }
+
+    /** Whether this node is leader with a valid lease right now (see {@link RaftStatus#holdsLease()}). */
+    public boolean holdsLease() {
+        return status.holdsLease();
+    }
+
+    /** Inbound messages dropped because the queue was full or the loop not running. */
+    public long droppedMessages() {
+        return droppedMessages.get();
+    }
+
+    public void addListener(RaftListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(RaftListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ------------------------------------------------------------------ the loop thread
+
+    private void run() {
+        long nextTickNanos = System.nanoTime() + tickIntervalNanos;
+        try {
+            while (!closing) {
+                long now = System.nanoTime();
+                if (now - nextTickNanos >= 0) {
+                    node.tick();
+                    // The tick's start time: heartbeats of this tick leave after it, so a lease
+                    // counted from here is conservative.
+                    tickNanos[(int) (node.ticks() % TICK_RING)] = now;
+                    nextTickNanos = now + tickIntervalNanos; // fixed delay: never a burst of ticks
+                }
+                processReady();
+                afterReady();
+                long waitNanos = nextTickNanos - System.nanoTime();
+                Object input = waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
+                for (int n = 0; input != null && !closing; n++) {
+                    handle(input);
+                    input = n < MAX_INPUTS_PER_ITERATION ? queue.poll() : null;
+                }
+            }
+        } catch (InterruptedException e) {
+            LOG.log(Level.WARNING, "node {0}: Raft loop thread interrupted, stopping", nodeId);
+        } catch (Throwable t) {
+            haltCause = t;
+        } finally {
+            shutDown();
+        }
+    }
+
+    private void handle(Object input) {
+        if (input instanceof Message m) {
+            node.step(m);
+        } else if (input instanceof Propose p) {
+            try {
+                long index = node.propose(p.command());
+                proposals.put(index, new PendingProposal(node.term(), p.future()));
+            } catch (NotLeaderException e) {
+                p.future().completeExceptionally(e);
+            }
+        } else if (input instanceof Read r) {
+            long requestId = ++nextReadRequestId;
+            try {
+                node.readIndex(requestId);
+                reads.put(requestId, r.future());
+            } catch (NotLeaderException e) {
+                r.future().completeExceptionally(e);
+            }
+        } else if (input instanceof Transfer t) {
+            startTransfer(t.target(), t.future());
+        } else if (input instanceof StepDown s) {
+            if (node.role() != Role.LEADER) {
+                s.future().complete(null);
+                return;
+            }
+            String target = node.stepDown();
+            if (target == null) {
+                s.future().complete(null);
+            } else {
+                transfers.add(new PendingTransfer(target, s.future(), transferDeadline()));
+            }
+        }
+        // WAKE_UP: nothing to do, the loop re-checks `closing`.
+    }
+
+    private void startTransfer(String target, CompletableFuture<String> future) {
+        if (node.role() != Role.LEADER) {
+            future.completeExceptionally(new NotLeaderException(nodeId, node.leaderId(), "only the leader can transfer leadership"));
+            return;
+        }
+        if (target.equals(nodeId)) {
+            future.complete(target);
+            return;
+        }
+        try {
+            node.transferLeadership(target);
+        } catch (IllegalArgumentException | NotLeaderException e) {
+            future.completeExceptionally(e);
+            return;
+        }
+        transfers.add(new PendingTransfer(target, future, transferDeadline()));
+    }
+
+    private long transferDeadline() {
+        return System.nanoTime() + 2L * config.electionTicks() * tickIntervalNanos;
+    }
+
+    /** The {@link Ready} contract, in its order. */
+    private void processReady() {
+        while (node.hasReady()) {
+            Ready ready = node.ready();
+            if (ready.mustPersist()) {
+                storage.persist(ready.snapshot(), ready.entries(), ready.hardState());
+            }
+            if (ready.snapshot() != null) {
+                restoreSnapshot(ready.snapshot());
+            }
+            for (Message m : ready.messages()) {
+                send(m);
+            }
+            for (LogEntry entry : ready.committedEntries()) {
+                apply(entry);
+            }
+            for (ReadState read : ready.readStates()) {
+                serveRead(read);
+            }
+            node.advance(ready);
+            if (ready.softState() != null && ready.softState().role() != Role.LEADER) {
+                failProposals(Long.MAX_VALUE, "node '" + nodeId + "' stopped leading (it is " + ready.softState().role()
+                        + " in term " + ready.softState().term() + ") before the entry was applied; it may still be"
+                        + " committed by the new leader " + ready.softState().leaderId());
+            }
+        }
+    }
+
+    private void send(Message m) {
+        try {
+            transport.send(m);
+        } catch (RuntimeException e) {
+            // Raft tolerates a lost message; a transport should not throw, but must not stop us.
+            LOG.log(Level.WARNING, "node " + nodeId + ": transport failed to send " + m, e);
+        }
+    }
+
+    private void restoreSnapshot(Snapshot snapshot) {
+        stateMachine.restore(snapshot.data());
+        lastApplied = snapshot.lastIndex();
+        lastSnapshotIndex = snapshot.lastIndex();
+        failProposals(snapshot.lastIndex(), "node '" + nodeId + "' installed a snapshot up to " + snapshot.lastIndex()
+                + " from the leader before applying the entry itself");
+        LOG.log(Level.INFO, "node {0}: term {1}: state machine restored from a snapshot up to index {2}",
+                nodeId, node.term(), snapshot.lastIndex());
+        for (RaftListener listener : listeners) {
+            try {
+                listener.onSnapshotRestored(snapshot.lastIndex());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "node " + nodeId + ": listener " + listener + " failed in onSnapshotRestored", e);
+            }
+        }
+    }
+
+    private void apply(LogEntry entry) {
+        Object result = null;
+        if (entry.type() == EntryType.NORMAL) {
+            result = stateMachine.apply(entry.index(), entry.data());
+        }
+        lastApplied = entry.index();
+        PendingProposal proposal = proposals.remove(entry.index());
+        if (proposal != null) {
+            if (proposal.term() == entry.term()) {
+                proposal.future().complete(result);
+            } else {
+                proposal.future().completeExceptionally(new LeadershipLostException("node '" + nodeId
+                        + "': the entry proposed at index " + entry.index() + " in term " + proposal.term()
+                        + " was overwritten by an entry of term " + entry.term() + " from a newer leader; it was not applied",
+                        false));
+            }
+        }
+        if (entry.type() == EntryType.NORMAL) {
+            for (RaftListener listener : listeners) {
+                try {
+                    listener.onApplied(entry.index(), entry.data(), result);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "node " + nodeId + ": listener " + listener + " failed in onApplied", e);
+                }
+            }
+        }
+    }
+
+    private void serveRead(ReadState read) {
+        CompletableFuture<Long> future = reads.remove(read.requestId());
+        if (future == null) {
+            return;
+        }
+        if (!read.ok()) {
+            future.completeExceptionally(new NotLeaderException(nodeId, node.leaderId(),
+                    "it lost leadership before a quorum confirmed the read"));
+        } else {
+            confirmedReads.add(new ConfirmedRead(read.index(), future));
+        }
+    }
+
+    /** Housekeeping after the Ready work: reads, snapshots, transfers, status. */
+    private void afterReady() {
+        while (!confirmedReads.isEmpty() && confirmedReads.peek().index() <= lastApplied) {
+            ConfirmedRead read = confirmedReads.poll();
+            read.future().complete(read.index());
+        }
+        if (!proposals.isEmpty() && node.role() != Role.LEADER) {
+            failProposals(Long.MAX_VALUE, "node '" + nodeId + "' is no longer the leader (" + node.role()
+                    + ", leader " + node.leaderId() + "); the entry may still be committed by the new leader");
+        }
+        maybeSnapshot();
+        checkTransfers();
+        publishStatus(currentStatus());
+    }
+
+    private void failProposals(long upToIndex, String reason) {
+        Iterator<PendingProposal> it = proposals.headMap(upToIndex, true).values().iterator();
+        while (it.hasNext()) {
+            it.next().future().completeExceptionally(new LeadershipLostException(reason, true));
+            it.remove();
+        }
+    }
+
+    private void maybeSnapshot() {
+        long applied = node.appliedIndex();
+        if (snapshotThreshold <= 0 || applied - lastSnapshotIndex < snapshotThreshold) {
+            return;
+        }
+        Snapshot snapshot = node.snapshotAt(applied, stateMachine.snapshot());
+        storage.saveSnapshot(snapshot);
+        node.compact(snapshot);
+        lastSnapshotIndex = applied;
+        LOG.log(Level.DEBUG, "node {0}: snapshot at index {1} ({2} bytes), log compacted", nodeId, applied,
+                snapshot.data().length);
+    }
+
+    private void checkTransfers() {
+        if (transfers.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        Iterator<PendingTransfer> it = transfers.iterator();
+        while (it.hasNext()) {
+            PendingTransfer t = it.next();
+            if (node.role() != Role.LEADER) {
+                t.future().complete(t.target());
+                it.remove();
+            } else if (now - t.deadlineNanos() >= 0) {
+                t.future().completeExceptionally(new TimeoutException("node '" + nodeId + "': leadership transfer to '"
+                        + t.target() + "' did not complete within " + 2 * config.electionTicks() + " ticks ("
+                        + Duration.ofNanos(2L * config.electionTicks() * tickIntervalNanos).toMillis()
+                        + " ms); is it reachable and caught up?"));
+                it.remove();
+            }
+        }
+    }
+
+    private RaftStatus currentStatus() {
+        List<PeerState> peers = new ArrayList<>();
+        for (PeerStatus p : node.peers()) {
+            long contactMillis = p.ticksSinceContact() < 0 ? -1 : p.ticksSinceContact() * tickIntervalNanos / 1_000_000;
+            peers.add(new PeerState(p.id(), p.voter(), p.matchIndex(), contactMillis));
+        }
+        return new RaftStatus(nodeId, node.role(), node.term(), node.leaderId(), node.commitIndex(), lastApplied,
+                node.lastIndex(), leaseValidUntilNanos(), peers);
+    }
+
+    /**
+     * The lease in real time: the start of the tick at which the heartbeat a quorum acknowledged
+     * was sent, plus the lease's length in tick intervals (each real tick interval is at least
+     * that long, thanks to fixed-delay ticking).
+     */
+    private long leaseValidUntilNanos() {
+        long start = node.leaseStartTick();
+        if (start < 0 || node.ticks() - start >= TICK_RING) {
+            return Long.MIN_VALUE;
+        }
+        return tickNanos[(int) (start % TICK_RING)] + config.leaseTicks() * tickIntervalNanos;
+    }
+
+    private void publishStatus(RaftStatus current) {
+        RaftStatus previous = status;
+        status = current;
+        if (previous.role() == current.role() && previous.term() == current.term()
+                && Objects.equals(previous.leaderId(), current.leaderId())) {
+            return;
+        }
+        LOG.log(Level.INFO, "node {0}: term {1}: {2}, leader {3}", nodeId, current.term(), current.role(),
+                current.leaderId() == null ? "unknown" : current.leaderId());
+        for (RaftListener listener : listeners) {
+            try {
+                listener.onStateChange(previous, current);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "node " + nodeId + ": listener " + listener + " failed in onStateChange", e);
+            }
+        }
+    }
+
+    private void shutDown() {
+        Throwable cause = haltCause;
+        if (cause != null) {
+            LOG.log(Level.ERROR, "node " + nodeId + ": HALTED, the Raft loop stopped and will not continue. Fix the cause"
+                    + " (storage? disk full? corrupted data?) and restart the node", cause);
+        } else {
+            LOG.log(Level.INFO, "node {0}: Raft loop closed", nodeId);
+        }
+        Throwable failure = cause != null ? cause : stoppedException();
+        for (PendingProposal p : proposals.values()) {
+            p.future().completeExceptionally(failure);
+        }
+        proposals.clear();
+        for (CompletableFuture<Long> f : reads.values()) {
+            f.completeExceptionally(failure);
+        }
+        reads.clear();
+        for (ConfirmedRead r : confirmedReads) {
+            r.future().completeExceptionally(failure);
+        }
+        confirmedReads.clear();
+        for (PendingTransfer t : transfers) {
+            t.future().completeExceptionally(failure);
+        }
+        transfers.clear();
+        // A stopped node leads nothing: publish that, so holdsLease() is false from now on.
+        RaftStatus last = status;
+        publishStatus(new RaftStatus(nodeId, idleRole(), last.term(), null, last.commitIndex(), last.lastApplied(),
+                last.lastIndex(), Long.MIN_VALUE, List.of()));
+        if (cause != null) {
+            for (RaftListener listener : listeners) {
+                try {
+                    listener.onHalted(cause);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "node " + nodeId + ": listener " + listener + " failed in onHalted", e);
+                }
+            }
+        }
+        closeStorage();
+        lifecycle = Lifecycle.STOPPED;
+        drainQueue();
+    }
+
+    private void drainQueue() {
+        Object input;
+        while ((input = queue.poll()) != null) {
+            if (input instanceof Request r) {
+                r.future().completeExceptionally(stoppedException());
+            }
+        }
+    }
+
+    private RaftLoopStoppedException stoppedException() {
+        Throwable cause = haltCause;
+        if (cause != null) {
+            return new RaftLoopStoppedException("node '" + nodeId + "' halted after an unrecoverable error (" + cause
+                    + "); fix it and restart the node", cause);
+        }
+        return new RaftLoopStoppedException("node '" + nodeId + "': the Raft loop is "
+                + (lifecycle == Lifecycle.NEW ? "not started yet" : "closed"), null);
+    }
+
+    private void closeStorage() {
+        try {
+            storage.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "node " + nodeId + ": closing the storage failed", e);
+        }
+    }
+
+    private Role idleRole() {
+        return config.membership().isVoter(nodeId) ? Role.FOLLOWER : Role.LEARNER;
+    }
+
+    @Override
+    public String toString() {
+        RaftStatus s = status;
+        return "RaftLoop[" + nodeId + " " + s.role() + " term=" + s.term() + " leader=" + s.leaderId() + "]";
+    }
+}
