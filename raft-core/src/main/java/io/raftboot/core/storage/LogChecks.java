@@ -3,6 +3,7 @@ package io.raftboot.core.storage;
 import io.raftboot.core.log.LogEntry;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The {@link Storage} contract's rules on log shape, shared by {@link MemoryStorage} and
@@ -56,30 +57,24 @@ final class LogChecks {
     }
 
     /**
-     * The entries to keep when {@code snapshot} is installed over a log whose entries
-     * {@code entries} start at {@code firstIndex} after {@code current} (or {@code null}):
-     * the entries after the snapshot if the log holds its last entry with the same term, else
-     * none (Raft paper §7, Figure 13 steps 6-7).
+     * Whether a log (entries {@code firstIndex..lastIndex} after {@code current}, or after index
+     * 0 when {@code current} is null) holds {@code snapshot}'s last entry with the same term: then
+     * installing the snapshot keeps the entries after it, else it discards the whole log
+     * (Raft paper §7, Figure 13 steps 6-7). The current snapshot's own last entry counts as held.
      *
-     * @throws IllegalArgumentException if the snapshot is older than {@code current}
+     * @throws IllegalArgumentException if {@code snapshot} is older than {@code current}
      */
-    static List<LogEntry> suffixAfterSnapshot(Snapshot current, List<LogEntry> entries, Snapshot snapshot) {
+    static boolean holdsLastEntryOf(Snapshot current, long lastIndex, LongUnaryOperator termAt, Snapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
         long firstIndex = MemoryStorage.firstIndexAfter(current);
-        if (current != null && snapshot.lastIndex() < current.lastIndex()) {
+        long i = snapshot.lastIndex();
+        if (current != null && i < current.lastIndex()) {
             throw new IllegalArgumentException("snapshot " + snapshot + " is older than the one already held, "
                     + current + "; installing it would move the state machine back");
         }
-        long i = snapshot.lastIndex();
-        boolean holdsLast;
         if (current != null && i == current.lastIndex()) {
-            holdsLast = snapshot.lastTerm() == current.lastTerm();
-        } else {
-            long pos = i - firstIndex;
-            holdsLast = pos >= 0 && pos < entries.size() && entries.get((int) pos).term() == snapshot.lastTerm();
+            return snapshot.lastTerm() == current.lastTerm();
         }
-        if (!holdsLast) {
-            return List.of();
-        }
-        return entries.subList((int) (i + 1 - firstIndex), entries.size());
+        return i >= firstIndex && i <= lastIndex && termAt.applyAsLong(i) == snapshot.lastTerm();
     }
 }

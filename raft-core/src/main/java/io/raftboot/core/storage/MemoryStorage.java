@@ -83,11 +83,31 @@ public final class MemoryStorage implements Storage {
     public void saveSnapshot(Snapshot newSnapshot) {
         ensureOpen();
         Objects.requireNonNull(newSnapshot, "snapshot");
-        List<LogEntry> suffix = LogChecks.suffixAfterSnapshot(snapshot, entries, newSnapshot);
-        ArrayList<LogEntry> copy = new ArrayList<>(suffix);
-        entries.clear();
-        entries.addAll(copy);
+        long first = firstIndex();
+        if (LogChecks.holdsLastEntryOf(snapshot, lastIndex(), i -> entries.get((int) (i - first)).term(), newSnapshot)) {
+            entries.subList(0, (int) (newSnapshot.lastIndex() + 1 - first)).clear();
+        } else {
+            entries.clear();
+        }
         this.snapshot = newSnapshot;
+    }
+
+    /** Checks the whole batch before changing anything, so a rejected call changes nothing. */
+    @Override
+    public void persist(Snapshot newSnapshot, List<LogEntry> newEntries, HardState newHardState) {
+        ensureOpen();
+        Objects.requireNonNull(newEntries, "entries");
+        if (newSnapshot != null) {
+            long first = firstIndex();
+            boolean keep = LogChecks.holdsLastEntryOf(snapshot, lastIndex(),
+                    i -> entries.get((int) (i - first)).term(), newSnapshot);
+            LogChecks.checkAppend(newSnapshot.lastIndex() + 1, keep ? lastIndex() : newSnapshot.lastIndex(), newEntries);
+            saveSnapshot(newSnapshot);
+        }
+        append(newEntries);
+        if (newHardState != null) {
+            saveHardState(newHardState);
+        }
     }
 
     @Override

@@ -1,0 +1,457 @@
+package io.raftboot.core.storage;
+
+import io.raftboot.core.log.LogEntry;
+import io.raftboot.core.storage.LogRecordCodec.Meta;
+import io.raftboot.core.storage.LogRecordCodec.Record;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@link Storage} in a data directory of three files, all in the {@link LogRecordCodec} format:
+ * <ul>
+ *   <li>{@code meta}: written once; format version and the node id the directory belongs to;</li>
+ *   <li>{@code snapshot}: the latest snapshot, replaced atomically (temp file, fsync, rename,
+ *       directory fsync);</li>
+ *   <li>{@code log}: append-only: a LOG_START record (the log holds the entries after the
+ *       snapshot's last index), then ENTRY and HARD_STATE records; the last HARD_STATE wins.</li>
+ * </ul>
+ * The hard state lives in the log (like etcd's WAL state records) so that a {@code persist} of
+ * entries and hard state is one write and one fsync. A snapshot rewrites the log atomically: the
+ * snapshot file first, then a new log holding the snapshot's position, the hard state and the
+ * kept entries. A crash between the two is finished on the next {@link #load()}.
+ *
+ * <p>Conflict truncation (§5.3) writes no marker and rewrites nothing: an ENTRY record at an index
+ * the log already holds truncates the log from there when replayed, exactly like
+ * {@link Storage#append}. So a conflicting append costs one fsync like any other, and the bytes it
+ * supersedes are reclaimed by the next snapshot's rewrite. A torn write of such an append leaves a
+ * truncated log, which is a state the append passes through anyway.
+ *
+ * <p>Recovery: a torn tail (an incomplete or bad last record, nothing valid after it) was never
+ * acknowledged and is cut off; damage inside the log stops the node ({@link LogScanner}). Every
+ * I/O error is a {@link StorageException}, after which this instance refuses further use.
+ */
+public final class FileStorage implements Storage {
+
+    private static final System.Logger LOG = System.getLogger(FileStorage.class.getName());
+
+    static final String META_FILE = "meta";
+    static final String LOG_FILE = "log";
+    static final String SNAPSHOT_FILE = "snapshot";
+
+    private final Path dir;
+    private final Path logFile;
+    private final Path snapshotFile;
+    private final DurableFiles files = new DurableFiles();
+
+    private FileChannel log;
+    private long logEnd;
+    private HardState hardState = HardState.INITIAL;
+    private Snapshot snapshot;
+    private EntryPositions positions = new EntryPositions(1);
+    /** Term of the entry just before the log's first entry (the snapshot's last term, or 0). */
+    private long prevTermOfLog;
+    private boolean loaded;
+    private boolean closed;
+    private StorageException failure;
+
+    /** Opens (creating it if needed) a data directory without checking whose it is. */
+    public FileStorage(Path dir) {
+        this(dir, null);
+    }
+
+    /**
+     * Opens (creating it if needed) the data directory of node {@code nodeId}; refuses a
+     * directory created for another node id. {@code nodeId} may be {@code null}: no check.
+     */
+    public FileStorage(Path dir, String nodeId) {
+        this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
+        this.logFile = this.dir.resolve(LOG_FILE);
+        this.snapshotFile = this.dir.resolve(SNAPSHOT_FILE);
+        try {
+            Files.createDirectories(this.dir);
+            deleteLeftoverTempFiles();
+            openMeta(nodeId);
+        } catch (IOException e) {
+            throw new StorageException("cannot open the data directory " + this.dir + ": " + e
+                    + "; check that it is a directory this process can read and write", e);
+        }
+    }
+
+    private void deleteLeftoverTempFiles() throws IOException {
+        try (DirectoryStream<Path> tmps = Files.newDirectoryStream(dir, "*" + DurableFiles.TMP_SUFFIX)) {
+            for (Path tmp : tmps) {
+                Files.delete(tmp); // a write interrupted before its rename: never acknowledged
+            }
+        }
+    }
+
+    private void openMeta(String nodeId) throws IOException {
+        Path metaFile = dir.resolve(META_FILE);
+        if (!Files.exists(metaFile)) {
+            if (Files.exists(logFile) || Files.exists(snapshotFile)) {
+                throw new StorageException("data directory " + dir + " holds a log or snapshot but no '" + META_FILE
+                        + "' file, so it was not created by FileStorage or its meta file was lost; restore the"
+                        + " directory from a backup or point the node at another directory");
+            }
+            files.replaceAtomically(metaFile, LogRecordCodec.meta(nodeId));
+            return;
+        }
+        Meta meta;
+        try {
+            meta = LogRecordCodec.decodeMeta(readSingleRecord(metaFile));
+        } catch (IOException | IllegalArgumentException e) {
+            throw damaged(metaFile, e);
+        }
+        if (meta.formatVersion() != LogRecordCodec.FORMAT_VERSION) {
+            throw new StorageException("data directory " + dir + " has storage format version " + meta.formatVersion()
+                    + " but this version reads only " + LogRecordCodec.FORMAT_VERSION
+                    + "; run the version of raft-core that wrote it");
+        }
+        if (nodeId != null && meta.nodeId() != null && !nodeId.equals(meta.nodeId())) {
+            throw new StorageException("data directory " + dir + " belongs to node '" + meta.nodeId()
+                    + "', not to node '" + nodeId + "'; give each node its own data directory (raft.data-dir), or"
+                    + " remove this one if node '" + meta.nodeId() + "' no longer exists");
+        }
+    }
+
+    @Override
+    public PersistentState load() {
+        requireUsable();
+        if (loaded) {
+            throw new IllegalStateException("load() is called once, before any other method");
+        }
+        loaded = true;
+        try {
+            snapshot = Files.exists(snapshotFile) ? readSnapshotFile() : null;
+            if (!Files.exists(logFile)) {
+                if (snapshot != null) {
+                    throw new StorageException("data directory " + dir + " has a snapshot but no log file, so its"
+                            + " hard state (term and vote) is lost; restore the directory from a backup");
+                }
+                rewriteLog(0, 0, HardState.INITIAL, 1, 0, List.of());
+                return PersistentState.EMPTY;
+            }
+            log = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            LogScanner.Scan scan = LogScanner.scan(log, logFile);
+            if (scan.hasTornTail()) {
+                LOG.log(Level.WARNING, "log file {0}: dropping a torn tail of {1} bytes from byte offset {2}"
+                        + " (a write interrupted by a crash, never acknowledged)",
+                        logFile, scan.fileSize() - scan.validEnd(), scan.validEnd());
+                log.truncate(scan.validEnd());
+                files.force(log);
+            }
+            logEnd = scan.validEnd();
+            if (scan.records().isEmpty()) {
+                throw new StorageException("log file " + logFile + " has no valid first record (it is "
+                        + scan.fileSize() + " bytes long). Log files are created whole by an atomic rename, so"
+                        + " this is not a torn write: the file was truncated or damaged afterwards, and this node's"
+                        + " term and vote are lost. Restore the data directory from a backup, or (only while the"
+                        + " rest of the cluster has a working majority) move it away and restart this node empty");
+            }
+            List<LogEntry> entries = reconcileWithSnapshot(replay(scan.records()));
+            LOG.log(Level.DEBUG, "opened {0}: snapshot {1}, entries {2}..{3}, {4}", dir, snapshot,
+                    positions.firstIndex(), positions.lastIndex(), hardState);
+            return new PersistentState(hardState, snapshot, entries);
+        } catch (IOException e) {
+            throw fail("reading back", e);
+        } catch (StorageException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    private Snapshot readSnapshotFile() throws IOException {
+        try {
+            return LogRecordCodec.decodeSnapshot(readSingleRecord(snapshotFile));
+        } catch (IOException | IllegalArgumentException e) {
+            throw damaged(snapshotFile, e);
+        }
+    }
+
+    /** Replays the log's records into {@link #positions} and {@link #hardState}; returns the entries. */
+    private List<LogEntry> replay(List<Record> records) {
+        List<LogEntry> entries = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            Record r = records.get(i);
+            try {
+                if (i == 0 || r.type() == LogRecordCodec.LOG_START) {
+                    if (i != 0 || r.type() != LogRecordCodec.LOG_START) {
+                        throw new IOException("a log file starts with one LOG_START record and has no other");
+                    }
+                    long[] start = LogRecordCodec.decodeLogStart(r);
+                    positions = new EntryPositions(start[0] + 1);
+                    prevTermOfLog = start[1];
+                } else if (r.type() == LogRecordCodec.ENTRY) {
+                    LogEntry e = LogRecordCodec.decodeEntry(r);
+                    if (e.index() < positions.firstIndex() || e.index() > positions.lastIndex() + 1) {
+                        throw new IOException("entry " + e + " does not continue the log "
+                                + positions.firstIndex() + ".." + positions.lastIndex());
+                    }
+                    positions.truncateFrom(e.index()); // conflict truncation, see the class comment
+                    entries.subList((int) (e.index() - positions.firstIndex()), entries.size()).clear();
+                    positions.add(e.term(), r.offset());
+                    entries.add(e);
+                } else if (r.type() == LogRecordCodec.HARD_STATE) {
+                    hardState = LogRecordCodec.decodeHardState(r);
+                } else {
+                    throw new IOException("record type " + r.type() + " does not belong in a log file");
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                throw new StorageException("log file " + logFile + " is corrupt at byte offset " + r.offset()
+                        + ": the record there has a valid checksum but " + e.getMessage() + ". It was written by"
+                        + " another program or version; restore the data directory from a backup", e);
+            }
+        }
+        return entries;
+    }
+
+    private List<LogEntry> reconcileWithSnapshot(List<LogEntry> entries) throws IOException {
+        long snapIndex = snapshot == null ? 0 : snapshot.lastIndex();
+        long snapTerm = snapshot == null ? 0 : snapshot.lastTerm();
+        long prevIndex = positions.firstIndex() - 1;
+        if (prevIndex > snapIndex || (prevIndex == snapIndex && prevTermOfLog != snapTerm)) {
+            throw new StorageException("log file " + logFile + " starts after entry " + prevIndex + "@" + prevTermOfLog
+                    + " but the snapshot file holds " + (snapshot == null ? "nothing" : snapshot)
+                    + "; the snapshot file was lost or replaced. Restore the data directory from a backup");
+        }
+        if (prevIndex == snapIndex) {
+            return entries;
+        }
+        // A crash came between the snapshot's rename and the log's rewrite: finish the rewrite,
+        // keeping the entries after the snapshot only if the log holds its last entry (§7).
+        boolean keep = snapIndex <= positions.lastIndex() && positions.termAt(snapIndex) == snapTerm;
+        long keptLast = keep ? positions.lastIndex() : snapIndex;
+        List<LogEntry> kept = List.copyOf(entries.subList((int) (snapIndex + 1 - positions.firstIndex()),
+                (int) (keptLast + 1 - positions.firstIndex())));
+        LOG.log(Level.INFO, "data directory {0}: finishing a log compaction interrupted by a crash", dir);
+        rewriteLog(snapIndex, snapTerm, hardState, snapIndex + 1, keptLast, List.of());
+        return kept;
+    }
+
+    @Override
+    public void append(List<LogEntry> entries) {
+        persist(null, entries, null);
+    }
+
+    @Override
+    public void saveHardState(HardState hardState) {
+        persist(null, List.of(), Objects.requireNonNull(hardState, "hardState"));
+    }
+
+    @Override
+    public void saveSnapshot(Snapshot snapshot) {
+        persist(Objects.requireNonNull(snapshot, "snapshot"), List.of(), null);
+    }
+
+    /**
+     * Without a snapshot: one write and one fsync for the entries and the hard state (none if
+     * there is nothing new). With one: the snapshot file, then one rewrite of the log holding
+     * the kept entries, the new entries and the hard state.
+     */
+    @Override
+    public void persist(Snapshot newSnapshot, List<LogEntry> entries, HardState newHardState) {
+        requireLoaded();
+        Objects.requireNonNull(entries, "entries");
+        if (newSnapshot != null) {
+            persistWithSnapshot(newSnapshot, entries, newHardState);
+            return;
+        }
+        List<LogEntry> toAppend = LogChecks.checkAppend(positions.firstIndex(), positions.lastIndex(), entries);
+        boolean hardStateChanged = newHardState != null && !newHardState.equals(hardState);
+        if (toAppend.isEmpty() && !hardStateChanged) {
+            return;
+        }
+        // Entries before the hard state: a torn batch leaves a prefix of the persist order.
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        long[] offsets = new long[toAppend.size()];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = logEnd + batch.size();
+            batch.writeBytes(LogRecordCodec.entry(toAppend.get(i)));
+        }
+        if (hardStateChanged) {
+            batch.writeBytes(LogRecordCodec.hardState(newHardState));
+        }
+        try {
+            DurableFiles.writeFully(log, batch.toByteArray(), logEnd);
+            files.force(log);
+        } catch (IOException e) {
+            throw fail("appending to", e);
+        }
+        if (!toAppend.isEmpty()) {
+            positions.truncateFrom(toAppend.get(0).index());
+            for (int i = 0; i < offsets.length; i++) {
+                positions.add(toAppend.get(i).term(), offsets[i]);
+            }
+        }
+        logEnd += batch.size();
+        if (hardStateChanged) {
+            hardState = newHardState;
+        }
+    }
+
+    private void persistWithSnapshot(Snapshot newSnapshot, List<LogEntry> entries, HardState newHardState) {
+        boolean keep = LogChecks.holdsLastEntryOf(snapshot, positions.lastIndex(), positions::termAt, newSnapshot);
+        long first = newSnapshot.lastIndex() + 1;
+        long keptLast = keep ? positions.lastIndex() : newSnapshot.lastIndex();
+        List<LogEntry> toAppend = LogChecks.checkAppend(first, keptLast, entries);
+        if (!toAppend.isEmpty()) {
+            keptLast = Math.min(keptLast, toAppend.get(0).index() - 1);
+        }
+        try {
+            files.replaceAtomically(snapshotFile, LogRecordCodec.snapshot(newSnapshot));
+            snapshot = newSnapshot;
+            rewriteLog(newSnapshot.lastIndex(), newSnapshot.lastTerm(), newHardState == null ? hardState : newHardState,
+                    first, keptLast, toAppend);
+        } catch (IOException e) {
+            throw fail("installing a snapshot in", e);
+        }
+    }
+
+    /**
+     * Atomically replaces the log with one starting after {@code prevIndex}, holding
+     * {@code hs}, the current entries {@code copyFrom..copyTo} (copied as they are, checksums
+     * checked) and then {@code newEntries}.
+     */
+    private void rewriteLog(long prevIndex, long prevTerm, HardState hs, long copyFrom, long copyTo,
+            List<LogEntry> newEntries) throws IOException {
+        EntryPositions rewritten = new EntryPositions(prevIndex + 1);
+        long[] end = new long[1];
+        files.replaceAtomically(logFile, channel -> {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            long pos = writeRecord(out, LogRecordCodec.logStart(prevIndex, prevTerm), 0);
+            pos = writeRecord(out, LogRecordCodec.hardState(hs), pos);
+            for (long i = copyFrom; i <= copyTo; i++) {
+                rewritten.add(positions.termAt(i), pos);
+                pos = writeRecord(out, readEntryRecord(i), pos);
+            }
+            for (LogEntry e : newEntries) {
+                rewritten.add(e.term(), pos);
+                pos = writeRecord(out, LogRecordCodec.entry(e), pos);
+            }
+            out.flush();
+            end[0] = pos;
+        });
+        if (log != null) {
+            log.close(); // the old, now unlinked, file
+        }
+        log = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        positions = rewritten;
+        prevTermOfLog = prevTerm;
+        logEnd = end[0];
+        hardState = hs;
+    }
+
+    private static long writeRecord(OutputStream out, byte[] record, long pos) throws IOException {
+        out.write(record);
+        return pos + record.length;
+    }
+
+    /** The framed record of entry {@code index}, read from the current log and checked. */
+    private byte[] readEntryRecord(long index) throws IOException {
+        long offset = positions.offsetAt(index);
+        ByteBuffer header = ByteBuffer.allocate(LogRecordCodec.HEADER_BYTES);
+        readFully(header, offset);
+        int length = header.getInt(0);
+        if (length < 1 || offset + LogRecordCodec.HEADER_BYTES + length > logEnd) {
+            throw corruptSinceLoad(offset, index);
+        }
+        byte[] bytes = new byte[LogRecordCodec.HEADER_BYTES + length];
+        readFully(ByteBuffer.wrap(bytes), offset);
+        Record r = LogRecordCodec.tryRead(bytes, 0, bytes.length, offset);
+        if (r == null || r.type() != LogRecordCodec.ENTRY || LogRecordCodec.decodeEntry(r).index() != index) {
+            throw corruptSinceLoad(offset, index);
+        }
+        return bytes;
+    }
+
+    private void readFully(ByteBuffer buf, long offset) throws IOException {
+        while (buf.hasRemaining()) {
+            if (log.read(buf, offset + buf.position()) < 0) {
+                throw new IOException("unexpected end of " + logFile + " at byte offset " + (offset + buf.position()));
+            }
+        }
+    }
+
+    private StorageException corruptSinceLoad(long offset, long index) {
+        return new StorageException("log file " + logFile + " is corrupt at byte offset " + offset + ": entry " + index
+                + " no longer reads back as written (checksum or framing). The disk is damaging data; stop the node,"
+                + " check the disk and restore the data directory from a backup");
+    }
+
+    private static Record readSingleRecord(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        Record r = LogRecordCodec.tryRead(bytes, 0, bytes.length, 0);
+        if (r == null || r.size() != bytes.length) {
+            throw new IOException(bytes.length + " bytes that are not exactly one record with a valid CRC32C checksum");
+        }
+        return r;
+    }
+
+    private static StorageException damaged(Path file, Exception e) {
+        return new StorageException("file " + file + " is damaged: " + e.getMessage() + ". It is only ever replaced"
+                + " atomically, so a crash cannot cause this; restore the data directory from a backup", e);
+    }
+
+    /** Marks this storage failed: after a failed write the file's state is unknown (no retry of an fsync). */
+    private StorageException fail(String what, IOException e) {
+        failure = new StorageException(what + " the data directory " + dir + " failed: " + e
+                + ". Stop the node, check the disk (space, permissions, hardware errors) and restart it;"
+                + " recovery drops any incomplete write", e);
+        return failure;
+    }
+
+    private void requireUsable() {
+        if (failure != null) {
+            throw new StorageException("this storage failed earlier and refuses further use: " + failure.getMessage(),
+                    failure);
+        }
+        if (closed) {
+            throw new StorageException("storage of " + dir + " is closed; open a new FileStorage to continue");
+        }
+    }
+
+    private void requireLoaded() {
+        requireUsable();
+        if (!loaded) {
+            throw new IllegalStateException("call load() before writing to " + dir);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (log != null) {
+            try {
+                log.close();
+            } catch (IOException e) {
+                throw new StorageException("closing the log file " + logFile + " failed: " + e, e);
+            }
+        }
+    }
+
+    /** fsyncs so far, for tests. */
+    long syncs() {
+        return files.syncs();
+    }
+
+    /** The open log file, for tests that break it underneath. */
+    FileChannel logChannel() {
+        return log;
+    }
+}
