@@ -413,7 +413,8 @@ public final class RaftNode {
      * Whether this node surely still leads: a majority acknowledged a heartbeat sent less than
      * the lease ago, and each of those voters refuses other candidates for an election timeout
      * after hearing it (stickiness). Off during a leadership transfer, and for the rest of the
-     * term once TimeoutNow left, because the transfer candidate may ignore stickiness.
+     * term once TimeoutNow left, because the transfer candidate may ignore stickiness. Never
+     * with check-quorum off.
      */
     public boolean leaseValid() {
         return leaseRemainingTicks() > 0;
@@ -856,7 +857,8 @@ public final class RaftNode {
      * acknowledged, or -1. The driver maps it to wall-clock time for a real-time lease.
      */
     public long leaseStartTick() {
-        if (role != Role.LEADER || transferee != null || timeoutNowSent) {
+        // Without check-quorum voters are not sticky, so no lease can be promised.
+        if (role != Role.LEADER || transferee != null || timeoutNowSent || !config.checkQuorum()) {
             return -1;
         }
         List<Long> sendTicks = new ArrayList<>();

@@ -1,0 +1,523 @@
+package io.raftboot.core.sim;
+
+import io.raftboot.core.log.EntryType;
+import io.raftboot.core.log.LogEntry;
+import io.raftboot.core.message.Message;
+import io.raftboot.core.node.Membership;
+import io.raftboot.core.node.NotLeaderException;
+import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.RaftNode;
+import io.raftboot.core.node.ReadState;
+import io.raftboot.core.node.Ready;
+import io.raftboot.core.node.Role;
+import io.raftboot.core.sim.InvariantChecker.InvariantViolation;
+import io.raftboot.core.storage.PersistentState;
+import io.raftboot.core.storage.Snapshot;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * A seeded, virtual-time run of a whole cluster of {@link RaftNode}s: a simulated network and
+ * disks, crashes (also in the middle of a write), restarts, partitions, clock drift, client
+ * writes, compare-and-sets, linearizable reads, leadership transfers and log compaction. After
+ * every event the {@link InvariantChecker} runs. Then all faults heal and a leader must be agreed
+ * and a write must reach every node within a bounded time.
+ */
+final class Simulation {
+
+    /** Nominal tick period in virtual time units. */
+    static final long P = 1000;
+    private static final double TORN_WRITE_CRASH_RATE = 0.002;
+
+    private record Event(long time, long seq, Runnable action) {
+    }
+
+    private record Proposal(long term, byte[] command) {
+    }
+
+    private record PendingRead(long requestId, long mustCoverIndex) {
+    }
+
+    private final class SimNode {
+        final String id;
+        final SimDisk disk = new SimDisk();
+        int incarnation;
+        boolean up;
+        RaftNode raft;
+        SimStateMachine sm;
+        long period;
+        long lastApplied;
+        long maxConfigVersion;
+        final Map<Long, Proposal> proposals = new HashMap<>();
+        final Map<Long, PendingRead> reads = new HashMap<>();
+        final List<long[]> readsToServe = new ArrayList<>(); // {requestId, index, mustCover}
+
+        SimNode(String id) {
+            this.id = id;
+        }
+    }
+
+    private final SimOptions options;
+    private final SplittableRandom random;
+    private final PriorityQueue<Event> queue =
+            new PriorityQueue<>(Comparator.comparingLong(Event::time).thenComparingLong(Event::seq));
+    private final TreeMap<String, SimNode> nodes = new TreeMap<>();
+    private final List<String> voterIds = new ArrayList<>();
+    private final RaftConfig config;
+    private final SimNetwork network;
+    private final InvariantChecker checker = new InvariantChecker();
+    private final int compactEvery;
+    private long now;
+    private long seq;
+    private long commandIds;
+    private long readIds;
+    private boolean chaos = true;
+    private long elections;
+
+    Simulation(SimOptions options) {
+        this.options = options;
+        this.random = new SplittableRandom(options.seed());
+        List<String> learnerIds = new ArrayList<>();
+        for (int i = 1; i <= options.voters(); i++) {
+            voterIds.add("n" + i);
+        }
+        for (int i = 1; i <= options.learners(); i++) {
+            learnerIds.add("l" + i);
+        }
+        Membership membership = new Membership(java.util.Set.copyOf(voterIds), java.util.Set.copyOf(learnerIds));
+        this.config = RaftConfig.of(membership).withTicks(10, 2).withBatching(8, 3)
+                .withPreVote(options.preVote()).withCheckQuorum(options.checkQuorum());
+        this.network = new SimNetwork(random, P);
+        this.compactEvery = 10 + random.nextInt(40);
+        for (String id : membership.all()) {
+            SimNode n = new SimNode(id);
+            n.disk.forgetVotes = options.forgetVotes();
+            nodes.put(id, n);
+        }
+    }
+
+    /** Runs the seed; returns a one-line summary or throws {@link InvariantViolation}. */
+    String run() {
+        nodes.values().forEach(this::start);
+        long chaosEnd = options.chaosTicks() * P;
+        scheduleFaults(chaosEnd);
+        scheduleClients(chaosEnd);
+        runUntil(chaosEnd);
+        heal();
+        long deadline = now + options.healTicks() * P;
+        RaftNode leader = awaitAgreedLeader(deadline);
+        awaitFinalWriteEverywhere(leader, deadline);
+        for (SimNode n : nodes.values()) {
+            checker.checkAckedWritesApplied(n.id, n.lastApplied);
+        }
+        return "seed " + options.seed() + ": " + options.voters() + " voters, " + options.learners() + " learners, "
+                + elections + " leader elections, " + checker.ackedCount() + " acknowledged writes";
+    }
+
+    // ------------------------------------------------------------------ event loop
+
+    private void schedule(long delay, Runnable action) {
+        queue.add(new Event(now + delay, seq++, action));
+    }
+
+    private void runUntil(long time) {
+        while (!queue.isEmpty() && queue.peek().time() <= time) {
+            Event e = queue.poll();
+            now = e.time();
+            e.action().run();
+            List<RaftNode> live = new ArrayList<>();
+            for (SimNode n : nodes.values()) {
+                if (n.up) {
+                    live.add(n.raft);
+                }
+            }
+            checker.afterEvent(live);
+        }
+        now = time;
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    private void start(SimNode n) {
+        n.incarnation++;
+        n.up = true;
+        // Clock drift: each incarnation ticks at its own rate within the configured bound.
+        long maxPeriod = (long) Math.floor(P / (1 - options.maxDrift()));
+        n.period = P + random.nextLong(maxPeriod - P + 1);
+        n.sm = new SimStateMachine();
+        PersistentState state = n.disk.load();
+        if (state.snapshot() != null) {
+            n.sm.restore(state.snapshot().data());
+        }
+        n.lastApplied = state.snapshot() == null ? 0 : state.snapshot().lastIndex();
+        n.raft = new RaftNode(n.id, config, state, new SplittableRandom(random.nextLong()));
+        processReady(n);
+        int incarnation = n.incarnation;
+        schedule(random.nextLong(n.period), () -> tick(n, incarnation));
+    }
+
+    private void crash(SimNode n) {
+        n.up = false;
+        n.raft = null;
+        n.sm = null;
+        n.proposals.clear(); // their clients time out: not acknowledged
+        n.reads.clear();
+        n.readsToServe.clear();
+    }
+
+    private void tick(SimNode n, int incarnation) {
+        if (!n.up || n.incarnation != incarnation) {
+            return;
+        }
+        n.raft.tick();
+        processReady(n);
+        if (n.up && n.incarnation == incarnation) {
+            schedule(n.period, () -> tick(n, incarnation));
+        }
+    }
+
+    private void deliver(Message m) {
+        SimNode n = nodes.get(m.to());
+        if (n.up) {
+            n.raft.step(m);
+            processReady(n);
+        }
+    }
+
+    /** The driver's duty per Ready (see {@link Ready}): persist, send, apply, advance. */
+    private void processReady(SimNode n) {
+        while (n.up && n.raft.hasReady()) {
+            Ready r = n.raft.ready();
+            if (r.mustPersist() && chaos && random.nextDouble() < TORN_WRITE_CRASH_RATE) {
+                persistPrefixAndCrash(n, r);
+                return;
+            }
+            if (r.snapshot() != null) {
+                n.disk.saveSnapshot(r.snapshot());
+            }
+            if (!r.entries().isEmpty()) {
+                n.disk.append(r.entries());
+                for (LogEntry e : r.entries()) {
+                    checker.onPersisted(n.id, e, n.disk.term(e.index() - 1));
+                }
+            }
+            if (r.hardState() != null) {
+                n.disk.saveHardState(r.hardState());
+            }
+            if (r.snapshot() != null) {
+                n.sm.restore(r.snapshot().data());
+                n.lastApplied = r.snapshot().lastIndex();
+                checker.onSnapshotRestored(n.id, n.lastApplied);
+            }
+            for (Message m : r.messages()) {
+                int copies = network.copies(m.from(), m.to());
+                for (int c = 0; c < copies; c++) {
+                    schedule(network.latency(), () -> deliver(m));
+                }
+            }
+            for (LogEntry e : r.committedEntries()) {
+                apply(n, e);
+            }
+            for (ReadState rs : r.readStates()) {
+                PendingRead read = n.reads.remove(rs.requestId());
+                if (read != null && rs.ok()) {
+                    n.readsToServe.add(new long[] {rs.requestId(), rs.index(), read.mustCoverIndex()});
+                }
+            }
+            serveReads(n);
+            n.raft.advance(r);
+            if (r.softState() != null && r.softState().role() == Role.LEADER) {
+                elections++;
+                checker.onLeader(n.raft);
+            }
+            maybeCompact(n);
+        }
+        if (n.up) {
+            long version = n.sm.configVersion();
+            if (version < n.maxConfigVersion) {
+                throw new InvariantViolation("configVersion went back on " + n.id + ": " + n.maxConfigVersion + " -> " + version);
+            }
+            n.maxConfigVersion = version;
+        }
+    }
+
+    /** A crash in the middle of a Ready: only a prefix of its writes reached the disk. */
+    private void persistPrefixAndCrash(SimNode n, Ready r) {
+        List<Runnable> writes = new ArrayList<>();
+        if (r.snapshot() != null) {
+            writes.add(() -> n.disk.saveSnapshot(r.snapshot()));
+        }
+        for (LogEntry e : r.entries()) {
+            writes.add(() -> {
+                n.disk.append(List.of(e));
+                checker.onPersisted(n.id, e, n.disk.term(e.index() - 1));
+            });
+        }
+        if (r.hardState() != null) {
+            writes.add(() -> n.disk.saveHardState(r.hardState()));
+        }
+        int keep = random.nextInt(writes.size());
+        writes.subList(0, keep).forEach(Runnable::run);
+        crash(n);
+        scheduleRestart(n);
+    }
+
+    private void apply(SimNode n, LogEntry e) {
+        if (e.index() != n.lastApplied + 1) {
+            throw new InvariantViolation(n.id + " applied " + e + " after " + n.lastApplied + ": applied out of order");
+        }
+        checker.onApplied(n.id, e);
+        n.lastApplied = e.index();
+        if (e.type() == EntryType.NORMAL) {
+            n.sm.apply(e.index(), e.data());
+        }
+        Proposal p = n.proposals.remove(e.index());
+        if (p != null && p.term() == e.term() && Arrays.equals(p.command(), e.data())) {
+            checker.onAcked(e.index(), e.data());
+        }
+    }
+
+    private void serveReads(SimNode n) {
+        n.readsToServe.removeIf(read -> {
+            if (n.lastApplied < read[1]) {
+                return false;
+            }
+            // Linearizability: a read sees every write acknowledged before it started.
+            if (read[1] < read[2]) {
+                throw new InvariantViolation("stale read on " + n.id + ": read index " + read[1]
+                        + " misses a write acknowledged at " + read[2] + " before the read began");
+            }
+            return true;
+        });
+    }
+
+    private void maybeCompact(SimNode n) {
+        if (n.lastApplied - n.raft.firstIndex() + 1 < compactEvery) {
+            return;
+        }
+        Snapshot s = n.raft.snapshotAt(n.lastApplied, n.sm.snapshot());
+        n.disk.saveSnapshot(s);
+        n.raft.compact(s);
+    }
+
+    // ------------------------------------------------------------------ faults and clients
+
+    private void scheduleRestart(SimNode n) {
+        schedule((1 + random.nextInt(options.maxRestartTicks())) * P, () -> {
+            if (!n.up) {
+                start(n);
+            }
+        });
+    }
+
+    private void scheduleFaults(long chaosEnd) {
+        int gap = options.faultGapTicks();
+        for (long t = (10 + random.nextInt(30)) * P; t < chaosEnd; t += (gap / 2 + random.nextInt(gap + 1)) * P) {
+            long at = t;
+            queue.add(new Event(at, seq++, this::injectFault));
+        }
+    }
+
+    private void injectFault() {
+        if (!chaos) {
+            return;
+        }
+        List<String> ids = new ArrayList<>(nodes.keySet());
+        long healAfter = (10 + random.nextInt(80)) * P;
+        switch (random.nextInt(7)) {
+            case 0, 1 -> {
+                SimNode victim = preferLeader(0.5);
+                if (victim != null) {
+                    crash(victim);
+                    scheduleRestart(victim);
+                }
+            }
+            case 2 -> {
+                java.util.Collections.shuffle(ids, new java.util.Random(random.nextLong()));
+                int cut = 1 + random.nextInt(ids.size() - 1);
+                network.partition(ids.subList(0, cut), ids.subList(cut, ids.size()));
+                schedule(healAfter, network::heal);
+            }
+            case 3 -> {
+                // One-way partitions: some directed links drop everything.
+                for (int i = 0; i < 1 + random.nextInt(ids.size()); i++) {
+                    String a = ids.get(random.nextInt(ids.size()));
+                    String b = ids.get(random.nextInt(ids.size()));
+                    if (!a.equals(b)) {
+                        network.block(a, b);
+                    }
+                }
+                schedule(healAfter, network::heal);
+            }
+            case 4 -> {
+                network.lossRate = random.nextDouble() * 0.3;
+                network.duplicateRate = random.nextDouble() * 0.1;
+                schedule(healAfter, network::heal);
+            }
+            case 5 -> {
+                SimNode leader = preferLeader(1.0);
+                if (leader != null && leader.raft.role() == Role.LEADER) {
+                    // Leader isolated from everyone: check-quorum must depose it.
+                    for (String other : ids) {
+                        if (!other.equals(leader.id)) {
+                            network.block(leader.id, other);
+                            network.block(other, leader.id);
+                        }
+                    }
+                    schedule(healAfter, network::heal);
+                }
+            }
+            default -> transferLeadership();
+        }
+    }
+
+    private SimNode preferLeader(double probability) {
+        List<SimNode> up = nodes.values().stream().filter(n -> n.up).toList();
+        if (up.isEmpty()) {
+            return null;
+        }
+        if (random.nextDouble() < probability) {
+            for (SimNode n : up) {
+                if (n.raft.role() == Role.LEADER) {
+                    return n;
+                }
+            }
+        }
+        return up.get(random.nextInt(up.size()));
+    }
+
+    private void transferLeadership() {
+        SimNode leader = currentLeader();
+        if (leader == null) {
+            return;
+        }
+        try {
+            if (random.nextBoolean()) {
+                leader.raft.stepDown();
+            } else {
+                leader.raft.transferLeadership(voterIds.get(random.nextInt(voterIds.size())));
+            }
+        } catch (NotLeaderException ignored) {
+            // racing with an election: fine
+        }
+        processReady(leader);
+    }
+
+    private SimNode currentLeader() {
+        SimNode best = null;
+        for (SimNode n : nodes.values()) {
+            if (n.up && n.raft.role() == Role.LEADER && (best == null || n.raft.term() > best.raft.term())) {
+                best = n;
+            }
+        }
+        return best;
+    }
+
+    private void scheduleClients(long chaosEnd) {
+        for (long t = P; t < chaosEnd; t += (1 + random.nextInt(4)) * P) {
+            queue.add(new Event(t, seq++, random.nextInt(4) == 0 ? this::clientRead : this::clientWrite));
+        }
+    }
+
+    private void clientWrite() {
+        SimNode target = currentLeader();
+        if (target == null) {
+            return;
+        }
+        long id = ++commandIds;
+        String key = "k" + random.nextInt(5);
+        byte[] command;
+        if (random.nextInt(3) == 0) {
+            SimStateMachine.Versioned v = target.sm.get(key);
+            command = SimStateMachine.cas(key, v == null ? 0 : v.version(), "v" + id, id);
+        } else {
+            command = SimStateMachine.put(key, "v" + id, id);
+        }
+        try {
+            long index = target.raft.propose(command);
+            target.proposals.put(index, new Proposal(target.raft.term(), command));
+        } catch (NotLeaderException ignored) {
+            return; // transferring leadership: the client retries elsewhere
+        }
+        processReady(target);
+    }
+
+    private void clientRead() {
+        SimNode target = currentLeader();
+        if (target == null) {
+            return;
+        }
+        long id = ++readIds;
+        try {
+            target.raft.readIndex(id);
+            target.reads.put(id, new PendingRead(id, checker.maxAckedIndex()));
+        } catch (NotLeaderException ignored) {
+            return;
+        }
+        processReady(target);
+    }
+
+    // ------------------------------------------------------------------ healing and liveness
+
+    private void heal() {
+        chaos = false;
+        network.heal();
+        for (SimNode n : nodes.values()) {
+            if (!n.up) {
+                start(n);
+            }
+        }
+    }
+
+    private RaftNode awaitAgreedLeader(long deadline) {
+        while (now < deadline) {
+            runUntil(now + P);
+            SimNode leader = currentLeader();
+            if (leader != null && nodes.values().stream().allMatch(n -> n.up
+                    && n.raft.term() == leader.raft.term() && leader.id.equals(n.raft.leaderId()))) {
+                return leader.raft;
+            }
+        }
+        throw new InvariantViolation("liveness: no leader agreed by all nodes within " + options.healTicks()
+                + " ticks after the faults healed; nodes: " + nodes.values().stream().map(n -> String.valueOf(n.raft)).toList());
+    }
+
+    private void awaitFinalWriteEverywhere(RaftNode agreed, long deadline) {
+        SimNode n = nodes.get(agreed.id());
+        long index = -1;
+        while (now < deadline) {
+            if (n.raft.role() != Role.LEADER) {
+                SimNode leader = currentLeader();
+                if (leader != null && leader != n) {
+                    n = leader; // leadership moved while healing; ask the new leader
+                    index = -1;
+                }
+            }
+            if (index < 0 && n.raft.role() == Role.LEADER && !n.raft.isTransferringLeadership()) {
+                byte[] command = SimStateMachine.put("final", "done", ++commandIds);
+                index = n.raft.propose(command);
+                n.proposals.put(index, new Proposal(n.raft.term(), command));
+                processReady(n);
+            }
+            runUntil(now + P);
+            long target = index;
+            if (target > 0 && nodes.values().stream().allMatch(x -> x.lastApplied >= target)) {
+                for (SimNode x : nodes.values()) {
+                    if (x.lastApplied == n.lastApplied && x.sm.configVersion() != n.sm.configVersion()) {
+                        throw new InvariantViolation(x.id + " and " + n.id + " applied the same log but disagree on configVersion");
+                    }
+                }
+                return;
+            }
+        }
+        throw new InvariantViolation("liveness: a write on the leader " + n.id
+                + " did not reach every node within " + options.healTicks() + " ticks after the faults healed");
+        }
+}
