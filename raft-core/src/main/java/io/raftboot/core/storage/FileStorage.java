@@ -1,7 +1,6 @@
 package io.raftboot.core.storage;
 
 import io.raftboot.core.log.LogEntry;
-import io.raftboot.core.storage.LogRecordCodec.Meta;
 import io.raftboot.core.storage.LogRecordCodec.Record;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,14 +14,14 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A {@link Storage} in a data directory of three files, all in the {@link LogRecordCodec} format:
  * <ul>
- *   <li>{@code meta}: written once; format version and the node id the directory belongs to;</li>
+ *   <li>{@code meta}: written once; format version and the node id the directory belongs to
+ *       ({@link MetaFile});</li>
  *   <li>{@code snapshot}: the latest snapshot, replaced atomically (temp file, fsync, rename,
  *       directory fsync);</li>
  *   <li>{@code log}: append-only: a LOG_START record (the log holds the entries after the
@@ -47,7 +46,6 @@ public final class FileStorage implements Storage {
 
     private static final System.Logger LOG = System.getLogger(FileStorage.class.getName());
 
-    static final String META_FILE = "meta";
     static final String LOG_FILE = "log";
     static final String SNAPSHOT_FILE = "snapshot";
 
@@ -83,7 +81,7 @@ public final class FileStorage implements Storage {
         try {
             Files.createDirectories(this.dir);
             deleteLeftoverTempFiles();
-            openMeta(nodeId);
+            MetaFile.openOrCreate(this.dir, nodeId, files, logFile, snapshotFile);
         } catch (IOException e) {
             throw new StorageException("cannot open the data directory " + this.dir + ": " + e
                     + "; check that it is a directory this process can read and write", e);
@@ -95,35 +93,6 @@ public final class FileStorage implements Storage {
             for (Path tmp : tmps) {
                 Files.delete(tmp); // a write interrupted before its rename: never acknowledged
             }
-        }
-    }
-
-    private void openMeta(String nodeId) throws IOException {
-        Path metaFile = dir.resolve(META_FILE);
-        if (!Files.exists(metaFile)) {
-            if (Files.exists(logFile) || Files.exists(snapshotFile)) {
-                throw new StorageException("data directory " + dir + " holds a log or snapshot but no '" + META_FILE
-                        + "' file, so it was not created by FileStorage or its meta file was lost; restore the"
-                        + " directory from a backup or point the node at another directory");
-            }
-            files.replaceAtomically(metaFile, LogRecordCodec.meta(nodeId));
-            return;
-        }
-        Meta meta;
-        try {
-            meta = LogRecordCodec.decodeMeta(readSingleRecord(metaFile));
-        } catch (IOException | IllegalArgumentException e) {
-            throw damaged(metaFile, e);
-        }
-        if (meta.formatVersion() != LogRecordCodec.FORMAT_VERSION) {
-            throw new StorageException("data directory " + dir + " has storage format version " + meta.formatVersion()
-                    + " but this version reads only " + LogRecordCodec.FORMAT_VERSION
-                    + "; run the version of raft-core that wrote it");
-        }
-        if (nodeId != null && meta.nodeId() != null && !nodeId.equals(meta.nodeId())) {
-            throw new StorageException("data directory " + dir + " belongs to node '" + meta.nodeId()
-                    + "', not to node '" + nodeId + "'; give each node its own data directory (raft.data-dir), or"
-                    + " remove this one if node '" + meta.nodeId() + "' no longer exists");
         }
     }
 
@@ -161,7 +130,11 @@ public final class FileStorage implements Storage {
                         + " term and vote are lost. Restore the data directory from a backup, or (only while the"
                         + " rest of the cluster has a working majority) move it away and restart this node empty");
             }
-            List<LogEntry> entries = reconcileWithSnapshot(replay(scan.records()));
+            LogReplay replay = LogReplay.of(scan.records(), logFile);
+            positions = replay.positions;
+            prevTermOfLog = replay.prevTerm;
+            hardState = replay.hardState;
+            List<LogEntry> entries = reconcileWithSnapshot(replay.entries);
             LOG.log(Level.DEBUG, "opened {0}: snapshot {1}, entries {2}..{3}, {4}", dir, snapshot,
                     positions.firstIndex(), positions.lastIndex(), hardState);
             return new PersistentState(hardState, snapshot, entries);
@@ -175,47 +148,10 @@ public final class FileStorage implements Storage {
 
     private Snapshot readSnapshotFile() throws IOException {
         try {
-            return LogRecordCodec.decodeSnapshot(readSingleRecord(snapshotFile));
+            return LogRecordCodec.decodeSnapshot(MetaFile.readSingleRecord(snapshotFile));
         } catch (IOException | IllegalArgumentException e) {
-            throw damaged(snapshotFile, e);
+            throw MetaFile.damaged(snapshotFile, e);
         }
-    }
-
-    /** Replays the log's records into {@link #positions} and {@link #hardState}; returns the entries. */
-    private List<LogEntry> replay(List<Record> records) {
-        List<LogEntry> entries = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            Record r = records.get(i);
-            try {
-                if (i == 0 || r.type() == LogRecordCodec.LOG_START) {
-                    if (i != 0 || r.type() != LogRecordCodec.LOG_START) {
-                        throw new IOException("a log file starts with one LOG_START record and has no other");
-                    }
-                    long[] start = LogRecordCodec.decodeLogStart(r);
-                    positions = new EntryPositions(start[0] + 1);
-                    prevTermOfLog = start[1];
-                } else if (r.type() == LogRecordCodec.ENTRY) {
-                    LogEntry e = LogRecordCodec.decodeEntry(r);
-                    if (e.index() < positions.firstIndex() || e.index() > positions.lastIndex() + 1) {
-                        throw new IOException("entry " + e + " does not continue the log "
-                                + positions.firstIndex() + ".." + positions.lastIndex());
-                    }
-                    positions.truncateFrom(e.index()); // conflict truncation, see the class comment
-                    entries.subList((int) (e.index() - positions.firstIndex()), entries.size()).clear();
-                    positions.add(e.term(), r.offset());
-                    entries.add(e);
-                } else if (r.type() == LogRecordCodec.HARD_STATE) {
-                    hardState = LogRecordCodec.decodeHardState(r);
-                } else {
-                    throw new IOException("record type " + r.type() + " does not belong in a log file");
-                }
-            } catch (IOException | IllegalArgumentException e) {
-                throw new StorageException("log file " + logFile + " is corrupt at byte offset " + r.offset()
-                        + ": the record there has a valid checksum but " + e.getMessage() + ". It was written by"
-                        + " another program or version; restore the data directory from a backup", e);
-            }
-        }
-        return entries;
     }
 
     private List<LogEntry> reconcileWithSnapshot(List<LogEntry> entries) throws IOException {
@@ -389,20 +325,6 @@ public final class FileStorage implements Storage {
         return new StorageException("log file " + logFile + " is corrupt at byte offset " + offset + ": entry " + index
                 + " no longer reads back as written (checksum or framing). The disk is damaging data; stop the node,"
                 + " check the disk and restore the data directory from a backup");
-    }
-
-    private static Record readSingleRecord(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        Record r = LogRecordCodec.tryRead(bytes, 0, bytes.length, 0);
-        if (r == null || r.size() != bytes.length) {
-            throw new IOException(bytes.length + " bytes that are not exactly one record with a valid CRC32C checksum");
-        }
-        return r;
-    }
-
-    private static StorageException damaged(Path file, Exception e) {
-        return new StorageException("file " + file + " is damaged: " + e.getMessage() + ". It is only ever replaced"
-                + " atomically, so a crash cannot cause this; restore the data directory from a backup", e);
     }
 
     /** Marks this storage failed: after a failed write the file's state is unknown (no retry of an fsync). */
