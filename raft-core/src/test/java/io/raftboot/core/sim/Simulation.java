@@ -1,5 +1,8 @@
 package io.raftboot.core.sim;
 
+import io.raftboot.core.config.ConfigCommand;
+import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.config.VersionedValue;
 import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.message.Message;
@@ -13,6 +16,7 @@ import io.raftboot.core.node.Role;
 import io.raftboot.core.sim.InvariantChecker.InvariantViolation;
 import io.raftboot.core.storage.PersistentState;
 import io.raftboot.core.storage.Snapshot;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -51,7 +55,7 @@ final class Simulation {
         int incarnation;
         boolean up;
         RaftNode raft;
-        SimStateMachine sm;
+        ConfigStore sm;
         long period;
         long lastApplied;
         long maxConfigVersion;
@@ -151,7 +155,7 @@ final class Simulation {
         // Clock drift: each incarnation ticks at its own rate within the configured bound.
         long maxPeriod = (long) Math.floor(P / (1 - options.maxDrift()));
         n.period = P + random.nextLong(maxPeriod - P + 1);
-        n.sm = new SimStateMachine();
+        n.sm = new ConfigStore();
         PersistentState state = n.disk.load();
         if (state.snapshot() != null) {
             n.sm.restore(state.snapshot().data());
@@ -433,12 +437,17 @@ final class Simulation {
         }
         long id = ++commandIds;
         String key = "k" + random.nextInt(5);
+        byte[] value = ("v" + id).getBytes(StandardCharsets.UTF_8);
         byte[] command;
-        if (random.nextInt(3) == 0) {
-            SimStateMachine.Versioned v = target.sm.get(key);
-            command = SimStateMachine.cas(key, v == null ? 0 : v.version(), "v" + id, id);
+        int kind = random.nextInt(6);
+        if (kind < 2) {
+            // Compare-and-set against the leader's local view: may lose a race, deterministically.
+            long version = target.sm.get(key).map(VersionedValue::version).orElse(0L);
+            command = target.sm.encode(new ConfigCommand.CompareAndSet(key, version, version > 0 && kind == 0 ? null : value));
+        } else if (kind == 2) {
+            command = target.sm.encode(new ConfigCommand.Delete(key));
         } else {
-            command = SimStateMachine.put(key, "v" + id, id);
+            command = target.sm.encode(new ConfigCommand.Put(key, value));
         }
         try {
             long index = target.raft.propose(command);
@@ -501,7 +510,7 @@ final class Simulation {
                 }
             }
             if (index < 0 && n.raft.role() == Role.LEADER && !n.raft.isTransferringLeadership()) {
-                byte[] command = SimStateMachine.put("final", "done", ++commandIds);
+                byte[] command = n.sm.encode(new ConfigCommand.Put("final", ("done" + ++commandIds).getBytes(StandardCharsets.UTF_8)));
                 index = n.raft.propose(command);
                 n.proposals.put(index, new Proposal(n.raft.term(), command));
                 processReady(n);
