@@ -1,0 +1,390 @@
+package io.raftboot.core.storage;
+
+import static io.raftboot.core.storage.StorageContractTest.entries;
+import static io.raftboot.core.storage.StorageContractTest.entry;
+import static io.raftboot.core.storage.StorageContractTest.snapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.raftboot.core.log.LogEntry;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileStorageTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path data() {
+        return tmp.resolve("data");
+    }
+
+    private Path logFile() {
+        return data().resolve(FileStorage.LOG_FILE);
+    }
+
+    private FileStorage open(Path dir) {
+        return new FileStorage(dir, "n1");
+    }
+
+    private PersistentState loadOnce(Path dir) {
+        try (FileStorage storage = open(dir)) {
+            return storage.load();
+        }
+    }
+
+    /** Size of the log file after each write, and what a restart right then would load. */
+    private record Checkpoint(long logSize, PersistentState state) {
+    }
+
+    /**
+     * Runs {@code writes} (each writing exactly one log record) against a FileStorage and a
+     * MemoryStorage side by side; returns a checkpoint before the first write and after each.
+     */
+    private List<Checkpoint> writeOneRecordAtATime(List<Consumer<Storage>> writes) throws IOException {
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        MemoryStorage model = new MemoryStorage();
+        try (FileStorage storage = open(data())) {
+            storage.load();
+            checkpoints.add(new Checkpoint(Files.size(logFile()), model.current()));
+            for (Consumer<Storage> write : writes) {
+                write.accept(storage);
+                write.accept(model);
+                checkpoints.add(new Checkpoint(Files.size(logFile()), model.current()));
+            }
+        }
+        return checkpoints;
+    }
+
+    private static List<Consumer<Storage>> mixedSingleRecordWrites() {
+        List<Consumer<Storage>> writes = new ArrayList<>();
+        writes.add(s -> s.saveHardState(new HardState(1, "n1", 0)));
+        for (long i = 1; i <= 4; i++) {
+            long index = i;
+            writes.add(s -> s.append(List.of(entry(index, 1))));
+        }
+        writes.add(s -> s.saveHardState(new HardState(1, "n1", 2)));
+        writes.add(s -> s.append(List.of(entry(3, 2)))); // conflict: truncates 3..4
+        writes.add(s -> s.saveHardState(new HardState(2, null, 2)));
+        writes.add(s -> s.append(List.of(entry(4, 2))));
+        writes.add(s -> s.append(List.of(entry(5, 2))));
+        writes.add(s -> s.saveHardState(new HardState(3, "n2", 5)));
+        return writes;
+    }
+
+    private Path copyOfData(String name) throws IOException {
+        Path copy = tmp.resolve(name);
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(data())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        return copy;
+    }
+
+    private static void truncate(Path file, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+        }
+    }
+
+    private static void flipBit(Path file, long offset) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[(int) offset] ^= 0x10;
+        Files.write(file, bytes);
+    }
+
+    @Test
+    void survivesManyRestartsWithTheSameState() {
+        MemoryStorage model = new MemoryStorage();
+        long term = 1;
+        for (int restart = 0; restart < 12; restart++) {
+            try (FileStorage storage = open(data())) {
+                assertThat(storage.load()).isEqualTo(model.current());
+                long next = model.lastIndex() + 1;
+                List<LogEntry> batch = entries(next, next + 2, term);
+                HardState hs = new HardState(term, "n" + (restart % 3 + 1), next);
+                storage.persist(null, batch, hs);
+                model.persist(null, batch, hs);
+                if (restart % 4 == 3) {
+                    Snapshot s = snapshot(model.lastIndex() - 1, term);
+                    storage.saveSnapshot(s);
+                    model.saveSnapshot(s);
+                }
+                term++;
+            }
+        }
+        assertThat(loadOnce(data())).isEqualTo(model.current());
+    }
+
+    @Test
+    void aTornTailAtAnyByteRecoversTheStateAfterTheLastCompleteWriteAndNeverResurrectsGarbage() throws IOException {
+        List<Checkpoint> checkpoints = writeOneRecordAtATime(mixedSingleRecordWrites());
+        long fullSize = checkpoints.get(checkpoints.size() - 1).logSize();
+        long logStartSize = LogRecordCodec.logStart(0, 0).length;
+        int checked = 0;
+        for (long cut = logStartSize; cut < fullSize; cut++) {
+            Path copy = copyOfData("cut-" + cut);
+            truncate(copy.resolve(FileStorage.LOG_FILE), cut);
+            // Between LOG_START and the end of the first checkpoint only the initial hard state is torn.
+            Checkpoint expected = new Checkpoint(logStartSize, checkpoints.get(0).state());
+            for (Checkpoint c : checkpoints) {
+                if (c.logSize() <= cut) {
+                    expected = c;
+                }
+            }
+            LogEntry next = entry(expected.state().entries().size() + 1, 9);
+            try (FileStorage storage = open(copy)) {
+                assertThat(storage.load()).as("cut at byte %d", cut).isEqualTo(expected.state());
+                assertThat(Files.size(copy.resolve(FileStorage.LOG_FILE))).isEqualTo(expected.logSize());
+                storage.append(List.of(next));
+            }
+            List<LogEntry> afterAppend = new ArrayList<>(expected.state().entries());
+            afterAppend.add(next);
+            assertThat(loadOnce(copy).entries()).as("cut at byte %d, then one append", cut).isEqualTo(afterAppend);
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(300);
+    }
+
+    @Test
+    void aTornPersistBatchLeavesAPrefixOfItsEntriesAndTheHardStateOnlyAfterAllOfThem() throws IOException {
+        long before;
+        try (FileStorage storage = open(data())) {
+            storage.load();
+            storage.persist(null, entries(1, 2, 1), new HardState(1, "n1", 0));
+            before = Files.size(logFile());
+            storage.persist(null, entries(3, 6, 2), new HardState(2, "n2", 2));
+        }
+        long after = Files.size(logFile());
+        for (long cut = before; cut < after; cut++) {
+            Path copy = copyOfData("cut-" + cut);
+            truncate(copy.resolve(FileStorage.LOG_FILE), cut);
+            PersistentState state = loadOnce(copy);
+            assertThat(state.entries()).as("cut at byte %d", cut).hasSizeBetween(2, 6);
+            List<LogEntry> expected = new ArrayList<>(entries(1, 2, 1));
+            expected.addAll(entries(3, state.entries().size(), 2));
+            assertThat(state.entries()).isEqualTo(expected);
+            assertThat(state.hardState()).as("cut at byte %d", cut).isEqualTo(new HardState(1, "n1", 0));
+        }
+        assertThat(loadOnce(data()).hardState()).isEqualTo(new HardState(2, "n2", 2));
+    }
+
+    @Test
+    void aBadByteInsideTheLogStopsTheNodeNamingTheFileAndTheRecordOffset() throws IOException {
+        List<Checkpoint> checkpoints = writeOneRecordAtATime(mixedSingleRecordWrites());
+        long recordStart = checkpoints.get(3).logSize(); // the record written by the 4th write
+        long recordEnd = checkpoints.get(4).logSize();
+        for (long offset = recordStart; offset < recordEnd; offset++) {
+            Path copy = copyOfData("flip-" + offset);
+            Path log = copy.resolve(FileStorage.LOG_FILE);
+            flipBit(log, offset);
+            try (FileStorage storage = open(copy)) {
+                assertThatThrownBy(storage::load).as("bit flipped at byte %d", offset)
+                        .isInstanceOf(StorageException.class)
+                        .hasMessageContaining(log.toAbsolutePath().toString())
+                        .hasMessageContaining("byte offset " + recordStart + ":")
+                        .hasMessageContaining("restore");
+                assertThatThrownBy(() -> storage.append(entries(1, 1, 1))).isInstanceOf(StorageException.class);
+            }
+            assertThat(Files.size(log)).as("the damaged file is left as it was")
+                    .isEqualTo(checkpoints.get(checkpoints.size() - 1).logSize());
+        }
+    }
+
+    @Test
+    void aBadByteInTheLastRecordIsATornTail() throws IOException {
+        List<Checkpoint> checkpoints = writeOneRecordAtATime(mixedSingleRecordWrites());
+        Checkpoint beforeLast = checkpoints.get(checkpoints.size() - 2);
+        long end = checkpoints.get(checkpoints.size() - 1).logSize();
+        for (long offset = beforeLast.logSize(); offset < end; offset++) {
+            Path copy = copyOfData("flip-" + offset);
+            flipBit(copy.resolve(FileStorage.LOG_FILE), offset);
+            assertThat(loadOnce(copy)).as("bit flipped at byte %d", offset).isEqualTo(beforeLast.state());
+            assertThat(Files.size(copy.resolve(FileStorage.LOG_FILE))).isEqualTo(beforeLast.logSize());
+        }
+    }
+
+    @Test
+    void aLogCutInsideItsFirstRecordIsRefusedBecauseTheVoteIsLost() throws IOException {
+        writeOneRecordAtATime(mixedSingleRecordWrites());
+        for (long cut = 0; cut < LogRecordCodec.logStart(0, 0).length; cut++) {
+            Path copy = copyOfData("cut-" + cut);
+            truncate(copy.resolve(FileStorage.LOG_FILE), cut);
+            try (FileStorage storage = open(copy)) {
+                assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
+                        .hasMessageContaining("no valid first record (it is " + cut + " bytes long)")
+                        .hasMessageContaining("vote");
+            }
+        }
+    }
+
+    @Test
+    void aZeroLengthMetaFileIsRefused() throws IOException {
+        loadOnce(data());
+        truncate(data().resolve(MetaFile.NAME), 0);
+        assertThatThrownBy(() -> open(data())).isInstanceOf(StorageException.class)
+                .hasMessageContaining(data().resolve(MetaFile.NAME).toAbsolutePath().toString())
+                .hasMessageContaining("damaged");
+    }
+
+    @Test
+    void aDamagedSnapshotFileIsRefused() throws IOException {
+        try (FileStorage storage = open(data())) {
+            storage.load();
+            storage.append(entries(1, 3, 1));
+            storage.saveSnapshot(snapshot(2, 1));
+        }
+        flipBit(data().resolve(FileStorage.SNAPSHOT_FILE), 12);
+        try (FileStorage storage = open(data())) {
+            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
+                    .hasMessageContaining(FileStorage.SNAPSHOT_FILE).hasMessageContaining("damaged");
+        }
+    }
+
+    @Test
+    void aDirectoryCreatedForAnotherNodeIsRefused() {
+        loadOnce(data());
+        assertThatThrownBy(() -> new FileStorage(data(), "n2")).isInstanceOf(StorageException.class)
+                .hasMessageContaining("belongs to node 'n1', not to node 'n2'");
+        new FileStorage(data(), "n1").close();
+        new FileStorage(data()).close();
+    }
+
+    @Test
+    void aDirectoryWithALogButNoMetaFileIsRefused() throws IOException {
+        loadOnce(data());
+        Files.delete(data().resolve(MetaFile.NAME));
+        assertThatThrownBy(() -> open(data())).isInstanceOf(StorageException.class).hasMessageContaining("no 'meta'");
+    }
+
+    @Test
+    void anIoErrorWhileAppendingIsAStorageExceptionAndTheStorageRefusesFurtherUse() throws IOException {
+        try (FileStorage storage = open(data())) {
+            storage.load();
+            storage.append(entries(1, 1, 1));
+            storage.logChannel().close();
+            assertThatThrownBy(() -> storage.append(entries(2, 2, 1))).isInstanceOf(StorageException.class)
+                    .hasMessageContaining(data().toAbsolutePath().toString());
+            assertThatThrownBy(() -> storage.saveHardState(new HardState(1, null, 0)))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("failed earlier");
+        }
+        assertThat(loadOnce(data()).entries()).isEqualTo(entries(1, 1, 1));
+    }
+
+    @Test
+    void anIoErrorWhileWritingASnapshotIsAStorageException() throws IOException {
+        try (FileStorage storage = open(data())) {
+            storage.load();
+            storage.append(entries(1, 3, 1));
+            Path blocker = data().resolve(FileStorage.SNAPSHOT_FILE + DurableFiles.TMP_SUFFIX);
+            Files.createDirectories(blocker.resolve("in-the-way"));
+            assertThatThrownBy(() -> storage.saveSnapshot(snapshot(2, 1))).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("snapshot");
+            Files.delete(blocker.resolve("in-the-way"));
+        }
+        PersistentState state = loadOnce(data());
+        assertThat(state.snapshot()).isNull();
+        assertThat(state.entries()).isEqualTo(entries(1, 3, 1));
+    }
+
+    @Test
+    void aLogFileThatIsADirectoryIsAStorageException() throws IOException {
+        new FileStorage(data()).close();
+        Files.createDirectories(logFile());
+        try (FileStorage storage = open(data())) {
+            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
+                    .hasMessageContaining(data().toAbsolutePath().toString());
+        }
+    }
+
+    @Test
+    void aCrashBetweenTheSnapshotAndTheLogRewriteIsFinishedOnLoad() throws IOException {
+        for (long snapTerm : new long[] {1, 2}) {
+            Path dir = tmp.resolve("crash-" + snapTerm);
+            try (FileStorage storage = open(dir)) {
+                storage.load();
+                storage.persist(null, entries(1, 10, 1), new HardState(1, "n1", 8));
+            }
+            Path other = tmp.resolve("other-" + snapTerm);
+            try (FileStorage storage = open(other)) {
+                storage.load();
+                storage.saveSnapshot(snapshot(7, snapTerm));
+            }
+            // As if the new snapshot file had been renamed in and the node died before the log's rewrite.
+            Files.copy(other.resolve(FileStorage.SNAPSHOT_FILE), dir.resolve(FileStorage.SNAPSHOT_FILE));
+
+            List<LogEntry> kept = snapTerm == 1 ? entries(8, 10, 1) : List.of();
+            try (FileStorage storage = open(dir)) {
+                PersistentState state = storage.load();
+                assertThat(state.snapshot()).isEqualTo(snapshot(7, snapTerm));
+                assertThat(state.entries()).isEqualTo(kept);
+                assertThat(state.hardState()).isEqualTo(new HardState(1, "n1", 8));
+                storage.append(List.of(entry(kept.size() + 8, 3)));
+            }
+            List<LogEntry> expected = new ArrayList<>(kept);
+            expected.add(entry(kept.size() + 8, 3));
+            assertThat(loadOnce(dir).entries()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aLogThatStartsAfterAMissingSnapshotIsRefused() throws IOException {
+        try (FileStorage storage = open(data())) {
+            storage.load();
+            storage.append(entries(1, 5, 1));
+            storage.saveSnapshot(snapshot(3, 1));
+        }
+        Files.delete(data().resolve(FileStorage.SNAPSHOT_FILE));
+        try (FileStorage storage = open(data())) {
+            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("starts after entry 3@1");
+        }
+    }
+
+    @Test
+    void onePersistOfEntriesAndHardStateCostsOneFsync() {
+        try (FileStorage storage = open(data())) {
+            storage.load();
+            long before = storage.syncs();
+            storage.persist(null, entries(1, 50, 1), new HardState(1, "n1", 0));
+            assertThat(storage.syncs() - before).isEqualTo(1);
+
+            before = storage.syncs();
+            storage.persist(null, entries(30, 31, 2), new HardState(2, "n2", 10)); // with a conflict
+            assertThat(storage.syncs() - before).isEqualTo(1);
+
+            before = storage.syncs();
+            storage.persist(null, List.of(), new HardState(2, "n2", 10)); // nothing new
+            assertThat(storage.syncs() - before).isZero();
+        }
+    }
+
+    @Test
+    void leftoverTempFilesOfACrashedWriteAreRemovedOnOpen() throws IOException {
+        loadOnce(data());
+        Path leftover = data().resolve(FileStorage.SNAPSHOT_FILE + DurableFiles.TMP_SUFFIX);
+        Files.write(leftover, new byte[] {1, 2, 3});
+        assertThat(loadOnce(data())).isEqualTo(PersistentState.EMPTY);
+        assertThat(leftover).doesNotExist();
+    }
+
+    @Test
+    void loadIsCalledOnceAndBeforeAnyWrite() {
+        try (FileStorage storage = open(data())) {
+            assertThatThrownBy(() -> storage.append(entries(1, 1, 1))).isInstanceOf(IllegalStateException.class);
+            storage.load();
+            assertThatThrownBy(storage::load).isInstanceOf(IllegalStateException.class);
+        }
+    }
+}
