@@ -15,7 +15,6 @@ import io.raftboot.core.storage.HardState;
 import io.raftboot.core.storage.PersistentState;
 import io.raftboot.core.storage.Snapshot;
 import java.lang.System.Logger.Level;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +34,6 @@ import java.util.random.RandomGenerator;
 public final class RaftNode {
 
     private static final System.Logger LOG = System.getLogger(RaftNode.class.getName());
-    private static final int SEQ_RING = 1024;
     private static final int MAX_APPLY_BATCH = 4096;
 
     private final String id;
@@ -66,10 +64,7 @@ public final class RaftNode {
     private final Map<String, Boolean> votes = new HashMap<>();
     private final TreeMap<String, Progress> progress = new TreeMap<>();
 
-    private long readSeq;
-    private final long[] seqTicks = new long[SEQ_RING];
-    private final ArrayDeque<PendingRead> pendingReads = new ArrayDeque<>();
-    private final List<Long> readsAwaitingOwnTermCommit = new ArrayList<>();
+    private final HeartbeatRounds rounds = new HeartbeatRounds();
     private boolean heartbeatRequested;
     private boolean broadcastRequested;
 
@@ -223,7 +218,7 @@ public final class RaftNode {
             throw new NotLeaderException(id, transferee != null ? transferee : leaderId, "only the leader serves linearizable reads");
         }
         if (log.term(commit) != term) {
-            readsAwaitingOwnTermCommit.add(requestId);
+            rounds.awaitOwnTermCommit(requestId);
             return;
         }
         startRead(requestId);
@@ -555,7 +550,7 @@ public final class RaftNode {
             progress.clear();
             transferee = null;
             timeoutNowSent = false;
-            failPendingReads();
+            rounds.failAll(readStates);
         }
         if (!softState().equals(lastReportedSoftState)) {
             LOG.log(Level.INFO, "{0}: term {1}: {2}, leader {3}", id, term, role, leader);
@@ -579,7 +574,7 @@ public final class RaftNode {
         // §5.4.2 / §8: commit a no-op of our term so earlier entries commit and reads may start.
         log.append(LogEntry.noop(log.lastIndex() + 1, term));
         broadcastRequested = true;
-        nextReadSeq();
+        rounds.start(now);
         LOG.log(Level.INFO, "{0}: term {1}: became LEADER", id, term);
     }
 
@@ -657,7 +652,7 @@ public final class RaftNode {
         pr.lastResponseTick = now;
         if (m.readSeq() > pr.ackedSeq) {
             pr.ackedSeq = m.readSeq();
-            resolveReads();
+            rounds.confirm(this::echoes, membership.quorum(), readStates);
         }
         if (m.success()) {
             if (pr.maybeUpdate(m.matchIndex(), now)) {
@@ -707,7 +702,7 @@ public final class RaftNode {
         if (entries.isEmpty() && pr.state == Progress.State.REPLICATE) {
             return; // nothing new; heartbeats keep the follower informed
         }
-        send(new AppendEntries(id, pr.id, term, prevIndex, prevTerm, entries, commit, readSeq));
+        send(new AppendEntries(id, pr.id, term, prevIndex, prevTerm, entries, commit, rounds.current()));
         if (pr.state == Progress.State.REPLICATE) {
             if (pr.inflight.isEmpty()) {
                 pr.lastProgressTick = now;
@@ -732,7 +727,7 @@ public final class RaftNode {
 
     /** Heartbeat: an empty AppendEntries at the follower's known match, so it never fails spuriously. */
     private void broadcastHeartbeat() {
-        nextReadSeq();
+        long round = rounds.start(now);
         for (Progress pr : progress.values()) {
             long prev = pr.match;
             long prevTerm = log.term(prev);
@@ -740,7 +735,7 @@ public final class RaftNode {
                 prev = log.snapshotIndex();
                 prevTerm = log.term(prev);
             }
-            send(new AppendEntries(id, pr.id, term, prev, prevTerm, List.of(), commit, readSeq));
+            send(new AppendEntries(id, pr.id, term, prev, prevTerm, List.of(), commit, round));
         }
     }
 
@@ -785,11 +780,7 @@ public final class RaftNode {
         long candidate = matches.get(membership.quorum() - 1);
         if (candidate > commit && log.term(candidate) == term) {
             commit = candidate;
-            if (!readsAwaitingOwnTermCommit.isEmpty()) {
-                List<Long> waiting = new ArrayList<>(readsAwaitingOwnTermCommit);
-                readsAwaitingOwnTermCommit.clear();
-                waiting.forEach(this::startRead);
-            }
+            rounds.takeAwaitingOwnTermCommit().forEach(this::startRead);
         }
     }
 
@@ -805,51 +796,25 @@ public final class RaftNode {
 
     // ------------------------------------------------------------------ reads and lease
 
-    private void nextReadSeq() {
-        readSeq++;
-        seqTicks[(int) (readSeq % SEQ_RING)] = now;
-    }
-
     private void startRead(long requestId) {
-        // Confirmed once a quorum echoes the next heartbeat, which ready() broadcasts.
-        pendingReads.addLast(new PendingRead(requestId, commit, readSeq + 1));
-        heartbeatRequested = true;
-        if (progress.values().stream().noneMatch(p -> p.voter)) {
-            heartbeatRequested = false;
-            nextReadSeq();
-            resolveReads();
+        rounds.addRead(requestId, commit);
+        if (progress.values().stream().anyMatch(p -> p.voter)) {
+            heartbeatRequested = true; // ready() starts the round that confirms it
+        } else {
+            rounds.start(now); // a single voter is its own quorum
+            rounds.confirm(this::echoes, membership.quorum(), readStates);
         }
     }
 
-    private void resolveReads() {
-        while (!pendingReads.isEmpty()) {
-            PendingRead read = pendingReads.peekFirst();
-            if (read.seq() > readSeq) {
-                return; // its heartbeat has not been sent yet
+    /** Voters, this one included, that echoed heartbeat round {@code round} or a later one. */
+    private int echoes(long round) {
+        int acks = membership.isVoter(id) ? 1 : 0;
+        for (Progress pr : progress.values()) {
+            if (pr.voter && pr.ackedSeq >= round) {
+                acks++;
             }
-            int acks = membership.isVoter(id) ? 1 : 0;
-            for (Progress pr : progress.values()) {
-                if (pr.voter && pr.ackedSeq >= read.seq()) {
-                    acks++;
-                }
-            }
-            if (acks < membership.quorum()) {
-                return;
-            }
-            pendingReads.pollFirst();
-            readStates.add(new ReadState(read.requestId(), read.index(), true));
         }
-    }
-
-    private void failPendingReads() {
-        for (PendingRead read : pendingReads) {
-            readStates.add(new ReadState(read.requestId(), read.index(), false));
-        }
-        for (long requestId : readsAwaitingOwnTermCommit) {
-            readStates.add(new ReadState(requestId, 0, false));
-        }
-        pendingReads.clear();
-        readsAwaitingOwnTermCommit.clear();
+        return acks;
     }
 
     /**
@@ -866,8 +831,9 @@ public final class RaftNode {
             sendTicks.add(now);
         }
         for (Progress pr : progress.values()) {
-            if (pr.voter && pr.ackedSeq > 0 && readSeq - pr.ackedSeq < SEQ_RING) {
-                sendTicks.add(seqTicks[(int) (pr.ackedSeq % SEQ_RING)]);
+            long sent = pr.voter ? rounds.sentTick(pr.ackedSeq) : -1;
+            if (sent >= 0) {
+                sendTicks.add(sent);
             }
         }
         if (sendTicks.size() < membership.quorum()) {
