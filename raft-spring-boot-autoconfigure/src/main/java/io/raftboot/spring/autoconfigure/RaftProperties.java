@@ -1,0 +1,326 @@
+package io.raftboot.spring.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of one Raft node, under {@code raft.*}. Every replica of the service lists the same
+ * {@link #getPeers() peers} and {@link #getClusterId() cluster id} and its own
+ * {@link #getNodeId() node id}. The defaults elect a new leader well under a second after the
+ * old one dies. See {@code docs/configuration.md}.
+ */
+@ConfigurationProperties("raft")
+public class RaftProperties {
+
+    /** Whether this application joins a Raft cluster at all. */
+    private boolean enabled = true;
+
+    /**
+     * This node's id: one of the keys of raft.peers. The seed's BROKER_ID environment variable,
+     * or the StatefulSet ordinal with K8S=true, is used when this is not set.
+     */
+    private String nodeId;
+
+    /**
+     * All members of the cluster, this node included: node id to gRPC address (host:port). The
+     * same map on every replica. This node's gRPC server listens on the port of its own entry
+     * unless grpc.server.port is set. The seed's CLUSTER environment variable is used when this
+     * is empty.
+     */
+    private Map<String, String> peers = new LinkedHashMap<>();
+
+    /**
+     * Name of the cluster. Requests from a node with another cluster id are refused, so two
+     * clusters sharing hosts cannot mix.
+     */
+    private String clusterId = "default";
+
+    /**
+     * Directory of the Raft log, hard state (term and vote) and snapshots of this node. Must
+     * survive restarts: a node that forgets its vote can break elections. Defaults to
+     * ./raft-data/<node-id>.
+     */
+    private Path dataDir;
+
+    /**
+     * Election timeout T: a follower that hears no leader for a random time in [T, 2T) starts
+     * an election; a leader that hears no majority within T steps down. Must be more than twice
+     * the heartbeat interval.
+     */
+    private Duration electionTimeout = Duration.ofMillis(300);
+
+    /**
+     * How often the leader sends heartbeats (empty AppendEntries) to each follower; also
+     * renews the leader lease.
+     */
+    private Duration heartbeatInterval = Duration.ofMillis(50);
+
+    /**
+     * Ids (keys of raft.peers) of non-voting members: they replicate the log and know the
+     * leader, but never vote, count toward a quorum or become leader.
+     */
+    private Set<String> learners = new LinkedHashSet<>();
+
+    /**
+     * Deadline of one Raft RPC (AppendEntries, RequestVote, TimeoutNow) to a peer. Defaults to
+     * the election timeout. InstallSnapshot gets ten times as long.
+     */
+    private Duration rpcTimeout;
+
+    /** Largest gRPC message this node accepts; a snapshot travels in one message. */
+    private DataSize maxMessageSize = DataSize.ofMegabytes(16);
+
+    /** Largest value (in bytes, after UTF-8 encoding) that the replicated config store accepts. */
+    private DataSize maxValueSize = DataSize.ofKilobytes(64);
+
+    /**
+     * How long a config write may wait for a leader and for its commit. A write that finds no
+     * leader within this time fails with NoLeaderException.
+     */
+    private Duration writeTimeout = Duration.ofSeconds(3);
+
+    /**
+     * Bound on how much faster one node's clock may run than another's, as a fraction; it
+     * shortens the leader lease that isLeader() and @LeaderOnly rely on.
+     */
+    private double maxClockDrift = 0.1;
+
+    /** Settings for running as a Kubernetes StatefulSet (seed mode K8S=true). */
+    private final Kubernetes kubernetes = new Kubernetes();
+
+    /** Settings of the raft health indicator. */
+    private final Health health = new Health();
+
+    /** Settings of the graceful shutdown. */
+    private final Shutdown shutdown = new Shutdown();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getNodeId() {
+        return nodeId;
+    }
+
+    public void setNodeId(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    public Map<String, String> getPeers() {
+        return peers;
+    }
+
+    public void setPeers(Map<String, String> peers) {
+        this.peers = peers;
+    }
+
+    public String getClusterId() {
+        return clusterId;
+    }
+
+    public void setClusterId(String clusterId) {
+        this.clusterId = clusterId;
+    }
+
+    public Path getDataDir() {
+        return dataDir;
+    }
+
+    public void setDataDir(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    /** The data directory, or its default ./raft-data/<node-id>. */
+    public Path resolvedDataDir() {
+        return dataDir != null ? dataDir : Path.of("raft-data", nodeId == null ? "node" : nodeId);
+    }
+
+    public Duration getElectionTimeout() {
+        return electionTimeout;
+    }
+
+    public void setElectionTimeout(Duration electionTimeout) {
+        this.electionTimeout = electionTimeout;
+    }
+
+    public Duration getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public void setHeartbeatInterval(Duration heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public Set<String> getLearners() {
+        return learners;
+    }
+
+    public void setLearners(Set<String> learners) {
+        this.learners = learners;
+    }
+
+    public Duration getRpcTimeout() {
+        return rpcTimeout;
+    }
+
+    public void setRpcTimeout(Duration rpcTimeout) {
+        this.rpcTimeout = rpcTimeout;
+    }
+
+    /** The RPC deadline, or its default: the election timeout. */
+    public Duration resolvedRpcTimeout() {
+        return rpcTimeout != null ? rpcTimeout : electionTimeout;
+    }
+
+    public DataSize getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(DataSize maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public DataSize getMaxValueSize() {
+        return maxValueSize;
+    }
+
+    public void setMaxValueSize(DataSize maxValueSize) {
+        this.maxValueSize = maxValueSize;
+    }
+
+    public Duration getWriteTimeout() {
+        return writeTimeout;
+    }
+
+    public void setWriteTimeout(Duration writeTimeout) {
+        this.writeTimeout = writeTimeout;
+    }
+
+    public double getMaxClockDrift() {
+        return maxClockDrift;
+    }
+
+    public void setMaxClockDrift(double maxClockDrift) {
+        this.maxClockDrift = maxClockDrift;
+    }
+
+    public Kubernetes getKubernetes() {
+        return kubernetes;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    public Shutdown getShutdown() {
+        return shutdown;
+    }
+
+    /** Kubernetes StatefulSet mode: peers are the set's stable DNS names. */
+    public static class Kubernetes {
+
+        /**
+         * Name of the StatefulSet, the prefix of its pod names. Defaults to HOSTNAME without
+         * its trailing -<ordinal>.
+         */
+        private String name;
+
+        /** Headless service governing the StatefulSet. Defaults to the StatefulSet name. */
+        private String service;
+
+        /** Namespace of the StatefulSet. Defaults to the POD_NAMESPACE variable, else "default". */
+        private String namespace;
+
+        /** Number of replicas of the StatefulSet; peers are ordinals 0 to replicas - 1. */
+        private int replicas = 3;
+
+        /** gRPC port of every pod. */
+        private int port = 9090;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public String getService() {
+            return service;
+        }
+
+        public void setService(String service) {
+            this.service = service;
+        }
+
+        public String getNamespace() {
+            return namespace;
+        }
+
+        public void setNamespace(String namespace) {
+            this.namespace = namespace;
+        }
+
+        public int getReplicas() {
+            return replicas;
+        }
+
+        public void setReplicas(int replicas) {
+            this.replicas = replicas;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+    }
+
+    /** The raft health indicator. */
+    public static class Health {
+
+        /**
+         * How long the cluster may be without a known leader (during an election) before the
+         * raft health indicator reports DOWN.
+         */
+        private Duration leaderlessGrace = Duration.ofSeconds(5);
+
+        public Duration getLeaderlessGrace() {
+            return leaderlessGrace;
+        }
+
+        public void setLeaderlessGrace(Duration leaderlessGrace) {
+            this.leaderlessGrace = leaderlessGrace;
+        }
+    }
+
+    /** Graceful shutdown. */
+    public static class Shutdown {
+
+        /**
+         * On a graceful shutdown a leader first hands leadership to the most up-to-date voter;
+         * this bounds how long it waits for another node to take over before it stops anyway.
+         */
+        private Duration handoffTimeout = Duration.ofSeconds(3);
+
+        public Duration getHandoffTimeout() {
+            return handoffTimeout;
+        }
+
+        public void setHandoffTimeout(Duration handoffTimeout) {
+            this.handoffTimeout = handoffTimeout;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.raftboot.spring.cluster;
+
+import io.raftboot.spring.autoconfigure.RaftProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks {@link RaftProperties} at startup and resolves them into {@link ClusterSettings}. Every
+ * failure is a {@link RaftConfigurationException} naming the property and the fix; an even
+ * number of voters only logs a warning (it works, but tolerates no more failures than one voter
+ * fewer).
+ */
+public final class ClusterSettingsValidator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterSettingsValidator.class);
+
+    /** Ticks per heartbeat: the lease and election timers are measured in fifths of it. */
+    static final int HEARTBEAT_TICKS = 5;
+
+    private ClusterSettingsValidator() {
+    }
+
+    public static ClusterSettings validate(RaftProperties p) {
+        String nodeId = p.getNodeId() == null ? null : p.getNodeId().trim();
+        Map<String, String> peers = p.getPeers() == null ? Map.of() : p.getPeers();
+        if (peers.isEmpty()) {
+            throw new RaftConfigurationException("raft.peers", "{}", "no cluster members are listed",
+                    "List every replica, this one included, as raft.peers.<id>=host:port, "
+                            + "or set the CLUSTER environment variable (CLUSTER=1=host1:9090,2=host2:9090,3=host3:9090)");
+        }
+        if (nodeId == null || nodeId.isEmpty()) {
+            throw new RaftConfigurationException("raft.node-id", p.getNodeId(), "this node's id is not set",
+                    "Set raft.node-id to this replica's key in raft.peers, one of " + peers.keySet()
+                            + " (or set BROKER_ID, or K8S=true in a StatefulSet)");
+        }
+        Map<String, PeerAddress> members = parsePeers(peers);
+        if (!members.containsKey(nodeId)) {
+            throw new RaftConfigurationException("raft.node-id", nodeId, "this node is not one of raft.peers " + members.keySet(),
+                    "Add raft.peers." + nodeId + "=host:port for this node, or set raft.node-id to one of " + members.keySet());
+        }
+        String clusterId = p.getClusterId();
+        if (clusterId == null || clusterId.isBlank()) {
+            throw new RaftConfigurationException("raft.cluster-id", clusterId, "the cluster id is blank",
+                    "Set raft.cluster-id to the same non-blank name on every replica, or remove it to use 'default'");
+        }
+        Set<String> learners = new LinkedHashSet<>();
+        for (String learner : p.getLearners() == null ? Set.<String>of() : p.getLearners()) {
+            if (!members.containsKey(learner)) {
+                throw new RaftConfigurationException("raft.learners", p.getLearners(), "learner '" + learner + "' is not one of raft.peers " + members.keySet(),
+                        "List only ids of raft.peers in raft.learners, or add raft.peers." + learner + "=host:port");
+            }
+            learners.add(learner);
+        }
+        Set<String> voters = new LinkedHashSet<>(members.keySet());
+        voters.removeAll(learners);
+        if (voters.isEmpty()) {
+            throw new RaftConfigurationException("raft.learners", p.getLearners(), "every member is a learner, so no node can vote or lead",
+                    "Remove at least one id (better three) from raft.learners");
+        }
+        if (voters.size() % 2 == 0) {
+            LOG.warn("raft.peers lists {} voters {}: an even number tolerates no more failures than {} voters; add or remove one voter (or make one a learner with raft.learners)",
+                    voters.size(), voters, voters.size() - 1);
+        }
+        Duration heartbeat = positive("raft.heartbeat-interval", p.getHeartbeatInterval());
+        Duration election = positive("raft.election-timeout", p.getElectionTimeout());
+        if (election.compareTo(heartbeat.multipliedBy(2)) <= 0) {
+            throw new RaftConfigurationException("raft.election-timeout", election,
+                    "the election timeout must be more than twice the heartbeat interval (" + heartbeat + "), or followers start elections against a live leader",
+                    "Raise raft.election-timeout above " + heartbeat.multipliedBy(2).toMillis() + "ms (about 6x is usual) or lower raft.heartbeat-interval");
+        }
+        Duration rpcTimeout = positive("raft.rpc-timeout", p.resolvedRpcTimeout());
+        Duration writeTimeout = positive("raft.write-timeout", p.getWriteTimeout());
+        notNegative("raft.health.leaderless-grace", p.getHealth().getLeaderlessGrace());
+        notNegative("raft.shutdown.handoff-timeout", p.getShutdown().getHandoffTimeout());
+        if (!(p.getMaxClockDrift() >= 0 && p.getMaxClockDrift() < 0.5)) {
+            throw new RaftConfigurationException("raft.max-clock-drift", p.getMaxClockDrift(), "the clock drift bound must be in [0, 0.5)",
+                    "Set raft.max-clock-drift to a fraction such as 0.1 (10%)");
+        }
+        long maxMessage = p.getMaxMessageSize() == null ? -1 : p.getMaxMessageSize().toBytes();
+        if (maxMessage < 1024 || maxMessage > Integer.MAX_VALUE) {
+            throw new RaftConfigurationException("raft.max-message-size", p.getMaxMessageSize(), "the gRPC message limit must be between 1KB and 2GB",
+                    "Set raft.max-message-size to a size such as 16MB");
+        }
+        long maxValue = p.getMaxValueSize() == null ? -1 : p.getMaxValueSize().toBytes();
+        if (maxValue < 1 || maxValue >= maxMessage) {
+            throw new RaftConfigurationException("raft.max-value-size", p.getMaxValueSize(),
+                    "the value size limit must be positive and below raft.max-message-size (" + p.getMaxMessageSize() + ")",
+                    "Set raft.max-value-size to a size such as 64KB, or raise raft.max-message-size");
+        }
+        Duration tick = heartbeat.dividedBy(HEARTBEAT_TICKS);
+        if (tick.isZero()) {
+            throw new RaftConfigurationException("raft.heartbeat-interval", heartbeat, "the heartbeat interval is too short to measure",
+                    "Set raft.heartbeat-interval to at least 5ms (50ms is usual)");
+        }
+        long electionTicks = ceilDiv(election.toNanos(), tick.toNanos());
+        Path dataDir = writableDataDir(p, nodeId);
+        return new ClusterSettings(nodeId, clusterId.trim(), members, voters, learners, dataDir, tick,
+                (int) Math.min(Integer.MAX_VALUE, electionTicks), HEARTBEAT_TICKS, p.getMaxClockDrift(),
+                rpcTimeout, writeTimeout, maxMessage, maxValue);
+    }
+
+    private static Map<String, PeerAddress> parsePeers(Map<String, String> peers) {
+        Map<String, PeerAddress> members = new LinkedHashMap<>();
+        Map<String, String> idsIgnoringCase = new HashMap<>();
+        Map<PeerAddress, String> byAddress = new HashMap<>();
+        for (Map.Entry<String, String> e : peers.entrySet()) {
+            String id = e.getKey().trim();
+            if (id.isEmpty()) {
+                throw new RaftConfigurationException("raft.peers", peers, "a member has a blank id", "Give every member of raft.peers a non-blank id");
+            }
+            String clash = idsIgnoringCase.put(id.toLowerCase(Locale.ROOT), id);
+            if (clash != null) {
+                throw new RaftConfigurationException("raft.peers", peers.keySet(), "ids '" + clash + "' and '" + id + "' differ only in case (duplicate ids)",
+                        "Give every member a distinct id");
+            }
+            PeerAddress address;
+            try {
+                address = PeerAddress.parse(e.getValue());
+            } catch (IllegalArgumentException ex) {
+                throw new RaftConfigurationException("raft.peers." + id, e.getValue(), ex.getMessage(),
+                        "Set raft.peers." + id + " to this member's gRPC address as host:port");
+            }
+            String other = byAddress.put(address, id);
+            if (other != null) {
+                throw new RaftConfigurationException("raft.peers", peers, "members '" + other + "' and '" + id + "' have the same address " + address + " (duplicate addresses)",
+                        "Give every member its own host:port in raft.peers");
+            }
+            members.put(id, address);
+        }
+        return members;
+    }
+
+    private static Duration positive(String property, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new RaftConfigurationException(property, d, "the duration must be positive",
+                    "Set " + property + " to a positive duration such as 300ms or 2s");
+        }
+        return d;
+    }
+
+    private static void notNegative(String property, Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new RaftConfigurationException(property, d, "the duration must not be negative",
+                    "Set " + property + " to a duration such as 0s, 500ms or 5s");
+        }
+    }
+
+    private static Path writableDataDir(RaftProperties p, String nodeId) {
+        Path dir = (p.getDataDir() != null ? p.getDataDir() : Path.of("raft-data", nodeId)).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            throw new RaftConfigurationException("raft.data-dir", dir, "the data directory cannot be created (" + e + ")",
+                    "Set raft.data-dir to a directory this process can create and write, on a disk that survives restarts");
+        }
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new RaftConfigurationException("raft.data-dir", dir, "the data directory is not a writable directory",
+                    "Set raft.data-dir to a directory this process can write, or fix its permissions");
+        }
+        return dir;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+}

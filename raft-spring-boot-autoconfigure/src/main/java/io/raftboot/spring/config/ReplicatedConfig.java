@@ -1,0 +1,87 @@
+package io.raftboot.spring.config;
+
+import io.raftboot.core.config.ConfigResult;
+import io.raftboot.core.config.VersionedValue;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The cluster's replicated, versioned configuration: a small key-value store every node holds a
+ * copy of, written through the Raft leader.
+ *
+ * <p>Writes may be called on any node: a follower forwards them to the leader. The returned
+ * future completes only after the write is committed (on a majority) and applied on this node,
+ * with the store's {@link ConfigResult} (the key's new version and the new configVersion). A
+ * compare-and-set that finds another version completes normally with
+ * {@link ConfigResult.Outcome#VERSION_MISMATCH}. When no leader is known within
+ * {@code raft.write-timeout} the future fails with
+ * {@link io.raftboot.spring.leadership.NoLeaderException}; a value over
+ * {@code raft.max-value-size} fails with {@link ConfigValueTooLargeException}; other failures
+ * with {@link ConfigWriteException}.
+ *
+ * <p>Reads are {@link ReadConsistency#LOCAL} unless asked otherwise. Values are bytes; the
+ * String methods use UTF-8.
+ */
+public interface ReplicatedConfig {
+
+    /** The value of {@code key} as text, from this node's copy. */
+    default Optional<String> get(String key) {
+        return get(key, ReadConsistency.LOCAL);
+    }
+
+    /** The value of {@code key} as text. Blocks for {@link ReadConsistency#LINEARIZABLE}. */
+    default Optional<String> get(String key, ReadConsistency consistency) {
+        return getEntry(key, consistency).map(VersionedValue::valueAsString);
+    }
+
+    /** The value of {@code key} as bytes. */
+    default Optional<byte[]> getBytes(String key, ReadConsistency consistency) {
+        return getEntry(key, consistency).map(VersionedValue::value);
+    }
+
+    /** The value of {@code key} with its version and the log index that wrote it. */
+    Optional<VersionedValue> getEntry(String key, ReadConsistency consistency);
+
+    /** All keys starting with {@code prefix} ("" for all) and their text values, sorted, from this node's copy. */
+    default Map<String, String> getAll(String prefix) {
+        return getAll(prefix, ReadConsistency.LOCAL);
+    }
+
+    /** All keys starting with {@code prefix} and their text values, sorted. */
+    Map<String, String> getAll(String prefix, ReadConsistency consistency);
+
+    /** All entries under {@code prefix} with versions, sorted by key. */
+    SortedMap<String, VersionedValue> getEntries(String prefix, ReadConsistency consistency);
+
+    /** This node's configVersion: the number of changes applied so far (the seed's version). */
+    long configVersion();
+
+    /**
+     * Completes once this node has applied every write committed before the call (a
+     * linearizable read barrier): local reads after it are linearizable.
+     */
+    CompletableFuture<Void> sync();
+
+    CompletableFuture<ConfigResult> put(String key, String value);
+
+    CompletableFuture<ConfigResult> put(String key, byte[] value);
+
+    /** Deletes {@code key}; completes with {@link ConfigResult.Outcome#NOT_FOUND} if it was absent. */
+    CompletableFuture<ConfigResult> delete(String key);
+
+    /**
+     * Sets {@code key} to {@code newValue} only if its version is {@code expectedVersion}
+     * (0 = it must not exist); a {@code null} value deletes it.
+     */
+    CompletableFuture<ConfigResult> compareAndSet(String key, long expectedVersion, String newValue);
+
+    CompletableFuture<ConfigResult> compareAndSet(String key, long expectedVersion, byte[] newValue);
+
+    /** Calls {@code watcher} for every change of {@code key} on this node. */
+    ConfigWatch watch(String key, ConfigWatcher watcher);
+
+    /** Calls {@code watcher} for every change of a key starting with {@code prefix} on this node. */
+    ConfigWatch watchPrefix(String prefix, ConfigWatcher watcher);
+}

@@ -1,0 +1,83 @@
+package io.raftboot.spring.env;
+
+import io.raftboot.spring.cluster.PeerAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.commons.logging.Log;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Adds, with the lowest precedence (so anything configured explicitly wins):
+ * <ol>
+ *   <li>the {@code raft.*} properties derived from the seed's environment variables
+ *       ({@link SeedEnvironment});</li>
+ *   <li>{@code grpc.server.port} = the port of this node's own entry in {@code raft.peers}.</li>
+ * </ol>
+ * Runs after the config data (application.yml) is loaded, so it sees the configured
+ * {@code raft.*} values. Does nothing when {@code raft.enabled=false}.
+ */
+public class RaftEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+    /** Name of the property source holding the seed environment's mapping. */
+    public static final String SEED_SOURCE = "raftSeedEnvironment";
+    /** Name of the property source holding defaults derived from {@code raft.*}. */
+    public static final String DEFAULTS_SOURCE = "raftDerivedDefaults";
+
+    private static final Bindable<Map<String, String>> STRING_MAP = Bindable.mapOf(String.class, String.class);
+
+    private final Log log;
+
+    public RaftEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+        this.log = logFactory.getLog(RaftEnvironmentPostProcessor.class);
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        if (!environment.getProperty("raft.enabled", Boolean.class, true)) {
+            return;
+        }
+        boolean peersConfigured = !Binder.get(environment).bind("raft.peers", STRING_MAP).orElse(Map.of()).isEmpty();
+        Map<String, Object> seed = SeedEnvironment.map(
+                name -> environment.getProperty(name), environment::getProperty, peersConfigured);
+        if (!seed.isEmpty()) {
+            environment.getPropertySources().addLast(new MapPropertySource(SEED_SOURCE, seed));
+            log.info("Mapped the seed environment (BROKER_ID, CLUSTER, NODE_ADDRESS, K8S) to " + seed.keySet()
+                    + "; explicit raft.* properties take precedence");
+        }
+        Map<String, Object> defaults = derivedDefaults(environment);
+        if (!defaults.isEmpty()) {
+            environment.getPropertySources().addLast(new MapPropertySource(DEFAULTS_SOURCE, defaults));
+        }
+    }
+
+    private Map<String, Object> derivedDefaults(ConfigurableEnvironment environment) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        String nodeId = environment.getProperty("raft.node-id");
+        if (nodeId == null || environment.containsProperty("grpc.server.port")) {
+            return defaults;
+        }
+        String own = Binder.get(environment).bind("raft.peers", STRING_MAP).orElse(Map.of()).get(nodeId.trim());
+        if (own == null) {
+            return defaults;
+        }
+        try {
+            defaults.put("grpc.server.port", PeerAddress.parse(own).port());
+        } catch (IllegalArgumentException e) {
+            // Reported with the property's name by the validation at context startup.
+            log.debug("Not deriving grpc.server.port from raft.peers." + nodeId + ": " + e.getMessage());
+        }
+        return defaults;
+    }
+}

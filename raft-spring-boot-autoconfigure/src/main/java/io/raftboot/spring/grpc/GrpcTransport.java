@@ -1,0 +1,204 @@
+package io.raftboot.spring.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.raftboot.core.loop.Transport;
+import io.raftboot.core.message.AppendEntries;
+import io.raftboot.core.message.AppendResponse;
+import io.raftboot.core.message.InstallSnapshot;
+import io.raftboot.core.message.Message;
+import io.raftboot.core.message.SnapshotResponse;
+import io.raftboot.core.message.TimeoutNow;
+import io.raftboot.core.message.VoteRequest;
+import io.raftboot.core.message.VoteResponse;
+import io.raftboot.proto.ForwardRequest;
+import io.raftboot.proto.ForwardReturn;
+import io.raftboot.proto.HBeatReturn;
+import io.raftboot.proto.InstallSnapshotReturn;
+import io.raftboot.proto.ReqVoteReturn;
+import io.raftboot.proto.TimeoutNowReturn;
+import io.raftboot.proto.RaftGrpc;
+import io.raftboot.spring.cluster.ClusterSettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core's {@link Transport} over gRPC. Requests (AppendEntries, RequestVote, TimeoutNow,
+ * InstallSnapshot) go out as asynchronous unary calls with a deadline; the reply of each call is
+ * mapped back into the core's response message and delivered to the loop. Responses the loop
+ * emits complete the peer's parked call on our server ({@link PendingReplies}). Never blocks the
+ * loop thread and never throws at it: a failed call is a lost message, which Raft tolerates.
+ */
+public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcTransport.class);
+    /** InstallSnapshot carries the whole state machine; give it this many RPC timeouts. */
+    static final int SNAPSHOT_DEADLINE_FACTOR = 10;
+
+    private final ClusterSettings settings;
+    private final MessageMapper mapper;
+    private final PendingReplies pending;
+    private final PeerContacts contacts;
+    private final MessageRelay inbound;
+    private final Map<String, PeerChannel> channels = new ConcurrentHashMap<>();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public GrpcTransport(ClusterSettings settings, MessageMapper mapper, PendingReplies pending,
+                         PeerContacts contacts, MessageRelay inbound) {
+        this.settings = settings;
+        this.mapper = mapper;
+        this.pending = pending;
+        this.contacts = contacts;
+        this.inbound = inbound;
+    }
+
+    /** Opens the connections to all peers now, so the first election does not wait for them. */
+    public void connect() {
+        for (String peer : settings.members().keySet()) {
+            if (!peer.equals(settings.nodeId())) {
+                PeerChannel channel = channel(peer);
+                if (channel != null) {
+                    channel.connect();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void send(Message message) {
+        try {
+            if (message instanceof AppendResponse || message instanceof VoteResponse || message instanceof SnapshotResponse) {
+                if (!pending.answer(message)) {
+                    LOG.trace("No waiting call from {} for {}; dropped", message.to(), message);
+                }
+            } else if (message instanceof AppendEntries ae) {
+                long start = System.nanoTime();
+                this.<HBeatReturn>call(ae.to(), settings.rpcTimeout(), (stub, o) -> stub.heartbeat(mapper.toProto(ae), o), reply -> {
+                    contacts.heartbeatRoundTrip(ae.to(), System.nanoTime() - start);
+                    return mapper.fromProto(reply);
+                });
+            } else if (message instanceof VoteRequest vr) {
+                this.<ReqVoteReturn>call(vr.to(), settings.rpcTimeout(), (stub, o) -> stub.requestVote(mapper.toProto(vr), o), mapper::fromProto);
+            } else if (message instanceof TimeoutNow tn) {
+                this.<TimeoutNowReturn>call(tn.to(), settings.rpcTimeout(), (stub, o) -> stub.timeoutNow(mapper.toProto(tn), o), reply -> null);
+            } else if (message instanceof InstallSnapshot is) {
+                this.<InstallSnapshotReturn>call(is.to(), settings.rpcTimeout().multipliedBy(SNAPSHOT_DEADLINE_FACTOR),
+                        (stub, o) -> stub.installSnapshot(mapper.toProto(is), o), mapper::fromProto);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not send {}: {}", message, e.toString());
+        }
+    }
+
+    /**
+     * Sends a Forward RPC to {@code leaderId}. The future fails with a
+     * {@link io.grpc.StatusRuntimeException} when the call fails (UNAVAILABLE: the command
+     * surely did not reach the leader; DEADLINE_EXCEEDED: its outcome is unknown).
+     */
+    @Override
+    public CompletableFuture<ForwardReturn> forward(String leaderId, ForwardRequest request, Duration timeout) {
+        CompletableFuture<ForwardReturn> result = new CompletableFuture<>();
+        PeerChannel channel = channel(leaderId);
+        if (channel == null) {
+            result.completeExceptionally(Status.UNAVAILABLE.withDescription("no channel to '" + leaderId + "'").asRuntimeException());
+            return result;
+        }
+        channel.stub.withDeadlineAfter(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)
+                .forward(request, new StreamObserver<>() {
+                    @Override
+                    public void onNext(ForwardReturn value) {
+                        contacts.heardFrom(leaderId);
+                        result.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        Status status = Status.fromThrowable(t);
+                        channel.onFailure(status);
+                        result.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        return result;
+    }
+
+    /** Whether the connection to {@code peer} is up or the peer was heard from recently. */
+    public boolean isReachable(String peer) {
+        PeerChannel channel = channels.get(peer);
+        return contacts.isReachable(peer) || (channel != null && channel.isReady());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        channels.values().forEach(PeerChannel::shutdown);
+        channels.clear();
+    }
+
+    private <R> void call(String peer, Duration deadline, BiConsumer<RaftGrpc.RaftStub, StreamObserver<R>> invoke,
+                          Function<R, Message> toMessage) {
+        PeerChannel channel = channel(peer);
+        if (channel == null || !channel.tryAcquire()) {
+            return;
+        }
+        RaftGrpc.RaftStub stub = channel.stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        invoke.accept(stub, new StreamObserver<>() {
+            @Override
+            public void onNext(R reply) {
+                contacts.heardFrom(peer);
+                Message response = toMessage.apply(reply);
+                if (response == null) {
+                    return;
+                }
+                if (!peer.equals(response.from()) || !settings.nodeId().equals(response.to())) {
+                    warnOnce("reply:" + peer, "Dropping a reply from {} that claims to be from '{}' to '{}'", peer, response.from(), response.to());
+                    return;
+                }
+                inbound.accept(response);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                channel.release();
+                Status status = Status.fromThrowable(t);
+                contacts.callFailed(peer);
+                channel.onFailure(status);
+                if (status.getCode() == Status.Code.PERMISSION_DENIED) {
+                    warnOnce("denied:" + peer, "Peer {} refused our request: {}", peer, status.getDescription());
+                } else {
+                    LOG.trace("Call to {} failed: {}", peer, status);
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                channel.release();
+            }
+        });
+    }
+
+    private PeerChannel channel(String peer) {
+        if (closed || peer.equals(settings.nodeId()) || !settings.isMember(peer)) {
+            return null;
+        }
+        return channels.computeIfAbsent(peer, id -> new PeerChannel(id, settings.addressOf(id), settings));
+    }
+
+    private void warnOnce(String key, String format, Object... args) {
+        if (warned.add(key)) {
+            LOG.warn(format + " (logged once)", args);
+        }
+    }
+}

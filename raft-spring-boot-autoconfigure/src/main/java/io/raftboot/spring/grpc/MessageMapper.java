@@ -1,0 +1,193 @@
+package io.raftboot.spring.grpc;
+
+import com.google.protobuf.ByteString;
+import io.raftboot.core.log.EntryType;
+import io.raftboot.core.log.LogEntry;
+import io.raftboot.core.message.AppendEntries;
+import io.raftboot.core.message.AppendResponse;
+import io.raftboot.core.message.InstallSnapshot;
+import io.raftboot.core.message.SnapshotResponse;
+import io.raftboot.core.message.TimeoutNow;
+import io.raftboot.core.message.VoteRequest;
+import io.raftboot.core.message.VoteResponse;
+import io.raftboot.core.node.Membership;
+import io.raftboot.core.storage.Snapshot;
+import io.raftboot.proto.HBeat;
+import io.raftboot.proto.HBeatReturn;
+import io.raftboot.proto.InstallSnapshotRequest;
+import io.raftboot.proto.InstallSnapshotReturn;
+import io.raftboot.proto.Node;
+import io.raftboot.proto.ReqVote;
+import io.raftboot.proto.ReqVoteReturn;
+import io.raftboot.proto.TimeoutNowRequest;
+import io.raftboot.proto.TimeoutNowReturn;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Maps the core's message records to and from {@code raft.proto}. Every outgoing message carries
+ * the cluster id and the sender id; the seed's informational fields are filled too, so a seed
+ * node decoding our bytes sees sensible values.
+ */
+public final class MessageMapper {
+
+    private final ClusterSettings settings;
+    private final LongSupplier configVersion;
+
+    /**
+     * @param configVersion this node's applied config version, sent in the seed's informational
+     *     {@code version} / {@code last_version} fields
+     */
+    public MessageMapper(ClusterSettings settings, LongSupplier configVersion) {
+        this.settings = settings;
+        this.configVersion = configVersion;
+    }
+
+    public String clusterId() {
+        return settings.clusterId();
+    }
+
+    // ------------------------------------------------------------- requests, core -> proto
+
+    public HBeat toProto(AppendEntries m) {
+        HBeat.Builder b = HBeat.newBuilder()
+                .setTerm(m.term()).setLeaderId(m.from()).setVersion(configVersion.getAsLong())
+                .setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to())
+                .setPrevLogIndex(m.prevLogIndex()).setPrevLogTerm(m.prevLogTerm())
+                .setLeaderCommit(m.leaderCommit()).setReadSeq(m.readSeq());
+        for (LogEntry e : m.entries()) {
+            b.addEntries(toProto(e));
+        }
+        return b.build();
+    }
+
+    public ReqVote toProto(VoteRequest m) {
+        PeerAddress self = settings.addressOf(m.from());
+        return ReqVote.newBuilder()
+                .setTerm(m.term()).setCandidateId(m.from()).setUrl(self == null ? "" : self.toString())
+                .setLastTerm(m.lastLogTerm()).setLastVersion(configVersion.getAsLong())
+                .setTimestamp(System.currentTimeMillis() * 1_000_000L)
+                .setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to())
+                .setLastLogIndex(m.lastLogIndex()).setPreVote(m.preVote()).setTransfer(m.transfer())
+                .build();
+    }
+
+    public TimeoutNowRequest toProto(TimeoutNow m) {
+        return TimeoutNowRequest.newBuilder().setTerm(m.term()).setClusterId(settings.clusterId())
+                .setFrom(m.from()).setTo(m.to()).build();
+    }
+
+    public InstallSnapshotRequest toProto(InstallSnapshot m) {
+        Snapshot s = m.snapshot();
+        InstallSnapshotRequest.Builder b = InstallSnapshotRequest.newBuilder()
+                .setTerm(m.term()).setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to())
+                .setLastIncludedIndex(s.lastIndex()).setLastIncludedTerm(s.lastTerm())
+                .setData(ByteString.copyFrom(s.data()));
+        s.membership().voters().stream().sorted().forEach(id -> b.addVoters(node(id)));
+        s.membership().learners().stream().sorted().forEach(id -> b.addLearners(node(id)));
+        return b.build();
+    }
+
+    // ------------------------------------------------------------- requests, proto -> core
+
+    public AppendEntries fromProto(HBeat p) {
+        List<LogEntry> entries = new ArrayList<>(p.getEntriesCount());
+        for (io.raftboot.proto.LogEntry e : p.getEntriesList()) {
+            entries.add(fromProto(e));
+        }
+        return new AppendEntries(p.getFrom(), p.getTo(), p.getTerm(), p.getPrevLogIndex(), p.getPrevLogTerm(),
+                entries, p.getLeaderCommit(), p.getReadSeq());
+    }
+
+    public VoteRequest fromProto(ReqVote p) {
+        return new VoteRequest(p.getFrom(), p.getTo(), p.getTerm(), p.getLastLogIndex(), p.getLastTerm(),
+                p.getPreVote(), p.getTransfer());
+    }
+
+    public TimeoutNow fromProto(TimeoutNowRequest p) {
+        return new TimeoutNow(p.getFrom(), p.getTo(), p.getTerm());
+    }
+
+    public InstallSnapshot fromProto(InstallSnapshotRequest p) {
+        Set<String> voters = new LinkedHashSet<>();
+        p.getVotersList().forEach(n -> voters.add(n.getId()));
+        Set<String> learners = new LinkedHashSet<>();
+        p.getLearnersList().forEach(n -> learners.add(n.getId()));
+        Snapshot s = new Snapshot(p.getLastIncludedIndex(), p.getLastIncludedTerm(), new Membership(voters, learners),
+                p.getData().toByteArray());
+        return new InstallSnapshot(p.getFrom(), p.getTo(), p.getTerm(), s);
+    }
+
+    // ------------------------------------------------------------- responses
+
+    public HBeatReturn toProto(AppendResponse m) {
+        return HBeatReturn.newBuilder().setTerm(m.term()).setSuccess(m.success())
+                .setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to())
+                .setMatchIndex(m.matchIndex()).setRejectHintIndex(m.rejectHintIndex())
+                .setRejectHintTerm(m.rejectHintTerm()).setReadSeq(m.readSeq()).build();
+    }
+
+    public AppendResponse fromProto(HBeatReturn p) {
+        return new AppendResponse(p.getFrom(), p.getTo(), p.getTerm(), p.getSuccess(), p.getMatchIndex(),
+                p.getRejectHintIndex(), p.getRejectHintTerm(), p.getReadSeq());
+    }
+
+    public ReqVoteReturn toProto(VoteResponse m) {
+        return ReqVoteReturn.newBuilder().setTerm(m.term()).setVoteGranted(m.granted())
+                .setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to()).setPreVote(m.preVote()).build();
+    }
+
+    public VoteResponse fromProto(ReqVoteReturn p) {
+        return new VoteResponse(p.getFrom(), p.getTo(), p.getTerm(), p.getVoteGranted(), p.getPreVote());
+    }
+
+    public InstallSnapshotReturn toProto(SnapshotResponse m) {
+        return InstallSnapshotReturn.newBuilder().setTerm(m.term()).setClusterId(settings.clusterId())
+                .setFrom(m.from()).setTo(m.to()).setSuccess(true).setMatchIndex(m.matchIndex()).build();
+    }
+
+    /**
+     * The core answers an InstallSnapshot of a stale term with an {@link AppendResponse}
+     * (success=false, its newer term); that travels as an unsuccessful InstallSnapshotReturn.
+     */
+    public InstallSnapshotReturn toSnapshotReturn(AppendResponse m) {
+        return InstallSnapshotReturn.newBuilder().setTerm(m.term()).setClusterId(settings.clusterId())
+                .setFrom(m.from()).setTo(m.to()).setSuccess(false).build();
+    }
+
+    /** The inverse of {@link #toProto(SnapshotResponse)} and {@link #toSnapshotReturn(AppendResponse)}. */
+    public io.raftboot.core.message.Message fromProto(InstallSnapshotReturn p) {
+        if (p.getSuccess()) {
+            return new SnapshotResponse(p.getFrom(), p.getTo(), p.getTerm(), p.getMatchIndex());
+        }
+        return new AppendResponse(p.getFrom(), p.getTo(), p.getTerm(), false, 0, 0, 0, 0);
+    }
+
+    public TimeoutNowReturn timeoutNowAck(TimeoutNowRequest request, long term) {
+        return TimeoutNowReturn.newBuilder().setTerm(term).setClusterId(settings.clusterId())
+                .setFrom(request.getTo()).setTo(request.getFrom()).setAccepted(true).build();
+    }
+
+    // ------------------------------------------------------------- parts
+
+    private io.raftboot.proto.LogEntry toProto(LogEntry e) {
+        return io.raftboot.proto.LogEntry.newBuilder().setIndex(e.index()).setTerm(e.term())
+                .setType(e.type() == EntryType.NOOP ? io.raftboot.proto.EntryType.NOOP : io.raftboot.proto.EntryType.NORMAL)
+                .setData(ByteString.copyFrom(e.data())).build();
+    }
+
+    private LogEntry fromProto(io.raftboot.proto.LogEntry e) {
+        EntryType type = e.getType() == io.raftboot.proto.EntryType.NOOP ? EntryType.NOOP : EntryType.NORMAL;
+        return new LogEntry(e.getIndex(), e.getTerm(), type, e.getData().toByteArray());
+    }
+
+    private Node node(String id) {
+        PeerAddress address = settings.addressOf(id);
+        return Node.newBuilder().setId(id).setUrl(address == null ? "" : address.toString()).build();
+    }
+}

@@ -1,0 +1,85 @@
+package io.raftboot.spring.grpc;
+
+import io.grpc.ConnectivityState;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.raftboot.proto.RaftGrpc;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One plaintext grpc-java channel to a peer, with the settings Raft needs: messages up to
+ * {@code raft.max-message-size}, keepalive to notice dead connections, a bound on calls in flight
+ * (a dead peer must not pile up calls; Raft resends what matters), and a reconnect backoff
+ * capped at the RPC timeout: grpc-java's own backoff grows to two minutes, far longer than an
+ * election, so a failed call resets it at most once per RPC timeout.
+ */
+final class PeerChannel {
+
+    /** Calls to one peer that may be outstanding; more are dropped. */
+    static final int MAX_IN_FLIGHT = 256;
+
+    final String peerId;
+    final ManagedChannel channel;
+    final RaftGrpc.RaftStub stub;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong lastBackoffResetNanos = new AtomicLong(System.nanoTime());
+    private final long reconnectCapNanos;
+
+    PeerChannel(String peerId, PeerAddress address, ClusterSettings settings) {
+        this.peerId = peerId;
+        this.channel = Grpc.newChannelBuilderForAddress(address.host(), address.port(), InsecureChannelCredentials.create())
+                .maxInboundMessageSize((int) settings.maxMessageBytes())
+                .keepAliveTime(20, TimeUnit.SECONDS)
+                .keepAliveTimeout(5, TimeUnit.SECONDS)
+                .idleTimeout(1, TimeUnit.DAYS)
+                .directExecutor() // callbacks only enqueue into the Raft loop
+                .userAgent("raft-spring-boot/" + settings.nodeId())
+                .build();
+        this.stub = RaftGrpc.newStub(channel);
+        this.reconnectCapNanos = settings.rpcTimeout().toNanos();
+    }
+
+    /** Reserves a slot for a call, or returns false when too many are outstanding. */
+    boolean tryAcquire() {
+        if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void release() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Opens the connection now rather than on the first call. */
+    void connect() {
+        channel.getState(true);
+    }
+
+    boolean isReady() {
+        return channel.getState(false) == ConnectivityState.READY;
+    }
+
+    /** After a failed call: let the channel try to reconnect now, at most once per RPC timeout. */
+    void onFailure(Status status) {
+        if (status.getCode() != Status.Code.UNAVAILABLE) {
+            return;
+        }
+        long now = System.nanoTime();
+        long last = lastBackoffResetNanos.get();
+        if (now - last >= reconnectCapNanos && lastBackoffResetNanos.compareAndSet(last, now)) {
+            channel.resetConnectBackoff();
+        }
+    }
+
+    void shutdown() {
+        channel.shutdownNow();
+    }
+}

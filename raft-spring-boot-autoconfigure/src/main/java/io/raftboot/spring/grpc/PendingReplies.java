@@ -1,0 +1,158 @@
+package io.raftboot.spring.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.raftboot.core.message.AppendResponse;
+import io.raftboot.core.message.Message;
+import io.raftboot.core.message.SnapshotResponse;
+import io.raftboot.core.message.VoteResponse;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Server calls waiting for the core's answer. The core is message passing (a response is just
+ * another message it emits later); gRPC is request/response. A request RPC from peer P is parked
+ * here, the request goes into the Raft loop, and when the loop sends a response message to P it
+ * completes the oldest parked call from P that can carry it. The core answers every
+ * AppendEntries, RequestVote and InstallSnapshot once, in the order received, so the FIFO pairs
+ * them exactly; and since responses are self-describing (term, match index, read sequence) even a
+ * mismatch after a lost answer would be harmless. A call whose client gave up (deadline,
+ * cancellation) leaves the queue; a response with no parked call is dropped, which Raft
+ * tolerates like any lost message. See docs/spring.md, "gRPC transport".
+ */
+public final class PendingReplies {
+
+    /** Which RPC a parked call belongs to, hence which replies it can carry. */
+    enum Kind { APPEND, VOTE, SNAPSHOT }
+
+    /** Parked calls beyond this many per sender and kind are refused: the peer is far ahead of us. */
+    static final int MAX_PARKED = 1024;
+
+    private record Parked(ServerCallStreamObserver<Object> observer) {
+    }
+
+    private final MessageMapper mapper;
+    private final Map<String, Map<Kind, ArrayDeque<Parked>>> parked = new HashMap<>();
+
+    public PendingReplies(MessageMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Parks a server call from {@code peer}; call before handing the request to the loop. */
+    @SuppressWarnings("unchecked")
+    void park(String peer, Kind kind, StreamObserver<?> observer) {
+        ServerCallStreamObserver<Object> call = (ServerCallStreamObserver<Object>) observer;
+        Parked p = new Parked(call);
+        Parked refused = null;
+        synchronized (this) {
+            ArrayDeque<Parked> queue = queue(peer, kind);
+            queue.addLast(p);
+            if (queue.size() > MAX_PARKED) {
+                refused = queue.pollFirst();
+            }
+        }
+        call.setOnCancelHandler(() -> remove(peer, kind, p));
+        if (refused != null) {
+            fail(refused, Status.RESOURCE_EXHAUSTED.withDescription("too many Raft requests waiting for an answer"));
+        }
+    }
+
+    /**
+     * Completes the oldest parked call that can carry {@code response}.
+     *
+     * @return false if no call from the response's receiver was waiting
+     */
+    public boolean answer(Message response) {
+        String peer = response.to();
+        if (response instanceof AppendResponse ar) {
+            return complete(peer, Kind.APPEND, mapper::toProto, ar)
+                    || complete(peer, Kind.SNAPSHOT, mapper::toSnapshotReturn, ar);
+        }
+        if (response instanceof VoteResponse vr) {
+            return complete(peer, Kind.VOTE, mapper::toProto, vr);
+        }
+        if (response instanceof SnapshotResponse sr) {
+            return complete(peer, Kind.SNAPSHOT, mapper::toProto, sr);
+        }
+        throw new IllegalArgumentException("not a response: " + response);
+    }
+
+    /** Fails every parked call (the node is stopping). */
+    public void failAll(Status status) {
+        List<Parked> all = new ArrayList<>();
+        synchronized (this) {
+            parked.values().forEach(byKind -> byKind.values().forEach(all::addAll));
+            parked.clear();
+        }
+        all.forEach(p -> fail(p, status));
+    }
+
+    /** Number of parked calls, for tests and diagnostics. */
+    public synchronized int size() {
+        int n = 0;
+        for (Map<Kind, ArrayDeque<Parked>> byKind : parked.values()) {
+            for (ArrayDeque<Parked> q : byKind.values()) {
+                n += q.size();
+            }
+        }
+        return n;
+    }
+
+    private <M> boolean complete(String peer, Kind kind, Function<M, Object> toReply, M response) {
+        Parked p;
+        synchronized (this) {
+            Map<Kind, ArrayDeque<Parked>> byKind = parked.get(peer);
+            ArrayDeque<Parked> queue = byKind == null ? null : byKind.get(kind);
+            if (queue == null) {
+                return false;
+            }
+            p = null;
+            for (Iterator<Parked> it = queue.iterator(); it.hasNext(); ) {
+                Parked candidate = it.next();
+                it.remove();
+                if (!candidate.observer().isCancelled()) {
+                    p = candidate;
+                    break;
+                }
+            }
+            if (p == null) {
+                return false;
+            }
+        }
+        try {
+            p.observer().onNext(toReply.apply(response));
+            p.observer().onCompleted();
+        } catch (RuntimeException e) {
+            // Cancelled between the check and the reply: the answer is lost, as on a network.
+            return false;
+        }
+        return true;
+    }
+
+    private synchronized void remove(String peer, Kind kind, Parked p) {
+        Map<Kind, ArrayDeque<Parked>> byKind = parked.get(peer);
+        if (byKind != null && byKind.get(kind) != null) {
+            byKind.get(kind).remove(p);
+        }
+    }
+
+    private ArrayDeque<Parked> queue(String peer, Kind kind) {
+        return parked.computeIfAbsent(peer, k -> new HashMap<>()).computeIfAbsent(kind, k -> new ArrayDeque<>());
+    }
+
+    private static void fail(Parked p, Status status) {
+        try {
+            if (!p.observer().isCancelled()) {
+                p.observer().onError(status.asRuntimeException());
+            }
+        } catch (RuntimeException ignored) {
+            // already cancelled or completed
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.raftboot.spring.leadership;
+
+/**
+ * Callbacks for leadership transitions: an alternative to the Spring events and to
+ * {@code @OnLeader}/{@code @OnLeaderRevoked}. Beans implementing it are registered
+ * automatically; others through {@link LeadershipService#addListener}. Called on the Raft event
+ * thread, in order, after the matching Spring event was published; keep them short.
+ */
+public interface LeadershipListener {
+
+    /** This node became leader with a valid lease in {@code term}; {@code isLeader()} is true now. */
+    default void onLeadershipGranted(long term) {
+    }
+
+    /** This node stopped being leader (or lost its lease); {@code isLeader()} is false now. */
+    default void onLeadershipRevoked(long term) {
+    }
+
+    /** A leader became known: {@code leaderId} leads in {@code term} (called on every node). */
+    default void onLeaderChanged(String leaderId, long term) {
+    }
+}
