@@ -114,6 +114,7 @@ final class Network {
 
     private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
     private final List<Message> held = new ArrayList<>();
+    private final Set<Message> releasedFromHold = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Set<String> isolated = new HashSet<>();
     private Predicate<Message> dropRule = m -> false;
     private Predicate<Message> holdRule = m -> false;
@@ -266,6 +267,14 @@ final class Network {
         held.clear();
     }
 
+    /** Puts the held messages that match back in flight; the hold rule stays. */
+    void releaseHeldWhere(Predicate<Message> which) {
+        List<Message> released = new ArrayList<>();
+        held.removeIf(m -> which.test(m) && released.add(m));
+        releasedFromHold.addAll(released);
+        inFlight.addAll(released);
+    }
+
     List<Message> held() {
         return List.copyOf(held);
     }
@@ -348,7 +357,7 @@ final class Network {
         if (dropped(m)) {
             return;
         }
-        if (holdRule.test(m)) {
+        if (!releasedFromHold.remove(m) && holdRule.test(m)) {
             held.add(m);
             return;
         }
