@@ -115,14 +115,6 @@ public final class FileStorage implements Storage {
             }
             log = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
             LogScanner.Scan scan = LogScanner.scan(log, logFile);
-            if (scan.hasTornTail()) {
-                LOG.log(Level.WARNING, "log file {0}: dropping a torn tail of {1} bytes from byte offset {2}"
-                        + " (a write interrupted by a crash, never acknowledged)",
-                        logFile, scan.fileSize() - scan.validEnd(), scan.validEnd());
-                log.truncate(scan.validEnd());
-                files.force(log);
-            }
-            logEnd = scan.validEnd();
             if (scan.records().isEmpty()) {
                 throw new StorageException("log file " + logFile + " has no valid first record (it is "
                         + scan.fileSize() + " bytes long). Log files are created whole by an atomic rename, so"
@@ -134,6 +126,15 @@ public final class FileStorage implements Storage {
             positions = replay.positions;
             prevTermOfLog = replay.prevTerm;
             hardState = replay.hardState;
+            // Only now that nothing refused the file: cut the torn tail off.
+            if (scan.hasTornTail()) {
+                LOG.log(Level.WARNING, "log file {0}: dropping a torn tail of {1} bytes from byte offset {2}"
+                        + " (a write interrupted by a crash, never acknowledged)",
+                        logFile, scan.fileSize() - scan.validEnd(), scan.validEnd());
+                log.truncate(scan.validEnd());
+                files.force(log);
+            }
+            logEnd = scan.validEnd();
             List<LogEntry> entries = reconcileWithSnapshot(replay.entries);
             LOG.log(Level.DEBUG, "opened {0}: snapshot {1}, entries {2}..{3}, {4}", dir, snapshot,
                     positions.firstIndex(), positions.lastIndex(), hardState);
@@ -170,8 +171,9 @@ public final class FileStorage implements Storage {
         // keeping the entries after the snapshot only if the log holds its last entry (§7).
         boolean keep = snapIndex <= positions.lastIndex() && positions.termAt(snapIndex) == snapTerm;
         long keptLast = keep ? positions.lastIndex() : snapIndex;
-        List<LogEntry> kept = List.copyOf(entries.subList((int) (snapIndex + 1 - positions.firstIndex()),
-                (int) (keptLast + 1 - positions.firstIndex())));
+        List<LogEntry> kept = keep
+                ? List.copyOf(entries.subList((int) (snapIndex + 1 - positions.firstIndex()), entries.size()))
+                : List.of();
         LOG.log(Level.INFO, "data directory {0}: finishing a log compaction interrupted by a crash", dir);
         rewriteLog(snapIndex, snapTerm, hardState, snapIndex + 1, keptLast, List.of());
         return kept;
