@@ -91,6 +91,12 @@ public class RaftProperties {
      */
     private double maxClockDrift = 0.1;
 
+    /**
+     * Log entries applied since the last snapshot after which the config store is snapshotted
+     * and the log compacted; 0 never snapshots.
+     */
+    private long snapshotThreshold = 10_000;
+
     /** Settings for running as a Kubernetes StatefulSet (seed mode K8S=true). */
     private final Kubernetes kubernetes = new Kubernetes();
 
@@ -99,6 +105,9 @@ public class RaftProperties {
 
     /** Settings of the graceful shutdown. */
     private final Shutdown shutdown = new Shutdown();
+
+    /** Settings of the Spring Integration leadership events. */
+    private final Integration integration = new Integration();
 
     public boolean isEnabled() {
         return enabled;
@@ -214,6 +223,18 @@ public class RaftProperties {
         this.maxClockDrift = maxClockDrift;
     }
 
+    public long getSnapshotThreshold() {
+        return snapshotThreshold;
+    }
+
+    public void setSnapshotThreshold(long snapshotThreshold) {
+        this.snapshotThreshold = snapshotThreshold;
+    }
+
+    public Integration getIntegration() {
+        return integration;
+    }
+
     public Kubernetes getKubernetes() {
         return kubernetes;
     }
@@ -312,6 +333,8 @@ public class RaftProperties {
         /**
          * On a graceful shutdown a leader first hands leadership to the most up-to-date voter;
          * this bounds how long it waits for another node to take over before it stops anyway.
+         * 0 stops at once, without a handoff (the others elect a leader after an election
+         * timeout).
          */
         private Duration handoffTimeout = Duration.ofSeconds(3);
 
@@ -321,6 +344,24 @@ public class RaftProperties {
 
         public void setHandoffTimeout(Duration handoffTimeout) {
             this.handoffTimeout = handoffTimeout;
+        }
+    }
+
+    /** Spring Integration leadership events (when spring-integration-core is present). */
+    public static class Integration {
+
+        /**
+         * Role name carried by the OnGrantedEvent and OnRevokedEvent published on Raft leadership
+         * changes; SmartLifecycleRoleController starts and stops the @Role beans of this name.
+         */
+        private String role = "raft";
+
+        public String getRole() {
+            return role;
+        }
+
+        public void setRole(String role) {
+            this.role = role;
         }
     }
 }

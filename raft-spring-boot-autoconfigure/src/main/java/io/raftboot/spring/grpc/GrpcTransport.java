@@ -178,7 +178,7 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                 if (status.getCode() == Status.Code.PERMISSION_DENIED) {
                     warnOnce("denied:" + peer, "Peer {} refused our request: {}", peer, status.getDescription());
                 } else {
-                    LOG.trace("Call to {} failed: {}", peer, status);
+                    LOG.trace("Call to {} failed: {} {}", peer, status.getCode(), status.getDescription());
                 }
             }
 

@@ -1,0 +1,60 @@
+package io.raftboot.spring.actuator;
+
+import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.loop.PeerState;
+import io.raftboot.core.loop.RaftLoop;
+import io.raftboot.core.loop.RaftStatus;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerAddress;
+import io.raftboot.spring.grpc.PeerContacts;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Builds the {@link RaftStatusView} from the loop's status (roles, indexes, lease, the leader's
+ * view of its followers) and the transport's observations (reachability, and last contact where
+ * the core has none: on a follower, the core tracks no peers).
+ */
+public class RaftStatusReporter {
+
+    private final RaftLoop loop;
+    private final ClusterSettings settings;
+    private final ConfigStore store;
+    private final PeerContacts contacts;
+    private final Predicate<String> reachable;
+
+    public RaftStatusReporter(RaftLoop loop, ClusterSettings settings, ConfigStore store, PeerContacts contacts,
+                              Predicate<String> reachable) {
+        this.loop = loop;
+        this.settings = settings;
+        this.store = store;
+        this.contacts = contacts;
+        this.reachable = reachable;
+    }
+
+    public RaftStatusView status() {
+        RaftStatus s = loop.status();
+        Map<String, PeerState> known = new HashMap<>();
+        for (PeerState p : s.peers()) {
+            known.put(p.id(), p);
+        }
+        List<RaftStatusView.Peer> peers = new ArrayList<>();
+        for (Map.Entry<String, PeerAddress> member : settings.members().entrySet()) {
+            String id = member.getKey();
+            if (id.equals(settings.nodeId())) {
+                continue;
+            }
+            PeerState p = known.get(id);
+            long contact = p != null && p.lastContactMillis() >= 0 ? p.lastContactMillis() : contacts.millisSinceContact(id);
+            peers.add(new RaftStatusView.Peer(id, member.getValue().toString(), settings.voters().contains(id),
+                    p == null ? -1 : p.matchIndex(), contact, reachable.test(id)));
+        }
+        PeerAddress leader = settings.addressOf(s.leaderId());
+        return new RaftStatusView(settings.nodeId(), settings.clusterId(), s.role().name(), s.term(), s.leaderId(),
+                leader == null ? null : leader.toString(), s.commitIndex(), s.lastApplied(), store.configVersion(),
+                s.leaseValidForMillis(), peers);
+    }
+}

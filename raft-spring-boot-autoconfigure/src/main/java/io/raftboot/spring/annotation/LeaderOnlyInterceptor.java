@@ -1,0 +1,115 @@
+package io.raftboot.spring.annotation;
+
+import io.raftboot.spring.leadership.LeadershipService;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Proceeds with a {@link LeaderOnly} call only while this node is the leader with a valid lease. */
+public class LeaderOnlyInterceptor implements MethodInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderOnlyInterceptor.class);
+
+    private final Supplier<LeadershipService> leadership;
+    private final Supplier<LeaderOnlySkips> skips;
+
+    public LeaderOnlyInterceptor(Supplier<LeadershipService> leadership, Supplier<LeaderOnlySkips> skips) {
+        this.leadership = leadership;
+        this.skips = skips;
+    }
+
+    @Override
+    public Object invoke(MethodInvocation invocation) throws Throwable {
+        LeadershipService service = leadership.get();
+        if (service != null && service.isLeader()) {
+            return invocation.proceed();
+        }
+        LeaderOnlySkips counter = skips.get();
+        if (counter != null) {
+            counter.skipped(invocation.getMethod());
+        }
+        LOG.debug("Skipped @LeaderOnly {}.{}: this node is not the leader", invocation.getMethod().getDeclaringClass().getSimpleName(),
+                invocation.getMethod().getName());
+        return emptyValue(invocation.getMethod().getReturnType());
+    }
+
+    /** What a skipped call returns: "nothing" of the method's return type. */
+    static Object emptyValue(Class<?> type) {
+        if (type == void.class || !type.isPrimitive() && !isContainer(type)) {
+            return null;
+        }
+        if (type == boolean.class) {
+            return false;
+        }
+        if (type == char.class) {
+            return '\0';
+        }
+        if (type.isPrimitive()) {
+            return switch (type.getName()) {
+                case "byte" -> (byte) 0;
+                case "short" -> (short) 0;
+                case "int" -> 0;
+                case "long" -> 0L;
+                case "float" -> 0f;
+                default -> 0d;
+            };
+        }
+        if (type == Optional.class) {
+            return Optional.empty();
+        }
+        if (type == OptionalInt.class) {
+            return OptionalInt.empty();
+        }
+        if (type == OptionalLong.class) {
+            return OptionalLong.empty();
+        }
+        if (type == OptionalDouble.class) {
+            return OptionalDouble.empty();
+        }
+        if (type == Stream.class) {
+            return Stream.empty();
+        }
+        if (type.isAssignableFrom(CompletableFuture.class)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (type.isAssignableFrom(TreeSet.class) && SortedSet.class.isAssignableFrom(type)) {
+            return new TreeSet<>();
+        }
+        if (type.isAssignableFrom(TreeMap.class) && SortedMap.class.isAssignableFrom(type)) {
+            return new TreeMap<>();
+        }
+        if (type.isAssignableFrom(List.class)) {
+            return List.of();
+        }
+        if (type.isAssignableFrom(Set.class)) {
+            return Set.of();
+        }
+        if (type.isAssignableFrom(Map.class)) {
+            return Map.of();
+        }
+        return null;
+    }
+
+    private static boolean isContainer(Class<?> type) {
+        return type == Optional.class || type == OptionalInt.class || type == OptionalLong.class || type == OptionalDouble.class
+                || type == Stream.class || CompletionStage.class.isAssignableFrom(type)
+                || Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type);
+    }
+}

@@ -1,0 +1,88 @@
+package io.raftboot.spring.autoconfigure;
+
+import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.loop.RaftLoop;
+import io.raftboot.core.loop.Transport;
+import io.raftboot.core.node.Membership;
+import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.storage.FileStorage;
+import io.raftboot.core.storage.Storage;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.ClusterSettingsValidator;
+import io.raftboot.spring.grpc.GrpcTransport;
+import io.raftboot.spring.grpc.MessageRelay;
+import io.raftboot.spring.grpc.PendingReplies;
+import io.raftboot.spring.leadership.LeadershipTracker;
+import io.raftboot.spring.support.RaftExecutors;
+import java.util.SplittableRandom;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The Raft node of this application: validated settings, durable storage, the config store
+ * state machine and the {@link RaftLoop} driving them, started by {@link RaftLifecycle}. The
+ * gRPC transport, the services and the annotations come from the imported configurations.
+ * Everything is off with {@code raft.enabled=false}; every bean can be replaced by one of the
+ * same type.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = "raft", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(RaftProperties.class)
+@Import({RaftGrpcConfiguration.class, RaftServicesConfiguration.class, RaftAnnotationConfiguration.class})
+public class RaftAutoConfiguration {
+
+    /** Entries per AppendEntries and AppendEntries in flight per follower: config writes are small. */
+    static final int MAX_ENTRIES_PER_APPEND = 64;
+    static final int MAX_INFLIGHT_APPENDS = 4;
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ClusterSettings raftClusterSettings(RaftProperties properties) {
+        return ClusterSettingsValidator.validate(properties);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RaftExecutors raftExecutors(ClusterSettings settings) {
+        return new RaftExecutors(settings.nodeId());
+    }
+
+    /** The loop owns the storage and closes it; no destroy method here. */
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    public Storage raftStorage(ClusterSettings settings) {
+        return new FileStorage(settings.dataDir(), settings.nodeId());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ConfigStore raftConfigStore(ClusterSettings settings) {
+        return new ConfigStore(ConfigStore.DEFAULT_MAX_KEY_BYTES, (int) settings.maxValueBytes());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RaftLoop raftLoop(ClusterSettings settings, RaftProperties properties, Storage storage, ConfigStore store,
+                             Transport transport, MessageRelay relay) {
+        RaftConfig config = new RaftConfig(new Membership(settings.voters(), settings.learners()),
+                settings.electionTicks(), settings.heartbeatTicks(), settings.maxClockDrift(),
+                MAX_ENTRIES_PER_APPEND, MAX_INFLIGHT_APPENDS, true, true);
+        RaftLoop loop = new RaftLoop(settings.nodeId(), config, settings.tick(), storage, store, transport,
+                new SplittableRandom(), properties.getSnapshotThreshold());
+        relay.attach(loop::receive);
+        return loop;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RaftLifecycle raftLifecycle(RaftLoop loop, LeadershipTracker tracker, ObjectProvider<GrpcTransport> transport,
+                                       PendingReplies pending, RaftProperties properties) {
+        return new RaftLifecycle(loop, tracker, transport.getIfAvailable(), pending,
+                properties.getShutdown().getHandoffTimeout());
+    }
+}

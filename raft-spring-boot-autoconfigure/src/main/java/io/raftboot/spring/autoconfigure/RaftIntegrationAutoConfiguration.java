@@ -1,0 +1,34 @@
+package io.raftboot.spring.autoconfigure;
+
+import io.raftboot.spring.integration.IntegrationLeaderEventPublisher;
+import io.raftboot.spring.integration.RaftLeaderContext;
+import io.raftboot.spring.leadership.LeadershipService;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * When spring-integration-core is present, Raft leadership is also published as Spring
+ * Integration's {@code OnGrantedEvent} / {@code OnRevokedEvent} (role {@code raft.integration.role}).
+ */
+@AutoConfiguration(after = RaftAutoConfiguration.class)
+@ConditionalOnClass(name = "org.springframework.integration.leader.event.OnGrantedEvent")
+@ConditionalOnBean(LeadershipService.class)
+public class RaftIntegrationAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RaftLeaderContext raftLeaderContext(LeadershipService leadership, RaftProperties properties) {
+        return new RaftLeaderContext(leadership, properties.getIntegration().getRole());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public IntegrationLeaderEventPublisher raftIntegrationLeaderEventPublisher(ApplicationEventPublisher publisher,
+                                                                               RaftLeaderContext context) {
+        return new IntegrationLeaderEventPublisher(publisher, context);
+    }
+}

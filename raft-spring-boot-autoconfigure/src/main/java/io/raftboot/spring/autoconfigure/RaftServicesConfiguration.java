@@ -1,0 +1,66 @@
+package io.raftboot.spring.autoconfigure;
+
+import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.loop.RaftLoop;
+import io.raftboot.spring.actuator.RaftStatusReporter;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.config.ConfigChangePublisher;
+import io.raftboot.spring.config.RaftReplicatedConfig;
+import io.raftboot.spring.config.ReplicatedConfig;
+import io.raftboot.spring.config.WriteObserver;
+import io.raftboot.spring.grpc.CommandForwarder;
+import io.raftboot.spring.grpc.GrpcTransport;
+import io.raftboot.spring.grpc.PeerContacts;
+import io.raftboot.spring.leadership.LeadershipListener;
+import io.raftboot.spring.leadership.LeadershipService;
+import io.raftboot.spring.leadership.LeadershipTracker;
+import io.raftboot.spring.leadership.RaftLeadershipService;
+import io.raftboot.spring.support.RaftExecutors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** What applications use: {@link LeadershipService}, {@link ReplicatedConfig}, and their events. */
+@Configuration(proxyBeanMethods = false)
+class RaftServicesConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    LeadershipTracker raftLeadershipTracker(RaftLoop loop, ApplicationEventPublisher publisher, RaftExecutors executors,
+                                            ObjectProvider<LeadershipListener> listeners) {
+        return new LeadershipTracker(loop, publisher, executors, () -> listeners.orderedStream().toList());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    LeadershipService leadershipService(RaftLoop loop, ClusterSettings settings, LeadershipTracker tracker) {
+        return new RaftLeadershipService(loop, settings, tracker);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ConfigChangePublisher raftConfigChangePublisher(ClusterSettings settings, ConfigStore store,
+                                                    ApplicationEventPublisher publisher, RaftExecutors executors) {
+        return new ConfigChangePublisher(settings.nodeId(), store, publisher, executors);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ReplicatedConfig replicatedConfig(RaftLoop loop, ConfigStore store, ClusterSettings settings,
+                                      ObjectProvider<CommandForwarder> forwarder, RaftExecutors executors,
+                                      ConfigChangePublisher changes, ObjectProvider<WriteObserver> observers) {
+        WriteObserver observer = latency -> observers.orderedStream().forEach(o -> o.committed(latency));
+        return new RaftReplicatedConfig(loop, store, settings, forwarder::getIfAvailable, executors, changes, observer);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RaftStatusReporter raftStatusReporter(RaftLoop loop, ClusterSettings settings, ConfigStore store,
+                                          PeerContacts contacts, ObjectProvider<GrpcTransport> transport) {
+        GrpcTransport grpc = transport.getIfAvailable();
+        return new RaftStatusReporter(loop, settings, store, contacts,
+                grpc != null ? grpc::isReachable : contacts::isReachable);
+    }
+}
