@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,6 +31,8 @@ final class LocalCluster implements AutoCloseable {
     final Map<String, RaftLoop> loops = new LinkedHashMap<>();
     final Map<String, ConfigStore> stores = new LinkedHashMap<>();
     final Map<String, FailableStorage> storages = new LinkedHashMap<>();
+    /** Nodes cut off from everyone: messages from or to them are lost. */
+    final Set<String> isolated = ConcurrentHashMap.newKeySet();
 
     LocalCluster(long snapshotThreshold, String... ids) {
         config = RaftConfig.of(Membership.ofVoters(ids)).withTicks(10, 2);
@@ -48,6 +52,9 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private void deliver(Message m) {
+        if (isolated.contains(m.from()) || isolated.contains(m.to())) {
+            return;
+        }
         RaftLoop to = loops.get(m.to());
         if (to != null) {
             to.receive(m);
@@ -63,7 +70,7 @@ final class LocalCluster implements AutoCloseable {
         return loops.get(id);
     }
 
-    /** Waits until the running nodes agree on one leader (the leader of the highest term). */
+    /** Waits until the running nodes that are not isolated agree on one leader (the leader of the highest term). */
     RaftLoop awaitLeader() {
         AtomicReference<RaftLoop> leader = new AtomicReference<>();
         await().atMost(DEADLINE).until(() -> {
@@ -91,7 +98,7 @@ final class LocalCluster implements AutoCloseable {
     List<RaftLoop> running() {
         List<RaftLoop> result = new ArrayList<>();
         for (RaftLoop loop : loops.values()) {
-            if (loop.isRunning()) {
+            if (loop.isRunning() && !isolated.contains(loop.nodeId())) {
                 result.add(loop);
             }
         }

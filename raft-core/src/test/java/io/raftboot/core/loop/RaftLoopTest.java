@@ -260,6 +260,31 @@ class RaftLoopTest {
     }
 
     @Test
+    void aLeaderCutOffFromTheOthersFailsItsPendingProposalWhenItStepsDown() throws Exception {
+        LocalCluster cluster = cluster();
+        RaftLoop leader = cluster.awaitLeader();
+        cluster.isolated.add(leader.nodeId());
+
+        Throwable failure = failureOf(leader.propose(put("lost", "1")));
+
+        // Check-quorum made it step down; the entry never left it, but it cannot know that.
+        assertThat(failure).isInstanceOf(LeadershipLostException.class);
+        assertThat(((LeadershipLostException) failure).outcomeUnknown()).isTrue();
+        assertThat(leader.status().role()).isNotEqualTo(Role.LEADER);
+        assertThat(leader.holdsLease()).isFalse();
+
+        // The others elect a leader that overwrites the entry; once healed the old leader follows it.
+        RaftLoop next = cluster.awaitLeader();
+        next.propose(put("kept", "1")).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        cluster.isolated.clear();
+        await().atMost(LocalCluster.DEADLINE).untilAsserted(() -> {
+            ConfigStore oldLeaderStore = cluster.stores.get(leader.nodeId());
+            assertThat(oldLeaderStore.get("kept")).isPresent();
+            assertThat(oldLeaderStore.get("lost")).isEmpty();
+        });
+    }
+
+    @Test
     void stateChangesAreReportedToListeners() {
         LocalCluster cluster = cluster();
         List<Role> roles = new CopyOnWriteArrayList<>();
