@@ -87,6 +87,26 @@ class LeaderLeaseTest {
     }
 
     @Test
+    void leaseCountsFromWhenTheHeartbeatWasSentNotFromWhenItsAcknowledgementArrived() {
+        Network net = clusterLedByA(86);
+        RaftNode a = net.node("a");
+        net.holdWhere(m -> m instanceof AppendResponse && m.to().equals("a"));
+        int leaseTicks = net.config().leaseTicks();
+        net.tickAll(leaseTicks + 1); // heartbeats are acknowledged, the acknowledgements are late
+        assertThat(a.leaseValid()).isFalse();
+        long oldestRound = net.held().stream().mapToLong(m -> ((AppendResponse) m).readSeq()).min().orElseThrow();
+
+        net.releaseHeldWhere(m -> ((AppendResponse) m).readSeq() == oldestRound);
+        net.deliverAll();
+        assertThat(a.leaseValid()).as("acknowledgements of a heartbeat sent %d ticks ago", leaseTicks).isFalse();
+
+        net.releaseHeld();
+        net.deliverAll();
+        assertThat(a.leaseValid()).as("acknowledgements of the heartbeat sent this tick").isTrue();
+        assertThat(a.role()).isEqualTo(Role.LEADER);
+    }
+
+    @Test
     void leaseIsOffDuringALeadershipTransferAndBackOnceItIsAbandoned() {
         Network net = clusterLedByA(84);
         RaftNode a = net.node("a");

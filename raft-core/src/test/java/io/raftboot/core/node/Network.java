@@ -111,6 +111,7 @@ final class Network {
     private final Map<String, List<String>> stateMachines = new HashMap<>();
     private final Map<String, Long> stateMachineIndex = new HashMap<>();
     private final Map<String, List<ReadState>> readStates = new HashMap<>();
+    private final Map<Long, String> leadersByTerm = new HashMap<>();
 
     private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
     private final List<Message> held = new ArrayList<>();
@@ -273,6 +274,12 @@ final class Network {
         held.removeIf(m -> which.test(m) && released.add(m));
         releasedFromHold.addAll(released);
         inFlight.addAll(released);
+    }
+
+    /** Forgets the held messages (they are lost) and stops holding. */
+    void discardHeld() {
+        holdRule = m -> false;
+        held.clear();
     }
 
     List<Message> held() {
@@ -488,6 +495,17 @@ final class Network {
         }
         readStates.get(id).addAll(r.readStates());
         n.advance(r);
+        checkOneLeaderPerTerm(n);
+    }
+
+    /** Election safety (Figure 3): at most one leader per term, over the whole run. */
+    private void checkOneLeaderPerTerm(RaftNode n) {
+        if (n.role() == Role.LEADER) {
+            String previous = leadersByTerm.putIfAbsent(n.term(), n.id());
+            if (previous != null && !previous.equals(n.id())) {
+                fail("two leaders in term " + n.term() + ": " + previous + " and " + n.id());
+            }
+        }
     }
 
     /** What a message promises must already be on the sender's disk (Raft §5.1, Figure 2). */
