@@ -18,12 +18,19 @@ public record RaftStatus(String nodeId, Role role, long term, String leaderId, l
         peers = List.copyOf(peers);
     }
 
+    /** Whether this node is leader and its lease has not run out yet (checked against the clock now). */
     public boolean holdsLease() {
-        return role == Role.LEADER && System.nanoTime() - leaseValidUntilNanos < 0;
+        // MIN_VALUE is tested first: nanoTime() - MIN_VALUE overflows and would look like a valid lease.
+        return role == Role.LEADER && leaseValidUntilNanos != Long.MIN_VALUE
+                && System.nanoTime() - leaseValidUntilNanos < 0;
     }
 
+    /** Milliseconds left on the lease right now, 0 if none. */
     public long leaseValidForMillis() {
+        if (role != Role.LEADER || leaseValidUntilNanos == Long.MIN_VALUE) {
+            return 0;
+        }
         long remaining = leaseValidUntilNanos - System.nanoTime();
-        return role == Role.LEADER && remaining > 0 ? remaining / 1_000_000 : 0;
+        return remaining > 0 ? remaining / 1_000_000 : 0;
     }
 }
