@@ -1,0 +1,221 @@
+package io.raftboot.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.Mockito.mock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.loop.RaftLoop;
+import io.raftboot.core.loop.Transport;
+import io.raftboot.core.node.Membership;
+import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.storage.FileStorage;
+import io.raftboot.core.storage.MemoryStorage;
+import io.raftboot.core.storage.Storage;
+import io.raftboot.spring.actuator.RaftEndpoint;
+import io.raftboot.spring.actuator.RaftHealthIndicator;
+import io.raftboot.spring.actuator.RaftStatusReporter;
+import io.raftboot.spring.annotation.LeaderOnlyBeanPostProcessor;
+import io.raftboot.spring.annotation.LeaderOnlySkips;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.ClusterSettingsValidator;
+import io.raftboot.spring.config.ConfigChangePublisher;
+import io.raftboot.spring.config.ReplicatedConfig;
+import io.raftboot.spring.grpc.ClusterGuard;
+import io.raftboot.spring.grpc.ForwardHandler;
+import io.raftboot.spring.grpc.GrpcTransport;
+import io.raftboot.spring.grpc.MessageMapper;
+import io.raftboot.spring.grpc.MessageRelay;
+import io.raftboot.spring.grpc.PeerContacts;
+import io.raftboot.spring.grpc.PendingReplies;
+import io.raftboot.spring.grpc.RaftGrpcRegistration;
+import io.raftboot.spring.grpc.RaftServer;
+import io.raftboot.spring.integration.IntegrationLeaderEventPublisher;
+import io.raftboot.spring.integration.RaftLeaderContext;
+import io.raftboot.spring.leadership.LeadershipService;
+import io.raftboot.spring.leadership.LeadershipTracker;
+import io.raftboot.spring.metrics.RaftMetrics;
+import io.raftboot.spring.support.RaftExecutors;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** Every condition and every {@code @ConditionalOnMissingBean} of the auto-configuration. */
+class RaftAutoConfigurationTest {
+
+    @TempDir
+    static Path data;
+
+    private static final AutoConfigurations ALL = AutoConfigurations.of(RaftAutoConfiguration.class,
+            RaftActuatorAutoConfiguration.class, RaftMetricsAutoConfiguration.class, RaftIntegrationAutoConfiguration.class);
+
+    /** A one-node cluster: it elects itself, no network needed. */
+    static ApplicationContextRunner runner() {
+        return new ApplicationContextRunner().withConfiguration(ALL).withPropertyValues(
+                "raft.node-id=n1", "raft.peers.n1=127.0.0.1:" + freePort(), "raft.data-dir=" + data.resolve("n" + System.nanoTime()),
+                "management.endpoints.web.exposure.include=raft");
+    }
+
+    @Test
+    void createsTheNodeItsTransportServicesAndIntegrations() {
+        runner().run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            for (Class<?> type : new Class<?>[] {ClusterSettings.class, RaftExecutors.class, ConfigStore.class, RaftLoop.class,
+                    GrpcTransport.class, RaftServer.class, RaftGrpcRegistration.class, ForwardHandler.class, LeadershipService.class,
+                    LeadershipTracker.class, ReplicatedConfig.class, RaftLifecycle.class, RaftStatusReporter.class, RaftEndpoint.class,
+                    RaftHealthIndicator.class, RaftMetrics.class, RaftLeaderContext.class, IntegrationLeaderEventPublisher.class,
+                    LeaderOnlyBeanPostProcessor.class, LeaderOnlySkips.class}) {
+                assertThat(ctx).hasSingleBean(type);
+            }
+            assertThat(ctx.getBean(Storage.class)).isInstanceOf(FileStorage.class);
+            LeadershipService leadership = ctx.getBean(LeadershipService.class);
+            await().atMost(Duration.ofSeconds(5)).until(leadership::isLeader);
+            assertThat(leadership.leaderId()).contains("n1");
+        });
+    }
+
+    @Test
+    void raftEnabledFalseCreatesNothing() {
+        runner().withPropertyValues("raft.enabled=false").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx).doesNotHaveBean(RaftLoop.class).doesNotHaveBean(LeadershipService.class)
+                    .doesNotHaveBean(ReplicatedConfig.class).doesNotHaveBean(RaftServer.class).doesNotHaveBean(RaftEndpoint.class)
+                    .doesNotHaveBean(RaftMetrics.class).doesNotHaveBean(RaftLeaderContext.class).doesNotHaveBean(ClusterSettings.class);
+        });
+    }
+
+    @Test
+    void withoutActuatorThereIsNoEndpointNorHealthIndicator() {
+        runner().withClassLoader(new FilteredClassLoader(Endpoint.class)).run(ctx -> {
+            assertThat(ctx).hasNotFailed().hasSingleBean(RaftLoop.class);
+            assertThat(ctx).doesNotHaveBean(RaftEndpoint.class).doesNotHaveBean(RaftHealthIndicator.class);
+        });
+    }
+
+    @Test
+    void withoutMicrometerThereAreNoMeters() {
+        runner().withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(ctx ->
+                assertThat(ctx).hasNotFailed().hasSingleBean(RaftLoop.class).doesNotHaveBean(RaftMetrics.class));
+    }
+
+    @Test
+    void withoutSpringIntegrationThereAreNoIntegrationEvents() {
+        runner().withClassLoader(new FilteredClassLoader("org.springframework.integration")).run(ctx ->
+                assertThat(ctx).hasNotFailed().hasSingleBean(LeadershipService.class)
+                        .doesNotHaveBean(RaftLeaderContext.class).doesNotHaveBean(IntegrationLeaderEventPublisher.class));
+    }
+
+    @Test
+    void withoutNetDevhTheServiceExistsButIsNotRegistered() {
+        runner().withClassLoader(new FilteredClassLoader("net.devh")).run(ctx ->
+                assertThat(ctx).hasNotFailed().hasSingleBean(RaftServer.class).doesNotHaveBean(RaftGrpcRegistration.class));
+    }
+
+    @Test
+    void theHealthIndicatorCanBeDisabled() {
+        runner().withPropertyValues("management.health.raft.enabled=false").run(ctx ->
+                assertThat(ctx).hasNotFailed().hasSingleBean(RaftEndpoint.class).doesNotHaveBean(RaftHealthIndicator.class));
+    }
+
+    @Test
+    void theEndpointIsAbsentWhenNotExposed() {
+        runner().withPropertyValues("management.endpoints.web.exposure.include=health").run(ctx ->
+                assertThat(ctx).hasNotFailed().doesNotHaveBean(RaftEndpoint.class).hasSingleBean(RaftHealthIndicator.class));
+    }
+
+    @Test
+    void aUserTransportReplacesTheGrpcTransport() {
+        Transport transport = message -> { };
+        runner().withBean(Transport.class, () -> transport).run(ctx -> {
+            assertThat(ctx).hasNotFailed().doesNotHaveBean(GrpcTransport.class);
+            assertThat(ctx.getBean(Transport.class)).isSameAs(transport);
+        });
+    }
+
+    @Test
+    void aUserHealthIndicatorNamedRaftHealthIndicatorReplacesOurs() {
+        HealthIndicator mine = () -> Health.up().build();
+        runner().withBean("raftHealthIndicator", HealthIndicator.class, () -> mine).run(ctx -> {
+            assertThat(ctx).hasNotFailed().doesNotHaveBean(RaftHealthIndicator.class);
+            assertThat(ctx.getBean("raftHealthIndicator")).isSameAs(mine);
+        });
+    }
+
+    static Stream<Arguments> replaceableBeans() {
+        return Stream.of(
+                override(Storage.class, MemoryStorage::new),
+                override(ConfigStore.class, ConfigStore::new),
+                override(ClusterSettings.class, () -> ClusterSettingsValidator.validate(properties("custom"))),
+                override(RaftExecutors.class, () -> new RaftExecutors("custom")),
+                override(RaftLoop.class, RaftAutoConfigurationTest::standaloneLoop),
+                override(PeerContacts.class, () -> new PeerContacts(Duration.ofSeconds(1))),
+                override(MessageRelay.class, MessageRelay::new),
+                override(MessageMapper.class, () -> mock(MessageMapper.class)),
+                override(PendingReplies.class, () -> mock(PendingReplies.class)),
+                override(ClusterGuard.class, () -> mock(ClusterGuard.class)),
+                override(ForwardHandler.class, () -> mock(ForwardHandler.class)),
+                override(RaftServer.class, () -> mock(RaftServer.class)),
+                override(RaftGrpcRegistration.class, () -> mock(RaftGrpcRegistration.class)),
+                override(LeadershipTracker.class, () -> mock(LeadershipTracker.class)),
+                override(LeadershipService.class, () -> mock(LeadershipService.class)),
+                override(ConfigChangePublisher.class, () -> mock(ConfigChangePublisher.class)),
+                override(ReplicatedConfig.class, () -> mock(ReplicatedConfig.class)),
+                override(RaftStatusReporter.class, () -> mock(RaftStatusReporter.class)),
+                override(RaftLifecycle.class, () -> mock(RaftLifecycle.class)),
+                override(LeaderOnlySkips.class, LeaderOnlySkips::new),
+                override(RaftEndpoint.class, () -> mock(RaftEndpoint.class)),
+                override(RaftMetrics.class, () -> mock(RaftMetrics.class)),
+                override(RaftLeaderContext.class, () -> new RaftLeaderContext(mock(LeadershipService.class), "mine")),
+                override(IntegrationLeaderEventPublisher.class, () -> mock(IntegrationLeaderEventPublisher.class)));
+    }
+
+    @ParameterizedTest(name = "a user {0} replaces ours")
+    @MethodSource("replaceableBeans")
+    <T> void aUserBeanReplacesTheAutoConfiguredOne(Class<T> type, Supplier<T> factory) {
+        T mine = factory.get();
+        runner().withBean(type, () -> mine).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(type)).isSameAs(mine);
+        });
+    }
+
+    private static <T> Arguments override(Class<T> type, Supplier<? extends T> factory) {
+        return Arguments.of(type, factory);
+    }
+
+    private static RaftProperties properties(String id) {
+        RaftProperties p = new RaftProperties();
+        p.setNodeId(id);
+        p.getPeers().put(id, "127.0.0.1:" + freePort());
+        p.setDataDir(data.resolve(id + System.nanoTime()));
+        return p;
+    }
+
+    private static RaftLoop standaloneLoop() {
+        RaftConfig config = RaftConfig.of(Membership.ofVoters("n1")).withTicks(10, 2);
+        return new RaftLoop("n1", config, Duration.ofMillis(10), new MemoryStorage(), new ConfigStore(), m -> { },
+                new SplittableRandom(1), 0);
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

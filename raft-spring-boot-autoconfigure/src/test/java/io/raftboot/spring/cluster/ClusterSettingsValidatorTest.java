@@ -1,0 +1,81 @@
+package io.raftboot.spring.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.raftboot.spring.autoconfigure.RaftProperties;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterSettingsValidatorTest {
+
+    @TempDir
+    Path data;
+
+    private RaftProperties threeNodes() {
+        RaftProperties p = new RaftProperties();
+        p.setNodeId("n2");
+        p.getPeers().put("n1", "10.0.0.1:9091");
+        p.getPeers().put("n2", "10.0.0.2:9092");
+        p.getPeers().put("n3", "[::1]:9093");
+        p.setDataDir(data);
+        return p;
+    }
+
+    @Test
+    void defaultsGiveTenMillisecondTicksAndSubSecondFailover() {
+        ClusterSettings s = ClusterSettingsValidator.validate(threeNodes());
+        assertThat(s.tick()).isEqualTo(Duration.ofMillis(10));
+        assertThat(s.heartbeatTicks()).isEqualTo(5);
+        assertThat(s.electionTicks()).isEqualTo(30);
+        assertThat(s.self()).isEqualTo(new PeerAddress("10.0.0.2", 9092));
+        assertThat(s.addressOf("n3").toString()).isEqualTo("[::1]:9093");
+        assertThat(s.voters()).containsExactlyInAnyOrder("n1", "n2", "n3");
+        assertThat(s.rpcTimeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(s.clusterId()).isEqualTo("default");
+    }
+
+    @Test
+    void learnersAreNotVoters() {
+        RaftProperties p = threeNodes();
+        p.setLearners(Set.of("n3"));
+        ClusterSettings s = ClusterSettingsValidator.validate(p);
+        assertThat(s.voters()).containsExactlyInAnyOrder("n1", "n2");
+        assertThat(s.learners()).containsExactly("n3");
+    }
+
+    @Test
+    void anEvenNumberOfVotersOnlyWarns() {
+        RaftProperties p = threeNodes();
+        p.getPeers().put("n4", "10.0.0.4:9094");
+        assertThat(ClusterSettingsValidator.validate(p).voters()).hasSize(4);
+    }
+
+    @Test
+    void theElectionTimeoutIsRoundedUpToWholeTicks() {
+        RaftProperties p = threeNodes();
+        p.setElectionTimeout(Duration.ofMillis(101));
+        p.setHeartbeatInterval(Duration.ofMillis(50));
+        assertThat(ClusterSettingsValidator.validate(p).electionTicks()).isEqualTo(11);
+    }
+
+    @Test
+    void aValueLimitNotBelowTheMessageLimitIsRefused() {
+        RaftProperties p = threeNodes();
+        p.setMaxValueSize(org.springframework.util.unit.DataSize.ofMegabytes(32));
+        assertThatThrownBy(() -> ClusterSettingsValidator.validate(p)).isInstanceOf(RaftConfigurationException.class)
+                .hasMessageContaining("raft.max-value-size");
+    }
+
+    @Test
+    void peerAddressesParseHostsAndIpv6Literals() {
+        assertThat(PeerAddress.parse("broker-0.svc:9090")).isEqualTo(new PeerAddress("broker-0.svc", 9090));
+        assertThat(PeerAddress.parse("[fe80::1]:80")).isEqualTo(new PeerAddress("fe80::1", 80));
+        assertThatThrownBy(() -> PeerAddress.parse("fe80::1:80")).hasMessageContaining("[addr]:port");
+        assertThatThrownBy(() -> PeerAddress.parse("host:0")).hasMessageContaining("outside 1..65535");
+        assertThatThrownBy(() -> PeerAddress.parse("host:http")).hasMessageContaining("no numeric port");
+    }
+}
