@@ -1,0 +1,315 @@
+package io.raftboot.samples.scheduler.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Three JVMs of the sample jar on loopback, hurt the way production hurts them: the leader
+ * killed with {@code kill -9} again and again (10 times, {@code -Draft.it.kills=100} for more),
+ * the leader frozen with SIGSTOP past the election timeout and resumed, all three stopped and
+ * restarted. During all of it a client writes config keys through random nodes, and a monitor
+ * polls every node's {@code /actuator/raft} about every 10 ms and {@code /jobs} about every
+ * 100 ms. The tests run in order on one cluster and assert behaviour only; the failover time of
+ * every kill is logged and written to {@code target/it-cluster/failover-times.txt}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterFaultIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterFaultIT.class);
+
+    /** For anything that needs an election or a heartbeat or two. */
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    /** For anything that needs a JVM to start (slow on a loaded 2-core machine). */
+    private static final Duration START_DEADLINE = Duration.ofSeconds(120);
+    private static final Duration POLL = Duration.ofMillis(10);
+
+    private static Path dir;
+    private static LocalCluster cluster;
+    private static ClusterMonitor monitor;
+    private static ConfigWriter writer;
+    private static final List<Long> failoverMillis = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    static void startClusterMonitorAndWriter() {
+        Path base = Path.of(System.getProperty("raft.it.dir", "target/it-cluster"));
+        dir = base.resolve("run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path jar = Path.of(System.getProperty("leader-scheduler.jar", "target/leader-scheduler.jar"));
+        cluster = new LocalCluster(3, dir, AppLauncher.prepare(jar, base));
+        cluster.startAll();
+        NodeStatus leader = awaitPresent("a leader agreed by all three nodes after the first start", START_DEADLINE,
+                () -> cluster.agreedLeader(cluster.ids()));
+        LOG.info("Cluster up in {}: {} leads term {}", dir, leader.nodeId(), leader.term());
+        monitor = new ClusterMonitor(cluster).start();
+        writer = new ConfigWriter(cluster).start();
+        awaitTrue("the first acknowledged config writes", DEADLINE, () -> writer.acknowledged().size() >= 5);
+    }
+
+    @AfterAll
+    static void stopEverything() throws IOException {
+        if (writer != null) {
+            writer.close();
+        }
+        if (monitor != null) {
+            monitor.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (!failoverMillis.isEmpty()) {
+            List<Long> sorted = failoverMillis.stream().sorted().toList();
+            String summary = String.format("failover after kill -9 of the leader, %d kills: min %d ms, median %d ms, max %d ms",
+                    sorted.size(), sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+            LOG.info(summary);
+            Files.writeString(dir.getParent().resolve("failover-times.txt"), summary + "\nall (ms, in kill order): "
+                    + failoverMillis + "\n");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void survivorsAgreeOnANewLeaderAfterEveryKillOfTheLeaderAndTheKilledNodeRejoinsAsFollower() {
+        int kills = Integer.getInteger("raft.it.kills", 10);
+        for (int kill = 1; kill <= kills; kill++) {
+            NodeStatus leader = awaitPresent("a leader agreed by all three nodes", DEADLINE,
+                    () -> cluster.agreedLeader(cluster.ids()));
+            List<String> survivors = cluster.ids().stream().filter(id -> !id.equals(leader.nodeId())).toList();
+
+            long killedAt = System.nanoTime();
+            cluster.node(leader.nodeId()).kill();
+            NodeStatus next = awaitPresent("the survivors " + survivors + " agreeing on a new leader after kill -9 of "
+                    + leader.nodeId() + " (term " + leader.term() + ")", DEADLINE,
+                    () -> cluster.agreedLeader(survivors).filter(s -> s.term() > leader.term()));
+            long millis = (System.nanoTime() - killedAt) / 1_000_000;
+            failoverMillis.add(millis);
+            LOG.info("Kill {}/{}: leader {} of term {} killed; {} leads term {}, agreed by {} after {} ms", kill, kills,
+                    leader.nodeId(), leader.term(), next.nodeId(), next.term(), survivors, millis);
+
+            cluster.start(leader.nodeId());
+            NodeStatus rejoined = awaitPresent(leader.nodeId() + " restarted from its data directory rejoining as follower",
+                    START_DEADLINE, () -> cluster.status(leader.nodeId(), Duration.ofMillis(300))
+                            .filter(s -> s.term() >= next.term() && s.leaderId() != null && !s.isLeader())
+                            .flatMap(s -> cluster.agreedLeader(cluster.ids())
+                                    .filter(agreed -> !agreed.nodeId().equals(leader.nodeId()))));
+            assertThat(rejoined.term()).isGreaterThanOrEqualTo(next.term());
+            assertNoViolationsSoFar();
+        }
+        assertThat(failoverMillis).hasSize(kills);
+    }
+
+    @Test
+    @Order(2)
+    void aFrozenLeaderIsReplacedMeanwhileAndStepsDownWhenItResumes() {
+        NodeStatus leader = awaitPresent("a leader agreed by all three nodes", DEADLINE,
+                () -> cluster.agreedLeader(cluster.ids()));
+        NodeProcess frozen = cluster.node(leader.nodeId());
+        List<String> others = cluster.ids().stream().filter(id -> !id.equals(leader.nodeId())).toList();
+        awaitTrue(leader.nodeId() + " running the leader-only job in term " + leader.term(), DEADLINE,
+                () -> runTerms(leader.nodeId()).has(Long.toString(leader.term())));
+
+        long frozenAt = System.nanoTime();
+        frozen.freeze();
+        NodeStatus next;
+        try {
+            next = awaitPresent("the others " + others + " electing a new leader while " + leader.nodeId() + " is frozen",
+                    DEADLINE, () -> cluster.agreedLeader(others).filter(s -> s.term() > leader.term()));
+            LOG.info("{} (leader of term {}) frozen with SIGSTOP; {} leads term {} after {} ms", leader.nodeId(),
+                    leader.term(), next.nodeId(), next.term(), (System.nanoTime() - frozenAt) / 1_000_000);
+            awaitTrue(next.nodeId() + " running the leader-only job in term " + next.term(), DEADLINE,
+                    () -> runTerms(next.nodeId()).has(Long.toString(next.term())));
+        } finally {
+            frozen.resume();
+        }
+        long resumedAtMillis = System.currentTimeMillis();
+        LOG.info("{} resumed with SIGCONT after {} ms", leader.nodeId(), (System.nanoTime() - frozenAt) / 1_000_000);
+
+        NodeStatus steppedDown = awaitPresent(leader.nodeId() + " stepping down after it resumed", DEADLINE,
+                () -> cluster.status(leader.nodeId(), Duration.ofMillis(300))
+                        .filter(s -> !s.isLeader() && s.term() >= next.term())
+                        .flatMap(s -> cluster.agreedLeader(cluster.ids()).filter(l -> !l.nodeId().equals(leader.nodeId()))
+                                .map(l -> s)));
+        assertThat(steppedDown.role()).isEqualTo("FOLLOWER");
+
+        // The old leader's job: no run in its old term after it resumed, none in a newer term.
+        JsonNode oldRuns = runTerms(leader.nodeId());
+        JsonNode oldTerm = oldRuns.get(Long.toString(leader.term()));
+        assertThat(oldTerm).as("runs of %s in term %d", leader.nodeId(), leader.term()).isNotNull();
+        assertThat(oldTerm.get("lastRunMillis").asLong())
+                .as("last run of the leader-only job on %s in term %d vs. the instant it resumed", leader.nodeId(), leader.term())
+                .isLessThan(resumedAtMillis);
+        oldRuns.fieldNames().forEachRemaining(term ->
+                assertThat(Long.parseLong(term)).as("a term in which frozen %s ran the job", leader.nodeId())
+                        .isLessThan(next.term()));
+        JsonNode newTerm = runTerms(next.nodeId()).get(Long.toString(next.term()));
+        assertThat(oldTerm.get("lastRunMillis").asLong()).as("old leader's last run vs. the new leader's first run")
+                .isLessThanOrEqualTo(newTerm.get("firstRunMillis").asLong());
+        assertNoViolationsSoFar();
+    }
+
+    @Test
+    @Order(3)
+    void configAndTermsSurviveAStopAndRestartOfAllThreeNodes() {
+        Map<String, NodeStatus> before = awaitPresent("all three nodes answering", DEADLINE, () -> {
+            Map<String, NodeStatus> s = cluster.statuses(cluster.ids(), Duration.ofMillis(500));
+            return s.size() == 3 ? Optional.of(s) : Optional.empty();
+        });
+        Map<String, String> acknowledged = writer.acknowledged();
+        long maxTermBefore = before.values().stream().mapToLong(NodeStatus::term).max().orElseThrow();
+
+        List<Thread> stops = cluster.nodes().stream().map(n -> new Thread(n::stop, "stop-" + n.id())).toList();
+        stops.forEach(Thread::start);
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        assertThat(cluster.nodes()).noneMatch(NodeProcess::isAlive);
+        LOG.info("All three stopped with {} acknowledged writes, terms {}", acknowledged.size(),
+                before.values().stream().collect(Collectors.toMap(NodeStatus::nodeId, NodeStatus::term)));
+
+        cluster.startAll();
+        NodeStatus leader = awaitPresent("a leader agreed by all three nodes after the restart", START_DEADLINE,
+                () -> cluster.agreedLeader(cluster.ids()));
+        assertThat(leader.term()).isGreaterThan(maxTermBefore);
+        for (String id : cluster.ids()) {
+            NodeStatus after = cluster.status(id, Duration.ofSeconds(2)).orElseThrow();
+            assertThat(after.term()).as("term of %s after the restart", id).isGreaterThanOrEqualTo(before.get(id).term());
+        }
+        awaitTrue("every write acknowledged before the stop, on every node", DEADLINE,
+                () -> cluster.ids().stream().allMatch(id -> missingOrWrong(id, acknowledged).isEmpty()));
+        assertNoViolationsSoFar();
+    }
+
+    @Test
+    @Order(4)
+    void everyAcknowledgedWriteIsReadableWithItsValueOnEveryNode() throws Exception {
+        writer.close();
+        Map<String, String> acknowledged = writer.acknowledged();
+        LOG.info("{} writes acknowledged, outcomes {}", acknowledged.size(), writer.outcomes());
+        assertThat(writer.violations()).isEmpty();
+        assertThat(acknowledged).hasSizeGreaterThan(20);
+
+        try {
+            awaitTrue("every acknowledged write, with its value, on every node", DEADLINE,
+                    () -> cluster.ids().stream().allMatch(id -> missingOrWrong(id, acknowledged).isEmpty()));
+        } catch (AssertionError e) {
+            for (String id : cluster.ids()) {
+                LOG.error("{}: missing or wrong {}", id, missingOrWrong(id, acknowledged));
+            }
+            throw e;
+        }
+        // The copies are the same everywhere, writes whose client saw no 200 included.
+        awaitTrue("the same config entries on every node", DEADLINE, () -> cluster.ids().stream()
+                .map(id -> cluster.getJson(id, "/config?prefix=" + ConfigWriter.PREFIX, Duration.ofSeconds(5))
+                        .map(j -> j.get("entries")).orElse(null))
+                .distinct().count() == 1);
+
+        // And through the contract endpoint, key by key: a sample of them (all would be slow).
+        List<String> keys = new ArrayList<>(acknowledged.keySet());
+        Collections.shuffle(keys);
+        List<String> sample = new ArrayList<>(keys.subList(0, Math.min(100, keys.size())));
+        sample.add(acknowledged.keySet().iterator().next());
+        for (String id : cluster.ids()) {
+            for (String key : sample) {
+                HttpResponse<String> r = cluster.get(id, "/config/" + key, Duration.ofSeconds(5));
+                assertThat(r.statusCode()).as("GET /config/%s on %s", key, id).isEqualTo(200);
+                JsonNode body = LocalCluster.JSON.readTree(r.body());
+                assertThat(body.get("key").asText()).isEqualTo(key);
+                assertThat(body.get("value").asText()).as("value of %s on %s", key, id).isEqualTo(acknowledged.get(key));
+                assertThat(body.get("version").asLong()).isGreaterThanOrEqualTo(1);
+                assertThat(body.get("configVersion").asLong()).isGreaterThanOrEqualTo(acknowledged.size());
+            }
+            assertThat(cluster.get(id, "/config/never-written", Duration.ofSeconds(5)).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void noTwoNodesEverLedOrRanTheLeaderOnlyJobInTheSameTermAndNoNodeWentBack() {
+        monitor.collectJobs(cluster.serving());
+        Map<Long, String> leaderOfTerm = monitor.leaderOfTerm();
+        List<JobHistory.TermRuns> runs = monitor.jobs().all();
+        LOG.info("{} poll rounds saw leaders of {} terms; the leader-only job ran {} times in {} terms",
+                monitor.rounds(), leaderOfTerm.size(), monitor.jobs().totalRuns(), runs.size());
+        assertThat(monitor.violations()).as("election safety, configVersion and term never going back").isEmpty();
+        assertThat(monitor.jobs().violations(leaderOfTerm)).as("one runner of the leader-only job per term, never overlapping")
+                .isEmpty();
+        // Every leader ran the job for a while: one term per kill at least, plus the first one.
+        assertThat(runs.size()).isGreaterThan(Integer.getInteger("raft.it.kills", 10));
+        assertThat(leaderOfTerm.size()).isGreaterThan(Integer.getInteger("raft.it.kills", 10));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void assertNoViolationsSoFar() {
+        assertThat(monitor.violations()).as("violations seen by the monitor").isEmpty();
+    }
+
+    private static JsonNode runTerms(String id) {
+        return cluster.getJson(id, "/jobs", Duration.ofSeconds(2)).map(j -> j.get("runTerms"))
+                .orElseGet(LocalCluster.JSON::createObjectNode);
+    }
+
+    /** The acknowledged keys that node {@code id} lacks or holds with another value (all, if it does not answer). */
+    private static List<String> missingOrWrong(String id, Map<String, String> acknowledged) {
+        Optional<JsonNode> all = cluster.getJson(id, "/config?prefix=" + ConfigWriter.PREFIX, Duration.ofSeconds(5));
+        if (all.isEmpty()) {
+            return List.copyOf(acknowledged.keySet());
+        }
+        JsonNode entries = all.get().get("entries");
+        Map<String, String> held = new HashMap<>();
+        entries.properties().forEach(e -> held.put(e.getKey(), e.getValue().get("value").asText()));
+        return acknowledged.entrySet().stream().filter(e -> !e.getValue().equals(held.get(e.getKey())))
+                .map(Map.Entry::getKey).toList();
+    }
+
+    private static <T> T awaitPresent(String what, Duration deadline, Callable<Optional<T>> probe) {
+        try {
+            return await(what).atMost(deadline).pollDelay(Duration.ZERO).pollInterval(POLL)
+                    .until(probe, Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw failure(what, deadline, e);
+        }
+    }
+
+    private static void awaitTrue(String what, Duration deadline, Callable<Boolean> probe) {
+        try {
+            await(what).atMost(deadline).pollDelay(Duration.ZERO).pollInterval(POLL).until(probe);
+        } catch (ConditionTimeoutException e) {
+            throw failure(what, deadline, e);
+        }
+    }
+
+    private static AssertionError failure(String what, Duration deadline, Throwable cause) {
+        return new AssertionError("no " + what + " within " + deadline.toSeconds() + " s. Nodes: " + cluster.describe()
+                + "\n" + cluster.logTails(30), cause);
+    }
+}
