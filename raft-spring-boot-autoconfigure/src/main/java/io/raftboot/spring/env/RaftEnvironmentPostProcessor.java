@@ -18,7 +18,9 @@ import org.springframework.core.env.MapPropertySource;
  * <ol>
  *   <li>the {@code raft.*} properties derived from the seed's environment variables
  *       ({@link SeedEnvironment});</li>
- *   <li>{@code grpc.server.port} = the port of this node's own entry in {@code raft.peers}.</li>
+ *   <li>{@code grpc.server.port} = the port of this node's own entry in {@code raft.peers};
+ *       {@code grpc.server.max-inbound-message-size} = {@code raft.max-message-size};
+ *       {@code grpc.server.permit-keep-alive-time} = 10s (the peer channels ping every 20 s).</li>
  * </ol>
  * Runs after the config data (application.yml) is loaded, so it sees the configured
  * {@code raft.*} values. Does nothing when {@code raft.enabled=false}.
@@ -64,6 +66,10 @@ public class RaftEnvironmentPostProcessor implements EnvironmentPostProcessor, O
 
     private Map<String, Object> derivedDefaults(ConfigurableEnvironment environment) {
         Map<String, Object> defaults = new LinkedHashMap<>();
+        // The server must accept what peers may send (a snapshot travels whole) and the peer
+        // channels' keepalive pings (every 20 s while a call is open).
+        defaults.put("grpc.server.max-inbound-message-size", environment.getProperty("raft.max-message-size", "16MB"));
+        defaults.put("grpc.server.permit-keep-alive-time", "10s");
         String nodeId = environment.getProperty("raft.node-id");
         if (nodeId == null || environment.containsProperty("grpc.server.port")) {
             return defaults;

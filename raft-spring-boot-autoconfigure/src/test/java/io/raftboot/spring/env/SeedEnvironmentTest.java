@@ -55,9 +55,11 @@ class SeedEnvironmentTest {
     @Test
     void theGrpcPortDefaultsFromThisNodesEntryInRaftPeers() {
         MockEnvironment env = new MockEnvironment().withProperty("raft.node-id", "b")
-                .withProperty("raft.peers.a", "h:5000").withProperty("raft.peers.b", "h:5001");
+                .withProperty("raft.peers.a", "h:5000").withProperty("raft.peers.b", "h:5001")
+                .withProperty("raft.max-message-size", "4MB");
         process(env);
         assertThat(env.getProperty("grpc.server.port")).isEqualTo("5001");
+        assertThat(env.getProperty("grpc.server.max-inbound-message-size")).isEqualTo("4MB");
     }
 
     @Test
