@@ -63,6 +63,25 @@ class FaultToleranceTest {
     }
 
     @Test
+    void appendsDeliveredOutOfOrderStillLeaveTheFollowerWithTheLeadersLog() {
+        Network net = clusterLedByA(128);
+        net.propose("a", "x");
+        net.propose("a", "y");
+        List<Message> toB = net.inFlight().stream()
+                .filter(m -> m instanceof AppendEntries ae && ae.to().equals("b") && !ae.entries().isEmpty()).toList();
+        assertThat(toB).hasSize(2);
+
+        net.discardWhere(toB::contains);
+        net.deliver(toB.get(1));
+        net.deliver(toB.get(0));
+        net.deliverAll();
+        net.tickAll();
+
+        assertThat(terms(net.node("b"))).isEqualTo(terms(net.node("a")));
+        assertThat(net.stateMachine("b")).containsExactly("x", "y");
+    }
+
+    @Test
     void followerWhoseAppendsWereLostCatchesUpOnceTheLossStops() {
         Network net = clusterLedByA(122);
         net.dropWhere(m -> m instanceof AppendEntries ae && ae.to().equals("b") && !ae.entries().isEmpty());
