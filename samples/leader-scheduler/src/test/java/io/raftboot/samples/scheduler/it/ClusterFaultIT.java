@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -111,12 +112,19 @@ class ClusterFaultIT {
                     leader.nodeId(), leader.term(), next.nodeId(), next.term(), survivors, millis);
 
             cluster.start(leader.nodeId());
-            NodeStatus rejoined = awaitPresent(leader.nodeId() + " restarted from its data directory rejoining as follower",
-                    START_DEADLINE, () -> cluster.status(leader.nodeId(), Duration.ofMillis(300))
-                            .filter(s -> s.term() >= next.term() && s.leaderId() != null && !s.isLeader())
-                            .flatMap(s -> cluster.agreedLeader(cluster.ids())
-                                    .filter(agreed -> !agreed.nodeId().equals(leader.nodeId()))));
-            assertThat(rejoined.term()).isGreaterThanOrEqualTo(next.term());
+            // It rejoins as a follower of the current leader; a later election may make it leader again
+            // (a loaded machine can delay heartbeats past the election timeout), which is no failure.
+            AtomicBoolean sawFollower = new AtomicBoolean();
+            NodeStatus agreed = awaitPresent(leader.nodeId() + " restarted from its data directory rejoining as follower",
+                    START_DEADLINE, () -> {
+                        Optional<NodeStatus> agreement = cluster.agreedLeader(cluster.ids());
+                        agreement.filter(l -> !l.nodeId().equals(leader.nodeId()) && l.term() >= next.term())
+                                .ifPresent(l -> sawFollower.set(true));
+                        return agreement.filter(l -> sawFollower.get());
+                    });
+            if (agreed.nodeId().equals(leader.nodeId())) {
+                LOG.info("{} became leader again in term {} after it rejoined as follower", leader.nodeId(), agreed.term());
+            }
             assertNoViolationsSoFar();
         }
         assertThat(failoverMillis).hasSize(kills);
