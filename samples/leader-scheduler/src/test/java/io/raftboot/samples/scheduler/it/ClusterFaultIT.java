@@ -141,6 +141,7 @@ class ClusterFaultIT {
                 () -> runTerms(leader.nodeId()).has(Long.toString(leader.term())));
 
         long frozenAt = System.nanoTime();
+        long resumeMillis;
         frozen.freeze();
         NodeStatus next;
         try {
@@ -151,9 +152,12 @@ class ClusterFaultIT {
             awaitTrue(next.nodeId() + " running the leader-only job in term " + next.term(), DEADLINE,
                     () -> runTerms(next.nodeId()).has(Long.toString(next.term())));
         } finally {
+            // Taken before SIGCONT: a frozen process records nothing, so a run stamped at or after
+            // this instant happened after it resumed.
+            resumeMillis = System.currentTimeMillis();
             frozen.resume();
         }
-        long resumedAtMillis = System.currentTimeMillis();
+        long resumedAtMillis = resumeMillis;
         LOG.info("{} resumed with SIGCONT after {} ms", leader.nodeId(), (System.nanoTime() - frozenAt) / 1_000_000);
 
         NodeStatus steppedDown = awaitPresent(leader.nodeId() + " stepping down after it resumed", DEADLINE,
@@ -181,7 +185,7 @@ class ClusterFaultIT {
 
     @Test
     @Order(3)
-    void configAndTermsSurviveAStopAndRestartOfAllThreeNodes() {
+    void configAndTermsSurviveAStopAndRestartOfAllThreeNodes() throws Exception {
         Map<String, NodeStatus> before = awaitPresent("all three nodes answering", DEADLINE, () -> {
             Map<String, NodeStatus> s = cluster.statuses(cluster.ids(), Duration.ofMillis(500));
             return s.size() == 3 ? Optional.of(s) : Optional.empty();
@@ -203,7 +207,19 @@ class ClusterFaultIT {
         LOG.info("All three stopped with {} acknowledged writes, terms {}", acknowledged.size(),
                 before.values().stream().collect(Collectors.toMap(NodeStatus::nodeId, NodeStatus::term)));
 
-        cluster.startAll();
+        // One node alone: it serves what it has, but no write can be committed without a majority.
+        String lonely = cluster.ids().get(0);
+        cluster.start(lonely);
+        awaitPresent(lonely + " answering alone", START_DEADLINE, () -> cluster.status(lonely, Duration.ofMillis(500)));
+        String someKey = acknowledged.keySet().iterator().next();
+        HttpResponse<String> read = cluster.get(lonely, "/config/" + someKey, Duration.ofSeconds(5));
+        assertThat(read.statusCode()).as("a local read on a node without majority").isEqualTo(200);
+        assertThat(LocalCluster.JSON.readTree(read.body()).get("value").asText()).isEqualTo(acknowledged.get(someKey));
+        HttpResponse<String> write = cluster.put(lonely, "/config/lonely-write", "x", Duration.ofSeconds(15));
+        assertThat(write.statusCode()).as("a write on a node without majority: %s", write.body()).isEqualTo(503);
+        assertThat(LocalCluster.JSON.readTree(write.body()).path("error").asText()).isNotBlank();
+
+        cluster.ids().stream().filter(id -> !id.equals(lonely)).forEach(cluster::start);
         NodeStatus leader = awaitPresent("a leader agreed by all three nodes after the restart", START_DEADLINE,
                 () -> cluster.agreedLeader(cluster.ids()));
         assertThat(leader.term()).isGreaterThan(maxTermBefore);
