@@ -81,8 +81,9 @@ public class RaftAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public RaftLifecycle raftLifecycle(RaftLoop loop, LeadershipTracker tracker, ObjectProvider<GrpcTransport> transport,
-                                       PendingReplies pending, RaftProperties properties) {
+                                       PendingReplies pending, RaftProperties properties, RaftExecutors executors,
+                                       ClusterSettings settings) {
         return new RaftLifecycle(loop, tracker, transport.getIfAvailable(), pending,
-                properties.getShutdown().getHandoffTimeout());
+                properties.getShutdown().getHandoffTimeout(), executors, settings.rpcTimeout());
     }
 }

@@ -6,7 +6,9 @@ import io.raftboot.core.node.Role;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.PendingReplies;
 import io.raftboot.spring.leadership.LeadershipTracker;
+import io.raftboot.spring.support.RaftExecutors;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -38,11 +40,16 @@ public class RaftLifecycle implements SmartLifecycle {
     private final GrpcTransport transport;
     private final PendingReplies pending;
     private final Duration handoffTimeout;
+    private final RaftExecutors executors;
+    private final Duration reconnectPeriod;
     private volatile boolean running;
+    private ScheduledFuture<?> reconnecting;
 
     /** @param transport the gRPC transport to connect and close, or {@code null} if another Transport is used */
     public RaftLifecycle(RaftLoop loop, LeadershipTracker tracker, GrpcTransport transport, PendingReplies pending,
-                         Duration handoffTimeout) {
+                         Duration handoffTimeout, RaftExecutors executors, Duration reconnectPeriod) {
+        this.executors = executors;
+        this.reconnectPeriod = reconnectPeriod;
         this.loop = loop;
         this.tracker = tracker;
         this.transport = transport;
@@ -57,6 +64,7 @@ public class RaftLifecycle implements SmartLifecycle {
         }
         if (transport != null) {
             transport.connect();
+            reconnecting = executors.every(reconnectPeriod, transport::keepConnected);
         }
         loop.start();
         tracker.start();
@@ -72,6 +80,9 @@ public class RaftLifecycle implements SmartLifecycle {
         handOffLeadership();
         loop.close();
         tracker.stop(Duration.ofSeconds(5));
+        if (reconnecting != null) {
+            reconnecting.cancel(false);
+        }
         if (transport != null) {
             transport.close();
         }

@@ -73,6 +73,16 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
         }
     }
 
+    /**
+     * Reconnects idle or failed channels, at most once per RPC timeout each; call periodically
+     * (the lifecycle does, every RPC timeout).
+     */
+    public void keepConnected() {
+        if (!closed) {
+            channels.values().forEach(PeerChannel::keepConnected);
+        }
+    }
+
     @Override
     public void send(Message message) {
         try {

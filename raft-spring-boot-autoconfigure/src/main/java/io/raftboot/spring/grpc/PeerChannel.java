@@ -63,6 +63,19 @@ final class PeerChannel {
         channel.getState(true);
     }
 
+    /**
+     * Keeps an idle or failed connection coming back, so a follower sees its fellow followers as
+     * reachable and a campaign does not start on a cold channel: reconnects now (resetting
+     * grpc-java's backoff) at most once per RPC timeout.
+     */
+    void keepConnected() {
+        ConnectivityState state = channel.getState(false);
+        if (state == ConnectivityState.TRANSIENT_FAILURE || state == ConnectivityState.IDLE) {
+            onFailure(Status.UNAVAILABLE);
+            channel.getState(true);
+        }
+    }
+
     boolean isReady() {
         return channel.getState(false) == ConnectivityState.READY;
     }

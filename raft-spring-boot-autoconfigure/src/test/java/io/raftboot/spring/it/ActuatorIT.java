@@ -15,11 +15,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 
 /** {@code /actuator/raft}, the raft health and the meters, over HTTP on three web nodes. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ActuatorIT {
 
     private static final List<String> CONTRACT_FIELDS = List.of("nodeId", "clusterId", "role", "term", "leaderId",
@@ -46,11 +50,13 @@ class ActuatorIT {
     }
 
     @Test
+    @Order(1)
     void theRaftEndpointReturnsEveryContractFieldOnEveryNode() throws Exception {
         cluster.bean(leader, io.raftboot.spring.config.ReplicatedConfig.class).put("k", "v").get(5, TimeUnit.SECONDS);
         for (String id : cluster.running()) {
             JsonNode status = await().atMost(Duration.ofSeconds(5)).until(() -> get(id, "/actuator/raft"),
-                    s -> s.path("configVersion").asLong() == 1 && s.path("commitIndex").asLong() == s.path("lastApplied").asLong());
+                    s -> s.path("configVersion").asLong() == 1 && s.path("commitIndex").asLong() == s.path("lastApplied").asLong()
+                            && s.path("peers").findValues("reachable").stream().allMatch(JsonNode::asBoolean));
             assertThat(fieldNames(status)).containsAll(CONTRACT_FIELDS);
             assertThat(status.get("nodeId").asText()).isEqualTo(id);
             assertThat(status.get("clusterId").asText()).isEqualTo("it");
@@ -76,6 +82,7 @@ class ActuatorIT {
     }
 
     @Test
+    @Order(2)
     void theRaftHealthIsUpWithRoleTermAndLeaderOnEveryNode() throws Exception {
         for (String id : cluster.running()) {
             JsonNode health = get(id, "/actuator/health");
@@ -88,6 +95,7 @@ class ActuatorIT {
     }
 
     @Test
+    @Order(3)
     void theRaftMetersArePublished() throws Exception {
         String id = cluster.aFollower(leader);
         JsonNode names = get(id, "/actuator/metrics").get("names");
@@ -100,6 +108,22 @@ class ActuatorIT {
         assertThat(leaderNames.toString()).contains("raft.peer.heartbeat.rtt");
         JsonNode role = get(leader, "/actuator/metrics/raft.role?tag=role:LEADER");
         assertThat(role.path("measurements").get(0).path("value").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    @Order(4)
+    void theWriteOperationTransfersLeadershipToTheGivenNode() throws Exception {
+        String target = cluster.aFollower(leader);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(leader, "/actuator/raft"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"target\":\"" + target + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode result = json.readTree(response.body());
+        assertThat(result.get("ok").asBoolean()).as(response.body()).isTrue();
+        assertThat(result.get("action").asText()).isEqualTo("transfer");
+        assertThat(cluster.awaitAgreedLeader(Duration.ofSeconds(10))).isEqualTo(target);
+        leader = target;
     }
 
     private static JsonNode get(String id, String path) throws Exception {
