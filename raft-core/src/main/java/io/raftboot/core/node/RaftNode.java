@@ -70,6 +70,9 @@ public final class RaftNode {
 
     private String transferee;
     private int transferElapsed;
+    /** TimeoutNow went to the current transferee. */
+    private boolean transfereeTimedOut;
+    /** TimeoutNow went out in this term: its target may campaign past stickiness, so no more lease. */
     private boolean timeoutNowSent;
 
     private Snapshot pendingSnapshot;
@@ -238,6 +241,7 @@ public final class RaftNode {
         LOG.log(Level.INFO, "{0}: term {1}: transferring leadership to {2}", id, term, target);
         transferee = target;
         transferElapsed = 0;
+        transfereeTimedOut = false;
         Progress pr = progress.get(target);
         if (pr.match == log.lastIndex()) {
             sendTimeoutNow(target);
@@ -661,7 +665,7 @@ public final class RaftNode {
                 }
                 maybeCommit();
             }
-            if (pr.id.equals(transferee) && pr.match == log.lastIndex() && !timeoutNowSent) {
+            if (pr.id.equals(transferee) && pr.match == log.lastIndex() && !transfereeTimedOut) {
                 sendTimeoutNow(pr.id);
             }
             sendAppend(pr);
@@ -847,6 +851,7 @@ public final class RaftNode {
 
     private void sendTimeoutNow(String target) {
         timeoutNowSent = true;
+        transfereeTimedOut = true;
         send(new TimeoutNow(id, target, term));
     }
 
