@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -62,7 +61,8 @@ public final class RaftNode {
     private long ticksSinceLeader;
 
     private final Map<String, Boolean> votes = new HashMap<>();
-    private final TreeMap<String, Progress> progress = new TreeMap<>();
+    /** The leader's replication state; null unless this node leads. */
+    private Replication replication;
 
     private final HeartbeatRounds rounds = new HeartbeatRounds();
     private boolean heartbeatRequested;
@@ -130,7 +130,7 @@ public final class RaftNode {
         }
         // Check-quorum (thesis §6.2): a leader that has not heard from a majority within an
         // election timeout steps down, so a partitioned leader stops acting as one.
-        if (config.checkQuorum() && activeVoters() < membership.quorum()) {
+        if (config.checkQuorum() && replication.activeVoters(now) < membership.quorum()) {
             LOG.log(Level.INFO, "{0}: term {1}: lost contact with a majority, stepping down", id, term);
             becomeFollower(term, null);
             return;
@@ -138,7 +138,7 @@ public final class RaftNode {
         if (++heartbeatElapsed >= config.heartbeatTicks()) {
             heartbeatElapsed = 0;
             broadcastHeartbeat();
-            retransmitStalled();
+            replication.retransmitStalled(commit, rounds.current(), now);
         }
     }
 
@@ -242,7 +242,7 @@ public final class RaftNode {
         transferee = target;
         transferElapsed = 0;
         transfereeTimedOut = false;
-        Progress pr = progress.get(target);
+        Progress pr = replication.follower(target);
         if (pr.match == log.lastIndex()) {
             sendTimeoutNow(target);
         } else {
@@ -258,12 +258,7 @@ public final class RaftNode {
         if (role != Role.LEADER) {
             return null;
         }
-        Progress best = null;
-        for (Progress pr : progress.values()) {
-            if (pr.voter && (best == null || pr.match > best.match)) {
-                best = pr;
-            }
-        }
+        Progress best = replication.mostUpToDateVoter();
         if (best == null) {
             return null;
         }
@@ -300,9 +295,7 @@ public final class RaftNode {
                 broadcastHeartbeat();
             }
             if (broadcastRequested) {
-                for (Progress pr : progress.values()) {
-                    sendAppend(pr);
-                }
+                replication.sendAppends(commit, rounds.current(), now);
             }
         }
         heartbeatRequested = false;
@@ -434,7 +427,7 @@ public final class RaftNode {
             if (peer.equals(id)) {
                 continue;
             }
-            Progress pr = progress.get(peer);
+            Progress pr = replication == null ? null : replication.follower(peer);
             result.add(pr == null
                     ? new PeerStatus(peer, membership.isVoter(peer), -1, -1)
                     : new PeerStatus(peer, pr.voter, pr.match, now - pr.lastResponseTick));
@@ -551,7 +544,7 @@ public final class RaftNode {
         }
         resetElectionTimer();
         if (wasLeader) {
-            progress.clear();
+            replication = null;
             transferee = null;
             timeoutNowSent = false;
             rounds.failAll(readStates);
@@ -569,12 +562,7 @@ public final class RaftNode {
         heartbeatElapsed = 0;
         transferee = null;
         timeoutNowSent = false;
-        progress.clear();
-        for (String peer : membership.all()) {
-            if (!peer.equals(id)) {
-                progress.put(peer, new Progress(peer, membership.isVoter(peer), log.lastIndex() + 1, now));
-            }
-        }
+        replication = new Replication(id, term, config, log, now, this::send);
         // §5.4.2 / §8: commit a no-op of our term so earlier entries commit and reads may start.
         log.append(LogEntry.noop(log.lastIndex() + 1, term));
         broadcastRequested = true;
@@ -649,14 +637,14 @@ public final class RaftNode {
         if (role != Role.LEADER) {
             return;
         }
-        Progress pr = progress.get(m.from());
+        Progress pr = replication.follower(m.from());
         if (pr == null) {
             return;
         }
         pr.lastResponseTick = now;
         if (m.readSeq() > pr.ackedSeq) {
             pr.ackedSeq = m.readSeq();
-            rounds.confirm(this::echoes, membership.quorum(), readStates);
+            rounds.confirm(replication::echoes, membership.quorum(), readStates);
         }
         if (m.success()) {
             if (pr.maybeUpdate(m.matchIndex(), now)) {
@@ -681,7 +669,7 @@ public final class RaftNode {
         if (role != Role.LEADER) {
             return;
         }
-        Progress pr = progress.get(m.from());
+        Progress pr = replication.follower(m.from());
         if (pr == null) {
             return;
         }
@@ -693,132 +681,32 @@ public final class RaftNode {
     }
 
     private void sendAppend(Progress pr) {
-        if (pr.paused(config.maxInflightAppends())) {
-            return;
-        }
-        long prevIndex = pr.next - 1;
-        long prevTerm = log.term(prevIndex);
-        if (pr.next < log.firstIndex() || prevTerm < 0) {
-            sendSnapshot(pr);
-            return;
-        }
-        List<LogEntry> entries = log.slice(pr.next, log.lastIndex(), config.maxEntriesPerAppend());
-        if (entries.isEmpty() && pr.state == Progress.State.REPLICATE) {
-            return; // nothing new; heartbeats keep the follower informed
-        }
-        send(new AppendEntries(id, pr.id, term, prevIndex, prevTerm, entries, commit, rounds.current()));
-        if (pr.state == Progress.State.REPLICATE) {
-            if (pr.inflight.isEmpty()) {
-                pr.lastProgressTick = now;
-            }
-            long last = prevIndex + entries.size();
-            pr.inflight.addLast(last);
-            pr.next = last + 1;
-        } else {
-            pr.probeSent = true;
-            pr.lastProgressTick = now;
-        }
+        replication.sendAppend(pr, commit, rounds.current(), now);
     }
 
-    private void sendSnapshot(Progress pr) {
-        Snapshot s = log.snapshot();
-        pr.state = Progress.State.SNAPSHOT;
-        pr.inflight.clear();
-        pr.lastProgressTick = now;
-        LOG.log(Level.DEBUG, "{0}: term {1}: sending snapshot up to {2} to {3}", id, term, s.lastIndex(), pr.id);
-        send(new InstallSnapshot(id, pr.id, term, s));
-    }
-
-    /** Heartbeat: an empty AppendEntries at the follower's known match, so it never fails spuriously. */
     private void broadcastHeartbeat() {
-        long round = rounds.start(now);
-        for (Progress pr : progress.values()) {
-            long prev = pr.match;
-            long prevTerm = log.term(prev);
-            if (prevTerm < 0) {
-                prev = log.snapshotIndex();
-                prevTerm = log.term(prev);
-            }
-            send(new AppendEntries(id, pr.id, term, prev, prevTerm, List.of(), commit, round));
-        }
-    }
-
-    /** Appends or snapshots that got no answer for a while were probably lost: probe again. */
-    private void retransmitStalled() {
-        int stallTicks = Math.max(2 * config.heartbeatTicks(), config.electionTicks() / 3);
-        for (Progress pr : progress.values()) {
-            boolean stalled = now - pr.lastProgressTick >= stallTicks;
-            switch (pr.state) {
-                case PROBE -> {
-                    if (pr.probeSent && stalled) {
-                        pr.probeSent = false;
-                    }
-                }
-                case REPLICATE -> {
-                    if (pr.match < log.lastIndex() && stalled) {
-                        pr.becomeProbe();
-                    }
-                }
-                case SNAPSHOT -> {
-                    if (now - pr.lastProgressTick >= config.electionTicks()) {
-                        pr.becomeProbe();
-                    }
-                }
-            }
-            sendAppend(pr);
-        }
+        replication.sendHeartbeats(commit, rounds.start(now));
     }
 
     /** §5.3 and §5.4.2: commit the highest index stored on a majority, if it is of our term. */
     private void maybeCommit() {
-        List<Long> matches = new ArrayList<>();
-        if (membership.isVoter(id)) {
-            matches.add(log.stableIndex());
-        }
-        for (Progress pr : progress.values()) {
-            if (pr.voter) {
-                matches.add(pr.match);
-            }
-        }
-        matches.sort((a, b) -> Long.compare(b, a));
-        long candidate = matches.get(membership.quorum() - 1);
+        long candidate = replication.quorumMatch(log.stableIndex());
         if (candidate > commit && log.term(candidate) == term) {
             commit = candidate;
             rounds.takeAwaitingOwnTermCommit().forEach(this::startRead);
         }
     }
 
-    private int activeVoters() {
-        int active = membership.isVoter(id) ? 1 : 0;
-        for (Progress pr : progress.values()) {
-            if (pr.voter && now - pr.lastResponseTick < config.electionTicks()) {
-                active++;
-            }
-        }
-        return active;
-    }
-
     // ------------------------------------------------------------------ reads and lease
 
     private void startRead(long requestId) {
         rounds.addRead(requestId, commit);
-        if (progress.values().stream().anyMatch(p -> p.voter)) {
+        if (replication.hasVoterFollowers()) {
             heartbeatRequested = true; // ready() starts the round that confirms it
         } else {
             rounds.start(now); // a single voter is its own quorum
-            rounds.confirm(this::echoes, membership.quorum(), readStates);
+            rounds.confirm(replication::echoes, membership.quorum(), readStates);
         }
-    }
-
-    /** Voters, this one included, that echoed heartbeat round {@code round} or a later one. */
-    private int echoes(long round) {
-        int acks = membership.isVoter(id) ? 1 : 0;
-        for (Progress pr : progress.values()) {
-            if (pr.voter && pr.ackedSeq >= round) {
-                acks++;
-            }
-        }
-        return acks;
     }
 
     /**
@@ -830,21 +718,7 @@ public final class RaftNode {
         if (role != Role.LEADER || transferee != null || timeoutNowSent || !config.checkQuorum()) {
             return -1;
         }
-        List<Long> sendTicks = new ArrayList<>();
-        if (membership.isVoter(id)) {
-            sendTicks.add(now);
-        }
-        for (Progress pr : progress.values()) {
-            long sent = pr.voter ? rounds.sentTick(pr.ackedSeq) : -1;
-            if (sent >= 0) {
-                sendTicks.add(sent);
-            }
-        }
-        if (sendTicks.size() < membership.quorum()) {
-            return -1;
-        }
-        sendTicks.sort((a, b) -> Long.compare(b, a));
-        return sendTicks.get(membership.quorum() - 1);
+        return replication.quorumEchoTick(rounds, now);
     }
 
     // ------------------------------------------------------------------ transfer

@@ -1,0 +1,213 @@
+package io.raftboot.core.node;
+
+import io.raftboot.core.log.LogEntry;
+import io.raftboot.core.log.RaftLog;
+import io.raftboot.core.message.AppendEntries;
+import io.raftboot.core.message.InstallSnapshot;
+import io.raftboot.core.message.Message;
+import io.raftboot.core.storage.Snapshot;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The leader's side of log replication (§5.3) for one term: a {@link Progress} per follower,
+ * the appends, snapshots and heartbeats sent to them, retransmission of what was probably lost,
+ * and the quorum counts over their acknowledgements (commit index, check-quorum, ReadIndex,
+ * lease). Created when a node becomes leader, dropped when it stops leading.
+ */
+final class Replication {
+
+    private static final System.Logger LOG = System.getLogger(Replication.class.getName());
+
+    private final String leaderId;
+    private final long term;
+    private final RaftConfig config;
+    private final Membership membership;
+    private final RaftLog log;
+    private final Consumer<Message> out;
+    private final TreeMap<String, Progress> followers = new TreeMap<>();
+
+    Replication(String leaderId, long term, RaftConfig config, RaftLog log, long now, Consumer<Message> out) {
+        this.leaderId = leaderId;
+        this.term = term;
+        this.config = config;
+        this.membership = config.membership();
+        this.log = log;
+        this.out = out;
+        for (String peer : membership.all()) {
+            if (!peer.equals(leaderId)) {
+                followers.put(peer, new Progress(peer, membership.isVoter(peer), log.lastIndex() + 1, now));
+            }
+        }
+    }
+
+    Progress follower(String id) {
+        return followers.get(id);
+    }
+
+    Collection<Progress> followers() {
+        return followers.values();
+    }
+
+    boolean hasVoterFollowers() {
+        return followers.values().stream().anyMatch(p -> p.voter);
+    }
+
+    /** Sends the next batch of entries (or a snapshot) to {@code pr}, unless flow control pauses it. */
+    void sendAppend(Progress pr, long commit, long round, long now) {
+        if (pr.paused(config.maxInflightAppends())) {
+            return;
+        }
+        long prevIndex = pr.next - 1;
+        long prevTerm = log.term(prevIndex);
+        if (pr.next < log.firstIndex() || prevTerm < 0) {
+            sendSnapshot(pr, now);
+            return;
+        }
+        List<LogEntry> entries = log.slice(pr.next, log.lastIndex(), config.maxEntriesPerAppend());
+        if (entries.isEmpty() && pr.state == Progress.State.REPLICATE) {
+            return; // nothing new; heartbeats keep the follower informed
+        }
+        out.accept(new AppendEntries(leaderId, pr.id, term, prevIndex, prevTerm, entries, commit, round));
+        if (pr.state == Progress.State.REPLICATE) {
+            if (pr.inflight.isEmpty()) {
+                pr.lastProgressTick = now;
+            }
+            long last = prevIndex + entries.size();
+            pr.inflight.addLast(last);
+            pr.next = last + 1;
+        } else {
+            pr.probeSent = true;
+            pr.lastProgressTick = now;
+        }
+    }
+
+    void sendAppends(long commit, long round, long now) {
+        for (Progress pr : followers.values()) {
+            sendAppend(pr, commit, round, now);
+        }
+    }
+
+    /** §7: the follower needs entries we compacted away; send the snapshot (whole). */
+    private void sendSnapshot(Progress pr, long now) {
+        Snapshot s = log.snapshot();
+        pr.state = Progress.State.SNAPSHOT;
+        pr.inflight.clear();
+        pr.lastProgressTick = now;
+        LOG.log(Level.DEBUG, "{0}: term {1}: sending snapshot up to {2} to {3}", leaderId, term, s.lastIndex(), pr.id);
+        out.accept(new InstallSnapshot(leaderId, pr.id, term, s));
+    }
+
+    /**
+     * Heartbeat round {@code round}: an empty AppendEntries anchored at each follower's known
+     * match, so it never fails spuriously while appends are in flight.
+     */
+    void sendHeartbeats(long commit, long round) {
+        for (Progress pr : followers.values()) {
+            long prev = pr.match;
+            long prevTerm = log.term(prev);
+            if (prevTerm < 0) {
+                prev = log.snapshotIndex();
+                prevTerm = log.term(prev);
+            }
+            out.accept(new AppendEntries(leaderId, pr.id, term, prev, prevTerm, List.of(), commit, round));
+        }
+    }
+
+    /** Appends or snapshots that got no answer for a while were probably lost: probe again. */
+    void retransmitStalled(long commit, long round, long now) {
+        int stallTicks = Math.max(2 * config.heartbeatTicks(), config.electionTicks() / 3);
+        for (Progress pr : followers.values()) {
+            long quiet = now - pr.lastProgressTick;
+            switch (pr.state) {
+                case PROBE -> {
+                    if (pr.probeSent && quiet >= stallTicks) {
+                        pr.probeSent = false;
+                    }
+                }
+                case REPLICATE -> {
+                    if (pr.match < log.lastIndex() && quiet >= stallTicks) {
+                        pr.becomeProbe();
+                    }
+                }
+                case SNAPSHOT -> {
+                    if (quiet >= config.electionTicks()) {
+                        pr.becomeProbe();
+                    }
+                }
+            }
+            sendAppend(pr, commit, round, now);
+        }
+    }
+
+    /** §5.3: the highest index stored on a quorum of voters, this node's durable log included. */
+    long quorumMatch(long leaderStableIndex) {
+        List<Long> matches = new ArrayList<>();
+        if (membership.isVoter(leaderId)) {
+            matches.add(leaderStableIndex);
+        }
+        for (Progress pr : followers.values()) {
+            if (pr.voter) {
+                matches.add(pr.match);
+            }
+        }
+        matches.sort((a, b) -> Long.compare(b, a));
+        return matches.get(membership.quorum() - 1);
+    }
+
+    /** Voters heard from within an election timeout, this node included (check-quorum). */
+    int activeVoters(long now) {
+        int active = membership.isVoter(leaderId) ? 1 : 0;
+        for (Progress pr : followers.values()) {
+            if (pr.voter && now - pr.lastResponseTick < config.electionTicks()) {
+                active++;
+            }
+        }
+        return active;
+    }
+
+    /** Voters, this node included, that echoed heartbeat round {@code round} or a later one. */
+    int echoes(long round) {
+        int acks = membership.isVoter(leaderId) ? 1 : 0;
+        for (Progress pr : followers.values()) {
+            if (pr.voter && pr.ackedSeq >= round) {
+                acks++;
+            }
+        }
+        return acks;
+    }
+
+    /** Send tick of the latest heartbeat round a quorum (this node included) echoed, or -1. */
+    long quorumEchoTick(HeartbeatRounds rounds, long now) {
+        List<Long> sendTicks = new ArrayList<>();
+        if (membership.isVoter(leaderId)) {
+            sendTicks.add(now);
+        }
+        for (Progress pr : followers.values()) {
+            long sent = pr.voter ? rounds.sentTick(pr.ackedSeq) : -1;
+            if (sent >= 0) {
+                sendTicks.add(sent);
+            }
+        }
+        if (sendTicks.size() < membership.quorum()) {
+            return -1;
+        }
+        sendTicks.sort((a, b) -> Long.compare(b, a));
+        return sendTicks.get(membership.quorum() - 1);
+    }
+
+    /** The voter with the longest matching log (ties: lowest id), or null. */
+    Progress mostUpToDateVoter() {
+        Progress best = null;
+        for (Progress pr : followers.values()) {
+            if (pr.voter && (best == null || pr.match > best.match)) {
+                best = pr;
+            }
+        }
+        return best;
+    }
+}
