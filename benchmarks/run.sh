@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every benchmark scenario against real processes on loopback and regenerates
+# benchmarks/results/<date>[-quick].csv and docs/benchmarks.md (+ docs/benchmarks/*.png).
+#
+#   benchmarks/run.sh --quick                   # < 5 minutes
+#   flock /tmp/mvn.lock benchmarks/run.sh       # full run (< 30 minutes), no build may run meanwhile
+#   benchmarks/run.sh --quick --only 2,3        # some scenarios (1-8, 9 = JMH), output under benchmarks/target/
+#
+# Environment: MVN_FLAGS (e.g. "-o" to build offline), BENCH_SKIP_BUILD=1 to reuse what is built,
+# JAVA_HOME to pick the JDK (the nodes run on the same java).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+for tool in "$JAVA" kill yes getconf; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "run.sh: '$tool' not found on PATH; install it first" >&2; exit 2; }
+done
+JCMD="$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd"
+[[ -x "$JCMD" ]] || { echo "run.sh: no jcmd beside $JAVA (a JDK, not a JRE, is needed)" >&2; exit 2; }
+
+if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
+  echo "run.sh: building the sample jar and the benchmarks module"
+  # shellcheck disable=SC2086
+  ./mvnw -B -q ${MVN_FLAGS:-} -pl samples/leader-scheduler,benchmarks -am package -DskipTests
+fi
+[[ -f samples/leader-scheduler/target/leader-scheduler.jar ]] || { echo "run.sh: sample jar missing" >&2; exit 2; }
+
+CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
+exec "$(readlink -f "$(command -v "$JAVA")")" -Xms1g -Xmx2g -cp "$CP" io.raftboot.benchmarks.Main --root "$ROOT" "$@"

@@ -1,0 +1,143 @@
+package io.raftboot.benchmarks;
+
+import io.raftboot.benchmarks.cluster.Cluster;
+import io.raftboot.benchmarks.cluster.OursCluster;
+import io.raftboot.benchmarks.cluster.Poller;
+import io.raftboot.benchmarks.cluster.RatisCluster;
+import io.raftboot.benchmarks.inproc.Propagation;
+import io.raftboot.benchmarks.inproc.Scale;
+import io.raftboot.benchmarks.jmh.JmhRunner;
+import io.raftboot.benchmarks.report.Report;
+import io.raftboot.benchmarks.scenario.Failover;
+import io.raftboot.benchmarks.scenario.Footprint;
+import io.raftboot.benchmarks.scenario.Stability;
+import io.raftboot.benchmarks.scenario.Startup;
+import io.raftboot.benchmarks.scenario.Throughput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Runs every scenario and writes {@code benchmarks/results/<date>[-quick].csv} and
+ * {@code docs/benchmarks.md} with its plots. Started by {@code benchmarks/run.sh}:
+ * <pre>java -cp target/classes:$(cat target/classpath.txt) io.raftboot.benchmarks.Main --root .. [--quick] [--only 2,3]</pre>
+ * {@code --only} runs some scenarios (1-8, 9 = JMH) and writes the page under target/ instead.
+ */
+public final class Main {
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        boolean quick = Arrays.asList(args).contains("--quick");
+        Path root = Path.of(value(args, "--root", "..")).toAbsolutePath().normalize();
+        String only = value(args, "--only", "");
+        Set<Integer> scenarios = new TreeSet<>();
+        if (only.isEmpty()) {
+            for (int i = 1; i <= 9; i++) {
+                scenarios.add(i);
+            }
+        } else {
+            Arrays.stream(only.split(",")).map(String::trim).map(Integer::parseInt).forEach(scenarios::add);
+        }
+        Path work = root.resolve("benchmarks/target/bench-work/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(work);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jcmd = Path.of(java).resolveSibling("jcmd").toString();
+        Path jar = root.resolve("samples/leader-scheduler/target/leader-scheduler.jar");
+        Run run = new Run(quick, work, java, System.getProperty("java.class.path"), jar);
+        long started = System.nanoTime();
+        Run.log("benchmarks (%s) in %s, scenarios %s", quick ? "quick" : "full", work, scenarios);
+
+        int handoffs = quick ? 3 : 20;
+        int crashes = quick ? 4 : 30;
+        int freezes = quick ? 5 : 30;
+        Duration warmup = Duration.ofSeconds(quick ? 1 : 3);
+        Duration window = Duration.ofSeconds(quick ? 3 : 10);
+        int[] writers = {1, 8, 64};
+
+        if (scenarios.stream().anyMatch(s -> s <= 6 || s == 8)) {
+            try (Cluster ours = new OursCluster(3, work.resolve("ours"), java, jar)) {
+                ours.startAll();
+                ours.awaitAgreedLeader(ours.ids(), Duration.ofSeconds(180));
+                try (Poller poller = new Poller(ours, ours.ids(), 5)) {
+                    Failover f = new Failover(run, ours, poller);
+                    if (scenarios.contains(1)) {
+                        f.handoff(handoffs);
+                    }
+                    if (scenarios.contains(2)) {
+                        f.crash(crashes);
+                    }
+                    if (scenarios.contains(3)) {
+                        f.freeze(freezes);
+                    }
+                }
+                if (scenarios.contains(5)) {
+                    new Throughput(run, ours).measure(writers, warmup, window);
+                }
+                if (scenarios.contains(6)) {
+                    new Footprint(run, ours, jcmd).measure(Duration.ofSeconds(quick ? 20 : 60));
+                }
+                if (scenarios.contains(8)) {
+                    new Stability(run, ours).measure(Duration.ofSeconds(quick ? 60 : 600));
+                }
+            }
+            if (scenarios.stream().anyMatch(s -> s == 2 || s == 3 || s == 5 || s == 6)) {
+                try (Cluster ratis = new RatisCluster(3, work.resolve("ratis"), java, run.classpath)) {
+                    ratis.startAll();
+                    ratis.awaitAgreedLeader(ratis.ids(), Duration.ofSeconds(180));
+                    try (Poller poller = new Poller(ratis, ratis.ids(), 5)) {
+                        Failover f = new Failover(run, ratis, poller);
+                        if (scenarios.contains(2)) {
+                            f.crash(crashes);
+                        }
+                        if (scenarios.contains(3)) {
+                            f.freeze(freezes);
+                        }
+                    }
+                    if (scenarios.contains(5)) {
+                        new Throughput(run, ratis).measure(writers, warmup, window);
+                    }
+                    if (scenarios.contains(6)) {
+                        new Footprint(run, ratis, jcmd).measure(Duration.ofSeconds(quick ? 20 : 60));
+                    }
+                }
+            }
+            if (scenarios.contains(6)) {
+                new Startup(run).measure(quick ? 3 : 5);
+            }
+        }
+        if (scenarios.contains(4)) {
+            new Propagation(run, work.resolve("propagation")).measure(quick ? 100 : 500);
+        }
+        if (scenarios.contains(7)) {
+            new Scale(run).measure(quick);
+        }
+        if (scenarios.contains(9)) {
+            new JmhRunner(run).measure(quick);
+        }
+
+        double minutes = (System.nanoTime() - started) / 60e9;
+        String date = LocalDate.now().toString();
+        boolean partial = !only.isEmpty();
+        Path results = partial ? work : root.resolve("benchmarks/results");
+        Path docs = partial ? work.resolve("docs") : root.resolve("docs");
+        String name = date + (quick ? "-quick" : "");
+        new Report(run, root, docs, results, name, minutes).write();
+        Run.log("done in %.1f min: %s, %s", minutes, results.resolve(name + ".csv"), docs.resolve("benchmarks.md"));
+        System.exit(0);
+    }
+
+    private static String value(String[] args, String name, String otherwise) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return otherwise;
+    }
+}

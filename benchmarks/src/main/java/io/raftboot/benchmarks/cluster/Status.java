@@ -1,0 +1,34 @@
+package io.raftboot.benchmarks.cluster;
+
+/**
+ * What a node said about itself in one poll: the fields of {@code /actuator/raft} (ours) or of the
+ * Ratis adapter's {@code /status}, which uses the same names. {@code sentNanos} and
+ * {@code receivedNanos} bracket the instant the node was in this state; a failed poll has
+ * {@code role == null}.
+ */
+public record Status(String nodeId, String role, long term, String leaderId, long sentNanos, long receivedNanos) {
+
+    public boolean ok() {
+        return role != null;
+    }
+
+    public boolean isLeader() {
+        return "LEADER".equals(role);
+    }
+
+    public boolean isFollowerOf(String leader, long leaderTerm) {
+        return "FOLLOWER".equals(role) && leader.equals(leaderId) && term == leaderTerm;
+    }
+
+    /** For the timeline plot: 2 leader, 1 candidate, 0 follower, -1 no answer. */
+    public int level() {
+        if (role == null) {
+            return -1;
+        }
+        return switch (role) {
+            case "LEADER" -> 2;
+            case "CANDIDATE" -> 1;
+            default -> 0;
+        };
+    }
+}

@@ -1,0 +1,121 @@
+package io.raftboot.benchmarks.report;
+
+import io.raftboot.benchmarks.ratis.RatisSettings;
+import java.util.List;
+
+/** The fixed prose of the page: what each scenario measures and how. */
+final class Texts {
+
+    static final List<String> ORDER = List.of("1-graceful-handoff", "2-crash-failover", "3-frozen-leader",
+            "4-config-propagation", "5-write-throughput", "6-footprint", "7-scale", "8-stability-under-cpu-hog", "9-jmh");
+
+    private Texts() {
+    }
+
+    static String title(String scenario) {
+        return switch (scenario) {
+            case "1-graceful-handoff" -> "1. Graceful handoff";
+            case "2-crash-failover" -> "2. Crash failover (kill -9)";
+            case "3-frozen-leader" -> "3. Frozen leader (SIGSTOP)";
+            case "4-config-propagation" -> "4. Config propagation";
+            case "5-write-throughput" -> "5. Write throughput";
+            case "6-footprint" -> "6. Footprint";
+            case "7-scale" -> "7. Scale: 4 voters + 50 learners";
+            case "8-stability-under-cpu-hog" -> "8. Stability under a CPU hog";
+            case "9-jmh" -> "JMH micro-benchmarks of raft-core";
+            default -> scenario;
+        };
+    }
+
+    static String how(String scenario) {
+        return switch (scenario) {
+            case "1-graceful-handoff" -> """
+                    Three JVMs of the sample jar. The leader gets SIGTERM; Spring's graceful shutdown makes it hand
+                    leadership to the most up-to-date voter (TimeoutNow) before it stops. A poller reads every node's
+                    `/actuator/raft` every 5 ms. *Leaderless time*: from the last poll (request sent) at which the old
+                    leader still led (it said LEADER, or a survivor followed it, in the old term) to the first poll answer
+                    at which both survivors agree on a new leader of a newer term. Also from the SIGTERM itself (which
+                    includes the shutdown work before the handoff). The stopped node is restarted from its data directory
+                    before the next iteration. Ratis has no handoff on shutdown by default, so it is not compared here.""";
+            case "2-crash-failover" -> """
+                    `kill -9` (Process.destroyForcibly, SIGKILL) of the leader, then the time until the first poll answer at
+                    which both survivors agree on a new leader of a newer term (5 ms polls of each node: a figure is an upper
+                    bound with about 5 ms resolution). The killed node is restarted from its data directory and must rejoin
+                    before the next iteration. Same code for both systems. Crash-fast detection (a follower that sees the
+                    leader's connection break starts a pre-vote at once) is a raft-core protocol change that is **not
+                    implemented yet**: these figures are at the default election timeout, which by itself cannot reach the
+                    300 ms goal (a follower waits a random 300-600 ms of silence, then a pre-vote and a vote round).""";
+            case "3-frozen-leader" -> """
+                    SIGSTOP (`kill -STOP`) of the leader, like a long GC pause or a hung host: the kernel keeps its sockets
+                    open, so only the missing heartbeats tell. Time from sending the signal (the `kill` command's start, so
+                    a few ms of process spawn are included) until both others agree on a new leader; then SIGCONT and the
+                    old leader must rejoin as follower. The goal is the maximum election timeout (600 ms) + 150 ms.""";
+            case "4-config-propagation" -> """
+                    In one JVM, to measure sub-millisecond intervals on one clock: three Spring contexts with the starter
+                    (real gRPC over loopback, FileStorage with fsync, default timings) and a `ReplicatedConfig.watchPrefix`
+                    watcher on every node stamping `System.nanoTime()` when the change is applied there. Writes are
+                    sequential, with a random 5-25 ms pause between them so that they fall at every phase of the heartbeat.
+                    *Committed on the leader -> applied on every follower*: the last follower's watcher minus the leader's.
+                    *Follower write*: `ReplicatedConfig.put` called on a follower until its future completes (forwarded
+                    to the leader, committed, applied on the caller). Ratis: three RaftServers with gRPC in one JVM, the
+                    same state machine timestamps; a Ratis client always writes through the leader (a follower answers
+                    NotLeaderException), so its figure is the client's write latency.""";
+            case "5-write-throughput" -> """
+                    1, 8 and 64 writer threads each send `PUT /config/<key>` (16-byte value) to the leader's HTTP port with
+                    java.net.http.HttpClient and wait for the 200 (the write is committed, fsynced on a majority, and
+                    applied). After a warm-up, committed writes per second over the window and the latency of each write.
+                    Ratis: the same HTTP requests to its leader process, whose adapter writes through an embedded
+                    RaftClient (async API) and answers once the reply arrives.""";
+            case "6-footprint" -> """
+                    The idle 3-node cluster after 300 warm-up writes, with no poller and no client: CPU per process over
+                    the window from `/proc/<pid>/stat` (utime + stime; the whole JVM: Spring, Tomcat, actuator, gRPC and the
+                    Raft loop), then RSS (`VmRSS`), heap used after a full GC (`jcmd GC.run` + `GC.heap_info`), and the
+                    threads by name (`jcmd Thread.print`). Start-up: launch -> Spring Boot's `Started` line of the same
+                    small web + actuator app (benchmarks' `BareApp`) without the starter, with it and `raft.enabled=false`,
+                    and with it enabled as a one-voter cluster; the added time is the difference of the medians. (The
+                    sample app itself cannot start with `raft.enabled=false`: its beans need the Raft ones.)""";
+            case "7-scale" -> """
+                    In one JVM with raft-core only: 4 voters and 50 learners, each a `RaftLoop` (default timings: tick
+                    10 ms, election 30 ticks, heartbeat 5 ticks) with `MemoryStorage` and a `ConfigStore`, connected by an
+                    in-memory transport that hands each message straight to the receiver's queue (no serialization, no
+                    network: it measures the core, not gRPC). Leader CPU: the leader's `raft-loop-*` thread
+                    (ThreadMXBean) while idle. Heartbeat fan-out: for each heartbeat round of the leader, the time from
+                    its first AppendEntries to the last of the 53 answers. Catch-up: after 10,000 keys were written and the
+                    log compacted into a snapshot, a new learner is started; time until it applied the leader's commit
+                    index (InstallSnapshot + the rest of the log).""";
+            case "8-stability-under-cpu-hog" -> """
+                    The idle 3-node cluster of the sample at default settings while two `yes > /dev/null` processes keep
+                    both cores busy. Every 200 ms each node's status is read: an election shows as a term increase.""";
+            case "9-jmh" -> """
+                    JMH 1.37 (`benchmarks/src/main/java/io/raftboot/benchmarks/jmh`), one fork. `RaftNodeStep`: a
+                    3-voter leader stepping AppendResponses from its followers (with a new proposal every 64 steps), and a
+                    follower stepping heartbeat AppendEntries, pure `RaftNode` with no I/O. `FileStorageAppend`:
+                    `FileStorage.persist` of a batch of 1, 16 or 128 entries of 64 bytes plus the hard state with one fsync
+                    (group commit), in entries per second.""";
+            default -> "";
+        };
+    }
+
+    static final String RATIS = "- " + RatisSettings.describe() + ".\n"
+            + "- Why not the same heartbeat: Ratis derives it from `raft.server.rpc.timeout.min` (a heartbeat when half of it\n"
+            + "  passed without a response); matching our 50 ms would mean an election timeout of 100 ms, so the election\n"
+            + "  timeout, which decides failover, was matched instead.\n"
+            + "- The node process (`RatisNodeMain`) runs a RaftServer with a small key-value state machine\n"
+            + "  (`KvStateMachine`: a put per log entry, no snapshots), a RaftClient for the HTTP adapter's writes\n"
+            + "  (retry up to 200 times every 10 ms) and the JDK's HttpServer for the adapter (96 threads).\n"
+            + "- Same JVM options as our nodes.";
+
+    static final String REPRODUCE = """
+            ```
+            benchmarks/run.sh --quick        # < 5 min: few iterations, short windows
+            flock /tmp/mvn.lock benchmarks/run.sh   # full run (< 30 min); hold the lock so that no build runs meanwhile
+            ```
+
+            `run.sh` builds the sample jar and the benchmarks module (`./mvnw -q -pl benchmarks -am package -DskipTests`),
+            then runs `io.raftboot.benchmarks.Main` with the module's classpath; it writes
+            `benchmarks/results/<date>.csv` (`<date>-quick.csv` for a quick run) and regenerates this page and
+            `docs/benchmarks/*.png`. `--only 2,3` runs some scenarios (9 = JMH) and writes under
+            `benchmarks/target/bench-work/` instead. Nothing here runs during `./mvnw verify`.
+            Node logs and data directories of the last run are under `benchmarks/target/bench-work/`.
+            """;
+}

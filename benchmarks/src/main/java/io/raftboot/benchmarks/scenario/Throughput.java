@@ -1,0 +1,102 @@
+package io.raftboot.benchmarks.scenario;
+
+import io.raftboot.benchmarks.Result;
+import io.raftboot.benchmarks.Run;
+import io.raftboot.benchmarks.cluster.Cluster;
+import io.raftboot.benchmarks.cluster.Status;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Scenario 5: W writer threads (1, 8, 64), each sending {@code PUT /config/<key>} with a 16-byte
+ * value to the leader's HTTP port and waiting for the 200 (committed and applied, fsync on),
+ * with java.net.http.HttpClient. A warm-up, then a timed window: committed writes per second and
+ * the latency of each write in the window.
+ */
+public final class Throughput {
+
+    public static final String SCENARIO = "5-write-throughput";
+
+    private final Run run;
+    private final Cluster cluster;
+
+    public Throughput(Run run, Cluster cluster) {
+        this.run = run;
+        this.cluster = cluster;
+    }
+
+    public void measure(int[] writers, Duration warmup, Duration window) {
+        Status leader = cluster.awaitAgreedLeader(cluster.ids(), Duration.ofSeconds(60));
+        for (int w : writers) {
+            Load l = load(leader.nodeId(), w, warmup, window);
+            String s = cluster.settings() + "; " + w + " writers, PUT to the leader over HTTP/1.1, 16-byte values, warm-up "
+                    + warmup.toSeconds() + "s, window " + window.toSeconds() + "s";
+            run.add(Result.single(SCENARIO, cluster.system(), "committed writes/s, " + w + " writers", l.perSecond, "writes/s",
+                    s, "at least Ratis' figure"));
+            run.add(Result.of(SCENARIO, cluster.system(), "write latency, " + w + " writers", l.latencies, "ms", s, ""));
+            if (l.errors > 0) {
+                run.note(SCENARIO, cluster.system() + ": " + l.errors + " failed writes with " + w + " writers");
+            }
+            Run.log("%s: %d writers: %.0f writes/s, %d errors", cluster.system(), w, l.perSecond, l.errors);
+        }
+    }
+
+    private record Load(double perSecond, List<Double> latencies, long errors) {
+    }
+
+    private Load load(String leader, int writers, Duration warmup, Duration window) {
+        long start = System.nanoTime();
+        long measureFrom = start + warmup.toNanos();
+        long end = measureFrom + window.toNanos();
+        ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+        AtomicLong ok = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < writers; t++) {
+            int writer = t;
+            Thread th = new Thread(() -> {
+                long i = 0;
+                while (true) {
+                    long before = System.nanoTime();
+                    if (before - end >= 0) {
+                        return;
+                    }
+                    String key = "tp-" + writers + "-" + writer + "-" + (i++ % 1000);
+                    try {
+                        HttpResponse<String> r = cluster.http().send(HttpRequest.newBuilder(cluster.uri(leader, "/config/" + key))
+                                .timeout(Duration.ofSeconds(10)).header("Content-Type", "text/plain")
+                                .PUT(HttpRequest.BodyPublishers.ofString("value-0123456789")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        long after = System.nanoTime();
+                        if (before - measureFrom >= 0 && after - end <= 0) {
+                            if (r.statusCode() == 200) {
+                                ok.incrementAndGet();
+                                latencies.add((after - before) / 1e6);
+                            } else {
+                                errors.incrementAndGet();
+                            }
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                }
+            }, "writer-" + t);
+            th.setDaemon(true);
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return new Load(ok.get() / (window.toNanos() / 1e9), new ArrayList<>(latencies), errors.get());
+    }
+}
