@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocsTest {
 
     private static final String METADATA = "META-INF/spring-configuration-metadata.json";
-    private static final Path DOC = Path.of("..", "docs", "configuration.md");
+    /** This module's directory: the parent of target/test-classes, whatever the working directory. */
+    private static final Path MODULE = moduleDirectory();
+    private static final Path DOC = MODULE.resolve("../docs/configuration.md").normalize();
 
     /** A dotted lower-case property name; a map key written as {@code .<id>} or {@code .1} ends it. */
     private static final Pattern PROPERTY = Pattern.compile("(?<![\\w.-])([a-z][a-z0-9-]*(?:\\.[a-z][a-z0-9-]*)+)");
@@ -145,7 +147,7 @@ class ConfigurationDocsTest {
      * other jars on the test classpath carry.
      */
     private static Map<String, JsonNode> moduleMetadata() throws IOException, URISyntaxException {
-        Path classes = Path.of("target", "classes").toAbsolutePath().normalize();
+        Path classes = MODULE.resolve("target/classes");
         List<URL> seen = new ArrayList<>();
         for (URL url : Collections.list(ConfigurationDocsTest.class.getClassLoader().getResources(METADATA))) {
             seen.add(url);
@@ -164,6 +166,15 @@ class ConfigurationDocsTest {
         }
         return fail("no %s under %s (found only %s): the configuration processor generates it when the module"
                 + " is compiled", METADATA, classes, seen);
+    }
+
+    private static Path moduleDirectory() {
+        try {
+            Path testClasses = Path.of(ConfigurationDocsTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return testClasses.toAbsolutePath().normalize().getParent().getParent();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Path.of("").toAbsolutePath();
+        }
     }
 
     @Test
