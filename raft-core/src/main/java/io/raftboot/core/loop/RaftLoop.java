@@ -470,6 +470,11 @@ public final class RaftLoop implements AutoCloseable {
                 serveRead(read);
             }
             node.advance(ready);
+            if (ready.softState() != null) {
+                // Publish the new role before failing any future, so a caller that sees
+                // LeadershipLostException also sees this node no longer leading.
+                publishStatus(currentStatus());
+            }
             if (ready.softState() != null && ready.softState().role() != Role.LEADER) {
                 failProposals(Long.MAX_VALUE, "node '" + nodeId + "' stopped leading (it is " + ready.softState().role()
                         + " in term " + ready.softState().term() + ") before the entry was applied; it may still be"
