@@ -141,7 +141,7 @@ class ClusterFaultIT {
                 () -> runTerms(leader.nodeId()).has(Long.toString(leader.term())));
 
         long frozenAt = System.nanoTime();
-        long resumeMillis;
+        long resumedAtMillis;
         frozen.freeze();
         NodeStatus next;
         try {
@@ -154,10 +154,9 @@ class ClusterFaultIT {
         } finally {
             // Taken before SIGCONT: a frozen process records nothing, so a run stamped at or after
             // this instant happened after it resumed.
-            resumeMillis = System.currentTimeMillis();
+            resumedAtMillis = System.currentTimeMillis();
             frozen.resume();
         }
-        long resumedAtMillis = resumeMillis;
         LOG.info("{} resumed with SIGCONT after {} ms", leader.nodeId(), (System.nanoTime() - frozenAt) / 1_000_000);
 
         NodeStatus steppedDown = awaitPresent(leader.nodeId() + " stepping down after it resumed", DEADLINE,
