@@ -171,15 +171,20 @@ public final class RaftLoop implements AutoCloseable {
     // ------------------------------------------------------------------ lifecycle
 
     /**
-     * Loads the storage, restores the state machine from the latest snapshot, and starts the loop
-     * thread. Errors while loading are thrown here (and the loop does not start).
-     *
-     * @throws IllegalStateException if called twice
+     * Loads the storage, restores the state machine from the latest snapshot and re-applies every
+     * entry this node knew to be committed before it stopped, on the caller's thread and without
+     * any network. After it, the state machine (and the config store's configVersion) is where it
+     * was before the restart, so nothing can read an older state. {@link #start()} calls it if it
+     * has not run yet; call it earlier (e.g. while the application context is created) to recover
+     * before any reader can look. Errors are thrown here and leave the node stopped. Idempotent.
      */
-    public void start() {
+    public void recover() {
         synchronized (lifecycleLock) {
+            if (node != null) {
+                return;
+            }
             if (lifecycle != Lifecycle.NEW) {
-                throw new IllegalStateException("RaftLoop of node '" + nodeId + "' was already started");
+                throw new IllegalStateException("RaftLoop of node '" + nodeId + "' is " + lifecycle + "; it cannot recover");
             }
             try {
                 PersistentState state = storage.load();
@@ -189,16 +194,32 @@ public final class RaftLoop implements AutoCloseable {
                 }
                 node = new RaftNode(nodeId, config, state, random);
                 lastApplied = node.appliedIndex();
+                processReady(); // a fresh node only has committed entries to re-apply: nothing to send
             } catch (RuntimeException | Error e) {
                 haltCause = e;
                 lifecycle = Lifecycle.STOPPED;
                 closeStorage();
                 throw e;
             }
-            tickNanos[0] = System.nanoTime();
             status = currentStatus();
-            LOG.log(Level.INFO, "node {0}: starting at term {1} as {2}, log {3}..{4}, applied {5}, tick {6} ms",
-                    nodeId, node.term(), node.role(), node.firstIndex(), node.lastIndex(), lastApplied,
+            LOG.log(Level.INFO, "node {0}: recovered term {1}, log {2}..{3}, applied {4}", nodeId, node.term(),
+                    node.firstIndex(), node.lastIndex(), lastApplied);
+        }
+    }
+
+    /**
+     * {@link #recover()}s if needed and starts the loop thread.
+     *
+     * @throws IllegalStateException if called twice
+     */
+    public void start() {
+        synchronized (lifecycleLock) {
+            if (lifecycle != Lifecycle.NEW) {
+                throw new IllegalStateException("RaftLoop of node '" + nodeId + "' was already started");
+            }
+            recover();
+            tickNanos[0] = System.nanoTime();
+            LOG.log(Level.INFO, "node {0}: starting at term {1} as {2}, tick {3} ms", nodeId, node.term(), node.role(),
                     tickIntervalNanos / 1e6);
             thread = new Thread(this::run, "raft-loop-" + nodeId);
             thread.setDaemon(true);
