@@ -14,6 +14,12 @@ import io.raftboot.spring.grpc.PeerContacts;
 import io.raftboot.spring.grpc.PendingReplies;
 import io.raftboot.spring.grpc.RaftGrpcRegistration;
 import io.raftboot.spring.grpc.RaftServer;
+import io.raftboot.spring.grpc.RaftServerTls;
+import io.raftboot.spring.grpc.security.PeerSecurity;
+import io.raftboot.spring.grpc.security.RequestRefusals;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.core.env.Environment;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -47,8 +53,22 @@ class RaftGrpcConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ClusterGuard raftClusterGuard(ClusterSettings settings) {
-        return new ClusterGuard(settings);
+    RequestRefusals raftRequestRefusals(ClusterSettings settings) {
+        return new RequestRefusals(settings.nodeId());
+    }
+
+    /** Mutual TLS (raft.tls.*), shared secret (raft.auth.*) or plaintext; checked at startup. */
+    @Bean
+    @ConditionalOnMissingBean
+    PeerSecurity raftPeerSecurity(RaftProperties properties, ClusterSettings settings, Environment environment,
+                                  ObjectProvider<SslBundles> bundles, RequestRefusals refusals) {
+        return PeerSecurity.resolve(properties, settings, environment, bundles::getIfAvailable, refusals);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ClusterGuard raftClusterGuard(ClusterSettings settings, RequestRefusals refusals, PeerSecurity security) {
+        return new ClusterGuard(settings, refusals, security.requiresCertificate(), security.requiresSignature());
     }
 
     @Bean
@@ -60,8 +80,8 @@ class RaftGrpcConfiguration {
     @Bean
     @ConditionalOnMissingBean(Transport.class)
     GrpcTransport raftTransport(ClusterSettings settings, MessageMapper mapper, PendingReplies pending,
-                                PeerContacts contacts, MessageRelay relay) {
-        return new GrpcTransport(settings, mapper, pending, contacts, relay);
+                                PeerContacts contacts, MessageRelay relay, PeerSecurity security) {
+        return new GrpcTransport(settings, mapper, pending, contacts, relay, security);
     }
 
     @Bean
@@ -84,8 +104,20 @@ class RaftGrpcConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        RaftGrpcRegistration raftGrpcRegistration(RaftServer server) {
-            return new RaftGrpcRegistration(server);
+        RaftGrpcRegistration raftGrpcRegistration(RaftServer server, PeerSecurity security) {
+            return new RaftGrpcRegistration(server, security);
+        }
+
+        /**
+         * With raft.tls.bundle, and unless grpc.server.security.enabled configures the server's
+         * TLS through net.devh, the server takes the bundle's certificates and requires clients'.
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression(
+                "'${raft.tls.bundle:}'.trim() != '' and !${grpc.server.security.enabled:false}")
+        RaftServerTls raftServerTls(PeerSecurity security, RequestRefusals refusals) {
+            return new RaftServerTls(security.tls(), refusals);
         }
     }
 }

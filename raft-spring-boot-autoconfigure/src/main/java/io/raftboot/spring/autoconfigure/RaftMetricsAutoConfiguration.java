@@ -5,7 +5,9 @@ import io.raftboot.core.config.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.spring.annotation.LeaderOnlySkips;
 import io.raftboot.spring.grpc.PeerContacts;
+import io.raftboot.spring.grpc.security.RequestRefusals;
 import io.raftboot.spring.metrics.RaftMetrics;
+import io.raftboot.spring.metrics.RaftSecurityMetrics;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -23,5 +25,12 @@ public class RaftMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     public RaftMetrics raftMetrics(RaftLoop loop, ConfigStore store, PeerContacts contacts, ObjectProvider<LeaderOnlySkips> skips) {
         return new RaftMetrics(loop, store, contacts, skips.getIfAvailable());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(RequestRefusals.class)
+    public RaftSecurityMetrics raftSecurityMetrics(RequestRefusals refusals) {
+        return new RaftSecurityMetrics(refusals);
     }
 }

@@ -109,6 +109,12 @@ public class RaftProperties {
     /** Settings of the Spring Integration leadership events. */
     private final Integration integration = new Integration();
 
+    /** Mutual TLS between peers (see docs/security.md). */
+    private final Tls tls = new Tls();
+
+    /** Shared-secret request authentication between peers (see docs/security.md). */
+    private final Auth auth = new Auth();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -245,6 +251,135 @@ public class RaftProperties {
 
     public Shutdown getShutdown() {
         return shutdown;
+    }
+
+    public Tls getTls() {
+        return tls;
+    }
+
+    public Auth getAuth() {
+        return auth;
+    }
+
+    /** Never shows the shared secret. */
+    @Override
+    public String toString() {
+        return "RaftProperties[enabled=" + enabled + ", nodeId=" + nodeId + ", clusterId=" + clusterId + ", peers=" + peers
+                + ", learners=" + learners + ", dataDir=" + dataDir + ", electionTimeout=" + electionTimeout
+                + ", heartbeatInterval=" + heartbeatInterval + ", rpcTimeout=" + rpcTimeout + ", maxMessageSize=" + maxMessageSize
+                + ", maxValueSize=" + maxValueSize + ", writeTimeout=" + writeTimeout + ", tls=" + tls + ", auth=" + auth + "]";
+    }
+
+    /** Which part of a peer certificate names the node. */
+    public enum TlsIdentity {
+        /** The subject's common name (CN). */
+        CN,
+        /** A DNS or URI subject alternative name. */
+        SAN
+    }
+
+    /** Mutual TLS between peers. */
+    public static class Tls {
+
+        /**
+         * Name of the Spring Boot SSL bundle (spring.ssl.bundle.pem.<name> or .jks.<name>)
+         * holding this node's certificate and private key and the CA certificates that issue the
+         * peers' certificates. When set, peer channels use TLS with this bundle and, unless
+         * grpc.server.security.enabled is set, the gRPC server uses it too and requires client
+         * certificates. Empty: plaintext.
+         */
+        private String bundle;
+
+        /**
+         * Which part of a peer's certificate must name the sender of each request: its subject
+         * CN, or a DNS or URI subject alternative name. It must equal the sender's node id or
+         * the host of its address in raft.peers.
+         */
+        private TlsIdentity identity = TlsIdentity.CN;
+
+        public String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
+
+        public TlsIdentity getIdentity() {
+            return identity;
+        }
+
+        public void setIdentity(TlsIdentity identity) {
+            this.identity = identity;
+        }
+
+        public boolean isEnabled() {
+            return bundle != null && !bundle.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[bundle=" + bundle + ", identity=" + identity + "]";
+        }
+    }
+
+    /** Shared-secret authentication of peer requests (HMAC-SHA256). */
+    public static class Auth {
+
+        /**
+         * Secret shared by every replica (at least 16 characters, better 32 random ones). When
+         * set, every Raft request and reply carries an HMAC-SHA256 over its content, a timestamp
+         * and a nonce; requests without a valid one are refused. It authenticates but does not
+         * encrypt: use raft.tls.bundle for confidentiality.
+         */
+        private String secret;
+
+        /**
+         * How far a request's timestamp may be from this node's clock; also how long nonces are
+         * remembered to refuse replays. Clocks of the replicas must agree within it.
+         */
+        private Duration replayWindow = Duration.ofSeconds(30);
+
+        /**
+         * Most nonces remembered for replay protection; when full, requests are refused until
+         * old nonces expire (bounded memory).
+         */
+        private int maxNonces = 200_000;
+
+        public String getSecret() {
+            return secret;
+        }
+
+        public void setSecret(String secret) {
+            this.secret = secret;
+        }
+
+        public Duration getReplayWindow() {
+            return replayWindow;
+        }
+
+        public void setReplayWindow(Duration replayWindow) {
+            this.replayWindow = replayWindow;
+        }
+
+        public int getMaxNonces() {
+            return maxNonces;
+        }
+
+        public void setMaxNonces(int maxNonces) {
+            this.maxNonces = maxNonces;
+        }
+
+        public boolean isEnabled() {
+            return secret != null && !secret.isEmpty();
+        }
+
+        /** Never shows the secret, only whether one is set. */
+        @Override
+        public String toString() {
+            return "Auth[secret=" + (isEnabled() ? "******" : "<none>") + ", replayWindow=" + replayWindow
+                    + ", maxNonces=" + maxNonces + "]";
+        }
     }
 
     /** Kubernetes StatefulSet mode: peers are the set's stable DNS names. */

@@ -2,50 +2,95 @@ package io.raftboot.spring.grpc;
 
 import io.grpc.Status;
 import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.grpc.security.CertificateIdentity;
+import io.raftboot.spring.grpc.security.PeerIdentity;
+import io.raftboot.spring.grpc.security.RefusalReason;
+import io.raftboot.spring.grpc.security.RequestRefusals;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Admits only requests from members of this node's cluster. The seed accepted heartbeats from
- * anyone; here a request with another cluster id, an unknown sender or another intended
- * receiver is refused with {@code PERMISSION_DENIED}, and logged once per sender.
+ * Admits only requests from members of this node's cluster, speaking for themselves. The seed
+ * accepted heartbeats from anyone; here a request with another cluster id, an unknown sender or
+ * another intended receiver is refused with {@code PERMISSION_DENIED}. With mutual TLS the
+ * sender id must be named by the caller's client certificate (raft.tls.identity), and with
+ * raft.auth.secret it must be the id the request's signature covers, so one node cannot speak
+ * for another. Each refusal is counted by reason and logged once ({@link RequestRefusals}).
  */
 public final class ClusterGuard {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterGuard.class);
-
     private final ClusterSettings settings;
-    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final RequestRefusals refusals;
+    private final boolean requireCertificate;
+    private final boolean requireSignature;
 
+    /** Plaintext, no shared secret. */
     public ClusterGuard(ClusterSettings settings) {
-        this.settings = settings;
+        this(settings, new RequestRefusals(settings.nodeId()), false, false);
     }
 
     /**
+     * @param requireCertificate whether every request must come with a TLS client certificate naming its sender
+     * @param requireSignature whether every request must be signed with raft.auth.secret by its sender
+     */
+    public ClusterGuard(ClusterSettings settings, RequestRefusals refusals, boolean requireCertificate, boolean requireSignature) {
+        this.settings = settings;
+        this.refusals = refusals;
+        this.requireCertificate = requireCertificate;
+        this.requireSignature = requireSignature;
+    }
+
+    public RequestRefusals refusals() {
+        return refusals;
+    }
+
+    /**
+     * Checks the request's claims against the cluster and against what the caller proved
+     * ({@link PeerIdentity#current()}).
+     *
      * @param to the intended receiver, or empty when the request names none
      * @return {@code null} to admit, or the status to refuse with
      */
     public Status check(String clusterId, String from, String to) {
-        String problem = null;
         if (!settings.clusterId().equals(clusterId)) {
-            problem = "it belongs to cluster '" + clusterId + "' but this node to cluster '" + settings.clusterId()
-                    + "'; set the same raft.cluster-id on every replica";
-        } else if (!settings.isMember(from) || settings.nodeId().equals(from)) {
-            problem = "sender '" + from + "' is not another member of raft.peers " + settings.members().keySet()
-                    + "; list it in raft.peers on every replica";
-        } else if (to != null && !to.isEmpty() && !settings.nodeId().equals(to)) {
-            problem = "it is addressed to node '" + to + "' but this is node '" + settings.nodeId()
-                    + "'; raft.peers maps ids to different addresses on different replicas";
+            return refuse(RefusalReason.CLUSTER_ID, clusterId + "/" + from, from, "it belongs to cluster '" + clusterId
+                    + "' but this node to cluster '" + settings.clusterId() + "'; set the same raft.cluster-id on every replica");
         }
-        if (problem == null) {
-            return null;
+        if (!settings.isMember(from) || settings.nodeId().equals(from)) {
+            return refuse(RefusalReason.UNKNOWN_SENDER, from, from, "sender '" + from + "' is not another member of raft.peers "
+                    + settings.members().keySet() + "; list it in raft.peers on every replica");
         }
+        if (to != null && !to.isEmpty() && !settings.nodeId().equals(to)) {
+            return refuse(RefusalReason.WRONG_RECEIVER, from + "/" + to, from, "it is addressed to node '" + to + "' but this is node '"
+                    + settings.nodeId() + "'; raft.peers maps ids to different addresses on different replicas");
+        }
+        PeerIdentity identity = PeerIdentity.current();
+        Set<String> names = identity.certificateNames();
+        if (requireCertificate && (names == null || names.isEmpty())) {
+            return refuse(RefusalReason.NO_CERTIFICATE, from, from, "it came without a TLS client certificate naming a node "
+                    + "(raft.tls.identity); every peer must connect with its certificate from the SSL bundle named in raft.tls.bundle");
+        }
+        if (names != null && !names.isEmpty() && !CertificateIdentity.names(names, from, settings.addressOf(from))) {
+            return refuse(RefusalReason.IDENTITY_MISMATCH, from + "/" + names, from, "it claims to come from '" + from
+                    + "' but the caller's TLS certificate names " + names + "; a node may only speak for itself");
+        }
+        if (requireSignature && !from.equals(identity.signedSender())) {
+            return refuse(RefusalReason.IDENTITY_MISMATCH, from + "/signed:" + identity.signedSender(), from, "it claims to come from '" + from
+                    + "' but its raft.auth.secret signature was made for '" + identity.signedSender() + "'; a node may only speak for itself");
+        }
+        return null;
+    }
+
+    /** Refuses a structurally invalid request of an admitted sender with {@code INVALID_ARGUMENT}. */
+    Status invalid(String from, String problem) {
+        String description = "node '" + settings.nodeId() + "' refuses an invalid Raft request from '" + from + "': " + problem;
+        refusals.refuse(RefusalReason.INVALID_MESSAGE, from, description);
+        return Status.INVALID_ARGUMENT.withDescription(description);
+    }
+
+    private Status refuse(RefusalReason reason, String key, String from, String problem) {
         String description = "node '" + settings.nodeId() + "' refuses a Raft request from '" + from + "': " + problem;
-        if (logged.add(clusterId + "/" + from + "/" + to)) {
-            LOG.warn("{} (logged once per sender)", description);
-        }
-        return Status.PERMISSION_DENIED.withDescription(description);
+        refusals.refuse(reason, key, description);
+        Status status = reason == RefusalReason.NO_CERTIFICATE ? Status.UNAUTHENTICATED : Status.PERMISSION_DENIED;
+        return status.withDescription(description);
     }
 }

@@ -19,6 +19,7 @@ import io.raftboot.proto.ReqVoteReturn;
 import io.raftboot.proto.TimeoutNowReturn;
 import io.raftboot.proto.RaftGrpc;
 import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.grpc.security.PeerSecurity;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -48,12 +49,19 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
     private final PendingReplies pending;
     private final PeerContacts contacts;
     private final MessageRelay inbound;
+    private final PeerSecurity security;
     private final Map<String, PeerChannel> channels = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public GrpcTransport(ClusterSettings settings, MessageMapper mapper, PendingReplies pending,
                          PeerContacts contacts, MessageRelay inbound) {
+        this(settings, mapper, pending, contacts, inbound, PeerSecurity.plaintext(settings));
+    }
+
+    public GrpcTransport(ClusterSettings settings, MessageMapper mapper, PendingReplies pending,
+                         PeerContacts contacts, MessageRelay inbound, PeerSecurity security) {
+        this.security = security;
         this.settings = settings;
         this.mapper = mapper;
         this.pending = pending;
@@ -185,7 +193,8 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                 Status status = Status.fromThrowable(t);
                 contacts.callFailed(peer);
                 channel.onFailure(status);
-                if (status.getCode() == Status.Code.PERMISSION_DENIED) {
+                if (status.getCode() == Status.Code.PERMISSION_DENIED || status.getCode() == Status.Code.UNAUTHENTICATED
+                        || status.getCode() == Status.Code.INVALID_ARGUMENT) {
                     warnOnce("denied:" + peer, "Peer {} refused our request: {}", peer, status.getDescription());
                 } else {
                     LOG.trace("Call to {} failed: {} {}", peer, status.getCode(), status.getDescription());
@@ -203,7 +212,7 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
         if (closed || peer.equals(settings.nodeId()) || !settings.isMember(peer)) {
             return null;
         }
-        return channels.computeIfAbsent(peer, id -> new PeerChannel(id, settings.addressOf(id), settings));
+        return channels.computeIfAbsent(peer, id -> new PeerChannel(id, settings.addressOf(id), settings, security));
     }
 
     private void warnOnce(String key, String format, Object... args) {

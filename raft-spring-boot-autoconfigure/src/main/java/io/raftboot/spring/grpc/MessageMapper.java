@@ -52,6 +52,10 @@ public final class MessageMapper {
         return settings.clusterId();
     }
 
+    ClusterSettings settings() {
+        return settings;
+    }
+
     // ------------------------------------------------------------- requests, core -> proto
 
     public HBeat toProto(AppendEntries m) {

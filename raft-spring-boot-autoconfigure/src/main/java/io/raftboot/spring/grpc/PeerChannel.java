@@ -1,19 +1,21 @@
 package io.raftboot.spring.grpc;
 
+import io.grpc.ClientInterceptor;
 import io.grpc.ConnectivityState;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.raftboot.proto.RaftGrpc;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
+import io.raftboot.spring.grpc.security.PeerSecurity;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One plaintext grpc-java channel to a peer, with the settings Raft needs: messages up to
+ * One grpc-java channel to a peer (plaintext, or mutual TLS and request signing per
+ * {@link PeerSecurity}), with the settings Raft needs: messages up to
  * {@code raft.max-message-size}, keepalive to notice dead connections, a bound on calls in flight
  * (a dead peer must not pile up calls; Raft resends what matters), and a reconnect backoff
  * capped at the RPC timeout: grpc-java's own backoff grows to two minutes, far longer than an
@@ -32,8 +34,22 @@ final class PeerChannel {
     private final long reconnectCapNanos;
 
     PeerChannel(String peerId, PeerAddress address, ClusterSettings settings) {
+        this(peerId, address, settings, PeerSecurity.plaintext(settings));
+    }
+
+    PeerChannel(String peerId, PeerAddress address, ClusterSettings settings, PeerSecurity security) {
         this.peerId = peerId;
-        this.channel = Grpc.newChannelBuilderForAddress(address.host(), address.port(), InsecureChannelCredentials.create())
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.host(), address.port());
+        if (security.tls() != null) {
+            builder.sslContext(security.tls().clientContext(peerId, address));
+        } else {
+            builder.usePlaintext();
+        }
+        ClientInterceptor signer = security.clientInterceptor(peerId);
+        if (signer != null) {
+            builder.intercept(signer);
+        }
+        this.channel = builder
                 .maxInboundMessageSize((int) settings.maxMessageBytes())
                 .keepAliveTime(20, TimeUnit.SECONDS)
                 .keepAliveTimeout(5, TimeUnit.SECONDS)

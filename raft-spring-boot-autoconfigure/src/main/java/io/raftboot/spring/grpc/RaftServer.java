@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's gRPC service (the seed's {@code RaftServer}): a plain grpc-java
  * {@link io.grpc.BindableService}. It admits only members of the cluster ({@link ClusterGuard}),
- * hands each request to the Raft loop and answers with the loop's response
- * ({@link PendingReplies}). TimeoutNow is acknowledged at once (its reply carries nothing the
+ * refuses structurally invalid requests ({@link InboundChecks}), hands each request to the Raft
+ * loop and answers with the loop's response ({@link PendingReplies}). TimeoutNow is acknowledged at once (its reply carries nothing the
  * core needs). Forward is served by the {@link ForwardHandler}.
  */
 public class RaftServer extends RaftGrpc.RaftImplBase {
@@ -55,28 +55,28 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
 
     @Override
     public void heartbeat(HBeat request, StreamObserver<HBeatReturn> observer) {
-        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), observer)) {
-            deliver(request.getFrom(), PendingReplies.Kind.APPEND, mapper.fromProto(request), observer);
+        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
+            deliver(request.getFrom(), PendingReplies.Kind.APPEND, () -> mapper.fromProto(request), observer);
         }
     }
 
     @Override
     public void requestVote(ReqVote request, StreamObserver<ReqVoteReturn> observer) {
-        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), observer)) {
-            deliver(request.getFrom(), PendingReplies.Kind.VOTE, mapper.fromProto(request), observer);
+        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
+            deliver(request.getFrom(), PendingReplies.Kind.VOTE, () -> mapper.fromProto(request), observer);
         }
     }
 
     @Override
     public void installSnapshot(InstallSnapshotRequest request, StreamObserver<InstallSnapshotReturn> observer) {
-        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), observer)) {
-            deliver(request.getFrom(), PendingReplies.Kind.SNAPSHOT, mapper.fromProto(request), observer);
+        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request, mapper.settings()), observer)) {
+            deliver(request.getFrom(), PendingReplies.Kind.SNAPSHOT, () -> mapper.fromProto(request), observer);
         }
     }
 
     @Override
     public void timeoutNow(TimeoutNowRequest request, StreamObserver<TimeoutNowReturn> observer) {
-        if (!admitted(request.getClusterId(), request.getFrom(), request.getTo(), observer)) {
+        if (!admitted(request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
             return;
         }
         try {
@@ -91,10 +91,17 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
 
     @Override
     public void forward(ForwardRequest request, StreamObserver<ForwardReturn> observer) {
-        if (!admitted(request.getClusterId(), request.getFrom(), "", observer)) {
+        if (!admitted(request.getClusterId(), request.getFrom(), "", InboundChecks.check(request), observer)) {
             return;
         }
-        forwardHandler.handle(request).whenComplete((reply, error) -> {
+        java.util.concurrent.CompletableFuture<ForwardReturn> handled;
+        try {
+            handled = forwardHandler.handle(request);
+        } catch (RuntimeException e) {
+            observer.onError(Status.INTERNAL.withDescription("forwarded command failed: " + e).asRuntimeException());
+            return;
+        }
+        handled.whenComplete((reply, error) -> {
             try {
                 if (error != null) {
                     observer.onError(Status.INTERNAL.withDescription("forwarded command failed: " + error).asRuntimeException());
@@ -108,8 +115,17 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
         });
     }
 
-    private boolean admitted(String clusterId, String from, String to, StreamObserver<?> observer) {
+    /**
+     * Admits a request if its claims pass the {@link ClusterGuard} and it is structurally valid
+     * ({@link InboundChecks}); otherwise answers with the refusal.
+     *
+     * @param problem what {@link InboundChecks} found wrong, or {@code null}
+     */
+    private boolean admitted(String clusterId, String from, String to, String problem, StreamObserver<?> observer) {
         Status refusal = guard.check(clusterId, from, to);
+        if (refusal == null && problem != null) {
+            refusal = guard.invalid(from, problem);
+        }
         if (refusal != null) {
             observer.onError(refusal.asRuntimeException());
             return false;
@@ -118,7 +134,15 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
         return true;
     }
 
-    private void deliver(String from, PendingReplies.Kind kind, Message message, StreamObserver<?> observer) {
+    private void deliver(String from, PendingReplies.Kind kind, java.util.function.Supplier<Message> mapping, StreamObserver<?> observer) {
+        Message message;
+        try {
+            message = mapping.get();
+        } catch (RuntimeException e) {
+            // InboundChecks should have caught it; never let a bad message escape as UNKNOWN.
+            observer.onError(guard.invalid(from, String.valueOf(e.getMessage())).asRuntimeException());
+            return;
+        }
         pending.park(from, kind, observer);
         try {
             inbound.accept(message);
