@@ -75,6 +75,10 @@ public class RaftAutoConfiguration {
         RaftLoop loop = new RaftLoop(settings.nodeId(), config, settings.tick(), storage, store, transport,
                 new SplittableRandom(), properties.getSnapshotThreshold());
         relay.attach(loop::receive);
+        // Re-apply the committed log now, while the context is created and before the web server
+        // starts: nothing can then read a config older than before the restart. The network
+        // part starts later, in RaftLifecycle.
+        loop.recover();
         return loop;
     }
 
