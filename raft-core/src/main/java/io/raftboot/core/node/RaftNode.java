@@ -633,15 +633,20 @@ public final class RaftNode {
         send(new SnapshotResponse(id, m.from(), term, s.lastIndex()));
     }
 
-    private void handleAppendResponse(AppendResponse m) {
-        if (role != Role.LEADER) {
-            return;
+    /** The follower a response comes from, marked as heard from now; null if we do not lead. */
+    private Progress respondent(Message response) {
+        Progress pr = role == Role.LEADER ? replication.follower(response.from()) : null;
+        if (pr != null) {
+            pr.lastResponseTick = now;
         }
-        Progress pr = replication.follower(m.from());
+        return pr;
+    }
+
+    private void handleAppendResponse(AppendResponse m) {
+        Progress pr = respondent(m);
         if (pr == null) {
             return;
         }
-        pr.lastResponseTick = now;
         if (m.readSeq() > pr.ackedSeq) {
             pr.ackedSeq = m.readSeq();
             rounds.confirm(replication::echoes, membership.quorum(), readStates);
@@ -666,14 +671,10 @@ public final class RaftNode {
     }
 
     private void handleSnapshotResponse(SnapshotResponse m) {
-        if (role != Role.LEADER) {
-            return;
-        }
-        Progress pr = replication.follower(m.from());
+        Progress pr = respondent(m);
         if (pr == null) {
             return;
         }
-        pr.lastResponseTick = now;
         pr.maybeUpdate(m.matchIndex(), now);
         pr.becomeReplicate();
         maybeCommit();
