@@ -1,5 +1,7 @@
 package io.raftboot.benchmarks;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +26,18 @@ public final class Run {
     public final List<Timeline> timelines = Collections.synchronizedList(new ArrayList<>());
     /** Per scenario: notes (how it was measured, what is not measured). */
     public final java.util.Map<String, List<String>> notes = new java.util.LinkedHashMap<>();
+
+    /** /proc/loadavg when the run started (other work on the machine distorts every figure). */
+    public final String loadAtStart = loadAverage();
+
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
 
     public Run(boolean quick, Path workDir, String java, String classpath, Path sampleJar) {
         this.quick = quick;

@@ -8,12 +8,13 @@ import java.util.List;
 public final class OursCluster extends Cluster {
 
     private final String java;
-    private final Path jar;
+    private final List<String> launch;
 
-    public OursCluster(int size, Path dir, String java, Path jar) {
+    /** @param cdsDir where the extracted jar and its class data sharing archive are kept between runs */
+    public OursCluster(int size, Path dir, String java, Path jar, Path cdsDir) {
         super(size, dir);
         this.java = java;
-        this.jar = jar;
+        this.launch = FastStart.launchArguments(java, jar, cdsDir);
     }
 
     @Override
@@ -25,7 +26,8 @@ public final class OursCluster extends Cluster {
     protected List<String> command(NodeProcess node) {
         List<String> c = new ArrayList<>(List.of(java));
         c.addAll(JVM_OPTIONS);
-        c.addAll(List.of("-jar", jar.toString(), "--server.port=" + node.httpPort(), "--raft.node-id=" + node.id()));
+        c.addAll(launch);
+        c.addAll(List.of("--server.port=" + node.httpPort(), "--raft.node-id=" + node.id()));
         for (NodeProcess p : nodes.values()) {
             c.add("--raft.peers." + p.id() + "=127.0.0.1:" + p.raftPort());
         }
@@ -41,7 +43,8 @@ public final class OursCluster extends Cluster {
     @Override
     public String settings() {
         return "election-timeout 300ms (random [300,600) ms), heartbeat 50ms, tick 10ms, pre-vote + check-quorum,"
-                + " fsync per Ready (group commit); JVM " + String.join(" ", JVM_OPTIONS);
+                + " fsync per Ready (group commit); JVM " + String.join(" ", JVM_OPTIONS)
+                + (launch.size() > 2 ? " (jar extracted, AppCDS archive: faster restarts only)" : "");
     }
 
     @Override

@@ -12,7 +12,7 @@ final class Machine {
     private Machine() {
     }
 
-    static String describe(String java, Path root) {
+    static String describe(String java, Path root, String loadAtStart) {
         String cpu = "unknown";
         String ram = "unknown";
         try {
@@ -33,6 +33,8 @@ final class Machine {
                 + "| RAM | " + ram + " |\n"
                 + "| Java | " + javaVersion + " |\n"
                 + "| Kernel | " + kernel + " |\n"
-                + "| Commit measured | " + commit + " |\n";
+                + "| Commit measured | " + commit + " |\n"
+                + "| Load average (1/5/15 min) at start / end of the run | " + loadAtStart + " / "
+                + io.raftboot.benchmarks.Run.loadAverage() + " |\n";
     }
 }

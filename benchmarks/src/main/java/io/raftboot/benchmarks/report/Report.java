@@ -73,7 +73,8 @@ public final class Report {
                 + "in one JVM (4, 7, JMH). Our system is the sample app `samples/leader-scheduler` at **default settings**; the\n"
                 + "peer is Apache Ratis 3.3.0 with its gRPC transport, configured as close to ours as its knobs allow\n"
                 + "(see [Ratis settings](#ratis-settings)). The clients, the pollers and the nodes share the same 2 cores, for\n"
-                + "both systems alike.\n\n");
+                + "both systems alike. Other work on the machine distorts every figure: the load average at the start\n"
+                + "and the end of the run is under [Machine](#machine); a load above 2 means the nodes waited for a core.\n\n");
         b.append("## Summary against the goals\n\n");
         b.append("| # | metric | goal | ours | Ratis | ours / Ratis | met? |\n|---|---|---|---|---|---|---|\n");
         for (Result r : all) {
@@ -107,7 +108,7 @@ public final class Report {
             b.append('\n');
         }
         b.append("## Ratis settings\n\n").append(Texts.RATIS).append("\n\n");
-        b.append("## Machine\n\n").append(Machine.describe(run.java, root)).append('\n');
+        b.append("## Machine\n\n").append(Machine.describe(run.java, root, run.loadAtStart)).append('\n');
         b.append("## How to reproduce\n\n").append(Texts.REPRODUCE).append('\n');
         return b.toString();
     }

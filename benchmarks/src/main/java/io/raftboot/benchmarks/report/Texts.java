@@ -61,8 +61,10 @@ final class Texts {
                     same state machine timestamps; a Ratis client always writes through the leader (a follower answers
                     NotLeaderException), so its figure is the client's write latency.""";
             case "5-write-throughput" -> """
-                    1, 8 and 64 writer threads each send `PUT /config/<key>` (16-byte value) to the leader's HTTP port with
-                    java.net.http.HttpClient and wait for the 200 (the write is committed, fsynced on a majority, and
+                    1, 8 and 64 writer threads each send `PUT /config/<key>` (16-byte value) to the leader's HTTP port on
+                    a kept-alive connection with TCP_NODELAY, the request in one write (java.net.http.HttpClient writes a
+                    PUT's headers and body apart without TCP_NODELAY, and Nagle + delayed ACK then add ~40 ms to every
+                    write on loopback, which would measure the client), and wait for the 200 (the write is committed, fsynced on a majority, and
                     applied). After a warm-up, committed writes per second over the window and the latency of each write.
                     Ratis: the same HTTP requests to its leader process, whose adapter writes through an embedded
                     RaftClient (async API) and answers once the reply arrives.""";
@@ -102,7 +104,8 @@ final class Texts {
             + "  timeout, which decides failover, was matched instead.\n"
             + "- The node process (`RatisNodeMain`) runs a RaftServer with a small key-value state machine\n"
             + "  (`KvStateMachine`: a put per log entry, no snapshots), a RaftClient for the HTTP adapter's writes\n"
-            + "  (retry up to 200 times every 10 ms) and the JDK's HttpServer for the adapter (96 threads).\n"
+            + "  (retry up to 200 times every 10 ms) and the JDK's HttpServer for the adapter (96 threads,\n"
+            + "  `-Dsun.net.httpserver.nodelay=true` so that its answers are not held back by Nagle's algorithm).\n"
             + "- Same JVM options as our nodes.";
 
     static final String REPRODUCE = """

@@ -27,7 +27,7 @@ public final class Failover {
     public static final String FREEZE = "3-frozen-leader";
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static final Duration START_DEADLINE = Duration.ofSeconds(180);
+    private static final Duration START_DEADLINE = Duration.ofSeconds(600);
 
     private final Run run;
     private final Cluster cluster;

@@ -40,7 +40,7 @@ public final class Footprint {
                 // counted nowhere: warm-up only
             }
         }
-        Cluster.sleep(3000);
+        Cluster.sleep(10_000); // let the JIT compiler finish with the warm-up's code before measuring idle CPU
         leader = cluster.awaitAgreedLeader(cluster.ids(), Duration.ofSeconds(60));
         Cluster.sleep(1000);
         Map<String, Long> cpu0 = new TreeMap<>();
@@ -50,7 +50,7 @@ public final class Footprint {
         }
         Cluster.sleep(idle.toMillis());
         long wall = System.nanoTime() - t0;
-        String settings = cluster.settings() + "; idle for " + idle.toSeconds() + " s after 300 warm-up writes, no client";
+        String settings = cluster.settings() + "; idle for " + idle.toSeconds() + " s, from 11 s after 300 warm-up writes, no client";
         List<Double> followerCpu = new ArrayList<>();
         List<Double> allCpu = new ArrayList<>();
         for (NodeProcess n : cluster.nodes()) {

@@ -4,8 +4,7 @@ import io.raftboot.benchmarks.Result;
 import io.raftboot.benchmarks.Run;
 import io.raftboot.benchmarks.cluster.Cluster;
 import io.raftboot.benchmarks.cluster.Status;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.raftboot.benchmarks.cluster.RawHttp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Scenario 5: W writer threads (1, 8, 64), each sending {@code PUT /config/<key>} with a 16-byte
  * value to the leader's HTTP port and waiting for the 200 (committed and applied, fsync on),
- * with java.net.http.HttpClient. A warm-up, then a timed window: committed writes per second and
+ * on a kept-alive connection with TCP_NODELAY ({@link RawHttp}). A warm-up, then a timed window: committed writes per second and
  * the latency of each write in the window.
  */
 public final class Throughput {
@@ -34,7 +33,7 @@ public final class Throughput {
         Status leader = cluster.awaitAgreedLeader(cluster.ids(), Duration.ofSeconds(60));
         for (int w : writers) {
             Load l = load(leader.nodeId(), w, warmup, window);
-            String s = cluster.settings() + "; " + w + " writers, PUT to the leader over HTTP/1.1, 16-byte values, warm-up "
+            String s = cluster.settings() + "; " + w + " writers, PUT to the leader over HTTP/1.1 (kept-alive connection per writer, TCP_NODELAY), 16-byte values, warm-up "
                     + warmup.toSeconds() + "s, window " + window.toSeconds() + "s";
             run.add(Result.single(SCENARIO, cluster.system(), "committed writes/s, " + w + " writers", l.perSecond, "writes/s",
                     s, "at least Ratis' figure"));
@@ -61,20 +60,19 @@ public final class Throughput {
             int writer = t;
             Thread th = new Thread(() -> {
                 long i = 0;
+                RawHttp client = new RawHttp("127.0.0.1", cluster.node(leader).httpPort(), 10_000);
                 while (true) {
                     long before = System.nanoTime();
                     if (before - end >= 0) {
+                        client.close();
                         return;
                     }
                     String key = "tp-" + writers + "-" + writer + "-" + (i++ % 1000);
                     try {
-                        HttpResponse<String> r = cluster.http().send(HttpRequest.newBuilder(cluster.uri(leader, "/config/" + key))
-                                .timeout(Duration.ofSeconds(10)).header("Content-Type", "text/plain")
-                                .PUT(HttpRequest.BodyPublishers.ofString("value-0123456789")).build(),
-                                HttpResponse.BodyHandlers.ofString());
+                        int code = client.put("/config/" + key, "value-0123456789");
                         long after = System.nanoTime();
                         if (before - measureFrom >= 0 && after - end <= 0) {
-                            if (r.statusCode() == 200) {
+                            if (code == 200) {
                                 ok.incrementAndGet();
                                 latencies.add((after - before) / 1e6);
                             } else {
