@@ -37,10 +37,12 @@ public final class PeerSecurity {
     private final RaftProperties.TlsIdentity identity;
     private final boolean requireCertificate;
     private final SignatureVerifyingInterceptor verifier;
+    private final RequestRefusals refusals;
 
     private PeerSecurity(ClusterSettings settings, PeerTls tls, SharedSecret secret, RaftProperties.TlsIdentity identity,
-                         boolean requireCertificate, SignatureVerifyingInterceptor verifier) {
+                         boolean requireCertificate, SignatureVerifyingInterceptor verifier, RequestRefusals refusals) {
         this.settings = settings;
+        this.refusals = refusals;
         this.tls = tls;
         this.secret = secret;
         this.identity = identity;
@@ -50,7 +52,7 @@ public final class PeerSecurity {
 
     /** Plaintext, no secret (tests, and the default). */
     public static PeerSecurity plaintext(ClusterSettings settings) {
-        return new PeerSecurity(settings, null, null, RaftProperties.TlsIdentity.CN, false, null);
+        return new PeerSecurity(settings, null, null, RaftProperties.TlsIdentity.CN, false, null, new RequestRefusals(settings.nodeId()));
     }
 
     /**
@@ -107,7 +109,7 @@ public final class PeerSecurity {
         }
 
         boolean requireCertificate = tls != null || (serverSecurity && "REQUIRE".equals(clientAuth));
-        PeerSecurity security = new PeerSecurity(settings, tls, secret, identity, requireCertificate, verifier);
+        PeerSecurity security = new PeerSecurity(settings, tls, secret, identity, requireCertificate, verifier, refusals);
         security.warnIfExposed(serverSecurity);
         return security;
     }
@@ -167,11 +169,12 @@ public final class PeerSecurity {
      * replies signed.
      */
     public ServerServiceDefinition protect(ServerServiceDefinition service) {
+        ServerServiceDefinition raw = ServerInterceptors.useInputStreamMessages(service);
+        MalformedRequestInterceptor malformed = new MalformedRequestInterceptor(settings.nodeId(), refusals);
         if (verifier == null) {
-            return ServerInterceptors.interceptForward(service, new PeerIdentityInterceptor(identity));
+            return ServerInterceptors.interceptForward(raw, new PeerIdentityInterceptor(identity), malformed);
         }
-        return ServerInterceptors.interceptForward(ServerInterceptors.useInputStreamMessages(service),
-                new PeerIdentityInterceptor(identity), verifier);
+        return ServerInterceptors.interceptForward(raw, new PeerIdentityInterceptor(identity), verifier, malformed);
     }
 
     @Override
