@@ -55,9 +55,9 @@ public final class Main {
 
         // Restarting a killed or stopped sample node costs 10-30 s of JVM start-up on this machine,
         // which bounds the iterations of scenarios 1 and 2 within the time budget.
-        int handoffs = quick ? 2 : 10;
-        int crashes = quick ? 3 : 15;
-        int ratisCrashes = quick ? 3 : 30;
+        int handoffs = quick ? 2 : 6;
+        int crashes = quick ? 3 : 10;
+        int ratisCrashes = quick ? 3 : 20;
         int freezes = quick ? 4 : 30;
         Duration warmup = Duration.ofSeconds(quick ? 1 : 3);
         Duration window = Duration.ofSeconds(quick ? 3 : 10);

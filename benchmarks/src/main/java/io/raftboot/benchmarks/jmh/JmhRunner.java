@@ -21,8 +21,8 @@ public final class JmhRunner {
     }
 
     public void measure(boolean quick) throws Exception {
-        int wi = quick ? 1 : 3;
-        int mi = quick ? 1 : 5;
+        int wi = quick ? 1 : 2;
+        int mi = quick ? 1 : 3;
         int seconds = quick ? 1 : 2;
         Options options = new OptionsBuilder()
                 .include(RaftNodeStep.class.getName())

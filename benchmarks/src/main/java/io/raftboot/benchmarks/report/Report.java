@@ -86,8 +86,8 @@ public final class Report {
                     .append(" | ").append(headline(r)).append(" | ").append(peer.map(this::headline).orElse("not measured"))
                     .append(" | ").append(peer.map(p -> ratio(r, p)).orElse("")).append(" | ").append(verdict(r, all)).append(" |\n");
         }
-        b.append("\n`p99` of a series with fewer than 100 samples is its largest-but-rank value (nearest rank), so with the\n"
-                + "quick run's few iterations p99 = max.\n\n");
+        b.append("\nPercentiles are nearest-rank: with fewer than 100 samples p99 is the maximum, so the tails of short series\n"
+                + "(the failover scenarios restart a JVM per iteration, which bounds their count) are their worst case.\n\n");
 
         Map<String, List<Result>> byScenario = new LinkedHashMap<>();
         for (Result r : all) {

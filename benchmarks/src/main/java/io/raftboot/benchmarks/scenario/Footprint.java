@@ -44,12 +44,14 @@ public final class Footprint {
         leader = cluster.awaitAgreedLeader(cluster.ids(), Duration.ofSeconds(60));
         Cluster.sleep(1000);
         Map<String, Long> cpu0 = new TreeMap<>();
+        Map<String, Long> leaderThreads0 = ProcStats.threadCpuNanos(cluster.node(leader.nodeId()).pid());
         long t0 = System.nanoTime();
         for (NodeProcess n : cluster.nodes()) {
             cpu0.put(n.id(), ProcStats.cpuNanos(n.pid()));
         }
         Cluster.sleep(idle.toMillis());
         long wall = System.nanoTime() - t0;
+        topThreads(leaderThreads0, ProcStats.threadCpuNanos(cluster.node(leader.nodeId()).pid()), wall);
         String settings = cluster.settings() + "; idle for " + idle.toSeconds() + " s, from 11 s after 300 warm-up writes, no client";
         List<Double> followerCpu = new ArrayList<>();
         List<Double> allCpu = new ArrayList<>();
@@ -91,6 +93,20 @@ public final class Footprint {
             run.add(Result.of(SCENARIO, cluster.system(), "threads named raft-*", raftThreads, "threads", s2, ""));
         }
         run.add(Result.of(SCENARIO, cluster.system(), "threads named *grpc*", grpcThreads, "threads", s2, ""));
+    }
+
+    /** Which threads of the leader's JVM used the idle CPU, by name (digits collapsed), as a note. */
+    private void topThreads(Map<String, Long> before, Map<String, Long> after, long wallNanos) {
+        Map<String, Double> byName = new TreeMap<>();
+        after.forEach((k, v) -> {
+            double pct = 100.0 * (v - before.getOrDefault(k, 0L)) / wallNanos;
+            byName.merge(k.substring(k.indexOf(' ') + 1).replaceAll("\\d+", "#"), pct, Double::sum);
+        });
+        StringBuilder b = new StringBuilder();
+        byName.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue())).limit(8)
+                .forEach(e -> b.append(b.length() == 0 ? "" : ", ").append(e.getKey())
+                        .append(String.format(java.util.Locale.ROOT, " %.2f%%", e.getValue())));
+        run.note(SCENARIO, cluster.system() + ": the leader's idle CPU by thread (kernel names, % of one core): " + b);
     }
 
     /** Thread names with digits collapsed, counted: "raft-loop-n1 x1, grpc-default-executor-# x3, ...". */

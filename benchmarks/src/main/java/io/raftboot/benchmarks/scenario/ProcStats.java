@@ -30,6 +30,27 @@ public final class ProcStats {
         }
     }
 
+    /** CPU nanoseconds per thread of the process, keyed "tid name" (the kernel keeps 15 chars of a name). */
+    public static java.util.Map<String, Long> threadCpuNanos(long pid) {
+        java.util.Map<String, Long> result = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    result.put(task.getFileName() + " " + name, ticks * 1_000_000_000L / CLK_TCK);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc/" + pid + "/task", e);
+        }
+        return result;
+    }
+
     /** VmRSS in MiB. */
     public static double rssMiB(long pid) {
         try {
