@@ -107,10 +107,75 @@ public final class Report {
             }
             b.append('\n');
         }
+        otherRuns(b);
         b.append("## Ratis settings\n\n").append(Texts.RATIS).append("\n\n");
         b.append("## Machine\n\n").append(Machine.describe(run.java, root, run.loadAtStart)).append('\n');
         b.append("## How to reproduce\n\n").append(Texts.REPRODUCE).append('\n');
         return b.toString();
+    }
+
+    /** The other result files kept in benchmarks/results (earlier or interrupted runs), as plain tables. */
+    private void otherRuns(StringBuilder b) {
+        List<Path> files;
+        try (var list = Files.list(results)) {
+            files = list.filter(p -> p.toString().endsWith(".csv") && !p.toString().endsWith("-samples.csv")
+                    && !p.getFileName().toString().equals(name + ".csv")).sorted().toList();
+        } catch (IOException e) {
+            return;
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        b.append("## Other runs kept in `benchmarks/results`\n\n");
+        for (Path f : files) {
+            List<List<String>> rows;
+            try {
+                rows = Files.readAllLines(f, StandardCharsets.UTF_8).stream().skip(1).filter(l -> !l.isBlank())
+                        .map(Report::parseCsv).toList();
+            } catch (IOException e) {
+                continue;
+            }
+            b.append("### `").append(f.getFileName()).append("`\n\n");
+            Set<String> settings = new LinkedHashSet<>();
+            b.append("| scenario | system | metric | n | p50 | p90 | p99 | max | unit | goal |\n|---|---|---|---|---|---|---|---|---|---|\n");
+            for (List<String> r : rows) {
+                if (r.size() < 11) {
+                    continue;
+                }
+                b.append("| ").append(String.join(" | ", r.subList(0, 9))).append(" | ").append(r.get(10)).append(" |\n");
+                settings.add(r.get(9));
+            }
+            b.append('\n');
+            settings.stream().filter(x -> x.contains("interrupted")).forEach(x -> b.append("Note: ").append(x).append("\n\n"));
+        }
+    }
+
+    static List<String> parseCsv(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
     }
 
     private void table(StringBuilder b, List<Result> rs) {

@@ -89,9 +89,11 @@ final class Texts {
                     The idle 3-node cluster of the sample at default settings while two `yes > /dev/null` processes keep
                     both cores busy. Every 200 ms each node's status is read: an election shows as a term increase.""";
             case "9-jmh" -> """
-                    JMH 1.37 (`benchmarks/src/main/java/io/raftboot/benchmarks/jmh`), one fork. `RaftNodeStep`: a
-                    3-voter leader stepping AppendResponses from its followers (with a new proposal every 64 steps), and a
-                    follower stepping heartbeat AppendEntries, pure `RaftNode` with no I/O. `FileStorageAppend`:
+                    JMH 1.37 (`benchmarks/src/main/java/io/raftboot/benchmarks/jmh`), one fork. `RaftNodeStep`, pure
+                    `RaftNode` with no I/O (each operation = one `step` plus the ready/advance bookkeeping): a 3-voter leader
+                    stepping a heartbeat's AppendResponse; the leader taking a proposal and stepping the AppendResponse that
+                    commits it; a follower stepping a heartbeat AppendEntries; a follower stepping an AppendEntries with one
+                    new 64-byte entry. `FileStorageAppend`:
                     `FileStorage.persist` of a batch of 1, 16 or 128 entries of 64 bytes plus the hard state with one fsync
                     (group commit), in entries per second.""";
             default -> "";

@@ -72,8 +72,12 @@ public class RaftAutoConfiguration {
         RaftConfig config = new RaftConfig(new Membership(settings.voters(), settings.learners()),
                 settings.electionTicks(), settings.heartbeatTicks(), settings.maxClockDrift(),
                 MAX_ENTRIES_PER_APPEND, MAX_INFLIGHT_APPENDS, true, true);
+        if (properties.getMaxPendingRequests() < 16) {
+            throw new io.raftboot.spring.cluster.RaftConfigurationException("raft.max-pending-requests", properties.getMaxPendingRequests(),
+                    "the Raft loop needs room for at least 16 waiting inputs", "Set raft.max-pending-requests to 16 or more (4096 by default)");
+        }
         RaftLoop loop = new RaftLoop(settings.nodeId(), config, settings.tick(), storage, store, transport,
-                new SplittableRandom(), properties.getSnapshotThreshold());
+                new SplittableRandom(), properties.getSnapshotThreshold(), properties.getMaxPendingRequests());
         relay.attach(loop::receive);
         // Re-apply the committed log now, while the context is created and before the web server
         // starts: nothing can then read a config older than before the restart. The network

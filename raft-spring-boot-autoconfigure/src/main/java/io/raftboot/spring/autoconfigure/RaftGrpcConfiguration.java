@@ -94,7 +94,15 @@ class RaftGrpcConfiguration {
     @ConditionalOnMissingBean
     RaftServer raftServer(MessageMapper mapper, ClusterGuard guard, PendingReplies pending, PeerContacts contacts,
                           MessageRelay relay, ForwardHandler forwardHandler, RaftLoop loop) {
-        return new RaftServer(mapper, guard, pending, contacts, relay, forwardHandler, () -> loop.status().term());
+        return new RaftServer(mapper, guard, pending, contacts, relay, forwardHandler, () -> loop.status().term(), data -> {
+            try {
+                // A scratch store: decoding only, no listeners, the node's store untouched.
+                new ConfigStore(ConfigStore.DEFAULT_MAX_KEY_BYTES, Integer.MAX_VALUE).restore(data);
+                return null;
+            } catch (RuntimeException e) {
+                return String.valueOf(e.getMessage());
+            }
+        });
     }
 
     /** The only bean that touches net.devh: registers {@link RaftServer} with its gRPC server. */

@@ -80,6 +80,13 @@ public class RaftProperties {
     private DataSize maxValueSize = DataSize.ofKilobytes(64);
 
     /**
+     * Inputs (peer messages, proposed writes, reads) that may wait for the Raft loop thread. When
+     * full, peer messages are dropped (Raft resends) and a write on the leader fails at once with
+     * RejectedExecutionException (forwarded from a follower: OVERLOADED).
+     */
+    private int maxPendingRequests = 4096;
+
+    /**
      * How long a config write may wait for a leader and for its commit. A write that finds no
      * leader within this time fails with NoLeaderException.
      */
@@ -211,6 +218,14 @@ public class RaftProperties {
 
     public void setMaxValueSize(DataSize maxValueSize) {
         this.maxValueSize = maxValueSize;
+    }
+
+    public int getMaxPendingRequests() {
+        return maxPendingRequests;
+    }
+
+    public void setMaxPendingRequests(int maxPendingRequests) {
+        this.maxPendingRequests = maxPendingRequests;
     }
 
     public Duration getWriteTimeout() {

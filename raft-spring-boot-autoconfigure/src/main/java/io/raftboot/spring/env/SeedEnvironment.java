@@ -94,6 +94,10 @@ public final class SeedEnvironment {
                     "Run the application as a StatefulSet pod (HOSTNAME=broker-0), or unset K8S and set raft.node-id and raft.peers");
         }
         String ordinal = m.group(2);
+        if (ordinal.length() > 9) {
+            throw new RaftConfigurationException("HOSTNAME", hostname, "the StatefulSet ordinal " + ordinal + " is not a plausible pod ordinal",
+                    "Run the application as a StatefulSet pod (HOSTNAME=<name>-<ordinal>), or unset K8S and set raft.node-id and raft.peers");
+        }
         String name = orDefault(property.apply("raft.kubernetes.name"), m.group(1));
         String service = orDefault(property.apply("raft.kubernetes.service"), name);
         String namespace = orDefault(property.apply("raft.kubernetes.namespace"), orDefault(env.apply("POD_NAMESPACE"), "default"));

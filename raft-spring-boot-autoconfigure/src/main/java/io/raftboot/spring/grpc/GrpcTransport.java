@@ -120,7 +120,8 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
     /**
      * Sends a Forward RPC to {@code leaderId}. The future fails with a
      * {@link io.grpc.StatusRuntimeException} when the call fails (UNAVAILABLE: the command
-     * surely did not reach the leader; DEADLINE_EXCEEDED: its outcome is unknown).
+     * surely did not reach the leader; DEADLINE_EXCEEDED: its outcome is unknown; RESOURCE_EXHAUSTED:
+     * too many forwarded requests to that leader are waiting, nothing was sent).
      */
     @Override
     public CompletableFuture<ForwardReturn> forward(String leaderId, ForwardRequest request, Duration timeout) {
@@ -130,6 +131,13 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
             result.completeExceptionally(Status.UNAVAILABLE.withDescription("no channel to '" + leaderId + "'").asRuntimeException());
             return result;
         }
+        if (!channel.tryAcquireForward()) {
+            result.completeExceptionally(Status.RESOURCE_EXHAUSTED.withDescription(PeerChannel.MAX_FORWARDS_IN_FLIGHT
+                    + " forwarded requests to leader '" + leaderId + "' are already waiting: the leader is overloaded or slow; retry later")
+                    .asRuntimeException());
+            return result;
+        }
+        result.whenComplete((r, e) -> channel.releaseForward());
         channel.stub.withDeadlineAfter(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)
                 .forward(request, new StreamObserver<>() {
                     @Override

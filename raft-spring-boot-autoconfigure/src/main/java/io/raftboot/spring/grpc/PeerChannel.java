@@ -25,11 +25,14 @@ final class PeerChannel {
 
     /** Calls to one peer that may be outstanding; more are dropped. */
     static final int MAX_IN_FLIGHT = 256;
+    /** Forwarded config writes and reads to one peer (the leader) that may be outstanding; more fail at once. */
+    static final int MAX_FORWARDS_IN_FLIGHT = 1024;
 
     final String peerId;
     final ManagedChannel channel;
     final RaftGrpc.RaftStub stub;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger forwardsInFlight = new AtomicInteger();
     private final AtomicLong lastBackoffResetNanos = new AtomicLong(System.nanoTime());
     private final long reconnectCapNanos;
 
@@ -72,6 +75,19 @@ final class PeerChannel {
 
     void release() {
         inFlight.decrementAndGet();
+    }
+
+    /** Reserves a slot for a Forward call (separate from Raft's, so writes cannot starve heartbeats). */
+    boolean tryAcquireForward() {
+        if (forwardsInFlight.incrementAndGet() > MAX_FORWARDS_IN_FLIGHT) {
+            forwardsInFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void releaseForward() {
+        forwardsInFlight.decrementAndGet();
     }
 
     /** Opens the connection now rather than on the first call. */

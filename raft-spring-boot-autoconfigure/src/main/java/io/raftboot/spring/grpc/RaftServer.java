@@ -37,6 +37,7 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
     private final Consumer<Message> inbound;
     private final ForwardHandler forwardHandler;
     private final LongSupplier currentTerm;
+    private final java.util.function.Function<byte[], String> snapshotCheck;
 
     /**
      * @param inbound delivers a message to the Raft loop (must not block)
@@ -44,6 +45,18 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
      */
     public RaftServer(MessageMapper mapper, ClusterGuard guard, PendingReplies pending, PeerContacts contacts,
                       Consumer<Message> inbound, ForwardHandler forwardHandler, LongSupplier currentTerm) {
+        this(mapper, guard, pending, contacts, inbound, forwardHandler, currentTerm, data -> null);
+    }
+
+    /**
+     * @param snapshotCheck what is wrong with the state-machine data of an InstallSnapshot, or
+     *     {@code null} if the state machine can restore it; checked before the core installs it,
+     *     because a snapshot the state machine cannot read would stop this node
+     */
+    public RaftServer(MessageMapper mapper, ClusterGuard guard, PendingReplies pending, PeerContacts contacts,
+                      Consumer<Message> inbound, ForwardHandler forwardHandler, LongSupplier currentTerm,
+                      java.util.function.Function<byte[], String> snapshotCheck) {
+        this.snapshotCheck = snapshotCheck;
         this.mapper = mapper;
         this.guard = guard;
         this.pending = pending;
@@ -69,7 +82,12 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
 
     @Override
     public void installSnapshot(InstallSnapshotRequest request, StreamObserver<InstallSnapshotReturn> observer) {
-        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request, mapper.settings()), observer)) {
+        String problem = InboundChecks.check(request, mapper.settings());
+        if (problem == null) {
+            String unreadable = snapshotCheck.apply(request.getData().toByteArray());
+            problem = unreadable == null ? null : "the snapshot's state-machine data cannot be restored: " + unreadable;
+        }
+        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), problem, observer)) {
             deliver(request.getFrom(), PendingReplies.Kind.SNAPSHOT, () -> mapper.fromProto(request), observer);
         }
     }

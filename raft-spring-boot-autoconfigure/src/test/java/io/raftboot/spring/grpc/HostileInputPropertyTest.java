@@ -94,6 +94,19 @@ class HostileInputPropertyTest {
         assertInvariants();
     }
 
+    /** Found by this class: such a snapshot used to be installed and then stop the node (the store could not restore it). */
+    @net.jqwik.api.Example
+    void aSnapshotWhoseDataTheStoreCannotReadIsRefusedAndTheNodeKeepsRunning() {
+        InstallSnapshotRequest request = InstallSnapshotRequest.newBuilder().setClusterId("fuzz").setFrom("n2").setTo("n1")
+                .setTerm(Math.min(Math.max(1, node.term()), InboundChecks.MAX_TERM)).setLastIncludedIndex(1_000).setLastIncludedTerm(1)
+                .addVoters(Node.newBuilder().setId("n1")).addVoters(Node.newBuilder().setId("n2")).addVoters(Node.newBuilder().setId("n3"))
+                .setData(ByteString.copyFromUtf8("not a config store snapshot")).build();
+        Status status = node.call(RaftGrpc.getInstallSnapshotMethod(), request);
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("cannot be restored");
+        assertInvariants();
+    }
+
     @Property(tries = 5)
     void anOversizedRequestIsRefusedWithResourceExhausted(@ForAll("oversized") Oversized request) {
         Status status = node.call(RaftGrpc.getHeartbeatMethod(), request.message());

@@ -51,13 +51,13 @@ final class RaftTestCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts every node, one after the other: Spring Boot (re)initializes Logback's one
+     * LoggerContext per JVM on every start, and that is not thread-safe (parallel starts failed
+     * with ConcurrentModificationException / ArrayIndexOutOfBounds in LoggerContext.reset).
+     */
     RaftTestCluster startAll() {
-        ports.keySet().parallelStream().forEach(id -> {
-            ConfigurableApplicationContext ctx = start(id);
-            synchronized (nodes) {
-                nodes.put(id, ctx);
-            }
-        });
+        ports.keySet().forEach(this::start);
         return this;
     }
 
