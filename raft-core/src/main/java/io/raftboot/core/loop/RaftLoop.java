@@ -88,6 +88,10 @@ public final class RaftLoop implements AutoCloseable {
     private record StepDown(CompletableFuture<String> future) implements Request {
     }
 
+    /** Crash-fast detection report, see {@link #peerUnreachable(String)}. */
+    private record PeerGone(String peer) {
+    }
+
     private record PendingProposal(long term, CompletableFuture<Object> future) {
     }
 
@@ -284,6 +288,20 @@ public final class RaftLoop implements AutoCloseable {
     }
 
     /**
+     * Reports that {@code peer}'s process is gone: a connection it held to this node closed and
+     * a new connection to it was refused. Report only that evidence (not timeouts or other
+     * errors: a live but slow leader must not be reported), at most once per lost connection;
+     * see {@link io.raftboot.core.node.RaftNode#peerUnreachable(String)}. Dropped when the
+     * queue is full, like a message.
+     */
+    public void peerUnreachable(String peer) {
+        Objects.requireNonNull(peer, "peer");
+        if (lifecycle == Lifecycle.RUNNING) {
+            queue.offer(new PeerGone(peer));
+        }
+    }
+
+    /**
      * Proposes a command. Completes with {@link StateMachine#apply}'s result once the entry is
      * applied on this node with the term it was proposed in. Fails with
      * {@link NotLeaderException} if this node is not the leader (or is handing leadership over),
@@ -417,6 +435,8 @@ public final class RaftLoop implements AutoCloseable {
     private void handle(Object input) {
         if (input instanceof Message m) {
             node.step(m);
+        } else if (input instanceof PeerGone g) {
+            node.peerUnreachable(g.peer());
         } else if (input instanceof Propose p) {
             try {
                 long index = node.propose(p.command());

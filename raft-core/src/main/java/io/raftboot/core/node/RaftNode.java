@@ -34,6 +34,11 @@ public final class RaftNode {
 
     private static final System.Logger LOG = System.getLogger(RaftNode.class.getName());
     private static final int MAX_APPLY_BATCH = 4096;
+    /**
+     * Crash-fast campaigns of the survivors start this many ticks apart, in id order, so the
+     * first usually wins before the next starts; the others then vote for it.
+     */
+    static final int FAST_CAMPAIGN_STAGGER_TICKS = 2;
 
     private final String id;
     private final RaftConfig config;
@@ -74,6 +79,18 @@ public final class RaftNode {
     private boolean transfereeTimedOut;
     /** TimeoutNow went out in this term: its target may campaign past stickiness, so no more lease. */
     private boolean timeoutNowSent;
+
+    /**
+     * The last leader heard, once the driver reported its process gone (crash-fast detection):
+     * this node no longer keeps its stickiness promise to it. Cleared when a leader is heard.
+     */
+    private String lostLeader;
+    /** Tick at which to start a crash-fast pre-vote, or -1. */
+    private long fastCampaignTick = -1;
+    /** Candidate: the longest stickiness promise to the previous leader its voters broke (own ticks). */
+    private long brokenPromiseTicks;
+    /** Leader: no lease before this tick, because voters broke their promise to the previous leader. */
+    private long leaseNotBeforeTick;
 
     private Snapshot pendingSnapshot;
     private List<Message> messages = new ArrayList<>();
@@ -116,6 +133,9 @@ public final class RaftNode {
             // §5.2: a follower that receives no communication over the election timeout campaigns.
             if (membership.isVoter(id) && electionElapsed >= randomizedElectionTimeout) {
                 campaign(config.preVote(), false);
+            } else if (fastCampaignTick >= 0 && now >= fastCampaignTick && role == Role.FOLLOWER) {
+                fastCampaignTick = -1;
+                campaign(true, false);
             }
         }
     }
@@ -139,6 +159,34 @@ public final class RaftNode {
             heartbeatElapsed = 0;
             broadcastHeartbeat();
             replication.retransmitStalled(commit, rounds.current(), now);
+        }
+    }
+
+    /**
+     * Crash-fast detection: the driver saw {@code peer}'s process go away (the connection it held
+     * to us closed and a new one was refused: nothing listens on its port any more). If
+     * {@code peer} is the leader this follower follows, it stops keeping its stickiness promise
+     * to it and starts a pre-vote (thesis §9.6) without waiting for the election timeout; the
+     * voters staggered by rank so that the survivors do not split the vote. A pre-vote only
+     * succeeds if a majority has also lost the leader or not heard it for an election timeout,
+     * so a false report about a live leader costs one failed pre-vote and changes no term. A
+     * leader elected this way claims no lease until every promise its voters broke would have
+     * run out ({@link VoteResponse#promiseTicks()}), so two leases never overlap even then.
+     * Ignored without pre-vote, for any peer that is not our leader, and on non-voters.
+     */
+    public void peerUnreachable(String peer) {
+        if (!config.preVote() || role != Role.FOLLOWER || !membership.isVoter(id) || !peer.equals(leaderId)) {
+            return;
+        }
+        LOG.log(Level.INFO, "{0}: term {1}: leader {2} is gone (connection refused), campaigning early", id, term, peer);
+        lostLeader = peer;
+        List<String> survivors = new ArrayList<>(membership.voters());
+        survivors.remove(peer);
+        survivors.sort(null);
+        fastCampaignTick = now + (long) FAST_CAMPAIGN_STAGGER_TICKS * survivors.indexOf(id);
+        if (fastCampaignTick == now) {
+            fastCampaignTick = -1;
+            campaign(true, false);
         }
     }
 
@@ -441,6 +489,8 @@ public final class RaftNode {
         if (!membership.isVoter(id)) {
             return;
         }
+        fastCampaignTick = -1;
+        brokenPromiseTicks = transfer ? 0 : promiseTicks();
         votes.clear();
         leaderId = null;
         role = Role.CANDIDATE;
@@ -486,11 +536,15 @@ public final class RaftNode {
         boolean grant = membership.isVoter(id) && membership.isVoter(m.from()) && canVote
                 && log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())
                 && (m.transfer() || !inLease() || m.term() == term && m.from().equals(votedFor));
+        long promise = 0;
         if (grant && !m.preVote()) {
             votedFor = m.from();
             electionElapsed = 0;
+            fastCampaignTick = -1;
+            // A transfer candidate's leader forfeited its lease when it sent TimeoutNow.
+            promise = m.transfer() ? 0 : promiseTicks();
         }
-        send(new VoteResponse(id, m.from(), grant && m.preVote() ? m.term() : term, grant, m.preVote()));
+        send(new VoteResponse(id, m.from(), grant && m.preVote() ? m.term() : term, grant, m.preVote(), promise));
     }
 
     private void handleVoteResponse(VoteResponse m) {
@@ -501,6 +555,9 @@ public final class RaftNode {
             return;
         }
         votes.put(m.from(), m.granted());
+        if (m.granted() && !preCandidate) {
+            brokenPromiseTicks = Math.max(brokenPromiseTicks, m.promiseTicks());
+        }
         if (grantedVotes() >= membership.quorum()) {
             electionWon();
         } else if (votes.size() - grantedVotes() >= membership.quorum()) {
@@ -526,8 +583,17 @@ public final class RaftNode {
         campaign(false, true);
     }
 
+    /** Leader stickiness: whether this voter refuses other candidates because a leader was heard lately. */
     private boolean inLease() {
-        return config.checkQuorum() && ticksSinceLeader < config.electionTicks();
+        return lostLeader == null && promiseTicks() > 0;
+    }
+
+    /**
+     * Ticks this voter still owes the last leader it heard (leader stickiness, which the lease
+     * rests on), whether or not it keeps the promise; 0 without check-quorum.
+     */
+    private long promiseTicks() {
+        return config.checkQuorum() ? Math.max(0, config.electionTicks() - ticksSinceLeader) : 0;
     }
 
     private void becomeFollower(long newTerm, String leader) {
@@ -562,6 +628,9 @@ public final class RaftNode {
         heartbeatElapsed = 0;
         transferee = null;
         timeoutNowSent = false;
+        lostLeader = null;
+        fastCampaignTick = -1;
+        leaseNotBeforeTick = now + promiseToOwnTicks(brokenPromiseTicks);
         replication = new Replication(id, term, config, log, now, this::send);
         // §5.4.2 / §8: commit a no-op of our term so earlier entries commit and reads may start.
         log.append(LogEntry.noop(log.lastIndex() + 1, term));
@@ -616,6 +685,8 @@ public final class RaftNode {
         leaderId = leader;
         electionElapsed = 0;
         ticksSinceLeader = 0;
+        lostLeader = null;
+        fastCampaignTick = -1;
     }
 
     private void handleInstallSnapshot(InstallSnapshot m) {
@@ -716,10 +787,18 @@ public final class RaftNode {
      */
     public long leaseStartTick() {
         // Without check-quorum voters are not sticky, so no lease can be promised.
-        if (role != Role.LEADER || transferee != null || timeoutNowSent || !config.checkQuorum()) {
+        if (role != Role.LEADER || transferee != null || timeoutNowSent || !config.checkQuorum() || now < leaseNotBeforeTick) {
             return -1;
         }
         return replication.quorumEchoTick(rounds, now);
+    }
+
+    /**
+     * Our ticks that surely outlast {@code voterTicks} ticks of a voter's clock: a voter's tick
+     * may last up to 1 / (1 - drift) of ours, and its promise ends at a tick boundary.
+     */
+    private long promiseToOwnTicks(long voterTicks) {
+        return voterTicks == 0 ? 0 : (long) Math.ceil(voterTicks / (1 - config.maxClockDrift())) + 1;
     }
 
     // ------------------------------------------------------------------ transfer

@@ -168,6 +168,13 @@ final class Simulation {
     }
 
     private void crash(SimNode n) {
+        // Crash-fast detection: the kernel closes a dead process's connections, so most peers
+        // learn at once (after a network delay) that it is gone.
+        for (SimNode peer : nodes.values()) {
+            if (peer != n && peer.up && random.nextDouble() < 0.8) {
+                reportGone(peer, n.id, network.latency());
+            }
+        }
         n.up = false;
         n.raft = null;
         n.sm = null;
@@ -185,6 +192,17 @@ final class Simulation {
         if (n.up && n.incarnation == incarnation) {
             schedule(n.period, () -> tick(n, incarnation));
         }
+    }
+
+    /** The driver's crash-fast report to {@code n} that {@code gone}'s process is gone (true or not). */
+    private void reportGone(SimNode n, String gone, long delay) {
+        int incarnation = n.incarnation;
+        schedule(delay, () -> {
+            if (n.up && n.incarnation == incarnation) {
+                n.raft.peerUnreachable(gone);
+                processReady(n);
+            }
+        });
     }
 
     private void deliver(Message m) {
@@ -335,7 +353,7 @@ final class Simulation {
         }
         List<String> ids = new ArrayList<>(nodes.keySet());
         long healAfter = (10 + random.nextInt(80)) * P;
-        switch (random.nextInt(7)) {
+        switch (random.nextInt(8)) {
             case 0, 1 -> {
                 SimNode victim = preferLeader(0.5);
                 if (victim != null) {
@@ -368,14 +386,33 @@ final class Simulation {
             case 5 -> {
                 SimNode leader = preferLeader(1.0);
                 if (leader != null && leader.raft.role() == Role.LEADER) {
-                    // Leader isolated from everyone: check-quorum must depose it.
+                    // Leader isolated from everyone: check-quorum must depose it. Half the time a
+                    // firewall answers for it with resets, a false crash-fast report: the others
+                    // elect at once, while the isolated leader may still hold its lease.
+                    boolean resets = random.nextBoolean();
                     for (String other : ids) {
                         if (!other.equals(leader.id)) {
                             network.block(leader.id, other);
                             network.block(other, leader.id);
+                            if (resets) {
+                                reportGone(nodes.get(other), leader.id, network.latency());
+                            }
                         }
                     }
                     schedule(healAfter, network::heal);
+                }
+            }
+            case 6 -> {
+                // False crash-fast reports about a live node (a flapping connection, or a firewall
+                // answering for it with resets), to one node or to several at once.
+                SimNode target = preferLeader(0.8);
+                if (target != null) {
+                    boolean many = random.nextBoolean();
+                    for (SimNode n : nodes.values()) {
+                        if (n != target && n.up && (many || random.nextInt(nodes.size()) == 0)) {
+                            reportGone(n, target.id, random.nextLong(3 * P));
+                        }
+                    }
                 }
             }
             default -> transferLeadership();

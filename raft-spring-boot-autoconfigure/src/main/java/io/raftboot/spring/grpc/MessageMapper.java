@@ -143,11 +143,13 @@ public final class MessageMapper {
 
     public ReqVoteReturn toProto(VoteResponse m) {
         return ReqVoteReturn.newBuilder().setTerm(m.term()).setVoteGranted(m.granted())
-                .setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to()).setPreVote(m.preVote()).build();
+                .setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to()).setPreVote(m.preVote())
+                .setPromiseTicks(m.promiseTicks()).build();
     }
 
+    /** @throws IllegalArgumentException for a negative promise (the reply is then dropped) */
     public VoteResponse fromProto(ReqVoteReturn p) {
-        return new VoteResponse(p.getFrom(), p.getTo(), p.getTerm(), p.getVoteGranted(), p.getPreVote());
+        return new VoteResponse(p.getFrom(), p.getTo(), p.getTerm(), p.getVoteGranted(), p.getPreVote(), p.getPromiseTicks());
     }
 
     public InstallSnapshotReturn toProto(SnapshotResponse m) {

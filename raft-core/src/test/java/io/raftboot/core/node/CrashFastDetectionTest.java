@@ -1,0 +1,146 @@
+package io.raftboot.core.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.raftboot.core.message.AppendEntries;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Crash-fast detection ({@link RaftNode#peerUnreachable(String)}): survivors of a dead leader
+ * elect a new one without waiting out the election timeout, a false report about a live leader
+ * changes nothing, and the new leader's lease never overlaps the old one's.
+ */
+class CrashFastDetectionTest {
+
+    private static final int T = 10;
+
+    private static Network clusterLedByA(long seed) {
+        Network net = Network.ofThree(seed);
+        net.elect("a");
+        net.tickAll();
+        return net;
+    }
+
+    private static List<String> leaseHolders(Network net) {
+        List<String> holders = new ArrayList<>();
+        for (RaftNode n : net.liveNodes()) {
+            if (n.leaseValid()) {
+                holders.add(n.id());
+            }
+        }
+        return holders;
+    }
+
+    @Test
+    void survivorsOfACrashedLeaderElectANewOneWellBeforeTheElectionTimeout() {
+        Network net = clusterLedByA(1);
+        long term = net.node("b").term();
+        net.crash("a");
+
+        net.node("b").peerUnreachable("a");
+        net.node("c").peerUnreachable("a");
+        net.flushAll();
+        int rounds = net.tickUntil(() -> net.leader() != null, T, "a new leader");
+
+        assertThat(rounds).as("rounds to a new leader (the election timeout is %d)", T).isLessThan(T / 2);
+        assertThat(net.leader().id()).as("b ranks first among the survivors").isEqualTo("b");
+        assertThat(net.node("b").term()).isEqualTo(term + 1);
+        assertThat(net.node("c").leaderId()).isEqualTo("b");
+    }
+
+    @Test
+    void withoutTheReportTheSurvivorsWaitForTheElectionTimeout() {
+        Network net = clusterLedByA(2);
+        net.crash("a");
+
+        int rounds = net.tickUntil(() -> net.leader() != null, 4 * T, "a new leader");
+
+        assertThat(rounds).isGreaterThanOrEqualTo(T);
+    }
+
+    @Test
+    void theNewLeaderClaimsNoLeaseUntilThePromiseItsVotersBrokeHasRunOut() {
+        Network net = clusterLedByA(3);
+        net.crash("a");
+        net.node("b").peerUnreachable("a");
+        net.node("c").peerUnreachable("a");
+        net.flushAll();
+        net.tickUntil(() -> net.leader() != null, T, "a new leader");
+        RaftNode b = net.node("b");
+
+        int rounds = net.tickUntil(b::leaseValid, 3 * T, "b's lease");
+
+        // a's lease lasted at most leaseTicks after its last acknowledged heartbeat, which the
+        // survivors heard at most a round before the crash.
+        assertThat(rounds + 1).as("rounds from the election to b's lease")
+                .isGreaterThanOrEqualTo(net.config().leaseTicks() - 2);
+    }
+
+    @Test
+    void aFlappingConnectionToALiveLeaderCausesNoElection() {
+        Network net = clusterLedByA(4);
+        long term = net.node("a").term();
+
+        for (int round = 0; round < 20 * T; round++) {
+            if (round % 3 == 0) {
+                net.node("b").peerUnreachable("a");
+                net.flush("b");
+            }
+            net.tickAll();
+            assertThat(net.node("a").role()).as("round %d", round).isEqualTo(Role.LEADER);
+            assertThat(net.node("a").leaseValid()).as("round %d", round).isTrue();
+            assertThat(net.maxTerm()).as("round %d", round).isEqualTo(term);
+        }
+    }
+
+    @Test
+    void aFalseReportAtEveryFollowerOfAnIsolatedLeaderNeverGivesTwoLeases() {
+        Network net = clusterLedByA(5);
+        assertThat(net.node("a").leaseValid()).isTrue();
+        // A firewall cuts a off and answers for it with resets: b and c believe it died.
+        net.isolate("a");
+        net.node("b").peerUnreachable("a");
+        net.node("c").peerUnreachable("a");
+        net.flushAll();
+
+        boolean newLeader = false;
+        for (int round = 0; round < 3 * T; round++) {
+            net.tickAll();
+            assertThat(leaseHolders(net)).as("round %d", round).hasSizeLessThanOrEqualTo(1);
+            newLeader |= net.node("b").role() == Role.LEADER || net.node("c").role() == Role.LEADER;
+        }
+        assertThat(newLeader).as("b or c took over early").isTrue();
+    }
+
+    @Test
+    void aReportAboutAPeerThatIsNotTheLeaderIsIgnored() {
+        Network net = clusterLedByA(6);
+        long term = net.node("a").term();
+
+        net.node("b").peerUnreachable("c");
+        net.flush("b");
+        net.tickAll(T / 2);
+
+        assertThat(net.node("a").role()).isEqualTo(Role.LEADER);
+        assertThat(net.maxTerm()).isEqualTo(term);
+    }
+
+    @Test
+    void aSurvivorThatHearsTheLeaderAgainForgetsTheReport() {
+        Network net = clusterLedByA(7);
+        long term = net.node("a").term();
+        // c's pre-vote could not win anyway (b still hears a), but the report must not linger.
+        net.node("c").peerUnreachable("a");
+        net.flush("c");
+        net.tickAll(2);
+        net.dropWhere(m -> m instanceof AppendEntries);
+        net.node("b").peerUnreachable("a");
+        net.flush("b");
+
+        net.tickAll(T / 2);
+
+        assertThat(net.maxTerm()).as("c kept its promise once it heard a again").isEqualTo(term);
+    }
+}
