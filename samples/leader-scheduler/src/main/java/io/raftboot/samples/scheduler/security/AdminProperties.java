@@ -1,7 +1,6 @@
 package io.raftboot.samples.scheduler.security;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The one administrator of the sample's actuator write operations ({@code sample.admin.*};
@@ -12,10 +11,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param password no default: without one, no one may call a write operation
  */
 @ConfigurationProperties("sample.admin")
-public record AdminProperties(@DefaultValue("admin") String username, String password) {
+public record AdminProperties(String username, String password) {
 
     public AdminProperties {
-        // ADMIN_USER set but empty: fall back rather than fail on a user without a name.
+        // Unset, or ADMIN_USER set but empty: the default rather than a user without a name.
         username = username == null || username.isBlank() ? "admin" : username.trim();
     }
 
