@@ -14,9 +14,13 @@
 #
 # Node nI listens on HTTP 808I and gRPC 909I (127.0.0.1); data and logs are under
 # samples/leader-scheduler/target/cluster/. Needs java (17+) and curl; uses jq when present.
+# POST /actuator/raft (transfer) needs the sample's admin: `up` makes a random password (or takes
+# ADMIN_PASSWORD), gives it to every node it starts and keeps it, never printed, in
+# target/cluster/admin-password (mode 0600); `transfer` sends it. By hand:
+#   curl -u "admin:$(cat samples/leader-scheduler/target/cluster/admin-password)" ...
 # Environment: JAVA (java command), JAVA_OPTS (JVM options), HTTP_BASE (8080), GRPC_BASE (9090),
 # NODES (3), RAFT_ARGS (more application arguments for every node, e.g. --raft.election-timeout=1s),
-# NO_JQ=1 (parse JSON with sed even when jq is installed).
+# NO_JQ=1 (parse JSON with sed even when jq is installed), ADMIN_USER (admin), ADMIN_PASSWORD (random).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +33,7 @@ GRPC_BASE="${GRPC_BASE:-9090}"
 NODES="${NODES:-3}"
 RAFT_ARGS="${RAFT_ARGS:-}"
 START_TIMEOUT="${START_TIMEOUT:-90}"
+ADMIN_USER="${ADMIN_USER:-admin}"
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
@@ -42,6 +47,7 @@ http_port() { echo $((HTTP_BASE + $(index_of "$1"))); }
 grpc_port() { echo $((GRPC_BASE + $(index_of "$1"))); }
 pid_file() { echo "$CLUSTER_DIR/$1.pid"; }
 log_file() { echo "$CLUSTER_DIR/$1.log"; }
+password_file() { echo "$CLUSTER_DIR/admin-password"; }
 now_ms() { date +%s%3N; }
 
 # --- JSON without jq: the fields of /actuator/raft we print are unique names in a compact document.
@@ -56,6 +62,23 @@ json_field() { # json_field <json> <name>: the value as text (strings unquoted),
     [[ "$value" == null ]] && value=""
   fi
   echo "$value"
+}
+
+# --- the admin password of the actuator's write operations: in a 0600 file and in the nodes'
+# environment, never echoed and never on a command line (ps shows command lines to every user).
+new_admin_password() { # for a cluster with no node running: ADMIN_PASSWORD, or 24 random bytes in hex
+  local pw="${ADMIN_PASSWORD:-}"
+  [[ -n "$pw" ]] || pw="$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+  [[ ${#pw} -ge 16 ]] || die "ADMIN_PASSWORD is too short (16 characters at least)"
+  (umask 077 && printf '%s\n' "$pw" >"$(password_file)")
+  chmod 600 "$(password_file)"
+}
+admin_password() {
+  [[ -s "$(password_file)" ]] || die "no admin password in $(password_file): start the cluster with $0 up"
+  head -n 1 "$(password_file)"
+}
+admin_curl() { # curl with the admin's credentials, passed on stdin (curl -K -), not in the arguments
+  printf 'user = "%s:%s"\n' "$ADMIN_USER" "$(admin_password)" | curl -K - "$@"
 }
 
 # --- processes
@@ -99,7 +122,7 @@ start_node() {
   for j in $(node_ids); do peers+=("--raft.peers.$j=127.0.0.1:$(grpc_port "$j")"); done
   mkdir -p "$CLUSTER_DIR/$id"
   # shellcheck disable=SC2086 # JAVA_OPTS and RAFT_ARGS are word lists
-  nohup "$JAVA" $JAVA_OPTS -jar "$JAR" --server.port="$http" --raft.node-id="$id" "${peers[@]}" \
+  ADMIN_USER="$ADMIN_USER" ADMIN_PASSWORD="$(admin_password)" nohup "$JAVA" $JAVA_OPTS -jar "$JAR" --server.port="$http" --raft.node-id="$id" "${peers[@]}" \
     --raft.data-dir="$CLUSTER_DIR/$id" $RAFT_ARGS >>"$(log_file "$id")" 2>&1 &
   echo $! >"$(pid_file "$id")"
   echo "started $id (pid $!, HTTP $http, gRPC $grpc, log $(log_file "$id"))"
@@ -196,7 +219,11 @@ case "$CMD" in
         port_in_use "$port" && die "port $port (of $id) is already in use by another process (see: ss -ltnp | grep :$port); free it, or move the cluster with HTTP_BASE=18080 GRPC_BASE=19090 $0 up"
       done
     done
+    running=0; for id in $(node_ids); do [[ -z "$(pid_of "$id")" ]] || running=$((running + 1)); done
+    # A new password per cluster; nodes still running keep theirs, so the file must stay.
+    if (( running == 0 )) || [[ ! -s "$(password_file)" ]]; then new_admin_password; fi
     for id in $(node_ids); do start_node "$id"; done
+    echo "admin password of POST /actuator/raft: in $(password_file) (user $ADMIN_USER)"
     echo "waiting for the nodes to start and elect a leader (up to ${START_TIMEOUT} s) ..."
     agreed="$(wait_for_leader "$START_TIMEOUT")" || { print_table; die "no leader agreed by all nodes within ${START_TIMEOUT} s; see the logs in $CLUSTER_DIR"; }
     echo "leader: ${agreed% *} (term ${agreed#* })"; echo
@@ -225,7 +252,9 @@ case "$CMD" in
   stop)
     need_node "${1:-}"; stop_node "$1" TERM ;;
   start)
-    need_node "${1:-}"; check_java; [[ -f "$JAR" ]] || build_if_missing; mkdir -p "$CLUSTER_DIR"; start_node "$1"
+    need_node "${1:-}"; check_java; [[ -f "$JAR" ]] || build_if_missing; mkdir -p "$CLUSTER_DIR"
+    [[ -s "$(password_file)" ]] || new_admin_password
+    start_node "$1"
     echo "waiting for $1 to join (up to ${START_TIMEOUT} s) ..."
     if wait_for_leader "$START_TIMEOUT" >/dev/null; then echo; print_table; else print_table; die "$1 did not join within ${START_TIMEOUT} s; see $(log_file "$1")"; fi
     ;;
@@ -235,9 +264,12 @@ case "$CMD" in
     leader="${found%%:*}"
     [[ "$leader" != "$1" ]] || { echo "$1 already leads"; exit 0; }
     echo "asking $leader to hand leadership to $1 ..."
-    curl -sS -m 15 -X POST -H 'Content-Type: application/json' -d "{\"target\":\"$1\"}" \
-      "http://127.0.0.1:$(http_port "$leader")/actuator/raft" || die "the transfer request to $leader failed"
-    echo; echo; wait_for_leader 10 >/dev/null || true; print_table
+    answer="$(admin_curl -sS -m 15 -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
+      -d "{\"target\":\"$1\"}" "http://127.0.0.1:$(http_port "$leader")/actuator/raft")" \
+      || die "the transfer request to $leader failed"
+    code="${answer##*$'\n'}"; echo "${answer%$'\n'*}"
+    [[ "$code" != 401 && "$code" != 403 ]] || die "$leader refused the admin credentials (HTTP $code): it was started with another ADMIN_PASSWORD than the one in $(password_file); restart the cluster: $0 down; $0 up"
+    echo; wait_for_leader 10 >/dev/null || true; print_table
     ;;
   put)
     [[ $# -ge 2 ]] || die "usage: $0 put <key> <value> [node]"; check_curl
