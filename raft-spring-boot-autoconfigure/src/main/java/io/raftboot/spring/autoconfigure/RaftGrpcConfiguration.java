@@ -7,6 +7,7 @@ import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.grpc.ClusterGuard;
 import io.raftboot.spring.grpc.ForwardHandler;
 import io.raftboot.spring.grpc.GrpcTransport;
+import io.raftboot.spring.grpc.LeaderCrashDetector;
 import io.raftboot.spring.grpc.LeaderForwardHandler;
 import io.raftboot.spring.grpc.MessageMapper;
 import io.raftboot.spring.grpc.MessageRelay;
@@ -22,8 +23,10 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 
 /**
  * The gRPC side of the node: the {@link RaftServer} service, its registration with net.devh's
@@ -105,6 +108,14 @@ class RaftGrpcConfiguration {
         });
     }
 
+    /** Crash-fast detection (raft.crash-detection): tells the loop when the leader's process is gone. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "raft.crash-detection", havingValue = "true", matchIfMissing = true)
+    LeaderCrashDetector raftLeaderCrashDetector(ClusterSettings settings, RaftLoop loop) {
+        return new LeaderCrashDetector(settings, loop::peerUnreachable, settings.rpcTimeout());
+    }
+
     /** The only bean that touches net.devh: registers {@link RaftServer} with its gRPC server. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "net.devh.boot.grpc.server.service.GrpcService")
@@ -112,8 +123,16 @@ class RaftGrpcConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        RaftGrpcRegistration raftGrpcRegistration(RaftServer server, PeerSecurity security) {
-            return new RaftGrpcRegistration(server, security);
+        RaftGrpcRegistration raftGrpcRegistration(RaftServer server, PeerSecurity security,
+                                                  ObjectProvider<LeaderCrashDetector> crashDetector) {
+            return new RaftGrpcRegistration(server, security, crashDetector.getIfAvailable());
+        }
+
+        /** Lets crash-fast detection see the server's connections close. */
+        @Bean
+        @ConditionalOnMissingBean(name = "raftCrashDetectionServerConfigurer")
+        GrpcServerConfigurer raftCrashDetectionServerConfigurer(ObjectProvider<LeaderCrashDetector> crashDetector) {
+            return builder -> crashDetector.ifAvailable(d -> builder.addTransportFilter(d.transportFilter()));
         }
 
         /**

@@ -99,6 +99,14 @@ public class RaftProperties {
     private double maxClockDrift = 0.1;
 
     /**
+     * Crash-fast detection: when the connection on which the leader sends heartbeats closes and
+     * a new connection to its gRPC port is refused (its process is gone), followers campaign at
+     * once instead of after the election timeout. A frozen leader is still found by the timeout.
+     * Turn off behind proxies that answer for dead peers.
+     */
+    private boolean crashDetection = true;
+
+    /**
      * Log entries applied since the last snapshot after which the config store is snapshotted
      * and the log compacted; 0 never snapshots.
      */
@@ -242,6 +250,14 @@ public class RaftProperties {
 
     public void setMaxClockDrift(double maxClockDrift) {
         this.maxClockDrift = maxClockDrift;
+    }
+
+    public boolean isCrashDetection() {
+        return crashDetection;
+    }
+
+    public void setCrashDetection(boolean crashDetection) {
+        this.crashDetection = crashDetection;
     }
 
     public long getSnapshotThreshold() {

@@ -1,6 +1,7 @@
 package io.raftboot.spring.grpc;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.raftboot.spring.grpc.security.PeerSecurity;
 import net.devh.boot.grpc.server.service.GrpcService;
@@ -15,19 +16,28 @@ public class RaftGrpcRegistration implements BindableService {
 
     private final RaftServer server;
     private final PeerSecurity security;
+    private final LeaderCrashDetector crashDetector;
 
     public RaftGrpcRegistration(RaftServer server) {
-        this(server, null);
+        this(server, null, null);
     }
 
-    /** @param security applied to the service (caller identity, request signatures), or {@code null} */
-    public RaftGrpcRegistration(RaftServer server, PeerSecurity security) {
+    /**
+     * @param security applied to the service (caller identity, request signatures), or {@code null}
+     * @param crashDetector sees admitted heartbeats (inside the security checks), or {@code null}
+     */
+    public RaftGrpcRegistration(RaftServer server, PeerSecurity security, LeaderCrashDetector crashDetector) {
         this.server = server;
         this.security = security;
+        this.crashDetector = crashDetector;
     }
 
     @Override
     public ServerServiceDefinition bindService() {
-        return security == null ? server.bindService() : security.protect(server.bindService());
+        ServerServiceDefinition service = server.bindService();
+        if (crashDetector != null) {
+            service = ServerInterceptors.intercept(service, crashDetector);
+        }
+        return security == null ? service : security.protect(service);
     }
 }

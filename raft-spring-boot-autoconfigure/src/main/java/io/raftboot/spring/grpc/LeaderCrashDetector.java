@@ -1,0 +1,146 @@
+package io.raftboot.spring.grpc;
+
+import io.grpc.Attributes;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerTransportFilter;
+import io.raftboot.proto.HBeat;
+import io.raftboot.proto.RaftGrpc;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerAddress;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Crash-fast detection, the transport half (the protocol half is
+ * {@code RaftNode.peerUnreachable}). When a leader's process dies, the kernel closes its
+ * connections at once: the connection on which it sent us heartbeats terminates. That alone
+ * proves nothing (a live peer may close an idle connection), so this class then tries to open
+ * a TCP connection to the peer's gRPC port: only "connection refused" (nothing listens there
+ * any more) is reported to the Raft loop. A frozen process (SIGSTOP, a long GC pause) keeps its
+ * sockets, and its kernel still accepts connections, so it is never reported; a timeout or any
+ * other error is not evidence either. A false report costs at most one failed pre-vote, and
+ * never a second lease (see docs/protocol.md).
+ *
+ * <p>It is a {@link ServerInterceptor} (it learns which connection carries which peer's
+ * heartbeats) and provides a {@link ServerTransportFilter} for the gRPC server.
+ */
+public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderCrashDetector.class);
+    /**
+     * The dying kernel may send a connection's FIN just before it closes the listening socket:
+     * probe a few times before concluding the peer is alive.
+     */
+    private static final long[] PROBE_DELAYS_MILLIS = {0, 15, 30, 60};
+    private static final String HEARTBEAT = RaftGrpc.getHeartbeatMethod().getFullMethodName();
+
+    private final ClusterSettings settings;
+    private final Consumer<String> onGone;
+    private final Duration connectTimeout;
+    /** Remote address of each connection that carried a member's heartbeat -> that member. */
+    private final Map<SocketAddress, String> heartbeatSenders = new ConcurrentHashMap<>();
+    /** One thread, created on first use; probes are rare (one per lost connection). */
+    private final ExecutorService probes;
+
+    /**
+     * @param onGone receives the id of a member whose process is gone (the Raft loop's
+     *     {@code peerUnreachable})
+     * @param connectTimeout bound on one probe's connect attempt
+     */
+    public LeaderCrashDetector(ClusterSettings settings, Consumer<String> onGone, Duration connectTimeout) {
+        this.settings = settings;
+        this.onGone = onGone;
+        this.connectTimeout = connectTimeout;
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), r -> {
+            Thread t = new Thread(r, "raft-crash-probe");
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+        this.probes = executor;
+    }
+
+    /** Register with the gRPC server ({@code ServerBuilder.addTransportFilter}). */
+    public ServerTransportFilter transportFilter() {
+        return new ServerTransportFilter() {
+            @Override
+            public void transportTerminated(Attributes transportAttrs) {
+                SocketAddress remote = transportAttrs == null ? null : transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+                String peer = remote == null ? null : heartbeatSenders.remove(remote);
+                if (peer != null) {
+                    LOG.debug("Connection from {} ({}) closed; probing whether its process is gone", peer, remote);
+                    probes.execute(() -> probe(peer));
+                }
+            }
+        };
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        ServerCall.Listener<Q> listener = next.startCall(call, headers);
+        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        if (remote == null || !HEARTBEAT.equals(call.getMethodDescriptor().getFullMethodName())) {
+            return listener;
+        }
+        return new SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onMessage(Q message) {
+                if (message instanceof HBeat hb && settings.isMember(hb.getFrom()) && !settings.nodeId().equals(hb.getFrom())) {
+                    heartbeatSenders.put(remote, hb.getFrom());
+                }
+                super.onMessage(message);
+            }
+        };
+    }
+
+    /** Reports {@code peer} if a connection to its gRPC port is refused. */
+    void probe(String peer) {
+        PeerAddress address = settings.addressOf(peer);
+        if (address == null) {
+            return;
+        }
+        try {
+            for (long delay : PROBE_DELAYS_MILLIS) {
+                if (delay > 0) {
+                    TimeUnit.MILLISECONDS.sleep(delay);
+                }
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(address.host(), address.port()), (int) connectTimeout.toMillis());
+                } catch (ConnectException refused) {
+                    LOG.info("{} refuses connections ({}): its process is gone; telling the Raft loop", peer, refused.getMessage());
+                    onGone.accept(peer);
+                    return;
+                } catch (IOException notEvidence) {
+                    LOG.debug("Probe of {} inconclusive: {}", peer, notEvidence.toString());
+                    return;
+                }
+            }
+            LOG.debug("{} still accepts connections: alive", peer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        probes.shutdownNow();
+        heartbeatSenders.clear();
+    }
+}
