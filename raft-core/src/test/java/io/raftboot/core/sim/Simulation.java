@@ -171,7 +171,7 @@ final class Simulation {
         // Crash-fast detection: the kernel closes a dead process's connections, so most peers
         // learn at once (after a network delay) that it is gone.
         for (SimNode peer : nodes.values()) {
-            if (peer != n && peer.up && random.nextDouble() < 0.8) {
+            if (options.preVote() && peer != n && peer.up && random.nextDouble() < 0.8) {
                 reportGone(peer, n.id, network.latency());
             }
         }
@@ -353,7 +353,9 @@ final class Simulation {
         }
         List<String> ids = new ArrayList<>(nodes.keySet());
         long healAfter = (10 + random.nextInt(80)) * P;
-        switch (random.nextInt(8)) {
+        // Crash-fast reports need pre-vote (RaftNode ignores them otherwise): without it, the
+        // fault mix and random draws stay those of the plain algorithm.
+        switch (random.nextInt(options.preVote() ? 8 : 7)) {
             case 0, 1 -> {
                 SimNode victim = preferLeader(0.5);
                 if (victim != null) {
@@ -389,7 +391,7 @@ final class Simulation {
                     // Leader isolated from everyone: check-quorum must depose it. Half the time a
                     // firewall answers for it with resets, a false crash-fast report: the others
                     // elect at once, while the isolated leader may still hold its lease.
-                    boolean resets = random.nextBoolean();
+                    boolean resets = options.preVote() && random.nextBoolean();
                     for (String other : ids) {
                         if (!other.equals(leader.id)) {
                             network.block(leader.id, other);
