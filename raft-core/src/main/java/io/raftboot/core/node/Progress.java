@@ -18,6 +18,8 @@ final class Progress {
     State state = State.PROBE;
     /** Tick at which anything was last heard from this follower in the current term. */
     long lastResponseTick;
+    /** Highest commit index this follower can have learned from what we sent it (min(commit, anchor)). */
+    long commitSent;
     /** Tick at which match last advanced or an append was last sent in PROBE/SNAPSHOT. */
     long lastProgressTick;
     /** Highest heartbeat sequence the follower echoed (ReadIndex and lease). */

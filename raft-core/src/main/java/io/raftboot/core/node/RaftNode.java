@@ -72,6 +72,8 @@ public final class RaftNode {
     private final HeartbeatRounds rounds = new HeartbeatRounds();
     private boolean heartbeatRequested;
     private boolean broadcastRequested;
+    /** A follower could learn a higher commit index than we told it: tell it in the next Ready. */
+    private boolean commitNoticeDue;
 
     private String transferee;
     private int transferElapsed;
@@ -332,7 +334,7 @@ public final class RaftNode {
 
     public boolean hasReady() {
         return !messages.isEmpty() || !readStates.isEmpty() || pendingSnapshot != null
-                || broadcastRequested || heartbeatRequested
+                || broadcastRequested || heartbeatRequested || commitNoticeDue
                 || !hardState().equals(lastReportedHardState) || !softState().equals(lastReportedSoftState)
                 || log.stableIndex() < log.lastIndex() || nextApplyIndex() <= Math.min(commit, log.lastIndex());
     }
@@ -345,9 +347,13 @@ public final class RaftNode {
             if (broadcastRequested) {
                 replication.sendAppends(commit, rounds.current(), now);
             }
+            if (commitNoticeDue) {
+                replication.sendCommit(commit, rounds.current());
+            }
         }
         heartbeatRequested = false;
         broadcastRequested = false;
+        commitNoticeDue = false;
         HardState hs = hardState();
         SoftState ss = softState();
         long from = nextApplyIndex();
@@ -728,6 +734,7 @@ public final class RaftNode {
                     pr.becomeReplicate();
                 }
                 maybeCommit();
+                commitNoticeDue |= replication.commitNoticeDue(pr, commit);
             }
             if (pr.id.equals(transferee) && pr.match == log.lastIndex() && !transfereeTimedOut) {
                 sendTimeoutNow(pr.id);
@@ -765,6 +772,7 @@ public final class RaftNode {
         long candidate = replication.quorumMatch(log.stableIndex());
         if (candidate > commit && log.term(candidate) == term) {
             commit = candidate;
+            commitNoticeDue = true;
             rounds.takeAwaitingOwnTermCommit().forEach(this::startRead);
         }
     }

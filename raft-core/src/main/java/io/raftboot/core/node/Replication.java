@@ -73,6 +73,7 @@ final class Replication {
             return; // nothing new; heartbeats keep the follower informed
         }
         out.accept(new AppendEntries(leaderId, pr.id, term, prevIndex, prevTerm, entries, commit, round));
+        pr.commitSent = Math.max(pr.commitSent, Math.min(commit, prevIndex + entries.size()));
         if (pr.state == Progress.State.REPLICATE) {
             if (pr.inflight.isEmpty()) {
                 pr.lastProgressTick = now;
@@ -108,14 +109,38 @@ final class Replication {
      */
     void sendHeartbeats(long commit, long round) {
         for (Progress pr : followers.values()) {
-            long prev = pr.match;
-            long prevTerm = log.term(prev);
-            if (prevTerm < 0) {
-                prev = log.snapshotIndex();
-                prevTerm = log.term(prev);
-            }
-            out.accept(new AppendEntries(leaderId, pr.id, term, prev, prevTerm, List.of(), commit, round));
+            sendEmptyAppend(pr, commit, round);
         }
+    }
+
+    /** Whether a follower that replicates normally could learn more of {@code commit} than we told it. */
+    boolean commitNoticeDue(Progress pr, long commit) {
+        return pr.state == Progress.State.REPLICATE && Math.min(pr.match, commit) > pr.commitSent;
+    }
+
+    /**
+     * Tells the followers that replicate normally about the commit index at once, instead of
+     * with the next heartbeat, so they apply a committed write within a round trip; also a
+     * follower whose acknowledgement arrived after the commit. Part of no new heartbeat round
+     * (it echoes {@code round}, already under way).
+     */
+    void sendCommit(long commit, long round) {
+        for (Progress pr : followers.values()) {
+            if (commitNoticeDue(pr, commit)) {
+                sendEmptyAppend(pr, commit, round);
+            }
+        }
+    }
+
+    private void sendEmptyAppend(Progress pr, long commit, long round) {
+        long prev = pr.match;
+        long prevTerm = log.term(prev);
+        if (prevTerm < 0) {
+            prev = log.snapshotIndex();
+            prevTerm = log.term(prev);
+        }
+        out.accept(new AppendEntries(leaderId, pr.id, term, prev, prevTerm, List.of(), commit, round));
+        pr.commitSent = Math.max(pr.commitSent, Math.min(commit, prev));
     }
 
     /** Appends or snapshots that got no answer for a while were probably lost: probe again. */
