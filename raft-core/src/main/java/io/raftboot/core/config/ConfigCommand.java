@@ -8,18 +8,42 @@ import java.util.Objects;
  * {@link ConfigCommandCodec}. The records check only what is wrong whatever the store's limits
  * (null or empty key, a key that is not valid Unicode, a negative version); the size limits are
  * checked by {@link ConfigStore#validate(ConfigCommand)}.
+ *
+ * <p>A put and a compare-and-set carry {@code maxKeys}: the most keys the store may hold for the
+ * command to create a new key ({@link #UNLIMITED} = no bound). The proposing node stamps its own
+ * limit into the command ({@link ConfigStore#encode}) so that applying it does not depend on any
+ * node's settings: every replica decides the same from the same log entry.
  */
 public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.Delete, ConfigCommand.CompareAndSet {
+
+    /** {@code maxKeys} of a command that may create a key without any bound on the store's size. */
+    int UNLIMITED = 0;
 
     /** The key the command writes. */
     String key();
 
-    /** Sets {@code key} to {@code value} unconditionally (creating it if absent). */
-    record Put(String key, byte[] value) implements ConfigCommand {
+    /**
+     * Sets {@code key} to {@code value} unconditionally (creating it if absent).
+     *
+     * @param maxKeys a new key is refused ({@link ConfigResult.Outcome#STORE_FULL}) when the store
+     *     already holds this many keys; {@link #UNLIMITED} (0) for no bound
+     */
+    record Put(String key, byte[] value, int maxKeys) implements ConfigCommand {
         public Put {
             checkKey(key);
             Objects.requireNonNull(value, "value");
+            checkMaxKeys(key, maxKeys);
             value = value.clone();
+        }
+
+        /** A put without a bound on the number of keys (until {@link ConfigStore#encode} stamps one). */
+        public Put(String key, byte[] value) {
+            this(key, value, UNLIMITED);
+        }
+
+        /** This put with another key limit. */
+        public Put withMaxKeys(int limit) {
+            return new Put(key, value, limit);
         }
 
         @Override
@@ -29,17 +53,17 @@ public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.D
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Put p && p.key.equals(key) && Arrays.equals(p.value, value);
+            return o instanceof Put p && p.key.equals(key) && Arrays.equals(p.value, value) && p.maxKeys == maxKeys;
         }
 
         @Override
         public int hashCode() {
-            return 31 * key.hashCode() + Arrays.hashCode(value);
+            return Objects.hash(key, Arrays.hashCode(value), maxKeys);
         }
 
         @Override
         public String toString() {
-            return "Put[" + key + ", " + value.length + "B]";
+            return "Put[" + key + ", " + value.length + "B" + (maxKeys == UNLIMITED ? "" : ", max " + maxKeys + " keys") + "]";
         }
     }
 
@@ -55,10 +79,13 @@ public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.D
      *
      * @param expectedVersion the version the key must have; 0 means the key must not exist
      * @param newValue the value to set, or {@code null} to delete the key
+     * @param maxKeys a new key (expected version 0) is refused ({@link ConfigResult.Outcome#STORE_FULL})
+     *     when the store already holds this many keys; {@link #UNLIMITED} (0) for no bound
      */
-    record CompareAndSet(String key, long expectedVersion, byte[] newValue) implements ConfigCommand {
+    record CompareAndSet(String key, long expectedVersion, byte[] newValue, int maxKeys) implements ConfigCommand {
         public CompareAndSet {
             checkKey(key);
+            checkMaxKeys(key, maxKeys);
             if (expectedVersion < 0) {
                 throw new IllegalArgumentException("expectedVersion must be >= 0 (0 = key must not exist), got "
                         + expectedVersion + " for key '" + key + "'");
@@ -68,6 +95,16 @@ public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.D
                         + "' expecting it absent (version 0) with a null value (delete) would never change anything");
             }
             newValue = newValue == null ? null : newValue.clone();
+        }
+
+        /** A compare-and-set without a bound on the number of keys (until {@link ConfigStore#encode} stamps one). */
+        public CompareAndSet(String key, long expectedVersion, byte[] newValue) {
+            this(key, expectedVersion, newValue, UNLIMITED);
+        }
+
+        /** This compare-and-set with another key limit. */
+        public CompareAndSet withMaxKeys(int limit) {
+            return new CompareAndSet(key, expectedVersion, newValue, limit);
         }
 
         @Override
@@ -83,18 +120,25 @@ public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.D
         @Override
         public boolean equals(Object o) {
             return o instanceof CompareAndSet c && c.key.equals(key) && c.expectedVersion == expectedVersion
-                    && Arrays.equals(c.newValue, newValue);
+                    && Arrays.equals(c.newValue, newValue) && c.maxKeys == maxKeys;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(key, expectedVersion, Arrays.hashCode(newValue));
+            return Objects.hash(key, expectedVersion, Arrays.hashCode(newValue), maxKeys);
         }
 
         @Override
         public String toString() {
             return "CompareAndSet[" + key + ", expected v" + expectedVersion + ", "
-                    + (newValue == null ? "delete" : newValue.length + "B") + "]";
+                    + (newValue == null ? "delete" : newValue.length + "B")
+                    + (maxKeys == UNLIMITED ? "" : ", max " + maxKeys + " keys") + "]";
+        }
+    }
+
+    private static void checkMaxKeys(String key, int maxKeys) {
+        if (maxKeys < 0) {
+            throw new IllegalArgumentException("maxKeys must be >= 0 (0 = no limit), got " + maxKeys + " for key '" + key + "'");
         }
     }
 

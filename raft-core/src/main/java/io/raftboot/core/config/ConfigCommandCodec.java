@@ -13,20 +13,27 @@ import java.nio.charset.StandardCharsets;
 /**
  * Binary form of a {@link ConfigCommand}, the payload of a Raft log entry. Big-endian:
  * <pre>
- *   byte   format version (1)
+ *   byte   format version (1 or 2)
  *   byte   type: 1 = put, 2 = delete, 3 = compare-and-set
  *   int    key length n (1..), then n bytes of UTF-8
  *   put:   int value length m (0..), then m bytes
  *   cas:   long expected version (0..), byte 0 (delete) or 1 (value follows), [int m, m bytes]
+ *   format 2 only, put and cas: int maxKeys (1..)
  * </pre>
- * and nothing after. {@link #decode(byte[])} rejects anything else with an
+ * and nothing after. Format 2 is written only for a put or compare-and-set that carries a key
+ * limit; everything else is written in format 1, and a format-1 put or compare-and-set (all that
+ * earlier releases wrote) decodes with {@link ConfigCommand#UNLIMITED} keys, so old logs replay
+ * as they were applied. {@link #decode(byte[])} rejects anything else with an
  * {@link IllegalArgumentException}, and never allocates more than the input's own size, whatever
  * a length field claims. The format version lets a later release add commands: a node must
  * refuse what it does not understand rather than guess.
  */
 public final class ConfigCommandCodec {
 
+    /** Format of commands without a key limit (and of every command of earlier releases). */
     public static final byte FORMAT_VERSION = 1;
+    /** Format of a put or compare-and-set carrying a key limit: format 1 plus a trailing {@code int maxKeys}. */
+    public static final byte FORMAT_VERSION_WITH_KEY_LIMIT = 2;
 
     private static final byte PUT = 1;
     private static final byte DELETE = 2;
@@ -37,8 +44,9 @@ public final class ConfigCommandCodec {
 
     public static byte[] encode(ConfigCommand command) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int maxKeys = maxKeys(command);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT_VERSION);
+            out.writeByte(maxKeys == ConfigCommand.UNLIMITED ? FORMAT_VERSION : FORMAT_VERSION_WITH_KEY_LIMIT);
             if (command instanceof ConfigCommand.Put put) {
                 out.writeByte(PUT);
                 writeBytes(out, utf8(put.key()));
@@ -58,10 +66,20 @@ public final class ConfigCommandCodec {
             } else {
                 throw new IllegalArgumentException("unknown config command: " + command);
             }
+            if (maxKeys != ConfigCommand.UNLIMITED) {
+                out.writeInt(maxKeys);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen with an in-memory stream
         }
         return bytes.toByteArray();
+    }
+
+    private static int maxKeys(ConfigCommand command) {
+        if (command instanceof ConfigCommand.Put put) {
+            return put.maxKeys();
+        }
+        return command instanceof ConfigCommand.CompareAndSet cas ? cas.maxKeys() : ConfigCommand.UNLIMITED;
     }
 
     /**
@@ -76,22 +94,35 @@ public final class ConfigCommandCodec {
         }
         ByteBuffer in = ByteBuffer.wrap(data);
         byte format = readByte(in, "format version");
-        if (format != FORMAT_VERSION) {
+        if (format != FORMAT_VERSION && format != FORMAT_VERSION_WITH_KEY_LIMIT) {
             throw new IllegalArgumentException("unsupported config command format version " + format
-                    + " (this node understands " + FORMAT_VERSION + "); is a newer release writing to this cluster?");
+                    + " (this node understands " + FORMAT_VERSION + " and " + FORMAT_VERSION_WITH_KEY_LIMIT
+                    + "); is a newer release writing to this cluster?");
         }
+        boolean withKeyLimit = format == FORMAT_VERSION_WITH_KEY_LIMIT;
         byte type = readByte(in, "command type");
         String key = readKey(in);
         ConfigCommand command = switch (type) {
-            case PUT -> new ConfigCommand.Put(key, readBytes(in, "value"));
-            case DELETE -> new ConfigCommand.Delete(key);
+            case PUT -> {
+                byte[] value = readBytes(in, "value");
+                yield new ConfigCommand.Put(key, value, withKeyLimit ? readMaxKeys(in) : ConfigCommand.UNLIMITED);
+            }
+            case DELETE -> {
+                if (withKeyLimit) {
+                    throw new IllegalArgumentException("malformed config command: a delete has no key limit (format "
+                            + FORMAT_VERSION_WITH_KEY_LIMIT + ")");
+                }
+                yield new ConfigCommand.Delete(key);
+            }
             case CAS -> {
                 long expected = readLong(in, "expected version");
                 byte hasValue = readByte(in, "value flag");
                 if (hasValue != 0 && hasValue != 1) {
                     throw new IllegalArgumentException("malformed config command: value flag must be 0 or 1, got " + hasValue);
                 }
-                yield new ConfigCommand.CompareAndSet(key, expected, hasValue == 1 ? readBytes(in, "value") : null);
+                byte[] value = hasValue == 1 ? readBytes(in, "value") : null;
+                yield new ConfigCommand.CompareAndSet(key, expected, value,
+                        withKeyLimit ? readMaxKeys(in) : ConfigCommand.UNLIMITED);
             }
             default -> throw new IllegalArgumentException("malformed config command: unknown command type " + type);
         };
@@ -99,6 +130,15 @@ public final class ConfigCommandCodec {
             throw new IllegalArgumentException("malformed config command: " + in.remaining() + " unexpected trailing bytes");
         }
         return command;
+    }
+
+    private static int readMaxKeys(ByteBuffer in) {
+        int maxKeys = readInt(in, "key limit");
+        if (maxKeys < 1) {
+            // Format 2 is written only with a limit; 0 (no limit) is format 1.
+            throw new IllegalArgumentException("malformed config command: key limit must be >= 1, got " + maxKeys);
+        }
+        return maxKeys;
     }
 
     /** The key's UTF-8 bytes; rejects a string that is not valid Unicode (an unpaired surrogate). */

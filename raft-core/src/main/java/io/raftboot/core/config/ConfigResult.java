@@ -22,6 +22,12 @@ public record ConfigResult(Outcome outcome, String key, long previousVersion, lo
         NOT_FOUND,
         /** The key or value exceeds the store's limits; nothing changed. */
         TOO_LARGE,
+        /**
+         * The command would create a key while the store already holds the most keys the command
+         * allows ({@link ConfigCommand.Put#maxKeys()}); nothing changed. Writes to existing keys
+         * and deletes still apply.
+         */
+        STORE_FULL,
         /** The command bytes were not a well-formed command; nothing changed. */
         MALFORMED
     }

@@ -42,11 +42,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #apply} checks again and turns an oversized command into a
  * {@link ConfigResult.Outcome#TOO_LARGE} result. For that to be the same on every node, all nodes
  * of a cluster must use the same limits.
+ *
+ * <p>The number of keys is bounded differently, so that no setting of any node can make replicas
+ * diverge: {@link #encode} stamps this store's {@code maxKeys} into each put and compare-and-set,
+ * and {@link #apply} refuses ({@link ConfigResult.Outcome#STORE_FULL}) a command that would create
+ * a key while the store already holds as many keys as <em>the command</em> allows. Every replica
+ * applies the same commands to the same state, so every replica decides the same, whatever its
+ * own limit. Updates of existing keys and deletes are never refused for the count, so a store
+ * above a lowered limit (or restored from a snapshot) can still be changed and shrunk.
  */
 public final class ConfigStore implements StateMachine {
 
     public static final int DEFAULT_MAX_KEY_BYTES = 512;
     public static final int DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_KEYS = 10_000;
 
     private static final System.Logger LOG = System.getLogger(ConfigStore.class.getName());
     private static final byte SNAPSHOT_FORMAT_VERSION = 1;
@@ -58,20 +67,32 @@ public final class ConfigStore implements StateMachine {
 
     private final int maxKeyBytes;
     private final int maxValueBytes;
+    private final int maxKeys;
     private final List<ConfigChangeListener> listeners = new CopyOnWriteArrayList<>();
     private volatile State state = new State(Collections.emptyNavigableMap(), 0);
+    /** configVersion at the last STORE_FULL warning (driver thread only). */
+    private long lastStoreFullWarning = -1;
 
     public ConfigStore() {
         this(DEFAULT_MAX_KEY_BYTES, DEFAULT_MAX_VALUE_BYTES);
     }
 
     public ConfigStore(int maxKeyBytes, int maxValueBytes) {
-        if (maxKeyBytes < 1 || maxValueBytes < 0) {
-            throw new IllegalArgumentException("maxKeyBytes must be >= 1 and maxValueBytes >= 0, got "
-                    + maxKeyBytes + " and " + maxValueBytes);
+        this(maxKeyBytes, maxValueBytes, DEFAULT_MAX_KEYS);
+    }
+
+    /**
+     * @param maxKeys the key limit {@link #encode} stamps into the commands this node proposes;
+     *     {@link ConfigCommand#UNLIMITED} (0) for none
+     */
+    public ConfigStore(int maxKeyBytes, int maxValueBytes, int maxKeys) {
+        if (maxKeyBytes < 1 || maxValueBytes < 0 || maxKeys < 0) {
+            throw new IllegalArgumentException("maxKeyBytes must be >= 1, maxValueBytes >= 0 and maxKeys >= 0 (0 = no limit), got "
+                    + maxKeyBytes + ", " + maxValueBytes + " and " + maxKeys);
         }
         this.maxKeyBytes = maxKeyBytes;
         this.maxValueBytes = maxValueBytes;
+        this.maxKeys = maxKeys;
     }
 
     public int maxKeyBytes() {
@@ -80,6 +101,11 @@ public final class ConfigStore implements StateMachine {
 
     public int maxValueBytes() {
         return maxValueBytes;
+    }
+
+    /** The key limit stamped into proposed commands; {@link ConfigCommand#UNLIMITED} (0) for none. */
+    public int maxKeys() {
+        return maxKeys;
     }
 
     // ------------------------------------------------------------------ proposing
@@ -96,10 +122,24 @@ public final class ConfigStore implements StateMachine {
         }
     }
 
-    /** {@link #validate}s the command and encodes it for {@code RaftLoop.propose}. */
+    /**
+     * {@link #validate}s the command, stamps this store's {@link #maxKeys()} into a put or a
+     * compare-and-set that writes a value (replacing any limit it had), and encodes it for
+     * {@code RaftLoop.propose}.
+     */
     public byte[] encode(ConfigCommand command) {
         validate(command);
-        return ConfigCommandCodec.encode(command);
+        return ConfigCommandCodec.encode(withKeyLimit(command));
+    }
+
+    private ConfigCommand withKeyLimit(ConfigCommand command) {
+        if (command instanceof ConfigCommand.Put put) {
+            return put.withMaxKeys(maxKeys);
+        }
+        if (command instanceof ConfigCommand.CompareAndSet cas && !cas.isDelete()) {
+            return cas.withMaxKeys(maxKeys);
+        }
+        return command;
     }
 
     private String tooLarge(ConfigCommand command) {
@@ -193,18 +233,30 @@ public final class ConfigStore implements StateMachine {
             return rejected(ConfigResult.Outcome.TOO_LARGE, key, oldVersion, current);
         }
         byte[] newValue;
+        int keyLimit = ConfigCommand.UNLIMITED;
         if (command instanceof ConfigCommand.Put put) {
             newValue = put.value();
+            keyLimit = put.maxKeys();
         } else if (command instanceof ConfigCommand.CompareAndSet cas) {
             if (cas.expectedVersion() != oldVersion) {
                 return rejected(ConfigResult.Outcome.VERSION_MISMATCH, key, oldVersion, current);
             }
             newValue = cas.newValue();
+            keyLimit = cas.maxKeys();
         } else {
             if (old == null) {
                 return rejected(ConfigResult.Outcome.NOT_FOUND, key, 0, current);
             }
             newValue = null; // Delete
+        }
+        // The limit comes from the command, never from this node's settings: the same on every replica.
+        if (old == null && newValue != null && keyLimit != ConfigCommand.UNLIMITED && current.entries().size() >= keyLimit) {
+            // Once per state of the store at WARNING: a flood of refused puts must not flood the log.
+            Level level = current.configVersion() == lastStoreFullWarning ? Level.DEBUG : Level.WARNING;
+            lastStoreFullWarning = current.configVersion();
+            LOG.log(level, "config command at log index {0} was refused: config store full: {1} keys (the limit the proposing"
+                    + " node stamped, raft.max-config-keys); key ''{2}'' was not created", index, String.valueOf(keyLimit), abbreviate(key));
+            return rejected(ConfigResult.Outcome.STORE_FULL, key, 0, current);
         }
         TreeMap<String, VersionedValue> entries = new TreeMap<>(current.entries());
         VersionedValue updated = null;

@@ -238,4 +238,105 @@ class ConfigStoreTest {
         assertThatThrownBy(() -> new ConfigCommand.Put("", b("1"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ConfigCommand.Delete("bad\uD800")).isInstanceOf(IllegalArgumentException.class);
     }
+    // ------------------------------------------------------------------ key limit
+
+    @Test
+    void aPutOfANewKeyIsRefusedWhenTheStoreHoldsAsManyKeysAsTheCommandAllows() {
+        apply(new ConfigCommand.Put("a", b("1"), 2));
+        apply(new ConfigCommand.Put("b", b("1"), 2));
+
+        ConfigResult refused = apply(new ConfigCommand.Put("c", b("1"), 2));
+
+        assertThat(refused).isEqualTo(new ConfigResult(Outcome.STORE_FULL, "c", 0, 0, 2));
+        assertThat(store.get("c")).isEmpty();
+        assertThat(store.size()).isEqualTo(2);
+        assertThat(store.configVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void aFullStoreStillUpdatesAndDeletesExistingKeysAndAcceptsANewKeyAfterADelete() {
+        apply(new ConfigCommand.Put("a", b("1"), 2));
+        apply(new ConfigCommand.Put("b", b("1"), 2));
+
+        assertThat(apply(new ConfigCommand.Put("a", b("2"), 2)).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(apply(new ConfigCommand.CompareAndSet("b", 1, b("2"), 2)).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(apply(new ConfigCommand.CompareAndSet("c", 0, b("1"), 2)).outcome()).isEqualTo(Outcome.STORE_FULL);
+        assertThat(apply(new ConfigCommand.Delete("b")).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(apply(new ConfigCommand.Put("c", b("1"), 2)).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(store.getAll("").keySet()).containsExactly("a", "c");
+    }
+
+    @Test
+    void aCompareAndSetExpectingAnotherVersionReportsTheMismatchRatherThanAFullStore() {
+        apply(new ConfigCommand.Put("a", b("1"), 1));
+
+        ConfigResult r = apply(new ConfigCommand.CompareAndSet("z", 3, b("1"), 1));
+
+        assertThat(r.outcome()).isEqualTo(Outcome.VERSION_MISMATCH);
+    }
+
+    @Test
+    void theLimitComesFromTheCommandSoStoresWithDifferentSettingsApplyTheSameLog() {
+        ConfigStore strict = new ConfigStore(16, 8, 1);
+        ConfigStore lax = new ConfigStore(16, 8, 100);
+        ConfigStore unlimited = new ConfigStore(16, 8, ConfigCommand.UNLIMITED);
+        List<byte[]> log = List.of(
+                strict.encode(new ConfigCommand.Put("a", b("1"))),      // stamped 1
+                lax.encode(new ConfigCommand.Put("b", b("1"))),         // stamped 100
+                strict.encode(new ConfigCommand.Put("c", b("1"))),      // stamped 1: full
+                unlimited.encode(new ConfigCommand.Put("d", b("1"))),   // no limit
+                strict.encode(new ConfigCommand.CompareAndSet("e", 0, b("1")))); // stamped 1: full
+
+        List<List<Outcome>> outcomes = new ArrayList<>();
+        for (ConfigStore s : List.of(strict, lax, unlimited)) {
+            List<Outcome> applied = new ArrayList<>();
+            long i = 0;
+            for (byte[] entry : log) {
+                applied.add(s.apply(++i, entry).outcome());
+            }
+            outcomes.add(applied);
+        }
+
+        assertThat(outcomes.get(0)).containsExactly(Outcome.APPLIED, Outcome.APPLIED, Outcome.STORE_FULL, Outcome.APPLIED,
+                Outcome.STORE_FULL);
+        assertThat(outcomes).allSatisfy(o -> assertThat(o).isEqualTo(outcomes.get(0)));
+        assertThat(strict.snapshot()).isEqualTo(lax.snapshot()).isEqualTo(unlimited.snapshot());
+    }
+
+    @Test
+    void encodeStampsThisStoresLimitIntoPutsAndValueWritingCompareAndSetsReplacingAnyOther() {
+        ConfigStore limited = new ConfigStore(16, 8, 7);
+
+        assertThat(ConfigCommandCodec.decode(limited.encode(new ConfigCommand.Put("k", b("1"), 99))))
+                .isEqualTo(new ConfigCommand.Put("k", b("1"), 7));
+        assertThat(ConfigCommandCodec.decode(limited.encode(new ConfigCommand.CompareAndSet("k", 0, b("1")))))
+                .isEqualTo(new ConfigCommand.CompareAndSet("k", 0, b("1"), 7));
+        assertThat(ConfigCommandCodec.decode(limited.encode(new ConfigCommand.CompareAndSet("k", 2, null))))
+                .isEqualTo(new ConfigCommand.CompareAndSet("k", 2, null));
+        assertThat(ConfigCommandCodec.decode(new ConfigStore(16, 8, 0).encode(new ConfigCommand.Put("k", b("1"), 99))))
+                .isEqualTo(new ConfigCommand.Put("k", b("1")));
+        assertThat(new ConfigStore().maxKeys()).isEqualTo(ConfigStore.DEFAULT_MAX_KEYS);
+    }
+
+    @Test
+    void aStoreRestoredAboveTheLimitKeepsItsKeysAndCanShrink() {
+        ConfigStore big = new ConfigStore(16, 8, 0);
+        for (String k : List.of("a", "b", "c")) {
+            big.apply(++index, big.encode(new ConfigCommand.Put(k, b("1"))));
+        }
+        ConfigStore small = new ConfigStore(16, 8, 2);
+        small.restore(big.snapshot());
+
+        assertThat(small.apply(10, small.encode(new ConfigCommand.Put("d", b("1")))).outcome()).isEqualTo(Outcome.STORE_FULL);
+        assertThat(small.apply(11, small.encode(new ConfigCommand.Put("a", b("2")))).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(small.apply(12, small.encode(new ConfigCommand.Delete("a"))).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(small.apply(13, small.encode(new ConfigCommand.Put("d", b("1")))).outcome()).isEqualTo(Outcome.STORE_FULL);
+        assertThat(small.apply(14, small.encode(new ConfigCommand.Delete("b"))).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(small.apply(15, small.encode(new ConfigCommand.Put("d", b("1")))).outcome()).isEqualTo(Outcome.APPLIED);
+    }
+
+    @Test
+    void aNegativeStoreLimitIsRefused() {
+        assertThatThrownBy(() -> new ConfigStore(16, 8, -1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxKeys");
+    }
 }

@@ -61,8 +61,12 @@ public class RaftAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public ConfigStore raftConfigStore(ClusterSettings settings) {
-        return new ConfigStore(ConfigStore.DEFAULT_MAX_KEY_BYTES, (int) settings.maxValueBytes());
+    public ConfigStore raftConfigStore(ClusterSettings settings, RaftProperties properties) {
+        if (properties.getMaxConfigKeys() < 0) {
+            throw new io.raftboot.spring.cluster.RaftConfigurationException("raft.max-config-keys", properties.getMaxConfigKeys(),
+                    "the key limit of the config store must not be negative", "Set raft.max-config-keys to a count such as 10000, or 0 for no limit");
+        }
+        return new ConfigStore(ConfigStore.DEFAULT_MAX_KEY_BYTES, (int) settings.maxValueBytes(), properties.getMaxConfigKeys());
     }
 
     @Bean

@@ -80,6 +80,14 @@ public class RaftProperties {
     private DataSize maxValueSize = DataSize.ofKilobytes(64);
 
     /**
+     * Most keys the replicated config store holds: a write that would create a key beyond it
+     * fails with ConfigStoreFullException (updates of existing keys and deletes still work). The
+     * node that proposes a write stamps its limit into the log entry, so replicas never disagree;
+     * set the same value on every node. 0 means no limit.
+     */
+    private int maxConfigKeys = 10_000;
+
+    /**
      * Inputs (peer messages, proposed writes, reads) that may wait for the Raft loop thread. When
      * full, peer messages are dropped (Raft resends) and a write on the leader fails at once with
      * RejectedExecutionException (forwarded from a follower: OVERLOADED).
@@ -228,6 +236,14 @@ public class RaftProperties {
         this.maxValueSize = maxValueSize;
     }
 
+    public int getMaxConfigKeys() {
+        return maxConfigKeys;
+    }
+
+    public void setMaxConfigKeys(int maxConfigKeys) {
+        this.maxConfigKeys = maxConfigKeys;
+    }
+
     public int getMaxPendingRequests() {
         return maxPendingRequests;
     }
@@ -298,7 +314,7 @@ public class RaftProperties {
         return "RaftProperties[enabled=" + enabled + ", nodeId=" + nodeId + ", clusterId=" + clusterId + ", peers=" + peers
                 + ", learners=" + learners + ", dataDir=" + dataDir + ", electionTimeout=" + electionTimeout
                 + ", heartbeatInterval=" + heartbeatInterval + ", rpcTimeout=" + rpcTimeout + ", maxMessageSize=" + maxMessageSize
-                + ", maxValueSize=" + maxValueSize + ", writeTimeout=" + writeTimeout + ", tls=" + tls + ", auth=" + auth + "]";
+                + ", maxValueSize=" + maxValueSize + ", maxConfigKeys=" + maxConfigKeys + ", writeTimeout=" + writeTimeout + ", tls=" + tls + ", auth=" + auth + "]";
     }
 
     /** Which part of a peer certificate names the node. */

@@ -291,6 +291,11 @@ public class RaftReplicatedConfig implements ReplicatedConfig {
     }
 
     private void committed(long start, ConfigResult r, CompletableFuture<ConfigResult> result) {
+        if (r.outcome() == ConfigResult.Outcome.STORE_FULL) {
+            // Committed but refused by every replica alike (the key limit travels in the command).
+            result.completeExceptionally(new ConfigStoreFullException(r.key(), store.maxKeys()));
+            return;
+        }
         if (r.applied()) {
             try {
                 observer.committed(Duration.ofNanos(System.nanoTime() - start));

@@ -18,8 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * {@link ConfigResult.Outcome#VERSION_MISMATCH}. When no leader is known within
  * {@code raft.write-timeout} the future fails with
  * {@link io.raftboot.spring.leadership.NoLeaderException}; a value over
- * {@code raft.max-value-size} fails with {@link ConfigValueTooLargeException}; other failures
- * with {@link ConfigWriteException}.
+ * {@code raft.max-value-size} fails with {@link ConfigValueTooLargeException}; a write that would
+ * create a key beyond {@code raft.max-config-keys} fails with {@link ConfigStoreFullException}
+ * (nothing was written); other failures with {@link ConfigWriteException}.
  *
  * <p>Reads are {@link ReadConsistency#LOCAL} unless asked otherwise. Values are bytes; the
  * String methods use UTF-8.

@@ -51,9 +51,11 @@ public class LeaderForwardHandler implements ForwardHandler {
                             ? ok().setIndex(index).build()
                             : failure(error, Duration.ofMillis(timeoutMillis)));
         }
-        byte[] command = request.getCommand().toByteArray();
+        byte[] command;
         try {
-            store.validate(ConfigCommandCodec.decode(command));
+            // Re-encoded here: the leader's own key limit (raft.max-config-keys) is stamped into the
+            // command, whatever limit (or none) the forwarding node wrote.
+            command = store.encode(ConfigCommandCodec.decode(request.getCommand().toByteArray()));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(error(ForwardErrors.REJECTED, e.getMessage()).build());
         }

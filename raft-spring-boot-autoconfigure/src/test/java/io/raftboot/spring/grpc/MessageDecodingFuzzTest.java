@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of what a node does with the bytes of a request before the
@@ -26,14 +28,39 @@ import java.util.Set;
  * rejects is a finding. A forwarded command either decodes or fails with
  * IllegalArgumentException, nothing else.
  *
- * <p>Fuzzes for {@code maxDuration} when {@code JAZZER_FUZZ} is set (the build sets it from
- * {@code raft.fuzz}, true by default); otherwise replays the seed corpus in
- * {@code src/test/resources/io/raftboot/spring/grpc/MessageDecodingFuzzTestInputs/}.
+ * <p>Fuzzes when {@code JAZZER_FUZZ} is set (the build sets it from {@code raft.fuzz}, true by
+ * default) for {@code raft.fuzz.duration} (the build's default is 30s; {@code -Draft.fuzz.duration=10m}
+ * for a longer run; the annotation's 30s when run from an IDE without it); otherwise replays the
+ * seed corpus in {@code src/test/resources/io/raftboot/spring/grpc/MessageDecodingFuzzTestInputs/}.
  */
 class MessageDecodingFuzzTest {
 
     private static final ClusterSettings SETTINGS = settings();
     private static final MessageMapper MAPPER = new MessageMapper(SETTINGS, () -> 0);
+
+    /**
+     * {@code @FuzzTest(maxDuration)} is a constant. Jazzer appends the libFuzzer arguments of the
+     * JUnit configuration parameters {@code jazzer.internal.arg.<i>} (argument 0 being argv[0])
+     * after its own {@code -max_total_time}, and libFuzzer keeps the last value of a flag; JUnit
+     * reads configuration parameters from system properties when it is asked, and Jazzer asks
+     * when it prepares the fuzz run, after this method.
+     */
+    @BeforeAll
+    static void fuzzForRaftFuzzDuration() {
+        String duration = System.getProperty(FuzzDuration.PROPERTY);
+        if (duration != null && !duration.isBlank() && System.getProperty("jazzer.internal.arg.0") == null) {
+            System.setProperty("jazzer.internal.arg.0", "MessageDecodingFuzzTest");
+            System.setProperty("jazzer.internal.arg.1", "-max_total_time=" + FuzzDuration.seconds(duration));
+        }
+    }
+
+    @AfterAll
+    static void clearFuzzDuration() {
+        if ("MessageDecodingFuzzTest".equals(System.getProperty("jazzer.internal.arg.0"))) {
+            System.clearProperty("jazzer.internal.arg.0");
+            System.clearProperty("jazzer.internal.arg.1");
+        }
+    }
 
     @FuzzTest(maxDuration = "30s")
     void decodingCheckingAndMappingNeverFailUnexpectedly(FuzzedDataProvider data) {

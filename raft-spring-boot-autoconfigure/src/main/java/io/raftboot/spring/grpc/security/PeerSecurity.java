@@ -76,7 +76,7 @@ public final class PeerSecurity {
                 throw new RaftConfigurationException("raft.tls.bundle", tlsProperties.getBundle(), "Spring Boot's SSL bundles are not available",
                         "Keep spring-boot-autoconfigure's SslAutoConfiguration enabled, or remove raft.tls.bundle");
             }
-            tls = new PeerTls(available, tlsProperties.getBundle().trim(), identity);
+            tls = new PeerTls(available, tlsProperties.getBundle().trim(), identity, refusals);
             if (serverSecurity && !"REQUIRE".equals(clientAuth)) {
                 throw new RaftConfigurationException("grpc.server.security.client-auth", clientAuth,
                         "with raft.tls.bundle the gRPC server must require client certificates, or peers are not authenticated",
@@ -160,7 +160,7 @@ public final class PeerSecurity {
 
     /** The interceptor signing requests to {@code peer}, or {@code null} without raft.auth.secret. */
     public ClientInterceptor clientInterceptor(String peer) {
-        return secret == null ? null : new SigningClientInterceptor(secret, settings.clusterId(), settings.nodeId(), peer);
+        return secret == null ? null : new SigningClientInterceptor(secret, settings.clusterId(), settings.nodeId(), peer, refusals);
     }
 
     /**

@@ -37,6 +37,7 @@ public final class PeerTls {
 
     private final String bundleName;
     private final TlsIdentity identity;
+    private final RequestRefusals refusals;
     private volatile X509ExtendedKeyManager keyManager;
     private volatile X509ExtendedTrustManager trustManager;
 
@@ -44,6 +45,16 @@ public final class PeerTls {
      * @throws RaftConfigurationException if the bundle does not exist or lacks a key or trust material
      */
     public PeerTls(SslBundles bundles, String bundleName, TlsIdentity identity) {
+        this(bundles, bundleName, identity, null);
+    }
+
+    /**
+     * @param refusals where a peer channel counts and logs a peer's server certificate it refuses
+     *     ({@code null}: logged only)
+     * @throws RaftConfigurationException if the bundle does not exist or lacks a key or trust material
+     */
+    public PeerTls(SslBundles bundles, String bundleName, TlsIdentity identity, RequestRefusals refusals) {
+        this.refusals = refusals;
         this.bundleName = bundleName;
         this.identity = identity;
         SslBundle bundle;
@@ -119,7 +130,7 @@ public final class PeerTls {
         try {
             return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
                     .keyManager(new ReloadingKeyManager(() -> keyManager))
-                    .trustManager(PeerTrustManager.forPeer(() -> trustManager, bundleName, identity, peer, address))
+                    .trustManager(PeerTrustManager.forPeer(() -> trustManager, bundleName, identity, peer, address, refusals))
                     .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the TLS context of the channel to '" + peer + "' from SSL bundle '"

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * certificate belongs to. On the client side (one trust manager per peer channel) the server's
  * certificate must name the node we dial (raft.tls.identity). On the server side the client's
  * certificate only has to be trusted here; the {@code ClusterGuard} then checks per request
- * that it names the sender. Untrusted client certificates are counted and logged once
- * ({@link RefusalReason#UNTRUSTED_CERTIFICATE}).
+ * that it names the sender. Every refused handshake is counted and logged once through
+ * {@link RequestRefusals}: an untrusted client certificate on the server side, an untrusted server
+ * certificate or one naming another node on the client side
+ * ({@link RefusalReason#UNTRUSTED_CERTIFICATE}, {@link RefusalReason#IDENTITY_MISMATCH}).
  */
 final class PeerTrustManager extends X509ExtendedTrustManager {
 
@@ -42,10 +44,14 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
         return new PeerTrustManager(current, bundle, refusals, null, null, null);
     }
 
-    /** Client side: the server must be {@code peer}, per {@code mode}. */
+    /**
+     * Client side: the server must be {@code peer}, per {@code mode}.
+     *
+     * @param refusals counts and logs refused server certificates; {@code null}: logged once only
+     */
     static PeerTrustManager forPeer(Supplier<X509ExtendedTrustManager> current, String bundle, TlsIdentity mode,
-                                    String peer, PeerAddress address) {
-        return new PeerTrustManager(current, bundle, null, mode, peer, address);
+                                    String peer, PeerAddress address, RequestRefusals refusals) {
+        return new PeerTrustManager(current, bundle, refusals, mode, peer, address);
     }
 
     private PeerTrustManager(Supplier<X509ExtendedTrustManager> current, String bundle, RequestRefusals refusals,
@@ -63,7 +69,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
         try {
             current.get().checkClientTrusted(chain, authType);
         } catch (CertificateException | RuntimeException e) {
-            if (refusals != null) {
+            if (refusals != null && expectedPeer == null) {
                 String subject = chain == null || chain.length == 0 ? "<none>" : chain[0].getSubjectX500Principal().getName();
                 String issuer = chain == null || chain.length == 0 ? "<none>" : chain[0].getIssuerX500Principal().getName();
                 refusals.refuse(RefusalReason.UNTRUSTED_CERTIFICATE, subject + "|" + issuer,
@@ -80,8 +86,10 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
         try {
             current.get().checkServerTrusted(chain, authType);
         } catch (CertificateException | RuntimeException e) {
-            warnOnce("untrusted:" + e.getMessage(), "Peer '" + expectedPeer + "' at " + expectedAddress
-                    + " presented a certificate not trusted by SSL bundle '" + bundle + "': " + e.getMessage());
+            String subject = chain == null || chain.length == 0 ? "<none>" : chain[0].getSubjectX500Principal().getName();
+            refuseServer(RefusalReason.UNTRUSTED_CERTIFICATE, "untrusted:" + subject, "Peer '" + expectedPeer + "' at " + expectedAddress
+                    + " presented a certificate '" + subject + "' not trusted by SSL bundle '" + bundle + "' (" + e.getMessage()
+                    + "); issue every node's certificate from the cluster's CA");
             throw e instanceof CertificateException ce ? ce : new CertificateException(e.getMessage(), e);
         }
         if (expectedPeer != null) {
@@ -89,7 +97,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
             if (!CertificateIdentity.names(names, expectedPeer, expectedAddress)) {
                 String message = "Peer at " + expectedAddress + " presented a certificate naming " + names + " (raft.tls.identity="
                         + mode.name().toLowerCase() + "), not node '" + expectedPeer + "'; the certificate of each node must name its node id or host";
-                warnOnce("identity:" + names, message);
+                refuseServer(RefusalReason.IDENTITY_MISMATCH, "identity:" + names, message);
                 throw new CertificateException(message);
             }
         }
@@ -123,6 +131,15 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
     @Override
     public X509Certificate[] getAcceptedIssuers() {
         return refusals != null ? new X509Certificate[0] : current.get().getAcceptedIssuers();
+    }
+
+    /** A refused server certificate (client side): counted and logged once with refusals, else logged once. */
+    private void refuseServer(RefusalReason reason, String key, String message) {
+        if (refusals != null) {
+            refusals.refuse(reason, "server:" + expectedPeer + "/" + key, message);
+        } else {
+            warnOnce(key, message);
+        }
     }
 
     private void warnOnce(String key, String message) {

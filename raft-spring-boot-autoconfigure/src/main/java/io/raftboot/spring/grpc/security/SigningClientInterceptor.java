@@ -17,8 +17,9 @@ import java.io.UncheckedIOException;
  * the HMAC, timestamp and nonce travel in the call's headers. Because headers leave before the
  * message and the HMAC covers the message, the call is started when its (single) request is
  * sent. The peer's reply must carry a valid HMAC bound to this request's nonce in its trailers,
- * or the call fails with {@code UNAUTHENTICATED} instead of delivering it. For unary calls only
- * (every Raft RPC is unary).
+ * or the call fails with {@code UNAUTHENTICATED} instead of delivering it; such a refused reply is
+ * counted ({@link RefusalReason#MISSING_SIGNATURE} or {@link RefusalReason#BAD_SIGNATURE}) and
+ * logged once per peer and reason. For unary calls only (every Raft RPC is unary).
  */
 public final class SigningClientInterceptor implements ClientInterceptor {
 
@@ -26,12 +27,19 @@ public final class SigningClientInterceptor implements ClientInterceptor {
     private final String clusterId;
     private final String nodeId;
     private final String peerId;
+    private final RequestRefusals refusals;
 
     public SigningClientInterceptor(SharedSecret secret, String clusterId, String nodeId, String peerId) {
+        this(secret, clusterId, nodeId, peerId, null);
+    }
+
+    /** @param refusals counts and logs refused replies ({@code null}: neither) */
+    public SigningClientInterceptor(SharedSecret secret, String clusterId, String nodeId, String peerId, RequestRefusals refusals) {
         this.secret = secret;
         this.clusterId = clusterId;
         this.nodeId = nodeId;
         this.peerId = peerId;
+        this.refusals = refusals;
     }
 
     @Override
@@ -157,9 +165,14 @@ public final class SigningClientInterceptor implements ClientInterceptor {
                     valid = SharedSecret.matches(secret.signReply(method.getFullMethodName(), clusterId, peerId, nodeId, nonce, body), signature);
                 }
                 if (!valid) {
-                    super.onClose(Status.UNAUTHENTICATED.withDescription("the reply of '" + peerId + "' to "
-                            + method.getBareMethodName() + " carries no valid raft.auth.secret signature; every replica must use the same raft.auth.secret"),
-                            new Metadata());
+                    String description = "the reply of '" + peerId + "' to " + method.getBareMethodName()
+                            + (signature == null ? " carries no raft.auth.secret signature" : " carries a raft.auth.secret signature that does not verify")
+                            + "; every replica must use the same raft.auth.secret";
+                    if (refusals != null) {
+                        RefusalReason reason = signature == null ? RefusalReason.MISSING_SIGNATURE : RefusalReason.BAD_SIGNATURE;
+                        refusals.refuse(reason, "reply/" + peerId, "node '" + nodeId + "' refuses " + description);
+                    }
+                    super.onClose(Status.UNAUTHENTICATED.withDescription(description), new Metadata());
                     return;
                 }
                 super.onMessage(reply);
