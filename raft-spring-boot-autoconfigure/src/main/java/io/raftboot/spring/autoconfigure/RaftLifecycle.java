@@ -13,7 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * Starts and stops the node with the application context, at phase
@@ -25,11 +29,13 @@ import org.springframework.context.SmartLifecycle;
  * cluster does not wait an election timeout for a new leader; then the loop stops (publishing the
  * revocation), the peer channels close and waiting server calls are failed.
  *
- * <p>net.devh's gRPC server runs at phase {@code Integer.MAX_VALUE}: it starts a moment after
- * the loop (Raft tolerates the messages lost meanwhile) and stops before it. The handoff does not
- * need it: this node's requests and their replies travel on its own client channels.
+ * <p>The handoff starts on {@link ContextClosedEvent}, before any lifecycle bean stops: net.devh's
+ * gRPC server (phase {@code Integer.MAX_VALUE}, which starts a moment after the loop and stops
+ * before it) still answers then, so the successor's vote request reaches this node, which steps
+ * down at once, and the shutdown does not wait for the server's stop before handing over.
+ * {@link #stop()} hands off too, for a stop without a context close.
  */
-public class RaftLifecycle implements SmartLifecycle {
+public class RaftLifecycle implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
 
     public static final int PHASE = Integer.MAX_VALUE - 1000;
 
@@ -43,7 +49,9 @@ public class RaftLifecycle implements SmartLifecycle {
     private final RaftExecutors executors;
     private final Duration reconnectPeriod;
     private volatile boolean running;
+    private volatile boolean handedOff;
     private ScheduledFuture<?> reconnecting;
+    private ApplicationContext context;
 
     /** @param transport the gRPC transport to connect and close, or {@code null} if another Transport is used */
     public RaftLifecycle(RaftLoop loop, LeadershipTracker tracker, GrpcTransport transport, PendingReplies pending,
@@ -68,7 +76,22 @@ public class RaftLifecycle implements SmartLifecycle {
         }
         loop.start();
         tracker.start();
+        handedOff = false;
         running = true;
+    }
+
+    @Override
+    public void setApplicationContext(ApplicationContext context) {
+        this.context = context;
+    }
+
+    /** The context closes: hand leadership over while every bean, the gRPC server included, still runs. */
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        // A child context (say, a separate management server) closing is not our shutdown.
+        if (event.getApplicationContext() == context && running) {
+            handOffLeadership();
+        }
     }
 
     @Override
@@ -89,10 +112,11 @@ public class RaftLifecycle implements SmartLifecycle {
         pending.failAll(Status.UNAVAILABLE.withDescription("node '" + loop.nodeId() + "' is stopping"));
     }
 
-    private void handOffLeadership() {
-        if (handoffTimeout.isZero() || loop.status().role() != Role.LEADER || !loop.isRunning()) {
+    private synchronized void handOffLeadership() {
+        if (handedOff || handoffTimeout.isZero() || loop.status().role() != Role.LEADER || !loop.isRunning()) {
             return;
         }
+        handedOff = true;
         LOG.info("Node {} is leader in term {}: handing leadership over before stopping (at most {} ms)",
                 loop.nodeId(), loop.status().term(), handoffTimeout.toMillis());
         try {
