@@ -495,14 +495,17 @@ public final class RaftLoop implements AutoCloseable {
     private void processReady() {
         while (node.hasReady()) {
             Ready ready = node.ready();
+            if (ready.sendBeforePersist()) {
+                ready.messages().forEach(this::send); // the fsync below then overlaps the round trip
+            }
             if (ready.mustPersist()) {
                 storage.persist(ready.snapshot(), ready.entries(), ready.hardState());
             }
             if (ready.snapshot() != null) {
                 restoreSnapshot(ready.snapshot());
             }
-            for (Message m : ready.messages()) {
-                send(m);
+            if (!ready.sendBeforePersist()) {
+                ready.messages().forEach(this::send);
             }
             for (LogEntry entry : ready.committedEntries()) {
                 apply(entry);

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -365,7 +366,11 @@ public final class RaftNode {
                 log.unstableEntries(),
                 messages,
                 from <= to ? log.slice(from, to, MAX_APPLY_BATCH) : List.of(),
-                readStates);
+                readStates,
+                // A leader grants and acknowledges nothing; what its messages need durable is
+                // its term and vote, already persisted unless this Ready changes them.
+                role == Role.LEADER && hs.term() == lastReportedHardState.term()
+                        && Objects.equals(hs.votedFor(), lastReportedHardState.votedFor()));
         messages = new ArrayList<>();
         readStates = new ArrayList<>();
         return ready;

@@ -453,6 +453,9 @@ final class Network {
     private void handle(String id, RaftNode n, Ready r) {
         readies.get(id).add(r);
         Disk disk = disks.get(id);
+        if (r.sendBeforePersist()) {
+            send(id, disk, r);
+        }
         // 1. persist: snapshot, entries, hard state
         if (r.snapshot() != null) {
             disk.saveSnapshot(r.snapshot());
@@ -469,15 +472,8 @@ final class Network {
             stateMachineIndex.put(id, r.snapshot().lastIndex());
         }
         // 3. send, only what the disk backs
-        for (Message m : r.messages()) {
-            checkDurable(id, disk, m);
-            sent.add(m);
-            if (!m.from().equals(id)) {
-                fail(id + " sent a message as " + m.from() + ": " + m);
-            }
-            if (!dropped(m)) {
-                inFlight.addLast(m);
-            }
+        if (!r.sendBeforePersist()) {
+            send(id, disk, r);
         }
         // 4. apply, in order, each index once
         for (LogEntry e : r.committedEntries()) {
@@ -509,6 +505,19 @@ final class Network {
     }
 
     /** What a message promises must already be on the sender's disk (Raft §5.1, Figure 2). */
+    private void send(String id, Disk disk, Ready r) {
+        for (Message m : r.messages()) {
+            checkDurable(id, disk, m);
+            sent.add(m);
+            if (!m.from().equals(id)) {
+                fail(id + " sent a message as " + m.from() + ": " + m);
+            }
+            if (!dropped(m)) {
+                inFlight.addLast(m);
+            }
+        }
+    }
+
     private static void checkDurable(String id, Disk disk, Message m) {
         HardState hs = disk.hardState;
         if (m instanceof VoteRequest vr) {

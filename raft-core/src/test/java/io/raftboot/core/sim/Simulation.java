@@ -217,6 +217,9 @@ final class Simulation {
     private void processReady(SimNode n) {
         while (n.up && n.raft.hasReady()) {
             Ready r = n.raft.ready();
+            if (r.sendBeforePersist()) {
+                send(r);
+            }
             if (r.mustPersist() && chaos && random.nextDouble() < TORN_WRITE_CRASH_RATE) {
                 persistPrefixAndCrash(n, r);
                 return;
@@ -238,11 +241,8 @@ final class Simulation {
                 n.lastApplied = r.snapshot().lastIndex();
                 checker.onSnapshotRestored(n.id, n.lastApplied);
             }
-            for (Message m : r.messages()) {
-                int copies = network.copies(m.from(), m.to());
-                for (int c = 0; c < copies; c++) {
-                    schedule(network.latency(), () -> deliver(m));
-                }
+            if (!r.sendBeforePersist()) {
+                send(r);
             }
             for (LogEntry e : r.committedEntries()) {
                 apply(n, e);
@@ -267,6 +267,15 @@ final class Simulation {
                 throw new InvariantViolation("configVersion went back on " + n.id + ": " + n.maxConfigVersion + " -> " + version);
             }
             n.maxConfigVersion = version;
+        }
+    }
+
+    private void send(Ready r) {
+        for (Message m : r.messages()) {
+            int copies = network.copies(m.from(), m.to());
+            for (int c = 0; c < copies; c++) {
+                schedule(network.latency(), () -> deliver(m));
+            }
         }
     }
 
