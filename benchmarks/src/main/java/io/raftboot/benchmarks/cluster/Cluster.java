@@ -107,8 +107,10 @@ public abstract class Cluster implements AutoCloseable {
             }
             JsonNode j = JSON.readTree(r.body());
             JsonNode leader = j.get("leaderId");
+            JsonNode lease = j.get("leaseValidForMillis");
             return new Status(id, j.get("role").asText(), j.get("term").asLong(),
-                    leader == null || leader.isNull() ? null : leader.asText(), sent, received);
+                    leader == null || leader.isNull() ? null : leader.asText(), sent, received,
+                    lease == null || lease.isNull() ? -1 : lease.asLong());
         } catch (IOException e) {
             return new Status(id, null, -1, null, sent, System.nanoTime());
         } catch (InterruptedException e) {
