@@ -1,5 +1,6 @@
 package io.raftboot.core.node;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -11,8 +12,10 @@ import java.util.TreeSet;
 public record Membership(Set<String> voters, Set<String> learners) {
 
     public Membership {
-        voters = Set.copyOf(new TreeSet<>(voters));
-        learners = Set.copyOf(new TreeSet<>(learners));
+        // Sorted, not Set.copyOf: the iteration order of Set.of/Set.copyOf is salted per JVM, and
+        // RaftNode sends vote requests in voters() order, so the simulation must not depend on it.
+        voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
+        learners = Collections.unmodifiableSortedSet(new TreeSet<>(learners));
         if (voters.isEmpty()) {
             throw new IllegalArgumentException("a cluster needs at least one voter");
         }
