@@ -221,8 +221,8 @@ public final class FileStorage implements Storage {
                 ? "belongs to cluster '" + found + "'"
                 : "records no cluster id (format version " + stored.formatVersion() + ")";
         throw new StorageException("snapshot file " + snapshotFile + " " + whose + ", but this data directory belongs"
-                + " to cluster '" + directoryClusterId + "' (meta file " + metaFile + ", raft.cluster-id) of node '"
-                + (nodeId != null ? nodeId : meta.nodeId()) + "'; the snapshot (" + stored.snapshot()
+                + " to cluster '" + directoryClusterId + "' (meta file " + metaFile + ", raft.cluster-id)"
+                + MetaFile.ofNode(nodeId != null ? nodeId : meta.nodeId()) + "; the snapshot (" + stored.snapshot()
                 + ", voters " + new java.util.TreeSet<>(stored.snapshot().membership().voters()) + ") was copied here from another"
                 + " directory. Do not start the node on it: put this directory's own snapshot file back from a"
                 + " backup, or, if the other nodes of cluster '" + directoryClusterId + "' have a working majority,"

@@ -63,14 +63,19 @@ final class MetaFile {
         }
         if (clusterId != null && meta.clusterId() != null && !clusterId.equals(meta.clusterId())) {
             throw new StorageException("meta file " + metaFile + " says data directory " + dir + " belongs to cluster '"
-                    + meta.clusterId() + "', not to cluster '" + clusterId + "' (raft.cluster-id) of node '"
-                    + (nodeId != null ? nodeId : meta.nodeId()) + "'. Point raft.data-dir at this node's directory"
+                    + meta.clusterId() + "', not to cluster '" + clusterId + "' (raft.cluster-id)"
+                    + ofNode(nodeId != null ? nodeId : meta.nodeId()) + ". Point raft.data-dir at this node's directory"
                     + " of cluster '" + clusterId + "'; if the node is new to cluster '" + clusterId + "', delete (or"
                     + " move away) this directory so that it starts empty and catches up from the leader. A data"
                     + " directory keeps the cluster id it was created with: if the cluster was renamed, set"
                     + " raft.cluster-id back to '" + meta.clusterId() + "'");
         }
         return meta;
+    }
+
+    /** " of node 'id'", or nothing if no node id is known. */
+    static String ofNode(String nodeId) {
+        return nodeId == null ? "" : " of node '" + nodeId + "'";
     }
 
     /** Replaces the meta file atomically with a version-2 one. */
