@@ -44,7 +44,7 @@ public class FileStorageAppend {
         Path base = Path.of(System.getProperty("bench.jmh.dir", "target/jmh-storage"));
         Files.createDirectories(base);
         dir = Files.createTempDirectory(base, "fs-");
-        storage = new FileStorage(dir);
+        storage = new FileStorage(dir, "bench-node", "bench-cluster"); // as a node opens it: ids checked
         storage.load();
         next = 1;
     }

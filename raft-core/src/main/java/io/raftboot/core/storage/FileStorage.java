@@ -20,10 +20,10 @@ import java.util.Objects;
 /**
  * A {@link Storage} in a data directory of three files, all in the {@link LogRecordCodec} format:
  * <ul>
- *   <li>{@code meta}: written once; format version and the node id the directory belongs to
- *       ({@link MetaFile});</li>
- *   <li>{@code snapshot}: the latest snapshot, replaced atomically (temp file, fsync, rename,
- *       directory fsync);</li>
+ *   <li>{@code meta}: written once; format version and the node id and cluster id the directory
+ *       belongs to ({@link MetaFile});</li>
+ *   <li>{@code snapshot}: the latest snapshot and the cluster id it belongs to, replaced
+ *       atomically (temp file, fsync, rename, directory fsync);</li>
  *   <li>{@code log}: append-only: a LOG_START record (the log holds the entries after the
  *       snapshot's last index), then ENTRY and HARD_STATE records; the last HARD_STATE wins.</li>
  * </ul>
@@ -41,6 +41,22 @@ import java.util.Objects;
  * <p>Recovery: a torn tail (an incomplete or bad last record, nothing valid after it) was never
  * acknowledged and is cut off; damage inside the log stops the node ({@link LogScanner}). Every
  * I/O error is a {@link StorageException}, after which this instance refuses further use.
+ *
+ * <p>Foreign files: a meta file of another node id or cluster id, and a snapshot file of another
+ * cluster id, are refused with a {@link StorageException} naming the file, both ids and what to do.
+ * Taking them would make the node start with another node's or cluster's term, vote, log or state
+ * machine.
+ *
+ * <p>Format version 1 (the first release) recorded no cluster id. Such a directory is accepted and
+ * <em>adopts</em> the configured cluster id: once {@link #load()} has checked everything else, the
+ * snapshot file (if any) and then the meta file are rewritten in version 2 with that cluster id,
+ * each atomically (a crash in between leaves a version-1 meta and a version-2 snapshot, which the
+ * next start accepts and finishes). Adopting is as safe as that release was: it never checked the
+ * cluster id, so a version-1 directory was already taken as this cluster's, and refusing instead
+ * would stop every node of every cluster at the upgrade for a risk the operator has no better way
+ * to rule out than by starting it. From then on the cluster id is checked. A version-1 snapshot
+ * file is accepted only while the meta file has no cluster id (the upgrade rewrites it first); in
+ * an upgraded directory it is a file copied from elsewhere and is refused.
  */
 public final class FileStorage implements Storage {
 
@@ -52,7 +68,17 @@ public final class FileStorage implements Storage {
     private final Path dir;
     private final Path logFile;
     private final Path snapshotFile;
+    private final Path metaFile;
     private final DurableFiles files = new DurableFiles();
+    /** Configured ids, {@code null} for no check. */
+    private final String nodeId;
+    private final String clusterId;
+    /** The meta file as read (or written) at opening. */
+    private final LogRecordCodec.Meta meta;
+    /** The cluster id this directory belongs to ({@code null}: none configured or recorded). */
+    private final String directoryClusterId;
+    /** The snapshot file as loaded: its cluster id decides whether adoption rewrites it. */
+    private LogRecordCodec.StoredSnapshot storedSnapshot;
 
     private FileChannel log;
     private long logEnd;
@@ -65,23 +91,37 @@ public final class FileStorage implements Storage {
     private boolean closed;
     private StorageException failure;
 
-    /** Opens (creating it if needed) a data directory without checking whose it is. */
+    /**
+     * Opens (creating it if needed) a data directory without checking whose it is: for tools and
+     * benchmarks. A node opens its directory with {@link #FileStorage(Path, String, String)}.
+     */
     public FileStorage(Path dir) {
-        this(dir, null);
+        this(dir, null, null);
     }
 
     /**
-     * Opens (creating it if needed) the data directory of node {@code nodeId}; refuses a
-     * directory created for another node id. {@code nodeId} may be {@code null}: no check.
+     * Opens (creating it if needed) the data directory of node {@code nodeId} of cluster
+     * {@code clusterId}; refuses a directory created for another node id or cluster id (a
+     * snapshot file of another cluster is refused by {@link #load()}). A directory written by the
+     * first release (format version 1, no cluster id) adopts {@code clusterId}, see above.
+     *
+     * @param nodeId this node's id ({@code raft.node-id}), or {@code null}: no check
+     * @param clusterId this node's cluster id ({@code raft.cluster-id}), or {@code null}: no check
+     * @throws StorageException if the directory cannot be opened or belongs to another node or
+     *     cluster; the message names the file and what to do
      */
-    public FileStorage(Path dir, String nodeId) {
+    public FileStorage(Path dir, String nodeId, String clusterId) {
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
         this.logFile = this.dir.resolve(LOG_FILE);
         this.snapshotFile = this.dir.resolve(SNAPSHOT_FILE);
+        this.metaFile = this.dir.resolve(MetaFile.NAME);
+        this.nodeId = nodeId;
+        this.clusterId = clusterId;
         try {
             Files.createDirectories(this.dir);
             deleteLeftoverTempFiles();
-            MetaFile.openOrCreate(this.dir, nodeId, files, logFile, snapshotFile);
+            meta = MetaFile.openOrCreate(this.dir, nodeId, clusterId, files, logFile, snapshotFile);
+            directoryClusterId = clusterId != null ? clusterId : meta.clusterId();
         } catch (IOException e) {
             throw new StorageException("cannot open the data directory " + this.dir + ": " + e
                     + "; check that it is a directory this process can read and write", e);
@@ -111,6 +151,7 @@ public final class FileStorage implements Storage {
                             + " hard state (term and vote) is lost; restore the directory from a backup");
                 }
                 rewriteLog(0, 0, HardState.INITIAL, 1, 0, List.of());
+                adoptClusterIdIfNeeded();
                 return PersistentState.EMPTY;
             }
             log = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -136,6 +177,7 @@ public final class FileStorage implements Storage {
             }
             logEnd = scan.validEnd();
             List<LogEntry> entries = reconcileWithSnapshot(replay.entries);
+            adoptClusterIdIfNeeded();
             LOG.log(Level.DEBUG, "opened {0}: snapshot {1}, entries {2}..{3}, {4}", dir, snapshot,
                     positions.firstIndex(), positions.lastIndex(), hardState);
             return new PersistentState(hardState, snapshot, entries);
@@ -148,11 +190,64 @@ public final class FileStorage implements Storage {
     }
 
     private Snapshot readSnapshotFile() throws IOException {
+        LogRecordCodec.StoredSnapshot stored;
         try {
-            return LogRecordCodec.decodeSnapshot(MetaFile.readSingleRecord(snapshotFile));
+            stored = LogRecordCodec.decodeSnapshotFile(MetaFile.readSingleRecord(snapshotFile));
         } catch (IOException | IllegalArgumentException e) {
             throw MetaFile.damaged(snapshotFile, e);
         }
+        checkClusterOf(stored);
+        storedSnapshot = stored;
+        return stored.snapshot();
+    }
+
+    /**
+     * Refuses a snapshot file of another cluster. Without a cluster id in it (version 1, or written
+     * while the directory had none) it is taken only while the meta file has none either: an
+     * upgraded directory's snapshot is always rewritten with the cluster id first.
+     */
+    private void checkClusterOf(LogRecordCodec.StoredSnapshot stored) {
+        if (directoryClusterId == null) {
+            return; // no cluster id configured or recorded: nothing to check against
+        }
+        String found = stored.clusterId();
+        if (found != null && found.equals(directoryClusterId)) {
+            return;
+        }
+        if (found == null && meta.clusterId() == null) {
+            return; // a version-1 directory: the snapshot adopts the cluster id with the meta file
+        }
+        String whose = found != null
+                ? "belongs to cluster '" + found + "'"
+                : "records no cluster id (format version " + stored.formatVersion() + ")";
+        throw new StorageException("snapshot file " + snapshotFile + " " + whose + ", but this data directory belongs"
+                + " to cluster '" + directoryClusterId + "' (meta file " + metaFile + ", raft.cluster-id)"
+                + MetaFile.ofNode(nodeId != null ? nodeId : meta.nodeId()) + "; the snapshot (" + stored.snapshot()
+                + ", voters " + new java.util.TreeSet<>(stored.snapshot().membership().voters()) + ") was copied here from another"
+                + " directory. Do not start the node on it: put this directory's own snapshot file back from a"
+                + " backup, or, if the other nodes of cluster '" + directoryClusterId + "' have a working majority,"
+                + " delete (or move away) this directory so that the node starts empty and catches up from the"
+                + " leader");
+    }
+
+    /**
+     * Records the configured cluster id in a directory that has none (format version 1, or
+     * created without a cluster id): the snapshot file first, then the meta file, each atomically.
+     * Called at the end of a {@link #load()} that found nothing to refuse.
+     */
+    private void adoptClusterIdIfNeeded() throws IOException {
+        if (clusterId == null || meta.clusterId() != null) {
+            return;
+        }
+        if (storedSnapshot != null && storedSnapshot.clusterId() == null) {
+            files.replaceAtomically(snapshotFile, LogRecordCodec.snapshot(storedSnapshot.snapshot(), clusterId));
+            storedSnapshot = new LogRecordCodec.StoredSnapshot(LogRecordCodec.FORMAT_VERSION, clusterId,
+                    storedSnapshot.snapshot());
+        }
+        MetaFile.write(metaFile, meta.nodeId() != null ? meta.nodeId() : nodeId, clusterId, files);
+        LOG.log(Level.INFO, "data directory {0} (storage format version {1}) recorded no cluster id; it now belongs"
+                + " to cluster ''{2}'' (storage format version {3})", dir, meta.formatVersion(), clusterId,
+                LogRecordCodec.FORMAT_VERSION);
     }
 
     private List<LogEntry> reconcileWithSnapshot(List<LogEntry> entries) throws IOException {
@@ -249,7 +344,7 @@ public final class FileStorage implements Storage {
             keptLast = Math.min(keptLast, toAppend.get(0).index() - 1);
         }
         try {
-            files.replaceAtomically(snapshotFile, LogRecordCodec.snapshot(newSnapshot));
+            files.replaceAtomically(snapshotFile, LogRecordCodec.snapshot(newSnapshot, directoryClusterId));
             snapshot = newSnapshot;
             rewriteLog(newSnapshot.lastIndex(), newSnapshot.lastTerm(), newHardState == null ? hardState : newHardState,
                     first, keptLast, toAppend);

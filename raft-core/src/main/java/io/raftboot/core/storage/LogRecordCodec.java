@@ -27,14 +27,25 @@ import java.util.zip.CRC32C;
  *                                                        holds the entries after prevIndex
  *   ENTRY       index long, term long, type ordinal byte, data length int, data
  *   HARD_STATE  term long, has vote boolean, [votedFor UTF], commit long
+ *   SNAPSHOT_V2 has cluster id boolean, [cluster id UTF], then the SNAPSHOT payload
+ *   META        format version int, has node id boolean, [node id UTF],
+ *               has cluster id boolean, [cluster id UTF]      (version 2)
+ * </pre>
+ * Version 1 (the first release) differs only in its single-record files: its META payload ends
+ * after the node id, and its snapshot file holds a SNAPSHOT record, whose payload is
+ * <pre>
  *   SNAPSHOT    lastIndex long, lastTerm long, voters (count int, UTF each),
  *               learners (count int, UTF each), data length int, data
- *   META        format version int, has node id boolean, [node id UTF]
  * </pre>
+ * Both are still read ({@link FileStorage} explains how a version-1 directory is upgraded); only
+ * version 2 is written. The log file's records are the same in both versions.
  */
 final class LogRecordCodec {
 
-    static final int FORMAT_VERSION = 1;
+    /** The version this code writes. */
+    static final int FORMAT_VERSION = 2;
+    /** The first release's version: no cluster id. Still read. */
+    static final int FORMAT_VERSION_1 = 1;
     /** Bytes before the type byte: length and crc. */
     static final int HEADER_BYTES = 8;
 
@@ -43,6 +54,8 @@ final class LogRecordCodec {
     static final byte HARD_STATE = 3;
     static final byte SNAPSHOT = 4;
     static final byte META = 5;
+    /** A snapshot with the cluster id it belongs to (format version 2). */
+    static final byte SNAPSHOT_V2 = 6;
 
     /** A record with a valid checksum, as read back from {@code offset} of its file. */
     record Record(long offset, byte type, byte[] payload) {
@@ -53,8 +66,21 @@ final class LogRecordCodec {
         }
     }
 
-    /** The META record's content. */
-    record Meta(int formatVersion, String nodeId) {
+    /**
+     * The META record's content. For a version this code does not know only the version is read
+     * (the ids are {@code null}). A version-1 file has no cluster id.
+     */
+    record Meta(int formatVersion, String nodeId, String clusterId) {
+    }
+
+    /**
+     * A snapshot file's content.
+     *
+     * @param formatVersion 1 for a SNAPSHOT record, 2 for a SNAPSHOT_V2 record
+     * @param clusterId the cluster it belongs to; always {@code null} in version 1, and in version 2
+     *     if the directory had none recorded when it was written
+     */
+    record StoredSnapshot(int formatVersion, String clusterId, Snapshot snapshot) {
     }
 
     private LogRecordCodec() {
@@ -125,21 +151,29 @@ final class LogRecordCodec {
         }));
     }
 
-    static byte[] snapshot(Snapshot s) {
-        return frame(SNAPSHOT, write(out -> {
-            out.writeLong(s.lastIndex());
-            out.writeLong(s.lastTerm());
-            writeStrings(out, s.membership().voters());
-            writeStrings(out, s.membership().learners());
-            out.writeInt(s.data().length);
-            out.write(s.data());
+    /** A SNAPSHOT_V2 record (format version 2). */
+    static byte[] snapshot(Snapshot s, String clusterId) {
+        return frame(SNAPSHOT_V2, write(out -> {
+            writeOptionalString(out, clusterId);
+            writeSnapshotFields(out, s);
         }));
     }
 
-    static byte[] meta(String nodeId) {
+    private static void writeSnapshotFields(DataOutputStream out, Snapshot s) throws IOException {
+        out.writeLong(s.lastIndex());
+        out.writeLong(s.lastTerm());
+        writeStrings(out, s.membership().voters());
+        writeStrings(out, s.membership().learners());
+        out.writeInt(s.data().length);
+        out.write(s.data());
+    }
+
+    /** A META record of format version 2. */
+    static byte[] meta(String nodeId, String clusterId) {
         return frame(META, write(out -> {
             out.writeInt(FORMAT_VERSION);
             writeOptionalString(out, nodeId);
+            writeOptionalString(out, clusterId);
         }));
     }
 
@@ -174,8 +208,17 @@ final class LogRecordCodec {
         return hs;
     }
 
-    static Snapshot decodeSnapshot(Record r) throws IOException {
-        DataInputStream in = reader(r, SNAPSHOT);
+    /** Reads a snapshot file's record: SNAPSHOT (version 1) or SNAPSHOT_V2. */
+    static StoredSnapshot decodeSnapshotFile(Record r) throws IOException {
+        if (r.type() == SNAPSHOT) {
+            return new StoredSnapshot(FORMAT_VERSION_1, null, decodeSnapshotFields(reader(r, SNAPSHOT)));
+        }
+        DataInputStream in = reader(r, SNAPSHOT_V2);
+        String clusterId = readOptionalString(in);
+        return new StoredSnapshot(FORMAT_VERSION, clusterId, decodeSnapshotFields(in));
+    }
+
+    private static Snapshot decodeSnapshotFields(DataInputStream in) throws IOException {
         long lastIndex = in.readLong();
         long lastTerm = in.readLong();
         Membership membership = new Membership(readStrings(in), readStrings(in));
@@ -186,9 +229,14 @@ final class LogRecordCodec {
 
     static Meta decodeMeta(Record r) throws IOException {
         DataInputStream in = reader(r, META);
-        Meta meta = new Meta(in.readInt(), readOptionalString(in));
+        int version = in.readInt();
+        if (version != FORMAT_VERSION_1 && version != FORMAT_VERSION) {
+            return new Meta(version, null, null); // refused by the caller, naming the version
+        }
+        String nodeId = readOptionalString(in);
+        String clusterId = version == FORMAT_VERSION_1 ? null : readOptionalString(in);
         requireConsumed(in);
-        return meta;
+        return new Meta(version, nodeId, clusterId);
     }
 
     // ---- helpers ----

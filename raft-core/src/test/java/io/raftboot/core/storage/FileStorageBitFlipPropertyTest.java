@@ -61,7 +61,7 @@ class FileStorageBitFlipPropertyTest {
         Files.write(log, bytes);
 
         PersistentState loaded;
-        try (FileStorage storage = new FileStorage(dir, "n1")) {
+        try (FileStorage storage = new FileStorage(dir, "n1", "c1")) {
             loaded = storage.load();
         } catch (StorageException refused) {
             assertThat(refused.getMessage()).contains(log.toAbsolutePath().toString()).containsPattern("offset|first record");

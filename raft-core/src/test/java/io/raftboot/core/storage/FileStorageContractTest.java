@@ -10,7 +10,7 @@ class FileStorageContractTest extends StorageContractTest {
 
     @Override
     protected Storage openEmpty() {
-        FileStorage file = new FileStorage(dir.resolve("data"), "n1");
+        FileStorage file = new FileStorage(dir.resolve("data"), "n1", "c1");
         file.load();
         return file;
     }
@@ -19,7 +19,7 @@ class FileStorageContractTest extends StorageContractTest {
     @Override
     protected PersistentState reloaded() {
         storage.close();
-        storage = new FileStorage(dir.resolve("data"), "n1");
+        storage = new FileStorage(dir.resolve("data"), "n1", "c1");
         return storage.load();
     }
 }

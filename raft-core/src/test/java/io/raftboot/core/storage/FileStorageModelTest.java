@@ -69,13 +69,13 @@ class FileStorageModelTest {
     void fileStorageLoadsWhatMemoryStorageHolds(@ForAll("operations") List<Op> ops) throws IOException {
         Path dir = Files.createTempDirectory("raft-storage-model");
         MemoryStorage model = new MemoryStorage();
-        FileStorage file = new FileStorage(dir, "n1");
+        FileStorage file = new FileStorage(dir, "n1", "c1");
         try {
             file.load();
             for (Op op : ops) {
                 if (op instanceof Reopen) {
                     file.close();
-                    file = new FileStorage(dir, "n1");
+                    file = new FileStorage(dir, "n1", "c1");
                     assertThat(file.load()).as("after %s", ops).isEqualTo(model.current());
                     continue;
                 }
@@ -84,7 +84,7 @@ class FileStorageModelTest {
                 model.persist(call.snapshot(), call.entries(), call.hardState());
             }
             file.close();
-            file = new FileStorage(dir, "n1");
+            file = new FileStorage(dir, "n1", "c1");
             assertThat(file.load()).isEqualTo(model.current());
         } finally {
             file.close();

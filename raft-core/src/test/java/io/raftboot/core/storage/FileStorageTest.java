@@ -63,9 +63,11 @@ class FileStorageTest extends FileStorageTestSupport {
     @Test
     void aDirectoryCreatedForAnotherNodeIsRefused() {
         loadOnce(data());
-        assertThatThrownBy(() -> new FileStorage(data(), "n2")).isInstanceOf(StorageException.class)
-                .hasMessageContaining("belongs to node 'n1', not to node 'n2'");
-        new FileStorage(data(), "n1").close();
+        assertThatThrownBy(() -> new FileStorage(data(), "n2", "c1")).isInstanceOf(StorageException.class)
+                .hasMessageContaining("belongs to node 'n1', not to node 'n2'")
+                .hasMessageContaining(data().resolve(MetaFile.NAME).toAbsolutePath().toString());
+        new FileStorage(data(), "n1", "c1").close();
+        new FileStorage(data(), null, null).close();
         new FileStorage(data()).close();
     }
 

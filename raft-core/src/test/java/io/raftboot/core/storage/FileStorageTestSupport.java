@@ -28,7 +28,7 @@ abstract class FileStorageTestSupport {
     }
 
     protected FileStorage open(Path dir) {
-        return new FileStorage(dir, "n1");
+        return new FileStorage(dir, "n1", "c1");
     }
 
     protected PersistentState loadOnce(Path dir) {

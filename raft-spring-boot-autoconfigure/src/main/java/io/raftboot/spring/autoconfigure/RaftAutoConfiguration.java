@@ -56,7 +56,7 @@ public class RaftAutoConfiguration {
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     public Storage raftStorage(ClusterSettings settings) {
-        return new FileStorage(settings.dataDir(), settings.nodeId());
+        return new FileStorage(settings.dataDir(), settings.nodeId(), settings.clusterId());
     }
 
     @Bean

@@ -54,7 +54,7 @@ final class HostileNode implements AutoCloseable {
 
         @Bean
         Storage raftStorage(ClusterSettings settings) {
-            recording = new RecordingStorage(new FileStorage(settings.dataDir(), settings.nodeId()), MEMBERS);
+            recording = new RecordingStorage(new FileStorage(settings.dataDir(), settings.nodeId(), settings.clusterId()), MEMBERS);
             return recording;
         }
     }

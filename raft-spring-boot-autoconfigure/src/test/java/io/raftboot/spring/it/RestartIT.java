@@ -36,7 +36,7 @@ class RestartIT {
 
             cluster.close();  // the whole cluster: the restarted node then has nobody to learn from
             PersistentState onDisk;
-            try (FileStorage storage = new FileStorage(data.resolve(node), node)) {
+            try (FileStorage storage = new FileStorage(data.resolve(node), node, "it")) {
                 onDisk = storage.load();
             }
             HardState hard = onDisk.hardState();
