@@ -145,7 +145,7 @@ public final class RaftNode {
 
     private void tickLeader() {
         ticksSinceLeader = 0;
-        if (transferee != null && ++transferElapsed >= config.electionTicks()) {
+        if (transferee != null && leaseWaitOver() && ++transferElapsed >= config.electionTicks()) {
             abandonTransfer();
             if (role != Role.LEADER) {
                 return;
@@ -183,14 +183,22 @@ public final class RaftNode {
         }
         LOG.log(Level.INFO, "{0}: term {1}: leader {2} is gone (connection refused), campaigning early", id, term, peer);
         lostLeader = peer;
-        List<String> survivors = new ArrayList<>(membership.voters());
-        survivors.remove(peer);
-        survivors.sort(null);
-        fastCampaignTick = now + (long) FAST_CAMPAIGN_STAGGER_TICKS * survivors.indexOf(id);
+        fastCampaignTick = now + (long) FAST_CAMPAIGN_STAGGER_TICKS * survivorRank(id);
         if (fastCampaignTick == now) {
             fastCampaignTick = -1;
             campaign(true, false);
         }
+    }
+
+    /** Position of {@code voter} among the voters other than the lost leader, in id order. */
+    private int survivorRank(String voter) {
+        int rank = 0;
+        for (String v : membership.voters()) {
+            if (!v.equals(lostLeader) && v.compareTo(voter) < 0) {
+                rank++;
+            }
+        }
+        return rank;
     }
 
     /** Delivers one message from a peer. */
@@ -295,7 +303,7 @@ public final class RaftNode {
         transfereeTimedOut = false;
         Progress pr = replication.follower(target);
         if (pr.match == log.lastIndex()) {
-            sendTimeoutNow(target);
+            maybeSendTimeoutNow(pr);
         } else {
             sendAppend(pr);
         }
@@ -548,6 +556,15 @@ public final class RaftNode {
                 && log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())
                 && (m.transfer() || !inLease() || m.term() == term && m.from().equals(votedFor));
         long promise = 0;
+        if (grant && m.preVote() && lostLeader != null) {
+            // Survivors of a lost leader learn of it at slightly different times, so their early
+            // campaigns may overlap and split the vote. Granting a better-ranked survivor's
+            // pre-vote, give way to it: no own early campaign, and abandon our own pre-vote.
+            fastCampaignTick = -1;
+            if (role == Role.CANDIDATE && preCandidate && survivorRank(m.from()) < survivorRank(id)) {
+                becomeFollower(term, null);
+            }
+        }
         if (grant && !m.preVote()) {
             votedFor = m.from();
             electionElapsed = 0;
@@ -742,7 +759,7 @@ public final class RaftNode {
                 commitNoticeDue |= replication.commitNoticeDue(pr, commit);
             }
             if (pr.id.equals(transferee) && pr.match == log.lastIndex() && !transfereeTimedOut) {
-                sendTimeoutNow(pr.id);
+                maybeSendTimeoutNow(pr);
             }
             sendAppend(pr);
         } else if (m.matchIndex() > pr.match && pr.state != Progress.State.SNAPSHOT) {
@@ -800,7 +817,7 @@ public final class RaftNode {
      */
     public long leaseStartTick() {
         // Without check-quorum voters are not sticky, so no lease can be promised.
-        if (role != Role.LEADER || transferee != null || timeoutNowSent || !config.checkQuorum() || now < leaseNotBeforeTick) {
+        if (role != Role.LEADER || transferee != null || timeoutNowSent || !config.checkQuorum() || !leaseWaitOver()) {
             return -1;
         }
         return replication.quorumEchoTick(rounds, now);
@@ -815,6 +832,23 @@ public final class RaftNode {
     }
 
     // ------------------------------------------------------------------ transfer
+
+    /**
+     * A transfer candidate's voters ignore stickiness and owe it no promise, so TimeoutNow must
+     * not leave while a promise broken for this leader's own election (crash-fast detection) may
+     * still protect the previous leader's lease; until then the transfer waits (and its timer
+     * does not run), and a heartbeat response sends it later.
+     */
+    private void maybeSendTimeoutNow(Progress pr) {
+        if (leaseWaitOver()) {
+            sendTimeoutNow(pr.id);
+        }
+    }
+
+    /** Whether any promise broken to elect this leader has surely run out (see {@link #leaseNotBeforeTick}). */
+    private boolean leaseWaitOver() {
+        return now >= leaseNotBeforeTick;
+    }
 
     private void sendTimeoutNow(String target) {
         timeoutNowSent = true;

@@ -115,6 +115,47 @@ class CrashFastDetectionTest {
     }
 
     @Test
+    void aTransferRightAfterAnEarlyElectionWaitsUntilTheBrokenPromiseRanOut() {
+        // Found in review: the transfer candidate's voters owe it no promise, so an immediate
+        // TimeoutNow would hand c a lease while the isolated a may still hold its own.
+        Network net = clusterLedByA(8);
+        net.isolate("a");
+        net.node("b").peerUnreachable("a");
+        net.node("c").peerUnreachable("a");
+        net.flushAll();
+        net.tickUntil(() -> net.node("b").role() == Role.LEADER, T, "b elected early");
+        net.node("b").transferLeadership("c");
+        net.flush("b");
+
+        boolean cLed = false;
+        for (int round = 0; round < 4 * T; round++) {
+            net.tickAll();
+            assertThat(leaseHolders(net)).as("round %d", round).hasSizeLessThanOrEqualTo(1);
+            cLed |= net.node("c").role() == Role.LEADER;
+        }
+        assertThat(cLed).as("the transfer completed once the wait was over").isTrue();
+    }
+
+    @Test
+    void survivorsThatLearnOfTheCrashInReverseRankOrderDoNotSplitTheVote() {
+        // Seen in the benchmarks: c (ranked second) heard first and started its pre-vote just as
+        // b started its own; both won their pre-votes and split the real vote.
+        Network net = clusterLedByA(9);
+        long term = net.node("b").term();
+        net.crash("a");
+        net.node("c").peerUnreachable("a");
+        net.flush("c");
+        net.tickOnly("c", "c"); // c's stagger is over: its pre-vote is in flight
+        net.node("b").peerUnreachable("a");
+        net.flush("b");
+
+        net.tickUntil(() -> net.leader() != null, T / 2, "a new leader without a split vote");
+
+        assertThat(net.leader().id()).isEqualTo("b");
+        assertThat(net.maxTerm()).as("one election, not a split one and a retry").isEqualTo(term + 1);
+    }
+
+    @Test
     void aReportAboutAPeerThatIsNotTheLeaderIsIgnored() {
         Network net = clusterLedByA(6);
         long term = net.node("a").term();

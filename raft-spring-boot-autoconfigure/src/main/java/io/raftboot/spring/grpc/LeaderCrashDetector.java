@@ -14,10 +14,13 @@ import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -50,11 +53,12 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
      * probe a few times before concluding the peer is alive.
      */
     private static final long[] PROBE_DELAYS_MILLIS = {0, 15, 30, 60};
+    private static final long MAX_CONNECT_TIMEOUT_MILLIS = 1000;
     private static final String HEARTBEAT = RaftGrpc.getHeartbeatMethod().getFullMethodName();
 
     private final ClusterSettings settings;
     private final Consumer<String> onGone;
-    private final Duration connectTimeout;
+    private final int connectTimeoutMillis;
     /** Remote address of each connection that carried a member's heartbeat -> that member. */
     private final Map<SocketAddress, String> heartbeatSenders = new ConcurrentHashMap<>();
     /** One thread, created on first use; probes are rare (one per lost connection). */
@@ -68,7 +72,8 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
     public LeaderCrashDetector(ClusterSettings settings, Consumer<String> onGone, Duration connectTimeout) {
         this.settings = settings;
         this.onGone = onGone;
-        this.connectTimeout = connectTimeout;
+        // Bounded and never 0 (0 would wait for the kernel's own, minutes-long timeout).
+        this.connectTimeoutMillis = (int) Math.max(1, Math.min(connectTimeout.toMillis(), MAX_CONNECT_TIMEOUT_MILLIS));
         ThreadPoolExecutor executor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), r -> {
             Thread t = new Thread(r, "raft-crash-probe");
             t.setDaemon(true);
@@ -110,7 +115,7 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
         };
     }
 
-    /** Reports {@code peer} if a connection to its gRPC port is refused. */
+    /** Reports {@code peer} if a connection to its gRPC port is refused at every address it resolves to. */
     void probe(String peer) {
         PeerAddress address = settings.addressOf(peer);
         if (address == null) {
@@ -121,14 +126,14 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
                 if (delay > 0) {
                     TimeUnit.MILLISECONDS.sleep(delay);
                 }
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(address.host(), address.port()), (int) connectTimeout.toMillis());
-                } catch (ConnectException refused) {
-                    LOG.info("{} refuses connections ({}): its process is gone; telling the Raft loop", peer, refused.getMessage());
+                Probe result = connect(address);
+                if (result == Probe.REFUSED) {
+                    LOG.info("{} ({}:{}) refuses connections: its process is gone; telling the Raft loop", peer,
+                            address.host(), address.port());
                     onGone.accept(peer);
                     return;
-                } catch (IOException notEvidence) {
-                    LOG.debug("Probe of {} inconclusive: {}", peer, notEvidence.toString());
+                }
+                if (result == Probe.INCONCLUSIVE) {
                     return;
                 }
             }
@@ -136,6 +141,36 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private enum Probe { ACCEPTED, REFUSED, INCONCLUSIVE }
+
+    /**
+     * Connects to every address the host resolves to (as gRPC would try them all): refused only
+     * if each one refuses. A timeout, an unresolvable host or any other error proves nothing.
+     */
+    private Probe connect(PeerAddress address) {
+        InetAddress[] candidates;
+        try {
+            candidates = InetAddress.getAllByName(address.host());
+        } catch (UnknownHostException e) {
+            return Probe.INCONCLUSIVE;
+        }
+        for (InetAddress candidate : candidates) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(candidate, address.port()), connectTimeoutMillis);
+                return Probe.ACCEPTED;
+            } catch (ConnectException e) {
+                // The JDK also reports a kernel-level connect timeout this way: only a refusal counts.
+                if (e.getMessage() == null || !e.getMessage().toLowerCase(Locale.ROOT).contains("refused")) {
+                    return Probe.INCONCLUSIVE;
+                }
+            } catch (IOException e) {
+                LOG.debug("Probe of {} inconclusive: {}", candidate, e.toString());
+                return Probe.INCONCLUSIVE;
+            }
+        }
+        return Probe.REFUSED;
     }
 
     @Override
