@@ -145,7 +145,10 @@ class CrashFastDetectionTest {
         net.crash("a");
         net.node("c").peerUnreachable("a");
         net.flush("c");
-        net.tickOnly("c", "c"); // c's stagger is over: its pre-vote is in flight
+        for (int i = 0; i < T && net.node("c").role() != Role.CANDIDATE; i++) {
+            net.tickOnly("c"); // until c's stagger is over: its pre-vote is in flight
+        }
+        assertThat(net.node("c").role()).isEqualTo(Role.CANDIDATE);
         net.node("b").peerUnreachable("a");
         net.flush("b");
 
