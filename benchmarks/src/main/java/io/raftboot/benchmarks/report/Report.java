@@ -88,6 +88,7 @@ public final class Report {
         }
         b.append("\nPercentiles are nearest-rank: with fewer than 100 samples p99 is the maximum, so the tails of short series\n"
                 + "(the failover scenarios restart a JVM per iteration, which bounds their count) are their worst case.\n\n");
+        b.append(Texts.GOALS_NOT_MET);
 
         Map<String, List<Result>> byScenario = new LinkedHashMap<>();
         for (Result r : all) {
