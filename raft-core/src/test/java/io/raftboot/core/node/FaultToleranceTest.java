@@ -23,13 +23,6 @@ class FaultToleranceTest {
 
     private static final int T = 10;
 
-    private static Network clusterLedByA(long seed) {
-        Network net = Network.ofThree(seed);
-        net.elect("a");
-        net.tickAll();
-        return net;
-    }
-
     @Test
     void duplicatedOldAppendEntriesDoesNotTruncateTheFollowersLog() {
         RaftNode b = new RaftNode("b", Network.threeVoters(), PersistentState.EMPTY, new Random(1));
@@ -46,7 +39,7 @@ class FaultToleranceTest {
 
     @Test
     void lateRejectionOfAnOlderAppendDoesNotMoveTheLeaderBack() {
-        Network net = clusterLedByA(121);
+        Network net = Network.ofThreeLedByA(121);
         for (int i = 0; i < 3; i++) {
             net.propose("a", "x" + i);
         }
@@ -64,7 +57,7 @@ class FaultToleranceTest {
 
     @Test
     void appendsDeliveredOutOfOrderStillLeaveTheFollowerWithTheLeadersLog() {
-        Network net = clusterLedByA(128);
+        Network net = Network.ofThreeLedByA(128);
         net.propose("a", "x");
         net.propose("a", "y");
         List<Message> toB = net.inFlight().stream()
@@ -83,7 +76,7 @@ class FaultToleranceTest {
 
     @Test
     void followerWhoseAppendsWereLostCatchesUpOnceTheLossStops() {
-        Network net = clusterLedByA(122);
+        Network net = Network.ofThreeLedByA(122);
         net.dropWhere(m -> m instanceof AppendEntries ae && ae.to().equals("b") && !ae.entries().isEmpty());
         for (int i = 0; i < 10; i++) {
             net.propose("a", "x" + i);
@@ -103,7 +96,7 @@ class FaultToleranceTest {
 
     @Test
     void lostAcknowledgementsAreMadeUpByRetransmission() {
-        Network net = clusterLedByA(123);
+        Network net = Network.ofThreeLedByA(123);
         net.dropWhere(m -> m instanceof AppendResponse && m.from().equals("c"));
         for (int i = 0; i < 5; i++) {
             net.propose("a", "x" + i);
@@ -119,7 +112,7 @@ class FaultToleranceTest {
 
     @Test
     void lostSnapshotIsSentAgain() {
-        Network net = clusterLedByA(124);
+        Network net = Network.ofThreeLedByA(124);
         net.isolate("c");
         for (int i = 0; i < 5; i++) {
             net.propose("a", "x" + i);
@@ -142,7 +135,7 @@ class FaultToleranceTest {
 
     @Test
     void clusterRestartedFromDiskElectsALeaderAndKeepsEveryCommittedEntry() {
-        Network net = clusterLedByA(125);
+        Network net = Network.ofThreeLedByA(125);
         List<String> commands = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             commands.add("x" + i);
@@ -170,7 +163,7 @@ class FaultToleranceTest {
 
     @Test
     void restartedOldLeaderRejoinsAsFollowerOfTheNewLeader() {
-        Network net = clusterLedByA(126);
+        Network net = Network.ofThreeLedByA(126);
         net.propose("a", "before");
         net.deliverAll();
         net.crash("a");

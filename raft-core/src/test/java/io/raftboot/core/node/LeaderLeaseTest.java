@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftboot.core.message.AppendResponse;
 import io.raftboot.core.message.TimeoutNow;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,23 +15,6 @@ import org.junit.jupiter.api.Test;
 class LeaderLeaseTest {
 
     private static final int T = 10;
-
-    private static Network clusterLedByA(long seed) {
-        Network net = Network.ofThree(seed);
-        net.elect("a");
-        net.tickAll();
-        return net;
-    }
-
-    private static List<String> leaseHolders(Network net) {
-        List<String> holders = new ArrayList<>();
-        for (RaftNode n : net.liveNodes()) {
-            if (n.leaseValid()) {
-                holders.add(n.id());
-            }
-        }
-        return holders;
-    }
 
     @Test
     void leaseIsValidOnlyOnTheLeaderAndOnlyOnceAMajorityAcknowledgedIt() {
@@ -61,7 +43,7 @@ class LeaderLeaseTest {
 
     @Test
     void healthyLeaderKeepsItsLeaseTickAfterTick() {
-        Network net = clusterLedByA(82);
+        Network net = Network.ofThreeLedByA(82);
 
         for (int round = 0; round < 3 * T; round++) {
             net.tickAll();
@@ -71,7 +53,7 @@ class LeaderLeaseTest {
 
     @Test
     void leaseEndsWithinLeaseTicksOnceAcknowledgementsStop() {
-        Network net = clusterLedByA(83);
+        Network net = Network.ofThreeLedByA(83);
         RaftNode a = net.node("a");
         assertThat(a.leaseValid()).isTrue();
         net.isolate("a");
@@ -88,7 +70,7 @@ class LeaderLeaseTest {
 
     @Test
     void leaseCountsFromWhenTheHeartbeatWasSentNotFromWhenItsAcknowledgementArrived() {
-        Network net = clusterLedByA(86);
+        Network net = Network.ofThreeLedByA(86);
         RaftNode a = net.node("a");
         net.holdWhere(m -> m instanceof AppendResponse && m.to().equals("a"));
         int leaseTicks = net.config().leaseTicks();
@@ -108,7 +90,7 @@ class LeaderLeaseTest {
 
     @Test
     void leaseIsOffDuringALeadershipTransferAndBackOnceItIsAbandoned() {
-        Network net = clusterLedByA(84);
+        Network net = Network.ofThreeLedByA(84);
         RaftNode a = net.node("a");
         net.isolate("c");
         net.propose("a", "x");
@@ -130,7 +112,7 @@ class LeaderLeaseTest {
 
     @Test
     void leaseStaysOffForTheRestOfTheTermOnceTimeoutNowLeft() {
-        Network net = clusterLedByA(85);
+        Network net = Network.ofThreeLedByA(85);
         net.dropWhere(m -> m instanceof TimeoutNow);
         RaftNode a = net.node("a");
 
@@ -170,7 +152,7 @@ class LeaderLeaseTest {
      * {@code restartB}: b crashes and restarts from disk right after acknowledging a's heartbeat.
      */
     private static void checkNoOverlapAfterIsolatingTheLeader(long seed, boolean slowOldLeader, boolean restartB) {
-        Network net = clusterLedByA(seed);
+        Network net = Network.ofThreeLedByA(seed);
         net.tickAll();
         RaftNode a = net.node("a");
         assertThat(a.leaseValid()).isTrue();
@@ -187,7 +169,7 @@ class LeaderLeaseTest {
                 }
             }
             net.deliverAll();
-            List<String> holders = leaseHolders(net);
+            List<String> holders = net.leaseHolders();
             assertThat(holders).as("seed %d round %d: %s", seed, round, net).hasSizeLessThanOrEqualTo(1);
             newLeaseSeen |= !holders.isEmpty() && !holders.contains("a");
         }
@@ -195,7 +177,7 @@ class LeaderLeaseTest {
         net.heal();
         for (int round = 0; round < 2 * T; round++) {
             net.tickAll();
-            assertThat(leaseHolders(net)).as("seed %d after healing", seed).hasSizeLessThanOrEqualTo(1);
+            assertThat(net.leaseHolders()).as("seed %d after healing", seed).hasSizeLessThanOrEqualTo(1);
         }
         assertThat(net.leaders()).hasSize(1);
     }

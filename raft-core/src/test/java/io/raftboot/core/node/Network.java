@@ -145,6 +145,25 @@ final class Network {
         return new Network(RaftConfig.of(Membership.ofVoters("a", "b", "c")), seed);
     }
 
+    /** {@link #ofThree} with "a" elected and one round of heartbeats acknowledged. */
+    static Network ofThreeLedByA(long seed) {
+        Network net = ofThree(seed);
+        net.elect("a");
+        net.tickAll();
+        return net;
+    }
+
+    /** Ids of the live nodes that hold a valid leader lease right now. */
+    List<String> leaseHolders() {
+        List<String> holders = new ArrayList<>();
+        for (RaftNode n : liveNodes()) {
+            if (n.leaseValid()) {
+                holders.add(n.id());
+            }
+        }
+        return holders;
+    }
+
     /** The raw config for ids, with T = 10 ticks, heartbeat 1, pre-vote and check-quorum on. */
     static RaftConfig threeVoters() {
         return RaftConfig.of(Membership.ofVoters("a", "b", "c"));
