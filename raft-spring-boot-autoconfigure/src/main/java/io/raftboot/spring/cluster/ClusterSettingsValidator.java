@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterSettingsValidator {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterSettingsValidator.class);
+    private static final Duration MAX_DURATION = Duration.ofDays(1);
 
     /** Ticks per heartbeat: the lease and election timers are measured in fifths of it. */
     static final int HEARTBEAT_TICKS = 5;
@@ -140,10 +141,15 @@ public final class ClusterSettingsValidator {
         return members;
     }
 
+    /** Positive, and at most a day: longer makes no sense here, and would overflow the millisecond and tick arithmetic. */
     private static Duration positive(String property, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new RaftConfigurationException(property, d, "the duration must be positive",
                     "Set " + property + " to a positive duration such as 300ms or 2s");
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw new RaftConfigurationException(property, d, "the duration must be at most " + MAX_DURATION.toHours() + " hours",
+                    "Set " + property + " to a duration such as 300ms or 2s");
         }
         return d;
     }
@@ -151,6 +157,10 @@ public final class ClusterSettingsValidator {
     private static void notNegative(String property, Duration d) {
         if (d == null || d.isNegative()) {
             throw new RaftConfigurationException(property, d, "the duration must not be negative",
+                    "Set " + property + " to a duration such as 0s, 500ms or 5s");
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw new RaftConfigurationException(property, d, "the duration must be at most " + MAX_DURATION.toHours() + " hours",
                     "Set " + property + " to a duration such as 0s, 500ms or 5s");
         }
     }

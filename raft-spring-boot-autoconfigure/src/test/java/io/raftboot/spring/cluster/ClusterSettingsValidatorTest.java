@@ -39,6 +39,18 @@ class ClusterSettingsValidatorTest {
     }
 
     @Test
+    void absurdlyLongDurationsAreReportedNotOverflowed() {
+        // Found by ConfigurationFuzzPropertyTest: a heartbeat of ~10^15 s overflowed toMillis()
+        // while the validator built its error message (ArithmeticException, no report).
+        RaftProperties p = threeNodes();
+        p.setHeartbeatInterval(Duration.ofSeconds(Long.MAX_VALUE / 4));
+        p.setElectionTimeout(Duration.ofSeconds(Long.MAX_VALUE / 8));
+
+        assertThatThrownBy(() -> ClusterSettingsValidator.validate(p)).isInstanceOf(RaftConfigurationException.class)
+                .satisfies(e -> assertThat(((RaftConfigurationException) e).property()).isEqualTo("raft.heartbeat-interval"));
+    }
+
+    @Test
     void learnersAreNotVoters() {
         RaftProperties p = threeNodes();
         p.setLearners(Set.of("n3"));
