@@ -6,7 +6,12 @@ package io.raftboot.core.loop;
  */
 public interface RaftListener {
 
-    /** Role, term or leader changed; {@code previous} is the status before the change. */
+    /**
+     * Role, term or leader changed, or this node's lease started or lapsed as seen at the end of a
+     * loop iteration; {@code previous} is the status before. A lease also lapses between
+     * iterations: whoever acts on it checks {@link RaftStatus#holdsLease()} again at
+     * {@link RaftStatus#leaseValidUntilNanos()}.
+     */
     default void onStateChange(RaftStatus previous, RaftStatus current) {
     }
 

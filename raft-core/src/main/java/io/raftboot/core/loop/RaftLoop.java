@@ -66,6 +66,8 @@ public final class RaftLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
     /** Tick start times kept for the lease; a lease never spans more than electionTicks ticks. */
     private static final int TICK_RING = 1024;
+    /** How stale the per-peer part of {@link #status()} may get: 10 ticks (100 ms by default). */
+    static final int PEERS_REFRESH_TICKS = 10;
     /** Inputs handled before the Ready work is done and the tick checked again. */
     private static final int MAX_INPUTS_PER_ITERATION = 256;
     private static final Object WAKE_UP = new Object();
@@ -118,6 +120,10 @@ public final class RaftLoop implements AutoCloseable {
     private volatile boolean closing;
     private volatile Throwable haltCause;
     private volatile RaftStatus status;
+    /** Loop thread only: the tick at which the status' per-peer part was last built. */
+    private long peersBuiltAtTick = Long.MIN_VALUE / 2;
+    /** Loop thread only: {@link RaftStatus#holdsLease()} as last told to the listeners. */
+    private boolean leaseNotified;
     private Thread thread;
 
     // Owned by the loop thread (handed over by Thread.start()).
@@ -651,11 +657,22 @@ public final class RaftLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * The status after this iteration. The per-peer part is rebuilt only when the role or term
+     * changed or {@link #PEERS_REFRESH_TICKS} passed: building it on every iteration (a hundred
+     * times a second when idle) was the largest cost of an idle loop, and it is only shown.
+     */
     private RaftStatus currentStatus() {
-        List<PeerState> peers = new ArrayList<>();
-        for (PeerStatus p : node.peers()) {
-            long contactMillis = p.ticksSinceContact() < 0 ? -1 : p.ticksSinceContact() * tickIntervalNanos / 1_000_000;
-            peers.add(new PeerState(p.id(), p.voter(), p.matchIndex(), contactMillis));
+        RaftStatus previous = status;
+        List<PeerState> peers = previous.peers();
+        if (node.ticks() - peersBuiltAtTick >= PEERS_REFRESH_TICKS || previous.role() != node.role()
+                || previous.term() != node.term()) {
+            peersBuiltAtTick = node.ticks();
+            peers = new ArrayList<>();
+            for (PeerStatus p : node.peers()) {
+                long contactMillis = p.ticksSinceContact() < 0 ? -1 : p.ticksSinceContact() * tickIntervalNanos / 1_000_000;
+                peers.add(new PeerState(p.id(), p.voter(), p.matchIndex(), contactMillis));
+            }
         }
         return new RaftStatus(nodeId, node.role(), node.term(), node.leaderId(), node.commitIndex(), lastApplied,
                 node.lastIndex(), leaseValidUntilNanos(), peers);
@@ -677,12 +694,18 @@ public final class RaftLoop implements AutoCloseable {
     private void publishStatus(RaftStatus current) {
         RaftStatus previous = status;
         status = current;
+        boolean holdsLease = current.holdsLease();
+        boolean leaseFlipped = holdsLease != leaseNotified;
+        leaseNotified = holdsLease;
         if (previous.role() == current.role() && previous.term() == current.term()
                 && Objects.equals(previous.leaderId(), current.leaderId())) {
-            return;
+            if (!leaseFlipped) {
+                return;
+            }
+        } else {
+            LOG.log(Level.INFO, "node {0}: term {1}: {2}, leader {3}", nodeId, current.term(), current.role(),
+                    current.leaderId() == null ? "unknown" : current.leaderId());
         }
-        LOG.log(Level.INFO, "node {0}: term {1}: {2}, leader {3}", nodeId, current.term(), current.role(),
-                current.leaderId() == null ? "unknown" : current.leaderId());
         for (RaftListener listener : listeners) {
             try {
                 listener.onStateChange(previous, current);

@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param leaseValidUntilNanos {@link System#nanoTime()} until which this node surely leads, or
  *     {@link Long#MIN_VALUE} when it holds no lease
+ * @param peers the other members as this node sees them; rebuilt when the role or term changes
+ *     and otherwise at most 10 ticks (100 ms by default) old, since it is for display only
  */
 public record RaftStatus(String nodeId, Role role, long term, String leaderId, long commitIndex,
                          long lastApplied, long lastIndex, long leaseValidUntilNanos,

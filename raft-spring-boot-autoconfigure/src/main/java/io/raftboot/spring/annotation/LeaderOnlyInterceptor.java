@@ -30,9 +30,35 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
     private final Supplier<LeadershipService> leadership;
     private final Supplier<LeaderOnlySkips> skips;
 
+    /**
+     * @param leadership resolved on the first call that finds it, then kept: resolving the bean
+     *     through an {@code ObjectProvider} on every call was the top item of an idle node's
+     *     profile with a {@code @Scheduled(fixedRate = 100)} job
+     */
     public LeaderOnlyInterceptor(Supplier<LeadershipService> leadership, Supplier<LeaderOnlySkips> skips) {
-        this.leadership = leadership;
-        this.skips = skips;
+        this.leadership = new ResolvedOnce<>(leadership);
+        this.skips = new ResolvedOnce<>(skips);
+    }
+
+    /** A supplier of a singleton bean that may not exist yet: asks until it gets one, then keeps it. */
+    private static final class ResolvedOnce<T> implements Supplier<T> {
+
+        private final Supplier<T> source;
+        private volatile T value;
+
+        ResolvedOnce(Supplier<T> source) {
+            this.source = source;
+        }
+
+        @Override
+        public T get() {
+            T v = value;
+            if (v == null) {
+                v = source.get();
+                value = v;
+            }
+            return v;
+        }
     }
 
     @Override

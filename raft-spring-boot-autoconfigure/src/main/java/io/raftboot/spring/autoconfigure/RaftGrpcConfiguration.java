@@ -13,6 +13,7 @@ import io.raftboot.spring.grpc.MessageMapper;
 import io.raftboot.spring.grpc.MessageRelay;
 import io.raftboot.spring.grpc.PeerContacts;
 import io.raftboot.spring.grpc.PendingReplies;
+import io.raftboot.spring.grpc.RaftCallExecutor;
 import io.raftboot.spring.grpc.RaftGrpcRegistration;
 import io.raftboot.spring.grpc.RaftServer;
 import io.raftboot.spring.grpc.RaftServerTls;
@@ -133,6 +134,17 @@ class RaftGrpcConfiguration {
         @ConditionalOnMissingBean(name = "raftCrashDetectionServerConfigurer")
         GrpcServerConfigurer raftCrashDetectionServerConfigurer(ObjectProvider<LeaderCrashDetector> crashDetector) {
             return builder -> crashDetector.ifAvailable(d -> builder.addTransportFilter(d.transportFilter()));
+        }
+
+        /**
+         * Runs the Raft calls that only hand a message to the Raft loop on the transport thread
+         * ({@link RaftCallExecutor}): one thread hop less per heartbeat. Replace this bean (same
+         * name) if a global server interceptor of the application may block.
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = "raftCallExecutorServerConfigurer")
+        GrpcServerConfigurer raftCallExecutorServerConfigurer() {
+            return builder -> builder.callExecutor(new RaftCallExecutor());
         }
 
         /**

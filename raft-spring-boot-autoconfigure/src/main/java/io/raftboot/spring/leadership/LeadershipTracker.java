@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +26,16 @@ import org.springframework.context.ApplicationEventPublisher;
  * <p>"Leader" here means what {@link LeadershipService#isLeader()} means: the role is LEADER
  * <em>and</em> the lease is valid. A new leader's lease starts only once a majority acknowledged
  * its first heartbeat, and a lease can lapse without any role change (a partitioned leader), so
- * the status is checked on every loop state change and also every tick. The granted event is
- * published only after {@code isLeader()} was seen true; the revoked event as soon as it was
- * seen false.
+ * the status is checked on every loop state change (which includes a lease starting or lapsing)
+ * and, while this node leads, again when its lease would run out: one wake-up per lease, not per
+ * tick, on an idle node. The granted event is published only after {@code isLeader()} was seen
+ * true; the revoked event as soon as it was seen false.
  */
 public final class LeadershipTracker implements RaftListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeadershipTracker.class);
+    /** Past the lease's end, so the check surely sees it lapsed unless it was extended. */
+    private static final long LEASE_CHECK_SLACK_NANOS = 1_000_000;
 
     private final RaftLoop loop;
     private final ApplicationEventPublisher publisher;
@@ -46,7 +51,9 @@ public final class LeadershipTracker implements RaftListener {
     private long lastLeaderTerm = -1;
     private volatile boolean isLeaderPublished;
     private volatile long leaderlessSinceNanos = System.nanoTime();
-    private ScheduledFuture<?> polling;
+    /** The check at the end of the current lease (timer thread only, and stop()). */
+    private ScheduledFuture<?> leaseCheck;
+    private volatile boolean started;
 
     /**
      * @param beanListeners the {@link LeadershipListener} beans, resolved lazily
@@ -61,21 +68,20 @@ public final class LeadershipTracker implements RaftListener {
 
     /** Starts watching: call after the loop started. */
     public synchronized void start() {
+        started = true;
         loop.addListener(this);
-        if (polling == null) {
-            polling = executors.every(loop.tickInterval(), this::check);
-        }
+        executors.timer().execute(this::check);
     }
 
     /** Publishes the final transitions (a stopped node leads nothing) and stops watching. */
     public synchronized void stop(Duration drainTimeout) {
-        if (polling != null) {
-            polling.cancel(false);
-            polling = null;
-        }
+        started = false;
         loop.removeListener(this);
         try {
-            executors.timer().submit(this::check).get();
+            executors.timer().submit(() -> {
+                cancelLeaseCheck();
+                check();
+            }).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -163,6 +169,24 @@ public final class LeadershipTracker implements RaftListener {
             leaderlessSinceNanos = Long.MIN_VALUE;
         } else if (leaderlessSinceNanos == Long.MIN_VALUE) {
             leaderlessSinceNanos = System.nanoTime();
+        }
+        cancelLeaseCheck();
+        if (holds && started) {
+            // The lease lapses without a loop iteration if the loop is stuck (a hung disk): look
+            // again just after it would run out; a lease extended meanwhile is checked at its new end.
+            long delay = Math.max(0, s.leaseValidUntilNanos() - System.nanoTime()) + LEASE_CHECK_SLACK_NANOS;
+            try {
+                leaseCheck = executors.timer().schedule(this::check, delay, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.trace("Lease check not scheduled, the node is shut down");
+            }
+        }
+    }
+
+    private void cancelLeaseCheck() {
+        if (leaseCheck != null) {
+            leaseCheck.cancel(false);
+            leaseCheck = null;
         }
     }
 

@@ -1,0 +1,46 @@
+package io.raftboot.spring.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.raftboot.proto.RaftGrpc;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class RaftCallExecutorTest {
+
+    private final RaftCallExecutor supplier = new RaftCallExecutor();
+
+    @SuppressWarnings("unchecked")
+    private java.util.concurrent.Executor executorFor(MethodDescriptor<?, ?> method) {
+        ServerCall<Object, Object> call = mock(ServerCall.class);
+        when(call.getMethodDescriptor()).thenReturn((MethodDescriptor<Object, Object>) method);
+        return supplier.getExecutor(call, new Metadata());
+    }
+
+    @Test
+    void theCallsThatOnlyEnqueueRunWhereTheyWereDecoded() {
+        for (MethodDescriptor<?, ?> m : new MethodDescriptor<?, ?>[] {RaftGrpc.getHeartbeatMethod(),
+                RaftGrpc.getRequestVoteMethod(), RaftGrpc.getTimeoutNowMethod()}) {
+            AtomicBoolean ranHere = new AtomicBoolean();
+            Thread caller = Thread.currentThread();
+            executorFor(m).execute(() -> ranHere.set(Thread.currentThread() == caller));
+            assertThat(ranHere).as(m.getFullMethodName()).isTrue();
+        }
+    }
+
+    @Test
+    void snapshotsForwardsAndTheApplicationsServicesKeepTheServerExecutor() {
+        assertThat(executorFor(RaftGrpc.getInstallSnapshotMethod())).isNull();
+        assertThat(executorFor(RaftGrpc.getForwardMethod())).isNull();
+        MethodDescriptor<Object, Object> other = MethodDescriptor.newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("app.Orders/Place")
+                .setRequestMarshaller(mock(MethodDescriptor.Marshaller.class))
+                .setResponseMarshaller(mock(MethodDescriptor.Marshaller.class)).build();
+        assertThat(executorFor(other)).isNull();
+    }
+}
