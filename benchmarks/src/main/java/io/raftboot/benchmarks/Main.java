@@ -2,7 +2,6 @@ package io.raftboot.benchmarks;
 
 import io.raftboot.benchmarks.cluster.Cluster;
 import io.raftboot.benchmarks.cluster.OursCluster;
-import io.raftboot.benchmarks.cluster.Poller;
 import io.raftboot.benchmarks.cluster.RatisCluster;
 import io.raftboot.benchmarks.inproc.Propagation;
 import io.raftboot.benchmarks.inproc.Scale;
@@ -67,17 +66,15 @@ public final class Main {
             try (Cluster ours = new OursCluster(3, work.resolve("ours"), java, jar, root.resolve("benchmarks/target/bench-cds"))) {
                 ours.startAll();
                 ours.awaitAgreedLeader(ours.ids(), Duration.ofSeconds(600));
-                try (Poller poller = new Poller(ours, ours.ids(), 5)) {
-                    Failover f = new Failover(run, ours, poller);
-                    if (scenarios.contains(1)) {
-                        f.handoff(handoffs);
-                    }
-                    if (scenarios.contains(2)) {
-                        f.crash(crashes);
-                    }
-                    if (scenarios.contains(3)) {
-                        f.freeze(freezes);
-                    }
+                Failover f = new Failover(run, ours);
+                if (scenarios.contains(1)) {
+                    f.handoff(handoffs);
+                }
+                if (scenarios.contains(2)) {
+                    f.crash(crashes);
+                }
+                if (scenarios.contains(3)) {
+                    f.freeze(freezes);
                 }
                 if (scenarios.contains(5)) {
                     new Throughput(run, ours).measure(writers, warmup, window);
@@ -93,14 +90,12 @@ public final class Main {
                 try (Cluster ratis = new RatisCluster(3, work.resolve("ratis"), java, run.classpath)) {
                     ratis.startAll();
                     ratis.awaitAgreedLeader(ratis.ids(), Duration.ofSeconds(600));
-                    try (Poller poller = new Poller(ratis, ratis.ids(), 5)) {
-                        Failover f = new Failover(run, ratis, poller);
-                        if (scenarios.contains(2)) {
-                            f.crash(ratisCrashes);
-                        }
-                        if (scenarios.contains(3)) {
-                            f.freeze(freezes);
-                        }
+                    Failover f = new Failover(run, ratis);
+                    if (scenarios.contains(2)) {
+                        f.crash(ratisCrashes);
+                    }
+                    if (scenarios.contains(3)) {
+                        f.freeze(freezes);
                     }
                     if (scenarios.contains(5)) {
                         new Throughput(run, ratis).measure(writers, warmup, window);

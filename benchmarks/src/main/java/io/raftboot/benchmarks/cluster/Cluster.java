@@ -73,6 +73,11 @@ public abstract class Cluster implements AutoCloseable {
     /** Whether a SIGTERM makes a leader hand over first (ours: yes; Ratis has no such hook by default). */
     public abstract boolean handsOverOnShutdown();
 
+    /** Whether the nodes log when a leader's lease starts to hold (ours: isLeader()); Ratis has no lease. */
+    public boolean reportsLease() {
+        return false;
+    }
+
     public List<String> ids() {
         return List.copyOf(nodes.keySet());
     }

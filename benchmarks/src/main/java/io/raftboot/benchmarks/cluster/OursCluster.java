@@ -51,4 +51,9 @@ public final class OursCluster extends Cluster {
     public boolean handsOverOnShutdown() {
         return true;
     }
+
+    @Override
+    public boolean reportsLease() {
+        return true;
+    }
 }

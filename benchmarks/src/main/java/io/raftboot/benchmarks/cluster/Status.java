@@ -14,11 +14,6 @@ public record Status(String nodeId, String role, long term, String leaderId, lon
         this(nodeId, role, term, leaderId, sentNanos, receivedNanos, -1);
     }
 
-    /** A leader whose lease holds: isLeader() and @LeaderOnly work run on it. */
-    public boolean holdsLease() {
-        return isLeader() && leaseMillis > 0;
-    }
-
     public boolean ok() {
         return role != null;
     }
@@ -29,17 +24,5 @@ public record Status(String nodeId, String role, long term, String leaderId, lon
 
     public boolean isFollowerOf(String leader, long leaderTerm) {
         return "FOLLOWER".equals(role) && leader.equals(leaderId) && term == leaderTerm;
-    }
-
-    /** For the timeline plot: 2 leader, 1 candidate, 0 follower, -1 no answer. */
-    public int level() {
-        if (role == null) {
-            return -1;
-        }
-        return switch (role) {
-            case "LEADER" -> 2;
-            case "CANDIDATE" -> 1;
-            default -> 0;
-        };
     }
 }

@@ -72,7 +72,7 @@ public final class Report {
         b.append("Every figure is measured on this one machine with real processes on loopback (scenarios 1-3, 5, 6, 8) or\n"
                 + "in one JVM (4, 7, JMH). Our system is the sample app `samples/leader-scheduler` at **default settings**; the\n"
                 + "peer is Apache Ratis 3.3.0 with its gRPC transport, configured as close to ours as its knobs allow\n"
-                + "(see [Ratis settings](#ratis-settings)). The clients, the pollers and the nodes share the same 2 cores, for\n"
+                + "(see [Ratis settings](#ratis-settings)). The clients and the nodes share the same 2 cores, for\n"
                 + "both systems alike. Other work on the machine distorts every figure: the load average at the start\n"
                 + "and the end of the run is under [Machine](#machine); a load above 2 means the nodes waited for a core.\n\n");
         b.append("## Summary against the goals\n\n");

@@ -62,24 +62,28 @@ final class Texts {
         return switch (scenario) {
             case "1-graceful-handoff" -> """
                     Three JVMs of the sample jar. The leader gets SIGTERM; Spring's graceful shutdown makes it hand
-                    leadership to the most up-to-date voter (TimeoutNow) before it stops. A poller reads every node's
-                    `/actuator/raft` every 5 ms. *Leaderless time*: from the last poll (request sent) at which the old
-                    leader still led (it said LEADER, or a survivor followed it, in the old term) to the first poll answer
-                    at which both survivors agree on a new leader of a newer term. Also from the SIGTERM itself (which
-                    includes the shutdown work before the handoff). The stopped node is restarted from its data directory
-                    before the next iteration. Ratis has no handoff on shutdown by default, so it is not compared here.""";
+                    leadership to the most up-to-date voter (TimeoutNow) before it stops. Leader changes are timed with
+                    the nodes' own log lines (the protocol thread logs when it starts a campaign, becomes leader or follows
+                    a leader; millisecond timestamps, one clock for all processes): nothing polls the nodes while they fail
+                    over. *Leaderless time*: from the first node that leaves the old leader (the successor starting its
+                    election, right after the old leader gave up its lease by sending TimeoutNow) to the instant both
+                    survivors follow the same new leader of a newer term. Also from the SIGTERM itself (which includes the
+                    shutdown work before the handoff). The stopped node is restarted from its data directory before the
+                    next iteration. Ratis has no handoff on shutdown by default, so it is not compared here.""";
             case "2-crash-failover" -> """
-                    `kill -9` (Process.destroyForcibly, SIGKILL) of the leader, then the time until the first poll answer at
-                    which both survivors agree on a new leader of a newer term (5 ms polls of each node: a figure is an upper
-                    bound with about 5 ms resolution). The killed node is restarted from its data directory and must rejoin
-                    before the next iteration. Same code for both systems. Crash-fast detection (a follower that sees the
-                    leader's connection break starts a pre-vote at once) is a raft-core protocol change that is **not
-                    implemented yet**: these figures are at the default election timeout, which by itself cannot reach the
-                    300 ms goal (a follower waits a random 300-600 ms of silence, then a pre-vote and a vote round).""";
+                    `kill -9` (Process.destroyForcibly, SIGKILL) of the leader, then the time until both survivors' logs
+                    show them following the same new leader of a newer term (ours: `RaftNode`'s lines; Ratis: its
+                    `change Leader from .. to ..` lines; millisecond timestamps, nothing polls the nodes meanwhile). The
+                    killed node is restarted from its data directory and must rejoin before the next iteration. Same code
+                    for both systems. Ours at default settings with crash-fast detection (`raft.crash-detection`, on by
+                    default): a follower whose connection from the leader closes probes the leader's port and, if the
+                    connection is refused, starts a pre-vote at once instead of waiting out the election timeout. Second
+                    figure (ours only): until the new leader logs that its lease holds (`isLeader()`, `@LeaderOnly`),
+                    which by design waits until the old leader's lease surely ended.""";
             case "3-frozen-leader" -> """
                     SIGSTOP (`kill -STOP`) of the leader, like a long GC pause or a hung host: the kernel keeps its sockets
                     open, so only the missing heartbeats tell. Time from sending the signal (the `kill` command's start, so
-                    a few ms of process spawn are included) until both others agree on a new leader; then SIGCONT and the
+                    a few ms of process spawn are included) until both others' logs show them agreeing on a new leader; then SIGCONT and the
                     old leader must rejoin as follower. The goal is the maximum election timeout (600 ms) + 150 ms.""";
             case "4-config-propagation" -> """
                     In one JVM, to measure sub-millisecond intervals on one clock: three Spring contexts with the starter
@@ -100,7 +104,7 @@ final class Texts {
                     Ratis: the same HTTP requests to its leader process, whose adapter writes through an embedded
                     RaftClient (async API) and answers once the reply arrives.""";
             case "6-footprint" -> """
-                    The idle 3-node cluster after 300 warm-up writes, with no poller and no client: CPU per process over
+                    The idle 3-node cluster after 300 warm-up writes, with no client: CPU per process over
                     the window from `/proc/<pid>/stat` (utime + stime; the whole JVM: Spring, Tomcat, actuator, gRPC and the
                     Raft loop), then RSS (`VmRSS`), heap used after a full GC (`jcmd GC.run` + `GC.heap_info`), and the
                     threads by name (`jcmd Thread.print`). Start-up: launch -> Spring Boot's `Started` line of the same

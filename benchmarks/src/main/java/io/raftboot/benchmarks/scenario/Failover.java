@@ -4,21 +4,24 @@ import io.raftboot.benchmarks.Result;
 import io.raftboot.benchmarks.Run;
 import io.raftboot.benchmarks.cluster.Cluster;
 import io.raftboot.benchmarks.cluster.NodeProcess;
-import io.raftboot.benchmarks.cluster.Poller;
+import io.raftboot.benchmarks.cluster.LeaderEvents;
 import io.raftboot.benchmarks.cluster.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Scenarios 1-3 on real processes: graceful handoff (SIGTERM of the leader), crash failover
  * (SIGKILL of the leader), frozen leader (SIGSTOP, then SIGCONT). Each iteration waits for all
- * three nodes to agree on a leader, lets the cluster settle, records the 5 ms status polls of all
- * nodes, hurts the leader and takes the first poll answer at which the survivors agree on a leader
- * of a newer term. The killed or stopped node is restarted from its data directory (or resumed)
- * and must rejoin before the next iteration.
+ * three nodes to agree on a leader, lets the cluster settle, hurts the leader and takes the first
+ * instant at which the survivors' logs show them agreeing on a leader of a newer term
+ * ({@link LeaderEvents}: the nodes' own millisecond timestamps; nothing polls the nodes meanwhile).
+ * The killed or stopped node is restarted from its data directory (or resumed) and must rejoin
+ * before the next iteration.
  */
 public final class Failover {
 
@@ -31,34 +34,26 @@ public final class Failover {
 
     private final Run run;
     private final Cluster cluster;
-    private final Poller poller;
 
-    public Failover(Run run, Cluster cluster, Poller poller) {
+    public Failover(Run run, Cluster cluster) {
         this.run = run;
         this.cluster = cluster;
-        this.poller = poller;
     }
 
     private enum Fault { TERM, KILL, STOP }
 
     public void handoff(int iterations) {
-        List<Double> total = new ArrayList<>();
-        List<Double> leaderless = new ArrayList<>();
-        List<List<Status>> histories = new ArrayList<>();
-        List<Long> events = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < iterations; i++) {
-            Outcome o = once(Fault.TERM, i, iterations);
-            total.add(o.millis);
-            leaderless.add(o.leaderlessMillis);
-            histories.add(o.history);
-            events.add(o.eventNanos);
+            outcomes.add(once(Fault.TERM, i, iterations));
         }
         String s = cluster.settings() + "; SIGTERM of the leader, Spring graceful shutdown"
                 + (cluster.handsOverOnShutdown() ? " (raft.shutdown.handoff-timeout 3s: TimeoutNow to the most up-to-date voter)" : "");
-        run.add(Result.of(HANDOFF, cluster.system(), "leaderless time (last poll seeing the old leader lead -> survivors agree)",
-                leaderless, "ms", s, "p99 <= 50 ms"));
-        run.add(Result.of(HANDOFF, cluster.system(), "SIGTERM -> survivors agree on a new leader", total, "ms", s, ""));
-        timeline(HANDOFF, total, histories, events, "SIGTERM");
+        run.add(Result.of(HANDOFF, cluster.system(), "leaderless time (first node leaves the old leader -> survivors agree)",
+                outcomes.stream().map(Outcome::leaderlessMillis).toList(), "ms", s, "p99 <= 50 ms"));
+        run.add(Result.of(HANDOFF, cluster.system(), "SIGTERM -> survivors agree on a new leader",
+                outcomes.stream().map(Outcome::millis).toList(), "ms", s, ""));
+        timeline(HANDOFF, outcomes, "SIGTERM");
     }
 
     public void crash(int iterations) {
@@ -71,31 +66,25 @@ public final class Failover {
     }
 
     private void faultSeries(Fault fault, String scenario, int iterations, String metric, String goal, String what) {
-        List<Double> millis = new ArrayList<>();
-        List<Double> leases = new ArrayList<>();
-        List<List<Status>> histories = new ArrayList<>();
-        List<Long> events = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < iterations; i++) {
-            Outcome o = once(fault, i, iterations);
-            millis.add(o.millis);
-            if (o.leaseMillis >= 0) {
-                leases.add(o.leaseMillis);
-            }
-            histories.add(o.history);
-            events.add(o.eventNanos);
+            outcomes.add(once(fault, i, iterations));
         }
-        run.add(Result.of(scenario, cluster.system(), metric, millis, "ms", cluster.settings(), goal));
+        run.add(Result.of(scenario, cluster.system(), metric, outcomes.stream().map(Outcome::millis).toList(), "ms",
+                cluster.settings(), goal));
+        List<Double> leases = outcomes.stream().map(Outcome::leaseMillis).filter(m -> m >= 0).toList();
         if (!leases.isEmpty()) {
             // The new leader may be elected before the old leader's lease surely ended (crash-fast
             // detection); leader-only work waits for its own lease.
             run.add(Result.of(scenario, cluster.system(), what + " -> the new leader holds its lease (isLeader(), @LeaderOnly)",
                     leases, "ms", cluster.settings(), ""));
         }
-        timeline(scenario, millis, histories, events, what);
+        timeline(scenario, outcomes, what);
     }
 
-    /** @param leaseMillis event -> the new leader reports a valid lease, -1 if never seen or not reported */
-    private record Outcome(double millis, double leaderlessMillis, double leaseMillis, List<Status> history, long eventNanos) {
+    /** @param leaseMillis event -> the new leader's lease holds, -1 if never seen or not reported */
+    private record Outcome(double millis, double leaderlessMillis, double leaseMillis, List<LeaderEvents.Event> events,
+                           long eventMillis, String victim) {
     }
 
     private Outcome once(Fault fault, int i, int iterations) {
@@ -106,17 +95,21 @@ public final class Failover {
         long oldTerm = leader.term();
         List<String> survivors = cluster.ids().stream().filter(id -> !id.equals(old)).toList();
         NodeProcess victim = cluster.node(old);
+        Map<String, Long> marks = new HashMap<>();
+        for (NodeProcess n : cluster.nodes()) {
+            marks.put(n.id(), LeaderEvents.mark(n.logFile()));
+        }
 
-        poller.startRecording();
-        Cluster.sleep(150);
-        long event = System.nanoTime();
+        long event = System.currentTimeMillis();
         switch (fault) {
             case TERM -> victim.terminateNoWait();
             case KILL -> victim.killNoWait();
             case STOP -> victim.freeze();
         }
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (Cluster.agreement(poller.latest(), survivors, oldTerm).isEmpty()) {
+        Optional<Agreement> agreed = Optional.empty();
+        List<LeaderEvents.Event> events = List.of();
+        while (agreed.isEmpty()) {
             if (System.nanoTime() - deadline > 0) {
                 if (fault == Fault.STOP) {
                     victim.resume();
@@ -124,29 +117,31 @@ public final class Failover {
                 throw new IllegalStateException(cluster.system() + " " + fault + ": survivors " + survivors
                         + " agreed on no new leader within " + DEADLINE + "\n" + cluster.logTails(30));
             }
-            Cluster.sleep(2);
+            Cluster.sleep(10);
+            events = events(marks);
+            agreed = firstAgreement(events, survivors, oldTerm);
         }
-        Status next = Cluster.agreement(poller.latest(), survivors, oldTerm).orElseThrow();
-        // Only our status reports a lease (Ratis' has none): wait for it, at most 3 s.
+        String next = agreed.get().leader();
+        long term = agreed.get().term();
+        // Only our nodes log a lease (Ratis has none): wait for it, at most 3 s.
         long leaseDeadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (next.leaseMillis() >= 0 && !poller.latest().get(next.nodeId()).holdsLease()
-                && System.nanoTime() - leaseDeadline < 0) {
-            Cluster.sleep(2);
+        while (cluster.reportsLease() && lease(events, next, term).isEmpty() && System.nanoTime() - leaseDeadline < 0) {
+            Cluster.sleep(10);
+            events = events(marks);
         }
         Cluster.sleep(300); // a little history after the agreement, for the timeline
-        List<Status> history = poller.stopRecording();
-        double leaseMillis = history.stream().filter(s -> s.nodeId().equals(next.nodeId()) && s.holdsLease() && s.sentNanos() >= event)
-                .mapToLong(Status::receivedNanos).min().stream().mapToDouble(t -> (t - event) / 1e6).findFirst().orElse(-1);
-        Poller.Agreement agreed = Poller.firstAgreement(history, survivors, oldTerm, event)
-                .orElseThrow(() -> new IllegalStateException("agreement seen live but not in the recorded history"));
-        double millis = (agreed.atNanos() - event) / 1e6;
-        long lastOld = history.stream()
-                .filter(s -> s.term() == oldTerm && (s.nodeId().equals(old) ? s.isLeader() : s.isFollowerOf(old, oldTerm)))
-                .mapToLong(Status::sentNanos).max().orElse(event);
-        double leaderless = Math.max(0, (agreed.atNanos() - lastOld) / 1e6);
-        io.raftboot.benchmarks.Run.log("%s %s %d/%d: %s (term %d) -> %s (term %d) after %.1f ms%s", cluster.system(), fault,
-                i + 1, iterations, old, oldTerm, agreed.leader().nodeId(), agreed.leader().term(), millis,
-                fault == Fault.TERM ? String.format(" (leaderless %.1f ms)", leaderless) : "");
+        events = events(marks);
+        double leaseMillis = lease(events, next, term).map(t -> (double) (t - event)).orElse(-1.0);
+        double millis = agreed.get().atMillis() - event;
+        // Leaderless from the first node that left the old leader (for a handoff: the successor
+        // starting its election, just after the old leader gave up its lease with TimeoutNow).
+        long firstLeft = events.stream().filter(e -> e.epochMillis() >= event && e.kind() != LeaderEvents.Kind.KNOWS
+                        && e.kind() != LeaderEvents.Kind.LEASE).mapToLong(LeaderEvents.Event::epochMillis).min()
+                .orElse(event);
+        double leaderless = Math.max(0, agreed.get().atMillis() - firstLeft);
+        Run.log("%s %s %d/%d at %s: %s (term %d) -> %s (term %d) after %.0f ms%s", cluster.system(), fault,
+                i + 1, iterations, java.time.Instant.ofEpochMilli(event), old, oldTerm, next, term, millis,
+                fault == Fault.TERM ? String.format(" (leaderless %.0f ms)", leaderless) : "");
 
         switch (fault) {
             case TERM -> {
@@ -163,28 +158,76 @@ public final class Failover {
         }
         // the hurt node must be back as a follower (or leader again) before the next iteration
         cluster.awaitAgreedLeader(cluster.ids(), START_DEADLINE);
-        return new Outcome(millis, leaderless, leaseMillis, history, event);
+        return new Outcome(millis, leaderless, leaseMillis, events, event, old);
     }
 
-    /** The timeline of the iteration with the median figure. */
-    private void timeline(String scenario, List<Double> millis, List<List<Status>> histories, List<Long> events, String what) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < millis.size(); i++) {
-            order.add(i);
+    private List<LeaderEvents.Event> events(Map<String, Long> marks) {
+        List<LeaderEvents.Event> all = new ArrayList<>();
+        for (NodeProcess n : cluster.nodes()) {
+            all.addAll(LeaderEvents.read(n.logFile(), n.id(), marks.get(n.id())));
         }
-        order.sort(Comparator.comparingDouble(millis::get));
-        int median = order.get(order.size() / 2);
-        List<Status> h = histories.get(median);
-        long event = events.get(median);
+        all.sort(Comparator.comparingLong(LeaderEvents.Event::epochMillis)); // stable: file order kept per node
+        return all;
+    }
+
+    record Agreement(String leader, long term, long atMillis) {
+    }
+
+    /** The first instant at which every one of {@code nodes} knows the same leader of a term above {@code aboveTerm}. */
+    static Optional<Agreement> firstAgreement(List<LeaderEvents.Event> sorted, List<String> nodes, long aboveTerm) {
+        Map<String, LeaderEvents.Event> now = new HashMap<>();
+        for (LeaderEvents.Event e : sorted) {
+            if (e.kind() == LeaderEvents.Kind.LEASE) {
+                continue;
+            }
+            now.put(e.node(), e);
+            LeaderEvents.Event first = now.get(nodes.get(0));
+            if (first == null || first.kind() != LeaderEvents.Kind.KNOWS || first.term() <= aboveTerm) {
+                continue;
+            }
+            boolean all = nodes.stream().map(now::get).allMatch(x -> x != null && x.kind() == LeaderEvents.Kind.KNOWS
+                    && x.term() == first.term() && first.leader().equals(x.leader()));
+            if (all) {
+                return Optional.of(new Agreement(first.leader(), first.term(), e.epochMillis()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Long> lease(List<LeaderEvents.Event> events, String leader, long term) {
+        return events.stream().filter(e -> e.kind() == LeaderEvents.Kind.LEASE && e.node().equals(leader) && e.term() == term)
+                .map(LeaderEvents.Event::epochMillis).findFirst();
+    }
+
+    /** The timeline of the iteration with the median figure, from the nodes' logged role changes. */
+    private void timeline(String scenario, List<Outcome> outcomes, String what) {
+        List<Outcome> sorted = new ArrayList<>(outcomes);
+        sorted.sort(Comparator.comparingDouble(Outcome::millis));
+        Outcome median = sorted.get(sorted.size() / 2);
         List<Run.Series> series = new ArrayList<>();
         for (String id : cluster.ids()) {
-            List<Status> mine = h.stream().filter(s -> s.nodeId().equals(id)).toList();
-            double[] x = mine.stream().mapToDouble(s -> (s.receivedNanos() - event) / 1e6).toArray();
-            double[] y = mine.stream().mapToDouble(Status::level).toArray();
-            series.add(new Run.Series(id, x, y));
+            List<double[]> points = new ArrayList<>();
+            int level = id.equals(median.victim()) ? 2 : 0;
+            points.add(new double[] {-50, level});
+            if (id.equals(median.victim())) {
+                level = -1; // killed, stopped or shutting down: it leads nothing from here
+                points.add(new double[] {0, 2});
+                points.add(new double[] {0, level});
+            }
+            for (LeaderEvents.Event e : median.events()) {
+                if (e.node().equals(id) && !(id.equals(median.victim()) && e.epochMillis() > median.eventMillis())) {
+                    double t = e.epochMillis() - median.eventMillis();
+                    points.add(new double[] {t, level}); // a step, not a ramp
+                    level = e.level();
+                    points.add(new double[] {t, level});
+                }
+            }
+            points.add(new double[] {median.millis() + 300, level});
+            series.add(new Run.Series(id, points.stream().mapToDouble(p -> p[0]).toArray(),
+                    points.stream().mapToDouble(p -> p[1]).toArray()));
         }
         run.timelines.add(new Run.Timeline(scenario, cluster.system(), cluster.system() + ": " + what
-                + " of the leader at t=0 (median iteration, " + String.format("%.0f ms", millis.get(median)) + ")", series));
+                + " of the leader at t=0 (median iteration, " + String.format("%.0f ms", median.millis()) + ")", series));
     }
 
     /** Waits until no node is down, for use between scenarios. */
