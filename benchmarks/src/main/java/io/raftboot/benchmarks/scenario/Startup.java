@@ -44,7 +44,7 @@ public final class Startup {
         List<Double> enabled = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
             without.add(startMillis(bare, List.of("--server.port=0")));
-            disabled.add(startMillis(full2, List.of("--server.port=0", "--raft.enabled=false")));
+            disabled.add(startMillis(full2, List.of("--server.port=0", "--grpc.server.port=0", "--raft.enabled=false")));
             int port = 20_000 + (int) (Math.random() * 10_000);
             enabled.add(startMillis(full2, List.of("--server.port=0", "--raft.node-id=n1", "--raft.peers.n1=127.0.0.1:" + port,
                     "--raft.data-dir=" + data.resolve("n1-" + i))));

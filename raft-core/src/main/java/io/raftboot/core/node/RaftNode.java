@@ -379,19 +379,49 @@ public final class RaftNode {
                 messages,
                 from <= to ? log.slice(from, to, MAX_APPLY_BATCH) : List.of(),
                 readStates,
-                // A leader grants and acknowledges nothing; what its messages need durable is
-                // its term and vote, already persisted unless this Ready changes them.
-                role == Role.LEADER && hs.term() == lastReportedHardState.term()
-                        && Objects.equals(hs.votedFor(), lastReportedHardState.votedFor()));
+                messagesMayLeaveBeforePersist(hs));
         messages = new ArrayList<>();
         readStates = new ArrayList<>();
         return ready;
+    }
+
+    /**
+     * Whether this Ready's messages promise nothing it persists, so they may leave while it is
+     * written. A leader grants and acknowledges nothing: its appends need its term and vote,
+     * durable unless this Ready changes them (its own entries count only once durable, thesis
+     * §10.2.1). A candidate's vote requests carry its new term and its vote for itself (§5.2),
+     * which count toward its election only once durable ({@link #advance}): if it crashed before,
+     * it might vote again in that term after a restart, so it must not have won with that vote.
+     * Its refusals promise nothing; it grants no vote of its term, and no pre-vote changes state.
+     */
+    private boolean messagesMayLeaveBeforePersist(HardState hs) {
+        boolean termAndVoteDurable = hs.term() == lastReportedHardState.term()
+                && Objects.equals(hs.votedFor(), lastReportedHardState.votedFor());
+        if (role == Role.LEADER) {
+            return termAndVoteDurable;
+        }
+        if (role != Role.CANDIDATE || preCandidate) {
+            return false;
+        }
+        for (Message m : messages) {
+            boolean promisesNothing = m instanceof VoteRequest
+                    || m instanceof VoteResponse r && (!r.granted() || r.preVote());
+            if (!promisesNothing) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The caller finished the work of {@code ready}. */
     public void advance(Ready ready) {
         if (ready.hardState() != null) {
             lastReportedHardState = ready.hardState();
+            if (role == Role.CANDIDATE && !preCandidate && ready.hardState().term() == term
+                    && id.equals(ready.hardState().votedFor()) && !votes.containsKey(id)) {
+                // §5.2: our vote for ourselves counts once it is durable (see messagesMayLeaveBeforePersist).
+                countVote(id, true);
+            }
         }
         if (ready.softState() != null) {
             lastReportedSoftState = ready.softState();
@@ -530,16 +560,15 @@ public final class RaftNode {
             voteTerm = term;
             LOG.log(Level.INFO, "{0}: term {1}: starting election{2}", id, term, transfer ? " (leadership transfer)" : "");
         }
-        votes.put(id, true);
-        if (grantedVotes() >= membership.quorum()) {
-            electionWon();
-            return;
-        }
         for (String peer : membership.voters()) {
             if (!peer.equals(id)) {
                 send(new VoteRequest(id, peer, voteTerm, log.lastIndex(), log.lastTerm(), preVote, transfer));
             }
         }
+        if (preVote) {
+            countVote(id, true); // a pre-vote changes nothing, so our own counts at once
+        }
+        // A real election's own vote counts once the Ready that persists it is advanced.
     }
 
     private void electionWon() {
@@ -586,10 +615,14 @@ public final class RaftNode {
         if (preCandidate && m.granted() && m.term() != term + 1) {
             return;
         }
-        votes.put(m.from(), m.granted());
         if (m.granted() && !preCandidate) {
             brokenPromiseTicks = Math.max(brokenPromiseTicks, m.promiseTicks());
         }
+        countVote(m.from(), m.granted());
+    }
+
+    private void countVote(String voter, boolean granted) {
+        votes.put(voter, granted);
         if (grantedVotes() >= membership.quorum()) {
             electionWon();
         } else if (votes.size() - grantedVotes() >= membership.quorum()) {

@@ -513,9 +513,33 @@ final class Network {
         checkOneLeaderPerTerm(n);
     }
 
+    /**
+     * §5.2: a leader won a majority of votes that survive a crash: granted votes only leave once
+     * durable (checkDurable), and its own counts only if its disk holds it.
+     */
+    private void checkElectedByDurableVotes(RaftNode n) {
+        java.util.Set<String> voters = new java.util.HashSet<>();
+        for (Message m : sent) {
+            if (m instanceof VoteResponse vr && vr.granted() && !vr.preVote() && vr.to().equals(n.id()) && vr.term() == n.term()) {
+                voters.add(vr.from());
+            }
+        }
+        HardState own = disks.get(n.id()).hardState;
+        if (own.term() == n.term() && n.id().equals(own.votedFor())) {
+            voters.add(n.id());
+        }
+        voters.retainAll(n.config().membership().voters());
+        if (voters.size() < n.config().membership().quorum()) {
+            fail(n.id() + " leads term " + n.term() + " with durable votes of " + voters + " only");
+        }
+    }
+
     /** Election safety (Figure 3): at most one leader per term, over the whole run. */
     private void checkOneLeaderPerTerm(RaftNode n) {
         if (n.role() == Role.LEADER) {
+            if (!n.id().equals(leadersByTerm.get(n.term()))) {
+                checkElectedByDurableVotes(n);
+            }
             String previous = leadersByTerm.putIfAbsent(n.term(), n.id());
             if (previous != null && !previous.equals(n.id())) {
                 fail("two leaders in term " + n.term() + ": " + previous + " and " + n.id());
@@ -544,13 +568,13 @@ final class Network {
                 if (vr.term() != hs.term() + 1) {
                     fail(id + " sent a pre-vote for term " + vr.term() + " while its durable term is " + hs.term());
                 }
-            } else if (hs.term() != vr.term() || !id.equals(hs.votedFor())) {
-                fail(id + " sent " + vr + " before persisting its self-vote: durable " + hs);
             }
+            // A candidate's request may leave while its new term and self-vote are being written:
+            // its own vote counts only once durable, checked in checkElectedByDurableVotes.
             return;
         }
-        if (m instanceof VoteResponse vr && vr.preVote() && vr.granted()) {
-            return; // carries the term the pre-candidate would use
+        if (m instanceof VoteResponse vr && (vr.preVote() && vr.granted() || !vr.granted())) {
+            return; // a granted pre-vote carries the term the pre-candidate would use; a refusal promises nothing
         }
         if (hs.term() < m.term()) {
             fail(id + " sent " + m + " before persisting term " + m.term() + ": durable " + hs);
