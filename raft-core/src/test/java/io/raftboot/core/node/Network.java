@@ -470,6 +470,7 @@ final class Network {
     // ------------------------------------------------------------------ Ready handling
 
     private void handle(String id, RaftNode n, Ready r) {
+        checkOneLeaderPerTerm(n); // a leader before this Ready is written must not need what it writes
         readies.get(id).add(r);
         Disk disk = disks.get(id);
         if (r.sendBeforePersist()) {
