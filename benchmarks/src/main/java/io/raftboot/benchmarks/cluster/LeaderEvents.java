@@ -5,7 +5,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  *
  * <p>Lines read, ours ({@code RaftNode}, {@code LeadershipTracker}):
  * {@code n1: term 2: became LEADER}, {@code n2: term 2: FOLLOWER, leader n1|null},
- * {@code n2: term 2: starting pre-vote|election}, {@code Node n1: leadership granted in term 2}.
+ * {@code n2: term 2: starting pre-vote|election}, {@code n1: term 2: transferring leadership to n2}
+ * (its lease ends there), {@code Node n1: leadership granted in term 2}.
  * Ratis ({@code RaftServer$Division}): {@code change Leader from a to b|null at term 5},
  * {@code changes role from X to CANDIDATE at term 5}. Both logs start with an ISO-8601 UTC
  * timestamp (the Ratis adapter's logback.xml is set so).
@@ -45,7 +46,7 @@ public final class LeaderEvents {
     public enum Kind {
         /** Leads, or follows {@code leader}. */
         KNOWS,
-        /** Left its leader without campaigning (a higher term seen). */
+        /** Left its leader without campaigning (a higher term seen), or a leader handing over. */
         LOST,
         /** Started a pre-vote or an election. */
         CAMPAIGNS,
@@ -53,10 +54,13 @@ public final class LeaderEvents {
         LEASE
     }
 
-    private static final Pattern TIMESTAMP = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z)");
+    /** Spring Boot's default (local offset, or Z in UTC) and the Ratis adapter's (UTC). */
+    private static final Pattern TIMESTAMP = Pattern.compile(
+            "^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(?:Z|[+-]\\d\\d:\\d\\d))");
     private static final Pattern OURS_LEADER = Pattern.compile(": (\\S+): term (\\d+): became LEADER$");
     private static final Pattern OURS_FOLLOWER = Pattern.compile(": \\S+: term (\\d+): FOLLOWER, leader (\\S+)$");
     private static final Pattern OURS_CAMPAIGN = Pattern.compile(": \\S+: term (\\d+): starting (pre-vote|election)");
+    private static final Pattern OURS_TRANSFER = Pattern.compile(": \\S+: term (\\d+): transferring leadership to \\S+$");
     private static final Pattern OURS_LEASE = Pattern.compile("Node \\S+: leadership granted in term (\\d+)$");
     private static final Pattern RATIS_LEADER = Pattern.compile("@group-\\w+: change Leader from \\S+ to (\\S+) at term (\\d+)");
     private static final Pattern RATIS_CANDIDATE = Pattern.compile("@group-\\w+: changes role from\\s+\\w+ to CANDIDATE at term (\\d+)");
@@ -106,7 +110,7 @@ public final class LeaderEvents {
         if (!ts.find()) {
             return null;
         }
-        long at = Instant.parse(ts.group(1)).toEpochMilli();
+        long at = OffsetDateTime.parse(ts.group(1)).toInstant().toEpochMilli();
         Matcher m;
         if ((m = OURS_LEADER.matcher(line)).find()) {
             return new Event(node, at, Long.parseLong(m.group(2)), Kind.KNOWS, node);
@@ -117,6 +121,10 @@ public final class LeaderEvents {
         }
         if ((m = OURS_CAMPAIGN.matcher(line)).find()) {
             return new Event(node, at, Long.parseLong(m.group(1)), Kind.CAMPAIGNS, null);
+        }
+        if ((m = OURS_TRANSFER.matcher(line)).find()) {
+            // The leader's lease ends here (it sends TimeoutNow next): from now on nobody leads.
+            return new Event(node, at, Long.parseLong(m.group(1)), Kind.LOST, null);
         }
         if ((m = OURS_LEASE.matcher(line)).find()) {
             return new Event(node, at, Long.parseLong(m.group(1)), Kind.LEASE, node);

@@ -65,9 +65,9 @@ final class Texts {
                     leadership to the most up-to-date voter (TimeoutNow) before it stops. Leader changes are timed with
                     the nodes' own log lines (the protocol thread logs when it starts a campaign, becomes leader or follows
                     a leader; millisecond timestamps, one clock for all processes): nothing polls the nodes while they fail
-                    over. *Leaderless time*: from the first node that leaves the old leader (the successor starting its
-                    election, right after the old leader gave up its lease by sending TimeoutNow) to the instant both
-                    survivors follow the same new leader of a newer term. Also from the SIGTERM itself (which includes the
+                    over. *Leaderless time*: from the first node that leaves the old leader (normally the old leader itself,
+                    which gives up its lease when it starts the transfer: `transferring leadership to`, then TimeoutNow) to
+                    the instant both survivors follow the same new leader of a newer term. Also from the SIGTERM itself (which includes the
                     shutdown work before the handoff). The stopped node is restarted from its data directory before the
                     next iteration. Ratis has no handoff on shutdown by default, so it is not compared here.""";
             case "2-crash-failover" -> """

@@ -33,6 +33,10 @@ class LeaderEventsTest {
                 .isEqualTo(new Event("n2", AT, 6, Kind.CAMPAIGNS, null));
         assertThat(LeaderEvents.parse("n2", PREFIX + "n2: term 7: starting election (leadership transfer)"))
                 .isEqualTo(new Event("n2", AT, 7, Kind.CAMPAIGNS, null));
+        assertThat(LeaderEvents.parse("n2", PREFIX + "n2: term 7: transferring leadership to n1"))
+                .isEqualTo(new Event("n2", AT, 7, Kind.LOST, null));
+        assertThat(LeaderEvents.parse("n2", PREFIX.replace("05:10:46.307Z", "06:10:46.307+01:00") + "n2: term 7: became LEADER"))
+                .isEqualTo(new Event("n2", AT, 7, Kind.KNOWS, "n2"));
         assertThat(LeaderEvents.parse("n3", PREFIX.replace("RaftNode", "LeadershipTracker")
                 + "Node n3: leadership granted in term 7")).isEqualTo(new Event("n3", AT, 7, Kind.LEASE, "n3"));
     }

@@ -695,7 +695,9 @@ public final class RaftLoop implements AutoCloseable {
         RaftStatus previous = status;
         status = current;
         boolean holdsLease = current.holdsLease();
-        boolean leaseFlipped = holdsLease != leaseNotified;
+        // Also a lease that ran out since the last status and holds again (the loop stalled past
+        // its end): a listener checking at the lease's end saw it lapse and must see it again.
+        boolean leaseFlipped = holdsLease != leaseNotified || holdsLease && !previous.holdsLease();
         leaseNotified = holdsLease;
         if (previous.role() == current.role() && previous.term() == current.term()
                 && Objects.equals(previous.leaderId(), current.leaderId())) {

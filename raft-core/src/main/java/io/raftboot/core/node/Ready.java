@@ -23,7 +23,9 @@ import java.util.List;
  * @param sendBeforePersist the messages promise nothing that this Ready persists, so they may
  *     leave before (or while) it is written: a leader's appends, whose term and vote are already
  *     durable, while it writes the same entries to its own disk (Raft thesis §10.2.1; its own
- *     entries count toward a commit only once durable)
+ *     entries count toward a commit only once durable); a candidate's vote requests, refusals
+ *     and granted pre-votes while it writes its new term and its vote for itself (§5.2; that
+ *     vote counts toward its election only once durable)
  */
 public record Ready(SoftState softState, HardState hardState, Snapshot snapshot,
                     List<LogEntry> entries, List<Message> messages,

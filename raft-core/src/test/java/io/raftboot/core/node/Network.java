@@ -551,7 +551,7 @@ final class Network {
     /** What a message promises must already be on the sender's disk (Raft §5.1, Figure 2). */
     private void send(String id, Disk disk, Ready r) {
         for (Message m : r.messages()) {
-            checkDurable(id, disk, m);
+            checkDurable(id, disk, m, r.sendBeforePersist());
             sent.add(m);
             if (!m.from().equals(id)) {
                 fail(id + " sent a message as " + m.from() + ": " + m);
@@ -562,20 +562,26 @@ final class Network {
         }
     }
 
-    private static void checkDurable(String id, Disk disk, Message m) {
+    /** @param early sent before the Ready was written ({@link Ready#sendBeforePersist()}) */
+    private static void checkDurable(String id, Disk disk, Message m, boolean early) {
         HardState hs = disk.hardState;
         if (m instanceof VoteRequest vr) {
             if (vr.preVote()) {
                 if (vr.term() != hs.term() + 1) {
                     fail(id + " sent a pre-vote for term " + vr.term() + " while its durable term is " + hs.term());
                 }
+            } else if (!early && (hs.term() != vr.term() || !id.equals(hs.votedFor()))) {
+                fail(id + " sent " + vr + " after writing a Ready without its self-vote: durable " + hs);
             }
-            // A candidate's request may leave while its new term and self-vote are being written:
-            // its own vote counts only once durable, checked in checkElectedByDurableVotes.
+            // An early request leaves while the new term and self-vote are being written: the
+            // candidate's own vote counts only once durable (checkElectedByDurableVotes).
             return;
         }
-        if (m instanceof VoteResponse vr && (vr.preVote() && vr.granted() || !vr.granted())) {
-            return; // a granted pre-vote carries the term the pre-candidate would use; a refusal promises nothing
+        if (m instanceof VoteResponse vr && vr.preVote() && vr.granted()) {
+            return; // carries the term the pre-candidate would use
+        }
+        if (early && m instanceof VoteResponse vr && !vr.granted()) {
+            return; // a candidate's refusal promises nothing
         }
         if (hs.term() < m.term()) {
             fail(id + " sent " + m + " before persisting term " + m.term() + ": durable " + hs);

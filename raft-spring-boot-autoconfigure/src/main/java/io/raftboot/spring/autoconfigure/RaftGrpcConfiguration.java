@@ -137,8 +137,8 @@ class RaftGrpcConfiguration {
         }
 
         /**
-         * Runs the Raft calls that only hand a message to the Raft loop on the transport thread
-         * ({@link RaftCallExecutor}): one thread hop less per heartbeat. Replace this bean (same
+         * Runs the small Raft calls that only hand a message to the Raft loop on the transport
+         * thread ({@link RaftCallExecutor}): one thread hop less per heartbeat. Replace this bean (same
          * name) if a global server interceptor of the application may block.
          */
         @Bean

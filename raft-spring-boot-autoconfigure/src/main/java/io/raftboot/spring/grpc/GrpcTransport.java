@@ -100,7 +100,10 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                 }
             } else if (message instanceof AppendEntries ae) {
                 long start = System.nanoTime();
-                this.<HBeatReturn>call(ae.to(), settings.rpcTimeout(), (stub, o) -> stub.heartbeat(mapper.toProto(ae), o), reply -> {
+                boolean empty = ae.entries().isEmpty(); // served on the peer's transport thread (RaftCallExecutor)
+                this.<HBeatReturn>call(ae.to(), settings.rpcTimeout(),
+                        (stub, o) -> (empty ? stub.withInterceptors(RaftCallExecutor.MARK_EMPTY_APPEND) : stub)
+                                .heartbeat(mapper.toProto(ae), o), reply -> {
                     contacts.heartbeatRoundTrip(ae.to(), System.nanoTime() - start);
                     return mapper.fromProto(reply);
                 });

@@ -58,7 +58,6 @@ final class PeerChannel {
                 .keepAliveTimeout(5, TimeUnit.SECONDS)
                 .idleTimeout(1, TimeUnit.DAYS)
                 .directExecutor() // callbacks only enqueue into the Raft loop
-                .disableRetry() // Raft retries by itself (the next heartbeat); no buffering per call
                 .userAgent("raft-spring-boot/" + settings.nodeId())
                 .build();
         this.stub = RaftGrpc.newStub(channel);

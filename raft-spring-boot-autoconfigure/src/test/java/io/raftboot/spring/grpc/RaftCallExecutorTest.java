@@ -15,26 +15,40 @@ class RaftCallExecutorTest {
 
     private final RaftCallExecutor supplier = new RaftCallExecutor();
 
-    @SuppressWarnings("unchecked")
     private java.util.concurrent.Executor executorFor(MethodDescriptor<?, ?> method) {
+        return executorFor(method, new Metadata());
+    }
+
+    @SuppressWarnings("unchecked")
+    private java.util.concurrent.Executor executorFor(MethodDescriptor<?, ?> method, Metadata headers) {
         ServerCall<Object, Object> call = mock(ServerCall.class);
         when(call.getMethodDescriptor()).thenReturn((MethodDescriptor<Object, Object>) method);
-        return supplier.getExecutor(call, new Metadata());
+        return supplier.getExecutor(call, headers);
+    }
+
+    private static Metadata markedEmpty() {
+        Metadata m = new Metadata();
+        m.put(RaftCallExecutor.EMPTY_APPEND, "1");
+        return m;
     }
 
     @Test
-    void theCallsThatOnlyEnqueueRunWhereTheyWereDecoded() {
-        for (MethodDescriptor<?, ?> m : new MethodDescriptor<?, ?>[] {RaftGrpc.getHeartbeatMethod(),
-                RaftGrpc.getRequestVoteMethod(), RaftGrpc.getTimeoutNowMethod()}) {
+    void theSmallCallsThatOnlyEnqueueRunWhereTheyWereDecoded() {
+        java.util.Map<MethodDescriptor<?, ?>, Metadata> calls = java.util.Map.of(
+                RaftGrpc.getHeartbeatMethod(), markedEmpty(),
+                RaftGrpc.getRequestVoteMethod(), new Metadata(),
+                RaftGrpc.getTimeoutNowMethod(), new Metadata());
+        calls.forEach((m, headers) -> {
             AtomicBoolean ranHere = new AtomicBoolean();
             Thread caller = Thread.currentThread();
-            executorFor(m).execute(() -> ranHere.set(Thread.currentThread() == caller));
+            executorFor(m, headers).execute(() -> ranHere.set(Thread.currentThread() == caller));
             assertThat(ranHere).as(m.getFullMethodName()).isTrue();
-        }
+        });
     }
 
     @Test
-    void snapshotsForwardsAndTheApplicationsServicesKeepTheServerExecutor() {
+    void appendsWithEntriesSnapshotsForwardsAndTheApplicationsServicesKeepTheServerExecutor() {
+        assertThat(executorFor(RaftGrpc.getHeartbeatMethod())).isNull();
         assertThat(executorFor(RaftGrpc.getInstallSnapshotMethod())).isNull();
         assertThat(executorFor(RaftGrpc.getForwardMethod())).isNull();
         MethodDescriptor<Object, Object> other = MethodDescriptor.newBuilder()

@@ -78,6 +78,13 @@ class LeadershipTrackerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> events.contains("LeadershipRevokedEvent"));
         assertThat(tracker.isLeaderPublished()).isFalse();
         assertThat(loop.status().holdsLease()).isFalse();
+
+        // The loop resumes and renews the lease in the same term, with no role change: the
+        // tracker must hear of it and grant again (the lease "flipped" only as seen from outside).
+        unblock.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> tracker.isLeaderPublished());
+        assertThat(events).containsSubsequence("LeadershipGrantedEvent", "LeadershipRevokedEvent", "LeadershipGrantedEvent");
+        assertThat(loop.status().holdsLease()).isTrue();
     }
 
     @Test
