@@ -55,10 +55,10 @@ public final class Main {
         // Restarting a killed or stopped sample node costs ~12 s of JVM start-up and rejoining on
         // this machine, which bounds the iterations of scenarios 1 and 2 within the time budget
         // (quick: under 5 minutes, full: under 30).
-        int handoffs = quick ? 2 : 6;
+        int handoffs = quick ? 1 : 6;
         int crashes = quick ? 2 : 10;
         int ratisCrashes = quick ? 2 : 20;
-        int freezes = quick ? 3 : 30;
+        int freezes = quick ? 2 : 30;
         Duration warmup = Duration.ofSeconds(quick ? 1 : 3);
         Duration window = Duration.ofSeconds(quick ? 2 : 10);
         int[] writers = {1, 8, 64};
@@ -81,10 +81,10 @@ public final class Main {
                     new Throughput(run, ours).measure(writers, warmup, window);
                 }
                 if (scenarios.contains(6)) {
-                    new Footprint(run, ours, jcmd).measure(Duration.ofSeconds(quick ? 10 : 60));
+                    new Footprint(run, ours, jcmd).measure(Duration.ofSeconds(quick ? 5 : 60), Duration.ofSeconds(quick ? 5 : 10));
                 }
                 if (scenarios.contains(8)) {
-                    new Stability(run, ours).measure(Duration.ofSeconds(quick ? 20 : 600));
+                    new Stability(run, ours).measure(Duration.ofSeconds(quick ? 10 : 600));
                 }
             }
             if (scenarios.stream().anyMatch(s -> s == 2 || s == 3 || s == 5 || s == 6)) {
@@ -102,7 +102,7 @@ public final class Main {
                         new Throughput(run, ratis).measure(writers, warmup, window);
                     }
                     if (scenarios.contains(6)) {
-                        new Footprint(run, ratis, jcmd).measure(Duration.ofSeconds(quick ? 10 : 60));
+                        new Footprint(run, ratis, jcmd).measure(Duration.ofSeconds(quick ? 5 : 60), Duration.ofSeconds(quick ? 5 : 10));
                     }
                 }
             }

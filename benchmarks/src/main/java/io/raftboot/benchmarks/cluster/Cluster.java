@@ -33,9 +33,12 @@ import java.util.function.Supplier;
 public abstract class Cluster implements AutoCloseable {
 
     public static final ObjectMapper JSON = new ObjectMapper();
-    /** JVM options of every node, ours and Ratis' alike. */
+    /**
+     * JVM options of every node, ours and Ratis' alike. A fixed set of JIT compiler threads, so
+     * that scenario 6 can tell their CPU apart (dynamic ones come and go between two reads).
+     */
     public static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseG1GC",
-            "-XX:+ExitOnOutOfMemoryError");
+            "-XX:+ExitOnOutOfMemoryError", "-XX:-UseDynamicNumberOfCompilerThreads");
 
     protected final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
     protected final Path dir;

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * <p>Lines read, ours ({@code RaftNode}, {@code LeadershipTracker}):
  * {@code n1: term 2: became LEADER}, {@code n2: term 2: FOLLOWER, leader n1|null},
  * {@code n2: term 2: starting pre-vote|election}, {@code n1: term 2: transferring leadership to n2}
- * (its lease ends there), {@code Node n1: leadership granted in term 2}.
+ * (its lease ends there), {@code Node n1: leadership granted in term 2},
+ * {@code Node n1: leadership revoked (term 2, ...)}.
  * Ratis ({@code RaftServer$Division}): {@code change Leader from a to b|null at term 5},
  * {@code changes role from X to CANDIDATE at term 5}. Both logs start with an ISO-8601 UTC
  * timestamp (the Ratis adapter's logback.xml is set so).
@@ -36,7 +37,7 @@ public final class LeaderEvents {
         public int level() {
             return switch (kind) {
                 case KNOWS -> node.equals(leader) ? 2 : 0;
-                case LEASE -> 2;
+                case LEASE, LEASE_ENDED -> 2;
                 case CAMPAIGNS -> 1;
                 case LOST -> 0;
             };
@@ -51,7 +52,9 @@ public final class LeaderEvents {
         /** Started a pre-vote or an election. */
         CAMPAIGNS,
         /** Ours only: the leader's lease holds, {@code isLeader()} is true from here. */
-        LEASE
+        LEASE,
+        /** Ours only: {@code isLeader()} turned false (a leader handing over gives up its lease first). */
+        LEASE_ENDED
     }
 
     /** Spring Boot's default (local offset, or Z in UTC) and the Ratis adapter's (UTC). */
@@ -61,6 +64,7 @@ public final class LeaderEvents {
     private static final Pattern OURS_FOLLOWER = Pattern.compile(": \\S+: term (\\d+): FOLLOWER, leader (\\S+)$");
     private static final Pattern OURS_CAMPAIGN = Pattern.compile(": \\S+: term (\\d+): starting (pre-vote|election)");
     private static final Pattern OURS_TRANSFER = Pattern.compile(": \\S+: term (\\d+): transferring leadership to \\S+$");
+    private static final Pattern OURS_REVOKED = Pattern.compile("Node \\S+: leadership revoked \\(term (\\d+),");
     private static final Pattern OURS_LEASE = Pattern.compile("Node \\S+: leadership granted in term (\\d+)$");
     private static final Pattern RATIS_LEADER = Pattern.compile("@group-\\w+: change Leader from \\S+ to (\\S+) at term (\\d+)");
     private static final Pattern RATIS_CANDIDATE = Pattern.compile("@group-\\w+: changes role from\\s+\\w+ to CANDIDATE at term (\\d+)");
@@ -125,6 +129,9 @@ public final class LeaderEvents {
         if ((m = OURS_TRANSFER.matcher(line)).find()) {
             // The leader's lease ends here (it sends TimeoutNow next): from now on nobody leads.
             return new Event(node, at, Long.parseLong(m.group(1)), Kind.LOST, null);
+        }
+        if ((m = OURS_REVOKED.matcher(line)).find()) {
+            return new Event(node, at, Long.parseLong(m.group(1)), Kind.LEASE_ENDED, node);
         }
         if ((m = OURS_LEASE.matcher(line)).find()) {
             return new Event(node, at, Long.parseLong(m.group(1)), Kind.LEASE, node);

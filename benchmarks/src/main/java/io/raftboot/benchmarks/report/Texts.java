@@ -10,34 +10,34 @@ final class Texts {
             "4-config-propagation", "5-write-throughput", "6-footprint", "7-scale", "8-stability-under-cpu-hog", "9-jmh");
 
     /**
-     * Why the goals that are not met are not; written from the run of 2026-11-26 (update it
+     * Why the goals that are not met are not; written from the runs of 2026-11-26 (update it
      * with the figures when they change).
      */
     static final String GOALS_NOT_MET = ""
             + "## Goals not met, and why\n"
             + "\n"
-            + "- **1. Graceful handoff (goal p99 50 ms).** The leader hands over on `ContextClosedEvent`, while\n"
-            + "  everything still runs; the successor's election then costs two fsyncs in a row (its term and\n"
-            + "  vote, then the voter's vote) before its first append leaves, and under the 5 ms pollers of this\n"
-            + "  harness (600 HTTP requests/s through Tomcat, Spring Security and the actuator, on the same 2\n"
-            + "  cores as the three nodes) that append reached the third node ~100 ms later. Without the pollers\n"
-            + "  (`samples/cluster.sh`, log timestamps) the same handoff left the cluster leaderless for ~30 ms.\n"
-            + "- **2. Crash failover (goal p99 300 ms).** Crash-fast detection elects in ~50-150 ms once the survivors\n"
-            + "  know, but they learn late, most likely because Linux releases a killed process's memory before\n"
-            + "  its sockets (`exit_mm` before `exit_files`; not measured apart): ~100-250 ms from the kill to the\n"
-            + "  report here, and the survivors hear of it up to ~100 ms apart. In this run two\n"
-            + "  survivors sometimes campaigned at once and split the vote (then the election timeout decides):\n"
-            + "  fixed after the run (the survivors now start a third of an election timeout apart and give\n"
-            + "  way to a better-ranked one): rerun, p50 416 ms, p99 525 ms (Ratis in the same rerun: p50 926,\n"
-            + "  p99 2,795 ms; `benchmarks/results/2026-11-26-crash-rerun-2.csv`). `isLeader()` on the new leader\n"
-            + "  then waits for the old lease on purpose.\n"
-            + "- **4. Propagation (goal p99 5 ms).** Followers learn a commit at once (no heartbeat wait; p50 3.2\n"
-            + "  ms), but every write costs an fsync on the leader and on a follower (5-20 ms on this disk); the\n"
-            + "  write through a follower adds the forward round trip and the leader's commit.\n"
-            + "- **6. Idle CPU (goal 0.5% of a core).** 20 heartbeats/s to each follower over gRPC, 100 ticks/s of\n"
-            + "  the loop and the JVM itself; the loop thread alone is ~2% (scenario 7). Not reduced yet.\n"
-            + "- **6. Start-up (goal +200 ms).** The gRPC server (Netty), protobuf and the data-directory recovery\n"
-            + "  add ~1.5 s to a bare Spring Boot start that takes 5.4 s on this machine. Not profiled yet.\n"
+            + "- **1. Graceful handoff (goal p99 50 ms).** The old leader gives up its lease and sends TimeoutNow\n"
+            + "  while everything still runs, and the successor asks for votes while it writes its own (one fsync\n"
+            + "  less since this run's code). What is left, read from the node logs of the iterations: the vote\n"
+            + "  request and then the new leader's first append each took 50-90 ms to reach the third node. Every\n"
+            + "  iteration restarts a JVM, so these paths run cold (classes loading, interpreted code) in nodes up\n"
+            + "  for ~15 s, and the stopping JVM competes for the same 2 cores. Not reduced further yet.\n"
+            + "- **4. Propagation (goal p99 5 ms).** Followers learn a commit at once (no heartbeat wait), but every\n"
+            + "  write costs an fsync on the leader and on a follower (5-20 ms on this disk); the write through a\n"
+            + "  follower adds the forward round trip and the leader's commit.\n"
+            + "- **6. Idle CPU (goal 0.5% of a core).** Reduced in this run's code: no thread wakes per tick for\n"
+            + "  leadership events any more (one check per lease instead of 100 per second), small Raft calls\n"
+            + "  skip the gRPC executor hop, the status is cheaper to publish. What is left on an idle leader:\n"
+            + "  the gRPC transport (20 heartbeats/s to each follower as unary calls) ~2%, the Raft loop (100\n"
+            + "  ticks/s) ~2%, the sample's 100 ms `@LeaderOnly` job ~0.5%, and right after the write scenarios\n"
+            + "  the JIT compiler (shown apart). Next: a loop that sleeps until its next deadline when idle, and\n"
+            + "  heartbeats on one gRPC stream per follower instead of a call each.\n"
+            + "- **6. Start-up (goal +200 ms).** Profiled (main-thread CPU until `Started`, Spring's startup steps,\n"
+            + "  class-load counts): about two thirds of the added time is net.devh's gRPC layer (19\n"
+            + "  auto-configurations, its server factory, ~900 Netty/gRPC/protobuf/Guava classes), paid even\n"
+            + "  with `raft.enabled=false`; Raft's own beans and start ~0.4 s (recovery, first protobuf use);\n"
+            + "  no blocking wait. Next: a gRPC server of our own (plain `NettyServerBuilder`) instead of\n"
+            + "  net.devh's, and loading the gRPC classes on a background thread.\n"
             + "\n";
 
     private Texts() {
@@ -65,9 +65,9 @@ final class Texts {
                     leadership to the most up-to-date voter (TimeoutNow) before it stops. Leader changes are timed with
                     the nodes' own log lines (the protocol thread logs when it starts a campaign, becomes leader or follows
                     a leader; millisecond timestamps, one clock for all processes): nothing polls the nodes while they fail
-                    over. *Leaderless time*: from the first node that leaves the old leader (normally the old leader itself,
-                    which gives up its lease when it starts the transfer: `transferring leadership to`, then TimeoutNow) to
-                    the instant both survivors follow the same new leader of a newer term. Also from the SIGTERM itself (which includes the
+                    over. *Leaderless time*: from the old leader giving up its lease as it starts the transfer (its
+                    `isLeader()` turns false: `leadership revoked`; TimeoutNow follows) to the instant both survivors
+                    follow the same new leader of a newer term. Also from the SIGTERM itself (which includes the
                     shutdown work before the handoff). The stopped node is restarted from its data directory before the
                     next iteration. Ratis has no handoff on shutdown by default, so it is not compared here.""";
             case "2-crash-failover" -> """

@@ -138,11 +138,10 @@ public final class Failover {
                     return 3000.0;
                 });
         double millis = agreed.get().atMillis() - event;
-        // Leaderless from the first node that left the old leader (for a handoff: the successor
-        // starting its election, just after the old leader gave up its lease with TimeoutNow).
-        long firstLeft = events.stream().filter(e -> e.epochMillis() >= event && e.kind() != LeaderEvents.Kind.KNOWS
-                        && e.kind() != LeaderEvents.Kind.LEASE).mapToLong(LeaderEvents.Event::epochMillis).min()
-                .orElse(event);
+        // Leaderless from the first sign that the old leader no longer leads: for a handoff its
+        // lease given up (isLeader() false) before TimeoutNow, else the first campaign or leaderless node.
+        long firstLeft = events.stream().filter(e -> e.kind() != LeaderEvents.Kind.KNOWS && e.kind() != LeaderEvents.Kind.LEASE)
+                .mapToLong(LeaderEvents.Event::epochMillis).min().orElse(event);
         double leaderless = Math.max(0, agreed.get().atMillis() - firstLeft);
         Run.log("%s %s %d/%d at %s: %s (term %d) -> %s (term %d) after %.0f ms%s", cluster.system(), fault,
                 i + 1, iterations, java.time.Instant.ofEpochMilli(event), old, oldTerm, next, term, millis,
@@ -184,8 +183,8 @@ public final class Failover {
     static Optional<Agreement> firstAgreement(List<LeaderEvents.Event> sorted, List<String> nodes, long aboveTerm) {
         Map<String, LeaderEvents.Event> now = new HashMap<>();
         for (LeaderEvents.Event e : sorted) {
-            if (e.kind() == LeaderEvents.Kind.LEASE) {
-                continue;
+            if (e.kind() == LeaderEvents.Kind.LEASE || e.kind() == LeaderEvents.Kind.LEASE_ENDED) {
+                continue; // a lease says nothing about whom a node follows
             }
             now.put(e.node(), e);
             LeaderEvents.Event first = now.get(nodes.get(0));

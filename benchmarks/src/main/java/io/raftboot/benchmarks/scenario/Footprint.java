@@ -30,7 +30,8 @@ public final class Footprint {
         this.jcmd = jcmd;
     }
 
-    public void measure(Duration idle) {
+    /** @param settle after the warm-up writes, so that the JIT compiler can finish with their code */
+    public void measure(Duration idle, Duration settle) {
         Status leader = cluster.awaitAgreedLeader(cluster.ids(), Duration.ofSeconds(60));
         // warm-up: a few hundred writes, then let it settle
         for (int i = 0; i < 300; i++) {
@@ -40,19 +41,24 @@ public final class Footprint {
                 // counted nowhere: warm-up only
             }
         }
-        Cluster.sleep(10_000); // let the JIT compiler finish with the warm-up's code before measuring idle CPU
+        Cluster.sleep(settle.toMillis());
         leader = cluster.awaitAgreedLeader(cluster.ids(), Duration.ofSeconds(60));
         Cluster.sleep(1000);
         Map<String, Long> cpu0 = new TreeMap<>();
-        Map<String, Long> leaderThreads0 = ProcStats.threadCpuNanos(cluster.node(leader.nodeId()).pid());
+        Map<String, Map<String, Long>> threads0 = new TreeMap<>();
         long t0 = System.nanoTime();
         for (NodeProcess n : cluster.nodes()) {
             cpu0.put(n.id(), ProcStats.cpuNanos(n.pid()));
+            threads0.put(n.id(), ProcStats.threadCpuNanos(n.pid()));
         }
         Cluster.sleep(idle.toMillis());
         long wall = System.nanoTime() - t0;
-        topThreads(leaderThreads0, ProcStats.threadCpuNanos(cluster.node(leader.nodeId()).pid()), wall);
-        String settings = cluster.settings() + "; idle for " + idle.toSeconds() + " s, from 11 s after 300 warm-up writes, no client";
+        Map<String, Map<String, Long>> threads1 = new TreeMap<>();
+        for (NodeProcess n : cluster.nodes()) {
+            threads1.put(n.id(), ProcStats.threadCpuNanos(n.pid()));
+        }
+        topThreads(threads0.get(leader.nodeId()), threads1.get(leader.nodeId()), wall);
+        String settings = cluster.settings() + "; idle for " + idle.toSeconds() + " s, from " + (settle.toSeconds() + 1) + " s after 300 warm-up writes, no client";
         List<Double> followerCpu = new ArrayList<>();
         List<Double> allCpu = new ArrayList<>();
         for (NodeProcess n : cluster.nodes()) {
@@ -68,6 +74,21 @@ public final class Footprint {
         run.add(Result.of(SCENARIO, cluster.system(), "idle CPU, follower processes", followerCpu, "% of one core", settings,
                 "<= 0.5 % of one core"));
         Run.log("%s idle CPU per node: %s", cluster.system(), allCpu);
+        // The JIT compiler is still busy with the code of the scenarios before (writes, HTTP):
+        // the same figure without its threads is the steady idle cost (compiler threads are
+        // fixed with -XX:-UseDynamicNumberOfCompilerThreads, so none came and went unseen).
+        List<Double> withoutJit = new ArrayList<>();
+        for (NodeProcess n : cluster.nodes()) {
+            double jit = 0;
+            for (Map.Entry<String, Long> t : threads1.get(n.id()).entrySet()) {
+                if (t.getKey().contains("CompilerThre")) {
+                    jit += 100.0 * (t.getValue() - threads0.get(n.id()).getOrDefault(t.getKey(), 0L)) / wall;
+                }
+            }
+            withoutJit.add(allCpu.get(withoutJit.size()) - jit);
+        }
+        run.add(Result.of(SCENARIO, cluster.system(), "idle CPU per process without the JIT compiler threads", withoutJit,
+                "% of one core", settings, "<= 0.5 % of one core"));
 
         List<Double> rss = new ArrayList<>();
         List<Double> heap = new ArrayList<>();

@@ -37,6 +37,8 @@ class LeaderEventsTest {
                 .isEqualTo(new Event("n2", AT, 7, Kind.LOST, null));
         assertThat(LeaderEvents.parse("n2", PREFIX.replace("05:10:46.307Z", "06:10:46.307+01:00") + "n2: term 7: became LEADER"))
                 .isEqualTo(new Event("n2", AT, 7, Kind.KNOWS, "n2"));
+        assertThat(LeaderEvents.parse("n1", PREFIX.replace("RaftNode", "LeadershipTracker")
+                + "Node n1: leadership revoked (term 2, now LEADER in term 2)")).isEqualTo(new Event("n1", AT, 2, Kind.LEASE_ENDED, "n1"));
         assertThat(LeaderEvents.parse("n3", PREFIX.replace("RaftNode", "LeadershipTracker")
                 + "Node n3: leadership granted in term 7")).isEqualTo(new Event("n3", AT, 7, Kind.LEASE, "n3"));
     }
