@@ -58,7 +58,7 @@ public final class Main {
         int handoffs = quick ? 1 : 6;
         int crashes = quick ? 2 : 10;
         int ratisCrashes = quick ? 2 : 20;
-        int freezes = quick ? 2 : 30;
+        int freezes = quick ? 1 : 30;
         Duration warmup = Duration.ofSeconds(quick ? 1 : 3);
         Duration window = Duration.ofSeconds(quick ? 2 : 10);
         int[] writers = {1, 8, 64};
@@ -81,7 +81,7 @@ public final class Main {
                     new Throughput(run, ours).measure(writers, warmup, window);
                 }
                 if (scenarios.contains(6)) {
-                    new Footprint(run, ours, jcmd).measure(Duration.ofSeconds(quick ? 5 : 60), Duration.ofSeconds(quick ? 5 : 10));
+                    new Footprint(run, ours, jcmd).measure(Duration.ofSeconds(quick ? 5 : 60), quick ? 100 : 300, Duration.ofSeconds(quick ? 5 : 10));
                 }
                 if (scenarios.contains(8)) {
                     new Stability(run, ours).measure(Duration.ofSeconds(quick ? 10 : 600));
@@ -102,7 +102,7 @@ public final class Main {
                         new Throughput(run, ratis).measure(writers, warmup, window);
                     }
                     if (scenarios.contains(6)) {
-                        new Footprint(run, ratis, jcmd).measure(Duration.ofSeconds(quick ? 5 : 60), Duration.ofSeconds(quick ? 5 : 10));
+                        new Footprint(run, ratis, jcmd).measure(Duration.ofSeconds(quick ? 5 : 60), quick ? 100 : 300, Duration.ofSeconds(quick ? 5 : 10));
                     }
                 }
             }

@@ -119,7 +119,7 @@ public final class Scale {
             long leaderCpu0 = mx.getThreadCpuTime(threadIds.get(leader));
             long allCpu0 = threadIds.values().stream().mapToLong(mx::getThreadCpuTime).sum();
             long t0 = System.nanoTime();
-            Thread.sleep(quick ? 5_000 : 30_000);
+            Thread.sleep(quick ? 3_000 : 30_000);
             long wall = System.nanoTime() - t0;
             double leaderPct = 100.0 * (mx.getThreadCpuTime(threadIds.get(leader)) - leaderCpu0) / wall;
             double allPct = 100.0 * (threadIds.values().stream().mapToLong(mx::getThreadCpuTime).sum() - allCpu0) / wall;
@@ -136,7 +136,7 @@ public final class Scale {
             }
             String s = "raft-core RaftLoop x " + (VOTERS + LEARNERS) + " in one JVM (4 voters, 50 learners), tick 10ms,"
                     + " election 30 ticks, heartbeat 5 ticks, MemoryStorage, in-memory transport; idle "
-                    + (quick ? 5 : 30) + " s";
+                    + (quick ? 3 : 30) + " s";
             run.add(Result.single(SCENARIO, Result.OURS, "leader loop thread CPU, idle", leaderPct, "% of one core", s, ""));
             run.add(Result.single(SCENARIO, Result.OURS, "all 54 loop threads CPU, idle", allPct, "% of one core", s, ""));
             run.add(Result.of(SCENARIO, Result.OURS, "heartbeat fan-out: first AppendEntries -> last of 53 answers", fanout,
@@ -199,7 +199,7 @@ public final class Scale {
                 }
             }
             run.add(Result.of(SCENARIO, Result.OURS, "new learner catch-up from a 10,000-key snapshot (start -> applied"
-                    + " the leader's commit index)", catchUp, "ms", s.replace("; idle " + (quick ? 5 : 30) + " s", "")
+                    + " the leader's commit index)", catchUp, "ms", s.replace("; idle " + (quick ? 3 : 30) + " s", "")
                     + "; snapshot threshold 5,000 entries", ""));
         } finally {
             for (RaftLoop l : created.values()) {

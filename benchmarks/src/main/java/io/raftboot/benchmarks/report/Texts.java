@@ -121,7 +121,7 @@ final class Texts {
                     Ratis: the same HTTP requests to its leader process, whose adapter writes through an embedded
                     RaftClient (async API) and answers once the reply arrives.""";
             case "6-footprint" -> """
-                    The idle 3-node cluster after 300 warm-up writes, with no client: CPU per process over
+                    The idle 3-node cluster after 300 warm-up writes (100 in a quick run) and 10 s to settle, with no client: CPU per process over
                     the window from `/proc/<pid>/stat` (utime + stime; the whole JVM: Spring, Tomcat, actuator, gRPC and the
                     Raft loop), then RSS (`VmRSS`), heap used after a full GC (`jcmd GC.run` + `GC.heap_info`), and the
                     threads by name (`jcmd Thread.print`). Start-up: launch -> Spring Boot's `Started` line of the same

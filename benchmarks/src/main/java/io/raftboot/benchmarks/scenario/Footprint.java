@@ -30,11 +30,14 @@ public final class Footprint {
         this.jcmd = jcmd;
     }
 
-    /** @param settle after the warm-up writes, so that the JIT compiler can finish with their code */
-    public void measure(Duration idle, Duration settle) {
+    /**
+     * @param warmupWrites written first, so that the measured code is compiled
+     * @param settle after the warm-up writes, so that the JIT compiler can finish with their code
+     */
+    public void measure(Duration idle, int warmupWrites, Duration settle) {
         Status leader = cluster.awaitAgreedLeader(cluster.ids(), Duration.ofSeconds(60));
         // warm-up: a few hundred writes, then let it settle
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < warmupWrites; i++) {
             try {
                 cluster.put(leader.nodeId(), "warm-" + (i % 50), "v" + i, Duration.ofSeconds(5));
             } catch (Exception e) {
@@ -58,7 +61,7 @@ public final class Footprint {
             threads1.put(n.id(), ProcStats.threadCpuNanos(n.pid()));
         }
         topThreads(threads0.get(leader.nodeId()), threads1.get(leader.nodeId()), wall);
-        String settings = cluster.settings() + "; idle for " + idle.toSeconds() + " s, from " + (settle.toSeconds() + 1) + " s after 300 warm-up writes, no client";
+        String settings = cluster.settings() + "; idle for " + idle.toSeconds() + " s, from " + (settle.toSeconds() + 1) + " s after " + warmupWrites + " warm-up writes, no client";
         List<Double> followerCpu = new ArrayList<>();
         List<Double> allCpu = new ArrayList<>();
         for (NodeProcess n : cluster.nodes()) {

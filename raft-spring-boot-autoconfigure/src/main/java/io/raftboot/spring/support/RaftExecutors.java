@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code raft-events-<node>} delivers Spring events and listener callbacks, one at a time,
  *       in the order they happened;</li>
- *   <li>{@code raft-timer-<node>} runs short internal timers: leadership polling, write retries,
+ *   <li>{@code raft-timer-<node>} runs short internal timers: end-of-lease leadership checks, write retries,
  *       waits for the local state machine to catch up.</li>
  * </ul>
  */
