@@ -90,7 +90,9 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
                 SocketAddress remote = transportAttrs == null ? null : transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
                 String peer = remote == null ? null : heartbeatSenders.remove(remote);
                 if (peer != null) {
-                    LOG.debug("Connection from {} ({}) closed; probing whether its process is gone", peer, remote);
+                    // INFO: once per closed connection of a heartbeat sender, and the only trace
+                    // when a crash goes unreported (see probe)
+                    LOG.info("Connection from {} ({}) closed; probing whether its process is gone", peer, remote);
                     probes.execute(() -> probe(peer));
                 }
             }
@@ -122,22 +124,23 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
             return;
         }
         try {
+            Probe result = Probe.INCONCLUSIVE;
             for (long delay : PROBE_DELAYS_MILLIS) {
                 if (delay > 0) {
                     TimeUnit.MILLISECONDS.sleep(delay);
                 }
-                Probe result = connect(address);
+                // An attempt that neither connects nor is refused (a reset while the dying kernel
+                // tears the listener down) is not the last word either: look again.
+                result = connect(address);
                 if (result == Probe.REFUSED) {
                     LOG.info("{} ({}:{}) refuses connections: its process is gone; telling the Raft loop", peer,
                             address.host(), address.port());
                     onGone.accept(peer);
                     return;
                 }
-                if (result == Probe.INCONCLUSIVE) {
-                    return;
-                }
             }
-            LOG.debug("{} still accepts connections: alive", peer);
+            LOG.info("{} ({}:{}) {} after its connection closed: not reported", peer, address.host(), address.port(),
+                    result == Probe.ACCEPTED ? "still accepts connections" : "could not be probed");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
