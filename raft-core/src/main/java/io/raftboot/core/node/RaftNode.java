@@ -35,16 +35,6 @@ public final class RaftNode {
 
     private static final System.Logger LOG = System.getLogger(RaftNode.class.getName());
     private static final int MAX_APPLY_BATCH = 4096;
-    /**
-     * Crash-fast campaigns of the survivors start a third of an election timeout apart, in id
-     * order, so the first usually wins before the next starts (the others then vote for it):
-     * the survivors learn of the crash up to ~100 ms apart (benchmarks), so a smaller stagger
-     * split the vote.
-     */
-    private int fastCampaignStaggerTicks() {
-        return Math.max(2, config.electionTicks() / 3);
-    }
-
     private final String id;
     private final RaftConfig config;
     private final Membership membership;
@@ -88,14 +78,10 @@ public final class RaftNode {
     private boolean timeoutNowSent;
 
     /**
-     * The last leader heard, once the driver reported its process gone (crash-fast detection):
-     * this node no longer keeps its stickiness promise to it. Cleared when a leader is heard.
+     * Crash-fast detection: the last leader heard, once the driver reported its process gone
+     * (this node then no longer keeps its stickiness promise to it), and the early pre-vote.
      */
-    private String lostLeader;
-    /** Tick at which to start a crash-fast pre-vote, or -1. */
-    private long fastCampaignTick = -1;
-    /** When {@link #lostLeader} was reported gone. */
-    private long lostLeaderAtTick;
+    private final LeaderLossReport lossReport;
     /** Candidate: the longest stickiness promise to the previous leader its voters broke (own ticks). */
     private long brokenPromiseTicks;
     /** Leader: no lease before this tick, because voters broke their promise to the previous leader. */
@@ -109,6 +95,7 @@ public final class RaftNode {
         this.id = id;
         this.config = config;
         this.membership = config.membership();
+        this.lossReport = new LeaderLossReport(config, membership);
         this.random = random;
         if (!membership.contains(id)) {
             throw new IllegalArgumentException("node '" + id + "' is neither a voter nor a learner of " + membership);
@@ -142,8 +129,7 @@ public final class RaftNode {
             // §5.2: a follower that receives no communication over the election timeout campaigns.
             if (membership.isVoter(id) && electionElapsed >= randomizedElectionTimeout) {
                 campaign(config.preVote(), false);
-            } else if (fastCampaignTick >= 0 && now >= fastCampaignTick && role == Role.FOLLOWER) {
-                fastCampaignTick = -1;
+            } else if (role == Role.FOLLOWER && lossReport.campaignDue(now)) {
                 campaign(true, false);
             }
         }
@@ -188,38 +174,9 @@ public final class RaftNode {
             return;
         }
         LOG.log(Level.INFO, "{0}: term {1}: leader {2} is gone (connection refused), campaigning early", id, term, peer);
-        lostLeader = peer;
-        lostLeaderAtTick = now;
-        fastCampaignTick = now + (long) fastCampaignStaggerTicks() * survivorRank(id);
-        if (fastCampaignTick == now) {
-            fastCampaignTick = -1;
+        if (lossReport.report(peer, id, now)) {
             campaign(true, false);
         }
-    }
-
-    /**
-     * Crash-fast: an append the lost leader sent just before it died can reach us after the report
-     * (the driver hands appends to the loop through another thread than the report), and hearing
-     * "the leader" again would cancel the early campaign and cost a whole election timeout (seen
-     * in the multi-process fault test: 0.8 s instead of 0.2). For two heartbeat intervals after
-     * the report such appends are dropped, as if lost; a leader that is alive after all (a false
-     * report) is heard again after that. TimeoutNow is kept: it asks for a campaign anyway.
-     */
-    private boolean isLateFromLostLeader(Message m) {
-        return lostLeader != null && m.from().equals(lostLeader) && m.term() == term
-                && (m instanceof AppendEntries || m instanceof InstallSnapshot)
-                && now - lostLeaderAtTick < 2L * config.heartbeatTicks();
-    }
-
-    /** Position of {@code voter} among the voters (other than a lost leader, if any), in id order. */
-    private int survivorRank(String voter) {
-        int rank = 0;
-        for (String v : membership.voters()) {
-            if (!v.equals(lostLeader) && v.compareTo(voter) < 0) {
-                rank++;
-            }
-        }
-        return rank;
     }
 
     /** Delivers one message from a peer. */
@@ -228,8 +185,9 @@ public final class RaftNode {
             LOG.log(Level.DEBUG, "{0}: dropping message not meant for this cluster member: {1}", id, m);
             return;
         }
-        if (isLateFromLostLeader(m)) {
-            LOG.log(Level.DEBUG, "{0}: dropping a message {1} sent before it was reported gone: {2}", id, lostLeader, m);
+        if (lossReport.isLateFromLostLeader(m, term, now)) {
+            LOG.log(Level.DEBUG, "{0}: dropping a message {1} sent before it was reported gone: {2}", id,
+                    lossReport.lostLeader(), m);
             return;
         }
         if (m.term() > term) {
@@ -563,7 +521,7 @@ public final class RaftNode {
         if (!membership.isVoter(id)) {
             return;
         }
-        fastCampaignTick = -1;
+        lossReport.cancelCampaign();
         brokenPromiseTicks = transfer ? 0 : promiseTicks();
         votes.clear();
         leaderId = null;
@@ -616,15 +574,15 @@ public final class RaftNode {
             // extra election, ~1 s); survivors of a crash-fast report overlap more often. Granting
             // a better-ranked (lower id, the lost leader aside) pre-candidate's pre-vote, give way
             // to it: drop our own early campaign and our own pre-vote. Timers only: no safety change.
-            fastCampaignTick = -1;
-            if (role == Role.CANDIDATE && preCandidate && survivorRank(m.from()) < survivorRank(id)) {
+            lossReport.cancelCampaign();
+            if (role == Role.CANDIDATE && preCandidate && lossReport.rank(m.from()) < lossReport.rank(id)) {
                 becomeFollower(term, null);
             }
         }
         if (grant && !m.preVote()) {
             votedFor = m.from();
             electionElapsed = 0;
-            fastCampaignTick = -1;
+            lossReport.cancelCampaign();
             // A transfer candidate's leader forfeited its lease when it sent TimeoutNow.
             promise = m.transfer() ? 0 : promiseTicks();
         }
@@ -673,7 +631,7 @@ public final class RaftNode {
 
     /** Leader stickiness: whether this voter refuses other candidates because a leader was heard lately. */
     private boolean inLease() {
-        return lostLeader == null && promiseTicks() > 0;
+        return !lossReport.leaderLost() && promiseTicks() > 0;
     }
 
     /**
@@ -716,8 +674,7 @@ public final class RaftNode {
         heartbeatElapsed = 0;
         transferee = null;
         timeoutNowSent = false;
-        lostLeader = null;
-        fastCampaignTick = -1;
+        lossReport.clear();
         leaseNotBeforeTick = now + promiseToOwnTicks(brokenPromiseTicks);
         replication = new Replication(id, term, config, log, now, this::send);
         // §5.4.2 / §8: commit a no-op of our term so earlier entries commit and reads may start.
@@ -773,8 +730,7 @@ public final class RaftNode {
         leaderId = leader;
         electionElapsed = 0;
         ticksSinceLeader = 0;
-        lostLeader = null;
-        fastCampaignTick = -1;
+        lossReport.clear();
     }
 
     private void handleInstallSnapshot(InstallSnapshot m) {

@@ -20,9 +20,7 @@ class CrashFastDetectionTest {
         long term = net.node("b").term();
         net.crash("a");
 
-        net.node("b").peerUnreachable("a");
-        net.node("c").peerUnreachable("a");
-        net.flushAll();
+        bothSurvivorsReportAGone(net);
         int rounds = net.tickUntil(() -> net.leader() != null, T, "a new leader");
 
         assertThat(rounds).as("rounds to a new leader (the election timeout is %d)", T).isLessThan(T / 2);
@@ -43,9 +41,7 @@ class CrashFastDetectionTest {
                 .map(m -> (AppendEntries) m).findFirst().orElseThrow();
         long term = net.node("b").term();
         net.crash("a");
-        net.node("b").peerUnreachable("a");
-        net.node("c").peerUnreachable("a");
-        net.flushAll();
+        bothSurvivorsReportAGone(net);
 
         net.node("b").step(stale);
         net.flush("b");
@@ -70,9 +66,7 @@ class CrashFastDetectionTest {
     void theNewLeaderClaimsNoLeaseUntilThePromiseItsVotersBrokeHasRunOut() {
         Network net = Network.ofThreeLedByA(3);
         net.crash("a");
-        net.node("b").peerUnreachable("a");
-        net.node("c").peerUnreachable("a");
-        net.flushAll();
+        bothSurvivorsReportAGone(net);
         net.tickUntil(() -> net.leader() != null, T, "a new leader");
         RaftNode b = net.node("b");
 
@@ -107,9 +101,7 @@ class CrashFastDetectionTest {
         assertThat(net.node("a").leaseValid()).isTrue();
         // A firewall cuts a off and answers for it with resets: b and c believe it died.
         net.isolate("a");
-        net.node("b").peerUnreachable("a");
-        net.node("c").peerUnreachable("a");
-        net.flushAll();
+        bothSurvivorsReportAGone(net);
 
         boolean newLeader = false;
         for (int round = 0; round < 3 * T; round++) {
@@ -126,9 +118,7 @@ class CrashFastDetectionTest {
         // TimeoutNow would hand c a lease while the isolated a may still hold its own.
         Network net = Network.ofThreeLedByA(8);
         net.isolate("a");
-        net.node("b").peerUnreachable("a");
-        net.node("c").peerUnreachable("a");
-        net.flushAll();
+        bothSurvivorsReportAGone(net);
         net.tickUntil(() -> net.node("b").role() == Role.LEADER, T, "b elected early");
         net.node("b").transferLeadership("c");
         net.flush("b");
@@ -194,5 +184,12 @@ class CrashFastDetectionTest {
         net.tickAll(T / 2);
 
         assertThat(net.maxTerm()).as("c kept its promise once it heard a again").isEqualTo(term);
+    }
+
+    /** The driver of b and of c saw a's process go away (the leader of {@link Network#ofThreeLedByA}). */
+    private static void bothSurvivorsReportAGone(Network net) {
+        net.node("b").peerUnreachable("a");
+        net.node("c").peerUnreachable("a");
+        net.flushAll();
     }
 }
