@@ -501,6 +501,7 @@ public final class RaftLoop implements AutoCloseable {
     private void processReady() {
         while (node.hasReady()) {
             Ready ready = node.ready();
+            publishLeaseLossBeforeSending();
             if (ready.sendBeforePersist()) {
                 ready.messages().forEach(this::send); // the fsync below then overlaps the round trip
             }
@@ -530,6 +531,25 @@ public final class RaftLoop implements AutoCloseable {
                         + " in term " + ready.softState().term() + ") before the entry was applied; it may still be"
                         + " committed by the new leader " + ready.softState().leaderId());
             }
+        }
+    }
+
+    /**
+     * Publishes at once a status whose lease ended or got shorter (a transfer began, the node
+     * stepped down or saw a newer term), before any message of the Ready leaves: one of them may
+     * be the TimeoutNow or the vote that lets another node start its own lease, and what
+     * {@link #holdsLease()} answers must never outlive the node's lease. Without it the old
+     * status stayed up through the fsync, the apply and a snapshot, so a pause there (GC, a
+     * slow disk) gave two nodes whose {@code isLeader()} was true at the same instant.
+     */
+    private void publishLeaseLossBeforeSending() {
+        long published = status.leaseValidUntilNanos();
+        if (published == Long.MIN_VALUE) {
+            return;
+        }
+        long lease = node.role() == Role.LEADER ? leaseValidUntilNanos() : Long.MIN_VALUE;
+        if (lease == Long.MIN_VALUE || lease - published < 0) {
+            publishStatus(currentStatus());
         }
     }
 

@@ -2,6 +2,7 @@ package io.raftboot.core.loop;
 
 import io.raftboot.core.node.Role;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An immutable view of a node, published by the driver after every step; safe to read from any
@@ -25,6 +26,15 @@ public record RaftStatus(String nodeId, Role role, long term, String leaderId, l
         // MIN_VALUE is tested first: nanoTime() - MIN_VALUE overflows and would look like a valid lease.
         return role == Role.LEADER && leaseValidUntilNanos != Long.MIN_VALUE
                 && System.nanoTime() - leaseValidUntilNanos < 0;
+    }
+
+    /**
+     * The lease this status holds right now, with its term, checked against the clock once:
+     * empty when this node does not lead or its lease ended. The term and the deadline come from
+     * this one immutable status, so the fencing token is always the lease's own.
+     */
+    public Optional<LeaderLease> lease() {
+        return holdsLease() ? Optional.of(new LeaderLease(term, leaseValidUntilNanos)) : Optional.empty();
     }
 
     /** Milliseconds left on the lease right now, 0 if none. */

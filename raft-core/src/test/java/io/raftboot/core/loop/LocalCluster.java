@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * N {@link RaftLoop}s in one JVM on real threads, each with a {@link ConfigStore} and a
@@ -33,6 +34,8 @@ final class LocalCluster implements AutoCloseable {
     final Map<String, FailableStorage> storages = new LinkedHashMap<>();
     /** Nodes cut off from everyone: messages from or to them are lost. */
     final Set<String> isolated = ConcurrentHashMap.newKeySet();
+    /** Runs on the sender's loop thread after each delivered message: a test can stall the sender there. */
+    volatile Consumer<Message> afterSend = m -> { };
 
     LocalCluster(long snapshotThreshold, String... ids) {
         config = RaftConfig.of(Membership.ofVoters(ids)).withTicks(10, 2);
@@ -59,6 +62,7 @@ final class LocalCluster implements AutoCloseable {
         if (to != null) {
             to.receive(m);
         }
+        afterSend.accept(m);
     }
 
     LocalCluster start() {

@@ -1,5 +1,6 @@
 package io.raftboot.spring.leadership;
 
+import io.raftboot.core.loop.LeaderLease;
 import io.raftboot.core.node.Role;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>{@link #isLeader()} is true only while this node holds a valid leader lease: a majority
  * acknowledged one of its heartbeats recently enough that no other node can have been elected
  * since. A node that merely believes it is leader (partitioned away, lease expired) answers
- * false. Guard leader-only side effects with it, and pass {@link #fencingToken()} to external
- * systems so they can reject a deposed leader's late writes.
+ * false. Guard leader-only side effects with it. To fence an external system against a deposed
+ * leader's late writes, read {@link #lease()} once and send its {@link LeaderLease#fencingToken()}:
+ * the term and the lease come from one status, so the token is always the lease's own.
  */
 public interface LeadershipService {
 
@@ -35,9 +37,19 @@ public interface LeadershipService {
     Optional<String> leaderUrl();
 
     /**
-     * A number that grows with every new leadership: the term. Valid as a fencing token while
-     * {@link #isLeader()} is true; a store that remembers the highest token it saw can reject
-     * writes of a deposed leader.
+     * This node's lease, read atomically with the term it was won in: empty unless this node
+     * leads with a valid lease right now. Use it where the fencing token must belong to the lease
+     * that let the work in:
+     * <pre>{@code
+     * leadership.lease().ifPresent(lease -> store.write(data, lease.fencingToken()));
+     * }</pre>
+     */
+    Optional<LeaderLease> lease();
+
+    /**
+     * The current term, read on its own. It is <em>not</em> tied to a lease: read after
+     * {@link #isLeader()} it may already be the next leadership's term. Use {@link #lease()} for
+     * a fencing token.
      */
     long fencingToken();
 

@@ -1,5 +1,6 @@
 package io.raftboot.spring.leadership;
 
+import io.raftboot.core.loop.LeaderLease;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.RaftStatus;
 import io.raftboot.core.node.Role;
@@ -53,6 +54,11 @@ public class RaftLeadershipService implements LeadershipService {
     @Override
     public Optional<String> leaderUrl() {
         return leaderId().map(settings::addressOf).map(PeerAddress::toString);
+    }
+
+    @Override
+    public Optional<LeaderLease> lease() {
+        return loop.status().lease();
     }
 
     @Override

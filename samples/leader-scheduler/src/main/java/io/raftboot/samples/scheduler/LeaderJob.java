@@ -24,22 +24,19 @@ public class LeaderJob {
 
     /**
      * {@code @LeaderOnly} already skips the call unless this node holds a valid leader lease.
-     * The fencing token is read between two more lease checks: the term can move on between
-     * the proxy's check and the read (a vote request of a higher term makes this node a
-     * follower of that term), and a term recorded here must be one this node surely led at the
-     * recorded instant, since the fault tests compare the runs of all nodes by term and time.
+     * The fencing token comes from {@link LeadershipService#lease()}, the lease and its term in
+     * one read, so it is the term of the lease that let this run in; the lease is checked again
+     * after the clock is read, since the fault tests compare the runs of all nodes by term and
+     * time and a recorded instant must be one this node surely led at.
      */
     @LeaderOnly
     @Scheduled(fixedRate = 100)
     public void run() {
-        long term = leadership.fencingToken();
-        if (!leadership.isLeader()) {
-            return;
-        }
-        long startedAtMillis = System.currentTimeMillis();
-        if (!leadership.isLeader() || leadership.fencingToken() != term) {
-            return;
-        }
-        ledger.record(term, startedAtMillis);
+        leadership.lease().ifPresent(lease -> {
+            long startedAtMillis = System.currentTimeMillis();
+            if (lease.isValid()) {
+                ledger.record(lease.fencingToken(), startedAtMillis);
+            }
+        });
     }
 }
