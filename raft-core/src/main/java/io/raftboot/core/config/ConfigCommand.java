@@ -14,7 +14,8 @@ import java.util.Objects;
  * limit into the command ({@link ConfigStore#encode}) so that applying it does not depend on any
  * node's settings: every replica decides the same from the same log entry.
  */
-public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.Delete, ConfigCommand.CompareAndSet {
+public sealed interface ConfigCommand
+        permits ConfigCommand.Put, ConfigCommand.Delete, ConfigCommand.CompareAndSet, ConfigCommand.CompareModIndexAndSet {
 
     /** {@code maxKeys} of a command that may create a key without any bound on the store's size. */
     int UNLIMITED = 0;
@@ -131,6 +132,66 @@ public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.D
         @Override
         public String toString() {
             return "CompareAndSet[" + key + ", expected v" + expectedVersion + ", "
+                    + (newValue == null ? "delete" : newValue.length + "B")
+                    + (maxKeys == UNLIMITED ? "" : ", max " + maxKeys + " keys") + "]";
+        }
+    }
+
+    /**
+     * Writes {@code key} only if its {@link VersionedValue#modIndex()} is {@code expectedModIndex}:
+     * the log index of the write that last changed it, which never repeats for a key, so unlike
+     * a version (which starts over at 1 after a delete and re-create) it has no ABA.
+     *
+     * @param expectedModIndex the modIndex the key must have; 0 means the key must not exist
+     * @param newValue the value to set, or {@code null} to delete the key
+     * @param maxKeys as for {@link CompareAndSet}
+     */
+    record CompareModIndexAndSet(String key, long expectedModIndex, byte[] newValue, int maxKeys) implements ConfigCommand {
+        public CompareModIndexAndSet {
+            checkKey(key);
+            checkMaxKeys(key, maxKeys);
+            if (expectedModIndex < 0) {
+                throw new IllegalArgumentException("expectedModIndex must be >= 0 (0 = key must not exist), got "
+                        + expectedModIndex + " for key '" + key + "'");
+            }
+            if (expectedModIndex == 0 && newValue == null) {
+                throw new IllegalArgumentException("compare-and-set of key '" + key
+                        + "' expecting it absent (modIndex 0) with a null value (delete) would never change anything");
+            }
+            newValue = newValue == null ? null : newValue.clone();
+        }
+
+        public CompareModIndexAndSet(String key, long expectedModIndex, byte[] newValue) {
+            this(key, expectedModIndex, newValue, UNLIMITED);
+        }
+
+        public CompareModIndexAndSet withMaxKeys(int limit) {
+            return new CompareModIndexAndSet(key, expectedModIndex, newValue, limit);
+        }
+
+        @Override
+        public byte[] newValue() {
+            return newValue == null ? null : newValue.clone();
+        }
+
+        public boolean isDelete() {
+            return newValue == null;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CompareModIndexAndSet c && c.key.equals(key) && c.expectedModIndex == expectedModIndex
+                    && Arrays.equals(c.newValue, newValue) && c.maxKeys == maxKeys;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(key, expectedModIndex, Arrays.hashCode(newValue), maxKeys);
+        }
+
+        @Override
+        public String toString() {
+            return "CompareModIndexAndSet[" + key + ", expected @" + expectedModIndex + ", "
                     + (newValue == null ? "delete" : newValue.length + "B")
                     + (maxKeys == UNLIMITED ? "" : ", max " + maxKeys + " keys") + "]";
         }

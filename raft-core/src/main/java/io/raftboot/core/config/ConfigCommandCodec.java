@@ -14,10 +14,10 @@ import java.nio.charset.StandardCharsets;
  * Binary form of a {@link ConfigCommand}, the payload of a Raft log entry. Big-endian:
  * <pre>
  *   byte   format version (1 or 2)
- *   byte   type: 1 = put, 2 = delete, 3 = compare-and-set
+ *   byte   type: 1 = put, 2 = delete, 3 = compare-and-set (version), 4 = compare-and-set (modIndex)
  *   int    key length n (1..), then n bytes of UTF-8
  *   put:   int value length m (0..), then m bytes
- *   cas:   long expected version (0..), byte 0 (delete) or 1 (value follows), [int m, m bytes]
+ *   cas:   long expected version or modIndex (0..), byte 0 (delete) or 1 (value follows), [int m, m bytes]
  *   format 2 only, put and cas: int maxKeys (1..)
  * </pre>
  * and nothing after. Format 2 is written only for a put or compare-and-set that carries a key
@@ -38,6 +38,7 @@ public final class ConfigCommandCodec {
     private static final byte PUT = 1;
     private static final byte DELETE = 2;
     private static final byte CAS = 3;
+    private static final byte CAS_MOD_INDEX = 4;
 
     private ConfigCommandCodec() {
     }
@@ -63,6 +64,15 @@ public final class ConfigCommandCodec {
                 if (value != null) {
                     writeBytes(out, value);
                 }
+            } else if (command instanceof ConfigCommand.CompareModIndexAndSet cas) {
+                out.writeByte(CAS_MOD_INDEX);
+                writeBytes(out, utf8(cas.key()));
+                out.writeLong(cas.expectedModIndex());
+                byte[] value = cas.newValue();
+                out.writeByte(value == null ? 0 : 1);
+                if (value != null) {
+                    writeBytes(out, value);
+                }
             } else {
                 throw new IllegalArgumentException("unknown config command: " + command);
             }
@@ -78,6 +88,9 @@ public final class ConfigCommandCodec {
     private static int maxKeys(ConfigCommand command) {
         if (command instanceof ConfigCommand.Put put) {
             return put.maxKeys();
+        }
+        if (command instanceof ConfigCommand.CompareModIndexAndSet cas) {
+            return cas.maxKeys();
         }
         return command instanceof ConfigCommand.CompareAndSet cas ? cas.maxKeys() : ConfigCommand.UNLIMITED;
     }
@@ -116,12 +129,14 @@ public final class ConfigCommandCodec {
             }
             case CAS -> {
                 long expected = readLong(in, "expected version");
-                byte hasValue = readByte(in, "value flag");
-                if (hasValue != 0 && hasValue != 1) {
-                    throw new IllegalArgumentException("malformed config command: value flag must be 0 or 1, got " + hasValue);
-                }
-                byte[] value = hasValue == 1 ? readBytes(in, "value") : null;
+                byte[] value = readOptionalValue(in);
                 yield new ConfigCommand.CompareAndSet(key, expected, value,
+                        withKeyLimit ? readMaxKeys(in) : ConfigCommand.UNLIMITED);
+            }
+            case CAS_MOD_INDEX -> {
+                long expected = readLong(in, "expected modIndex");
+                byte[] value = readOptionalValue(in);
+                yield new ConfigCommand.CompareModIndexAndSet(key, expected, value,
                         withKeyLimit ? readMaxKeys(in) : ConfigCommand.UNLIMITED);
             }
             default -> throw new IllegalArgumentException("malformed config command: unknown command type " + type);
@@ -130,6 +145,14 @@ public final class ConfigCommandCodec {
             throw new IllegalArgumentException("malformed config command: " + in.remaining() + " unexpected trailing bytes");
         }
         return command;
+    }
+
+    private static byte[] readOptionalValue(ByteBuffer in) {
+        byte hasValue = readByte(in, "value flag");
+        if (hasValue != 0 && hasValue != 1) {
+            throw new IllegalArgumentException("malformed config command: value flag must be 0 or 1, got " + hasValue);
+        }
+        return hasValue == 1 ? readBytes(in, "value") : null;
     }
 
     private static int readMaxKeys(ByteBuffer in) {

@@ -56,13 +56,23 @@ public final class ConfigStore implements StateMachine {
     public static final int DEFAULT_MAX_KEY_BYTES = 512;
     public static final int DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_KEYS = 10_000;
+    /** Client sessions kept (one per process that writes, each start a new one); the idlest is expired beyond. */
+    public static final int DEFAULT_MAX_SESSIONS = 1_000;
+    /** Results one session remembers: the writes one client may have in flight at once. */
+    public static final int DEFAULT_MAX_RESULTS_PER_SESSION = 1_000;
 
     private static final System.Logger LOG = System.getLogger(ConfigStore.class.getName());
-    private static final byte SNAPSHOT_FORMAT_VERSION = 1;
+    /** Format 1: the entries. */
+    private static final byte SNAPSHOT_FORMAT_WITHOUT_SESSIONS = 1;
+    /** Format 2: the entries, then the client sessions. */
+    private static final byte SNAPSHOT_FORMAT_VERSION = 2;
     /** Smallest encoded entry: key length, 1 key byte, version, modIndex, value length. */
     private static final int MIN_SNAPSHOT_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4;
 
     private record State(NavigableMap<String, VersionedValue> entries, long configVersion) {
+    }
+
+    private record Restored(State state, ClientSessions sessions) {
     }
 
     private final int maxKeyBytes;
@@ -70,6 +80,8 @@ public final class ConfigStore implements StateMachine {
     private final int maxKeys;
     private final List<ConfigChangeListener> listeners = new CopyOnWriteArrayList<>();
     private volatile State state = new State(Collections.emptyNavigableMap(), 0);
+    /** Driver thread only: replicated like the entries, never read by other threads. */
+    private ClientSessions sessions = new ClientSessions();
     /** configVersion at the last STORE_FULL warning (driver thread only). */
     private long lastStoreFullWarning = -1;
 
@@ -132,11 +144,42 @@ public final class ConfigStore implements StateMachine {
         return ConfigCommandCodec.encode(withKeyLimit(command));
     }
 
+    /**
+     * {@link #validate}s the write's command, stamps this store's key limit into it, and encodes
+     * the session write for {@code RaftLoop.propose}.
+     */
+    public byte[] encode(SessionCommand.Write write) {
+        validate(write.command());
+        return SessionCodec.encode(write.withCommand(withKeyLimit(write.command())));
+    }
+
+    /** Encodes the opening of a client session with the default limits. */
+    public byte[] encodeOpenSession() {
+        return SessionCodec.encode(new SessionCommand.Open(DEFAULT_MAX_SESSIONS, DEFAULT_MAX_RESULTS_PER_SESSION));
+    }
+
+    /**
+     * Re-encodes a command another node encoded, for the leader to propose: validated against
+     * this store's limits, with this store's key limit stamped in (bare and session writes alike).
+     *
+     * @throws IllegalArgumentException if it is malformed or exceeds the limits
+     */
+    public byte[] reencode(byte[] command) {
+        if (!SessionCodec.isSessionCommand(command)) {
+            return encode(ConfigCommandCodec.decode(command));
+        }
+        SessionCommand decoded = SessionCodec.decode(command);
+        return decoded instanceof SessionCommand.Write write ? encode(write) : SessionCodec.encode(decoded);
+    }
+
     private ConfigCommand withKeyLimit(ConfigCommand command) {
         if (command instanceof ConfigCommand.Put put) {
             return put.withMaxKeys(maxKeys);
         }
         if (command instanceof ConfigCommand.CompareAndSet cas && !cas.isDelete()) {
+            return cas.withMaxKeys(maxKeys);
+        }
+        if (command instanceof ConfigCommand.CompareModIndexAndSet cas && !cas.isDelete()) {
             return cas.withMaxKeys(maxKeys);
         }
         return command;
@@ -152,6 +195,8 @@ public final class ConfigStore implements StateMachine {
         if (command instanceof ConfigCommand.Put put) {
             valueBytes = put.value().length;
         } else if (command instanceof ConfigCommand.CompareAndSet cas && !cas.isDelete()) {
+            valueBytes = cas.newValue().length;
+        } else if (command instanceof ConfigCommand.CompareModIndexAndSet cas && !cas.isDelete()) {
             valueBytes = cas.newValue().length;
         }
         if (valueBytes > maxValueBytes) {
@@ -195,6 +240,11 @@ public final class ConfigStore implements StateMachine {
         return state.entries().size();
     }
 
+    /** The results session {@code sessionId} remembers, by sequence (driver thread; for tests and diagnostics). */
+    public Map<Long, ConfigResult> sessionResults(long sessionId) {
+        return sessions.resultsOf(sessionId);
+    }
+
     // ------------------------------------------------------------------ listeners
 
     public void addListener(ConfigChangeListener listener) {
@@ -207,18 +257,59 @@ public final class ConfigStore implements StateMachine {
 
     // ------------------------------------------------------------------ StateMachine (driver thread)
 
-    /** Applies one encoded {@link ConfigCommand}; never throws for a bad command, it is rejected. */
+    /**
+     * Applies one encoded {@link ConfigCommand} or {@link SessionCommand}; never throws for a bad
+     * command, it is rejected.
+     */
     @Override
     public ConfigResult apply(long index, byte[] command) {
+        if (SessionCodec.isSessionCommand(command)) {
+            SessionCommand decoded;
+            try {
+                decoded = SessionCodec.decode(command);
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "session command at log index {0} is malformed and was skipped: {1}", index, e.getMessage());
+                return new ConfigResult(ConfigResult.Outcome.MALFORMED, null, 0, 0, state.configVersion(), 0);
+            }
+            return apply(index, decoded);
+        }
         ConfigCommand decoded;
         try {
             decoded = ConfigCommandCodec.decode(command);
         } catch (IllegalArgumentException e) {
             // Deterministic on every node: the same bytes are rejected everywhere.
             LOG.log(Level.WARNING, "config command at log index {0} is malformed and was skipped: {1}", index, e.getMessage());
-            return new ConfigResult(ConfigResult.Outcome.MALFORMED, null, 0, 0, state.configVersion());
+            return new ConfigResult(ConfigResult.Outcome.MALFORMED, null, 0, 0, state.configVersion(), 0);
         }
         return apply(index, decoded);
+    }
+
+    /**
+     * Applies a session command: opens a session (outcome {@link ConfigResult.Outcome#SESSION_OPENED},
+     * its id in {@link ConfigResult#modIndex()}), or applies a session's write once (Raft thesis
+     * §6.3): a write the session already made is answered with its first result, and changes
+     * nothing however many times the log holds it.
+     */
+    public ConfigResult apply(long index, SessionCommand command) {
+        if (command instanceof SessionCommand.Open open) {
+            sessions.open(index, open);
+            LOG.log(Level.DEBUG, "client session {0} opened ({1} sessions)", index, sessions.size());
+            return new ConfigResult(ConfigResult.Outcome.SESSION_OPENED, null, 0, 0, state.configVersion(), index);
+        }
+        SessionCommand.Write write = (SessionCommand.Write) command;
+        ClientSessions.Admission admission = sessions.admit(index, write, outcome -> refusal(outcome, write.command().key()));
+        if (admission instanceof ClientSessions.Answered answered) {
+            return answered.result();
+        }
+        ConfigResult result = apply(index, write.command());
+        sessions.record(write, result);
+        return result;
+    }
+
+    private ConfigResult refusal(ConfigResult.Outcome outcome, String key) {
+        State current = state;
+        VersionedValue value = current.entries().get(key);
+        return rejected(outcome, key, value, current);
     }
 
     /** Applies one command; what {@link #apply(long, byte[])} does after decoding. */
@@ -227,10 +318,11 @@ public final class ConfigStore implements StateMachine {
         String key = command.key();
         VersionedValue old = current.entries().get(key);
         long oldVersion = old == null ? 0 : old.version();
+        long oldModIndex = old == null ? 0 : old.modIndex();
         String tooLarge = tooLarge(command);
         if (tooLarge != null) {
             LOG.log(Level.WARNING, "config command at log index {0} was refused: {1}", index, tooLarge);
-            return rejected(ConfigResult.Outcome.TOO_LARGE, key, oldVersion, current);
+            return rejected(ConfigResult.Outcome.TOO_LARGE, key, old, current);
         }
         byte[] newValue;
         int keyLimit = ConfigCommand.UNLIMITED;
@@ -239,13 +331,19 @@ public final class ConfigStore implements StateMachine {
             keyLimit = put.maxKeys();
         } else if (command instanceof ConfigCommand.CompareAndSet cas) {
             if (cas.expectedVersion() != oldVersion) {
-                return rejected(ConfigResult.Outcome.VERSION_MISMATCH, key, oldVersion, current);
+                return rejected(ConfigResult.Outcome.VERSION_MISMATCH, key, old, current);
+            }
+            newValue = cas.newValue();
+            keyLimit = cas.maxKeys();
+        } else if (command instanceof ConfigCommand.CompareModIndexAndSet cas) {
+            if (cas.expectedModIndex() != oldModIndex) {
+                return rejected(ConfigResult.Outcome.VERSION_MISMATCH, key, old, current);
             }
             newValue = cas.newValue();
             keyLimit = cas.maxKeys();
         } else {
             if (old == null) {
-                return rejected(ConfigResult.Outcome.NOT_FOUND, key, 0, current);
+                return rejected(ConfigResult.Outcome.NOT_FOUND, key, null, current);
             }
             newValue = null; // Delete
         }
@@ -256,7 +354,7 @@ public final class ConfigStore implements StateMachine {
             lastStoreFullWarning = current.configVersion();
             LOG.log(level, "config command at log index {0} was refused: config store full: {1} keys (the limit the proposing"
                     + " node stamped, raft.max-config-keys); key ''{2}'' was not created", index, String.valueOf(keyLimit), abbreviate(key));
-            return rejected(ConfigResult.Outcome.STORE_FULL, key, 0, current);
+            return rejected(ConfigResult.Outcome.STORE_FULL, key, null, current);
         }
         TreeMap<String, VersionedValue> entries = new TreeMap<>(current.entries());
         VersionedValue updated = null;
@@ -270,16 +368,18 @@ public final class ConfigStore implements StateMachine {
         state = new State(Collections.unmodifiableNavigableMap(entries), configVersion);
         notifyListeners(key, old, updated, configVersion);
         return new ConfigResult(ConfigResult.Outcome.APPLIED, key, oldVersion, updated == null ? 0 : updated.version(),
-                configVersion);
+                configVersion, updated == null ? 0 : index);
     }
 
-    private static ConfigResult rejected(ConfigResult.Outcome outcome, String key, long version, State current) {
-        return new ConfigResult(outcome, key, version, version, current.configVersion());
+    /** A result that changed nothing: the key's version and modIndex as they are ({@code current} absent: 0). */
+    private static ConfigResult rejected(ConfigResult.Outcome outcome, String key, VersionedValue current, State state) {
+        long version = current == null ? 0 : current.version();
+        return new ConfigResult(outcome, key, version, version, state.configVersion(), current == null ? 0 : current.modIndex());
     }
 
     /**
      * The whole store, deterministic (keys sorted): format version byte, configVersion, entry
-     * count, then per entry key, version, modIndex, value.
+     * count, then per entry key, version, modIndex, value; then the client sessions (format 2).
      */
     @Override
     public byte[] snapshot() {
@@ -296,6 +396,7 @@ public final class ConfigStore implements StateMachine {
                 out.writeLong(v.modIndex());
                 ConfigCommandCodec.writeBytes(out, v.rawValue());
             }
+            sessions.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen with an in-memory stream
         }
@@ -309,9 +410,11 @@ public final class ConfigStore implements StateMachine {
      */
     @Override
     public void restore(byte[] snapshot) {
-        State restored = parseSnapshot(snapshot);
+        Restored parsed = parseSnapshot(snapshot);
+        State restored = parsed.state();
         State previous = state;
         state = restored;
+        sessions = parsed.sessions();
         LOG.log(Level.DEBUG, "config store restored from a snapshot: {0} keys, configVersion {1}",
                 restored.entries().size(), restored.configVersion());
         Set<String> keys = new TreeSet<>(previous.entries().keySet());
@@ -325,15 +428,15 @@ public final class ConfigStore implements StateMachine {
         }
     }
 
-    private static State parseSnapshot(byte[] snapshot) {
+    private static Restored parseSnapshot(byte[] snapshot) {
         if (snapshot == null) {
             throw new IllegalArgumentException("config store snapshot is null");
         }
         ByteBuffer in = ByteBuffer.wrap(snapshot);
         byte format = ConfigCommandCodec.readByte(in, "snapshot format version");
-        if (format != SNAPSHOT_FORMAT_VERSION) {
+        if (format != SNAPSHOT_FORMAT_VERSION && format != SNAPSHOT_FORMAT_WITHOUT_SESSIONS) {
             throw new IllegalArgumentException("unsupported config store snapshot format version " + format
-                    + " (this node understands " + SNAPSHOT_FORMAT_VERSION + ")");
+                    + " (this node understands " + SNAPSHOT_FORMAT_WITHOUT_SESSIONS + " and " + SNAPSHOT_FORMAT_VERSION + ")");
         }
         long configVersion = ConfigCommandCodec.readLong(in, "configVersion");
         int count = ConfigCommandCodec.readInt(in, "entry count");
@@ -358,10 +461,11 @@ public final class ConfigStore implements StateMachine {
             entries.put(key, new VersionedValue(value, version, modIndex));
             last = key;
         }
+        ClientSessions restoredSessions = format == SNAPSHOT_FORMAT_VERSION ? ClientSessions.readFrom(in) : new ClientSessions();
         if (in.hasRemaining()) {
             throw new IllegalArgumentException("malformed config store snapshot: " + in.remaining() + " trailing bytes");
         }
-        return new State(Collections.unmodifiableNavigableMap(entries), configVersion);
+        return new Restored(new State(Collections.unmodifiableNavigableMap(entries), configVersion), restoredSessions);
     }
 
     private void notifyListeners(String key, VersionedValue oldValue, VersionedValue newValue, long configVersion) {

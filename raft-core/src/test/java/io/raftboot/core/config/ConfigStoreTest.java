@@ -26,7 +26,7 @@ class ConfigStoreTest {
     void putCreatesKeyAtVersionOneAndBumpsConfigVersion() {
         ConfigResult r = apply(new ConfigCommand.Put("a", b("1")));
 
-        assertThat(r).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 0, 1, 1));
+        assertThat(r).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 0, 1, 1, 1));
         assertThat(store.get("a")).contains(new VersionedValue(b("1"), 1, 1));
         assertThat(store.configVersion()).isEqualTo(1);
     }
@@ -38,8 +38,8 @@ class ConfigStoreTest {
         ConfigResult changed = apply(new ConfigCommand.Put("a", b("2")));
         ConfigResult same = apply(new ConfigCommand.Put("a", b("2")));
 
-        assertThat(changed).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 1, 2, 3));
-        assertThat(same).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 2, 3, 4));
+        assertThat(changed).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 1, 2, 3, 3));
+        assertThat(same).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 2, 3, 4, 4));
         assertThat(store.get("a").orElseThrow().version()).isEqualTo(3);
         assertThat(store.get("a").orElseThrow().modIndex()).isEqualTo(4);
         assertThat(store.get("b").orElseThrow().version()).isEqualTo(1);
@@ -50,29 +50,29 @@ class ConfigStoreTest {
         apply(new ConfigCommand.Put("a", b("1")));
         apply(new ConfigCommand.Put("a", b("2")));
 
-        assertThat(apply(new ConfigCommand.Delete("a"))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 2, 0, 3));
+        assertThat(apply(new ConfigCommand.Delete("a"))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 2, 0, 3, 0));
         assertThat(store.get("a")).isEmpty();
-        assertThat(apply(new ConfigCommand.Put("a", b("3")))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 0, 1, 4));
+        assertThat(apply(new ConfigCommand.Put("a", b("3")))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 0, 1, 4, 4));
     }
 
     @Test
     void deleteOfAnAbsentKeyChangesNothing() {
         apply(new ConfigCommand.Put("a", b("1")));
 
-        assertThat(apply(new ConfigCommand.Delete("zzz"))).isEqualTo(new ConfigResult(Outcome.NOT_FOUND, "zzz", 0, 0, 1));
+        assertThat(apply(new ConfigCommand.Delete("zzz"))).isEqualTo(new ConfigResult(Outcome.NOT_FOUND, "zzz", 0, 0, 1, 0));
         assertThat(store.configVersion()).isEqualTo(1);
     }
 
     @Test
     void compareAndSetWritesOnlyAtTheExpectedVersion() {
-        assertThat(apply(new ConfigCommand.CompareAndSet("a", 0, b("1")))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 0, 1, 1));
+        assertThat(apply(new ConfigCommand.CompareAndSet("a", 0, b("1")))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 0, 1, 1, 1));
         assertThat(apply(new ConfigCommand.CompareAndSet("a", 0, b("x"))))
-                .isEqualTo(new ConfigResult(Outcome.VERSION_MISMATCH, "a", 1, 1, 1));
+                .isEqualTo(new ConfigResult(Outcome.VERSION_MISMATCH, "a", 1, 1, 1, 1));
         assertThat(apply(new ConfigCommand.CompareAndSet("a", 2, b("x"))))
-                .isEqualTo(new ConfigResult(Outcome.VERSION_MISMATCH, "a", 1, 1, 1));
+                .isEqualTo(new ConfigResult(Outcome.VERSION_MISMATCH, "a", 1, 1, 1, 1));
         assertThat(store.get("a").orElseThrow().valueAsString()).isEqualTo("1");
 
-        assertThat(apply(new ConfigCommand.CompareAndSet("a", 1, b("2")))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 1, 2, 2));
+        assertThat(apply(new ConfigCommand.CompareAndSet("a", 1, b("2")))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 1, 2, 2, 4));
         assertThat(store.get("a").orElseThrow().valueAsString()).isEqualTo("2");
     }
 
@@ -82,7 +82,7 @@ class ConfigStoreTest {
 
         assertThat(apply(new ConfigCommand.CompareAndSet("a", 2, null)).outcome()).isEqualTo(Outcome.VERSION_MISMATCH);
         assertThat(store.get("a")).isPresent();
-        assertThat(apply(new ConfigCommand.CompareAndSet("a", 1, null))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 1, 0, 2));
+        assertThat(apply(new ConfigCommand.CompareAndSet("a", 1, null))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 1, 0, 2, 0));
         assertThat(store.get("a")).isEmpty();
     }
 
@@ -139,7 +139,7 @@ class ConfigStoreTest {
 
         ConfigResult r = store.apply(++index, new byte[] {1, 9, 0});
 
-        assertThat(r).isEqualTo(new ConfigResult(Outcome.MALFORMED, null, 0, 0, 1));
+        assertThat(r).isEqualTo(new ConfigResult(Outcome.MALFORMED, null, 0, 0, 1, 0));
         assertThat(store.configVersion()).isEqualTo(1);
     }
 
@@ -247,7 +247,7 @@ class ConfigStoreTest {
 
         ConfigResult refused = apply(new ConfigCommand.Put("c", b("1"), 2));
 
-        assertThat(refused).isEqualTo(new ConfigResult(Outcome.STORE_FULL, "c", 0, 0, 2));
+        assertThat(refused).isEqualTo(new ConfigResult(Outcome.STORE_FULL, "c", 0, 0, 2, 0));
         assertThat(store.get("c")).isEmpty();
         assertThat(store.size()).isEqualTo(2);
         assertThat(store.configVersion()).isEqualTo(2);

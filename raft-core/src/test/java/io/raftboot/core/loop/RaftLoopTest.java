@@ -88,7 +88,8 @@ class RaftLoopTest {
 
         Object result = leader.propose(put("feature.x", "on")).get(WAIT_SECONDS, TimeUnit.SECONDS);
 
-        assertThat(result).isEqualTo(new ConfigResult(ConfigResult.Outcome.APPLIED, "feature.x", 0, 1, 1));
+        long modIndex = cluster.stores.get(leader.nodeId()).get("feature.x").orElseThrow().modIndex();
+        assertThat(result).isEqualTo(new ConfigResult(ConfigResult.Outcome.APPLIED, "feature.x", 0, 1, 1, modIndex));
         assertThat(cluster.stores.get(leader.nodeId()).get("feature.x")).isPresent();
         await().atMost(LocalCluster.DEADLINE).untilAsserted(() -> {
             for (ConfigStore store : cluster.stores.values()) {

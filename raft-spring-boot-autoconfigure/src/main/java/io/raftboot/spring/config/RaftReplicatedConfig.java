@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.raftboot.core.config.ConfigCommand;
 import io.raftboot.core.config.ConfigResult;
+import io.raftboot.core.config.ConfigResultCodec;
 import io.raftboot.core.config.ConfigStore;
 import io.raftboot.core.config.VersionedValue;
 import io.raftboot.core.loop.LeadershipLostException;

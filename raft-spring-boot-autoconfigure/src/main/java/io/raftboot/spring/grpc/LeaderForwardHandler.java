@@ -13,7 +13,7 @@ import io.raftboot.proto.ForwardRequest;
 import io.raftboot.proto.ForwardReturn;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
-import io.raftboot.spring.config.ConfigResultCodec;
+import io.raftboot.core.config.ConfigResultCodec;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.raftboot.core.config.ConfigCommand;
 import io.raftboot.core.config.ConfigCommandCodec;
 import io.raftboot.core.config.ConfigResult;
+import io.raftboot.core.config.ConfigResultCodec;
 import io.raftboot.core.config.ConfigStore;
 import io.raftboot.spring.autoconfigure.RaftAutoConfiguration;
 import io.raftboot.spring.cluster.RaftConfigurationException;
