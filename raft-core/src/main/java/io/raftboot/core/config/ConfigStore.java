@@ -125,12 +125,12 @@ public final class ConfigStore implements StateMachine {
     /**
      * Checks a command against this store's limits, before it is proposed.
      *
-     * @throws IllegalArgumentException naming the key and the limit it exceeds
+     * @throws ConfigLimitExceededException naming the key and the limit it exceeds
      */
     public void validate(ConfigCommand command) {
         String tooLarge = tooLarge(command);
         if (tooLarge != null) {
-            throw new IllegalArgumentException(tooLarge);
+            throw new ConfigLimitExceededException(tooLarge);
         }
     }
 

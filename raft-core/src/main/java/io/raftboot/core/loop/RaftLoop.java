@@ -745,7 +745,8 @@ public final class RaftLoop implements AutoCloseable {
         } else {
             LOG.log(Level.INFO, "node {0}: Raft loop closed", nodeId);
         }
-        Throwable failure = cause != null ? cause : stoppedException();
+        // A pending proposal is in this node's log: a new leader may still commit it.
+        Throwable failure = cause != null ? cause : stoppedException(true);
         for (PendingProposal p : proposals.values()) {
             p.future().completeExceptionally(failure);
         }
@@ -789,14 +790,21 @@ public final class RaftLoop implements AutoCloseable {
         }
     }
 
+    /** For a request the loop never took: nothing was proposed. */
     private RaftLoopStoppedException stoppedException() {
+        return stoppedException(false);
+    }
+
+    private RaftLoopStoppedException stoppedException(boolean proposed) {
+        String fate = proposed ? "; the command was already in this node's log and may still be committed by the next leader"
+                : "; nothing was proposed";
         Throwable cause = haltCause;
         if (cause != null) {
             return new RaftLoopStoppedException("node '" + nodeId + "' halted after an unrecoverable error (" + cause
-                    + "); fix it and restart the node", cause);
+                    + "); fix it and restart the node" + fate, cause, proposed);
         }
         return new RaftLoopStoppedException("node '" + nodeId + "': the Raft loop is "
-                + (lifecycle == Lifecycle.NEW ? "not started yet" : "closed"), null);
+                + (lifecycle == Lifecycle.NEW ? "not started yet" : "closed") + fate, null, proposed);
     }
 
     private void closeStorage() {

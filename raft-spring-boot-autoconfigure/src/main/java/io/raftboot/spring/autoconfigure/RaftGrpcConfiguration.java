@@ -4,11 +4,10 @@ import io.raftboot.core.config.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.grpc.ClusterGuard;
-import io.raftboot.spring.grpc.ForwardHandler;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.LeaderCrashDetector;
-import io.raftboot.spring.grpc.LeaderForwardHandler;
 import io.raftboot.spring.grpc.MessageMapper;
 import io.raftboot.spring.grpc.MessageRelay;
 import io.raftboot.spring.grpc.PeerContacts;
@@ -90,14 +89,8 @@ class RaftGrpcConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ForwardHandler raftForwardHandler(RaftLoop loop, ConfigStore store, ClusterSettings settings) {
-        return new LeaderForwardHandler(loop, store, settings);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
     RaftServer raftServer(MessageMapper mapper, ClusterGuard guard, PendingReplies pending, PeerContacts contacts,
-                          MessageRelay relay, ForwardHandler forwardHandler, RaftLoop loop) {
+                          MessageRelay relay, LeaderCommandHandler forwardHandler, RaftLoop loop) {
         return new RaftServer(mapper, guard, pending, contacts, relay, forwardHandler, () -> loop.status().term(), data -> {
             try {
                 // A scratch store: decoding only, no listeners, the node's store untouched.

@@ -5,10 +5,11 @@ import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.spring.actuator.RaftStatusReporter;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.config.ConfigChangePublisher;
+import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.config.RaftReplicatedConfig;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.config.WriteObserver;
-import io.raftboot.spring.grpc.CommandForwarder;
+import io.raftboot.core.client.CommandForwarder;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.PeerContacts;
 import io.raftboot.spring.leadership.LeadershipListener;
@@ -48,11 +49,18 @@ class RaftServicesConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    LeaderCommandHandler raftLeaderCommandHandler(RaftLoop loop, ConfigStore store, ClusterSettings settings) {
+        return new LeaderCommandHandler(loop, store, settings.writeTimeout());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     ReplicatedConfig replicatedConfig(RaftLoop loop, ConfigStore store, ClusterSettings settings,
-                                      ObjectProvider<CommandForwarder> forwarder, RaftExecutors executors,
-                                      ConfigChangePublisher changes, ObjectProvider<WriteObserver> observers) {
+                                      LeaderCommandHandler leader, ObjectProvider<CommandForwarder> forwarder,
+                                      RaftExecutors executors, ConfigChangePublisher changes,
+                                      ObjectProvider<WriteObserver> observers) {
         WriteObserver observer = latency -> observers.orderedStream().forEach(o -> o.committed(latency));
-        return new RaftReplicatedConfig(loop, store, settings, forwarder::getIfAvailable, executors, changes, observer);
+        return new RaftReplicatedConfig(loop, store, settings, leader, forwarder::getIfAvailable, executors, changes, observer);
     }
 
     @Bean

@@ -17,10 +17,17 @@ import java.util.concurrent.CompletableFuture;
  * compare-and-set that finds another version completes normally with
  * {@link ConfigResult.Outcome#VERSION_MISMATCH}. When no leader is known within
  * {@code raft.write-timeout} the future fails with
- * {@link io.raftboot.spring.leadership.NoLeaderException}; a value over
+ * {@link io.raftboot.spring.leadership.NoLeaderException} (nothing was written); a value over
  * {@code raft.max-value-size} fails with {@link ConfigValueTooLargeException}; a write that would
  * create a key beyond {@code raft.max-config-keys} fails with {@link ConfigStoreFullException}
- * (nothing was written); other failures with {@link ConfigWriteException}.
+ * (nothing was written); other failures with {@link ConfigWriteException}, whose
+ * {@link ConfigWriteException#isOutcomeUnknown()} says whether the write may still be applied.
+ *
+ * <p>Writes are exactly-once: each carries this node's client session and a sequence number
+ * (Raft thesis §6.3), and is retried, through leader changes and with the same number, until
+ * {@code raft.write-timeout}; the store applies it once however many attempts reached the log.
+ * When the future fails with the outcome unknown, the write is applied once or never, and a
+ * retry by the caller is a new write.
  *
  * <p>Reads are {@link ReadConsistency#LOCAL} unless asked otherwise. Values are bytes; the
  * String methods use UTF-8.
@@ -79,6 +86,20 @@ public interface ReplicatedConfig {
     CompletableFuture<ConfigResult> compareAndSet(String key, long expectedVersion, String newValue);
 
     CompletableFuture<ConfigResult> compareAndSet(String key, long expectedVersion, byte[] newValue);
+
+    /**
+     * Sets {@code key} to {@code newValue} only if its {@link VersionedValue#modIndex()} (the
+     * log index of the write that last changed it, in {@link ConfigResult#modIndex()} too) is
+     * {@code expectedModIndex} (0 = it must not exist); a {@code null} value deletes it. The
+     * modIndex never repeats for a key, so unlike the version (which restarts at 1 when a key is
+     * deleted and created again) a stale expectation can never match again: no ABA.
+     */
+    CompletableFuture<ConfigResult> compareAndSetModIndex(String key, long expectedModIndex, byte[] newValue);
+
+    default CompletableFuture<ConfigResult> compareAndSetModIndex(String key, long expectedModIndex, String newValue) {
+        return compareAndSetModIndex(key, expectedModIndex,
+                newValue == null ? null : newValue.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 
     /** Calls {@code watcher} for every change of {@code key} on this node. */
     ConfigWatch watch(String key, ConfigWatcher watcher);

@@ -1,24 +1,25 @@
 package io.raftboot.spring.grpc;
 
-/** The {@code error_code} values of a {@code ForwardReturn} with {@code ok=false}. */
+/**
+ * The {@code error_code} values of a {@code ForwardReturn} with {@code ok=false}, one per
+ * {@link io.raftboot.core.client.ForwardOutcome} that is not a success. The older codes a node of
+ * an earlier release may send are read as the outcome they meant ({@link ForwardOutcomes}).
+ */
 public final class ForwardErrors {
 
-    /** The receiver is not the leader (or is handing leadership over); the command was not proposed. */
+    /** The receiver is not the leader (or its entry was overwritten); nothing was or will be applied. */
     public static final String NOT_LEADER = "NOT_LEADER";
-    /** The command entered the log but was not applied in time; it may still be committed. */
-    public static final String TIMEOUT = "TIMEOUT";
-    /** The leader lost leadership after proposing; the command may still be committed. */
-    public static final String LEADERSHIP_LOST = "LEADERSHIP_LOST";
-    /** The leader lost leadership and the command was overwritten: it will never be applied. */
-    public static final String NOT_APPLIED = "NOT_APPLIED";
+    /** The command may have entered the log and may still be committed. */
+    public static final String OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN";
     /** The command is malformed or exceeds the store's limits; nothing was proposed. */
     public static final String REJECTED = "REJECTED";
     /** The leader's Raft loop is overloaded; nothing was proposed. */
     public static final String OVERLOADED = "OVERLOADED";
-    /** The leader's Raft loop is stopping or stopped. */
+    /** The receiver is stopping and did not propose the command. */
     public static final String STOPPED = "STOPPED";
-    /** Anything else; the message says what. */
-    public static final String FAILED = "FAILED";
+
+    /** Earlier releases: the entry was overwritten (now {@link #NOT_LEADER}). */
+    static final String LEGACY_NOT_APPLIED = "NOT_APPLIED";
 
     private ForwardErrors() {
     }

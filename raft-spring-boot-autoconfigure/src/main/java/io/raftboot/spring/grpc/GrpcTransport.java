@@ -1,7 +1,10 @@
 package io.raftboot.spring.grpc;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.raftboot.core.client.CommandForwarder;
+import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.core.message.AppendEntries;
 import io.raftboot.core.message.AppendResponse;
@@ -11,6 +14,7 @@ import io.raftboot.core.message.SnapshotResponse;
 import io.raftboot.core.message.TimeoutNow;
 import io.raftboot.core.message.VoteRequest;
 import io.raftboot.core.message.VoteResponse;
+import io.raftboot.proto.ForwardKind;
 import io.raftboot.proto.ForwardRequest;
 import io.raftboot.proto.ForwardReturn;
 import io.raftboot.proto.HBeatReturn;
@@ -120,40 +124,54 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
         }
     }
 
-    /**
-     * Sends a Forward RPC to {@code leaderId}. The future fails with a
-     * {@link io.grpc.StatusRuntimeException} when the call fails (UNAVAILABLE: the command
-     * surely did not reach the leader; DEADLINE_EXCEEDED: its outcome is unknown; RESOURCE_EXHAUSTED:
-     * too many forwarded requests to that leader are waiting, nothing was sent).
-     */
     @Override
-    public CompletableFuture<ForwardReturn> forward(String leaderId, ForwardRequest request, Duration timeout) {
-        CompletableFuture<ForwardReturn> result = new CompletableFuture<>();
+    public CompletableFuture<ForwardOutcome> forwardWrite(String leaderId, byte[] command, Duration timeout) {
+        return forward(leaderId, ForwardKind.WRITE, ByteString.copyFrom(command), timeout);
+    }
+
+    @Override
+    public CompletableFuture<ForwardOutcome> forwardReadIndex(String leaderId, Duration timeout) {
+        return forward(leaderId, ForwardKind.READ_INDEX, ByteString.EMPTY, timeout);
+    }
+
+    /**
+     * Sends a Forward RPC to {@code leaderId} and reads its answer, or the call's failure, as the
+     * {@link ForwardOutcome} it means ({@link ForwardOutcomes}). Completes normally in every case.
+     */
+    private CompletableFuture<ForwardOutcome> forward(String leaderId, ForwardKind kind, ByteString command, Duration timeout) {
+        boolean write = kind == ForwardKind.WRITE;
         PeerChannel channel = channel(leaderId);
         if (channel == null) {
-            result.completeExceptionally(Status.UNAVAILABLE.withDescription("no channel to '" + leaderId + "'").asRuntimeException());
-            return result;
+            return CompletableFuture.completedFuture(new ForwardOutcome.NotLeader(null,
+                    "no channel to '" + leaderId + "': it is not a known peer; nothing was sent"));
         }
         if (!channel.tryAcquireForward()) {
-            result.completeExceptionally(Status.RESOURCE_EXHAUSTED.withDescription(PeerChannel.MAX_FORWARDS_IN_FLIGHT
-                    + " forwarded requests to leader '" + leaderId + "' are already waiting: the leader is overloaded or slow; retry later")
-                    .asRuntimeException());
-            return result;
+            return CompletableFuture.completedFuture(new ForwardOutcome.Overloaded(PeerChannel.MAX_FORWARDS_IN_FLIGHT
+                    + " forwarded requests to leader '" + leaderId + "' are already waiting: the leader is overloaded or slow;"
+                    + " nothing was sent"));
         }
+        long millis = Math.max(1, timeout.toMillis());
+        ForwardRequest request = ForwardRequest.newBuilder().setClusterId(settings.clusterId()).setFrom(settings.nodeId())
+                .setKind(kind).setCommand(command).setTimeoutMillis(millis).build();
+        CompletableFuture<ForwardOutcome> result = new CompletableFuture<>();
         result.whenComplete((r, e) -> channel.releaseForward());
-        channel.stub.withDeadlineAfter(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)
+        channel.stub.withDeadlineAfter(millis, TimeUnit.MILLISECONDS)
                 .forward(request, new StreamObserver<>() {
                     @Override
                     public void onNext(ForwardReturn value) {
                         contacts.heardFrom(leaderId);
-                        result.complete(value);
+                        try {
+                            result.complete(ForwardOutcomes.fromProto(value, write));
+                        } catch (IllegalArgumentException e) {
+                            result.complete(write ? new ForwardOutcome.OutcomeUnknown("malformed answer from '" + leaderId
+                                    + "': " + e.getMessage()) : new ForwardOutcome.Stopped(e.getMessage()));
+                        }
                     }
 
                     @Override
                     public void onError(Throwable t) {
-                        Status status = Status.fromThrowable(t);
-                        channel.onFailure(status);
-                        result.completeExceptionally(t);
+                        channel.onFailure(Status.fromThrowable(t));
+                        result.complete(ForwardOutcomes.ofCallFailure(t, leaderId, write));
                     }
 
                     @Override

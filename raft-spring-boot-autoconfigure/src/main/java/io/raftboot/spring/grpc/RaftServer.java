@@ -2,7 +2,9 @@ package io.raftboot.spring.grpc;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.message.Message;
+import io.raftboot.proto.ForwardKind;
 import io.raftboot.proto.ForwardRequest;
 import io.raftboot.proto.ForwardReturn;
 import io.raftboot.proto.HBeat;
@@ -14,6 +16,9 @@ import io.raftboot.proto.ReqVote;
 import io.raftboot.proto.ReqVoteReturn;
 import io.raftboot.proto.TimeoutNowRequest;
 import io.raftboot.proto.TimeoutNowReturn;
+import io.raftboot.spring.config.LeaderCommandHandler;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -24,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@link io.grpc.BindableService}. It admits only members of the cluster ({@link ClusterGuard}),
  * refuses structurally invalid requests ({@link InboundChecks}), hands each request to the Raft
  * loop and answers with the loop's response ({@link PendingReplies}). TimeoutNow is acknowledged at once (its reply carries nothing the
- * core needs). Forward is served by the {@link ForwardHandler}.
+ * core needs). Forward is served by the {@link LeaderCommandHandler}.
  */
 public class RaftServer extends RaftGrpc.RaftImplBase {
 
@@ -35,7 +40,7 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
     private final PendingReplies pending;
     private final PeerContacts contacts;
     private final Consumer<Message> inbound;
-    private final ForwardHandler forwardHandler;
+    private final LeaderCommandHandler forwardHandler;
     private final LongSupplier currentTerm;
     private final java.util.function.Function<byte[], String> snapshotCheck;
 
@@ -44,7 +49,7 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
      * @param currentTerm this node's term, for the TimeoutNow acknowledgement
      */
     public RaftServer(MessageMapper mapper, ClusterGuard guard, PendingReplies pending, PeerContacts contacts,
-                      Consumer<Message> inbound, ForwardHandler forwardHandler, LongSupplier currentTerm) {
+                      Consumer<Message> inbound, LeaderCommandHandler forwardHandler, LongSupplier currentTerm) {
         this(mapper, guard, pending, contacts, inbound, forwardHandler, currentTerm, data -> null);
     }
 
@@ -54,7 +59,7 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
      *     because a snapshot the state machine cannot read would stop this node
      */
     public RaftServer(MessageMapper mapper, ClusterGuard guard, PendingReplies pending, PeerContacts contacts,
-                      Consumer<Message> inbound, ForwardHandler forwardHandler, LongSupplier currentTerm,
+                      Consumer<Message> inbound, LeaderCommandHandler forwardHandler, LongSupplier currentTerm,
                       java.util.function.Function<byte[], String> snapshotCheck) {
         this.snapshotCheck = snapshotCheck;
         this.mapper = mapper;
@@ -112,19 +117,21 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
         if (!admitted(request.getClusterId(), request.getFrom(), "", InboundChecks.check(request), observer)) {
             return;
         }
-        java.util.concurrent.CompletableFuture<ForwardReturn> handled;
+        CompletableFuture<ForwardOutcome> handled;
         try {
-            handled = forwardHandler.handle(request);
+            Duration timeout = Duration.ofMillis(Math.max(0, request.getTimeoutMillis()));
+            handled = request.getKind() == ForwardKind.READ_INDEX ? forwardHandler.readIndex(timeout)
+                    : forwardHandler.write(request.getCommand().toByteArray(), timeout);
         } catch (RuntimeException e) {
             observer.onError(Status.INTERNAL.withDescription("forwarded command failed: " + e).asRuntimeException());
             return;
         }
-        handled.whenComplete((reply, error) -> {
+        handled.whenComplete((outcome, error) -> {
             try {
                 if (error != null) {
                     observer.onError(Status.INTERNAL.withDescription("forwarded command failed: " + error).asRuntimeException());
                 } else {
-                    observer.onNext(reply);
+                    observer.onNext(ForwardOutcomes.toProto(outcome).setTerm(currentTerm.getAsLong()).build());
                     observer.onCompleted();
                 }
             } catch (RuntimeException e) {

@@ -20,10 +20,10 @@ import io.raftboot.spring.annotation.LeaderOnlyBeanPostProcessor;
 import io.raftboot.spring.annotation.LeaderOnlySkips;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.ClusterSettingsValidator;
+import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.config.ConfigChangePublisher;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.grpc.ClusterGuard;
-import io.raftboot.spring.grpc.ForwardHandler;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.MessageMapper;
 import io.raftboot.spring.grpc.MessageRelay;
@@ -75,7 +75,7 @@ class RaftAutoConfigurationTest {
         runner().run(ctx -> {
             assertThat(ctx).hasNotFailed();
             for (Class<?> type : new Class<?>[] {ClusterSettings.class, RaftExecutors.class, ConfigStore.class, RaftLoop.class,
-                    GrpcTransport.class, RaftServer.class, RaftGrpcRegistration.class, ForwardHandler.class, LeadershipService.class,
+                    GrpcTransport.class, RaftServer.class, RaftGrpcRegistration.class, LeaderCommandHandler.class, LeadershipService.class,
                     LeadershipTracker.class, ReplicatedConfig.class, RaftLifecycle.class, RaftStatusReporter.class, RaftEndpoint.class,
                     RaftHealthIndicator.class, RaftMetrics.class, RaftLeaderContext.class, IntegrationLeaderEventPublisher.class,
                     LeaderOnlyBeanPostProcessor.class, LeaderOnlySkips.class}) {
@@ -167,7 +167,7 @@ class RaftAutoConfigurationTest {
                 override(MessageMapper.class, () -> mock(MessageMapper.class)),
                 override(PendingReplies.class, () -> mock(PendingReplies.class)),
                 override(ClusterGuard.class, () -> mock(ClusterGuard.class)),
-                override(ForwardHandler.class, () -> mock(ForwardHandler.class)),
+                override(LeaderCommandHandler.class, () -> mock(LeaderCommandHandler.class)),
                 override(RaftServer.class, () -> mock(RaftServer.class)),
                 override(RaftGrpcRegistration.class, () -> mock(RaftGrpcRegistration.class)),
                 override(LeadershipTracker.class, () -> mock(LeadershipTracker.class)),

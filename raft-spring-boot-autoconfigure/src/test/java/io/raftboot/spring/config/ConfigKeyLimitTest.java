@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
+import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.config.ConfigCommand;
 import io.raftboot.core.config.ConfigCommandCodec;
 import io.raftboot.core.config.ConfigResult;
-import io.raftboot.core.config.ConfigResultCodec;
 import io.raftboot.core.config.ConfigStore;
 import io.raftboot.spring.autoconfigure.RaftAutoConfiguration;
 import io.raftboot.spring.cluster.RaftConfigurationException;
 import io.raftboot.spring.cluster.RaftConfigurationFailureAnalyzer;
-import io.raftboot.spring.grpc.ForwardHandler;
 import io.raftboot.spring.leadership.LeadershipService;
-import io.raftboot.proto.ForwardKind;
-import io.raftboot.proto.ForwardRequest;
-import io.raftboot.proto.ForwardReturn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -84,16 +79,14 @@ class ConfigKeyLimitTest {
         runner().withPropertyValues("raft.max-config-keys=1").run(ctx -> {
             await().atMost(Duration.ofSeconds(5)).until(ctx.getBean(LeadershipService.class)::isLeader);
             assertThat(done(ctx.getBean(ReplicatedConfig.class).put("a", "1")).applied()).isTrue();
-            ForwardHandler leader = ctx.getBean(ForwardHandler.class);
+            LeaderCommandHandler leader = ctx.getBean(LeaderCommandHandler.class);
 
             // A follower (or a hostile member) forwarding a put without any key limit.
             byte[] unlimited = ConfigCommandCodec.encode(new ConfigCommand.Put("b", "1".getBytes(StandardCharsets.UTF_8)));
-            ForwardReturn reply = leader.handle(ForwardRequest.newBuilder().setClusterId("default").setFrom("n2")
-                    .setKind(ForwardKind.WRITE).setCommand(ByteString.copyFrom(unlimited)).setTimeoutMillis(5000).build())
-                    .get(10, TimeUnit.SECONDS);
+            ForwardOutcome reply = leader.write(unlimited, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
 
-            assertThat(reply.getOk()).as("answered with the store's result: %s", reply).isTrue();
-            assertThat(ConfigResultCodec.decode(reply.getResult().toByteArray()).outcome()).isEqualTo(ConfigResult.Outcome.STORE_FULL);
+            assertThat(reply).as("answered with the store's result").isInstanceOf(ForwardOutcome.Applied.class);
+            assertThat(((ForwardOutcome.Applied) reply).result().outcome()).isEqualTo(ConfigResult.Outcome.STORE_FULL);
             assertThat(ctx.getBean(ConfigStore.class).get("b")).isEmpty();
         });
     }

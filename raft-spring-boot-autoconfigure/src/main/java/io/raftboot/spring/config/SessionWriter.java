@@ -1,0 +1,237 @@
+package io.raftboot.spring.config;
+
+import io.raftboot.core.client.ClientSession;
+import io.raftboot.core.client.ForwardOutcome;
+import io.raftboot.core.config.ConfigCommand;
+import io.raftboot.core.config.ConfigLimitExceededException;
+import io.raftboot.core.config.ConfigResult;
+import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.config.SessionCommand;
+import io.raftboot.core.loop.RaftLoop;
+import io.raftboot.core.loop.RaftStatus;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.leadership.NoLeaderException;
+import io.raftboot.spring.support.ConditionWaiter;
+import io.raftboot.spring.support.RaftExecutors;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exactly-once write path of {@link RaftReplicatedConfig} (Raft thesis §6.3). This node opens
+ * one client session through the log, numbers every write in it, and sends each write, with its
+ * number, to the leader until an answer arrives or {@code raft.write-timeout} passes: after any
+ * outcome, known or not, through leader changes and restarts of the leader. The store applies
+ * each number once and answers a retry with the first result, so retrying is always safe.
+ *
+ * <p>The session lives as long as this process: after a restart a node opens a new one, and a
+ * write the old process had in flight is applied once or never, unseen by anyone.
+ */
+final class SessionWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionWriter.class);
+
+    private final RaftLoop loop;
+    private final ConfigStore store;
+    private final ClusterSettings settings;
+    private final LeaderRoute route;
+    private final RaftExecutors executors;
+    private final ConditionWaiter waiter;
+    private final WriteObserver observer;
+    private final long retryNanos;
+    private final ClientSession session = new ClientSession();
+    /** The opening of a session under way, if any (guarded by {@code this}). */
+    private CompletableFuture<Long> opening;
+
+    SessionWriter(RaftLoop loop, ConfigStore store, ClusterSettings settings, LeaderRoute route, RaftExecutors executors,
+                  WriteObserver observer) {
+        this.loop = loop;
+        this.store = store;
+        this.settings = settings;
+        this.route = route;
+        this.executors = executors;
+        this.waiter = new ConditionWaiter(executors, settings.tick());
+        this.observer = observer;
+        // Retry about once per heartbeat: a new leader is announced by its first heartbeat.
+        this.retryNanos = settings.tick().toNanos() * settings.heartbeatTicks();
+    }
+
+    CompletableFuture<ConfigResult> write(ConfigCommand command) {
+        try {
+            store.validate(command);
+        } catch (ConfigLimitExceededException e) {
+            return CompletableFuture.failedFuture(new ConfigValueTooLargeException(e.getMessage()
+                    + " (raft.max-value-size; the same limit must be set on every node)"));
+        }
+        long start = System.nanoTime();
+        Write write = new Write(command, start, start + settings.writeTimeout().toNanos());
+        write.next();
+        return write.result;
+    }
+
+    /** One write, from its first attempt to its answer. Runs on the timer thread after the first attempt. */
+    private final class Write {
+        final ConfigCommand command;
+        final long start;
+        final long deadline;
+        final CompletableFuture<ConfigResult> result = new CompletableFuture<>();
+        ClientSession.Ticket ticket;
+        /** Whether an attempt of this ticket may have reached the log: then it may apply, once. */
+        boolean mayHaveApplied;
+        String lastProblem = "no attempt answered";
+
+        Write(ConfigCommand command, long start, long deadline) {
+            this.command = command;
+            this.start = start;
+            this.deadline = deadline;
+        }
+
+        void next() {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                giveUp();
+                return;
+            }
+            if (ticket == null) {
+                sessionId(deadline).whenCompleteAsync((id, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(error);
+                    } else {
+                        ticket = session.begin();
+                        next();
+                    }
+                }, executors.timer());
+                return;
+            }
+            byte[] bytes = store.encode(new SessionCommand.Write(ticket.sessionId(), ticket.sequence(),
+                    session.lowestUnacknowledged(ticket), command));
+            route.write(bytes, Duration.ofNanos(remaining)).whenCompleteAsync((outcome, error) -> handle(outcome),
+                    executors.timer());
+        }
+
+        void handle(ForwardOutcome outcome) {
+            if (outcome instanceof ForwardOutcome.Applied applied) {
+                answered(applied.result());
+            } else if (outcome instanceof ForwardOutcome.Rejected rejected) {
+                session.finish(ticket);
+                result.completeExceptionally(new ConfigWriteException("the write of key '" + command.key()
+                        + "' was refused: " + rejected.reason() + fate(), mayHaveApplied, null));
+            } else {
+                mayHaveApplied |= !outcome.surelyNotApplied();
+                lastProblem = outcome.toString();
+                retryLater(this::next, result, mayHaveApplied);
+            }
+        }
+
+        void answered(ConfigResult r) {
+            if (r.outcome() == ConfigResult.Outcome.SESSION_EXPIRED && !mayHaveApplied) {
+                // No attempt of this number can have applied: start over in a new session.
+                session.expired(ticket.sessionId());
+                ticket = null;
+                next();
+                return;
+            }
+            session.finish(ticket);
+            if (r.outcome() == ConfigResult.Outcome.SESSION_EXPIRED || r.outcome() == ConfigResult.Outcome.STALE_REQUEST) {
+                session.expired(ticket.sessionId());
+                result.completeExceptionally(new ConfigWriteException("the write of key '" + command.key() + "' was retried"
+                        + " after an unknown outcome, and its client session " + ticket.sessionId() + " no longer remembers it ("
+                        + r.outcome() + "): it was applied once or never. Read the key to find out", true, null));
+                return;
+            }
+            // Read-your-writes: complete once this node applied the write too (it may have been forwarded).
+            waiter.await(() -> store.configVersion() >= r.configVersion(), deadline, null)
+                    .whenComplete((v, e) -> committed(r));
+        }
+
+        void committed(ConfigResult r) {
+            if (r.outcome() == ConfigResult.Outcome.STORE_FULL) {
+                // Committed but refused by every replica alike (the key limit travels in the command).
+                result.completeExceptionally(new ConfigStoreFullException(r.key(), store.maxKeys()));
+                return;
+            }
+            if (r.applied()) {
+                try {
+                    observer.committed(Duration.ofNanos(System.nanoTime() - start));
+                } catch (RuntimeException e) {
+                    LOG.debug("WriteObserver failed: {}", e.toString());
+                }
+            }
+            result.complete(r);
+        }
+
+        void giveUp() {
+            if (ticket != null) {
+                session.finish(ticket);
+            }
+            if (mayHaveApplied) {
+                result.completeExceptionally(new ConfigWriteException("the write of key '" + command.key() + "' was not"
+                        + " confirmed within raft.write-timeout (" + settings.writeTimeout().toMillis() + " ms; last: "
+                        + lastProblem + ")" + fate(), true, null));
+            } else {
+                result.completeExceptionally(noLeader("write of key '" + command.key() + "'", lastProblem));
+            }
+        }
+
+        String fate() {
+            return mayHaveApplied ? "; an earlier attempt may have reached the log: it is applied once or never"
+                    : "; nothing was written";
+        }
+    }
+
+    /** The open session's id; opens one (through the log, like a write) when there is none. */
+    private synchronized CompletableFuture<Long> sessionId(long deadline) {
+        long id = session.id();
+        if (id != 0) {
+            return CompletableFuture.completedFuture(id);
+        }
+        if (opening == null || opening.isDone()) {
+            opening = new CompletableFuture<>();
+            openAttempt(deadline, opening, "no attempt answered");
+        }
+        return opening;
+    }
+
+    private void openAttempt(long deadline, CompletableFuture<Long> opened, String lastProblem) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            opened.completeExceptionally(noLeader("opening of this node's client session", lastProblem));
+            return;
+        }
+        // An unknown outcome may leave a session opened and unused: harmless, it expires as the idlest.
+        route.write(store.encodeOpenSession(), Duration.ofNanos(remaining)).whenCompleteAsync((outcome, error) -> {
+            if (outcome instanceof ForwardOutcome.Applied applied
+                    && applied.result().outcome() == ConfigResult.Outcome.SESSION_OPENED) {
+                session.opened(applied.result().modIndex());
+                LOG.debug("node {}: client session {} opened", settings.nodeId(), applied.result().modIndex());
+                opened.complete(applied.result().modIndex());
+            } else if (outcome instanceof ForwardOutcome.Applied || outcome instanceof ForwardOutcome.Rejected) {
+                opened.completeExceptionally(new ConfigWriteException("the leader refused to open a client session for node '"
+                        + settings.nodeId() + "': " + outcome + " (is it an earlier release? upgrade every node)", false, null));
+            } else {
+                retryLater(() -> openAttempt(deadline, opened, String.valueOf(outcome)), opened, false);
+            }
+        }, executors.timer());
+    }
+
+    private <T> void retryLater(Runnable attempt, CompletableFuture<T> result, boolean mayHaveApplied) {
+        try {
+            executors.timer().schedule(attempt, retryNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new ConfigWriteException("node '" + settings.nodeId() + "' is shutting down"
+                    + (mayHaveApplied ? "; the write may have reached the log: it is applied once or never" : "; nothing was written"),
+                    mayHaveApplied, e));
+        }
+    }
+
+    private NoLeaderException noLeader(String what, String lastProblem) {
+        RaftStatus s = loop.status();
+        return new NoLeaderException("no leader accepted the " + what + " within raft.write-timeout ("
+                + settings.writeTimeout().toMillis() + " ms); nothing was written. This node is " + s.role() + " in term "
+                + s.term() + (s.leaderId() == null ? " and knows no leader" : " and last knew leader '" + s.leaderId() + "'")
+                + "; last answer: " + lastProblem + ". Check that a majority of raft.peers " + settings.voters()
+                + " is running and reachable.");
+    }
+}
