@@ -1,6 +1,5 @@
 package io.raftboot.spring.autoconfigure;
 
-import io.grpc.Status;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.node.Role;
 import io.raftboot.spring.grpc.GrpcTransport;
@@ -109,7 +108,7 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
         if (transport != null) {
             transport.close();
         }
-        pending.failAll(Status.UNAVAILABLE.withDescription("node '" + loop.nodeId() + "' is stopping"));
+        pending.failAllStopping(loop.nodeId());
     }
 
     private synchronized void handOffLeadership() {

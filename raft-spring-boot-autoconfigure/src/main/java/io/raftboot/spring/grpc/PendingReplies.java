@@ -84,6 +84,11 @@ public final class PendingReplies {
     }
 
     /** Fails every parked call (the node is stopping). */
+    /** Fails every parked call: this node is stopping ({@code UNAVAILABLE}, so the peer retries elsewhere). */
+    public void failAllStopping(String nodeId) {
+        failAll(Status.UNAVAILABLE.withDescription("node '" + nodeId + "' is stopping"));
+    }
+
     public void failAll(Status status) {
         List<Parked> all = new ArrayList<>();
         synchronized (this) {

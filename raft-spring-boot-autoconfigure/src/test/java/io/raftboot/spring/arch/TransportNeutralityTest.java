@@ -1,0 +1,30 @@
+package io.raftboot.spring.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * gRPC and protobuf stay inside the gRPC package: the write path's meaning (sessions, outcomes,
+ * forwarding) is decided on domain types, so a user's own Transport and CommandForwarder work,
+ * and no retry is ever decided by a status code or an exception's text.
+ */
+class TransportNeutralityTest {
+
+    private static final JavaClasses SPRING_LAYER = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.raftboot.spring");
+
+    @Test
+    void onlyTheGrpcPackageAndItsWiringSeeGrpcOrProtobufTypes() {
+        noClasses().that().resideOutsideOfPackage("io.raftboot.spring.grpc..")
+                // The auto-configuration creates the gRPC beans; it decides nothing about writes.
+                .and().haveNameNotMatching("io\\.raftboot\\.spring\\.autoconfigure\\.RaftGrpcConfiguration(\\$.*)?")
+                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.raftboot.proto..", "com.google.protobuf..")
+                .because("the write path's meaning lives in domain types (io.raftboot.core.client.ForwardOutcome)")
+                .check(SPRING_LAYER);
+    }
+}
