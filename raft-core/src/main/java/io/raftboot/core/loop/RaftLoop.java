@@ -424,7 +424,12 @@ public final class RaftLoop implements AutoCloseable {
                 afterReady();
                 long waitNanos = nextTickNanos - System.nanoTime();
                 Object input = waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
-                for (int n = 0; input != null && !closing; n++) {
+                for (int n = 0; input != null; n++) {
+                    if (closing) {
+                        // Taken from the queue but never handled: drainQueue() will not see it.
+                        failUnhandled(input);
+                        break;
+                    }
                     handle(input);
                     input = n < MAX_INPUTS_PER_ITERATION ? queue.poll() : null;
                 }
@@ -784,9 +789,13 @@ public final class RaftLoop implements AutoCloseable {
     private void drainQueue() {
         Object input;
         while ((input = queue.poll()) != null) {
-            if (input instanceof Request r) {
-                r.future().completeExceptionally(stoppedException());
-            }
+            failUnhandled(input);
+        }
+    }
+
+    private void failUnhandled(Object input) {
+        if (input instanceof Request r) {
+            r.future().completeExceptionally(stoppedException());
         }
     }
 

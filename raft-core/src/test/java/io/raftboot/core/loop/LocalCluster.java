@@ -34,7 +34,7 @@ final class LocalCluster implements AutoCloseable {
     final Map<String, FailableStorage> storages = new LinkedHashMap<>();
     /** Nodes cut off from everyone: messages from or to them are lost. */
     final Set<String> isolated = ConcurrentHashMap.newKeySet();
-    /** Runs on the sender's loop thread after each delivered message: a test can stall the sender there. */
+    /** Runs on the sender's loop thread after each message is sent (delivered or lost): a test can stall the sender there. */
     volatile Consumer<Message> afterSend = m -> { };
 
     LocalCluster(long snapshotThreshold, String... ids) {
@@ -55,12 +55,11 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private void deliver(Message m) {
-        if (isolated.contains(m.from()) || isolated.contains(m.to())) {
-            return;
-        }
-        RaftLoop to = loops.get(m.to());
-        if (to != null) {
-            to.receive(m);
+        if (!isolated.contains(m.from()) && !isolated.contains(m.to())) {
+            RaftLoop to = loops.get(m.to());
+            if (to != null) {
+                to.receive(m);
+            }
         }
         afterSend.accept(m);
     }

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.raftboot.core.client.ForwardOutcome;
+import io.raftboot.core.client.ProposalOutcomes;
 import io.raftboot.core.config.ConfigCommand;
 import io.raftboot.core.config.ConfigCommandCodec;
 import io.raftboot.core.config.ConfigResult;
@@ -283,6 +285,62 @@ class RaftLoopTest {
             assertThat(oldLeaderStore.get("kept")).isPresent();
             assertThat(oldLeaderStore.get("lost")).isEmpty();
         });
+    }
+
+    @Test
+    void aProposalPendingWhenTheLoopClosesFailsWithItsOutcomeUnknown() {
+        LocalCluster cluster = cluster();
+        RaftLoop leader = cluster.awaitLeader();
+        cluster.isolated.add(leader.nodeId());
+        long lastIndex = leader.status().lastIndex();
+        CompletableFuture<Object> pending = leader.propose(put("in-the-log", "1"));
+        await().atMost(LocalCluster.DEADLINE).until(() -> leader.status().lastIndex() > lastIndex);
+
+        leader.close();
+
+        // The entry is in the leader's log; were it replicated, a new leader could still commit it.
+        // (Check-quorum may make the isolated leader step down first: that failure must say the same.)
+        Throwable failure = failureOf(pending);
+        assertThat(ProposalOutcomes.ofFailure(failure)).isInstanceOf(ForwardOutcome.OutcomeUnknown.class);
+        assertThat(failure).hasMessageContaining("may still be committed");
+        if (failure instanceof RaftLoopStoppedException stopped) {
+            assertThat(stopped.outcomeUnknown()).isTrue();
+        }
+        // A request the closed loop never took proposed nothing.
+        Throwable later = failureOf(leader.propose(put("never", "1")));
+        assertThat(((RaftLoopStoppedException) later).outcomeUnknown()).isFalse();
+    }
+
+    @Test
+    void aRequestTakenFromTheQueueAsTheLoopClosesStillFails() throws Exception {
+        // Before: a request polled in the iteration that saw `closing` was dropped, its future never completed.
+        LocalCluster cluster = cluster();
+        RaftLoop leader = cluster.awaitLeader();
+        cluster.isolated.add(leader.nodeId()); // nothing else reaches its queue: the request is the next input
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        cluster.afterSend = m -> {
+            if (m.from().equals(leader.nodeId()) && stalled.getCount() > 0) {
+                stalled.countDown();
+                try {
+                    release.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        assertThat(stalled.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Object> queued = leader.propose(put("queued", "v"));
+        Thread closer = new Thread(leader::close);
+        closer.start();
+        await().atMost(LocalCluster.DEADLINE).until(() -> !leader.isRunning());
+
+        release.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+
+        Throwable failure = failureOf(queued);
+        assertThat(failure).isInstanceOf(RaftLoopStoppedException.class);
+        assertThat(((RaftLoopStoppedException) failure).outcomeUnknown()).isFalse();
     }
 
     @Test
