@@ -217,7 +217,7 @@ class ClusterFaultIT {
                         + " (term " + leader.term() + ")", DEADLINE,
                         () -> cluster.agreedLeader(others).filter(s -> s.term() > leader.term()));
                 gracefulStops++;
-                LOG.info("Handoff {}/{}: {} (leader of term {}) stopped with SIGTERM; {} leads term {} after {} ms", handoff,
+                LOG.info("Handoff {}/{}: {} (leader of term {}) stopped with SIGTERM; {} leads term {}, the process gone and the others agreeing after {} ms", handoff,
                         handoffs, leader.nodeId(), leader.term(), next.nodeId(), next.term(),
                         (System.nanoTime() - started) / 1_000_000);
                 cluster.start(leader.nodeId());
@@ -369,6 +369,10 @@ class ClusterFaultIT {
         String summary = String.format("history of %d clients: %d operations (%d with unknown outcome) on %d keys, checked in"
                 + " %d ms (%d steps): %s", HISTORY_CLIENTS, ops.size(), unknown, keys, checkMillis, result.stepsTaken(),
                 result.linearizable() ? "linearizable" : result.inconclusive() ? "INCONCLUSIVE" : "NOT LINEARIZABLE");
+        // Every key on its own as well, to tell one bad key from many (the checker stops at the first).
+        List<String> badKeys = ops.stream().collect(Collectors.groupingBy(Operation::key)).entrySet().stream()
+                .filter(e -> !LinearizabilityChecker.check(e.getValue()).linearizable()).map(Map.Entry::getKey).sorted().toList();
+        summary += "; keys not linearizable: " + badKeys;
         LOG.info("{}; outcomes {}", summary, history.outcomes());
         Files.writeString(dir.getParent().resolve("history-check.txt"), summary + "\n" + result.explanation() + "\n");
         assertThat(history.phantoms()).as("reads that returned a value no client sent").isEmpty();

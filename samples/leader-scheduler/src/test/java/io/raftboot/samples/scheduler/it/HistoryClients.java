@@ -92,21 +92,22 @@ final class HistoryClients implements AutoCloseable {
             long epoch = (started - startNanos) / KEY_EPOCH.toNanos();
             String key = PREFIX + "e" + epoch + "-k" + random.nextInt(KEYS);
             String node = ids.get(random.nextInt(ids.size()));
+            // Unique over the run: the checker tells the writes apart by their values.
             String value = client + "-" + (++n);
             int dice = random.nextInt(100);
             {
                 if (dice < 25) {
-                    put(client, node, key, value, null, lastVersion);
+                    put(client + "@" + node, node, key, value, null, lastVersion);
                 } else if (dice < 45) {
                     // Mostly the version this client saw last (a contended CAS), sometimes "create if absent".
                     long expected = random.nextInt(4) == 0 ? 0 : lastVersion.getOrDefault(key, 0L);
-                    put(client, node, key, value, expected, lastVersion);
+                    put(client + "@" + node, node, key, value, expected, lastVersion);
                 } else if (dice < 55) {
-                    delete(client, node, key);
+                    delete(client + "@" + node, node, key);
                 } else if (dice < 85) {
-                    read(client, node, key, true, lastVersion);
+                    read(client + "@" + node, node, key, true, lastVersion);
                 } else {
-                    read(client, node, key, false, lastVersion);
+                    read(client + "@" + node, node, key, false, lastVersion);
                 }
             }
             if (Thread.currentThread().isInterrupted()) {
