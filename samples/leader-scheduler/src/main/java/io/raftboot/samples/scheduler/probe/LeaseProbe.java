@@ -72,8 +72,6 @@ public final class LeaseProbe {
     public Thread start() {
         Thread thread = new Thread(this::run, "lease-probe");
         thread.setDaemon(true);
-        // Above the web and Raft threads, so that a loaded machine delays the samples less.
-        thread.setPriority(Thread.MAX_PRIORITY);
         thread.start();
         LOG.info("Lease probe of node {} writes to {}", nodeId, file.toAbsolutePath());
         return thread;
