@@ -10,11 +10,14 @@ import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.leadership.NoLeaderException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -110,12 +113,11 @@ public class ConfigController {
                                                    @RequestParam(required = false) Long expectedVersion,
                                                    HttpServletRequest request) throws IOException {
         byte[] value = request.getInputStream().readAllBytes();
-        long declaredLength = request.getContentLengthLong();
-        if (declaredLength > 0 && value.length != declaredLength) {
+        if (bodyEatenByAFilter(request, value)) {
             ResponseEntity<Map<String, Object>> refused = error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, key,
-                    "the request declared " + declaredLength + " bytes of body but " + value.length + " arrived here (a filter"
-                            + " read the " + request.getContentType() + " body first); nothing was written. Send the value"
-                            + " with Content-Type: text/plain or application/octet-stream");
+                    "the " + request.getContentType() + " body of this request was read before it reached the controller"
+                            + " (a form filter?); nothing was written. Send the value with Content-Type: text/plain or"
+                            + " application/octet-stream");
             refused.getBody().put("outcomeUnknown", false);
             return refused;
         }
@@ -182,6 +184,28 @@ public class ConfigController {
                 + result.outcome());
         refused.getBody().put("outcomeUnknown", false);
         return refused;
+    }
+
+    /**
+     * Whether the body arrived shorter than declared, or, sent in chunks without a length, empty
+     * while the request has parameters that are not in its query string (a form filter parsed it).
+     */
+    private static boolean bodyEatenByAFilter(HttpServletRequest request, byte[] body) {
+        long declared = request.getContentLengthLong();
+        if (declared >= 0) {
+            return body.length != declared;
+        }
+        if (body.length > 0) {
+            return false;
+        }
+        Set<String> inQuery = new HashSet<>();
+        String query = request.getQueryString();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                inQuery.add(URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8));
+            }
+        }
+        return !inQuery.containsAll(request.getParameterMap().keySet());
     }
 
     /** A linearizable read that found no leader in time. */

@@ -80,6 +80,14 @@ class ConfigRestTest {
     }
 
     @Test
+    void aFormEncodedBodySentInChunksIsStoredToo() throws Exception {
+        HttpResponse<String> put = send(request("/config/chunked").header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString("red"))).build());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(json(send(get("/config/chunked"))).get("value").asText()).isEqualTo("red");
+    }
+
+    @Test
     void compareAndSetAppliesOnTheExpectedVersionOnlyAndTellsTheCurrentOne() throws Exception {
         HttpResponse<String> created = send(put("lock?expectedVersion=0", "owner-a", "text/plain"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);

@@ -48,6 +48,12 @@ class FormFilterGuardTest {
         HttpResponse<String> red = http.send(put("application/x-www-form-urlencoded", "red"), HttpResponse.BodyHandlers.ofString());
         assertThat(red.statusCode()).as(red.body()).isEqualTo(415);
         assertThat(red.body()).contains("\"outcomeUnknown\":false");
+        // Sent in chunks, without a Content-Length to compare with.
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(uri())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString("red"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(415);
         HttpResponse<String> read = http.send(HttpRequest.newBuilder(uri()).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(read.body()).contains("\"value\":\"blue\"");
     }
