@@ -8,23 +8,32 @@ import io.raftboot.spring.config.ConfigWriteException;
 import io.raftboot.spring.config.ReadConsistency;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.leadership.NoLeaderException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,9 +43,13 @@ import org.springframework.web.bind.annotation.RestController;
  * <ul>
  *   <li>{@code GET /config/{key}} -> 200 {@code {"key", "value", "version", "configVersion"}} from
  *       this node's copy, or 404;</li>
- *   <li>{@code PUT /config/{key}} with a text body -> 200, the same document, once the write is
- *       committed (a follower forwards it to the leader); 503 with a message when no leader
- *       took it within {@code raft.write-timeout};</li>
+ *   <li>{@code PUT /config/{key}} with the value as body (any content type; the bytes as sent)
+ *       -> 200, the same document, once the write is committed (a follower forwards it to the
+ *       leader); {@code ?expectedVersion=N} makes it a compare-and-set (409 on another version);</li>
+ *   <li>{@code DELETE /config/{key}} -> 200 {@code {"key", "deleted", "previousVersion", "version": 0,
+ *       "configVersion"}}, or 404 if absent;</li>
+ *   <li>a write that failed -> 503 (or 400, 413, 415) {@code {"key", "error", "outcomeUnknown"}}:
+ *       {@code outcomeUnknown} true when it may still be committed, false when it surely was not;</li>
  *   <li>{@code GET /config?prefix=} -> {@code {"configVersion", "entries": {key: {"value", "version"}}}},
  *       every key under the prefix in one answer.</li>
  * </ul>
@@ -86,26 +99,113 @@ public class ConfigController {
         return body;
     }
 
-    @PutMapping("/{key}")
+    /**
+     * The value is the request body exactly as sent, whatever its content type: curl's
+     * {@code -d red} says {@code application/x-www-form-urlencoded}, and the value is still
+     * {@code red}. application.yml turns Spring's FormContentFilter off, which would otherwise
+     * parse such a PUT body into parameters and leave an empty stream; should some filter eat the
+     * body anyway, the write is refused with 415 rather than storing a value the client did not send.
+     * With {@code ?expectedVersion=N} it is a compare-and-set (0: the key must not exist): 409
+     * with the key's current {@code version} when it has another.
+     */
+    @PutMapping(value = "/{key}", consumes = MediaType.ALL_VALUE)
     public ResponseEntity<Map<String, Object>> put(@PathVariable String key,
-                                                   @RequestBody(required = false) String value) {
-        String text = value == null ? "" : value;
+                                                   @RequestParam(required = false) Long expectedVersion,
+                                                   HttpServletRequest request) throws IOException {
+        byte[] value = request.getInputStream().readAllBytes();
+        if (bodyEatenByAFilter(request, value)) {
+            ResponseEntity<Map<String, Object>> refused = error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, key,
+                    "the " + request.getContentType() + " body of this request was read before it reached the controller"
+                            + " (a form filter?); nothing was written. Send the value with Content-Type: text/plain or"
+                            + " application/octet-stream");
+            refused.getBody().put("outcomeUnknown", false);
+            return refused;
+        }
+        CompletableFuture<ConfigResult> write = expectedVersion == null ? config.put(key, value)
+                : config.compareAndSet(key, expectedVersion, value);
+        return write(key, write, result -> {
+            if (result.outcome() == ConfigResult.Outcome.VERSION_MISMATCH) {
+                ResponseEntity<Map<String, Object>> conflict = error(HttpStatus.CONFLICT, key, "key '" + key + "' is at version "
+                        + result.newVersion() + ", not " + expectedVersion + "; nothing was written");
+                conflict.getBody().put("version", result.newVersion());
+                conflict.getBody().put("configVersion", result.configVersion());
+                conflict.getBody().put("outcomeUnknown", false);
+                return conflict;
+            }
+            return ResponseEntity.ok(document(key, new String(value, StandardCharsets.UTF_8), result.newVersion(),
+                    result.configVersion()));
+        });
+    }
+
+    /** 200 {@code {"key", "deleted": true, "previousVersion", "version": 0, "configVersion"}}, or 404 if absent. */
+    @DeleteMapping("/{key}")
+    public ResponseEntity<Map<String, Object>> delete(@PathVariable String key) {
+        return write(key, config.delete(key), result -> {
+            if (result.outcome() == ConfigResult.Outcome.NOT_FOUND) {
+                ResponseEntity<Map<String, Object>> absent = error(HttpStatus.NOT_FOUND, key, "no key '" + key
+                        + "' in the replicated config; nothing was deleted");
+                absent.getBody().put("configVersion", result.configVersion());
+                absent.getBody().put("outcomeUnknown", false);
+                return absent;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("key", key);
+            body.put("deleted", true);
+            body.put("previousVersion", result.previousVersion());
+            body.put("version", 0L);
+            body.put("configVersion", result.configVersion());
+            return ResponseEntity.ok(body);
+        });
+    }
+
+    /**
+     * Waits for a write and turns its result into an answer. Every error answer of a write says
+     * {@code outcomeUnknown}: true when the write may still be (or have been) committed, false
+     * when it surely was not.
+     */
+    private ResponseEntity<Map<String, Object>> write(String key, CompletableFuture<ConfigResult> write,
+                                                      Function<ConfigResult, ResponseEntity<Map<String, Object>>> answer) {
         ConfigResult result;
         try {
-            result = config.put(key, text).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            result = write.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return error(HttpStatus.SERVICE_UNAVAILABLE, key, "interrupted while waiting for the write to commit");
+            return unknown(key, "interrupted while waiting for the write to commit; it may still be committed");
         } catch (TimeoutException e) {
-            return error(HttpStatus.SERVICE_UNAVAILABLE, key, "the write was not committed within "
-                    + writeTimeout.toMillis() + " ms; it may still be committed");
+            return unknown(key, "the write was not committed within " + writeTimeout.toMillis() + " ms; it may still be committed");
         } catch (ExecutionException | CompletionException e) {
             return writeFailed(key, e.getCause() == null ? e : e.getCause());
         }
-        if (!result.applied()) {
-            return error(HttpStatus.BAD_REQUEST, key, "the config store refused the write: " + result.outcome());
+        if (result.outcome() == ConfigResult.Outcome.VERSION_MISMATCH || result.outcome() == ConfigResult.Outcome.NOT_FOUND
+                || result.applied()) {
+            return answer.apply(result);
         }
-        return ResponseEntity.ok(document(key, text, result.newVersion(), result.configVersion()));
+        ResponseEntity<Map<String, Object>> refused = error(HttpStatus.BAD_REQUEST, key, "the config store refused the write: "
+                + result.outcome());
+        refused.getBody().put("outcomeUnknown", false);
+        return refused;
+    }
+
+    /**
+     * Whether the body arrived shorter than declared, or, sent in chunks without a length, empty
+     * while the request has parameters that are not in its query string (a form filter parsed it).
+     */
+    private static boolean bodyEatenByAFilter(HttpServletRequest request, byte[] body) {
+        long declared = request.getContentLengthLong();
+        if (declared >= 0) {
+            return body.length != declared;
+        }
+        if (body.length > 0) {
+            return false;
+        }
+        Set<String> inQuery = new HashSet<>();
+        String query = request.getQueryString();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                inQuery.add(URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8));
+            }
+        }
+        return !inQuery.containsAll(request.getParameterMap().keySet());
     }
 
     /** A linearizable read that found no leader in time. */
@@ -116,7 +216,9 @@ public class ConfigController {
 
     private ResponseEntity<Map<String, Object>> writeFailed(String key, Throwable cause) {
         if (cause instanceof NoLeaderException) {
-            return error(HttpStatus.SERVICE_UNAVAILABLE, key, cause.getMessage());
+            // Said "nothing was written", but it can end a series of attempts of which an earlier
+            // one reached a leader that then lost leadership (issue 11): it may have been committed.
+            return unknown(key, cause.getMessage());
         }
         if (cause instanceof ConfigWriteException w) {
             ResponseEntity<Map<String, Object>> answer = error(HttpStatus.SERVICE_UNAVAILABLE, key, w.getMessage());
@@ -124,13 +226,25 @@ public class ConfigController {
             return answer;
         }
         if (cause instanceof ConfigValueTooLargeException) {
-            return error(HttpStatus.PAYLOAD_TOO_LARGE, key, cause.getMessage());
+            return surelyFailed(HttpStatus.PAYLOAD_TOO_LARGE, key, cause.getMessage());
         }
         if (cause instanceof IllegalArgumentException) {
-            return error(HttpStatus.BAD_REQUEST, key, cause.getMessage());
+            return surelyFailed(HttpStatus.BAD_REQUEST, key, cause.getMessage());
         }
         LOG.warn("Write of config key '{}' failed", key, cause);
-        return error(HttpStatus.INTERNAL_SERVER_ERROR, key, String.valueOf(cause));
+        return unknown(key, String.valueOf(cause));
+    }
+
+    private static ResponseEntity<Map<String, Object>> unknown(String key, String message) {
+        ResponseEntity<Map<String, Object>> answer = error(HttpStatus.SERVICE_UNAVAILABLE, key, message);
+        answer.getBody().put("outcomeUnknown", true);
+        return answer;
+    }
+
+    private static ResponseEntity<Map<String, Object>> surelyFailed(HttpStatus status, String key, String message) {
+        ResponseEntity<Map<String, Object>> answer = error(status, key, message);
+        answer.getBody().put("outcomeUnknown", false);
+        return answer;
     }
 
     private static ReadConsistency readConsistency(String name) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.raftboot.testsupport.history.CheckResult;
+import io.raftboot.testsupport.history.LinearizabilityChecker;
+import io.raftboot.testsupport.history.Operation;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -33,11 +36,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Three JVMs of the sample jar on loopback, hurt the way production hurts them: the leader
  * killed with {@code kill -9} again and again (10 times, {@code -Draft.it.kills=100} for more),
- * the leader frozen with SIGSTOP past the election timeout and resumed, all three stopped and
- * restarted. During all of it a client writes config keys through random nodes, and a monitor
- * polls every node's {@code /actuator/raft} about every 10 ms and {@code /jobs} about every
- * 100 ms. The tests run in order on one cluster and assert behaviour only; the failover time of
- * every kill is logged and written to {@code target/it-cluster/failover-times.txt}.
+ * leadership moved by step-downs over {@code POST /actuator/raft} and by graceful stops
+ * (SIGTERM, a rolling restart's step) 12 times ({@code -Draft.it.handoffs=100} for more), the
+ * leader frozen with SIGSTOP past the election timeout and resumed, all three stopped and
+ * restarted. During all of it a client writes config keys through random nodes, four more
+ * clients write the same few keys with put, delete and compare-and-set and read them back
+ * ({@link HistoryClients}), and a monitor polls every node's {@code /actuator/raft} about every
+ * 10 ms and {@code /jobs} about every 100 ms. At the end the clients' history must be
+ * linearizable ({@code LinearizabilityChecker} of raft-test-support) and the nodes'
+ * lease-probe logs ({@code --sample.lease-probe=true}) must show no instant with two
+ * lease-holders ({@link LeaseIntervals}). The tests run in order on one cluster and assert
+ * behaviour only; the failover time of every kill is logged and written to
+ * {@code target/it-cluster/failover-times.txt}, the counts and verdicts next to it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultIT {
@@ -54,6 +64,9 @@ class ClusterFaultIT {
     private static LocalCluster cluster;
     private static ClusterMonitor monitor;
     private static ConfigWriter writer;
+    private static HistoryClients history;
+    /** Clients writing the same few keys concurrently, for the linearizability check. */
+    private static final int HISTORY_CLIENTS = 4;
     private static final List<Long> failoverMillis = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
@@ -68,6 +81,7 @@ class ClusterFaultIT {
         LOG.info("Cluster up in {}: {} leads term {}", dir, leader.nodeId(), leader.term());
         monitor = new ClusterMonitor(cluster).start();
         writer = new ConfigWriter(cluster).start();
+        history = new HistoryClients(cluster, HISTORY_CLIENTS).start();
         awaitTrue("the first acknowledged config writes", DEADLINE, () -> writer.acknowledged().size() >= 5);
     }
 
@@ -75,6 +89,9 @@ class ClusterFaultIT {
     static void stopEverything() throws IOException {
         if (writer != null) {
             writer.close();
+        }
+        if (history != null) {
+            history.close();
         }
         if (monitor != null) {
             monitor.close();
@@ -184,6 +201,51 @@ class ClusterFaultIT {
 
     @Test
     @Order(3)
+    void leadershipMovesByStepDownAndByGracefulStopWhileClientsWrite() throws Exception {
+        int handoffs = Integer.getInteger("raft.it.handoffs", 12);
+        int stepDowns = 0;
+        int gracefulStops = 0;
+        for (int handoff = 1; handoff <= handoffs; handoff++) {
+            NodeStatus leader = awaitPresent("a leader agreed by all three nodes", START_DEADLINE,
+                    () -> cluster.agreedLeader(cluster.ids()));
+            List<String> others = cluster.ids().stream().filter(id -> !id.equals(leader.nodeId())).toList();
+            long started = System.nanoTime();
+            // Every fourth a rolling-restart step (SIGTERM: the leader hands over before it stops), the others over HTTP.
+            if (handoff % 4 == 0) {
+                cluster.node(leader.nodeId()).stop();
+                NodeStatus next = awaitPresent(others + " agreeing on a new leader after the graceful stop of " + leader.nodeId()
+                        + " (term " + leader.term() + ")", DEADLINE,
+                        () -> cluster.agreedLeader(others).filter(s -> s.term() > leader.term()));
+                gracefulStops++;
+                LOG.info("Handoff {}/{}: {} (leader of term {}) stopped with SIGTERM; {} leads term {}, the process gone and the others agreeing after {} ms", handoff,
+                        handoffs, leader.nodeId(), leader.term(), next.nodeId(), next.term(),
+                        (System.nanoTime() - started) / 1_000_000);
+                cluster.start(leader.nodeId());
+                awaitPresent(leader.nodeId() + " back after its graceful stop, all three agreeing on a leader", START_DEADLINE,
+                        () -> cluster.agreedLeader(cluster.ids()).filter(s -> s.term() >= next.term()));
+            } else {
+                HttpResponse<String> answer = cluster.stepDown(leader.nodeId(), Duration.ofSeconds(15));
+                assertThat(answer.statusCode()).as("POST /actuator/raft {} as the admin on %s: %s", leader.nodeId(),
+                        answer.body()).isEqualTo(200);
+                NodeStatus next = awaitPresent("a new leader agreed by all three after " + leader.nodeId() + " (term "
+                        + leader.term() + ") stepped down: " + answer.body(), DEADLINE,
+                        () -> cluster.agreedLeader(cluster.ids()).filter(s -> s.term() > leader.term()));
+                stepDowns++;
+                LOG.info("Handoff {}/{}: {} (leader of term {}) stepped down; {} leads term {} after {} ms: {}", handoff, handoffs,
+                        leader.nodeId(), leader.term(), next.nodeId(), next.term(), (System.nanoTime() - started) / 1_000_000,
+                        answer.body());
+            }
+            assertNoViolationsSoFar();
+        }
+        String summary = String.format("leadership handoffs while clients wrote: %d (%d step-downs over POST /actuator/raft,"
+                + " %d graceful stops with SIGTERM)", stepDowns + gracefulStops, stepDowns, gracefulStops);
+        LOG.info(summary);
+        Files.writeString(dir.getParent().resolve("handoffs.txt"), summary + "\n");
+        assertThat(stepDowns + gracefulStops).isEqualTo(handoffs);
+    }
+
+    @Test
+    @Order(4)
     void configAndTermsSurviveAStopAndRestartOfAllThreeNodes() throws Exception {
         Map<String, NodeStatus> before = awaitPresent("all three nodes answering", DEADLINE, () -> {
             Map<String, NodeStatus> s = cluster.statuses(cluster.ids(), Duration.ofMillis(500));
@@ -232,7 +294,7 @@ class ClusterFaultIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void everyAcknowledgedWriteIsReadableWithItsValueOnEveryNode() throws Exception {
         writer.close();
         Map<String, String> acknowledged = writer.acknowledged();
@@ -275,7 +337,7 @@ class ClusterFaultIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void noTwoNodesEverLedOrRanTheLeaderOnlyJobInTheSameTermAndNoNodeWentBack() {
         monitor.collectJobs(cluster.serving());
         Map<Long, String> leaderOfTerm = monitor.leaderOfTerm();
@@ -288,6 +350,59 @@ class ClusterFaultIT {
         // Every leader ran the job for a while: one term per kill at least, plus the first one.
         assertThat(runs.size()).isGreaterThan(Integer.getInteger("raft.it.kills", 10));
         assertThat(leaderOfTerm.size()).isGreaterThan(Integer.getInteger("raft.it.kills", 10));
+    }
+
+    @Test
+    @Order(7)
+    void theHistoryOfTheClientsWritingTheSameKeysIsLinearizable() throws IOException {
+        history.close();
+        List<Operation> ops = history.history();
+        long unknown = ops.stream().filter(Operation::isUnknown).count();
+        long keys = ops.stream().map(Operation::key).distinct().count();
+        // Kept for the post-mortem of a failure: every operation in invocation order.
+        Files.write(dir.resolve("history.txt"), ops.stream().sorted(java.util.Comparator.comparingLong(Operation::invokeNanos))
+                .map(o -> o.invokeNanos() + " " + (o.isUnknown() ? "-" : Long.toString(o.completeNanos())) + " " + o.key() + " "
+                        + o.describe()).toList());
+        long started = System.nanoTime();
+        CheckResult result = LinearizabilityChecker.check(ops);
+        long checkMillis = (System.nanoTime() - started) / 1_000_000;
+        String summary = String.format("history of %d clients: %d operations (%d with unknown outcome) on %d keys, checked in"
+                + " %d ms (%d steps): %s", HISTORY_CLIENTS, ops.size(), unknown, keys, checkMillis, result.stepsTaken(),
+                result.linearizable() ? "linearizable" : result.inconclusive() ? "INCONCLUSIVE" : "NOT LINEARIZABLE");
+        // Every key on its own as well, to tell one bad key from many (the checker stops at the first).
+        List<String> badKeys = ops.stream().collect(Collectors.groupingBy(Operation::key)).entrySet().stream()
+                .filter(e -> !LinearizabilityChecker.check(e.getValue()).linearizable()).map(Map.Entry::getKey).sorted().toList();
+        summary += "; keys not linearizable: " + badKeys;
+        LOG.info("{}; outcomes {}", summary, history.outcomes());
+        Files.writeString(dir.getParent().resolve("history-check.txt"), summary + "\n" + result.explanation() + "\n");
+        assertThat(history.phantoms()).as("reads that returned a value no client sent").isEmpty();
+        assertThat(ops).as("recorded operations").hasSizeGreaterThan(200);
+        assertThat(result.inconclusive()).as("the checker ran out of steps (counts as a failure): %s", result.explanation())
+                .isFalse();
+        assertThat(result.linearizable()).as("%s; the whole history is in %s", result.explanation(), dir.resolve("history.txt"))
+                .isTrue();
+    }
+
+    @Test
+    @Order(8)
+    void noTwoNodesEverHeldTheLeaseAtTheSameInstantAsTheirApplicationsSawIt() throws IOException {
+        long now = System.nanoTime();
+        List<LeaseIntervals.Interval> all = new ArrayList<>();
+        int lines = 0;
+        for (NodeProcess node : cluster.nodes()) {
+            List<LeaseIntervals.Line> file = LeaseIntervals.read(node.dataDir().resolve("lease-probe.log"));
+            lines += file.size();
+            all.addAll(LeaseIntervals.of(node.id(), file, node.incarnations(), now));
+        }
+        List<String> overlaps = LeaseIntervals.overlaps(all);
+        String summary = String.format("lease probe: %d lines, %d true intervals on %d nodes, %d overlaps", lines, all.size(),
+                cluster.nodes().size(), overlaps.size());
+        LOG.info(summary);
+        Files.writeString(dir.getParent().resolve("lease-probe-check.txt"), summary + "\n" + String.join("\n", overlaps) + "\n");
+        // Every kill, step-down and graceful stop made a new lease-holder: the probe saw them.
+        assertThat(all).as("true intervals in the lease-probe logs").hasSizeGreaterThan(
+                Integer.getInteger("raft.it.kills", 10) + Integer.getInteger("raft.it.handoffs", 12));
+        assertThat(overlaps).as("instants at which two nodes' applications both saw isLeader() == true").isEmpty();
     }
 
     // ------------------------------------------------------------------ helpers

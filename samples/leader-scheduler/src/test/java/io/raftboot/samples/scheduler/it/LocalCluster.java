@@ -37,6 +37,9 @@ final class LocalCluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500))
             .version(HttpClient.Version.HTTP_1_1).build();
     private final Thread shutdownHook = new Thread(this::killAll, "local-cluster-cleanup");
+    /** The nodes' admin password (ADMIN_PASSWORD), for POST /actuator/raft; made up per run, never logged. */
+    private final String adminPassword = Long.toHexString(new java.security.SecureRandom().nextLong())
+            + Long.toHexString(new java.security.SecureRandom().nextLong());
 
     LocalCluster(int size, Path dir, AppLauncher launcher) {
         this.launcher = launcher;
@@ -83,7 +86,9 @@ final class LocalCluster implements AutoCloseable {
             args.add("--raft.peers." + peer.id() + "=127.0.0.1:" + peer.grpcPort());
         }
         args.add("--raft.data-dir=" + node.dataDir());
-        node.start(launcher.command(args));
+        // Every change of isLeader() to <data-dir>/lease-probe.log, read back by LeaseIntervals.
+        args.add("--sample.lease-probe=true");
+        node.start(launcher.command(args), Map.of("ADMIN_PASSWORD", adminPassword));
         LOG.info("Started {} (HTTP {}, gRPC {}), incarnation {}", node, node.httpPort(), node.grpcPort(), node.incarnation());
     }
 
@@ -126,6 +131,15 @@ final class LocalCluster implements AutoCloseable {
     HttpResponse<String> put(String id, String path, String body, Duration timeout) throws IOException, InterruptedException {
         return http.send(request(id, path, timeout).header("Content-Type", "text/plain")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code POST /actuator/raft} with {@code {}} as the admin: the leader steps down in favour of the most up-to-date voter. */
+    HttpResponse<String> stepDown(String id, Duration timeout) throws IOException, InterruptedException {
+        String basic = java.util.Base64.getEncoder().encodeToString(("admin:" + adminPassword)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return http.send(request(id, "/actuator/raft", timeout).header("Content-Type", "application/json")
+                .header("Authorization", "Basic " + basic).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String id, String path, Duration timeout) throws IOException, InterruptedException {

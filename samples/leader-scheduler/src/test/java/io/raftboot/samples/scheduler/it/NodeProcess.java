@@ -26,6 +26,8 @@ final class NodeProcess {
     private volatile Process process;
     private volatile int incarnation;
     private volatile boolean frozen;
+    /** What the test did to each incarnation and when, for the lease-probe analysis ({@link LeaseIntervals}). */
+    private final List<LeaseIntervals.Incarnation> lives = new ArrayList<>();
 
     NodeProcess(String id, int httpPort, int grpcPort, Path dir) {
         this.id = id;
@@ -61,6 +63,10 @@ final class NodeProcess {
     }
 
     synchronized void start(List<String> command) {
+        start(command, java.util.Map.of());
+    }
+
+    synchronized void start(List<String> command, java.util.Map<String, String> environment) {
         if (isAlive()) {
             throw new IllegalStateException(id + " is already running (pid " + process.pid() + ")");
         }
@@ -71,7 +77,13 @@ final class NodeProcess {
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
+            // Before the start: every probe line of this incarnation is written after it.
+            long startedAt = System.nanoTime();
             process = builder.start();
+            synchronized (lives) {
+                lives.add(new LeaseIntervals.Incarnation(startedAt));
+            }
             frozen = false;
             incarnation++;
         } catch (IOException e) {
@@ -99,8 +111,14 @@ final class NodeProcess {
         if (p == null) {
             return;
         }
+        boolean wasAlive = p.isAlive();
+        // Taken just before the signal: the process lives until at least this instant.
+        long killedAt = System.nanoTime();
         p.destroyForcibly();
         waitFor(p, 30);
+        if (wasAlive) {
+            current().ended(killedAt, "kill -9");
+        }
         frozen = false;
     }
 
@@ -118,18 +136,37 @@ final class NodeProcess {
             p.destroyForcibly();
             waitFor(p, 30);
         }
+        // Taken once it is surely gone: a graceful stop ends no earlier than this.
+        current().ended(System.nanoTime(), "SIGTERM");
     }
 
     /** {@code kill -STOP}: the process stays alive but does nothing, like a long GC pause. */
     void freeze() {
         signal("STOP");
+        // Taken after kill(1) returned: the process ran until about now.
+        current().stopped(System.nanoTime());
         frozen = true;
     }
 
     /** {@code kill -CONT}. */
     void resume() {
+        // Taken before the signal: the process runs again no earlier than this.
+        current().resumed(System.nanoTime());
         signal("CONT");
         frozen = false;
+    }
+
+    /** Every incarnation so far, with its start, its end if it ended, and its SIGSTOP pauses. */
+    List<LeaseIntervals.Incarnation> incarnations() {
+        synchronized (lives) {
+            return lives.stream().map(LeaseIntervals.Incarnation::copy).toList();
+        }
+    }
+
+    private LeaseIntervals.Incarnation current() {
+        synchronized (lives) {
+            return lives.get(lives.size() - 1);
+        }
     }
 
     private void signal(String name) {

@@ -14,13 +14,13 @@ import java.util.Map;
  * The arguments that run the sample as a cluster of one (it elects itself at once) on loopback,
  * with a fresh data directory under target/, so that a security test needs no other process.
  */
-final class SingleNodeProperties {
+public final class SingleNodeProperties {
 
     private SingleNodeProperties() {
     }
 
     /** New ones on every call (another port, another directory). */
-    static Map<String, String> properties() {
+    public static Map<String, String> properties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("server.port", "0");
         p.put("server.address", "127.0.0.1");
@@ -33,7 +33,7 @@ final class SingleNodeProperties {
     }
 
     /** The same as command-line arguments, which take precedence over the environment. */
-    static List<String> args() {
+    public static List<String> args() {
         return properties().entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
     }
 
