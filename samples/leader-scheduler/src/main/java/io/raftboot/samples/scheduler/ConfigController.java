@@ -41,16 +41,17 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The replicated config over REST, on every node:
  * <ul>
- *   <li>{@code GET /config/{key}} -> 200 {@code {"key", "value", "version", "configVersion"}} from
- *       this node's copy, or 404;</li>
+ *   <li>{@code GET /config/{key}} -> 200 {@code {"key", "value", "version", "modIndex", "configVersion"}}
+ *       from this node's copy, or 404;</li>
  *   <li>{@code PUT /config/{key}} with the value as body (any content type; the bytes as sent)
  *       -> 200, the same document, once the write is committed (a follower forwards it to the
- *       leader); {@code ?expectedVersion=N} makes it a compare-and-set (409 on another version);</li>
+ *       leader); {@code ?expectedVersion=N} makes it a compare-and-set (409 on another version),
+ *       {@code ?expectedModIndex=N} one on the key's modIndex, which never repeats (no ABA);</li>
  *   <li>{@code DELETE /config/{key}} -> 200 {@code {"key", "deleted", "previousVersion", "version": 0,
  *       "configVersion"}}, or 404 if absent;</li>
  *   <li>a write that failed -> 503 (or 400, 413, 415) {@code {"key", "error", "outcomeUnknown"}}:
  *       {@code outcomeUnknown} true when it may still be committed, false when it surely was not;</li>
- *   <li>{@code GET /config?prefix=} -> {@code {"configVersion", "entries": {key: {"value", "version"}}}},
+ *   <li>{@code GET /config?prefix=} -> {@code {"configVersion", "entries": {key: {"value", "version", "modIndex"}}}},
  *       every key under the prefix in one answer.</li>
  * </ul>
  * Reads are local (this node's copy, which may lag the leader by a heartbeat); add
@@ -79,7 +80,8 @@ public class ConfigController {
             return error(HttpStatus.NOT_FOUND, key, "no key '" + key + "' in the replicated config");
         }
         // Read after the entry: this node's copy had applied at least this many changes when it was read.
-        return ResponseEntity.ok(document(key, entry.get().valueAsString(), entry.get().version(), config.configVersion()));
+        return ResponseEntity.ok(document(key, entry.get().valueAsString(), entry.get().version(), entry.get().modIndex(),
+                config.configVersion()));
     }
 
     @GetMapping
@@ -91,6 +93,7 @@ public class ConfigController {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("value", v.valueAsString());
             e.put("version", v.version());
+            e.put("modIndex", v.modIndex());
             entries.put(k, e);
         });
         Map<String, Object> body = new LinkedHashMap<>();
@@ -106,11 +109,13 @@ public class ConfigController {
      * parse such a PUT body into parameters and leave an empty stream; should some filter eat the
      * body anyway, the write is refused with 415 rather than storing a value the client did not send.
      * With {@code ?expectedVersion=N} it is a compare-and-set (0: the key must not exist): 409
-     * with the key's current {@code version} when it has another.
+     * with the key's current {@code version} when it has another. With {@code ?expectedModIndex=N}
+     * it compares the key's {@code modIndex} instead, which never repeats for a key (no ABA).
      */
     @PutMapping(value = "/{key}", consumes = MediaType.ALL_VALUE)
     public ResponseEntity<Map<String, Object>> put(@PathVariable String key,
                                                    @RequestParam(required = false) Long expectedVersion,
+                                                   @RequestParam(required = false) Long expectedModIndex,
                                                    HttpServletRequest request) throws IOException {
         byte[] value = request.getInputStream().readAllBytes();
         if (bodyEatenByAFilter(request, value)) {
@@ -121,19 +126,25 @@ public class ConfigController {
             refused.getBody().put("outcomeUnknown", false);
             return refused;
         }
-        CompletableFuture<ConfigResult> write = expectedVersion == null ? config.put(key, value)
-                : config.compareAndSet(key, expectedVersion, value);
+        if (expectedVersion != null && expectedModIndex != null) {
+            return surelyFailed(HttpStatus.BAD_REQUEST, key, "give expectedVersion or expectedModIndex, not both; nothing was written");
+        }
+        CompletableFuture<ConfigResult> write = expectedVersion != null ? config.compareAndSet(key, expectedVersion, value)
+                : expectedModIndex != null ? config.compareAndSetModIndex(key, expectedModIndex, value)
+                : config.put(key, value);
+        String expected = expectedVersion != null ? "version " + expectedVersion : "modIndex " + expectedModIndex;
         return write(key, write, result -> {
             if (result.outcome() == ConfigResult.Outcome.VERSION_MISMATCH) {
                 ResponseEntity<Map<String, Object>> conflict = error(HttpStatus.CONFLICT, key, "key '" + key + "' is at version "
-                        + result.newVersion() + ", not " + expectedVersion + "; nothing was written");
+                        + result.newVersion() + ", modIndex " + result.modIndex() + ", not at " + expected + "; nothing was written");
                 conflict.getBody().put("version", result.newVersion());
+                conflict.getBody().put("modIndex", result.modIndex());
                 conflict.getBody().put("configVersion", result.configVersion());
                 conflict.getBody().put("outcomeUnknown", false);
                 return conflict;
             }
             return ResponseEntity.ok(document(key, new String(value, StandardCharsets.UTF_8), result.newVersion(),
-                    result.configVersion()));
+                    result.modIndex(), result.configVersion()));
         });
     }
 
@@ -216,9 +227,8 @@ public class ConfigController {
 
     private ResponseEntity<Map<String, Object>> writeFailed(String key, Throwable cause) {
         if (cause instanceof NoLeaderException) {
-            // Said "nothing was written", but it can end a series of attempts of which an earlier
-            // one reached a leader that then lost leadership (issue 11): it may have been committed.
-            return unknown(key, cause.getMessage());
+            // The writer says so only when no attempt can have reached a log (client sessions, issue 11).
+            return surelyFailed(HttpStatus.SERVICE_UNAVAILABLE, key, cause.getMessage());
         }
         if (cause instanceof ConfigWriteException w) {
             ResponseEntity<Map<String, Object>> answer = error(HttpStatus.SERVICE_UNAVAILABLE, key, w.getMessage());
@@ -251,11 +261,12 @@ public class ConfigController {
         return "linearizable".equalsIgnoreCase(name) ? ReadConsistency.LINEARIZABLE : ReadConsistency.LOCAL;
     }
 
-    private static Map<String, Object> document(String key, String value, long version, long configVersion) {
+    private static Map<String, Object> document(String key, String value, long version, long modIndex, long configVersion) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("key", key);
         body.put("value", value);
         body.put("version", version);
+        body.put("modIndex", modIndex);
         body.put("configVersion", configVersion);
         return body;
     }

@@ -1,17 +1,19 @@
 package io.raftboot.samples.scheduler.probe;
 
+import io.raftboot.core.loop.LeaderLease;
 import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.leadership.LeadershipService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples {@link LeadershipService#isLeader()} about every millisecond on a daemon thread and
+ * Samples {@link LeadershipService#lease()} (what {@code isLeader()} answers, with its term) about every millisecond on a daemon thread and
  * writes each change to {@code <raft.data-dir>/lease-probe.log} ({@link LeaseProbeLog}): the
  * lease as the application sees it, for tests that check from outside the process that no two
  * nodes ever hold it at the same instant (issue 11; DESIGN.md, "Lease probe").
@@ -96,13 +98,11 @@ public final class LeaseProbe {
         boolean leader;
         long term;
         try {
-            // term() around isLeader(): if it moved between the two, the sample is of no term; try again.
-            long termBefore = leadership.term();
-            leader = leadership.isLeader();
-            term = leadership.term();
-            if (term != termBefore) {
-                return;
-            }
+            // The lease and its term in one read (LeadershipService.lease()): a true line always names
+            // the term of the lease it saw. A false line names the node's current term.
+            Optional<LeaderLease> lease = leadership.lease();
+            leader = lease.isPresent();
+            term = lease.map(LeaderLease::term).orElseGet(leadership::term);
         } catch (RuntimeException e) {
             // After the context closed the beans may refuse; whatever this node was, it leads no more.
             leader = false;

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.raftboot.core.loop.LeaderLease;
 import io.raftboot.spring.leadership.LeadershipService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +83,8 @@ class LeaseProbeTest {
         // A mock, so that methods the interface gains later need no change here.
         LeadershipService leadership = mock(LeadershipService.class);
         when(leadership.term()).thenReturn(9L);
-        when(leadership.isLeader()).thenReturn(true).thenThrow(new IllegalStateException("context closed"));
+        when(leadership.lease()).thenReturn(Optional.of(new LeaderLease(9, System.nanoTime() + 1_000_000_000L)))
+                .thenThrow(new IllegalStateException("context closed"));
         try (LeaseProbeLog log = new LeaseProbeLog(file)) {
             LeaseProbe probe = new LeaseProbe(leadership, log, "n1", file);
             probe.sample();
