@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * A {@link Storage} in a data directory of three files, all in the {@link LogRecordCodec} format:
@@ -87,6 +89,8 @@ public final class FileStorage implements Storage {
     private EntryPositions positions = new EntryPositions(1);
     /** Term of the entry just before the log's first entry (the snapshot's last term, or 0). */
     private long prevTermOfLog;
+    /** Whether the log has batch markers (format version 3); an older log is rewritten by {@link #load()}. */
+    private boolean logBatched;
     private boolean loaded;
     private boolean closed;
     private StorageException failure;
@@ -118,7 +122,7 @@ public final class FileStorage implements Storage {
         this.nodeId = nodeId;
         this.clusterId = clusterId;
         try {
-            Files.createDirectories(this.dir);
+            files.createDirectories(this.dir);
             deleteLeftoverTempFiles();
             meta = MetaFile.openOrCreate(this.dir, nodeId, clusterId, files, logFile, snapshotFile);
             directoryClusterId = clusterId != null ? clusterId : meta.clusterId();
@@ -176,7 +180,11 @@ public final class FileStorage implements Storage {
                 files.force(log);
             }
             logEnd = scan.validEnd();
+            logBatched = scan.batched();
             List<LogEntry> entries = reconcileWithSnapshot(replay.entries);
+            if (!logBatched) {
+                upgradeLog();
+            }
             adoptClusterIdIfNeeded();
             LOG.log(Level.DEBUG, "opened {0}: snapshot {1}, entries {2}..{3}, {4}", dir, snapshot,
                     positions.firstIndex(), positions.lastIndex(), hardState);
@@ -187,6 +195,19 @@ public final class FileStorage implements Storage {
             failure = e;
             throw e;
         }
+    }
+
+    /**
+     * Rewrites a log of format version 1 or 2 (no batch markers) as one marked batch, so that
+     * from now on a torn last batch is told from damage ({@link LogScanner}); the meta file
+     * follows (in {@link #adoptClusterIdIfNeeded()}). A crash in between leaves a version-3 log
+     * under an older meta file, which is read like any other.
+     */
+    private void upgradeLog() throws IOException {
+        LOG.log(Level.INFO, "data directory {0}: rewriting the log in storage format version {1} (batch markers)",
+                dir, LogRecordCodec.FORMAT_VERSION);
+        rewriteLog(positions.firstIndex() - 1, prevTermOfLog, hardState, positions.firstIndex(), positions.lastIndex(),
+                List.of());
     }
 
     private Snapshot readSnapshotFile() throws IOException {
@@ -237,6 +258,9 @@ public final class FileStorage implements Storage {
      */
     private void adoptClusterIdIfNeeded() throws IOException {
         if (clusterId == null || meta.clusterId() != null) {
+            if (meta.formatVersion() < LogRecordCodec.FORMAT_VERSION) {
+                MetaFile.write(metaFile, meta.nodeId(), meta.clusterId(), files); // the log is version 3 now
+            }
             return;
         }
         if (storedSnapshot != null && storedSnapshot.clusterId() == null) {
@@ -317,6 +341,9 @@ public final class FileStorage implements Storage {
         if (hardStateChanged) {
             batch.writeBytes(LogRecordCodec.hardState(newHardState));
         }
+        // The marker that tells a complete batch from the torn last one (LogScanner).
+        byte[] records = batch.toByteArray();
+        batch.writeBytes(LogRecordCodec.batchEnd(logEnd, offsets.length + (hardStateChanged ? 1 : 0), records, records.length));
         try {
             DurableFiles.writeFully(log, batch.toByteArray(), logEnd);
             files.force(log);
@@ -363,17 +390,23 @@ public final class FileStorage implements Storage {
         EntryPositions rewritten = new EntryPositions(prevIndex + 1);
         long[] end = new long[1];
         files.replaceAtomically(logFile, channel -> {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            // The whole file is one batch, closed by a BATCH_END with its CRC.
+            CRC32C crc = new CRC32C();
+            OutputStream out = new CheckedOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc);
             long pos = writeRecord(out, LogRecordCodec.logStart(prevIndex, prevTerm), 0);
             pos = writeRecord(out, LogRecordCodec.hardState(hs), pos);
+            int records = 2;
             for (long i = copyFrom; i <= copyTo; i++) {
                 rewritten.add(positions.termAt(i), pos);
                 pos = writeRecord(out, readEntryRecord(i), pos);
+                records++;
             }
             for (LogEntry e : newEntries) {
                 rewritten.add(e.term(), pos);
                 pos = writeRecord(out, LogRecordCodec.entry(e), pos);
+                records++;
             }
+            pos = writeRecord(out, LogRecordCodec.batchEnd(0, records, (int) crc.getValue()), pos);
             out.flush();
             end[0] = pos;
         });
@@ -384,6 +417,7 @@ public final class FileStorage implements Storage {
         positions = rewritten;
         prevTermOfLog = prevTerm;
         logEnd = end[0];
+        logBatched = true;
         hardState = hs;
     }
 
