@@ -26,8 +26,9 @@ import java.util.zip.CheckedOutputStream;
  *       belongs to ({@link MetaFile});</li>
  *   <li>{@code snapshot}: the latest snapshot and the cluster id it belongs to, replaced
  *       atomically (temp file, fsync, rename, directory fsync);</li>
- *   <li>{@code log}: append-only: a LOG_START record (the log holds the entries after the
- *       snapshot's last index), then ENTRY and HARD_STATE records; the last HARD_STATE wins.</li>
+ *   <li>{@code log}: append-only: a LOG_START_BATCHED record (the log holds the entries after the
+ *       snapshot's last index), then ENTRY and HARD_STATE records in batches closed by BATCH_END
+ *       records; the last HARD_STATE wins.</li>
  * </ul>
  * The hard state lives in the log (like etcd's WAL state records) so that a {@code persist} of
  * entries and hard state is one write and one fsync. A snapshot rewrites the log atomically: the
@@ -40,9 +41,16 @@ import java.util.zip.CheckedOutputStream;
  * supersedes are reclaimed by the next snapshot's rewrite. A torn write of such an append leaves a
  * truncated log, which is a state the append passes through anyway.
  *
- * <p>Recovery: a torn tail (an incomplete or bad last record, nothing valid after it) was never
- * acknowledged and is cut off; damage inside the log stops the node ({@link LogScanner}). Every
- * I/O error is a {@link StorageException}, after which this instance refuses further use.
+ * <p>Batches (format version 3): each {@code persist} writes its records and a BATCH_END record
+ * (the batch's start, record count and CRC32C) in one write and one fsync, and a rewritten log is
+ * one batch. Recovery: everything after the last complete batch is a torn tail (the last batch's
+ * pages may reach the disk in any order, so its middle can be garbage while its end is intact);
+ * it was never acknowledged and is cut off. A bad record followed by a complete batch is damage
+ * to acknowledged data and stops the node ({@link LogScanner}). A log of format version 1 or 2
+ * (no batch markers) is read with the old rule (only the end may be torn) and rewritten in
+ * version 3 by {@link #load()}, then the meta file. A new data directory is fsynced into its
+ * parent ({@link DurableFiles#createDirectories}). Every I/O error is a {@link StorageException},
+ * after which this instance refuses further use.
  *
  * <p>Foreign files: a meta file of another node id or cluster id, and a snapshot file of another
  * cluster id, are refused with a {@link StorageException} naming the file, both ids and what to do.

@@ -144,6 +144,25 @@ class FileStorageTornBatchTest extends FileStorageTestSupport {
     }
 
     @Test
+    void creatingADataDirectoryFsyncsTheParentOfEveryDirectoryItCreates() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(System.getProperty("os.name", "").startsWith("Windows"),
+                "directories cannot be fsynced on Windows");
+        long existingParent;
+        try (FileStorage storage = open(tmp.resolve("one"))) {
+            existingParent = storage.syncs(); // the parent of "one", then the meta file and its rename
+        }
+        long threeLevels;
+        try (FileStorage storage = open(tmp.resolve("x").resolve("y").resolve("z"))) {
+            threeLevels = storage.syncs();
+        }
+        try (FileStorage storage = open(tmp.resolve("one"))) {
+            assertThat(storage.syncs()).as("an existing directory: nothing to create").isZero();
+        }
+        assertThat(existingParent).isEqualTo(3);
+        assertThat(threeLevels).isEqualTo(existingParent + 2);
+    }
+
+    @Test
     void aVersion2DirectoryIsReadAndItsLogRewrittenWithBatchMarkers() throws IOException {
         Files.createDirectories(data());
         Files.write(data().resolve(MetaFile.NAME), LogRecordCodec.frame(LogRecordCodec.META, version2Meta("n1", "c1")));
