@@ -61,6 +61,28 @@ final class DurableFiles {
         replaceAtomically(target, channel -> writeFully(channel, content, 0));
     }
 
+    /**
+     * Creates {@code dir} and any missing parents, and fsyncs the parent of each directory it
+     * created: a new directory's name is an entry in its parent, and without that fsync a power
+     * loss can take the directory, and the files already made durable in it, away again.
+     */
+    void createDirectories(Path dir) throws IOException {
+        Path topCreated = null;
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            topCreated = p;
+        }
+        Files.createDirectories(dir);
+        if (topCreated == null) {
+            return;
+        }
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            syncDirectory(p.getParent());
+            if (p.equals(topCreated)) {
+                return;
+            }
+        }
+    }
+
     /** fsyncs a directory so that file creations and renames in it survive a crash. */
     void syncDirectory(Path dir) throws IOException {
         if (WINDOWS) {

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * A {@link Storage} in a data directory of three files, all in the {@link LogRecordCodec} format:
@@ -24,8 +26,9 @@ import java.util.Objects;
  *       belongs to ({@link MetaFile});</li>
  *   <li>{@code snapshot}: the latest snapshot and the cluster id it belongs to, replaced
  *       atomically (temp file, fsync, rename, directory fsync);</li>
- *   <li>{@code log}: append-only: a LOG_START record (the log holds the entries after the
- *       snapshot's last index), then ENTRY and HARD_STATE records; the last HARD_STATE wins.</li>
+ *   <li>{@code log}: append-only: a LOG_START_BATCHED record (the log holds the entries after the
+ *       snapshot's last index), then ENTRY and HARD_STATE records in batches closed by BATCH_END
+ *       records; the last HARD_STATE wins.</li>
  * </ul>
  * The hard state lives in the log (like etcd's WAL state records) so that a {@code persist} of
  * entries and hard state is one write and one fsync. A snapshot rewrites the log atomically: the
@@ -38,9 +41,16 @@ import java.util.Objects;
  * supersedes are reclaimed by the next snapshot's rewrite. A torn write of such an append leaves a
  * truncated log, which is a state the append passes through anyway.
  *
- * <p>Recovery: a torn tail (an incomplete or bad last record, nothing valid after it) was never
- * acknowledged and is cut off; damage inside the log stops the node ({@link LogScanner}). Every
- * I/O error is a {@link StorageException}, after which this instance refuses further use.
+ * <p>Batches (format version 3): each {@code persist} writes its records and a BATCH_END record
+ * (the batch's start, record count and CRC32C) in one write and one fsync, and a rewritten log is
+ * one batch. Recovery: everything after the last complete batch is a torn tail (the last batch's
+ * pages may reach the disk in any order, so its middle can be garbage while its end is intact);
+ * it was never acknowledged and is cut off. A bad record followed by a complete batch is damage
+ * to acknowledged data and stops the node ({@link LogScanner}). A log of format version 1 or 2
+ * (no batch markers) is read with the old rule (only the end may be torn) and rewritten in
+ * version 3 by {@link #load()}, then the meta file. A new data directory is fsynced into its
+ * parent ({@link DurableFiles#createDirectories}). Every I/O error is a {@link StorageException},
+ * after which this instance refuses further use.
  *
  * <p>Foreign files: a meta file of another node id or cluster id, and a snapshot file of another
  * cluster id, are refused with a {@link StorageException} naming the file, both ids and what to do.
@@ -87,6 +97,8 @@ public final class FileStorage implements Storage {
     private EntryPositions positions = new EntryPositions(1);
     /** Term of the entry just before the log's first entry (the snapshot's last term, or 0). */
     private long prevTermOfLog;
+    /** Whether the log has batch markers (format version 3); an older log is rewritten by {@link #load()}. */
+    private boolean logBatched;
     private boolean loaded;
     private boolean closed;
     private StorageException failure;
@@ -118,7 +130,7 @@ public final class FileStorage implements Storage {
         this.nodeId = nodeId;
         this.clusterId = clusterId;
         try {
-            Files.createDirectories(this.dir);
+            files.createDirectories(this.dir);
             deleteLeftoverTempFiles();
             meta = MetaFile.openOrCreate(this.dir, nodeId, clusterId, files, logFile, snapshotFile);
             directoryClusterId = clusterId != null ? clusterId : meta.clusterId();
@@ -176,7 +188,11 @@ public final class FileStorage implements Storage {
                 files.force(log);
             }
             logEnd = scan.validEnd();
+            logBatched = scan.batched();
             List<LogEntry> entries = reconcileWithSnapshot(replay.entries);
+            if (!logBatched) {
+                upgradeLog();
+            }
             adoptClusterIdIfNeeded();
             LOG.log(Level.DEBUG, "opened {0}: snapshot {1}, entries {2}..{3}, {4}", dir, snapshot,
                     positions.firstIndex(), positions.lastIndex(), hardState);
@@ -187,6 +203,19 @@ public final class FileStorage implements Storage {
             failure = e;
             throw e;
         }
+    }
+
+    /**
+     * Rewrites a log of format version 1 or 2 (no batch markers) as one marked batch, so that
+     * from now on a torn last batch is told from damage ({@link LogScanner}); the meta file
+     * follows (in {@link #adoptClusterIdIfNeeded()}). A crash in between leaves a version-3 log
+     * under an older meta file, which is read like any other.
+     */
+    private void upgradeLog() throws IOException {
+        LOG.log(Level.INFO, "data directory {0}: rewriting the log in storage format version {1} (batch markers)",
+                dir, LogRecordCodec.FORMAT_VERSION);
+        rewriteLog(positions.firstIndex() - 1, prevTermOfLog, hardState, positions.firstIndex(), positions.lastIndex(),
+                List.of());
     }
 
     private Snapshot readSnapshotFile() throws IOException {
@@ -237,6 +266,9 @@ public final class FileStorage implements Storage {
      */
     private void adoptClusterIdIfNeeded() throws IOException {
         if (clusterId == null || meta.clusterId() != null) {
+            if (meta.formatVersion() < LogRecordCodec.FORMAT_VERSION) {
+                MetaFile.write(metaFile, meta.nodeId(), meta.clusterId(), files); // the log is version 3 now
+            }
             return;
         }
         if (storedSnapshot != null && storedSnapshot.clusterId() == null) {
@@ -317,6 +349,9 @@ public final class FileStorage implements Storage {
         if (hardStateChanged) {
             batch.writeBytes(LogRecordCodec.hardState(newHardState));
         }
+        // The marker that tells a complete batch from the torn last one (LogScanner).
+        byte[] records = batch.toByteArray();
+        batch.writeBytes(LogRecordCodec.batchEnd(logEnd, offsets.length + (hardStateChanged ? 1 : 0), records, records.length));
         try {
             DurableFiles.writeFully(log, batch.toByteArray(), logEnd);
             files.force(log);
@@ -363,17 +398,23 @@ public final class FileStorage implements Storage {
         EntryPositions rewritten = new EntryPositions(prevIndex + 1);
         long[] end = new long[1];
         files.replaceAtomically(logFile, channel -> {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            // The whole file is one batch, closed by a BATCH_END with its CRC.
+            CRC32C crc = new CRC32C();
+            OutputStream out = new CheckedOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc);
             long pos = writeRecord(out, LogRecordCodec.logStart(prevIndex, prevTerm), 0);
             pos = writeRecord(out, LogRecordCodec.hardState(hs), pos);
+            int records = 2;
             for (long i = copyFrom; i <= copyTo; i++) {
                 rewritten.add(positions.termAt(i), pos);
                 pos = writeRecord(out, readEntryRecord(i), pos);
+                records++;
             }
             for (LogEntry e : newEntries) {
                 rewritten.add(e.term(), pos);
                 pos = writeRecord(out, LogRecordCodec.entry(e), pos);
+                records++;
             }
+            pos = writeRecord(out, LogRecordCodec.batchEnd(0, records, (int) crc.getValue()), pos);
             out.flush();
             end[0] = pos;
         });
@@ -384,6 +425,7 @@ public final class FileStorage implements Storage {
         positions = rewritten;
         prevTermOfLog = prevTerm;
         logEnd = end[0];
+        logBatched = true;
         hardState = hs;
     }
 

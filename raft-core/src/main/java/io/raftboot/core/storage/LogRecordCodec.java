@@ -29,8 +29,18 @@ import java.util.zip.CRC32C;
  *   HARD_STATE  term long, has vote boolean, [votedFor UTF], commit long
  *   SNAPSHOT_V2 has cluster id boolean, [cluster id UTF], then the SNAPSHOT payload
  *   META        format version int, has node id boolean, [node id UTF],
- *               has cluster id boolean, [cluster id UTF]      (version 2)
+ *               has cluster id boolean, [cluster id UTF]      (versions 2 and 3)
+ *   LOG_START_BATCHED  as LOG_START; first record of a log written in batches (version 3)
+ *   BATCH_END   batch start offset long, record count int, batch crc int
+ *               closes the batch of records from the start offset up to this record: one
+ *               persist() call (or a whole rewritten log); batch crc = CRC32C of those bytes
  * </pre>
+ * Version 3 differs from version 2 only in its log file: it starts with LOG_START_BATCHED and
+ * every batch ends with a BATCH_END record, so that recovery can tell a torn last batch (written
+ * but not yet fsynced when the power went; its pages may reach the disk in any order, so a record
+ * in its middle can be garbage while a later one is intact) from damage to acknowledged batches
+ * ({@link LogScanner}). A version-2 log (LOG_START, no markers) is still read, with the rule that
+ * only the file's end may be torn, and is rewritten in version 3 when it is opened.
  * Version 1 (the first release) differs only in its single-record files: its META payload ends
  * after the node id, and its snapshot file holds a SNAPSHOT record, whose payload is
  * <pre>
@@ -38,12 +48,14 @@ import java.util.zip.CRC32C;
  *               learners (count int, UTF each), data length int, data
  * </pre>
  * Both are still read ({@link FileStorage} explains how a version-1 directory is upgraded); only
- * version 2 is written. The log file's records are the same in both versions.
+ * version 3 is written. The log file's records are the same in versions 1 and 2.
  */
 final class LogRecordCodec {
 
     /** The version this code writes. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
+    /** The cluster id release: no batch markers in the log. Still read. */
+    static final int FORMAT_VERSION_2 = 2;
     /** The first release's version: no cluster id. Still read. */
     static final int FORMAT_VERSION_1 = 1;
     /** Bytes before the type byte: length and crc. */
@@ -56,6 +68,14 @@ final class LogRecordCodec {
     static final byte META = 5;
     /** A snapshot with the cluster id it belongs to (format version 2). */
     static final byte SNAPSHOT_V2 = 6;
+    /** First record of a log of marked batches (format version 3). */
+    static final byte LOG_START_BATCHED = 7;
+    /** The end of a batch (format version 3). */
+    static final byte BATCH_END = 8;
+
+    /** A BATCH_END record's content. */
+    record BatchEnd(long start, int records, int crc) {
+    }
 
     /** A record with a valid checksum, as read back from {@code offset} of its file. */
     record Record(long offset, byte type, byte[] payload) {
@@ -76,7 +96,7 @@ final class LogRecordCodec {
     /**
      * A snapshot file's content.
      *
-     * @param formatVersion 1 for a SNAPSHOT record, 2 for a SNAPSHOT_V2 record
+     * @param formatVersion 1 for a SNAPSHOT record, 2 for a SNAPSHOT_V2 record (also written by version 3)
      * @param clusterId the cluster it belongs to; always {@code null} in version 1, and in version 2
      *     if the directory had none recorded when it was written
      */
@@ -126,11 +146,53 @@ final class LogRecordCodec {
 
     // ---- payload encoders ----
 
+    /** The first record of a version-3 log. */
     static byte[] logStart(long prevIndex, long prevTerm) {
+        return frame(LOG_START_BATCHED, write(out -> {
+            out.writeLong(prevIndex);
+            out.writeLong(prevTerm);
+        }));
+    }
+
+    /** The first record of a version-1 or -2 log, for tests of reading one. */
+    static byte[] logStartUnbatched(long prevIndex, long prevTerm) {
         return frame(LOG_START, write(out -> {
             out.writeLong(prevIndex);
             out.writeLong(prevTerm);
         }));
+    }
+
+    /** Closes the batch of {@code records} records in {@code batch[0..length)}, starting at file offset {@code start}. */
+    static byte[] batchEnd(long start, int records, byte[] batch, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(batch, 0, length);
+        return batchEnd(start, records, (int) crc.getValue());
+    }
+
+    /** Closes a batch of {@code records} records starting at file offset {@code start} whose bytes have CRC32C {@code batchCrc}. */
+    static byte[] batchEnd(long start, int records, int batchCrc) {
+        return frame(BATCH_END, write(out -> {
+            out.writeLong(start);
+            out.writeInt(records);
+            out.writeInt(batchCrc);
+        }));
+    }
+
+    static BatchEnd decodeBatchEnd(Record r) throws IOException {
+        DataInputStream in = reader(r, BATCH_END);
+        BatchEnd end = new BatchEnd(in.readLong(), in.readInt(), in.readInt());
+        requireConsumed(in);
+        return end;
+    }
+
+    /** Whether {@code end} closes exactly the records in {@code bytes[end.start()..markerOffset)}. */
+    static boolean closes(BatchEnd end, byte[] bytes, long markerOffset, int recordCount) {
+        if (end.start() < 0 || end.start() > markerOffset || end.records() != recordCount) {
+            return false;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, (int) end.start(), (int) (markerOffset - end.start()));
+        return (int) crc.getValue() == end.crc();
     }
 
     static byte[] entry(LogEntry e) {
@@ -168,7 +230,7 @@ final class LogRecordCodec {
         out.write(s.data());
     }
 
-    /** A META record of format version 2. */
+    /** A META record of format version 3 (the same payload as version 2). */
     static byte[] meta(String nodeId, String clusterId) {
         return frame(META, write(out -> {
             out.writeInt(FORMAT_VERSION);
@@ -179,9 +241,9 @@ final class LogRecordCodec {
 
     // ---- payload decoders: IOException (or IllegalArgumentException) means a malformed payload ----
 
-    /** Returns {prevIndex, prevTerm}. */
+    /** Returns {prevIndex, prevTerm} of a LOG_START or LOG_START_BATCHED record. */
     static long[] decodeLogStart(Record r) throws IOException {
-        DataInputStream in = reader(r, LOG_START);
+        DataInputStream in = reader(r, r.type() == LOG_START_BATCHED ? LOG_START_BATCHED : LOG_START);
         long[] start = {in.readLong(), in.readLong()};
         requireConsumed(in);
         return start;
@@ -215,7 +277,7 @@ final class LogRecordCodec {
         }
         DataInputStream in = reader(r, SNAPSHOT_V2);
         String clusterId = readOptionalString(in);
-        return new StoredSnapshot(FORMAT_VERSION, clusterId, decodeSnapshotFields(in));
+        return new StoredSnapshot(FORMAT_VERSION_2, clusterId, decodeSnapshotFields(in));
     }
 
     private static Snapshot decodeSnapshotFields(DataInputStream in) throws IOException {
@@ -230,7 +292,7 @@ final class LogRecordCodec {
     static Meta decodeMeta(Record r) throws IOException {
         DataInputStream in = reader(r, META);
         int version = in.readInt();
-        if (version != FORMAT_VERSION_1 && version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION_1 && version != FORMAT_VERSION_2 && version != FORMAT_VERSION) {
             return new Meta(version, null, null); // refused by the caller, naming the version
         }
         String nodeId = readOptionalString(in);

@@ -18,6 +18,8 @@ final class LogReplay {
     EntryPositions positions;
     final List<LogEntry> entries = new ArrayList<>();
     HardState hardState = HardState.INITIAL;
+    /** Whether the log is written in marked batches (format version 3). */
+    boolean batched;
 
     private LogReplay() {
     }
@@ -43,13 +45,15 @@ final class LogReplay {
     }
 
     private void apply(Record r, boolean first) throws IOException {
-        if (first || r.type() == LogRecordCodec.LOG_START) {
-            if (!first || r.type() != LogRecordCodec.LOG_START) {
+        boolean logStart = r.type() == LogRecordCodec.LOG_START || r.type() == LogRecordCodec.LOG_START_BATCHED;
+        if (first || logStart) {
+            if (!first || !logStart) {
                 throw new IOException("a log file starts with one LOG_START record and has no other");
             }
             long[] start = LogRecordCodec.decodeLogStart(r);
             positions = new EntryPositions(start[0] + 1);
             prevTerm = start[1];
+            batched = r.type() == LogRecordCodec.LOG_START_BATCHED;
         } else if (r.type() == LogRecordCodec.ENTRY) {
             LogEntry e = LogRecordCodec.decodeEntry(r);
             if (e.index() < positions.firstIndex() || e.index() > positions.lastIndex() + 1) {
@@ -63,6 +67,8 @@ final class LogReplay {
             entries.add(e);
         } else if (r.type() == LogRecordCodec.HARD_STATE) {
             hardState = LogRecordCodec.decodeHardState(r);
+        } else if (r.type() == LogRecordCodec.BATCH_END && batched) {
+            LogRecordCodec.decodeBatchEnd(r); // checked by LogScanner; nothing to replay
         } else {
             throw new IOException("record type " + r.type() + " does not belong in a log file");
         }

@@ -48,11 +48,10 @@ final class MetaFile {
         } catch (IOException | IllegalArgumentException e) {
             throw damaged(metaFile, e);
         }
-        if (meta.formatVersion() != LogRecordCodec.FORMAT_VERSION
-                && meta.formatVersion() != LogRecordCodec.FORMAT_VERSION_1) {
+        if (meta.formatVersion() < LogRecordCodec.FORMAT_VERSION_1 || meta.formatVersion() > LogRecordCodec.FORMAT_VERSION) {
             throw new StorageException("meta file " + metaFile + " says data directory " + dir + " has storage format"
                     + " version " + meta.formatVersion() + " but this version of raft-core reads only versions "
-                    + LogRecordCodec.FORMAT_VERSION_1 + " and " + LogRecordCodec.FORMAT_VERSION
+                    + LogRecordCodec.FORMAT_VERSION_1 + " to " + LogRecordCodec.FORMAT_VERSION
                     + "; run the version of raft-core that wrote it");
         }
         if (nodeId != null && meta.nodeId() != null && !nodeId.equals(meta.nodeId())) {
@@ -78,7 +77,7 @@ final class MetaFile {
         return nodeId == null ? "" : " of node '" + nodeId + "'";
     }
 
-    /** Replaces the meta file atomically with a version-2 one. */
+    /** Replaces the meta file atomically with one of the current version. */
     static void write(Path metaFile, String nodeId, String clusterId, DurableFiles files) throws IOException {
         files.replaceAtomically(metaFile, LogRecordCodec.meta(nodeId, clusterId));
     }

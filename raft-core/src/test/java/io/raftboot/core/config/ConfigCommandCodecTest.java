@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.raftboot.core.testing.Gen;
+import io.raftboot.core.testing.PropertyLoop;
 import java.util.Arrays;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ConfigCommandCodecTest {
@@ -95,9 +92,12 @@ class ConfigCommandCodecTest {
         assertThatThrownBy(() -> new ConfigCommand.CompareAndSet("k", 0, new byte[0], -5)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Property(tries = 500)
-    void everyRandomCommandSurvivesARoundTrip(@ForAll("commands") ConfigCommand command) {
-        assertThat(ConfigCommandCodec.decode(ConfigCommandCodec.encode(command))).isEqualTo(command);
+    @Test
+    void everyRandomCommandSurvivesARoundTrip() {
+        PropertyLoop.forAll(500, r -> {
+            ConfigCommand command = command(r);
+            assertThat(ConfigCommandCodec.decode(ConfigCommandCodec.encode(command))).as("%s", command).isEqualTo(command);
+        });
     }
 
     @Test
@@ -119,51 +119,56 @@ class ConfigCommandCodecTest {
         }
     }
 
-    @Property(tries = 2000)
-    void randomBytesNeverThrowAnythingButIllegalArgumentException(@ForAll @Size(max = 64) byte[] garbage,
-                                                                  @ForAll boolean validHeader, @ForAll boolean formatTwo,
-                                                                  @ForAll byte type) {
-        // With a valid header half of the time, so the garbage reaches the type-specific parsing.
-        byte[] input = garbage;
-        if (validHeader) {
-            input = new byte[garbage.length + 2];
-            input[0] = formatTwo ? ConfigCommandCodec.FORMAT_VERSION_WITH_KEY_LIMIT : ConfigCommandCodec.FORMAT_VERSION;
-            input[1] = (byte) (1 + Math.floorMod(type, 3));
-            System.arraycopy(garbage, 0, input, 2, garbage.length);
-        }
-        byte[] bytes = input;
+    @Test
+    void randomBytesNeverThrowAnythingButIllegalArgumentException() {
+        PropertyLoop.forAll(2000, r -> {
+            byte[] garbage = Gen.bytes(r, 64);
+            // With a valid header half of the time, so the garbage reaches the type-specific parsing.
+            byte[] input = garbage;
+            if (r.nextBoolean()) {
+                input = new byte[garbage.length + 2];
+                input[0] = r.nextBoolean() ? ConfigCommandCodec.FORMAT_VERSION_WITH_KEY_LIMIT : ConfigCommandCodec.FORMAT_VERSION;
+                input[1] = (byte) (1 + Math.floorMod(Gen.anyByte(r), 3));
+                System.arraycopy(garbage, 0, input, 2, garbage.length);
+            }
+            assertDecodesOrRejectsWithIllegalArgument(input);
+        });
+    }
+
+    @Test
+    void mutatedValidCommandsNeverThrowAnythingButIllegalArgumentException() {
+        PropertyLoop.forAll(2000, r -> {
+            byte[] bytes = ConfigCommandCodec.encode(command(r));
+            bytes[Math.floorMod(Gen.anyInt(r), bytes.length)] = Gen.anyByte(r);
+            assertDecodesOrRejectsWithIllegalArgument(bytes);
+        });
+    }
+
+    @Test
+    void storeApplyNeverThrowsOnGarbage() {
+        PropertyLoop.forAll(200, r -> {
+            ConfigStore store = new ConfigStore();
+            ConfigResult result = store.apply(1, Gen.bytes(r, 64));
+            assertThat(result.configVersion()).isEqualTo(result.applied() ? 1 : 0);
+        });
+    }
+
+    private static void assertDecodesOrRejectsWithIllegalArgument(byte[] bytes) {
         Throwable t = catchThrowable(() -> ConfigCommandCodec.decode(bytes));
         if (t != null) {
-            assertThat(t).isInstanceOf(IllegalArgumentException.class);
+            assertThat(t).as("decoding %s", Arrays.toString(bytes)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
-    @Property(tries = 2000)
-    void mutatedValidCommandsNeverThrowAnythingButIllegalArgumentException(
-            @ForAll("commands") ConfigCommand command, @ForAll int position, @ForAll byte replacement) {
-        byte[] bytes = ConfigCommandCodec.encode(command);
-        bytes[Math.floorMod(position, bytes.length)] = replacement;
-        Throwable t = catchThrowable(() -> ConfigCommandCodec.decode(bytes));
-        if (t != null) {
-            assertThat(t).isInstanceOf(IllegalArgumentException.class);
-        }
-    }
-
-    @Property(tries = 200)
-    void storeApplyNeverThrowsOnGarbage(@ForAll @Size(max = 64) byte[] garbage) {
-        ConfigStore store = new ConfigStore();
-        ConfigResult r = store.apply(1, garbage);
-        assertThat(r.configVersion()).isEqualTo(r.applied() ? 1 : 0);
-    }
-
-    @Provide
-    Arbitrary<ConfigCommand> commands() {
-        Arbitrary<String> keys = Arbitraries.strings().ofMinLength(1).ofMaxLength(8).alpha();
-        Arbitrary<byte[]> values = Arbitraries.bytes().array(byte[].class).ofMaxSize(8);
-        Arbitrary<Integer> limits = Arbitraries.oneOf(Arbitraries.just(ConfigCommand.UNLIMITED), Arbitraries.integers().between(1, Integer.MAX_VALUE));
-        return Arbitraries.oneOf(
-                keys.flatMap(k -> values.flatMap(v -> limits.map(n -> (ConfigCommand) new ConfigCommand.Put(k, v, n)))),
-                keys.map(ConfigCommand.Delete::new),
-                keys.flatMap(k -> values.flatMap(v -> limits.map(n -> (ConfigCommand) new ConfigCommand.CompareAndSet(k, 3, v, n)))));
+    /** A Put, Delete or CompareAndSet of 1-8 letter keys, values of up to 8 bytes, no key limit or any. */
+    private static ConfigCommand command(SplittableRandom r) {
+        String key = Gen.alpha(r, 1, 8);
+        byte[] value = Gen.bytes(r, 8);
+        int limit = r.nextBoolean() ? ConfigCommand.UNLIMITED : Gen.intBetween(r, 1, Integer.MAX_VALUE);
+        return switch (r.nextInt(3)) {
+            case 0 -> new ConfigCommand.Put(key, value, limit);
+            case 1 -> new ConfigCommand.Delete(key);
+            default -> new ConfigCommand.CompareAndSet(key, 3, value, limit);
+        };
     }
 }

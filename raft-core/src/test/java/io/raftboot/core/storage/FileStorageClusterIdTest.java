@@ -86,7 +86,7 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
     @Test
     void aNewDirectoryRecordsTheClusterIdInItsMetaAndSnapshotFiles() throws IOException {
         writeState(data(), "n1", "c1");
-        assertThat(meta(metaFile())).isEqualTo(new Meta(2, "n1", "c1"));
+        assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
         assertThat(snapshot(snapshotFile())).isEqualTo(new StoredSnapshot(2, "c1", SNAPSHOT));
     }
 
@@ -119,7 +119,7 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
 
         assertThat(loadOnce(data(), "n1", "c1")).isEqualTo(before);
 
-        assertThat(meta(metaFile())).isEqualTo(new Meta(2, "n1", "c1"));
+        assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
         assertThat(snapshot(snapshotFile())).isEqualTo(new StoredSnapshot(2, "c1", SNAPSHOT));
         assertThat(loadOnce(data(), "n1", "c1")).isEqualTo(before);
         assertThatThrownBy(() -> new FileStorage(data(), "n1", "c2")).isInstanceOf(StorageException.class)
@@ -137,7 +137,7 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
 
         Files.write(snapshotFile(), V1_SNAPSHOT);
         assertThat(loadOnce(data(), "n1", "c1")).isEqualTo(before);
-        assertThat(meta(metaFile())).isEqualTo(new Meta(2, "n1", "c1"));
+        assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
         assertThatThrownBy(() -> new FileStorage(data(), "n2", "c1")).isInstanceOf(StorageException.class)
                 .hasMessageContaining("belongs to node 'n1', not to node 'n2'");
     }
@@ -147,7 +147,7 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
         Files.createDirectories(data());
         Files.write(metaFile(), V1_META_N1);
         assertThat(loadOnce(data(), "n1", "c1")).isEqualTo(PersistentState.EMPTY);
-        assertThat(meta(metaFile())).isEqualTo(new Meta(2, "n1", "c1"));
+        assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
     }
 
     @Test
@@ -158,7 +158,7 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
         Path copy = copyOfData("interrupted");
 
         assertThat(loadOnce(data(), "n1", "c1")).isEqualTo(before);
-        assertThat(meta(metaFile())).isEqualTo(new Meta(2, "n1", "c1"));
+        assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
 
         // Half-adopted by c1, so another cluster id is refused by the snapshot file, not adopted.
         assertThatThrownBy(() -> loadOnce(copy, "n1", "c2")).isInstanceOf(StorageException.class)
@@ -182,10 +182,10 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
     @Test
     void aMetaFileOfAnUnknownFormatVersionIsRefusedNamingItAndTheVersion() throws IOException {
         writeState(data(), "n1", "c1");
-        Files.write(metaFile(), LogRecordCodec.frame(LogRecordCodec.META, new byte[] {0, 0, 0, 3, 7, 7, 7}));
+        Files.write(metaFile(), LogRecordCodec.frame(LogRecordCodec.META, new byte[] {0, 0, 0, 4, 7, 7, 7}));
         assertThatThrownBy(() -> open(data())).isInstanceOf(StorageException.class)
                 .hasMessageContaining("meta file " + metaFile().toAbsolutePath())
-                .hasMessageContaining("storage format version 3").hasMessageContaining("reads only versions 1 and 2");
+                .hasMessageContaining("storage format version 4").hasMessageContaining("reads only versions 1 to 3");
     }
 
     @Test
@@ -210,7 +210,7 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
         assertThat(snapshot(snapshotFile()).clusterId()).isNull();
         PersistentState before = loadOnce(data(), "n1", null);
         assertThat(loadOnce(data(), "n1", "c1")).isEqualTo(before);
-        assertThat(meta(metaFile())).isEqualTo(new Meta(2, "n1", "c1"));
+        assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
         assertThat(snapshot(snapshotFile()).clusterId()).isEqualTo("c1");
     }
 

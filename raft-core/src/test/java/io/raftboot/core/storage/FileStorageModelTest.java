@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
+import io.raftboot.core.testing.Gen;
+import io.raftboot.core.testing.PropertyLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +14,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link FileStorage}, reopened from disk, loads exactly what {@link MemoryStorage} holds after
@@ -46,27 +44,42 @@ class FileStorageModelTest {
     record Reopen() implements Op {
     }
 
-    @Provide
-    Arbitrary<List<Op>> operations() {
-        Arbitrary<Append> append = Combinators.combine(Arbitraries.doubles().between(0, 1),
-                Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 6),
-                Arbitraries.integers().between(0, 99)).as(Append::new);
-        Arbitrary<SaveHardState> hardState = Combinators.combine(Arbitraries.integers().between(0, 6),
-                Arbitraries.of("n1", "n2", "n3").injectNull(0.3), Arbitraries.integers().between(0, 30))
-                .as(SaveHardState::new);
-        Arbitrary<SaveSnapshot> snapshot = Combinators.combine(Arbitraries.doubles().between(0, 1),
-                Arbitraries.of(true, true, false)).as(SaveSnapshot::new);
-        Arbitrary<Persist> persist = Combinators.combine(snapshot.injectNull(0.5), append.injectNull(0.3),
-                hardState.injectNull(0.3)).as(Persist::new);
-        Arbitrary<Op> op = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, append), net.jqwik.api.Tuple.of(2, hardState),
-                net.jqwik.api.Tuple.of(2, snapshot), net.jqwik.api.Tuple.of(3, persist),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(new Reopen())));
-        return op.list().ofMaxSize(25);
+    private static Append append(SplittableRandom r) {
+        return new Append(Gen.unit(r), Gen.intBetween(r, 1, 4), Gen.intBetween(r, 1, 6), Gen.intBetween(r, 0, 99));
     }
 
-    @Property(tries = 60)
-    void fileStorageLoadsWhatMemoryStorageHolds(@ForAll("operations") List<Op> ops) throws IOException {
+    private static SaveHardState hardState(SplittableRandom r) {
+        return new SaveHardState(Gen.intBetween(r, 0, 6), Gen.orNull(r, 0.3, () -> Gen.oneOf(r, "n1", "n2", "n3")),
+                Gen.intBetween(r, 0, 30));
+    }
+
+    private static SaveSnapshot snapshot(SplittableRandom r) {
+        return new SaveSnapshot(Gen.unit(r), r.nextInt(3) != 0);
+    }
+
+    /** 0 to 25 operations, weighted 5 appends : 2 hard states : 2 snapshots : 3 persists : 2 reopens. */
+    static List<Op> operations(SplittableRandom r) {
+        int size = Gen.edge(r) ? (r.nextBoolean() ? 0 : 25) : r.nextInt(26);
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            ops.add(switch (Gen.weighted(r, 5, 2, 2, 3, 2)) {
+                case 0 -> append(r);
+                case 1 -> hardState(r);
+                case 2 -> snapshot(r);
+                case 3 -> new Persist(Gen.orNull(r, 0.5, () -> snapshot(r)), Gen.orNull(r, 0.3, () -> append(r)),
+                        Gen.orNull(r, 0.3, () -> hardState(r)));
+                default -> new Reopen();
+            });
+        }
+        return ops;
+    }
+
+    @Test
+    void fileStorageLoadsWhatMemoryStorageHolds() {
+        PropertyLoop.forAll(60, r -> fileStorageLoadsWhatMemoryStorageHolds(operations(r)));
+    }
+
+    private static void fileStorageLoadsWhatMemoryStorageHolds(List<Op> ops) throws IOException {
         Path dir = Files.createTempDirectory("raft-storage-model");
         MemoryStorage model = new MemoryStorage();
         FileStorage file = new FileStorage(dir, "n1", "c1");

@@ -21,13 +21,13 @@ class FileStorageRecoveryTest extends FileStorageTestSupport {
     void aTornTailAtAnyByteRecoversTheStateAfterTheLastCompleteWriteAndNeverResurrectsGarbage() throws IOException {
         List<Checkpoint> checkpoints = writeOneRecordAtATime(mixedSingleRecordWrites());
         long fullSize = checkpoints.get(checkpoints.size() - 1).logSize();
-        long logStartSize = LogRecordCodec.logStart(0, 0).length;
+        // A cut inside the first batch (the file as created) is damage, not a torn write: see below.
+        long firstBatchSize = checkpoints.get(0).logSize();
         int checked = 0;
-        for (long cut = logStartSize; cut < fullSize; cut++) {
+        for (long cut = firstBatchSize; cut < fullSize; cut++) {
             Path copy = copyOfData("cut-" + cut);
             truncate(copy.resolve(FileStorage.LOG_FILE), cut);
-            // Between LOG_START and the end of the first checkpoint only the initial hard state is torn.
-            Checkpoint expected = new Checkpoint(logStartSize, checkpoints.get(0).state());
+            Checkpoint expected = checkpoints.get(0);
             for (Checkpoint c : checkpoints) {
                 if (c.logSize() <= cut) {
                     expected = c;
@@ -53,6 +53,13 @@ class FileStorageRecoveryTest extends FileStorageTestSupport {
             checked++;
         }
         assertThat(checked).isGreaterThan(300);
+    }
+
+    /** The offset in "is corrupt at byte offset N:". */
+    private static long corruptOffset(String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("corrupt at byte offset (\\d+):").matcher(message);
+        assertThat(m.find()).as(message).isTrue();
+        return Long.parseLong(m.group(1));
     }
 
     private static long nextSize(List<Checkpoint> checkpoints, long cut) {
@@ -95,8 +102,9 @@ class FileStorageRecoveryTest extends FileStorageTestSupport {
                 assertThatThrownBy(storage::load).as("bit flipped at byte %d", offset)
                         .isInstanceOf(StorageException.class)
                         .hasMessageContaining(log.toAbsolutePath().toString())
-                        .hasMessageContaining("byte offset " + recordStart + ":")
-                        .hasMessageContaining("restore");
+                        .hasMessageContaining("restore")
+                        .satisfies(e -> assertThat(corruptOffset(e.getMessage())).as("the damaged record's offset")
+                                .isBetween(recordStart, recordEnd - 1));
                 assertThatThrownBy(() -> storage.append(entries(1, 1, 1))).isInstanceOf(StorageException.class);
             }
             assertThat(Files.size(log)).as("the damaged file is left as it was")
@@ -118,14 +126,16 @@ class FileStorageRecoveryTest extends FileStorageTestSupport {
     }
 
     @Test
-    void aLogCutInsideItsFirstRecordIsRefusedBecauseTheVoteIsLost() throws IOException {
-        writeOneRecordAtATime(mixedSingleRecordWrites());
-        for (long cut = 0; cut < LogRecordCodec.logStart(0, 0).length; cut++) {
+    void aLogCutInsideItsFirstBatchIsRefusedBecauseTheVoteIsLost() throws IOException {
+        long firstBatchSize = writeOneRecordAtATime(mixedSingleRecordWrites()).get(0).logSize();
+        for (long cut = 0; cut < firstBatchSize; cut++) {
             Path copy = copyOfData("cut-" + cut);
             truncate(copy.resolve(FileStorage.LOG_FILE), cut);
             try (FileStorage storage = open(copy)) {
                 assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
-                        .hasMessageContaining("no valid first record (it is " + cut + " bytes long)")
+                        .hasMessageContaining(cut < LogRecordCodec.logStart(0, 0).length
+                                ? "no valid first record (it is " + cut + " bytes long)"
+                                : "damaged within its first batch")
                         .hasMessageContaining("vote");
             }
             assertThat(Files.size(copy.resolve(FileStorage.LOG_FILE))).as("the file is left for inspection").isEqualTo(cut);

@@ -16,16 +16,15 @@ import io.raftboot.proto.Node;
 import io.raftboot.proto.RaftGrpc;
 import io.raftboot.proto.ReqVote;
 import io.raftboot.proto.TimeoutNowRequest;
+import io.raftboot.spring.testing.Gen;
+import io.raftboot.spring.testing.PropertyLoop;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random and mutated {@code raft.proto} requests thrown at a running node's gRPC service: negative
@@ -33,8 +32,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * gaps, oversized payloads, truncated and bit-flipped protobuf. The node must answer each with a
  * status (an error, or a protocol answer), never let an exception escape (gRPC's UNKNOWN), never
  * halt, and never change its durable term or vote in a way Raft forbids (see
- * {@link HostileNode#violations()}). Tries: {@code jqwik.tries.default} (300; raise it with
- * {@code -Djqwik.tries.default=5000}).
+ * {@link HostileNode#violations()}). Tries: {@value #TRIES} a property unless it says otherwise;
+ * raise every property's with {@code -Draft.prop.tries=5000} (see {@link PropertyLoop}).
  */
 class HostileInputPropertyTest {
 
@@ -42,60 +41,79 @@ class HostileInputPropertyTest {
     private static final Set<Status.Code> ALLOWED = Set.of(Status.Code.OK, Status.Code.PERMISSION_DENIED, Status.Code.INVALID_ARGUMENT,
             Status.Code.UNAUTHENTICATED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
 
+    /** Tries of a property that names no count of its own. */
+    static final int TRIES = 300;
+
     static HostileNode node;
 
-    @BeforeContainer
+    @BeforeAll
     static void startNode() {
         node = new HostileNode();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stopNode() {
         if (node != null) {
             node.close();
         }
     }
 
-    @Property
-    void aHeartbeatOfAnyShapeGetsAnAnswerAndNeverBreaksTheDurableState(@ForAll("heartbeats") HBeat request) {
-        check(RaftGrpc.getHeartbeatMethod(), request, request.getTerm(), request.getFrom());
+    @Test
+    void aHeartbeatOfAnyShapeGetsAnAnswerAndNeverBreaksTheDurableState() {
+        PropertyLoop.forAll(TRIES, r -> {
+            HBeat request = heartbeat(r);
+            check(RaftGrpc.getHeartbeatMethod(), request, request.getTerm(), request.getFrom());
+        });
     }
 
-    @Property
-    void aVoteRequestOfAnyShapeGetsAnAnswerAndNeverBreaksTheDurableState(@ForAll("votes") ReqVote request) {
-        check(RaftGrpc.getRequestVoteMethod(), request, request.getTerm(), request.getFrom());
+    @Test
+    void aVoteRequestOfAnyShapeGetsAnAnswerAndNeverBreaksTheDurableState() {
+        PropertyLoop.forAll(TRIES, r -> {
+            ReqVote request = vote(r);
+            check(RaftGrpc.getRequestVoteMethod(), request, request.getTerm(), request.getFrom());
+        });
     }
 
-    @Property(tries = 100)
-    void aSnapshotOfAnyShapeGetsAnAnswerAndNeverBreaksTheDurableState(@ForAll("snapshots") InstallSnapshotRequest request) {
-        check(RaftGrpc.getInstallSnapshotMethod(), request, request.getTerm(), request.getFrom());
+    @Test
+    void aSnapshotOfAnyShapeGetsAnAnswerAndNeverBreaksTheDurableState() {
+        PropertyLoop.forAll(100, r -> {
+            InstallSnapshotRequest request = snapshot(r);
+            check(RaftGrpc.getInstallSnapshotMethod(), request, request.getTerm(), request.getFrom());
+        });
     }
 
-    @Property(tries = 100)
-    void aTimeoutNowOrForwardOfAnyShapeGetsAnAnswer(@ForAll("timeoutNows") TimeoutNowRequest timeoutNow, @ForAll("forwards") ForwardRequest forward) {
-        check(RaftGrpc.getTimeoutNowMethod(), timeoutNow, timeoutNow.getTerm(), timeoutNow.getFrom());
-        Status status = node.call(RaftGrpc.getForwardMethod(), forward);
-        assertThat(status.getCode()).as("Forward answered %s", status).isIn(ALLOWED);
+    @Test
+    void aTimeoutNowOrForwardOfAnyShapeGetsAnAnswer() {
+        PropertyLoop.forAll(100, r -> {
+            TimeoutNowRequest timeoutNow = timeoutNow(r);
+            ForwardRequest forward = forward(r);
+            check(RaftGrpc.getTimeoutNowMethod(), timeoutNow, timeoutNow.getTerm(), timeoutNow.getFrom());
+            Status status = node.call(RaftGrpc.getForwardMethod(), forward);
+            assertThat(status.getCode()).as("Forward answered %s", status).isIn(ALLOWED);
+        });
     }
 
-    @Property
-    void truncatedOrMutatedProtobufIsRefusedOrAnsweredNeverCrashes(@ForAll("mutatedBytes") Mutated m) {
-        long before = node.term();
-        Status status = node.callRaw(m.method(), m.bytes());
-        assertThat(status.getCode()).as("answer %s", status).isIn(ALLOWED);
-        if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
-            assertThat(status.getDescription()).contains("node 'n1' refuses");
-        }
-        if (status.isOk() || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-            node.admittedTerms.add(termOf(m));
-        } else {
-            assertThat(node.term()).as("a refused request moved the term").isGreaterThanOrEqualTo(before);
-        }
-        assertInvariants();
+    @Test
+    void truncatedOrMutatedProtobufIsRefusedOrAnsweredNeverCrashes() {
+        PropertyLoop.forAll(TRIES, r -> {
+            Mutated m = mutatedBytes(r);
+            long before = node.term();
+            Status status = node.callRaw(m.method(), m.bytes());
+            assertThat(status.getCode()).as("answer %s to %s", status, m).isIn(ALLOWED);
+            if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
+                assertThat(status.getDescription()).contains("node 'n1' refuses");
+            }
+            if (status.isOk() || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                node.admittedTerms.add(termOf(m));
+            } else {
+                assertThat(node.term()).as("a refused request moved the term").isGreaterThanOrEqualTo(before);
+            }
+            assertInvariants();
+        });
     }
 
     /** Found by this class: such a snapshot used to be installed and then stop the node (the store could not restore it). */
-    @net.jqwik.api.Example
+    @Test
     void aSnapshotWhoseDataTheStoreCannotReadIsRefusedAndTheNodeKeepsRunning() {
         InstallSnapshotRequest request = InstallSnapshotRequest.newBuilder().setClusterId("fuzz").setFrom("n2").setTo("n1")
                 .setTerm(Math.min(Math.max(1, node.term()), InboundChecks.MAX_TERM)).setLastIncludedIndex(1_000).setLastIncludedTerm(1)
@@ -107,11 +125,14 @@ class HostileInputPropertyTest {
         assertInvariants();
     }
 
-    @Property(tries = 5)
-    void anOversizedRequestIsRefusedWithResourceExhausted(@ForAll("oversized") Oversized request) {
-        Status status = node.call(RaftGrpc.getHeartbeatMethod(), request.message());
-        assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertInvariants();
+    @Test
+    void anOversizedRequestIsRefusedWithResourceExhausted() {
+        PropertyLoop.forAll(5, r -> {
+            Oversized request = oversized(r);
+            Status status = node.call(RaftGrpc.getHeartbeatMethod(), request.message());
+            assertThat(status.getCode()).as("%s", request).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertInvariants();
+        });
     }
 
     private <R extends MessageLite> void check(MethodDescriptor<R, ?> method, R request, long term, String from) {
@@ -151,107 +172,96 @@ class HostileInputPropertyTest {
     }
 
     // ------------------------------------------------------------------ generators
+    // Weights as in the generators of the property library these replaced: mostly plausible values, often edge
+    // cases (negative, extreme, empty, impersonated), sometimes anything.
 
-    @Provide
-    Arbitrary<Long> numbers() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, Arbitraries.longs().between(0, 12)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.longs().between(-3, -1)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of(Long.MIN_VALUE, Long.MAX_VALUE, 1L << 62, (1L << 62) + 1, (1L << 62) - 1, Integer.MAX_VALUE + 1L)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.longs()));
+    static long number(SplittableRandom r) {
+        return switch (Gen.weighted(r, 4, 2, 2, 1)) {
+            case 0 -> Gen.longBetween(r, 0, 12);
+            case 1 -> Gen.longBetween(r, -3, -1);
+            case 2 -> Gen.oneOf(r, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 62, (1L << 62) + 1, (1L << 62) - 1, Integer.MAX_VALUE + 1L);
+            default -> r.nextLong();
+        };
     }
 
-    @Provide
-    Arbitrary<String> senders() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.of("n2", "n3")),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of("n1", "", "N2", "n2 ", "intruder", "n2\u0000")),
-                net.jqwik.api.Tuple.of(1, Arbitraries.strings().ofMaxLength(40)));
+    static String sender(SplittableRandom r) {
+        return switch (Gen.weighted(r, 6, 2, 1)) {
+            case 0 -> Gen.oneOf(r, "n2", "n3");
+            case 1 -> Gen.oneOf(r, "n1", "", "N2", "n2 ", "intruder", "n2\u0000");
+            default -> Gen.string(r, 40);
+        };
     }
 
-    @Provide
-    Arbitrary<String> clusters() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, Arbitraries.just("fuzz")),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of("", "other", "FUZZ", "fuzz\u0000")),
-                net.jqwik.api.Tuple.of(1, Arbitraries.strings().ofMaxLength(20)));
+    static String cluster(SplittableRandom r) {
+        return switch (Gen.weighted(r, 8, 2, 1)) {
+            case 0 -> "fuzz";
+            case 1 -> Gen.oneOf(r, "", "other", "FUZZ", "fuzz\u0000");
+            default -> Gen.string(r, 20);
+        };
     }
 
-    @Provide
-    Arbitrary<String> receivers() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, Arbitraries.just("n1")),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of("", "n2", "n9")));
+    static String receiver(SplittableRandom r) {
+        return Gen.weighted(r, 8, 2) == 0 ? "n1" : Gen.oneOf(r, "", "n2", "n9");
     }
 
-    Arbitrary<LogEntry> entries() {
-        return Combinators.combine(numbers(), numbers(), Arbitraries.of(0, 1, 2, -1), Arbitraries.bytes().array(byte[].class).ofMaxSize(64))
-                .as((index, term, type, data) -> LogEntry.newBuilder().setIndex(index).setTerm(term).setTypeValue(type)
-                        .setData(ByteString.copyFrom(data)).build());
+    static LogEntry entry(SplittableRandom r) {
+        return LogEntry.newBuilder().setIndex(number(r)).setTerm(number(r)).setTypeValue(Gen.oneOf(r, 0, 1, 2, -1))
+                .setData(ByteString.copyFrom(Gen.bytes(r, 64))).build();
     }
 
     /** Entries that follow prev_log_index correctly half of the time, so deeper checks are reached. */
-    @Provide
-    Arbitrary<HBeat> heartbeats() {
-        Arbitrary<HBeat.Builder> base = Combinators.combine(clusters(), senders(), receivers(), numbers(), numbers(), numbers(), numbers(), numbers())
-                .as((cluster, from, to, term, prevIndex, prevTerm, commit, seq) -> HBeat.newBuilder().setClusterId(cluster).setFrom(from)
-                        .setLeaderId(from).setTo(to).setTerm(term).setPrevLogIndex(prevIndex).setPrevLogTerm(prevTerm)
-                        .setLeaderCommit(commit).setReadSeq(seq));
-        return Combinators.combine(base, entries().list().ofMaxSize(4), Arbitraries.of(true, false), Arbitraries.integers().between(0, 3))
-                .as((b, list, wellFormed, many) -> {
-                    if (wellFormed) {
-                        long term = Math.max(0, Math.min(b.getTerm(), 50));
-                        long prev = Math.max(0, Math.min(b.getPrevLogIndex(), 20));
-                        b.setTerm(term).setPrevLogIndex(prev).setPrevLogTerm(Math.min(Math.max(0, b.getPrevLogTerm()), term));
-                        b.setLeaderCommit(Math.max(0, Math.min(b.getLeaderCommit(), prev + list.size())));
-                        b.setReadSeq(Math.max(0, b.getReadSeq()));
-                        for (int i = 0; i < list.size(); i++) {
-                            b.addEntries(list.get(i).toBuilder().setIndex(prev + 1 + i).setTerm(term).setType(EntryType.NORMAL));
-                        }
-                    } else {
-                        b.addAllEntries(list);
-                        if (many == 0) {
-                            for (int i = 0; i < InboundChecks.MAX_ENTRIES + 1; i++) {
-                                b.addEntries(LogEntry.newBuilder().setIndex(b.getPrevLogIndex() + 1 + i).setTerm(b.getTerm()));
-                            }
-                        }
-                    }
-                    return b.build();
-                });
+    static HBeat heartbeat(SplittableRandom r) {
+        String from = sender(r);
+        HBeat.Builder b = HBeat.newBuilder().setClusterId(cluster(r)).setFrom(from).setLeaderId(from).setTo(receiver(r))
+                .setTerm(number(r)).setPrevLogIndex(number(r)).setPrevLogTerm(number(r)).setLeaderCommit(number(r)).setReadSeq(number(r));
+        List<LogEntry> list = new ArrayList<>();
+        for (int i = Gen.intBetween(r, 0, 4); i > 0; i--) {
+            list.add(entry(r));
+        }
+        if (r.nextBoolean()) {
+            long term = Math.max(0, Math.min(b.getTerm(), 50));
+            long prev = Math.max(0, Math.min(b.getPrevLogIndex(), 20));
+            b.setTerm(term).setPrevLogIndex(prev).setPrevLogTerm(Math.min(Math.max(0, b.getPrevLogTerm()), term));
+            b.setLeaderCommit(Math.max(0, Math.min(b.getLeaderCommit(), prev + list.size())));
+            b.setReadSeq(Math.max(0, b.getReadSeq()));
+            for (int i = 0; i < list.size(); i++) {
+                b.addEntries(list.get(i).toBuilder().setIndex(prev + 1 + i).setTerm(term).setType(EntryType.NORMAL));
+            }
+        } else {
+            b.addAllEntries(list);
+            if (r.nextInt(4) == 0) { // more entries than a request may carry
+                for (int i = 0; i < InboundChecks.MAX_ENTRIES + 1; i++) {
+                    b.addEntries(LogEntry.newBuilder().setIndex(b.getPrevLogIndex() + 1 + i).setTerm(b.getTerm()));
+                }
+            }
+        }
+        return b.build();
     }
 
-    @Provide
-    Arbitrary<ReqVote> votes() {
-        return Combinators.combine(clusters(), senders(), receivers(), numbers(), numbers(), numbers(), Arbitraries.of(true, false), Arbitraries.of(true, false))
-                .as((cluster, from, to, term, lastIndex, lastTerm, preVote, transfer) -> ReqVote.newBuilder().setClusterId(cluster)
-                        .setFrom(from).setCandidateId(from).setTo(to).setTerm(term).setLastLogIndex(lastIndex).setLastTerm(lastTerm)
-                        .setPreVote(preVote).setTransfer(transfer).build());
+    static ReqVote vote(SplittableRandom r) {
+        String from = sender(r);
+        return ReqVote.newBuilder().setClusterId(cluster(r)).setFrom(from).setCandidateId(from).setTo(receiver(r))
+                .setTerm(number(r)).setLastLogIndex(number(r)).setLastTerm(number(r))
+                .setPreVote(r.nextBoolean()).setTransfer(r.nextBoolean()).build();
     }
 
-    @Provide
-    Arbitrary<InstallSnapshotRequest> snapshots() {
-        Arbitrary<List<String>> ids = Arbitraries.of("n1", "n2", "n3", "x", "").list().ofMaxSize(4);
-        return Combinators.combine(clusters(), senders(), receivers(), numbers(), numbers(), numbers(), ids,
-                        Arbitraries.bytes().array(byte[].class).ofMaxSize(200))
-                .as((cluster, from, to, term, index, lastTerm, voters, data) -> {
-                    InstallSnapshotRequest.Builder b = InstallSnapshotRequest.newBuilder().setClusterId(cluster).setFrom(from).setTo(to)
-                            .setTerm(term).setLastIncludedIndex(index).setLastIncludedTerm(lastTerm).setData(ByteString.copyFrom(data));
-                    voters.forEach(v -> b.addVoters(Node.newBuilder().setId(v)));
-                    return b.build();
-                });
+    static InstallSnapshotRequest snapshot(SplittableRandom r) {
+        InstallSnapshotRequest.Builder b = InstallSnapshotRequest.newBuilder().setClusterId(cluster(r)).setFrom(sender(r)).setTo(receiver(r))
+                .setTerm(number(r)).setLastIncludedIndex(number(r)).setLastIncludedTerm(number(r))
+                .setData(ByteString.copyFrom(Gen.bytes(r, 200)));
+        for (int i = Gen.intBetween(r, 0, 4); i > 0; i--) {
+            b.addVoters(Node.newBuilder().setId(Gen.oneOf(r, "n1", "n2", "n3", "x", "")));
+        }
+        return b.build();
     }
 
-    @Provide
-    Arbitrary<TimeoutNowRequest> timeoutNows() {
-        return Combinators.combine(clusters(), senders(), receivers(), numbers())
-                .as((cluster, from, to, term) -> TimeoutNowRequest.newBuilder().setClusterId(cluster).setFrom(from).setTo(to).setTerm(term).build());
+    static TimeoutNowRequest timeoutNow(SplittableRandom r) {
+        return TimeoutNowRequest.newBuilder().setClusterId(cluster(r)).setFrom(sender(r)).setTo(receiver(r)).setTerm(number(r)).build();
     }
 
-    @Provide
-    Arbitrary<ForwardRequest> forwards() {
-        return Combinators.combine(clusters(), senders(), Arbitraries.of(0, 1, 7), Arbitraries.bytes().array(byte[].class).ofMaxSize(100), numbers())
-                .as((cluster, from, kind, command, timeout) -> ForwardRequest.newBuilder().setClusterId(cluster).setFrom(from)
-                        .setKindValue(kind).setCommand(ByteString.copyFrom(command)).setTimeoutMillis(Math.floorMod(timeout, 200)).build());
+    static ForwardRequest forward(SplittableRandom r) {
+        return ForwardRequest.newBuilder().setClusterId(cluster(r)).setFrom(sender(r)).setKindValue(Gen.oneOf(r, 0, 1, 7))
+                .setCommand(ByteString.copyFrom(Gen.bytes(r, 100))).setTimeoutMillis(Math.floorMod(number(r), 200)).build();
     }
 
     record Mutated(MethodDescriptor<?, ?> method, byte[] bytes) {
@@ -261,32 +271,33 @@ class HostileInputPropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<Mutated> mutatedBytes() {
-        Arbitrary<Mutated> valid = Arbitraries.oneOf(
-                heartbeats().map(m -> new Mutated(RaftGrpc.getHeartbeatMethod(), m.toByteArray())),
-                votes().map(m -> new Mutated(RaftGrpc.getRequestVoteMethod(), m.toByteArray())),
-                snapshots().map(m -> new Mutated(RaftGrpc.getInstallSnapshotMethod(), m.toByteArray())));
-        return Combinators.combine(valid, Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 1000), Arbitraries.bytes())
-                .as((m, how, where, value) -> {
-                    byte[] b = m.bytes().clone();
-                    if (b.length == 0) {
-                        return new Mutated(m.method(), new byte[] {value});
-                    }
-                    int at = where % b.length;
-                    byte[] out = switch (how) {
-                        case 0 -> java.util.Arrays.copyOf(b, at); // truncated
-                        case 1 -> {
-                            b[at] ^= (byte) (1 << Math.floorMod(value, 8)); // one flipped bit
-                            yield b;
-                        }
-                        default -> {
-                            b[at] = value; // one byte replaced
-                            yield b;
-                        }
-                    };
-                    return new Mutated(m.method(), out);
-                });
+    /** A valid heartbeat, vote or snapshot request, truncated, with one bit flipped or one byte replaced. */
+    static Mutated mutatedBytes(SplittableRandom r) {
+        Mutated m = switch (r.nextInt(3)) {
+            case 0 -> new Mutated(RaftGrpc.getHeartbeatMethod(), heartbeat(r).toByteArray());
+            case 1 -> new Mutated(RaftGrpc.getRequestVoteMethod(), vote(r).toByteArray());
+            default -> new Mutated(RaftGrpc.getInstallSnapshotMethod(), snapshot(r).toByteArray());
+        };
+        int how = Gen.intBetween(r, 0, 2);
+        int where = Gen.intBetween(r, 0, 1000);
+        byte value = Gen.anyByte(r);
+        byte[] b = m.bytes().clone();
+        if (b.length == 0) {
+            return new Mutated(m.method(), new byte[] {value});
+        }
+        int at = where % b.length;
+        byte[] out = switch (how) {
+            case 0 -> java.util.Arrays.copyOf(b, at); // truncated
+            case 1 -> {
+                b[at] ^= (byte) (1 << Math.floorMod(value, 8)); // one flipped bit
+                yield b;
+            }
+            default -> {
+                b[at] = value; // one byte replaced
+                yield b;
+            }
+        };
+        return new Mutated(m.method(), out);
     }
 
     record Oversized(HBeat message) {
@@ -296,9 +307,10 @@ class HostileInputPropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<Oversized> oversized() {
-        return Arbitraries.integers().between(1, 3).map(mb -> new Oversized(HBeat.newBuilder().setClusterId("fuzz").setFrom("n2").setTo("n1").setTerm(1)
-                .addEntries(LogEntry.newBuilder().setIndex(1).setTerm(1).setData(ByteString.copyFrom(new byte[mb << 20]))).build()));
+    /** A heartbeat with one entry of 1 to 3 MiB. */
+    static Oversized oversized(SplittableRandom r) {
+        int mb = Gen.intBetween(r, 1, 3);
+        return new Oversized(HBeat.newBuilder().setClusterId("fuzz").setFrom("n2").setTo("n1").setTerm(1)
+                .addEntries(LogEntry.newBuilder().setIndex(1).setTerm(1).setData(ByteString.copyFrom(new byte[mb << 20]))).build());
     }
 }
