@@ -5,17 +5,16 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The linearizability search for the history of one key: Wing &amp; Gong's depth-first search for a
  * sequential order that respects real time and the {@link ConfigStoreModel}, with Lowe's
  * memoisation (G. Lowe, "Testing for linearizability", 2017): a configuration, the set of operations
- * linearized so far and the model state they lead to, is explored at most once. It is the algorithm
- * of Porcupine and Knossos' "linear" checker.
+ * linearized so far and the model state they lead to, is explored at most once
+ * ({@link ExploredConfigurations}, which also skips configurations that an explored one subsumes).
+ * It is the algorithm of Porcupine and Knossos' "linear" checker.
  *
  * <p>The history is a doubly linked list of call and return events in time order. The search walks
  * it from the head: at a call it tries to linearize that operation next (if the model accepts its
@@ -52,10 +51,6 @@ final class KeyHistorySearch {
     private record Frame(Event call, KeyState stateBefore, BitSet linearizedBefore) {
     }
 
-    /** A configuration already explored (Lowe's cache). */
-    private record Configuration(BitSet linearized, KeyState state) {
-    }
-
     private static final int MAX_SHOWN_PREFIX = 25;
 
     private final String key;
@@ -86,7 +81,12 @@ final class KeyHistorySearch {
         for (Operation op : ops) {
             knownLeft += op.isUnknown() ? 0 : 1;
         }
-        Set<Configuration> explored = new HashSet<>();
+        BitSet unknownOps = new BitSet(ops.size());
+        for (int i = 0; i < ops.size(); i++) {
+            unknownOps.set(i, ops.get(i).isUnknown());
+        }
+        ExploredConfigurations explored = new ExploredConfigurations(unknownOps, ops.size());
+        long memoryBound = Runtime.getRuntime().maxMemory() / 3;
         Deque<Frame> stack = new ArrayDeque<>();
         BitSet linearized = new BitSet(ops.size());
         KeyState state = KeyState.ABSENT;
@@ -97,13 +97,18 @@ final class KeyHistorySearch {
                 return new Verdict(false, true, "key '" + key + "': step budget of " + budget + " exhausted after "
                         + stack.size() + " of " + ops.size() + " operations linearized; neither proved nor refuted", steps);
             }
+            if ((steps & 0xFFFF) == 0 && explored.approximateBytes() > memoryBound) {
+                return new Verdict(false, true, "key '" + key + "': the search's cache outgrew a third of the heap ("
+                        + explored.approximateBytes() / (1024 * 1024) + " MB) after " + steps + " steps; neither proved nor"
+                        + " refuted", steps);
+            }
             if (event.call) {
                 Operation op = ops.get(event.op);
                 KeyState after = ConfigStoreModel.step(state, op);
                 if (after != null) {
                     BitSet next = (BitSet) linearized.clone();
                     next.set(event.op);
-                    if (explored.add(new Configuration(next, after))) {
+                    if (explored.addIfNew(next, after)) {
                         stack.push(new Frame(event, state, linearized));
                         if (stack.size() > bestDepth) {
                             bestDepth = stack.size();
