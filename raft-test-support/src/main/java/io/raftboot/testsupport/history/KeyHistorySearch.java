@@ -55,6 +55,7 @@ final class KeyHistorySearch {
 
     private final String key;
     private final List<Operation> ops;
+    private final InterchangeableUnknowns reduction;
     private final long budget;
     private final Event head = new Event(-1, false, Long.MIN_VALUE);
     private int bestDepth = -1;
@@ -64,6 +65,7 @@ final class KeyHistorySearch {
     private KeyHistorySearch(String key, List<Operation> ops, long budget) {
         this.key = key;
         this.ops = ops;
+        this.reduction = InterchangeableUnknowns.of(ops);
         this.budget = budget;
     }
 
@@ -103,8 +105,9 @@ final class KeyHistorySearch {
                         + " refuted", steps);
             }
             if (event.call) {
-                Operation op = ops.get(event.op);
-                KeyState after = ConfigStoreModel.step(state, op);
+                Operation op = reduction.searched().get(event.op);
+                int predecessor = reduction.predecessor(event.op);
+                KeyState after = predecessor >= 0 && !linearized.get(predecessor) ? null : ConfigStoreModel.step(state, op);
                 if (after != null) {
                     BitSet next = (BitSet) linearized.clone();
                     next.set(event.op);
