@@ -47,8 +47,13 @@ final class KeyHistorySearch {
         }
     }
 
-    /** A linearized operation, with what to restore when it is undone. */
-    private record Frame(Event call, KeyState stateBefore, BitSet linearizedBefore) {
+    /**
+     * A linearized operation, with what to restore when it is undone: a known one's call event
+     * ({@code null} for an unknown one), and for an unknown one where it was in {@code unknownOrder}
+     * and the pending return that bounded the choice.
+     */
+    private record Frame(Event call, int op, int unknownPos, Event frontier, KeyState stateBefore,
+            BitSet linearizedBefore) {
     }
 
     private static final int MAX_SHOWN_PREFIX = 25;
@@ -56,6 +61,8 @@ final class KeyHistorySearch {
     private final String key;
     private final List<Operation> ops;
     private final InterchangeableUnknowns reduction;
+    /** The unknown operations, in invocation order. */
+    private int[] unknownOrder;
     private final long budget;
     private final Event head = new Event(-1, false, Long.MIN_VALUE);
     private int bestDepth = -1;
@@ -93,6 +100,7 @@ final class KeyHistorySearch {
         BitSet linearized = new BitSet(ops.size());
         KeyState state = KeyState.ABSENT;
         Event event = head.next;
+        int unknownPos = -1; // -1: trying the known operations; else the next unknown one to try
         long steps = 0;
         while (knownLeft > 0) {
             if (steps++ >= budget) {
@@ -104,52 +112,90 @@ final class KeyHistorySearch {
                         + explored.approximateBytes() / (1024 * 1024) + " MB) after " + steps + " steps; neither proved nor"
                         + " refuted", steps);
             }
-            if (event.call) {
-                Operation op = reduction.searched().get(event.op);
-                int predecessor = reduction.predecessor(event.op);
-                KeyState after = predecessor >= 0 && !linearized.get(predecessor) ? null : ConfigStoreModel.step(state, op);
-                if (after != null) {
-                    BitSet next = (BitSet) linearized.clone();
-                    next.set(event.op);
-                    if (explored.addIfNew(next, after)) {
-                        stack.push(new Frame(event, state, linearized));
-                        if (stack.size() > bestDepth) {
-                            bestDepth = stack.size();
-                            bestUnrecorded = true;
-                        }
-                        state = after;
-                        linearized = next;
-                        knownLeft -= op.isUnknown() ? 0 : 1;
-                        lift(event);
-                        event = head.next;
-                        continue;
-                    }
+            int candidate = -1;
+            if (unknownPos < 0) {
+                if (!event.call) {
+                    // The earliest pending return: every known candidate was tried, now the unknown ones
+                    // invoked by then (a tie counts as concurrent).
+                    unknownPos = 0;
+                    continue;
                 }
-                event = event.next;
-            } else {
-                // The operation returning here is not linearized yet, but had to be by now.
+                candidate = event.op;
+            } else if (unknownPos < unknownOrder.length && ops.get(unknownOrder[unknownPos]).invokeNanos() <= event.time) {
+                candidate = unknownOrder[unknownPos];
+            }
+            if (candidate < 0) {
+                // Nothing can go next, yet the operation returning at `event` had to be linearized by now.
+                recordBest(stack);
                 if (stack.isEmpty()) {
-                    recordBest(stack);
                     return new Verdict(false, false, explainViolation(), steps);
                 }
-                recordBest(stack);
                 Frame undone = stack.pop();
                 state = undone.stateBefore();
                 linearized = undone.linearizedBefore();
-                knownLeft += ops.get(undone.call().op).isUnknown() ? 0 : 1;
-                unlift(undone.call());
-                event = undone.call().next;
+                if (undone.call() != null) {
+                    knownLeft++;
+                    unlift(undone.call());
+                    event = undone.call().next;
+                    unknownPos = -1;
+                } else {
+                    event = undone.frontier();
+                    unknownPos = undone.unknownPos() + 1;
+                }
+                continue;
             }
+            KeyState after = null;
+            int predecessor = reduction.predecessor(candidate);
+            if (!linearized.get(candidate) && (predecessor < 0 || linearized.get(predecessor))) {
+                after = ConfigStoreModel.step(state, reduction.searched().get(candidate));
+            }
+            BitSet next = null;
+            if (after != null) {
+                next = (BitSet) linearized.clone();
+                next.set(candidate);
+            }
+            if (after == null || !explored.addIfNew(next, after)) {
+                if (unknownPos < 0) {
+                    event = event.next;
+                } else {
+                    unknownPos++;
+                }
+                continue;
+            }
+            boolean known = unknownPos < 0;
+            stack.push(new Frame(known ? event : null, candidate, unknownPos, event, state, linearized));
+            if (stack.size() > bestDepth) {
+                bestDepth = stack.size();
+                bestUnrecorded = true;
+            }
+            state = after;
+            linearized = next;
+            if (known) {
+                knownLeft--;
+                lift(event);
+            }
+            event = head.next;
+            unknownPos = -1;
         }
         return new Verdict(true, false, "key '" + key + "': linearizable", steps);
     }
 
+    /**
+     * The known operations' events go into the list; the unknown ones, which never return, are kept
+     * apart in invocation order and tried only after every known candidate: an unknown write usually
+     * explains nothing, and trying it first sends the search down long dead ends.
+     */
     private void buildEventList() {
         List<Event> events = new ArrayList<>(2 * ops.size());
+        List<Integer> unknown = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             Operation op = ops.get(i);
+            if (op.isUnknown()) {
+                unknown.add(i);
+                continue;
+            }
             Event call = new Event(i, true, op.invokeNanos());
-            Event ret = new Event(i, false, op.isUnknown() ? Operation.NEVER : op.completeNanos());
+            Event ret = new Event(i, false, op.completeNanos());
             call.match = ret;
             events.add(call);
             events.add(ret);
@@ -157,6 +203,8 @@ final class KeyHistorySearch {
         // At equal times calls come first: an operation invoked at the nanosecond another completed
         // counts as concurrent with it (clocks have a granularity; never reject on a tie).
         events.sort(Comparator.comparingLong((Event e) -> e.time).thenComparing(e -> !e.call).thenComparingInt(e -> e.op));
+        unknown.sort(Comparator.comparingLong((Integer i) -> ops.get(i).invokeNanos()).thenComparing(i -> i));
+        unknownOrder = unknown.stream().mapToInt(Integer::intValue).toArray();
         Event last = head;
         for (Event e : events) {
             last.next = e;
@@ -194,7 +242,7 @@ final class KeyHistorySearch {
         }
         List<Integer> prefix = new ArrayList<>(stack.size());
         for (Iterator<Frame> it = stack.descendingIterator(); it.hasNext(); ) {
-            prefix.add(it.next().call().op);
+            prefix.add(it.next().op());
         }
         bestPrefix = prefix;
         bestDepth = Math.max(bestDepth, prefix.size());
