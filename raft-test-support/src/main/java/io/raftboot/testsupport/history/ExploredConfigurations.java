@@ -28,8 +28,8 @@ final class ExploredConfigurations {
 
     ExploredConfigurations(BitSet unknownOps, int operations) {
         this.unknownOps = unknownOps;
-        // Two bit sets of the history's length, their headers, the map entry and the list slot.
-        this.bytesPerEntry = 2L * ((operations + 63) / 64) * Long.BYTES + 160;
+        // Two bit sets of the history's length; their objects, the key record, the map node and the list, generously.
+        this.bytesPerEntry = 2L * ((operations + 63) / 64) * Long.BYTES + 320;
     }
 
     /** @return false if this configuration, or one that can do all it can, was explored already */

@@ -95,7 +95,7 @@ final class KeyHistorySearch {
             unknownOps.set(i, ops.get(i).isUnknown());
         }
         ExploredConfigurations explored = new ExploredConfigurations(unknownOps, ops.size());
-        long memoryBound = Runtime.getRuntime().maxMemory() / 3;
+        long memoryBound = Runtime.getRuntime().maxMemory() / 4;
         Deque<Frame> stack = new ArrayDeque<>();
         BitSet linearized = new BitSet(ops.size());
         KeyState state = KeyState.ABSENT;
@@ -107,8 +107,8 @@ final class KeyHistorySearch {
                 return new Verdict(false, true, "key '" + key + "': step budget of " + budget + " exhausted after "
                         + stack.size() + " of " + ops.size() + " operations linearized; neither proved nor refuted", steps);
             }
-            if ((steps & 0xFFFF) == 0 && explored.approximateBytes() > memoryBound) {
-                return new Verdict(false, true, "key '" + key + "': the search's cache outgrew a third of the heap ("
+            if ((steps & 0x3FF) == 0 && explored.approximateBytes() > memoryBound) {
+                return new Verdict(false, true, "key '" + key + "': the search's cache outgrew a quarter of the heap ("
                         + explored.approximateBytes() / (1024 * 1024) + " MB) after " + steps + " steps; neither proved nor"
                         + " refuted", steps);
             }

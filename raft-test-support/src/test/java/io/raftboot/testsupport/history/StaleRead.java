@@ -1,6 +1,7 @@
 package io.raftboot.testsupport.history;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -17,33 +18,39 @@ final class StaleRead {
 
     /** @return whether such a triple existed (and one read was changed) */
     static boolean inject(List<Operation> history, Random random) {
-        List<int[]> candidates = new ArrayList<>();
+        List<Integer> reads = new ArrayList<>();
         for (int r = 0; r < history.size(); r++) {
+            if (history.get(r).kind() == OpKind.READ && !history.get(r).isUnknown()) {
+                reads.add(r);
+            }
+        }
+        Collections.shuffle(reads, random);
+        for (int r : reads) {
             Operation read = history.get(r);
-            if (read.kind() != OpKind.READ || read.isUnknown()) {
+            // The second write invoked last among those done before the read leaves the most first writes.
+            Operation second = null;
+            for (Operation op : history) {
+                if (changes(op) && op.key().equals(read.key()) && op.completeNanos() < read.invokeNanos()
+                        && (second == null || op.invokeNanos() > second.invokeNanos())) {
+                    second = op;
+                }
+            }
+            if (second == null) {
                 continue;
             }
-            for (int w2 = 0; w2 < history.size(); w2++) {
-                Operation second = history.get(w2);
-                if (!changes(second) || !second.key().equals(read.key()) || second.completeNanos() >= read.invokeNanos()) {
-                    continue;
-                }
-                for (int w1 = 0; w1 < history.size(); w1++) {
-                    Operation first = history.get(w1);
-                    if (writesAValue(first) && first.key().equals(read.key()) && first.completeNanos() < second.invokeNanos()) {
-                        candidates.add(new int[] {r, w1});
-                    }
+            List<Operation> firsts = new ArrayList<>();
+            for (Operation op : history) {
+                if (writesAValue(op) && op.key().equals(read.key()) && op.completeNanos() < second.invokeNanos()) {
+                    firsts.add(op);
                 }
             }
+            if (!firsts.isEmpty()) {
+                Operation first = firsts.get(random.nextInt(firsts.size()));
+                history.set(r, read.completed(read.completeNanos(), Result.read(first.value(), first.result().version())));
+                return true;
+            }
         }
-        if (candidates.isEmpty()) {
-            return false;
-        }
-        int[] pick = candidates.get(random.nextInt(candidates.size()));
-        Operation read = history.get(pick[0]);
-        Operation first = history.get(pick[1]);
-        history.set(pick[0], read.completed(read.completeNanos(), Result.read(first.value(), first.result().version())));
-        return true;
+        return false;
     }
 
     private static boolean changes(Operation op) {
