@@ -5,17 +5,16 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The linearizability search for the history of one key: Wing &amp; Gong's depth-first search for a
  * sequential order that respects real time and the {@link ConfigStoreModel}, with Lowe's
  * memoisation (G. Lowe, "Testing for linearizability", 2017): a configuration, the set of operations
- * linearized so far and the model state they lead to, is explored at most once. It is the algorithm
- * of Porcupine and Knossos' "linear" checker.
+ * linearized so far and the model state they lead to, is explored at most once
+ * ({@link ExploredConfigurations}, which also skips configurations that an explored one subsumes).
+ * It is the algorithm of Porcupine and Knossos' "linear" checker.
  *
  * <p>The history is a doubly linked list of call and return events in time order. The search walks
  * it from the head: at a call it tries to linearize that operation next (if the model accepts its
@@ -48,18 +47,22 @@ final class KeyHistorySearch {
         }
     }
 
-    /** A linearized operation, with what to restore when it is undone. */
-    private record Frame(Event call, KeyState stateBefore, BitSet linearizedBefore) {
-    }
-
-    /** A configuration already explored (Lowe's cache). */
-    private record Configuration(BitSet linearized, KeyState state) {
+    /**
+     * A linearized operation, with what to restore when it is undone: a known one's call event
+     * ({@code null} for an unknown one), and for an unknown one where it was in {@code unknownOrder}
+     * and the pending return that bounded the choice.
+     */
+    private record Frame(Event call, int op, int unknownPos, Event frontier, KeyState stateBefore,
+            BitSet linearizedBefore) {
     }
 
     private static final int MAX_SHOWN_PREFIX = 25;
 
     private final String key;
     private final List<Operation> ops;
+    private final InterchangeableUnknowns reduction;
+    /** The unknown operations, in invocation order. */
+    private int[] unknownOrder;
     private final long budget;
     private final Event head = new Event(-1, false, Long.MIN_VALUE);
     private int bestDepth = -1;
@@ -69,6 +72,7 @@ final class KeyHistorySearch {
     private KeyHistorySearch(String key, List<Operation> ops, long budget) {
         this.key = key;
         this.ops = ops;
+        this.reduction = InterchangeableUnknowns.of(ops);
         this.budget = budget;
     }
 
@@ -86,62 +90,112 @@ final class KeyHistorySearch {
         for (Operation op : ops) {
             knownLeft += op.isUnknown() ? 0 : 1;
         }
-        Set<Configuration> explored = new HashSet<>();
+        BitSet unknownOps = new BitSet(ops.size());
+        for (int i = 0; i < ops.size(); i++) {
+            unknownOps.set(i, ops.get(i).isUnknown());
+        }
+        ExploredConfigurations explored = new ExploredConfigurations(unknownOps, ops.size());
+        long memoryBound = Runtime.getRuntime().maxMemory() / 4;
         Deque<Frame> stack = new ArrayDeque<>();
         BitSet linearized = new BitSet(ops.size());
         KeyState state = KeyState.ABSENT;
         Event event = head.next;
+        int unknownPos = -1; // -1: trying the known operations; else the next unknown one to try
         long steps = 0;
         while (knownLeft > 0) {
             if (steps++ >= budget) {
                 return new Verdict(false, true, "key '" + key + "': step budget of " + budget + " exhausted after "
                         + stack.size() + " of " + ops.size() + " operations linearized; neither proved nor refuted", steps);
             }
-            if (event.call) {
-                Operation op = ops.get(event.op);
-                KeyState after = ConfigStoreModel.step(state, op);
-                if (after != null) {
-                    BitSet next = (BitSet) linearized.clone();
-                    next.set(event.op);
-                    if (explored.add(new Configuration(next, after))) {
-                        stack.push(new Frame(event, state, linearized));
-                        if (stack.size() > bestDepth) {
-                            bestDepth = stack.size();
-                            bestUnrecorded = true;
-                        }
-                        state = after;
-                        linearized = next;
-                        knownLeft -= op.isUnknown() ? 0 : 1;
-                        lift(event);
-                        event = head.next;
-                        continue;
-                    }
+            if ((steps & 0x3FF) == 0 && explored.approximateBytes() > memoryBound) {
+                return new Verdict(false, true, "key '" + key + "': the search's cache outgrew a quarter of the heap ("
+                        + explored.approximateBytes() / (1024 * 1024) + " MB) after " + steps + " steps; neither proved nor"
+                        + " refuted", steps);
+            }
+            int candidate = -1;
+            if (unknownPos < 0) {
+                if (!event.call) {
+                    // The earliest pending return: every known candidate was tried, now the unknown ones
+                    // invoked by then (a tie counts as concurrent).
+                    unknownPos = 0;
+                    continue;
                 }
-                event = event.next;
-            } else {
-                // The operation returning here is not linearized yet, but had to be by now.
+                candidate = event.op;
+            } else if (unknownPos < unknownOrder.length && ops.get(unknownOrder[unknownPos]).invokeNanos() <= event.time) {
+                candidate = unknownOrder[unknownPos];
+            }
+            if (candidate < 0) {
+                // Nothing can go next, yet the operation returning at `event` had to be linearized by now.
+                recordBest(stack);
                 if (stack.isEmpty()) {
-                    recordBest(stack);
                     return new Verdict(false, false, explainViolation(), steps);
                 }
-                recordBest(stack);
                 Frame undone = stack.pop();
                 state = undone.stateBefore();
                 linearized = undone.linearizedBefore();
-                knownLeft += ops.get(undone.call().op).isUnknown() ? 0 : 1;
-                unlift(undone.call());
-                event = undone.call().next;
+                if (undone.call() != null) {
+                    knownLeft++;
+                    unlift(undone.call());
+                    event = undone.call().next;
+                    unknownPos = -1;
+                } else {
+                    event = undone.frontier();
+                    unknownPos = undone.unknownPos() + 1;
+                }
+                continue;
             }
+            KeyState after = null;
+            int predecessor = reduction.predecessor(candidate);
+            if (!linearized.get(candidate) && (predecessor < 0 || linearized.get(predecessor))) {
+                after = ConfigStoreModel.step(state, reduction.searched().get(candidate));
+            }
+            BitSet next = null;
+            if (after != null) {
+                next = (BitSet) linearized.clone();
+                next.set(candidate);
+            }
+            if (after == null || !explored.addIfNew(next, after)) {
+                if (unknownPos < 0) {
+                    event = event.next;
+                } else {
+                    unknownPos++;
+                }
+                continue;
+            }
+            boolean known = unknownPos < 0;
+            stack.push(new Frame(known ? event : null, candidate, unknownPos, event, state, linearized));
+            if (stack.size() > bestDepth) {
+                bestDepth = stack.size();
+                bestUnrecorded = true;
+            }
+            state = after;
+            linearized = next;
+            if (known) {
+                knownLeft--;
+                lift(event);
+            }
+            event = head.next;
+            unknownPos = -1;
         }
         return new Verdict(true, false, "key '" + key + "': linearizable", steps);
     }
 
+    /**
+     * The known operations' events go into the list; the unknown ones, which never return, are kept
+     * apart in invocation order and tried only after every known candidate: an unknown write usually
+     * explains nothing, and trying it first sends the search down long dead ends.
+     */
     private void buildEventList() {
         List<Event> events = new ArrayList<>(2 * ops.size());
+        List<Integer> unknown = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             Operation op = ops.get(i);
+            if (op.isUnknown()) {
+                unknown.add(i);
+                continue;
+            }
             Event call = new Event(i, true, op.invokeNanos());
-            Event ret = new Event(i, false, op.isUnknown() ? Operation.NEVER : op.completeNanos());
+            Event ret = new Event(i, false, op.completeNanos());
             call.match = ret;
             events.add(call);
             events.add(ret);
@@ -149,6 +203,8 @@ final class KeyHistorySearch {
         // At equal times calls come first: an operation invoked at the nanosecond another completed
         // counts as concurrent with it (clocks have a granularity; never reject on a tie).
         events.sort(Comparator.comparingLong((Event e) -> e.time).thenComparing(e -> !e.call).thenComparingInt(e -> e.op));
+        unknown.sort(Comparator.comparingLong((Integer i) -> ops.get(i).invokeNanos()).thenComparing(i -> i));
+        unknownOrder = unknown.stream().mapToInt(Integer::intValue).toArray();
         Event last = head;
         for (Event e : events) {
             last.next = e;
@@ -186,7 +242,7 @@ final class KeyHistorySearch {
         }
         List<Integer> prefix = new ArrayList<>(stack.size());
         for (Iterator<Frame> it = stack.descendingIterator(); it.hasNext(); ) {
-            prefix.add(it.next().call().op);
+            prefix.add(it.next().op());
         }
         bestPrefix = prefix;
         bestDepth = Math.max(bestDepth, prefix.size());

@@ -11,8 +11,10 @@ import java.util.Objects;
  * reported as surely not committed) is simply not recorded: there is no "failed" outcome. When the
  * client cannot tell (timeout, lost leader, a reset connection), record it with
  * {@link Outcome#UNKNOWN}: it may then take effect at any single point after its invocation, or
- * never, and its output is unconstrained. A retry of an operation is a new operation (the original
- * stays in the history with an unknown outcome unless the retry's answer is the original's).
+ * never, and its output is unconstrained. A client that retries records the whole thing as
+ * <em>one</em> operation: invoked when the first attempt was sent, completed with the answer that
+ * ended the retries (or unknown if none did). Recording each attempt as an operation of its own
+ * would make a write applied twice look legal (two writes, each applied once).
  *
  * <p>Times are {@link System#nanoTime()} values; on Linux they come from CLOCK_MONOTONIC and can be
  * compared between processes of one host. An operation invoked at the very nanosecond another
