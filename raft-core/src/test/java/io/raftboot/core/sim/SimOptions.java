@@ -14,10 +14,13 @@ import java.util.SplittableRandom;
  * @param faultGapTicks mean gap between two injected faults
  * @param maxRestartTicks a crashed node restarts after 1 to this many ticks
  * @param forgetVotes fault injection: disks drop votedFor (proves the checker catches it)
+ * @param minorityFaultTicks length of the last phase, after the liveness check, in which only a
+ *     minority of voters is crashed, partitioned, cut off from the leader or flapping, so the
+ *     {@link StabilityChecker} has long stretches to check; 0 for none
  */
 record SimOptions(long seed, int voters, int learners, int chaosTicks, int healTicks, double maxDrift,
                   boolean preVote, boolean checkQuorum, int faultGapTicks, int maxRestartTicks,
-                  boolean forgetVotes) {
+                  boolean forgetVotes, int minorityFaultTicks) {
 
     static SimOptions forSeed(long seed) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L);
@@ -28,7 +31,7 @@ record SimOptions(long seed, int voters, int learners, int chaosTicks, int healT
         boolean preVote = r.nextInt(100) >= 15;
         boolean checkQuorum = r.nextInt(100) >= 15;
         return new SimOptions(seed, voters, learners, 300 + r.nextInt(300), 400, 0.1, preVote, checkQuorum,
-                40, 60, false);
+                40, 60, false, 200);
     }
 
     /**
@@ -36,6 +39,6 @@ record SimOptions(long seed, int voters, int learners, int chaosTicks, int healT
      * (no pre-vote, no stickiness to mask it), frequent crashes and quick restarts.
      */
     SimOptions withForgetVotes() {
-        return new SimOptions(seed, 3, 0, chaosTicks, healTicks, maxDrift, false, false, 4, 3, true);
+        return new SimOptions(seed, 3, 0, chaosTicks, healTicks, maxDrift, false, false, 4, 3, true, minorityFaultTicks);
     }
 }

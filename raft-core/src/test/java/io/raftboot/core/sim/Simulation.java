@@ -77,6 +77,7 @@ final class Simulation {
     private final RaftConfig config;
     private final SimNetwork network;
     private final InvariantChecker checker = new InvariantChecker();
+    private final StabilityChecker stability;
     private final int compactEvery;
     private long now;
     private long seq;
@@ -100,6 +101,10 @@ final class Simulation {
                 .withPreVote(options.preVote()).withCheckQuorum(options.checkQuorum());
         this.network = new SimNetwork(random, P);
         this.compactEvery = 10 + random.nextInt(40);
+        // Settled: an election timeout of the slowest clock, two message delays, a tick of margin.
+        long maxPeriod = (long) Math.floor(P / (1 - options.maxDrift()));
+        long settle = config.electionTicks() * maxPeriod + 2 * network.maxLatency + P;
+        this.stability = new StabilityChecker(options.preVote(), options.checkQuorum(), settle, membership.quorum());
         for (String id : membership.all()) {
             SimNode n = new SimNode(id);
             n.disk.forgetVotes = options.forgetVotes();
@@ -112,7 +117,7 @@ final class Simulation {
         nodes.values().forEach(this::start);
         long chaosEnd = options.chaosTicks() * P;
         scheduleFaults(chaosEnd);
-        scheduleClients(chaosEnd);
+        scheduleClients(P, chaosEnd);
         runUntil(chaosEnd);
         heal();
         long deadline = now + options.healTicks() * P;
@@ -121,8 +126,106 @@ final class Simulation {
         for (SimNode n : nodes.values()) {
             checker.checkAckedWritesApplied(n.id, n.lastApplied);
         }
-        return "seed " + options.seed() + ": " + options.voters() + " voters, " + options.learners() + " learners, "
+        String summary = "seed " + options.seed() + ": " + options.voters() + " voters, " + options.learners() + " learners, "
                 + elections + " leader elections, " + checker.ackedCount() + " acknowledged writes";
+        runMinorityFaults();
+        return summary;
+    }
+
+    // ------------------------------------------------------------------ minority faults (stability)
+
+    /**
+     * The last phase: the cluster agreed on a leader; now only nodes of a fixed minority (never
+     * the leader) crash, are partitioned, stop hearing the leader (one way: their own messages
+     * still arrive, so their campaigns reach the majority), go deaf, or flap, while clients
+     * write. No transfers, no loss. A leader steadily in touch with the majority must stay
+     * ({@link StabilityChecker}); every other invariant is checked as before.
+     */
+    private void runMinorityFaults() {
+        if (options.minorityFaultTicks() <= 0) {
+            return;
+        }
+        SimNode leader = currentLeader();
+        List<String> others = new ArrayList<>(nodes.keySet());
+        others.remove(leader.id);
+        java.util.Collections.shuffle(others, new java.util.Random(random.nextLong()));
+        int minorityVoters = options.voters() - config.membership().quorum();
+        List<String> minority = new ArrayList<>();
+        for (String id : others) {
+            if (voterIds.contains(id) ? minority.stream().filter(voterIds::contains).count() < minorityVoters : random.nextBoolean()) {
+                minority.add(id);
+            }
+        }
+        long end = now + options.minorityFaultTicks() * P;
+        if (!minority.isEmpty()) {
+            for (long t = now + (1 + random.nextInt(10)) * P; t < end; t += (5 + random.nextInt(30)) * P) {
+                queue.add(new Event(t, seq++, () -> injectMinorityFault(minority)));
+            }
+        }
+        if (random.nextBoolean()) {
+            scheduleClients(now + P, end); // half the runs write (the minority's logs fall behind), half idle
+        }
+        runUntil(end);
+    }
+
+    private void injectMinorityFault(List<String> minority) {
+        SimNode victim = nodes.get(minority.get(random.nextInt(minority.size())));
+        SimNode leader = currentLeader();
+        long healAfter = (5 + random.nextInt(60)) * P;
+        switch (random.nextInt(6)) {
+            case 0 -> {
+                if (victim.up) {
+                    crash(victim);
+                    scheduleRestart(victim);
+                }
+            }
+            case 1 -> {
+                for (String other : nodes.keySet()) {
+                    if (!other.equals(victim.id)) {
+                        network.block(victim.id, other);
+                        network.block(other, victim.id);
+                    }
+                }
+                schedule(healAfter, () -> unblockAll(victim.id));
+            }
+            case 2, 3 -> {
+                if (leader != null) {
+                    network.block(leader.id, victim.id); // cannot hear the leader; everyone hears it
+                    schedule(healAfter, () -> network.unblock(leader.id, victim.id));
+                }
+            }
+            case 4 -> {
+                for (String other : nodes.keySet()) {
+                    network.block(other, victim.id); // deaf
+                }
+                schedule(healAfter, () -> unblockAll(victim.id));
+            }
+            default -> {
+                // Flapping link from the leader: down long enough to time out, up a moment, again.
+                if (leader != null) {
+                    long t = 0;
+                    while (t < healAfter) {
+                        long down = (5 + random.nextInt(20)) * P;
+                        long up = (1 + random.nextInt(3)) * P;
+                        schedule(t, () -> network.block(leader.id, victim.id));
+                        schedule(t + down, () -> network.unblock(leader.id, victim.id));
+                        t += down + up;
+                    }
+                }
+            }
+        }
+    }
+
+    private void unblockAll(String id) {
+        for (String other : nodes.keySet()) {
+            network.unblock(id, other);
+            network.unblock(other, id);
+        }
+    }
+
+    /** Virtual ticks of this run in which the stability check claimed a leader must stay (see {@link StabilityChecker}). */
+    long stabilityCheckedTicks() {
+        return stability.protectedTime() / P;
     }
 
     // ------------------------------------------------------------------ event loop
@@ -143,8 +246,19 @@ final class Simulation {
                 }
             }
             checker.afterEvent(live);
+            checkStability();
         }
         now = time;
+    }
+
+    private void checkStability() {
+        List<StabilityChecker.NodeState> states = new ArrayList<>(nodes.size());
+        for (SimNode n : nodes.values()) {
+            states.add(new StabilityChecker.NodeState(n.id, voterIds.contains(n.id), n.up, n.incarnation, n.raft,
+                    n.disk.hardState.term()));
+        }
+        SimNode leader = currentLeader();
+        stability.afterEvent(now, states, leader == null ? null : leader.raft, network.lossRate > 0, network::linkUp);
     }
 
     // ------------------------------------------------------------------ nodes
@@ -199,6 +313,9 @@ final class Simulation {
         int incarnation = n.incarnation;
         schedule(delay, () -> {
             if (n.up && n.incarnation == incarnation) {
+                if (gone.equals(n.raft.leaderId())) {
+                    stability.disturb(now); // the voter may rightly stop being sticky to its leader
+                }
                 n.raft.peerUnreachable(gone);
                 processReady(n);
             }
@@ -450,6 +567,7 @@ final class Simulation {
         if (leader == null) {
             return;
         }
+        stability.disturb(now);
         try {
             if (random.nextBoolean()) {
                 leader.raft.stepDown();
@@ -472,8 +590,8 @@ final class Simulation {
         return best;
     }
 
-    private void scheduleClients(long chaosEnd) {
-        for (long t = P; t < chaosEnd; t += (1 + random.nextInt(4)) * P) {
+    private void scheduleClients(long from, long to) {
+        for (long t = from; t < to; t += (1 + random.nextInt(4)) * P) {
             queue.add(new Event(t, seq++, random.nextInt(4) == 0 ? this::clientRead : this::clientWrite));
         }
     }
