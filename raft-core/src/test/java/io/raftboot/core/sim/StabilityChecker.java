@@ -46,6 +46,9 @@ final class StabilityChecker {
     private final boolean preVote;
     private final boolean minorityFaultsAllowed;
     private final long settle;
+    private final long maxLatency;
+    /** Per node: since when the leader's link to it has been down (messages sent before may still arrive for maxLatency). */
+    private final TreeMap<String, Long> deafSince = new TreeMap<>();
     private final int quorum;
     /** Per node: since when it has been up (this incarnation) and linked both ways to the leader; absent if not. */
     private final TreeMap<String, long[]> connectedSince = new TreeMap<>(); // {since, incarnation}
@@ -58,7 +61,8 @@ final class StabilityChecker {
     private long protectedTime;
     private int protectedStretches;
 
-    StabilityChecker(boolean preVote, boolean checkQuorum, long settle, int quorum) {
+    StabilityChecker(boolean preVote, boolean checkQuorum, long settle, long maxLatency, int quorum) {
+        this.maxLatency = maxLatency;
         this.preVote = preVote;
         this.minorityFaultsAllowed = checkQuorum;
         this.settle = settle;
@@ -110,7 +114,15 @@ final class StabilityChecker {
         boolean everyoneSteady = true;
         for (NodeState n : nodes) {
             long term = n.up() ? n.raft().term() : n.durableTerm();
-            disturbed |= term > leaderTerm && (preVote || !n.up() || linked.test(leader, n.id()));
+            if (!n.up() || linked.test(leader, n.id())) {
+                deafSince.remove(n.id());
+            } else {
+                deafSince.putIfAbsent(n.id(), now);
+            }
+            // Without pre-vote a higher term is harmless only at a node the leader's messages no
+            // longer reach, including those in flight when its link went down.
+            Long deaf = deafSince.get(n.id());
+            disturbed |= term > leaderTerm && (preVote || deaf == null || now - deaf <= maxLatency);
             if (n.id().equals(leader)) {
                 continue;
             }
@@ -157,6 +169,7 @@ final class StabilityChecker {
         leaderIncarnation = incarnation;
         leaderTerm = term;
         connectedSince.clear();
+        deafSince.clear();
         disturbedAt = now;
     }
 
