@@ -32,6 +32,7 @@ final class InvariantChecker {
     private final TreeMap<Long, LogEntry> applied = new TreeMap<>();
     private final TreeMap<Long, byte[]> acked = new TreeMap<>();
     private long maxAckedIndex;
+    private long highestLeaderTerm;
 
     /** Election safety (§5.2): at most one leader per term. */
     void onLeader(RaftNode node) {
@@ -40,7 +41,14 @@ final class InvariantChecker {
             throw new InvariantViolation("election safety: both " + previous + " and " + node.id()
                     + " became leader in term " + node.term());
         }
-        // Leader completeness (§5.4): the new leader's log holds every committed entry.
+        // Leader completeness (§5.4): the new leader's log holds every committed entry. Only a
+        // leader of the highest term yet: a candidate paused while its votes arrived can win an
+        // older term after a later leader committed more, which §5.4 allows (it only binds the
+        // leaders of later terms, and this stale one is deposed as soon as it is heard).
+        if (node.term() < highestLeaderTerm) {
+            return;
+        }
+        highestLeaderTerm = node.term();
         for (LogEntry committed : applied.tailMap(node.firstIndex(), true).values()) {
             if (committed.index() > node.lastIndex()) {
                 throw new InvariantViolation("leader completeness: leader " + node.id() + " of term " + node.term()
@@ -106,8 +114,12 @@ final class InvariantChecker {
         return acked.size();
     }
 
-    /** Checks that need every node: one leader per term among current leaders, one lease at a time. */
-    void afterEvent(Collection<RaftNode> live) {
+    /**
+     * Checks that need every node: one leader per term among current leaders, one tick lease at a
+     * time among {@code tickLeases} (nodes never paused: a pause stops a node's ticks, so only
+     * the driver's published lease, checked by the simulation, still measures real time).
+     */
+    void afterEvent(Collection<RaftNode> live, Collection<RaftNode> tickLeases) {
         RaftNode leaseHolder = null;
         for (RaftNode n : live) {
             if (n.role() == Role.LEADER) {
@@ -117,6 +129,8 @@ final class InvariantChecker {
                             + " which " + known + " led");
                 }
             }
+        }
+        for (RaftNode n : tickLeases) {
             if (n.leaseValid()) {
                 if (leaseHolder != null) {
                     throw new InvariantViolation("lease: " + leaseHolder.id() + " (term " + leaseHolder.term() + ") and "

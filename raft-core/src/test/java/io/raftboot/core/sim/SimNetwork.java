@@ -32,6 +32,10 @@ final class SimNetwork {
         blocked.add(from + "->" + to);
     }
 
+    void unblock(String from, String to) {
+        blocked.remove(from + "->" + to);
+    }
+
     /** Splits the nodes into two sides that cannot talk (symmetric partition). */
     void partition(List<String> sideA, List<String> sideB) {
         for (String a : sideA) {

@@ -14,10 +14,17 @@ import java.util.SplittableRandom;
  * @param faultGapTicks mean gap between two injected faults
  * @param maxRestartTicks a crashed node restarts after 1 to this many ticks
  * @param forgetVotes fault injection: disks drop votedFor (proves the checker catches it)
+ * @param minorityFaultTicks length of the last phase, after the liveness check, in which only a
+ *     minority of voters is crashed, partitioned, cut off from the leader or flapping, so the
+ *     {@link StabilityChecker} has long stretches to check; 0 for none
+ * @param publishBeforeSendWhenLeaseShrinks the driver's publication order (see
+ *     {@code Simulation.processReady}): true, the fixed rule, publishes a status whose lease
+ *     shrank (lease start dropped, role or term changed) before any message of the Ready leaves;
+ *     false, RaftLoop's order before the fix, publishes only after the Ready's work
  */
 record SimOptions(long seed, int voters, int learners, int chaosTicks, int healTicks, double maxDrift,
                   boolean preVote, boolean checkQuorum, int faultGapTicks, int maxRestartTicks,
-                  boolean forgetVotes) {
+                  boolean forgetVotes, int minorityFaultTicks, boolean publishBeforeSendWhenLeaseShrinks) {
 
     static SimOptions forSeed(long seed) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L);
@@ -28,7 +35,7 @@ record SimOptions(long seed, int voters, int learners, int chaosTicks, int healT
         boolean preVote = r.nextInt(100) >= 15;
         boolean checkQuorum = r.nextInt(100) >= 15;
         return new SimOptions(seed, voters, learners, 300 + r.nextInt(300), 400, 0.1, preVote, checkQuorum,
-                40, 60, false);
+                40, 60, false, 200, true);
     }
 
     /**
@@ -36,6 +43,13 @@ record SimOptions(long seed, int voters, int learners, int chaosTicks, int healT
      * (no pre-vote, no stickiness to mask it), frequent crashes and quick restarts.
      */
     SimOptions withForgetVotes() {
-        return new SimOptions(seed, 3, 0, chaosTicks, healTicks, maxDrift, false, false, 4, 3, true);
+        return new SimOptions(seed, 3, 0, chaosTicks, healTicks, maxDrift, false, false, 4, 3, true, minorityFaultTicks,
+                publishBeforeSendWhenLeaseShrinks);
+    }
+
+    /** The driver's publication order before the fix: a status is published only after its Ready's messages left. */
+    SimOptions withStatusPublishedAfterSending() {
+        return new SimOptions(seed, voters, learners, chaosTicks, healTicks, maxDrift, preVote, checkQuorum, faultGapTicks,
+                maxRestartTicks, forgetVotes, minorityFaultTicks, false);
     }
 }

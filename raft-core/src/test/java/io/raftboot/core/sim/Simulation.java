@@ -62,6 +62,14 @@ final class Simulation {
         final Map<Long, Proposal> proposals = new HashMap<>();
         final Map<Long, PendingRead> reads = new HashMap<>();
         final List<long[]> readsToServe = new ArrayList<>(); // {requestId, index, mustCover}
+        /** Virtual time at which each tick of this incarnation started (index = tick number; 0 = boot). */
+        final List<Long> tickTimes = new ArrayList<>();
+        /** What isLeader() reads (see {@link PublishedStatus}). */
+        PublishedStatus published = PublishedStatus.NONE;
+        /** The driver is paused (GC, SIGSTOP, slow fsync) until then: no tick, no message handled. */
+        long pausedUntil;
+        /** A pause freezes the node's ticks, so its tick lease no longer measures real time (the published one does). */
+        boolean pausedThisIncarnation;
 
         SimNode(String id) {
             this.id = id;
@@ -77,6 +85,9 @@ final class Simulation {
     private final RaftConfig config;
     private final SimNetwork network;
     private final InvariantChecker checker = new InvariantChecker();
+    private final StabilityChecker stability;
+    /** Pauses draw from their own stream, so the other faults of a seed stay where they were. */
+    private final SplittableRandom pauseRandom;
     private final int compactEvery;
     private long now;
     private long seq;
@@ -88,6 +99,7 @@ final class Simulation {
     Simulation(SimOptions options) {
         this.options = options;
         this.random = new SplittableRandom(options.seed());
+        this.pauseRandom = new SplittableRandom(options.seed() * 0x632BE59BD9B4E019L + 1);
         List<String> learnerIds = new ArrayList<>();
         for (int i = 1; i <= options.voters(); i++) {
             voterIds.add("n" + i);
@@ -100,6 +112,11 @@ final class Simulation {
                 .withPreVote(options.preVote()).withCheckQuorum(options.checkQuorum());
         this.network = new SimNetwork(random, P);
         this.compactEvery = 10 + random.nextInt(40);
+        // Settled: an election timeout of the slowest clock, two message delays, a tick of margin.
+        long maxPeriod = (long) Math.floor(P / Math.sqrt(1 - options.maxDrift()));
+        long settle = config.electionTicks() * maxPeriod + 2 * network.maxLatency + P;
+        this.stability = new StabilityChecker(options.preVote(), options.checkQuorum(), settle, network.maxLatency,
+                membership.quorum());
         for (String id : membership.all()) {
             SimNode n = new SimNode(id);
             n.disk.forgetVotes = options.forgetVotes();
@@ -112,7 +129,7 @@ final class Simulation {
         nodes.values().forEach(this::start);
         long chaosEnd = options.chaosTicks() * P;
         scheduleFaults(chaosEnd);
-        scheduleClients(chaosEnd);
+        scheduleClients(P, chaosEnd);
         runUntil(chaosEnd);
         heal();
         long deadline = now + options.healTicks() * P;
@@ -121,8 +138,106 @@ final class Simulation {
         for (SimNode n : nodes.values()) {
             checker.checkAckedWritesApplied(n.id, n.lastApplied);
         }
-        return "seed " + options.seed() + ": " + options.voters() + " voters, " + options.learners() + " learners, "
+        String summary = "seed " + options.seed() + ": " + options.voters() + " voters, " + options.learners() + " learners, "
                 + elections + " leader elections, " + checker.ackedCount() + " acknowledged writes";
+        runMinorityFaults();
+        return summary;
+    }
+
+    // ------------------------------------------------------------------ minority faults (stability)
+
+    /**
+     * The last phase: the cluster agreed on a leader; now only nodes of a fixed minority (never
+     * the leader) crash, are partitioned, stop hearing the leader (one way: their own messages
+     * still arrive, so their campaigns reach the majority), go deaf, or flap, while clients
+     * write. No transfers, no loss. A leader steadily in touch with the majority must stay
+     * ({@link StabilityChecker}); every other invariant is checked as before.
+     */
+    private void runMinorityFaults() {
+        if (options.minorityFaultTicks() <= 0) {
+            return;
+        }
+        SimNode leader = currentLeader();
+        List<String> others = new ArrayList<>(nodes.keySet());
+        others.remove(leader.id);
+        java.util.Collections.shuffle(others, new java.util.Random(random.nextLong()));
+        int minorityVoters = options.voters() - config.membership().quorum();
+        List<String> minority = new ArrayList<>();
+        for (String id : others) {
+            if (voterIds.contains(id) ? minority.stream().filter(voterIds::contains).count() < minorityVoters : random.nextBoolean()) {
+                minority.add(id);
+            }
+        }
+        long end = now + options.minorityFaultTicks() * P;
+        if (!minority.isEmpty()) {
+            for (long t = now + (1 + random.nextInt(10)) * P; t < end; t += (5 + random.nextInt(30)) * P) {
+                queue.add(new Event(t, seq++, () -> injectMinorityFault(minority)));
+            }
+        }
+        if (random.nextBoolean()) {
+            scheduleClients(now + P, end); // half the runs write (the minority's logs fall behind), half idle
+        }
+        runUntil(end);
+    }
+
+    private void injectMinorityFault(List<String> minority) {
+        SimNode victim = nodes.get(minority.get(random.nextInt(minority.size())));
+        SimNode leader = currentLeader();
+        long healAfter = (5 + random.nextInt(60)) * P;
+        switch (random.nextInt(6)) {
+            case 0 -> {
+                if (victim.up) {
+                    crash(victim);
+                    scheduleRestart(victim);
+                }
+            }
+            case 1 -> {
+                for (String other : nodes.keySet()) {
+                    if (!other.equals(victim.id)) {
+                        network.block(victim.id, other);
+                        network.block(other, victim.id);
+                    }
+                }
+                schedule(healAfter, () -> unblockAll(victim.id));
+            }
+            case 2, 3 -> {
+                if (leader != null) {
+                    network.block(leader.id, victim.id); // cannot hear the leader; everyone hears it
+                    schedule(healAfter, () -> network.unblock(leader.id, victim.id));
+                }
+            }
+            case 4 -> {
+                for (String other : nodes.keySet()) {
+                    network.block(other, victim.id); // deaf
+                }
+                schedule(healAfter, () -> unblockAll(victim.id));
+            }
+            default -> {
+                // Flapping link from the leader: down long enough to time out, up a moment, again.
+                if (leader != null) {
+                    long t = 0;
+                    while (t < healAfter) {
+                        long down = (5 + random.nextInt(20)) * P;
+                        long up = (1 + random.nextInt(3)) * P;
+                        schedule(t, () -> network.block(leader.id, victim.id));
+                        schedule(t + down, () -> network.unblock(leader.id, victim.id));
+                        t += down + up;
+                    }
+                }
+            }
+        }
+    }
+
+    private void unblockAll(String id) {
+        for (String other : nodes.keySet()) {
+            network.unblock(id, other);
+            network.unblock(other, id);
+        }
+    }
+
+    /** Virtual ticks of this run in which the stability check claimed a leader must stay (see {@link StabilityChecker}). */
+    long stabilityCheckedTicks() {
+        return stability.protectedTime() / P;
     }
 
     // ------------------------------------------------------------------ event loop
@@ -137,14 +252,51 @@ final class Simulation {
             now = e.time();
             e.action().run();
             List<RaftNode> live = new ArrayList<>();
+            List<RaftNode> tickLeases = new ArrayList<>();
             for (SimNode n : nodes.values()) {
                 if (n.up) {
                     live.add(n.raft);
+                    if (!n.pausedThisIncarnation) {
+                        tickLeases.add(n.raft);
+                    }
                 }
             }
-            checker.afterEvent(live);
+            checker.afterEvent(live, tickLeases);
+            checkPublishedLeases();
+            checkStability();
         }
         now = time;
+    }
+
+    /** Lease safety as the application sees it: no two nodes' isLeader() true at the same instant. */
+    private void checkPublishedLeases() {
+        SimNode holder = null;
+        for (SimNode n : nodes.values()) {
+            if (n.up && n.published.holdsLeaseAt(now)) {
+                if (holder != null) {
+                    throw new InvariantViolation("lease as the application sees it: isLeader() is true on both " + holder.id
+                            + " (term " + holder.published.term() + ", until " + holder.published.leaseUntil() + ") and "
+                            + n.id + " (term " + n.published.term() + ", until " + n.published.leaseUntil() + ") at " + now
+                            + (holder.pausedUntil > now || n.pausedUntil > now ? " (a node is paused)" : ""));
+                }
+                holder = n;
+            }
+        }
+    }
+
+    private void checkStability() {
+        for (SimNode n : nodes.values()) {
+            if (n.pausedUntil > now) {
+                stability.disturb(now); // a paused node may rightly lose its leadership or its stickiness
+            }
+        }
+        List<StabilityChecker.NodeState> states = new ArrayList<>(nodes.size());
+        for (SimNode n : nodes.values()) {
+            states.add(new StabilityChecker.NodeState(n.id, voterIds.contains(n.id), n.up, n.incarnation, n.raft,
+                    n.disk.hardState.term()));
+        }
+        SimNode leader = currentLeader();
+        stability.afterEvent(now, states, leader == null ? null : leader.raft, network.lossRate > 0, network::linkUp);
     }
 
     // ------------------------------------------------------------------ nodes
@@ -152,9 +304,17 @@ final class Simulation {
     private void start(SimNode n) {
         n.incarnation++;
         n.up = true;
-        // Clock drift: each incarnation ticks at its own rate within the configured bound.
-        long maxPeriod = (long) Math.floor(P / (1 - options.maxDrift()));
-        n.period = P + random.nextLong(maxPeriod - P + 1);
+        // Clock drift: each incarnation's clock runs faster or slower than nominal, any two
+        // within the configured bound of each other: tick periods in [P sqrt(1-d), P / sqrt(1-d)].
+        double spread = Math.sqrt(1 - options.maxDrift());
+        long minPeriod = (long) Math.ceil(P * spread);
+        long maxPeriod = (long) Math.floor(P / spread);
+        n.period = minPeriod + random.nextLong(maxPeriod - minPeriod + 1);
+        n.tickTimes.clear();
+        n.tickTimes.add(now);
+        n.published = PublishedStatus.NONE;
+        n.pausedUntil = 0;
+        n.pausedThisIncarnation = false;
         n.sm = new ConfigStore();
         PersistentState state = n.disk.load();
         if (state.snapshot() != null) {
@@ -176,6 +336,8 @@ final class Simulation {
             }
         }
         n.up = false;
+        n.published = PublishedStatus.NONE; // the process is gone, and isLeader() with it
+        n.pausedUntil = 0;
         n.raft = null;
         n.sm = null;
         n.proposals.clear(); // their clients time out: not acknowledged
@@ -187,7 +349,11 @@ final class Simulation {
         if (!n.up || n.incarnation != incarnation) {
             return;
         }
+        if (deferIfPaused(n, () -> tick(n, incarnation))) {
+            return;
+        }
         n.raft.tick();
+        n.tickTimes.add(now);
         processReady(n);
         if (n.up && n.incarnation == incarnation) {
             schedule(n.period, () -> tick(n, incarnation));
@@ -197,17 +363,23 @@ final class Simulation {
     /** The driver's crash-fast report to {@code n} that {@code gone}'s process is gone (true or not). */
     private void reportGone(SimNode n, String gone, long delay) {
         int incarnation = n.incarnation;
-        schedule(delay, () -> {
-            if (n.up && n.incarnation == incarnation) {
-                n.raft.peerUnreachable(gone);
-                processReady(n);
-            }
-        });
+        schedule(delay, () -> report(n, incarnation, gone));
+    }
+
+    private void report(SimNode n, int incarnation, String gone) {
+        if (!n.up || n.incarnation != incarnation || deferIfPaused(n, () -> report(n, incarnation, gone))) {
+            return;
+        }
+        if (gone.equals(n.raft.leaderId())) {
+            stability.disturb(now); // the voter may rightly stop being sticky to its leader
+        }
+        n.raft.peerUnreachable(gone);
+        processReady(n);
     }
 
     private void deliver(Message m) {
         SimNode n = nodes.get(m.to());
-        if (n.up) {
+        if (n.up && !deferIfPaused(n, () -> deliver(m))) {
             n.raft.step(m);
             processReady(n);
         }
@@ -217,8 +389,10 @@ final class Simulation {
     private void processReady(SimNode n) {
         while (n.up && n.raft.hasReady()) {
             Ready r = n.raft.ready();
+            publishIfLeaseShrank(n);
             if (r.sendBeforePersist()) {
                 send(r);
+                maybePauseAfterSending(n, r);
             }
             if (r.mustPersist() && chaos && random.nextDouble() < TORN_WRITE_CRASH_RATE) {
                 persistPrefixAndCrash(n, r);
@@ -243,6 +417,7 @@ final class Simulation {
             }
             if (!r.sendBeforePersist()) {
                 send(r);
+                maybePauseAfterSending(n, r);
             }
             for (LogEntry e : r.committedEntries()) {
                 apply(n, e);
@@ -262,12 +437,84 @@ final class Simulation {
             maybeCompact(n);
         }
         if (n.up) {
+            publishAfterReady(n);
             long version = n.sm.configVersion();
             if (version < n.maxConfigVersion) {
                 throw new InvariantViolation("configVersion went back on " + n.id + ": " + n.maxConfigVersion + " -> " + version);
             }
             n.maxConfigVersion = version;
         }
+    }
+
+    // ------------------------------------------------------------------ the driver's published status
+
+    /**
+     * The driver's lease deadline ({@code RaftLoop.leaseValidUntilNanos}) in virtual time: the
+     * start of the tick whose heartbeat a quorum acknowledged, plus the lease in this node's ticks.
+     */
+    private long leaseUntil(SimNode n) {
+        long start = n.raft.leaseStartTick();
+        return start < 0 ? Long.MIN_VALUE : n.tickTimes.get((int) start) + config.leaseTicks() * n.period;
+    }
+
+    private void publish(SimNode n) {
+        n.published = new PublishedStatus(n.raft.role(), n.raft.term(), leaseUntil(n));
+    }
+
+    /**
+     * The fixed rule ({@link SimOptions#publishBeforeSendWhenLeaseShrinks()}): before any message
+     * of a Ready leaves, a status whose lease shrank (its start dropped, the role or term
+     * changed) is published, since a message (TimeoutNow, a vote) may let another node start a lease.
+     */
+    private void publishIfLeaseShrank(SimNode n) {
+        PublishedStatus p = n.published;
+        if (options.publishBeforeSendWhenLeaseShrinks() && p.role() == Role.LEADER
+                && (n.raft.role() != Role.LEADER || n.raft.term() != p.term() || leaseUntil(n) < p.leaseUntil())) {
+            publish(n);
+        }
+    }
+
+    /** RaftLoop.afterReady: the status is published once the Ready's work is done, or when a pause ends. */
+    private void publishAfterReady(SimNode n) {
+        if (n.pausedUntil <= now) {
+            publish(n);
+            return;
+        }
+        int incarnation = n.incarnation;
+        schedule(n.pausedUntil - now, () -> {
+            if (n.up && n.incarnation == incarnation && n.pausedUntil <= now) {
+                publish(n);
+            }
+        });
+    }
+
+    /**
+     * A pause right after a Ready's messages left and before its status is published (a slow
+     * fsync, a GC, SIGSTOP): often after a TimeoutNow, the case that two lease-holders needs.
+     */
+    private void maybePauseAfterSending(SimNode n, Ready r) {
+        if (!chaos || r.messages().isEmpty()) {
+            return;
+        }
+        boolean timeoutNow = r.messages().stream().anyMatch(m -> m instanceof io.raftboot.core.message.TimeoutNow);
+        if (pauseRandom.nextDouble() < (timeoutNow ? 0.5 : 0.002)) {
+            pause(n, (1 + pauseRandom.nextInt(15)) * P);
+        }
+    }
+
+    private void pause(SimNode n, long duration) {
+        n.pausedUntil = Math.max(n.pausedUntil, now + duration);
+        n.pausedThisIncarnation = true;
+        stability.disturb(now);
+    }
+
+    /** While the node is paused, an event for it waits until the pause ends. */
+    private boolean deferIfPaused(SimNode n, Runnable action) {
+        if (n.pausedUntil <= now) {
+            return false;
+        }
+        schedule(n.pausedUntil - now, action);
+        return true;
     }
 
     private void send(Ready r) {
@@ -360,6 +607,16 @@ final class Simulation {
         if (!chaos) {
             return;
         }
+        if (pauseRandom.nextInt(3) == 0) {
+            // A whole-process pause (GC, SIGSTOP), of the leader more often than not.
+            List<SimNode> up = nodes.values().stream().filter(x -> x.up).toList();
+            SimNode leader = currentLeader();
+            SimNode victim = leader != null && pauseRandom.nextBoolean() ? leader
+                    : up.isEmpty() ? null : up.get(pauseRandom.nextInt(up.size()));
+            if (victim != null) {
+                pause(victim, (1 + pauseRandom.nextInt(30)) * P);
+            }
+        }
         List<String> ids = new ArrayList<>(nodes.keySet());
         long healAfter = (10 + random.nextInt(80)) * P;
         // Crash-fast reports need pre-vote (RaftNode ignores them otherwise): without it, the
@@ -447,9 +704,10 @@ final class Simulation {
 
     private void transferLeadership() {
         SimNode leader = currentLeader();
-        if (leader == null) {
+        if (leader == null || leader.pausedUntil > now) {
             return;
         }
+        stability.disturb(now);
         try {
             if (random.nextBoolean()) {
                 leader.raft.stepDown();
@@ -472,16 +730,16 @@ final class Simulation {
         return best;
     }
 
-    private void scheduleClients(long chaosEnd) {
-        for (long t = P; t < chaosEnd; t += (1 + random.nextInt(4)) * P) {
+    private void scheduleClients(long from, long to) {
+        for (long t = from; t < to; t += (1 + random.nextInt(4)) * P) {
             queue.add(new Event(t, seq++, random.nextInt(4) == 0 ? this::clientRead : this::clientWrite));
         }
     }
 
     private void clientWrite() {
         SimNode target = currentLeader();
-        if (target == null) {
-            return;
+        if (target == null || target.pausedUntil > now) {
+            return; // a paused leader's loop takes no request: the client times out
         }
         long id = ++commandIds;
         String key = "k" + random.nextInt(5);
@@ -508,8 +766,8 @@ final class Simulation {
 
     private void clientRead() {
         SimNode target = currentLeader();
-        if (target == null) {
-            return;
+        if (target == null || target.pausedUntil > now) {
+            return; // a paused leader's loop takes no request: the client times out
         }
         long id = ++readIds;
         try {
