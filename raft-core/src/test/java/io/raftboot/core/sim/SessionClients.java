@@ -94,6 +94,8 @@ final class SessionClients {
     private final Map<Long, PendingRead> readsAsked = new HashMap<>();
     private long nextReadId = 1L << 40; // apart from the simulation's own read ids
     private int nextOperationId;
+    /** Attempt ids are unique across all operations: a late answer can never pass for the current attempt's. */
+    private long nextAttemptId;
     private boolean open = true;
 
     SessionClients(Host host, SplittableRandom random, long tick, List<String> homes) {
@@ -259,7 +261,7 @@ final class SessionClients {
                 incarnation = host.incarnation(home);
                 session = 0; // a new process: a new session
             }
-            String key = "k" + random.nextInt(KEYS);
+            String key = "session-k" + random.nextInt(KEYS); // apart from the simulation's own writes (k0..k4)
             int roll = random.nextInt(10);
             String value = name + "-" + nextOperationId;
             if (roll < 3) {
@@ -292,7 +294,8 @@ final class SessionClients {
             if (call.kind != Kind.READ && call.sequence == 0) {
                 call.sequence = nextSequence++;
             }
-            long attempt = ++call.attempt;
+            long attempt = ++nextAttemptId;
+            call.attempt = attempt;
             String target = host.leaderKnownBy(home);
             if (target != null && send(home, target)) {
                 byte[] bytes = call.kind == Kind.READ ? null : host.store(home).encode(
@@ -383,7 +386,8 @@ final class SessionClients {
                 return;
             }
             opening = true;
-            long attempt = ++openAttempt;
+            long attempt = ++nextAttemptId;
+            openAttempt = attempt;
             String target = host.leaderKnownBy(home);
             byte[] bytes = host.store(home).encodeOpenSession();
             if (target != null && send(home, target)) {

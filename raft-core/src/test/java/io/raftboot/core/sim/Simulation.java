@@ -88,6 +88,8 @@ final class Simulation {
     private final StabilityChecker stability;
     /** Pauses draw from their own stream, so the other faults of a seed stay where they were. */
     private final SplittableRandom pauseRandom;
+    /** Clients with sessions on every node; their own random stream, so faults are drawn as before. */
+    private final SessionClients sessionClients;
     private final int compactEvery;
     private long now;
     private long seq;
@@ -122,6 +124,8 @@ final class Simulation {
             n.disk.forgetVotes = options.forgetVotes();
             nodes.put(id, n);
         }
+        this.sessionClients = new SessionClients(new ClientHost(new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + 7)),
+                new SplittableRandom(options.seed() * 0xC2B2AE3D27D4EB4FL + 3), P, new ArrayList<>(nodes.keySet()));
     }
 
     /** Runs the seed; returns a one-line summary or throws {@link InvariantViolation}. */
@@ -130,7 +134,9 @@ final class Simulation {
         long chaosEnd = options.chaosTicks() * P;
         scheduleFaults(chaosEnd);
         scheduleClients(P, chaosEnd);
+        sessionClients.start();
         runUntil(chaosEnd);
+        sessionClients.stop();
         heal();
         long deadline = now + options.healTicks() * P;
         RaftNode leader = awaitAgreedLeader(deadline);
@@ -139,7 +145,8 @@ final class Simulation {
             checker.checkAckedWritesApplied(n.id, n.lastApplied);
         }
         String summary = "seed " + options.seed() + ": " + options.voters() + " voters, " + options.learners() + " learners, "
-                + elections + " leader elections, " + checker.ackedCount() + " acknowledged writes";
+                + elections + " leader elections, " + checker.ackedCount() + " acknowledged writes, "
+                + sessionClients.checkLinearizable();
         runMinorityFaults();
         return summary;
     }
@@ -328,6 +335,7 @@ final class Simulation {
     }
 
     private void crash(SimNode n) {
+        sessionClients.onCrash(n.id);
         // Crash-fast detection: the kernel closes a dead process's connections, so most peers
         // learn at once (after a network delay) that it is gone.
         for (SimNode peer : nodes.values()) {
@@ -423,6 +431,9 @@ final class Simulation {
                 apply(n, e);
             }
             for (ReadState rs : r.readStates()) {
+                if (sessionClients.onReadState(rs.requestId(), rs.index(), rs.ok())) {
+                    continue;
+                }
                 PendingRead read = n.reads.remove(rs.requestId());
                 if (read != null && rs.ok()) {
                     n.readsToServe.add(new long[] {rs.requestId(), rs.index(), read.mustCoverIndex()});
@@ -554,7 +565,7 @@ final class Simulation {
         checker.onApplied(n.id, e);
         n.lastApplied = e.index();
         if (e.type() == EntryType.NORMAL) {
-            n.sm.apply(e.index(), e.data());
+            sessionClients.onApplied(n.id, e.index(), e.term(), n.sm.apply(e.index(), e.data()));
         }
         Proposal p = n.proposals.remove(e.index());
         if (p != null && p.term() == e.term() && Arrays.equals(p.command(), e.data())) {
@@ -835,4 +846,89 @@ final class Simulation {
         throw new InvariantViolation("liveness: a write on the leader " + n.id
                 + " did not reach every node within " + options.healTicks() + " ticks after the faults healed");
         }
+
+    /** What the {@link SessionClients} see of the cluster: nodes through the same driver duties as everything else. */
+    private final class ClientHost implements SessionClients.Host {
+        private final SplittableRandom latencies;
+
+        ClientHost(SplittableRandom latencies) {
+            this.latencies = latencies;
+        }
+
+        @Override
+        public long now() {
+            return now;
+        }
+
+        @Override
+        public void schedule(long delay, Runnable action) {
+            Simulation.this.schedule(delay, action);
+        }
+
+        @Override
+        public boolean linkUp(String from, String to) {
+            return network.linkUp(from, to);
+        }
+
+        @Override
+        public long latency() {
+            return network.minLatency + latencies.nextLong(network.maxLatency - network.minLatency + 1);
+        }
+
+        @Override
+        public boolean accepting(String id) {
+            SimNode n = nodes.get(id);
+            return n.up && n.pausedUntil <= now;
+        }
+
+        @Override
+        public int incarnation(String id) {
+            return nodes.get(id).incarnation;
+        }
+
+        @Override
+        public String leaderKnownBy(String id) {
+            SimNode n = nodes.get(id);
+            return n.up ? n.raft.leaderId() : null;
+        }
+
+        @Override
+        public long propose(String id, byte[] command) {
+            SimNode n = nodes.get(id);
+            try {
+                long index = n.raft.propose(command);
+                processReady(n);
+                return index;
+            } catch (NotLeaderException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public long term(String id) {
+            return nodes.get(id).raft.term();
+        }
+
+        @Override
+        public boolean readIndex(String id, long requestId) {
+            SimNode n = nodes.get(id);
+            try {
+                n.raft.readIndex(requestId);
+                processReady(n);
+                return true;
+            } catch (NotLeaderException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public long lastApplied(String id) {
+            return nodes.get(id).lastApplied;
+        }
+
+        @Override
+        public ConfigStore store(String id) {
+            return nodes.get(id).sm;
+        }
+    }
 }
