@@ -207,9 +207,14 @@ final class SessionWriter {
                 session.opened(applied.result().modIndex());
                 LOG.debug("node {}: client session {} opened", settings.nodeId(), applied.result().modIndex());
                 opened.complete(applied.result().modIndex());
-            } else if (outcome instanceof ForwardOutcome.Applied || outcome instanceof ForwardOutcome.Rejected) {
-                opened.completeExceptionally(new ConfigWriteException("the leader refused to open a client session for node '"
-                        + settings.nodeId() + "': " + outcome + " (is it an earlier release? upgrade every node)", false, null));
+            } else if (outcome instanceof ForwardOutcome.Rejected rejected) {
+                opened.completeExceptionally(new ConfigWriteException("node '" + settings.nodeId() + "' could not open its"
+                        + " client session: " + rejected.reason() + "; nothing was written", false, null));
+            } else if (outcome instanceof ForwardOutcome.Applied applied) {
+                // A leader that applies the opening as something else runs an earlier release.
+                opened.completeExceptionally(new ConfigWriteException("the leader answered the opening of node '"
+                        + settings.nodeId() + "''s client session with " + applied.result().outcome() + ": it runs a release"
+                        + " without client sessions; upgrade every node (docs/operations.md). Nothing was written", false, null));
             } else {
                 retryLater(() -> openAttempt(deadline, opened, String.valueOf(outcome)), opened, false);
             }
