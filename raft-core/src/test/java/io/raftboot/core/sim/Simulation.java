@@ -243,6 +243,11 @@ final class Simulation {
     }
 
     /** Virtual ticks of this run in which the stability check claimed a leader must stay (see {@link StabilityChecker}). */
+    /** Operations in the session clients' history (checked at the end of {@link #run()}). */
+    long clientOperations() {
+        return sessionClients.history().size();
+    }
+
     long stabilityCheckedTicks() {
         return stability.protectedTime() / P;
     }

@@ -26,19 +26,24 @@ class SimulationTest {
         long first = Long.getLong("raft.sim.firstSeed", 1);
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         AtomicLong stableTicks = new AtomicLong();
+        AtomicLong clientOperations = new AtomicLong();
+        AtomicLong longestHistory = new AtomicLong();
         long started = System.nanoTime();
         LongStream.range(first, first + count).parallel().forEach(seed -> {
             try {
                 Simulation simulation = new Simulation(SimOptions.forSeed(seed));
                 simulation.run();
                 stableTicks.addAndGet(simulation.stabilityCheckedTicks());
+                clientOperations.addAndGet(simulation.clientOperations());
+                longestHistory.accumulateAndGet(simulation.clientOperations(), Math::max);
             } catch (RuntimeException | AssertionError e) {
                 failures.add(e + "\n  replay: ./mvnw -pl raft-core test -Dtest=SimulationTest#replaysOneSeed -Draft.sim.seed=" + seed);
             }
         });
         long millis = (System.nanoTime() - started) / 1_000_000;
-        LOG.log(System.Logger.Level.INFO, "simulation: {0} seeds from {1} in {2} ms, {3} failed; {4} ticks under the stability check",
-                count, first, millis, failures.size(), stableTicks.get());
+        LOG.log(System.Logger.Level.INFO, "simulation: {0} seeds from {1} in {2} ms, {3} failed; {4} ticks under the stability"
+                + " check; {5} client operations checked for linearizability (longest history {6})",
+                count, first, millis, failures.size(), stableTicks.get(), clientOperations.get(), longestHistory.get());
         assertThat(failures).as("seeds that broke an invariant").isEmpty();
     }
 
