@@ -14,8 +14,7 @@ import java.util.Objects;
  * limit into the command ({@link ConfigStore#encode}) so that applying it does not depend on any
  * node's settings: every replica decides the same from the same log entry.
  */
-public sealed interface ConfigCommand
-        permits ConfigCommand.Put, ConfigCommand.Delete, ConfigCommand.CompareAndSet, ConfigCommand.CompareModIndexAndSet {
+public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.Delete, ConfigCommand.CompareAndSet {
 
     /** {@code maxKeys} of a command that may create a key without any bound on the store's size. */
     int UNLIMITED = 0;
@@ -76,36 +75,56 @@ public sealed interface ConfigCommand
     }
 
     /**
-     * Writes {@code key} only if its current version is {@code expectedVersion}.
+     * Writes {@code key} only if its version (or its modIndex) is {@code expected}.
      *
-     * @param expectedVersion the version the key must have; 0 means the key must not exist
+     * @param compared what {@code expected} is compared with: the key's {@link VersionedValue#version()},
+     *     which starts over at 1 when a key is deleted and created again (so a stale expectation can
+     *     match again: ABA), or its {@link VersionedValue#modIndex()}, the log index of the write that
+     *     last changed it, which never repeats for a key
+     * @param expected the version or modIndex the key must have; 0 means the key must not exist
      * @param newValue the value to set, or {@code null} to delete the key
-     * @param maxKeys a new key (expected version 0) is refused ({@link ConfigResult.Outcome#STORE_FULL})
+     * @param maxKeys a new key (expected 0) is refused ({@link ConfigResult.Outcome#STORE_FULL})
      *     when the store already holds this many keys; {@link #UNLIMITED} (0) for no bound
      */
-    record CompareAndSet(String key, long expectedVersion, byte[] newValue, int maxKeys) implements ConfigCommand {
+    record CompareAndSet(String key, Compared compared, long expected, byte[] newValue, int maxKeys) implements ConfigCommand {
+
+        /** What a compare-and-set compares its expectation with. */
+        public enum Compared { VERSION, MOD_INDEX }
+
         public CompareAndSet {
             checkKey(key);
             checkMaxKeys(key, maxKeys);
-            if (expectedVersion < 0) {
-                throw new IllegalArgumentException("expectedVersion must be >= 0 (0 = key must not exist), got "
-                        + expectedVersion + " for key '" + key + "'");
+            Objects.requireNonNull(compared, "compared");
+            String what = compared == Compared.VERSION ? "version" : "modIndex";
+            if (expected < 0) {
+                throw new IllegalArgumentException("the expected " + what + " must be >= 0 (0 = key must not exist), got "
+                        + expected + " for key '" + key + "'");
             }
-            if (expectedVersion == 0 && newValue == null) {
-                throw new IllegalArgumentException("compare-and-set of key '" + key
-                        + "' expecting it absent (version 0) with a null value (delete) would never change anything");
+            if (expected == 0 && newValue == null) {
+                throw new IllegalArgumentException("compare-and-set of key '" + key + "' expecting it absent (" + what
+                        + " 0) with a null value (delete) would never change anything");
             }
             newValue = newValue == null ? null : newValue.clone();
         }
 
-        /** A compare-and-set without a bound on the number of keys (until {@link ConfigStore#encode} stamps one). */
+        /** A compare-and-set on the key's version. */
+        public CompareAndSet(String key, long expectedVersion, byte[] newValue, int maxKeys) {
+            this(key, Compared.VERSION, expectedVersion, newValue, maxKeys);
+        }
+
+        /** A compare-and-set on the key's version, without a bound on the number of keys (until {@link ConfigStore#encode} stamps one). */
         public CompareAndSet(String key, long expectedVersion, byte[] newValue) {
             this(key, expectedVersion, newValue, UNLIMITED);
         }
 
+        /** A compare-and-set on the key's modIndex: no ABA. */
+        public static CompareAndSet onModIndex(String key, long expectedModIndex, byte[] newValue) {
+            return new CompareAndSet(key, Compared.MOD_INDEX, expectedModIndex, newValue, UNLIMITED);
+        }
+
         /** This compare-and-set with another key limit. */
         public CompareAndSet withMaxKeys(int limit) {
-            return new CompareAndSet(key, expectedVersion, newValue, limit);
+            return new CompareAndSet(key, compared, expected, newValue, limit);
         }
 
         @Override
@@ -120,78 +139,18 @@ public sealed interface ConfigCommand
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof CompareAndSet c && c.key.equals(key) && c.expectedVersion == expectedVersion
+            return o instanceof CompareAndSet c && c.key.equals(key) && c.compared == compared && c.expected == expected
                     && Arrays.equals(c.newValue, newValue) && c.maxKeys == maxKeys;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(key, expectedVersion, Arrays.hashCode(newValue), maxKeys);
+            return Objects.hash(key, compared, expected, Arrays.hashCode(newValue), maxKeys);
         }
 
         @Override
         public String toString() {
-            return "CompareAndSet[" + key + ", expected v" + expectedVersion + ", "
-                    + (newValue == null ? "delete" : newValue.length + "B")
-                    + (maxKeys == UNLIMITED ? "" : ", max " + maxKeys + " keys") + "]";
-        }
-    }
-
-    /**
-     * Writes {@code key} only if its {@link VersionedValue#modIndex()} is {@code expectedModIndex}:
-     * the log index of the write that last changed it, which never repeats for a key, so unlike
-     * a version (which starts over at 1 after a delete and re-create) it has no ABA.
-     *
-     * @param expectedModIndex the modIndex the key must have; 0 means the key must not exist
-     * @param newValue the value to set, or {@code null} to delete the key
-     * @param maxKeys as for {@link CompareAndSet}
-     */
-    record CompareModIndexAndSet(String key, long expectedModIndex, byte[] newValue, int maxKeys) implements ConfigCommand {
-        public CompareModIndexAndSet {
-            checkKey(key);
-            checkMaxKeys(key, maxKeys);
-            if (expectedModIndex < 0) {
-                throw new IllegalArgumentException("expectedModIndex must be >= 0 (0 = key must not exist), got "
-                        + expectedModIndex + " for key '" + key + "'");
-            }
-            if (expectedModIndex == 0 && newValue == null) {
-                throw new IllegalArgumentException("compare-and-set of key '" + key
-                        + "' expecting it absent (modIndex 0) with a null value (delete) would never change anything");
-            }
-            newValue = newValue == null ? null : newValue.clone();
-        }
-
-        public CompareModIndexAndSet(String key, long expectedModIndex, byte[] newValue) {
-            this(key, expectedModIndex, newValue, UNLIMITED);
-        }
-
-        public CompareModIndexAndSet withMaxKeys(int limit) {
-            return new CompareModIndexAndSet(key, expectedModIndex, newValue, limit);
-        }
-
-        @Override
-        public byte[] newValue() {
-            return newValue == null ? null : newValue.clone();
-        }
-
-        public boolean isDelete() {
-            return newValue == null;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof CompareModIndexAndSet c && c.key.equals(key) && c.expectedModIndex == expectedModIndex
-                    && Arrays.equals(c.newValue, newValue) && c.maxKeys == maxKeys;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(key, expectedModIndex, Arrays.hashCode(newValue), maxKeys);
-        }
-
-        @Override
-        public String toString() {
-            return "CompareModIndexAndSet[" + key + ", expected @" + expectedModIndex + ", "
+            return "CompareAndSet[" + key + ", expected " + (compared == Compared.VERSION ? "v" : "@") + expected + ", "
                     + (newValue == null ? "delete" : newValue.length + "B")
                     + (maxKeys == UNLIMITED ? "" : ", max " + maxKeys + " keys") + "]";
         }

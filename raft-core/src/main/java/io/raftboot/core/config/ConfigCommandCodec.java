@@ -56,18 +56,9 @@ public final class ConfigCommandCodec {
                 out.writeByte(DELETE);
                 writeBytes(out, utf8(delete.key()));
             } else if (command instanceof ConfigCommand.CompareAndSet cas) {
-                out.writeByte(CAS);
+                out.writeByte(cas.compared() == ConfigCommand.CompareAndSet.Compared.VERSION ? CAS : CAS_MOD_INDEX);
                 writeBytes(out, utf8(cas.key()));
-                out.writeLong(cas.expectedVersion());
-                byte[] value = cas.newValue();
-                out.writeByte(value == null ? 0 : 1);
-                if (value != null) {
-                    writeBytes(out, value);
-                }
-            } else if (command instanceof ConfigCommand.CompareModIndexAndSet cas) {
-                out.writeByte(CAS_MOD_INDEX);
-                writeBytes(out, utf8(cas.key()));
-                out.writeLong(cas.expectedModIndex());
+                out.writeLong(cas.expected());
                 byte[] value = cas.newValue();
                 out.writeByte(value == null ? 0 : 1);
                 if (value != null) {
@@ -88,9 +79,6 @@ public final class ConfigCommandCodec {
     private static int maxKeys(ConfigCommand command) {
         if (command instanceof ConfigCommand.Put put) {
             return put.maxKeys();
-        }
-        if (command instanceof ConfigCommand.CompareModIndexAndSet cas) {
-            return cas.maxKeys();
         }
         return command instanceof ConfigCommand.CompareAndSet cas ? cas.maxKeys() : ConfigCommand.UNLIMITED;
     }
@@ -127,16 +115,11 @@ public final class ConfigCommandCodec {
                 }
                 yield new ConfigCommand.Delete(key);
             }
-            case CAS -> {
-                long expected = readLong(in, "expected version");
+            case CAS, CAS_MOD_INDEX -> {
+                long expected = readLong(in, "expected version or modIndex");
                 byte[] value = readOptionalValue(in);
-                yield new ConfigCommand.CompareAndSet(key, expected, value,
-                        withKeyLimit ? readMaxKeys(in) : ConfigCommand.UNLIMITED);
-            }
-            case CAS_MOD_INDEX -> {
-                long expected = readLong(in, "expected modIndex");
-                byte[] value = readOptionalValue(in);
-                yield new ConfigCommand.CompareModIndexAndSet(key, expected, value,
+                yield new ConfigCommand.CompareAndSet(key, type == CAS ? ConfigCommand.CompareAndSet.Compared.VERSION
+                        : ConfigCommand.CompareAndSet.Compared.MOD_INDEX, expected, value,
                         withKeyLimit ? readMaxKeys(in) : ConfigCommand.UNLIMITED);
             }
             default -> throw new IllegalArgumentException("malformed config command: unknown command type " + type);

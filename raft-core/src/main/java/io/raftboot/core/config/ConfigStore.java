@@ -179,9 +179,6 @@ public final class ConfigStore implements StateMachine {
         if (command instanceof ConfigCommand.CompareAndSet cas && !cas.isDelete()) {
             return cas.withMaxKeys(maxKeys);
         }
-        if (command instanceof ConfigCommand.CompareModIndexAndSet cas && !cas.isDelete()) {
-            return cas.withMaxKeys(maxKeys);
-        }
         return command;
     }
 
@@ -195,8 +192,6 @@ public final class ConfigStore implements StateMachine {
         if (command instanceof ConfigCommand.Put put) {
             valueBytes = put.value().length;
         } else if (command instanceof ConfigCommand.CompareAndSet cas && !cas.isDelete()) {
-            valueBytes = cas.newValue().length;
-        } else if (command instanceof ConfigCommand.CompareModIndexAndSet cas && !cas.isDelete()) {
             valueBytes = cas.newValue().length;
         }
         if (valueBytes > maxValueBytes) {
@@ -330,13 +325,8 @@ public final class ConfigStore implements StateMachine {
             newValue = put.value();
             keyLimit = put.maxKeys();
         } else if (command instanceof ConfigCommand.CompareAndSet cas) {
-            if (cas.expectedVersion() != oldVersion) {
-                return rejected(ConfigResult.Outcome.VERSION_MISMATCH, key, old, current);
-            }
-            newValue = cas.newValue();
-            keyLimit = cas.maxKeys();
-        } else if (command instanceof ConfigCommand.CompareModIndexAndSet cas) {
-            if (cas.expectedModIndex() != oldModIndex) {
+            long actual = cas.compared() == ConfigCommand.CompareAndSet.Compared.VERSION ? oldVersion : oldModIndex;
+            if (cas.expected() != actual) {
                 return rejected(ConfigResult.Outcome.VERSION_MISMATCH, key, old, current);
             }
             newValue = cas.newValue();

@@ -161,7 +161,7 @@ class ClientSessionTest {
 
     @Test
     void sessionCommandsRoundTripAndGarbageIsRejectedAsMalformed() {
-        SessionCommand.Write w = new SessionCommand.Write(5, 9, 3, new ConfigCommand.CompareModIndexAndSet("k", 4, null));
+        SessionCommand.Write w = new SessionCommand.Write(5, 9, 3, ConfigCommand.CompareAndSet.onModIndex("k", 4, null));
         assertThat(SessionCodec.decode(SessionCodec.encode(w))).isEqualTo(w);
         SessionCommand.Open o = new SessionCommand.Open(3, 4);
         assertThat(SessionCodec.decode(SessionCodec.encode(o))).isEqualTo(o);
@@ -181,7 +181,7 @@ class ClientSessionTest {
         store.apply(++index, store.encode(put("lock", "b")));  // version 1 again: ABA for version CAS
 
         ConfigResult byModIndex = store.apply(++index, store.encode(
-                new ConfigCommand.CompareModIndexAndSet("lock", created.modIndex(), null)));
+                ConfigCommand.CompareAndSet.onModIndex("lock", created.modIndex(), null)));
         assertThat(byModIndex.outcome()).isEqualTo(Outcome.VERSION_MISMATCH);
         assertThat(byModIndex.modIndex()).isEqualTo(3);
         assertThat(valueOf("lock")).isEqualTo("b");
@@ -193,9 +193,9 @@ class ClientSessionTest {
     @Test
     void compareAndSetOnTheModIndexWritesAtTheExpectedModIndexAndCreatesAtZero() {
         ConfigResult created = store.apply(++index, store.encode(
-                new ConfigCommand.CompareModIndexAndSet("k", 0, "1".getBytes(UTF_8))));
+                ConfigCommand.CompareAndSet.onModIndex("k", 0, "1".getBytes(UTF_8))));
         ConfigResult updated = store.apply(++index, store.encode(
-                new ConfigCommand.CompareModIndexAndSet("k", created.modIndex(), "2".getBytes(UTF_8))));
+                ConfigCommand.CompareAndSet.onModIndex("k", created.modIndex(), "2".getBytes(UTF_8))));
 
         assertThat(created.applied()).isTrue();
         assertThat(created.modIndex()).isEqualTo(1);

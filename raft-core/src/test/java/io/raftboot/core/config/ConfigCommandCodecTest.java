@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.raftboot.core.testing.Gen;
-import io.raftboot.core.testing.PropertyLoop;
+import io.raftboot.testsupport.property.Gen;
+import io.raftboot.testsupport.property.PropertyLoop;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.RaftNode;
+import io.raftboot.testsupport.history.LinearizabilityChecker;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,7 +43,9 @@ class CrossJvmDeterminismTest {
 
     /** Runs {@link SimSummaries} in a new JVM whose identity hash codes all differ from ours (all 1). */
     private static List<String> forkedSummaries() throws Exception {
-        String classpath = location(SimSummaries.class) + File.pathSeparator + location(RaftNode.class);
+        // The test classes, raft-core, and raft-test-support (the session clients' linearizability checker).
+        String classpath = location(SimSummaries.class) + File.pathSeparator + location(RaftNode.class)
+                + File.pathSeparator + location(LinearizabilityChecker.class);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-XX:+UnlockExperimentalVMOptions", "-XX:hashCode=2",
                 "-cp", classpath, SimSummaries.class.getName(), Long.toString(FIRST), Long.toString(LAST), "both");

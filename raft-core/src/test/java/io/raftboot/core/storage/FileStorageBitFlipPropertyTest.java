@@ -2,8 +2,8 @@ package io.raftboot.core.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raftboot.core.testing.Gen;
-import io.raftboot.core.testing.PropertyLoop;
+import io.raftboot.testsupport.property.Gen;
+import io.raftboot.testsupport.property.PropertyLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

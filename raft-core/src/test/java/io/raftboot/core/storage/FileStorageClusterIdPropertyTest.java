@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftboot.core.node.Membership;
-import io.raftboot.core.testing.Gen;
-import io.raftboot.core.testing.PropertyLoop;
+import io.raftboot.testsupport.property.Gen;
+import io.raftboot.testsupport.property.PropertyLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
-import io.raftboot.core.testing.Gen;
-import io.raftboot.core.testing.PropertyLoop;
+import io.raftboot.testsupport.property.Gen;
+import io.raftboot.testsupport.property.PropertyLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

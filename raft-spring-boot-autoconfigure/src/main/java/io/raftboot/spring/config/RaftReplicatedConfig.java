@@ -177,7 +177,7 @@ public class RaftReplicatedConfig implements ReplicatedConfig {
 
     @Override
     public CompletableFuture<ConfigResult> compareAndSetModIndex(String key, long expectedModIndex, byte[] newValue) {
-        return submit(() -> new ConfigCommand.CompareModIndexAndSet(key, expectedModIndex, newValue));
+        return submit(() -> ConfigCommand.CompareAndSet.onModIndex(key, expectedModIndex, newValue));
     }
 
     private CompletableFuture<ConfigResult> submit(Supplier<ConfigCommand> commandFactory) {

@@ -1,4 +1,4 @@
-package io.raftboot.core.testing;
+package io.raftboot.testsupport.property;
 
 import java.util.SplittableRandom;
 
