@@ -3,6 +3,8 @@ package io.raftboot.spring.grpc.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.ClusterSettingsValidator;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;
 import org.springframework.boot.autoconfigure.ssl.PropertiesSslBundle;
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
@@ -90,6 +93,19 @@ class PeerSecurityTest {
 
     @Test
     void aReloadedBundleIsUsedForNewConnections(CapturedOutput output) throws Exception {
+        // The reload is logged at INFO; a test context run earlier in this JVM may have left
+        // io.raftboot at WARN (logging.level), so the order of test classes must not decide.
+        Logger logger = (Logger) LoggerFactory.getLogger(PeerTls.class);
+        Level previous = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        try {
+            reloadedBundleIsUsedForNewConnections(output);
+        } finally {
+            logger.setLevel(previous);
+        }
+    }
+
+    private void reloadedBundleIsUsedForNewConnections(CapturedOutput output) throws Exception {
         TestPki pki = new TestPki(dir, "ca");
         TestPki.Issued first = pki.issue("n1");
         DefaultSslBundleRegistry bundles = registry("raft", first, pki);
