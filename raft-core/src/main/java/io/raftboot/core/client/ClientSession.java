@@ -43,18 +43,23 @@ public final class ClientSession {
     public record Ticket(long sessionId, long sequence) {
     }
 
-    /**
-     * Numbers a new write in the current session.
-     *
-     * @throws IllegalStateException if no session is open
-     */
-    public synchronized Ticket begin() {
+    /** Numbers a new write in the current session; null when no session is open (it expired meanwhile). */
+    public synchronized Ticket tryBegin() {
         if (sessionId == 0) {
-            throw new IllegalStateException("no client session is open");
+            return null;
         }
         long sequence = nextSequence++;
         inFlight.add(sequence);
         return new Ticket(sessionId, sequence);
+    }
+
+    /**
+     * Whether a new write would span {@code maxResults} sequence numbers or more from the oldest
+     * unanswered one: the store would forget that one's result (it keeps {@code maxResults} per
+     * session) and answer its retry STALE_REQUEST. Refuse the new write instead.
+     */
+    public synchronized boolean full(int maxResults) {
+        return !inFlight.isEmpty() && nextSequence - inFlight.first() >= maxResults;
     }
 
     /** The write's answer arrived, or the client gave up on it: its result may be forgotten. */

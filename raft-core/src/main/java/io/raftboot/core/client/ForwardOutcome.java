@@ -14,8 +14,8 @@ import java.util.Objects;
 public sealed interface ForwardOutcome {
 
     /**
-     * Whether the command surely did not and will not take effect through this attempt. Only
-     * {@link Applied} and {@link OutcomeUnknown} answer false.
+     * Whether a write surely did not and will not take effect through this attempt. Only
+     * {@link Applied} and {@link OutcomeUnknown} answer false ({@link ReadIndex} changes nothing).
      */
     default boolean surelyNotApplied() {
         return true;

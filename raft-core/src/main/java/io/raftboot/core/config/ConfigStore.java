@@ -168,8 +168,9 @@ public final class ConfigStore implements StateMachine {
         if (!SessionCodec.isSessionCommand(command)) {
             return encode(ConfigCommandCodec.decode(command));
         }
+        // An opening gets this (the leader's) limits, like every command it proposes.
         SessionCommand decoded = SessionCodec.decode(command);
-        return decoded instanceof SessionCommand.Write write ? encode(write) : SessionCodec.encode(decoded);
+        return decoded instanceof SessionCommand.Write write ? encode(write) : encodeOpenSession();
     }
 
     private ConfigCommand withKeyLimit(ConfigCommand command) {

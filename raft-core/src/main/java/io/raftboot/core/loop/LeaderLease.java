@@ -6,7 +6,8 @@ import java.time.Duration;
  * A leader lease as one value: the term it was won in (the fencing token) and the
  * {@link System#nanoTime()} until which it holds. Read both from one {@link RaftStatus} with
  * {@link RaftStatus#lease()}: reading the term and the lease apart can pair this lease with the
- * next leadership's term.
+ * next leadership's term. The value does not follow the node afterwards: to know whether this
+ * lease still holds later, read the lease again (it is empty, or of another term, once it ended).
  *
  * @param term the term of the leadership that holds the lease; send it as the fencing token
  * @param validUntilNanos the {@link System#nanoTime()} at which the lease ends
@@ -18,12 +19,11 @@ public record LeaderLease(long term, long validUntilNanos) {
         return term;
     }
 
-    /** Whether the lease still holds now; check it again right before each side effect. */
-    public boolean isValid() {
-        return System.nanoTime() - validUntilNanos < 0;
-    }
-
-    /** What is left of the lease now; {@link Duration#ZERO} once it ended. */
+    /**
+     * What is left of this lease by its deadline now; {@link Duration#ZERO} once that passed. The
+     * lease can end earlier (a handover, a newer term): before a side effect that starts long after
+     * this read, read {@code lease()} again and compare the term.
+     */
     public Duration remaining() {
         long left = validUntilNanos - System.nanoTime();
         return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;

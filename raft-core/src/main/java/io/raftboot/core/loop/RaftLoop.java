@@ -313,7 +313,9 @@ public final class RaftLoop implements AutoCloseable {
      * {@link NotLeaderException} if this node is not the leader (or is handing leadership over),
      * with {@link LeadershipLostException} if it lost leadership before applying the entry, with
      * {@link RejectedExecutionException} if the loop is overloaded, with
-     * {@link RaftLoopStoppedException} if it is not running, or with the halting error.
+     * {@link RaftLoopStoppedException} if it is not running or closes ({@code outcomeUnknown()} when
+     * the entry was already in the log), or with the halting error (the entry may be in the log).
+     * {@link io.raftboot.core.client.ProposalOutcomes} reads each failure as the outcome it means.
      */
     public CompletableFuture<Object> propose(byte[] command) {
         Objects.requireNonNull(command, "command");
@@ -743,6 +745,10 @@ public final class RaftLoop implements AutoCloseable {
     }
 
     private void shutDown() {
+        // A stopped node leads nothing: publish that first, before any failed future's callbacks run.
+        RaftStatus last = status;
+        publishStatus(new RaftStatus(nodeId, idleRole(), last.term(), null, last.commitIndex(), last.lastApplied(),
+                last.lastIndex(), Long.MIN_VALUE, List.of()));
         Throwable cause = haltCause;
         if (cause != null) {
             LOG.log(Level.ERROR, "node " + nodeId + ": HALTED, the Raft loop stopped and will not continue. Fix the cause"
@@ -768,10 +774,6 @@ public final class RaftLoop implements AutoCloseable {
             t.future().completeExceptionally(failure);
         }
         transfers.clear();
-        // A stopped node leads nothing: publish that, so holdsLease() is false from now on.
-        RaftStatus last = status;
-        publishStatus(new RaftStatus(nodeId, idleRole(), last.term(), null, last.commitIndex(), last.lastApplied(),
-                last.lastIndex(), Long.MIN_VALUE, List.of()));
         if (cause != null) {
             for (RaftListener listener : listeners) {
                 try {

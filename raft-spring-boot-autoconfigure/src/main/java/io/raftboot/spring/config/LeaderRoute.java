@@ -57,8 +57,14 @@ final class LeaderRoute {
             return CompletableFuture.completedFuture(new ForwardOutcome.Rejected("node '" + nodeId + "' is not the leader and"
                     + " has no CommandForwarder bean to reach leader '" + s.leaderId() + "' (a custom Transport needs one)"));
         }
-        // An implementation should not fail the future; if it does, the command may have left.
-        return call.apply(f).exceptionally(e -> write
+        // An implementation should neither throw nor fail the future; if it does, the command may have left.
+        CompletableFuture<ForwardOutcome> outcome;
+        try {
+            outcome = call.apply(f);
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        return outcome.exceptionally(e -> write
                 ? new ForwardOutcome.OutcomeUnknown("forwarding to '" + s.leaderId() + "' failed: " + e)
                 : new ForwardOutcome.Stopped("forwarding to '" + s.leaderId() + "' failed: " + e));
     }

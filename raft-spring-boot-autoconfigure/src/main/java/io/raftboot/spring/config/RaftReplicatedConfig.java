@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * (read-your-writes on this node). Linearizable reads ask the leader for a read index
  * ({@link LeaderRoute}) and wait until this node applied up to it.
  */
-public class RaftReplicatedConfig implements ReplicatedConfig {
+public class RaftReplicatedConfig implements ReplicatedConfig, AutoCloseable {
 
     private final RaftLoop loop;
     private final ConfigStore store;
@@ -197,6 +197,12 @@ public class RaftReplicatedConfig implements ReplicatedConfig {
             throw new NullPointerException(what);
         }
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Fails the writes still waiting: the node is shutting down and its timer stops. */
+    @Override
+    public void close() {
+        writer.close();
     }
 
     // ------------------------------------------------------------------ watches

@@ -2,6 +2,7 @@ package io.raftboot.spring.config;
 
 import io.raftboot.core.client.ClientSession;
 import io.raftboot.core.client.ForwardOutcome;
+import io.raftboot.core.client.ProposalOutcomes;
 import io.raftboot.core.config.ConfigCommand;
 import io.raftboot.core.config.ConfigLimitExceededException;
 import io.raftboot.core.config.ConfigResult;
@@ -14,7 +15,9 @@ import io.raftboot.spring.leadership.NoLeaderException;
 import io.raftboot.spring.support.ConditionWaiter;
 import io.raftboot.spring.support.RaftExecutors;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>The session lives as long as this process: after a restart a node opens a new one, and a
  * write the old process had in flight is applied once or never, unseen by anyone.
  */
-final class SessionWriter {
+final class SessionWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionWriter.class);
 
@@ -44,6 +47,8 @@ final class SessionWriter {
     private final ClientSession session = new ClientSession();
     /** The opening of a session under way, if any (guarded by {@code this}). */
     private CompletableFuture<Long> opening;
+    /** Writes not answered yet: failed on {@link #close()} so that no caller waits forever. */
+    private final Set<Write> unanswered = ConcurrentHashMap.newKeySet();
 
     SessionWriter(RaftLoop loop, ConfigStore store, ClusterSettings settings, LeaderRoute route, RaftExecutors executors,
                   WriteObserver observer) {
@@ -65,10 +70,36 @@ final class SessionWriter {
             return CompletableFuture.failedFuture(new ConfigValueTooLargeException(e.getMessage()
                     + " (raft.max-value-size; the same limit must be set on every node)"));
         }
+        if (session.full(ConfigStore.DEFAULT_MAX_RESULTS_PER_SESSION)) {
+            return CompletableFuture.failedFuture(new ConfigWriteException("node '" + settings.nodeId() + "' has "
+                    + ConfigStore.DEFAULT_MAX_RESULTS_PER_SESSION + " writes in flight since its oldest unanswered one;"
+                    + " nothing was written. Wait for earlier writes to complete", false, null));
+        }
         long start = System.nanoTime();
         Write write = new Write(command, start, start + settings.writeTimeout().toNanos());
+        unanswered.add(write);
+        write.result.whenComplete((r, e) -> unanswered.remove(write));
         write.next();
         return write.result;
+    }
+
+    /**
+     * Fails every write still waiting (this node is shutting down, its timer stops), with the
+     * outcome unknown when an attempt may have reached a log.
+     */
+    @Override
+    public void close() {
+        for (Write write : unanswered) {
+            write.fail("node '" + settings.nodeId() + "' is shutting down", null);
+        }
+        CompletableFuture<Long> pending;
+        synchronized (this) {
+            pending = opening;
+        }
+        if (pending != null) {
+            pending.completeExceptionally(new ConfigWriteException("node '" + settings.nodeId() + "' is shutting down;"
+                    + " nothing was written", false, null));
+        }
     }
 
     /** One write, from its first attempt to its answer. Runs on the timer thread after the first attempt. */
@@ -79,7 +110,9 @@ final class SessionWriter {
         final CompletableFuture<ConfigResult> result = new CompletableFuture<>();
         ClientSession.Ticket ticket;
         /** Whether an attempt of this ticket may have reached the log: then it may apply, once. */
-        boolean mayHaveApplied;
+        volatile boolean mayHaveApplied;
+        /** An attempt was sent and its outcome is not known yet. */
+        volatile boolean attemptPending;
         String lastProblem = "no attempt answered";
 
         Write(ConfigCommand command, long start, long deadline) {
@@ -88,7 +121,19 @@ final class SessionWriter {
             this.deadline = deadline;
         }
 
+        /** The next attempt; any exception fails the write instead of leaving its future waiting forever. */
         void next() {
+            try {
+                attempt();
+            } catch (RuntimeException e) {
+                fail("the write of key '" + command.key() + "' failed: " + e, e);
+            }
+        }
+
+        private void attempt() {
+            if (result.isDone()) {
+                return;
+            }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 giveUp();
@@ -97,9 +142,10 @@ final class SessionWriter {
             if (ticket == null) {
                 sessionId(deadline).whenCompleteAsync((id, error) -> {
                     if (error != null) {
-                        result.completeExceptionally(error);
+                        result.completeExceptionally(ProposalOutcomes.unwrap(error));
                     } else {
-                        ticket = session.begin();
+                        // Null when the session expired meanwhile (another write learnt it): open the next one.
+                        ticket = session.tryBegin();
                         next();
                     }
                 }, executors.timer());
@@ -107,8 +153,26 @@ final class SessionWriter {
             }
             byte[] bytes = store.encode(new SessionCommand.Write(ticket.sessionId(), ticket.sequence(),
                     session.lowestUnacknowledged(ticket), command));
-            route.write(bytes, Duration.ofNanos(remaining)).whenCompleteAsync((outcome, error) -> handle(outcome),
-                    executors.timer());
+            attemptPending = true;
+            route.write(bytes, Duration.ofNanos(remaining)).whenCompleteAsync((outcome, error) -> {
+                attemptPending = false;
+                try {
+                    handle(outcome != null ? outcome : new ForwardOutcome.OutcomeUnknown(String.valueOf(error)));
+                } catch (RuntimeException e) {
+                    fail("the write of key '" + command.key() + "' failed: " + e, e);
+                }
+            }, executors.timer());
+        }
+
+        /** Fails the write, with the outcome unknown when an attempt may have reached a log. */
+        void fail(String why, Throwable cause) {
+            boolean unknown = mayHaveApplied || attemptPending;
+            if (ticket != null) {
+                session.finish(ticket);
+            }
+            result.completeExceptionally(new ConfigWriteException(why + (unknown
+                    ? "; an attempt may have reached the log: it is applied once or never" : "; nothing was written"),
+                    unknown, cause));
         }
 
         void handle(ForwardOutcome outcome) {
@@ -135,10 +199,13 @@ final class SessionWriter {
             }
             session.finish(ticket);
             if (r.outcome() == ConfigResult.Outcome.SESSION_EXPIRED || r.outcome() == ConfigResult.Outcome.STALE_REQUEST) {
-                session.expired(ticket.sessionId());
-                result.completeExceptionally(new ConfigWriteException("the write of key '" + command.key() + "' was retried"
-                        + " after an unknown outcome, and its client session " + ticket.sessionId() + " no longer remembers it ("
-                        + r.outcome() + "): it was applied once or never. Read the key to find out", true, null));
+                if (r.outcome() == ConfigResult.Outcome.SESSION_EXPIRED) {
+                    session.expired(ticket.sessionId()); // STALE_REQUEST: the session lives on, only this result is gone
+                }
+                result.completeExceptionally(new ConfigWriteException("the write of key '" + command.key() + "' may have"
+                        + " reached the log in an earlier attempt, and its client session " + ticket.sessionId()
+                        + " no longer remembers it (" + r.outcome() + "): it was applied once or never. Read the key to find out",
+                        true, null));
                 return;
             }
             // Read-your-writes: complete once this node applied the write too (it may have been forwarded).
@@ -201,7 +268,15 @@ final class SessionWriter {
             return;
         }
         // An unknown outcome may leave a session opened and unused: harmless, it expires as the idlest.
-        route.write(store.encodeOpenSession(), Duration.ofNanos(remaining)).whenCompleteAsync((outcome, error) -> {
+        CompletableFuture<ForwardOutcome> attempt;
+        try {
+            attempt = route.write(store.encodeOpenSession(), Duration.ofNanos(remaining));
+        } catch (RuntimeException e) {
+            opened.completeExceptionally(new ConfigWriteException("node '" + settings.nodeId() + "' could not open its"
+                    + " client session: " + e + "; nothing was written", false, e));
+            return;
+        }
+        attempt.whenCompleteAsync((outcome, error) -> {
             if (outcome instanceof ForwardOutcome.Applied applied
                     && applied.result().outcome() == ConfigResult.Outcome.SESSION_OPENED) {
                 session.opened(applied.result().modIndex());

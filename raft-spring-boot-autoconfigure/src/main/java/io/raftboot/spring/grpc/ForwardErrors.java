@@ -15,7 +15,10 @@ public final class ForwardErrors {
     public static final String REJECTED = "REJECTED";
     /** The leader's Raft loop is overloaded; nothing was proposed. */
     public static final String OVERLOADED = "OVERLOADED";
-    /** The receiver is stopping and did not propose the command. */
+    /**
+     * The receiver is stopping and did not propose the command. Receivers still read it as outcome
+     * unknown: earlier releases sent STOPPED also after proposing.
+     */
     public static final String STOPPED = "STOPPED";
 
     /** Earlier releases: the entry was overwritten (now {@link #NOT_LEADER}). */

@@ -70,11 +70,17 @@ final class ForwardOutcomes {
     /**
      * A call that failed. Whether the request reached the leader is unknown for any status once
      * it may have left (UNAVAILABLE included: the connection can break after the request was
-     * sent), so a write's outcome is unknown; a read is simply not confirmed.
+     * sent), so a write's outcome is unknown and a read is simply not confirmed; only a refusal
+     * before the handler ran is surely without effect.
      */
     static ForwardOutcome ofCallFailure(Throwable error, String leaderId, boolean write) {
         Status status = Status.fromThrowable(error);
         String reason = "forwarding to '" + leaderId + "' failed: " + status;
-        return write ? new ForwardOutcome.OutcomeUnknown(reason) : new ForwardOutcome.Stopped(reason);
+        return switch (status.getCode()) {
+            // Refused before the handler ran (ClusterGuard, InboundChecks, the peer's security, an
+            // older peer without the method): nothing was proposed, and a retry would be refused alike.
+            case UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT, UNIMPLEMENTED -> new ForwardOutcome.Rejected(reason);
+            default -> write ? new ForwardOutcome.OutcomeUnknown(reason) : new ForwardOutcome.Stopped(reason);
+        };
     }
 }

@@ -155,6 +155,17 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                 .setKind(kind).setCommand(command).setTimeoutMillis(millis).build();
         CompletableFuture<ForwardOutcome> result = new CompletableFuture<>();
         result.whenComplete((r, e) -> channel.releaseForward());
+        try {
+            send(channel, leaderId, request, millis, write, result);
+        } catch (RuntimeException e) {
+            result.complete(new ForwardOutcome.NotLeader(null, "could not send to '" + leaderId + "': " + e
+                    + "; nothing was sent"));
+        }
+        return result;
+    }
+
+    private void send(PeerChannel channel, String leaderId, ForwardRequest request, long millis, boolean write,
+                      CompletableFuture<ForwardOutcome> result) {
         channel.stub.withDeadlineAfter(millis, TimeUnit.MILLISECONDS)
                 .forward(request, new StreamObserver<>() {
                     @Override
@@ -178,7 +189,6 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                     public void onCompleted() {
                     }
                 });
-        return result;
     }
 
     /** Whether the connection to {@code peer} is up or the peer was heard from recently. */

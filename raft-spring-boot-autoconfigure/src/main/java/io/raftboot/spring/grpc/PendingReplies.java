@@ -83,12 +83,12 @@ public final class PendingReplies {
         throw new IllegalArgumentException("not a response: " + response);
     }
 
-    /** Fails every parked call (the node is stopping). */
     /** Fails every parked call: this node is stopping ({@code UNAVAILABLE}, so the peer retries elsewhere). */
     public void failAllStopping(String nodeId) {
         failAll(Status.UNAVAILABLE.withDescription("node '" + nodeId + "' is stopping"));
     }
 
+    /** Fails every parked call with {@code status}. */
     public void failAll(Status status) {
         List<Parked> all = new ArrayList<>();
         synchronized (this) {

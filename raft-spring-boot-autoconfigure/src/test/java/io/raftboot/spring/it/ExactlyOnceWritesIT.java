@@ -45,6 +45,8 @@ class ExactlyOnceWritesIT {
 
     /** Per key: what happens between the first attempt's application and the lost answer. */
     static final Map<String, Supplier<CompletableFuture<?>>> LOSE_FIRST_ANSWER = new ConcurrentHashMap<>();
+    /** Keys whose first forwarding throws instead of answering (a broken custom CommandForwarder). */
+    static final Map<String, RuntimeException> THROW_FIRST = new ConcurrentHashMap<>();
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
@@ -55,9 +57,13 @@ class ExactlyOnceWritesIT {
             return new CommandForwarder() {
                 @Override
                 public CompletableFuture<ForwardOutcome> forwardWrite(String leaderId, byte[] command, Duration timeout) {
-                    Supplier<CompletableFuture<?>> between = SessionCodec.isSessionCommand(command)
-                            && SessionCodec.decode(command) instanceof SessionCommand.Write w
-                            ? LOSE_FIRST_ANSWER.remove(w.command().key()) : null;
+                    String key = SessionCodec.isSessionCommand(command)
+                            && SessionCodec.decode(command) instanceof SessionCommand.Write w ? w.command().key() : null;
+                    RuntimeException thrown = key == null ? null : THROW_FIRST.remove(key);
+                    if (thrown != null) {
+                        throw thrown;
+                    }
+                    Supplier<CompletableFuture<?>> between = key == null ? null : LOSE_FIRST_ANSWER.remove(key);
                     CompletableFuture<ForwardOutcome> real = transport.forwardWrite(leaderId, command, timeout);
                     if (between == null) {
                         return real;
@@ -136,5 +142,17 @@ class ExactlyOnceWritesIT {
         assertThat(released.applied()).isTrue();
         assertThat(entry("lock")).as("the leader's lock survives the retried delete").isNotNull();
         assertThat(entry("lock").valueAsString()).isEqualTo("leader");
+    }
+
+    @Test
+    void aForwarderThatThrowsDoesNotLeaveTheWriteWaitingAndTheNextAttemptAppliesIt() throws Exception {
+        THROW_FIRST.put("thrown", new IllegalStateException("a broken forwarder (test)"));
+
+        ConfigResult r = done(config(follower).put("thrown", "v"));
+
+        assertThat(THROW_FIRST).doesNotContainKey("thrown");
+        assertThat(r.applied()).isTrue();
+        assertThat(entry("thrown").valueAsString()).isEqualTo("v");
+        assertThat(done(config(follower).put("after", "w")).applied()).as("later writes still work").isTrue();
     }
 }

@@ -25,7 +25,7 @@ public class LeaderJob {
     /**
      * {@code @LeaderOnly} already skips the call unless this node holds a valid leader lease.
      * The fencing token comes from {@link LeadershipService#lease()}, the lease and its term in
-     * one read, so it is the term of the lease that let this run in; the lease is checked again
+     * one read, so it is the term of the lease that let this run in; the lease is read again
      * after the clock is read, since the fault tests compare the runs of all nodes by term and
      * time and a recorded instant must be one this node surely led at.
      */
@@ -34,7 +34,8 @@ public class LeaderJob {
     public void run() {
         leadership.lease().ifPresent(lease -> {
             long startedAtMillis = System.currentTimeMillis();
-            if (lease.isValid()) {
+            // Still this lease after the clock was read (a handover may have ended it since)?
+            if (leadership.lease().filter(again -> again.term() == lease.term()).isPresent()) {
                 ledger.record(lease.fencingToken(), startedAtMillis);
             }
         });
