@@ -1,5 +1,7 @@
 package io.raftboot.core.sim;
 
+import io.raftboot.core.client.ForwardOutcome;
+import io.raftboot.core.client.WriteFate;
 import io.raftboot.core.config.ConfigCommand;
 import io.raftboot.core.config.ConfigResult;
 import io.raftboot.core.config.ConfigStore;
@@ -26,8 +28,11 @@ import java.util.function.LongConsumer;
  * thesis §6.3), and sends every request to the leader its home node knows, across the simulated
  * network, followers included (the forwarding path). A request or its answer may be lost; the
  * client then retries the same session sequence number, at whichever node leads by then, until
- * its deadline, and records the operation as unknown if no answer came. When its home node
- * crashes, its operation in flight stays unknown and the next incarnation opens a new session.
+ * its deadline. What it does after each outcome is the starter's own rule ({@link WriteFate}, which
+ * {@code SessionWriter} follows too): an operation it gives up on is recorded as unknown if an
+ * attempt may have reached a log, and not at all if it surely did not (were that wrong, the
+ * history could not explain the write's effect). When its home node crashes, its operation in
+ * flight stays unknown and the next incarnation opens a new session.
  *
  * <p>Every operation is recorded with its invocation and completion in virtual time; at the end
  * the history must be linearizable ({@link LinearizabilityChecker}). A write applied twice, a
@@ -205,7 +210,8 @@ final class SessionClients {
         final long invoked = host.now();
         long sequence;
         long attempt;
-        boolean mayHaveApplied;
+        /** The starter's rules for a write's next step (reads need none: they change nothing). */
+        final WriteFate fate = new WriteFate();
 
         Call(String client, Kind kind, String key, String value, long expectedVersion) {
             this.client = client;
@@ -284,7 +290,11 @@ final class SessionClients {
                 return;
             }
             if (host.now() - call.invoked > OPERATION_TIMEOUT_TICKS * tick) {
-                giveUp();
+                if (call.kind == Kind.READ) {
+                    end(call.unknown());
+                } else {
+                    decide(call, call.fate.onDeadline());
+                }
                 return;
             }
             if (call.kind != Kind.READ && session == 0) {
@@ -304,8 +314,8 @@ final class SessionClients {
             }
             host.schedule(ATTEMPT_TIMEOUT_TICKS * tick, () -> {
                 if (current == call && call.attempt == attempt) {
-                    call.mayHaveApplied |= call.kind != Kind.READ; // no answer: it may have reached a log
-                    attempt();
+                    // No answer in time: the request or its answer was lost, or the node is slow.
+                    decide(call, call.fate.onOutcome(new ForwardOutcome.OutcomeUnknown("no answer within the attempt's deadline")));
                 }
             });
         }
@@ -334,8 +344,9 @@ final class SessionClients {
         }
 
         void notLeader(long attempt) {
-            if (current != null && current.attempt == attempt) {
-                host.schedule(RETRY_TICKS * tick, this::attempt);
+            Call call = current;
+            if (call != null && call.attempt == attempt) {
+                decide(call, call.fate.onOutcome(new ForwardOutcome.NotLeader(null, "not the leader")));
             }
         }
 
@@ -344,25 +355,37 @@ final class SessionClients {
             if (call == null || call.attempt != attempt) {
                 return; // a late answer to an earlier attempt: the current one will be answered alike
             }
-            if (r.outcome() == ConfigResult.Outcome.SESSION_EXPIRED || r.outcome() == ConfigResult.Outcome.STALE_REQUEST) {
-                if (!call.mayHaveApplied) {
-                    session = 0;
-                    call.sequence = 0;
-                    attempt();
-                } else {
-                    giveUp();
-                }
-                return;
+            if (r.outcome() == ConfigResult.Outcome.SESSION_EXPIRED) {
+                session = 0;
             }
-            long now = host.now();
-            history.add(switch (call.kind) {
-                case PUT -> Operation.put(call.id, name, call.key, call.value, call.invoked, now, r.newVersion());
-                case DELETE -> Operation.delete(call.id, name, call.key, call.invoked, now, r.applied());
-                case CAS -> Operation.cas(call.id, name, call.key, call.expectedVersion, call.value, call.invoked, now,
-                        r.applied(), r.newVersion());
-                case READ -> throw new IllegalStateException("a read got a write's answer");
-            });
-            finish();
+            decide(call, call.fate.onOutcome(new ForwardOutcome.Applied(r)));
+        }
+
+        /** Does what the starter's writer does after each outcome ({@link WriteFate}). */
+        void decide(Call call, WriteFate.Decision decision) {
+            if (call.kind == Kind.READ) {
+                host.schedule(RETRY_TICKS * tick, this::attempt); // a read is retried until its deadline
+            } else if (decision instanceof WriteFate.Retry) {
+                host.schedule(RETRY_TICKS * tick, this::attempt);
+            } else if (decision instanceof WriteFate.Renumber) {
+                call.sequence = 0;
+                attempt();
+            } else if (decision instanceof WriteFate.Answered answered) {
+                ConfigResult r = answered.result();
+                long now = host.now();
+                end(switch (call.kind) {
+                    case PUT -> Operation.put(call.id, name, call.key, call.value, call.invoked, now, r.newVersion());
+                    case DELETE -> Operation.delete(call.id, name, call.key, call.invoked, now, r.applied());
+                    case CAS -> Operation.cas(call.id, name, call.key, call.expectedVersion, call.value, call.invoked, now,
+                            r.applied(), r.newVersion());
+                    case READ -> throw new IllegalStateException("a read got a write's answer");
+                });
+            } else if (decision instanceof WriteFate.GiveUp giveUp) {
+                // "Surely not applied" is not recorded: if it did apply, the history cannot explain its effect.
+                end(giveUp.outcomeUnknown() ? call.unknown() : null);
+            } else if (decision instanceof WriteFate.Refused refused) {
+                end(refused.outcomeUnknown() ? call.unknown() : null);
+            }
         }
 
         /** The leader confirmed a read index: read the home node's copy once it applied that far. */
@@ -376,9 +399,8 @@ final class SessionClients {
                 return;
             }
             VersionedValue v = host.store(home).get(call.key).orElse(null);
-            history.add(Operation.read(call.id, name, call.key, call.invoked, host.now(),
+            end(Operation.read(call.id, name, call.key, call.invoked, host.now(),
                     v == null ? null : v.valueAsString(), v == null ? 0 : v.version()));
-            finish();
         }
 
         void openSession() {
@@ -420,12 +442,11 @@ final class SessionClients {
             attempt();
         }
 
-        void giveUp() {
-            history.add(current.unknown());
-            finish();
-        }
-
-        void finish() {
+        /** The current operation ended: recorded as {@code recorded} (null: surely without effect, not recorded). */
+        void end(Operation recorded) {
+            if (recorded != null) {
+                history.add(recorded);
+            }
             current = null;
             host.schedule((1 + random.nextInt(4)) * tick, this::nextOperation);
         }

@@ -3,6 +3,7 @@ package io.raftboot.spring.config;
 import io.raftboot.core.client.ClientSession;
 import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.client.ProposalOutcomes;
+import io.raftboot.core.client.WriteFate;
 import io.raftboot.core.config.ConfigCommand;
 import io.raftboot.core.config.ConfigLimitExceededException;
 import io.raftboot.core.config.ConfigResult;
@@ -108,12 +109,11 @@ final class SessionWriter implements AutoCloseable {
         final long start;
         final long deadline;
         final CompletableFuture<ConfigResult> result = new CompletableFuture<>();
+        /** The write path's rules (in the core, where the simulation follows them too). */
+        final WriteFate fate = new WriteFate();
         ClientSession.Ticket ticket;
-        /** Whether an attempt of this ticket may have reached the log: then it may apply, once. */
-        volatile boolean mayHaveApplied;
         /** An attempt was sent and its outcome is not known yet. */
         volatile boolean attemptPending;
-        String lastProblem = "no attempt answered";
 
         Write(ConfigCommand command, long start, long deadline) {
             this.command = command;
@@ -136,7 +136,7 @@ final class SessionWriter implements AutoCloseable {
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                giveUp();
+                decide(fate.onDeadline());
                 return;
             }
             if (ticket == null) {
@@ -157,60 +157,55 @@ final class SessionWriter implements AutoCloseable {
             route.write(bytes, Duration.ofNanos(remaining)).whenCompleteAsync((outcome, error) -> {
                 attemptPending = false;
                 try {
-                    handle(outcome != null ? outcome : new ForwardOutcome.OutcomeUnknown(String.valueOf(error)));
+                    if (outcome instanceof ForwardOutcome.Applied applied
+                            && applied.result().outcome() == ConfigResult.Outcome.SESSION_EXPIRED) {
+                        session.expired(ticket.sessionId());
+                    }
+                    decide(fate.onOutcome(outcome != null ? outcome : new ForwardOutcome.OutcomeUnknown(String.valueOf(error))));
                 } catch (RuntimeException e) {
                     fail("the write of key '" + command.key() + "' failed: " + e, e);
                 }
             }, executors.timer());
         }
 
+        void decide(WriteFate.Decision decision) {
+            if (decision instanceof WriteFate.Retry) {
+                retryLater(this::next, result, fate.mayHaveApplied());
+            } else if (decision instanceof WriteFate.Renumber) {
+                ticket = null;
+                next();
+            } else if (decision instanceof WriteFate.Answered answered) {
+                session.finish(ticket);
+                ConfigResult r = answered.result();
+                // Read-your-writes: complete once this node applied the write too (it may have been forwarded).
+                waiter.await(() -> store.configVersion() >= r.configVersion(), deadline, null)
+                        .whenComplete((v, e) -> committed(r));
+            } else if (decision instanceof WriteFate.Refused refused) {
+                session.finish(ticket);
+                result.completeExceptionally(new ConfigWriteException("the write of key '" + command.key() + "' was refused: "
+                        + refused.reason() + (refused.outcomeUnknown() ? "; an earlier attempt may have reached the log: it"
+                        + " is applied once or never" : "; nothing was written"), refused.outcomeUnknown(), null));
+            } else if (decision instanceof WriteFate.GiveUp giveUp) {
+                if (ticket != null) {
+                    session.finish(ticket);
+                }
+                result.completeExceptionally(giveUp.outcomeUnknown()
+                        ? new ConfigWriteException("the write of key '" + command.key() + "' ended: " + giveUp.reason()
+                                + " (raft.write-timeout " + settings.writeTimeout().toMillis() + " ms); an attempt may have"
+                                + " reached the log: it is applied once or never. Read the key to find out", true, null)
+                        : noLeader("write of key '" + command.key() + "'", fate.lastProblem()));
+            }
+        }
+
         /** Fails the write, with the outcome unknown when an attempt may have reached a log. */
         void fail(String why, Throwable cause) {
-            boolean unknown = mayHaveApplied || attemptPending;
+            boolean unknown = fate.mayHaveApplied() || attemptPending;
             if (ticket != null) {
                 session.finish(ticket);
             }
             result.completeExceptionally(new ConfigWriteException(why + (unknown
                     ? "; an attempt may have reached the log: it is applied once or never" : "; nothing was written"),
                     unknown, cause));
-        }
-
-        void handle(ForwardOutcome outcome) {
-            if (outcome instanceof ForwardOutcome.Applied applied) {
-                answered(applied.result());
-            } else if (outcome instanceof ForwardOutcome.Rejected rejected) {
-                session.finish(ticket);
-                result.completeExceptionally(new ConfigWriteException("the write of key '" + command.key()
-                        + "' was refused: " + rejected.reason() + fate(), mayHaveApplied, null));
-            } else {
-                mayHaveApplied |= !outcome.surelyNotApplied();
-                lastProblem = outcome.toString();
-                retryLater(this::next, result, mayHaveApplied);
-            }
-        }
-
-        void answered(ConfigResult r) {
-            if (r.outcome() == ConfigResult.Outcome.SESSION_EXPIRED && !mayHaveApplied) {
-                // No attempt of this number can have applied: start over in a new session.
-                session.expired(ticket.sessionId());
-                ticket = null;
-                next();
-                return;
-            }
-            session.finish(ticket);
-            if (r.outcome() == ConfigResult.Outcome.SESSION_EXPIRED || r.outcome() == ConfigResult.Outcome.STALE_REQUEST) {
-                if (r.outcome() == ConfigResult.Outcome.SESSION_EXPIRED) {
-                    session.expired(ticket.sessionId()); // STALE_REQUEST: the session lives on, only this result is gone
-                }
-                result.completeExceptionally(new ConfigWriteException("the write of key '" + command.key() + "' may have"
-                        + " reached the log in an earlier attempt, and its client session " + ticket.sessionId()
-                        + " no longer remembers it (" + r.outcome() + "): it was applied once or never. Read the key to find out",
-                        true, null));
-                return;
-            }
-            // Read-your-writes: complete once this node applied the write too (it may have been forwarded).
-            waiter.await(() -> store.configVersion() >= r.configVersion(), deadline, null)
-                    .whenComplete((v, e) -> committed(r));
         }
 
         void committed(ConfigResult r) {
@@ -227,24 +222,6 @@ final class SessionWriter implements AutoCloseable {
                 }
             }
             result.complete(r);
-        }
-
-        void giveUp() {
-            if (ticket != null) {
-                session.finish(ticket);
-            }
-            if (mayHaveApplied) {
-                result.completeExceptionally(new ConfigWriteException("the write of key '" + command.key() + "' was not"
-                        + " confirmed within raft.write-timeout (" + settings.writeTimeout().toMillis() + " ms; last: "
-                        + lastProblem + ")" + fate(), true, null));
-            } else {
-                result.completeExceptionally(noLeader("write of key '" + command.key() + "'", lastProblem));
-            }
-        }
-
-        String fate() {
-            return mayHaveApplied ? "; an earlier attempt may have reached the log: it is applied once or never"
-                    : "; nothing was written";
         }
     }
 
