@@ -757,10 +757,11 @@ public final class RaftLoop implements AutoCloseable {
             LOG.log(Level.INFO, "node {0}: Raft loop closed", nodeId);
         }
         // A pending proposal is in this node's log: a new leader may still commit it.
-        Throwable failure = cause != null ? cause : stoppedException(true);
+        Throwable inLog = cause != null ? cause : stoppedException(true);
         for (PendingProposal p : proposals.values()) {
-            p.future().completeExceptionally(failure);
+            p.future().completeExceptionally(inLog);
         }
+        Throwable failure = cause != null ? cause : stoppedException();
         proposals.clear();
         for (CompletableFuture<Long> f : reads.values()) {
             f.completeExceptionally(failure);

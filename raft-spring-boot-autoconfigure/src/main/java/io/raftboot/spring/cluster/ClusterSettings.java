@@ -28,6 +28,14 @@ public record ClusterSettings(String nodeId, String clusterId, Map<String, PeerA
         learners = Set.copyOf(learners);
     }
 
+    /**
+     * The heartbeat interval: how long a client waits before retrying a request no leader took (a
+     * new leader is announced by its first heartbeat).
+     */
+    public Duration heartbeatInterval() {
+        return tick.multipliedBy(heartbeatTicks);
+    }
+
     public PeerAddress self() {
         return members.get(nodeId);
     }

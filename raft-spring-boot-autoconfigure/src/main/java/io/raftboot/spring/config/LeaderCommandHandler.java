@@ -37,8 +37,15 @@ public class LeaderCommandHandler {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new ForwardOutcome.Rejected(e.getMessage()));
         }
-        long millis = bounded(timeout);
-        return loop.propose(stamped).orTimeout(millis, TimeUnit.MILLISECONDS)
+        return propose(stamped, timeout);
+    }
+
+    /**
+     * Proposes a command this node encoded itself with its own limits ({@code ConfigStore.encode}),
+     * so without decoding and encoding it again, and answers once it is applied here.
+     */
+    CompletableFuture<ForwardOutcome> propose(byte[] stamped, Duration timeout) {
+        return loop.propose(stamped).orTimeout(bounded(timeout), TimeUnit.MILLISECONDS)
                 .handle((result, error) -> error == null
                         ? new ForwardOutcome.Applied((ConfigResult) result)
                         : ProposalOutcomes.ofFailure(error));

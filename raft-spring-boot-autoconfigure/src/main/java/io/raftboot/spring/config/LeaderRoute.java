@@ -33,7 +33,7 @@ final class LeaderRoute {
     CompletableFuture<ForwardOutcome> write(byte[] command, Duration timeout) {
         RaftStatus s = loop.status();
         if (s.role() == Role.LEADER) {
-            return local.write(command, timeout);
+            return local.propose(command, timeout); // encoded here with this node's limits: no re-encoding
         }
         return viaLeader(s, true, f -> f.forwardWrite(s.leaderId(), command, timeout));
     }

@@ -57,7 +57,7 @@ public class RaftReplicatedConfig implements ReplicatedConfig, AutoCloseable {
         this.executors = executors;
         this.waiter = new ConditionWaiter(executors, settings.tick());
         this.changes = changes;
-        this.retryNanos = settings.tick().toNanos() * settings.heartbeatTicks();
+        this.retryNanos = settings.heartbeatInterval().toNanos();
     }
 
     // ------------------------------------------------------------------ reads

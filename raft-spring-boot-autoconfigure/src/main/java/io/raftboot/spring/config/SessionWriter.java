@@ -60,8 +60,7 @@ final class SessionWriter implements AutoCloseable {
         this.executors = executors;
         this.waiter = new ConditionWaiter(executors, settings.tick());
         this.observer = observer;
-        // Retry about once per heartbeat: a new leader is announced by its first heartbeat.
-        this.retryNanos = settings.tick().toNanos() * settings.heartbeatTicks();
+        this.retryNanos = settings.heartbeatInterval().toNanos();
     }
 
     CompletableFuture<ConfigResult> write(ConfigCommand command) {
