@@ -2,16 +2,16 @@ package io.raftboot.benchmarks.inproc;
 
 import io.raftboot.benchmarks.Result;
 import io.raftboot.benchmarks.Run;
-import io.raftboot.core.config.ConfigCommand;
-import io.raftboot.core.config.ConfigCommandCodec;
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigCommand;
+import io.raftboot.core.store.ConfigCommandCodec;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.core.message.AppendEntries;
 import io.raftboot.core.message.AppendResponse;
 import io.raftboot.core.message.Message;
 import io.raftboot.core.node.Membership;
-import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.Role;
 import io.raftboot.core.storage.MemoryStorage;
 import java.lang.management.ManagementFactory;
@@ -85,7 +85,7 @@ public final class Scale {
         for (int i = 1; i <= late; i++) {
             learners.add("late" + i);
         }
-        RaftConfig config = RaftConfig.of(new Membership(voters, learners)).withTicks(30, 5);
+        ProtocolSettings config = ProtocolSettings.of(new Membership(voters, learners)).withTicks(30, 5);
         InMemory transport = new InMemory();
         Random seeds = new Random(42);
         Map<String, RaftLoop> created = new LinkedHashMap<>();

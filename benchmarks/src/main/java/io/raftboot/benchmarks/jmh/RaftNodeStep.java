@@ -8,7 +8,7 @@ import io.raftboot.core.message.Message;
 import io.raftboot.core.message.VoteRequest;
 import io.raftboot.core.message.VoteResponse;
 import io.raftboot.core.node.Membership;
-import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.RaftNode;
 import io.raftboot.core.node.Ready;
 import io.raftboot.core.node.Role;
@@ -54,8 +54,8 @@ public class RaftNodeStep {
         followerLast = 1;
     }
 
-    static RaftConfig config() {
-        return RaftConfig.of(Membership.ofVoters("a", "b", "c")).withTicks(30, 5);
+    static ProtocolSettings config() {
+        return ProtocolSettings.of(Membership.ofVoters("a", "b", "c")).withTicks(30, 5);
     }
 
     /** Ticks node "a" until it campaigns, and grants its pre-vote and vote from "b". */

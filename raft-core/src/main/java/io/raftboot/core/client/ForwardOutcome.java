@@ -1,6 +1,6 @@
 package io.raftboot.core.client;
 
-import io.raftboot.core.config.ConfigResult;
+import io.raftboot.core.store.ConfigResult;
 import java.util.Objects;
 
 /**
@@ -8,7 +8,7 @@ import java.util.Objects;
  * point), as its sender can know it, whether the command was proposed on this node or forwarded
  * to another. Each case says whether the command may still take effect: that, not a transport's
  * error code, decides what the caller may do next. With a client session
- * ({@link io.raftboot.core.config.SessionCommand.Write}) every case may be retried with the same
+ * ({@link io.raftboot.core.store.SessionCommand.Write}) every case may be retried with the same
  * sequence number: the store applies the command at most once.
  */
 public sealed interface ForwardOutcome {

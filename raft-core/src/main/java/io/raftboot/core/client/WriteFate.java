@@ -1,6 +1,6 @@
 package io.raftboot.core.client;
 
-import io.raftboot.core.config.ConfigResult;
+import io.raftboot.core.store.ConfigResult;
 
 /**
  * What one exactly-once write (a numbered write of a client session, Raft thesis §6.3) does

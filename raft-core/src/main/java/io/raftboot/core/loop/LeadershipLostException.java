@@ -4,7 +4,7 @@ package io.raftboot.core.loop;
  * A proposal accepted by this node as leader did not complete here because leadership moved on.
  * Unlike {@link io.raftboot.core.node.NotLeaderException} the command did enter the log, so a
  * blind retry may apply it twice; a retry of the same client-session write
- * ({@link io.raftboot.core.config.SessionCommand.Write}) is applied once
+ * ({@link io.raftboot.core.store.SessionCommand.Write}) is applied once
  * ({@link io.raftboot.core.client.ProposalOutcomes} reads this failure for the write path).
  */
 public class LeadershipLostException extends RuntimeException {

@@ -5,7 +5,7 @@ import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.message.Message;
 import io.raftboot.core.node.NotLeaderException;
 import io.raftboot.core.node.PeerStatus;
-import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.RaftNode;
 import io.raftboot.core.node.ReadState;
 import io.raftboot.core.node.Ready;
@@ -104,7 +104,7 @@ public final class RaftLoop implements AutoCloseable {
     }
 
     private final String nodeId;
-    private final RaftConfig config;
+    private final ProtocolSettings config;
     private final long tickIntervalNanos;
     private final Storage storage;
     private final StateMachine stateMachine;
@@ -142,7 +142,7 @@ public final class RaftLoop implements AutoCloseable {
      * @param snapshotThreshold entries applied since the last snapshot before the state machine is
      *     snapshotted and the log compacted; 0 or less never snapshots
      */
-    public RaftLoop(String nodeId, RaftConfig config, Duration tickInterval, Storage storage,
+    public RaftLoop(String nodeId, ProtocolSettings config, Duration tickInterval, Storage storage,
                     StateMachine stateMachine, Transport transport, RandomGenerator random, long snapshotThreshold) {
         this(nodeId, config, tickInterval, storage, stateMachine, transport, random, snapshotThreshold,
                 DEFAULT_QUEUE_CAPACITY);
@@ -152,7 +152,7 @@ public final class RaftLoop implements AutoCloseable {
      * @param queueCapacity inputs (messages and requests) that may wait for the loop thread; when
      *     full, messages are dropped and requests fail with {@link RejectedExecutionException}
      */
-    public RaftLoop(String nodeId, RaftConfig config, Duration tickInterval, Storage storage,
+    public RaftLoop(String nodeId, ProtocolSettings config, Duration tickInterval, Storage storage,
                     StateMachine stateMachine, Transport transport, RandomGenerator random, long snapshotThreshold,
                     int queueCapacity) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
@@ -377,7 +377,7 @@ public final class RaftLoop implements AutoCloseable {
         return nodeId;
     }
 
-    public RaftConfig config() {
+    public ProtocolSettings config() {
         return config;
     }
 

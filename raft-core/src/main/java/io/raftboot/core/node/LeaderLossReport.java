@@ -11,7 +11,7 @@ import io.raftboot.core.message.Message;
  */
 final class LeaderLossReport {
 
-    private final RaftConfig config;
+    private final ProtocolSettings config;
     private final Membership membership;
     /** The leader reported gone, or {@code null}: cleared when any leader is heard. */
     private String lostLeader;
@@ -19,7 +19,7 @@ final class LeaderLossReport {
     /** Tick at which to start the early pre-vote, or -1. */
     private long campaignTick = -1;
 
-    LeaderLossReport(RaftConfig config, Membership membership) {
+    LeaderLossReport(ProtocolSettings config, Membership membership) {
         this.config = config;
         this.membership = membership;
     }

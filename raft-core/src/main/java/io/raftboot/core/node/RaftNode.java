@@ -36,7 +36,7 @@ public final class RaftNode {
     private static final System.Logger LOG = System.getLogger(RaftNode.class.getName());
     private static final int MAX_APPLY_BATCH = 4096;
     private final String id;
-    private final RaftConfig config;
+    private final ProtocolSettings config;
     private final Membership membership;
     private final RandomGenerator random;
     private final RaftLog log;
@@ -91,7 +91,7 @@ public final class RaftNode {
     private List<Message> messages = new ArrayList<>();
     private List<ReadState> readStates = new ArrayList<>();
 
-    public RaftNode(String id, RaftConfig config, PersistentState state, RandomGenerator random) {
+    public RaftNode(String id, ProtocolSettings config, PersistentState state, RandomGenerator random) {
         this.id = id;
         this.config = config;
         this.membership = config.membership();
@@ -464,7 +464,7 @@ public final class RaftNode {
         return now;
     }
 
-    public RaftConfig config() {
+    public ProtocolSettings config() {
         return config;
     }
 

@@ -25,13 +25,13 @@ final class Replication {
 
     private final String leaderId;
     private final long term;
-    private final RaftConfig config;
+    private final ProtocolSettings config;
     private final Membership membership;
     private final RaftLog log;
     private final Consumer<Message> out;
     private final TreeMap<String, Progress> followers = new TreeMap<>();
 
-    Replication(String leaderId, long term, RaftConfig config, RaftLog log, long now, Consumer<Message> out) {
+    Replication(String leaderId, long term, ProtocolSettings config, RaftLog log, long now, Consumer<Message> out) {
         this.leaderId = leaderId;
         this.term = term;
         this.config = config;

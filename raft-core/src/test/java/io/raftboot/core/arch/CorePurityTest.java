@@ -37,7 +37,7 @@ class CorePurityTest {
     @Test
     void theProtocolCoreDoesNoIo() {
         noClasses().that().resideInAnyPackage("io.raftboot.core.node..", "io.raftboot.core.log..",
-                        "io.raftboot.core.message..", "io.raftboot.core.config..")
+                        "io.raftboot.core.message..", "io.raftboot.core.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "java.nio.channels..", "java.net..")
                 .orShould().dependOnClassesThat().haveSimpleNameStartingWith("File")
                 .check(CORE);

@@ -2,8 +2,8 @@ package io.raftboot.core.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raftboot.core.config.ConfigResult;
-import io.raftboot.core.config.ConfigResult.Outcome;
+import io.raftboot.core.store.ConfigResult;
+import io.raftboot.core.store.ConfigResult.Outcome;
 import org.junit.jupiter.api.Test;
 
 /** The write path's rules, as the starter's writer and the simulation's clients both follow them. */

@@ -2,10 +2,10 @@ package io.raftboot.core.loop;
 
 import static org.awaitility.Awaitility.await;
 
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.message.Message;
 import io.raftboot.core.node.Membership;
-import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.Role;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ final class LocalCluster implements AutoCloseable {
     static final Duration TICK = Duration.ofMillis(10);
     static final Duration DEADLINE = Duration.ofSeconds(15);
 
-    final RaftConfig config;
+    final ProtocolSettings config;
     final Map<String, RaftLoop> loops = new LinkedHashMap<>();
     final Map<String, ConfigStore> stores = new LinkedHashMap<>();
     final Map<String, FailableStorage> storages = new LinkedHashMap<>();
@@ -38,7 +38,7 @@ final class LocalCluster implements AutoCloseable {
     volatile Consumer<Message> afterSend = m -> { };
 
     LocalCluster(long snapshotThreshold, String... ids) {
-        config = RaftConfig.of(Membership.ofVoters(ids)).withTicks(10, 2);
+        config = ProtocolSettings.of(Membership.ofVoters(ids)).withTicks(10, 2);
         long seed = 42;
         for (String id : ids) {
             ConfigStore store = new ConfigStore();

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.client.ProposalOutcomes;
-import io.raftboot.core.config.ConfigCommand;
-import io.raftboot.core.config.ConfigCommandCodec;
-import io.raftboot.core.config.ConfigResult;
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigCommand;
+import io.raftboot.core.store.ConfigCommandCodec;
+import io.raftboot.core.store.ConfigResult;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.NotLeaderException;
-import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.Role;
 import io.raftboot.core.storage.MemoryStorage;
 import io.raftboot.core.storage.StorageException;
@@ -389,7 +389,7 @@ class RaftLoopTest {
     void requestsFailFastWhenTheQueueIsFull() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean blocked = new AtomicBoolean();
-        RaftConfig single = RaftConfig.of(Membership.ofVoters("solo")).withTicks(10, 2);
+        ProtocolSettings single = ProtocolSettings.of(Membership.ofVoters("solo")).withTicks(10, 2);
         RaftLoop loop = new RaftLoop("solo", single, LocalCluster.TICK, new MemoryStorage(), new ConfigStore(), m -> { },
                 new Random(1), 0, 1);
         toClose.add(loop);
@@ -420,7 +420,7 @@ class RaftLoopTest {
 
     @Test
     void requestsBeforeStartFailWithRaftLoopStoppedException() {
-        RaftConfig single = RaftConfig.of(Membership.ofVoters("solo")).withTicks(10, 2);
+        ProtocolSettings single = ProtocolSettings.of(Membership.ofVoters("solo")).withTicks(10, 2);
         RaftLoop loop = new RaftLoop("solo", single, Duration.ofMillis(10), new MemoryStorage(), new ConfigStore(),
                 m -> { }, new Random(1), 0);
         toClose.add(loop);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class DurabilityRegressionTest {
 
     private static final int T = 10;
-    private static final RaftConfig PLAIN = Network.threeVoters().withPreVote(false).withCheckQuorum(false);
+    private static final ProtocolSettings PLAIN = Network.threeVoters().withPreVote(false).withCheckQuorum(false);
 
     private static Ready readyCarrying(List<Ready> readies, Class<? extends Message> type, java.util.function.Predicate<Message> which) {
         List<Ready> matching = readies.stream()

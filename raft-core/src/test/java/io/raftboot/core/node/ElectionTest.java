@@ -26,9 +26,9 @@ class ElectionTest {
 
     private static final int T = 10;
     /** The algorithm of the paper: no pre-vote, no check-quorum (hence no stickiness). */
-    private static final RaftConfig PLAIN = Network.threeVoters().withPreVote(false).withCheckQuorum(false);
+    private static final ProtocolSettings PLAIN = Network.threeVoters().withPreVote(false).withCheckQuorum(false);
 
-    private static RaftNode fresh(String id, RaftConfig config, long seed) {
+    private static RaftNode fresh(String id, ProtocolSettings config, long seed) {
         return new RaftNode(id, config, PersistentState.EMPTY, new Random(seed));
     }
 

@@ -183,7 +183,7 @@ class FaultToleranceTest {
 
     @Test
     void singleVoterCommitsAloneAndServesReadsAtOnce() {
-        Network net = new Network(RaftConfig.of(new Membership(Set.of("a"), Set.of("l"))), 127);
+        Network net = new Network(ProtocolSettings.of(new Membership(Set.of("a"), Set.of("l"))), 127);
         net.tickUntil(() -> net.node("a").role() == Role.LEADER, 2 * T, "a leads");
         RaftNode a = net.node("a");
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class Figure8Test {
 
     private static final int T = 10;
-    private static final RaftConfig FIVE = RaftConfig.of(Membership.ofVoters("s1", "s2", "s3", "s4", "s5"))
+    private static final ProtocolSettings FIVE = ProtocolSettings.of(Membership.ofVoters("s1", "s2", "s3", "s4", "s5"))
             .withBatching(1, 4);
 
     private static PersistentState state(long term, String votedFor, long... logTerms) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The leader lease: valid only while a majority acknowledged a heartbeat sent less than
- * {@link RaftConfig#leaseTicks()} ago; those voters refuse other candidates for T of their own
+ * {@link ProtocolSettings#leaseTicks()} ago; those voters refuse other candidates for T of their own
  * ticks (stickiness), so no other leader can be elected while it holds.
  */
 class LeaderLeaseTest {
@@ -36,7 +36,7 @@ class LeaderLeaseTest {
 
     @Test
     void leaseIsShorterThanTheElectionTimeout() {
-        RaftConfig config = Network.threeVoters();
+        ProtocolSettings config = Network.threeVoters();
 
         assertThat(config.leaseTicks()).isPositive().isLessThan(config.electionTicks());
     }

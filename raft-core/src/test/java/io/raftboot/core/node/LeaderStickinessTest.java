@@ -80,7 +80,7 @@ class LeaderStickinessTest {
         // Five voters: d and e no longer hear the leader (its links to them fail one way), all
         // other links work. Both campaign and grant each other's pre-votes; b and c, who hear the
         // leader, refuse them, so the minority never reaches a majority.
-        Network net = new Network(RaftConfig.of(Membership.ofVoters("a", "b", "c", "d", "e")), 303);
+        Network net = new Network(ProtocolSettings.of(Membership.ofVoters("a", "b", "c", "d", "e")), 303);
         net.elect("a");
         net.tickAll();
         long term = net.node("a").term();

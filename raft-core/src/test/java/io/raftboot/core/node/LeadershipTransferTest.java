@@ -189,7 +189,7 @@ class LeadershipTransferTest {
 
     @Test
     void leadershipCannotBeTransferredToALearnerOrByAFollower() {
-        Network net = new Network(RaftConfig.of(new Membership(java.util.Set.of("a", "b", "c"), java.util.Set.of("l"))), 59);
+        Network net = new Network(ProtocolSettings.of(new Membership(java.util.Set.of("a", "b", "c"), java.util.Set.of("l"))), 59);
         net.elect("a");
 
         assertThatThrownBy(() -> net.node("a").transferLeadership("l")).isInstanceOf(IllegalArgumentException.class);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class LearnerTest {
 
     private static final int T = 10;
-    private static final RaftConfig WITH_LEARNER = RaftConfig.of(new Membership(Set.of("a", "b", "c"), Set.of("l")));
+    private static final ProtocolSettings WITH_LEARNER = ProtocolSettings.of(new Membership(Set.of("a", "b", "c"), Set.of("l")));
 
     @Test
     void learnerReplicatesTheLogAndKnowsTheLeader() {

@@ -102,7 +102,7 @@ final class Network {
         }
     }
 
-    private final RaftConfig config;
+    private final ProtocolSettings config;
     private final long seed;
     private final TreeMap<String, RaftNode> live = new TreeMap<>();
     private final Map<String, Disk> disks = new HashMap<>();
@@ -124,11 +124,11 @@ final class Network {
     /** Messages handed to their recipient's {@code step}, in order. */
     final List<Message> delivered = new ArrayList<>();
 
-    Network(RaftConfig config, long seed) {
+    Network(ProtocolSettings config, long seed) {
         this(config, seed, Map.of());
     }
 
-    Network(RaftConfig config, long seed, Map<String, PersistentState> initial) {
+    Network(ProtocolSettings config, long seed, Map<String, PersistentState> initial) {
         this.config = config;
         this.seed = seed;
         for (String id : config.membership().all()) {
@@ -142,7 +142,7 @@ final class Network {
 
     /** Three voters a, b, c with the default config (T = 10 ticks, heartbeat 1, pre-vote, check-quorum). */
     static Network ofThree(long seed) {
-        return new Network(RaftConfig.of(Membership.ofVoters("a", "b", "c")), seed);
+        return new Network(ProtocolSettings.of(Membership.ofVoters("a", "b", "c")), seed);
     }
 
     /** {@link #ofThree} with "a" elected and one round of heartbeats acknowledged. */
@@ -165,13 +165,13 @@ final class Network {
     }
 
     /** The raw config for ids, with T = 10 ticks, heartbeat 1, pre-vote and check-quorum on. */
-    static RaftConfig threeVoters() {
-        return RaftConfig.of(Membership.ofVoters("a", "b", "c"));
+    static ProtocolSettings threeVoters() {
+        return ProtocolSettings.of(Membership.ofVoters("a", "b", "c"));
     }
 
     // ------------------------------------------------------------------ nodes
 
-    RaftConfig config() {
+    ProtocolSettings config() {
         return config;
     }
 

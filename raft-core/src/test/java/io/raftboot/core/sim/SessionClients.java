@@ -2,11 +2,11 @@ package io.raftboot.core.sim;
 
 import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.client.WriteFate;
-import io.raftboot.core.config.ConfigCommand;
-import io.raftboot.core.config.ConfigResult;
-import io.raftboot.core.config.ConfigStore;
-import io.raftboot.core.config.SessionCommand;
-import io.raftboot.core.config.VersionedValue;
+import io.raftboot.core.store.ConfigCommand;
+import io.raftboot.core.store.ConfigResult;
+import io.raftboot.core.store.ConfigStore;
+import io.raftboot.core.store.SessionCommand;
+import io.raftboot.core.store.VersionedValue;
 import io.raftboot.core.sim.InvariantChecker.InvariantViolation;
 import io.raftboot.testsupport.history.CheckResult;
 import io.raftboot.testsupport.history.LinearizabilityChecker;

@@ -1,14 +1,14 @@
 package io.raftboot.core.sim;
 
-import io.raftboot.core.config.ConfigCommand;
-import io.raftboot.core.config.ConfigStore;
-import io.raftboot.core.config.VersionedValue;
+import io.raftboot.core.store.ConfigCommand;
+import io.raftboot.core.store.ConfigStore;
+import io.raftboot.core.store.VersionedValue;
 import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.message.Message;
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.NotLeaderException;
-import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.RaftNode;
 import io.raftboot.core.node.ReadState;
 import io.raftboot.core.node.Ready;
@@ -82,7 +82,7 @@ final class Simulation {
             new PriorityQueue<>(Comparator.comparingLong(Event::time).thenComparingLong(Event::seq));
     private final TreeMap<String, SimNode> nodes = new TreeMap<>();
     private final List<String> voterIds = new ArrayList<>();
-    private final RaftConfig config;
+    private final ProtocolSettings config;
     private final SimNetwork network;
     private final InvariantChecker checker = new InvariantChecker();
     private final StabilityChecker stability;
@@ -110,7 +110,7 @@ final class Simulation {
             learnerIds.add("l" + i);
         }
         Membership membership = new Membership(java.util.Set.copyOf(voterIds), java.util.Set.copyOf(learnerIds));
-        this.config = RaftConfig.of(membership).withTicks(10, 2).withBatching(8, 3)
+        this.config = ProtocolSettings.of(membership).withTicks(10, 2).withBatching(8, 3)
                 .withPreVote(options.preVote()).withCheckQuorum(options.checkQuorum());
         this.network = new SimNetwork(random, P);
         this.compactEvery = 10 + random.nextInt(40);

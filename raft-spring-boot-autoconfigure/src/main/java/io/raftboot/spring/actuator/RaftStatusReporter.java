@@ -1,6 +1,6 @@
 package io.raftboot.spring.actuator;
 
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.PeerState;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.RaftStatus;

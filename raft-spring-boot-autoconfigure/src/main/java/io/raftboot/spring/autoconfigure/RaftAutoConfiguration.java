@@ -1,10 +1,10 @@
 package io.raftboot.spring.autoconfigure;
 
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.core.node.Membership;
-import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.storage.FileStorage;
 import io.raftboot.core.storage.Storage;
 import io.raftboot.spring.cluster.ClusterSettings;
@@ -73,7 +73,7 @@ public class RaftAutoConfiguration {
     @ConditionalOnMissingBean
     public RaftLoop raftLoop(ClusterSettings settings, RaftProperties properties, Storage storage, ConfigStore store,
                              Transport transport, MessageRelay relay) {
-        RaftConfig config = new RaftConfig(new Membership(settings.voters(), settings.learners()),
+        ProtocolSettings config = new ProtocolSettings(new Membership(settings.voters(), settings.learners()),
                 settings.electionTicks(), settings.heartbeatTicks(), settings.maxClockDrift(),
                 MAX_ENTRIES_PER_APPEND, MAX_INFLIGHT_APPENDS, true, true);
         if (properties.getMaxPendingRequests() < 16) {

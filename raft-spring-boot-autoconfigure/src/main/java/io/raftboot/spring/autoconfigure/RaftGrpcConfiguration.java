@@ -1,6 +1,6 @@
 package io.raftboot.spring.autoconfigure;
 
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.spring.cluster.ClusterSettings;

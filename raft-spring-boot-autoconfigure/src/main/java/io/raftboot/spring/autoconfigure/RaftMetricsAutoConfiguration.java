@@ -1,7 +1,7 @@
 package io.raftboot.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.spring.annotation.LeaderOnlySkips;
 import io.raftboot.spring.grpc.PeerContacts;

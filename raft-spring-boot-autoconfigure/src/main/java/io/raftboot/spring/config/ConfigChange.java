@@ -1,6 +1,6 @@
 package io.raftboot.spring.config;
 
-import io.raftboot.core.config.VersionedValue;
+import io.raftboot.core.store.VersionedValue;
 import java.util.Optional;
 
 /**

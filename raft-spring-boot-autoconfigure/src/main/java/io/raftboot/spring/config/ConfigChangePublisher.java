@@ -1,8 +1,8 @@
 package io.raftboot.spring.config;
 
-import io.raftboot.core.config.ConfigChangeListener;
-import io.raftboot.core.config.ConfigStore;
-import io.raftboot.core.config.VersionedValue;
+import io.raftboot.core.store.ConfigChangeListener;
+import io.raftboot.core.store.ConfigStore;
+import io.raftboot.core.store.VersionedValue;
 import io.raftboot.spring.support.RaftExecutors;
 import java.util.List;
 import java.util.Objects;

@@ -2,8 +2,8 @@ package io.raftboot.spring.config;
 
 import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.client.ProposalOutcomes;
-import io.raftboot.core.config.ConfigResult;
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigResult;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

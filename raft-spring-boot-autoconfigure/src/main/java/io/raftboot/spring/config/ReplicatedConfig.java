@@ -1,7 +1,7 @@
 package io.raftboot.spring.config;
 
-import io.raftboot.core.config.ConfigResult;
-import io.raftboot.core.config.VersionedValue;
+import io.raftboot.core.store.ConfigResult;
+import io.raftboot.core.store.VersionedValue;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;

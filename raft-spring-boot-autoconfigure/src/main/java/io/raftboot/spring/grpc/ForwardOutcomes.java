@@ -3,7 +3,7 @@ package io.raftboot.spring.grpc;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.raftboot.core.client.ForwardOutcome;
-import io.raftboot.core.config.ConfigResultCodec;
+import io.raftboot.core.store.ConfigResultCodec;
 import io.raftboot.proto.ForwardReturn;
 
 /**

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.core.node.Membership;
-import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.storage.FileStorage;
 import io.raftboot.core.storage.MemoryStorage;
 import io.raftboot.core.storage.Storage;
@@ -206,7 +206,7 @@ class RaftAutoConfigurationTest {
     }
 
     private static RaftLoop standaloneLoop() {
-        RaftConfig config = RaftConfig.of(Membership.ofVoters("n1")).withTicks(10, 2);
+        ProtocolSettings config = ProtocolSettings.of(Membership.ofVoters("n1")).withTicks(10, 2);
         return new RaftLoop("n1", config, Duration.ofMillis(10), new MemoryStorage(), new ConfigStore(), m -> { },
                 new SplittableRandom(1), 0);
     }

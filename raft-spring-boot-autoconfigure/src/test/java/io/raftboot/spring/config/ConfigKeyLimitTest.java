@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.raftboot.core.client.ForwardOutcome;
-import io.raftboot.core.config.ConfigCommand;
-import io.raftboot.core.config.ConfigCommandCodec;
-import io.raftboot.core.config.ConfigResult;
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigCommand;
+import io.raftboot.core.store.ConfigCommandCodec;
+import io.raftboot.core.store.ConfigResult;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.autoconfigure.RaftAutoConfiguration;
 import io.raftboot.spring.cluster.RaftConfigurationException;
 import io.raftboot.spring.cluster.RaftConfigurationFailureAnalyzer;

@@ -3,7 +3,7 @@ package io.raftboot.spring.grpc;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.raftboot.core.config.ConfigCommandCodec;
+import io.raftboot.core.store.ConfigCommandCodec;
 import io.raftboot.proto.ForwardRequest;
 import io.raftboot.proto.HBeat;
 import io.raftboot.proto.InstallSnapshotRequest;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.raftboot.core.config.ConfigResult;
+import io.raftboot.core.store.ConfigResult;
 import io.raftboot.spring.config.ConfigChange;
 import io.raftboot.spring.config.ConfigChangedEvent;
 import io.raftboot.spring.config.ConfigValueTooLargeException;

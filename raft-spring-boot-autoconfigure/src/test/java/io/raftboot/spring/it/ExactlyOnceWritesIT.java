@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftboot.core.client.CommandForwarder;
 import io.raftboot.core.client.ForwardOutcome;
-import io.raftboot.core.config.ConfigResult;
-import io.raftboot.core.config.SessionCodec;
-import io.raftboot.core.config.SessionCommand;
-import io.raftboot.core.config.VersionedValue;
+import io.raftboot.core.store.ConfigResult;
+import io.raftboot.core.store.SessionCodec;
+import io.raftboot.core.store.SessionCommand;
+import io.raftboot.core.store.VersionedValue;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.grpc.GrpcTransport;
 import java.nio.file.Path;

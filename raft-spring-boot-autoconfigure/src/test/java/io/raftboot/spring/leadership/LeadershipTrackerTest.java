@@ -3,13 +3,13 @@ package io.raftboot.spring.leadership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.raftboot.core.config.ConfigCommand;
-import io.raftboot.core.config.ConfigCommandCodec;
-import io.raftboot.core.config.ConfigStore;
+import io.raftboot.core.store.ConfigCommand;
+import io.raftboot.core.store.ConfigCommandCodec;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftListener;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.node.Membership;
-import io.raftboot.core.node.RaftConfig;
+import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.storage.MemoryStorage;
 import io.raftboot.spring.support.RaftExecutors;
 import java.time.Duration;
@@ -47,7 +47,7 @@ class LeadershipTrackerTest {
     }
 
     private void startSingleNode() {
-        RaftConfig config = RaftConfig.of(Membership.ofVoters("n1")).withTicks(10, 2);
+        ProtocolSettings config = ProtocolSettings.of(Membership.ofVoters("n1")).withTicks(10, 2);
         loop = new RaftLoop("n1", config, Duration.ofMillis(10), new MemoryStorage(), new ConfigStore(), m -> { },
                 new SplittableRandom(1), 0);
         executors = new RaftExecutors("n1");

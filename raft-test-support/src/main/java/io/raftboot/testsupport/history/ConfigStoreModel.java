@@ -3,7 +3,7 @@ package io.raftboot.testsupport.history;
 import java.util.Objects;
 
 /**
- * The sequential specification of one key of {@code io.raftboot.core.config.ConfigStore}: what each
+ * The sequential specification of one key of {@code io.raftboot.core.store.ConfigStore}: what each
  * operation does to the key and what it must answer.
  *
  * <ul>

@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * Checks that a history of operations on the replicated config store is linearizable (Herlihy &amp;
  * Wing 1990): that there is one sequential order of the operations, consistent with real time (an
  * operation that completed before another was invoked comes first) and with the store's sequential
- * specification ({@link ConfigStoreModel}, the semantics of {@code io.raftboot.core.config.ConfigStore}),
+ * specification ({@link ConfigStoreModel}, the semantics of {@code io.raftboot.core.store.ConfigStore}),
  * in which every operation with a known outcome answers what it answered.
  *
  * <p>Keys are independent (a history is linearizable iff each key's sub-history is: locality,

@@ -9,7 +9,7 @@ package io.raftboot.testsupport.history;
  * @param value READ: the value read, {@code null} if the key was absent. Ignored for the writes.
  * @param version READ: the version read (0 = absent). PUT, DELETE, CAS: the key's version after the
  *     operation (0 = absent after it); for a CAS that did not match, the current version it saw
- *     (what {@code io.raftboot.core.config.ConfigResult#newVersion} reports)
+ *     (what {@code io.raftboot.core.store.ConfigResult#newVersion} reports)
  */
 public record Result(boolean applied, String value, long version) {
 

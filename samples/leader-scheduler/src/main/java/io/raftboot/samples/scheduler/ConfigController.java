@@ -1,7 +1,7 @@
 package io.raftboot.samples.scheduler;
 
-import io.raftboot.core.config.ConfigResult;
-import io.raftboot.core.config.VersionedValue;
+import io.raftboot.core.store.ConfigResult;
+import io.raftboot.core.store.VersionedValue;
 import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.config.ConfigValueTooLargeException;
 import io.raftboot.spring.config.ConfigWriteException;

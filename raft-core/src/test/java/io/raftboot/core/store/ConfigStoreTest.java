@@ -1,10 +1,10 @@
-package io.raftboot.core.config;
+package io.raftboot.core.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.raftboot.core.config.ConfigResult.Outcome;
+import io.raftboot.core.store.ConfigResult.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.raftboot.core.config;
+package io.raftboot.core.store;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

@@ -1,4 +1,4 @@
-package io.raftboot.core.config;
+package io.raftboot.core.store;
 
 import io.raftboot.core.statemachine.StateMachine;
 import java.io.ByteArrayOutputStream;

@@ -17,11 +17,11 @@ import java.util.Objects;
  * @param checkQuorum leader steps down without majority contact, followers do not vote while
  *     they hear a live leader (leader stickiness, thesis §9.6)
  */
-public record RaftConfig(Membership membership, int electionTicks, int heartbeatTicks,
+public record ProtocolSettings(Membership membership, int electionTicks, int heartbeatTicks,
                          double maxClockDrift, int maxEntriesPerAppend, int maxInflightAppends,
                          boolean preVote, boolean checkQuorum) {
 
-    public RaftConfig {
+    public ProtocolSettings {
         Objects.requireNonNull(membership, "membership");
         if (heartbeatTicks < 1) {
             throw new IllegalArgumentException("heartbeatTicks must be >= 1, got " + heartbeatTicks);
@@ -39,27 +39,27 @@ public record RaftConfig(Membership membership, int electionTicks, int heartbeat
     }
 
     /** Defaults: T = 10 ticks, heartbeat every tick... use {@link #of(Membership)} and adjust. */
-    public static RaftConfig of(Membership membership) {
-        return new RaftConfig(membership, 10, 1, 0.1, 64, 4, true, true);
+    public static ProtocolSettings of(Membership membership) {
+        return new ProtocolSettings(membership, 10, 1, 0.1, 64, 4, true, true);
     }
 
-    public RaftConfig withTicks(int electionTicks, int heartbeatTicks) {
-        return new RaftConfig(membership, electionTicks, heartbeatTicks, maxClockDrift,
+    public ProtocolSettings withTicks(int electionTicks, int heartbeatTicks) {
+        return new ProtocolSettings(membership, electionTicks, heartbeatTicks, maxClockDrift,
                 maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
     }
 
-    public RaftConfig withPreVote(boolean preVote) {
-        return new RaftConfig(membership, electionTicks, heartbeatTicks, maxClockDrift,
+    public ProtocolSettings withPreVote(boolean preVote) {
+        return new ProtocolSettings(membership, electionTicks, heartbeatTicks, maxClockDrift,
                 maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
     }
 
-    public RaftConfig withCheckQuorum(boolean checkQuorum) {
-        return new RaftConfig(membership, electionTicks, heartbeatTicks, maxClockDrift,
+    public ProtocolSettings withCheckQuorum(boolean checkQuorum) {
+        return new ProtocolSettings(membership, electionTicks, heartbeatTicks, maxClockDrift,
                 maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
     }
 
-    public RaftConfig withBatching(int maxEntriesPerAppend, int maxInflightAppends) {
-        return new RaftConfig(membership, electionTicks, heartbeatTicks, maxClockDrift,
+    public ProtocolSettings withBatching(int maxEntriesPerAppend, int maxInflightAppends) {
+        return new ProtocolSettings(membership, electionTicks, heartbeatTicks, maxClockDrift,
                 maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
     }
 

@@ -1,4 +1,4 @@
-package io.raftboot.core.config;
+package io.raftboot.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.raftboot.core.config;
+package io.raftboot.core.store;
 
 /**
  * Told of every change of the {@link ConfigStore}, on the thread that applies commands (the

@@ -1,4 +1,4 @@
-package io.raftboot.core.config;
+package io.raftboot.core.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.raftboot.core.config;
+package io.raftboot.core.store;
 
 /**
  * A key or value exceeds the {@link ConfigStore}'s size limits; nothing was proposed. The

@@ -1,4 +1,4 @@
-package io.raftboot.core.config;
+package io.raftboot.core.store;
 
 /**
  * What applying one {@link ConfigCommand} did; the same on every node.
