@@ -85,6 +85,7 @@ final class Simulation {
     private final ProtocolSettings config;
     private final SimNetwork network;
     private final InvariantChecker checker = new InvariantChecker();
+    private final TraceDigest trace = new TraceDigest();
     private final StabilityChecker stability;
     /** Pauses draw from their own stream, so the other faults of a seed stay where they were. */
     private final SplittableRandom pauseRandom;
@@ -148,7 +149,7 @@ final class Simulation {
                 + elections + " leader elections, " + checker.ackedCount() + " acknowledged writes, "
                 + sessionClients.checkLinearizable();
         runMinorityFaults();
-        return summary;
+        return summary + String.format(", trace %016x", trace.value());
     }
 
     // ------------------------------------------------------------------ minority faults (stability)
@@ -402,6 +403,7 @@ final class Simulation {
     private void processReady(SimNode n) {
         while (n.up && n.raft.hasReady()) {
             Ready r = n.raft.ready();
+            trace.add(now, n.id, r);
             publishIfLeaseShrank(n);
             if (r.sendBeforePersist()) {
                 send(r);
