@@ -16,9 +16,7 @@ import io.raftboot.core.storage.PersistentState;
 import io.raftboot.core.storage.Snapshot;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -49,43 +47,21 @@ public final class RaftNode {
 
     private long applied;
     private Role role;
-    private boolean preCandidate;
     private String leaderId;
     private SoftState lastReportedSoftState;
+    /** The role's own state: non-null exactly while this node is a candidate, or the leader. */
+    private Candidacy candidacy;
+    private Leadership leadership;
 
     private long now;
     private int electionElapsed;
     private int randomizedElectionTimeout;
-    private int heartbeatElapsed;
-    /** Ticks since a leader was last heard (0 at boot: a restarted voter honours the lease it may have promised). */
-    private long ticksSinceLeader;
 
-    private final Map<String, Boolean> votes = new HashMap<>();
-    /** The leader's replication state; null unless this node leads. */
-    private Replication replication;
-
-    private final HeartbeatRounds rounds = new HeartbeatRounds();
-    private boolean heartbeatRequested;
-    private boolean broadcastRequested;
-    /** A follower could learn a higher commit index than we told it: tell it in the next Ready. */
-    private boolean commitNoticeDue;
-
-    private String transferee;
-    private int transferElapsed;
-    /** TimeoutNow went to the current transferee. */
-    private boolean transfereeTimedOut;
-    /** TimeoutNow went out in this term: its target may campaign past stickiness, so no more lease. */
-    private boolean timeoutNowSent;
-
-    /**
-     * Crash-fast detection: the last leader heard, once the driver reported its process gone
-     * (this node then no longer keeps its stickiness promise to it), and the early pre-vote.
-     */
+    /** The promise this voter gives the leader it hears, which leader leases rest on. */
+    private final Stickiness stickiness;
+    /** Crash-fast detection: the leader the driver reported gone, and the early pre-vote. */
     private final LeaderLossReport lossReport;
-    /** Candidate: the longest stickiness promise to the previous leader its voters broke (own ticks). */
-    private long brokenPromiseTicks;
-    /** Leader: no lease before this tick, because voters broke their promise to the previous leader. */
-    private long leaseNotBeforeTick;
+    private final HeartbeatRounds rounds = new HeartbeatRounds();
 
     private Snapshot pendingSnapshot;
     private List<Message> messages = new ArrayList<>();
@@ -96,6 +72,7 @@ public final class RaftNode {
         this.config = config;
         this.membership = config.membership();
         this.lossReport = new LeaderLossReport(config, membership);
+        this.stickiness = new Stickiness(config, lossReport);
         this.random = random;
         if (!membership.contains(id)) {
             throw new IllegalArgumentException("node '" + id + "' is neither a voter nor a learner of " + membership);
@@ -121,39 +98,18 @@ public final class RaftNode {
     /** Advances logical time by one tick. */
     public void tick() {
         now++;
-        if (role == Role.LEADER) {
-            tickLeader();
-        } else {
-            ticksSinceLeader++;
-            electionElapsed++;
-            // §5.2: a follower that receives no communication over the election timeout campaigns.
-            if (membership.isVoter(id) && electionElapsed >= randomizedElectionTimeout) {
-                campaign(config.preVote(), false);
-            } else if (role == Role.FOLLOWER && lossReport.campaignDue(now)) {
-                campaign(true, false);
-            }
-        }
-    }
-
-    private void tickLeader() {
-        ticksSinceLeader = 0;
-        if (transferee != null && leaseWaitOver() && ++transferElapsed >= config.electionTicks()) {
-            abandonTransfer();
-            if (role != Role.LEADER) {
-                return;
-            }
-        }
-        // Check-quorum (thesis §6.2): a leader that has not heard from a majority within an
-        // election timeout steps down, so a partitioned leader stops acting as one.
-        if (config.checkQuorum() && replication.activeVoters(now) < membership.quorum()) {
-            LOG.log(Level.INFO, "{0}: term {1}: lost contact with a majority, stepping down", id, term);
-            becomeFollower(term, null);
+        if (leadership != null) {
+            stickiness.leaderHeard();
+            leadership.tick();
             return;
         }
-        if (++heartbeatElapsed >= config.heartbeatTicks()) {
-            heartbeatElapsed = 0;
-            broadcastHeartbeat();
-            replication.retransmitStalled(commit, rounds.current(), now);
+        stickiness.tick();
+        electionElapsed++;
+        // §5.2: a follower that receives no communication over the election timeout campaigns.
+        if (membership.isVoter(id) && electionElapsed >= randomizedElectionTimeout) {
+            campaign(config.preVote(), false);
+        } else if (role == Role.FOLLOWER && lossReport.campaignDue(now)) {
+            campaign(true, false);
         }
     }
 
@@ -166,8 +122,8 @@ public final class RaftNode {
      * succeeds if a majority has also lost the leader or not heard it for an election timeout,
      * so a false report about a live leader costs one failed pre-vote and changes no term. A
      * leader elected this way claims no lease until every promise its voters broke would have
-     * run out ({@link VoteResponse#promiseTicks()}), so two leases never overlap even then.
-     * Ignored without pre-vote, for any peer that is not our leader, and on non-voters.
+     * run out ({@link VoteResponse#promiseTicks()}, {@link Lease}), so two leases never overlap
+     * even then. Ignored without pre-vote, for any peer that is not our leader, and on non-voters.
      */
     public void peerUnreachable(String peer) {
         if (!config.preVote() || role != Role.FOLLOWER || !membership.isVoter(id) || !peer.equals(leaderId)) {
@@ -179,7 +135,7 @@ public final class RaftNode {
         }
     }
 
-    /** Delivers one message from a peer. */
+    /** Delivers one message from a peer: the term rules once, then the role's own handling. */
     public void step(Message m) {
         if (!m.to().equals(id) || !membership.contains(m.from()) || m.from().equals(id)) {
             LOG.log(Level.DEBUG, "{0}: dropping message not meant for this cluster member: {1}", id, m);
@@ -190,13 +146,36 @@ public final class RaftNode {
                     lossReport.lostLeader(), m);
             return;
         }
+        if (!stepTerm(m)) {
+            return;
+        }
+        if (m instanceof VoteRequest vr) {
+            handleVoteRequest(vr);
+        } else if (leadership != null) {
+            stepLeader(m);
+        } else if (candidacy != null) {
+            stepCandidate(m);
+        } else {
+            stepFollower(m);
+        }
+    }
+
+    /**
+     * The term rules (§5.1), for every role: a higher term is adopted (a vote request's only if
+     * we are not sticky to a live leader, thesis §4.2.3 / §9.6); a lower one is answered with our
+     * term so that a stale leader or candidate steps down. Returns whether {@code m} goes on to
+     * its handler.
+     */
+    private boolean stepTerm(Message m) {
         if (m.term() > term) {
             if (m instanceof VoteRequest vr) {
-                // Leader stickiness (thesis §4.2.3 / §9.6): while a live leader is heard, ignore
-                // a disruptive candidate entirely, without adopting its term.
-                if (!vr.transfer() && inLease()) {
+                // Leader stickiness: while a live leader is heard, ignore a disruptive candidate
+                // entirely, without adopting its term.
+                if (!vr.transfer() && stickiness.refusesCandidates()) {
+                    LOG.log(Level.DEBUG, "{0}: term {1}: refusing {2} of term {3} from {4}: a leader was heard within an election timeout",
+                            id, term, vr.preVote() ? "pre-vote" : "vote", vr.term(), vr.from());
                     send(new VoteResponse(id, m.from(), term, false, vr.preVote()));
-                    return;
+                    return false;
                 }
                 if (!vr.preVote()) {
                     becomeFollower(m.term(), null);
@@ -204,33 +183,45 @@ public final class RaftNode {
             } else if (m instanceof VoteResponse vr && vr.preVote() && vr.granted()) {
                 // A granted pre-vote carries the term the candidate would use; nothing to adopt.
             } else {
-                // §5.1: a node that sees a higher term adopts it and becomes a follower.
                 boolean fromLeader = m instanceof AppendEntries || m instanceof InstallSnapshot || m instanceof TimeoutNow;
                 becomeFollower(m.term(), fromLeader ? m.from() : null);
             }
         } else if (m.term() < term) {
-            // §5.1: stale term. Tell a stale leader or candidate our term so it steps down.
             if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
                 send(new AppendResponse(id, m.from(), term, false, 0, 0, 0, 0));
             } else if (m instanceof VoteRequest vr) {
                 send(new VoteResponse(id, m.from(), term, false, vr.preVote()));
             }
-            return;
+            return false;
         }
-        if (m instanceof VoteRequest vr) {
-            handleVoteRequest(vr);
-        } else if (m instanceof VoteResponse vr) {
+        return true;
+    }
+
+    private void stepLeader(Message m) {
+        if (m instanceof AppendResponse ar) {
+            leadership.onAppendResponse(ar);
+        } else if (m instanceof SnapshotResponse sr) {
+            leadership.onSnapshotResponse(sr);
+        } else if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
+            stepFollower(m); // another leader of our term cannot exist (§5.2); if it did, follow it
+        }
+    }
+
+    private void stepCandidate(Message m) {
+        if (m instanceof VoteResponse vr) {
             handleVoteResponse(vr);
-        } else if (m instanceof AppendEntries ae) {
+        } else if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
+            stepFollower(m); // §5.2: a candidate that hears the leader of its term steps back
+        }
+    }
+
+    private void stepFollower(Message m) {
+        if (m instanceof AppendEntries ae) {
             handleAppendEntries(ae);
-        } else if (m instanceof AppendResponse ar) {
-            handleAppendResponse(ar);
-        } else if (m instanceof TimeoutNow tn) {
-            handleTimeoutNow(tn);
         } else if (m instanceof InstallSnapshot is) {
             handleInstallSnapshot(is);
-        } else if (m instanceof SnapshotResponse sr) {
-            handleSnapshotResponse(sr);
+        } else if (m instanceof TimeoutNow tn) {
+            handleTimeoutNow(tn);
         }
     }
 
@@ -241,16 +232,10 @@ public final class RaftNode {
      * @throws NotLeaderException if this node is not the leader or is transferring leadership
      */
     public long propose(byte[] command) {
-        if (role != Role.LEADER) {
+        if (leadership == null) {
             throw new NotLeaderException(id, leaderId, "it is " + role);
         }
-        if (transferee != null) {
-            throw new NotLeaderException(id, transferee, "it is handing leadership to '" + transferee + "'");
-        }
-        long index = log.lastIndex() + 1;
-        log.append(new LogEntry(index, term, EntryType.NORMAL, command));
-        broadcastRequested = true;
-        return index;
+        return leadership.propose(command);
     }
 
     /**
@@ -259,37 +244,18 @@ public final class RaftNode {
      * index. A new leader answers none before an entry of its own term committed (§8).
      */
     public void readIndex(long requestId) {
-        if (role != Role.LEADER || transferee != null) {
-            throw new NotLeaderException(id, transferee != null ? transferee : leaderId, "only the leader serves linearizable reads");
+        if (leadership == null) {
+            throw new NotLeaderException(id, leaderId, "only the leader serves linearizable reads");
         }
-        if (log.term(commit) != term) {
-            rounds.awaitOwnTermCommit(requestId);
-            return;
-        }
-        startRead(requestId);
+        leadership.readIndex(requestId);
     }
 
     /** Leadership transfer (thesis §3.10) to a voter; abandoned after an election timeout. */
     public void transferLeadership(String target) {
-        if (role != Role.LEADER) {
+        if (leadership == null) {
             throw new NotLeaderException(id, leaderId, "only the leader can transfer leadership");
         }
-        if (!membership.isVoter(target)) {
-            throw new IllegalArgumentException("cannot transfer leadership to '" + target + "': it is not a voter of " + membership.voters());
-        }
-        if (target.equals(id) || target.equals(transferee)) {
-            return;
-        }
-        LOG.log(Level.INFO, "{0}: term {1}: transferring leadership to {2}", id, term, target);
-        transferee = target;
-        transferElapsed = 0;
-        transfereeTimedOut = false;
-        Progress pr = replication.follower(target);
-        if (pr.match == log.lastIndex()) {
-            maybeSendTimeoutNow(pr);
-        } else {
-            sendAppend(pr);
-        }
+        leadership.transferTo(target);
     }
 
     /**
@@ -297,15 +263,7 @@ public final class RaftNode {
      * lost). Returns the chosen node, or {@code null} when there is none (single voter).
      */
     public String stepDown() {
-        if (role != Role.LEADER) {
-            return null;
-        }
-        Progress best = replication.mostUpToDateVoter();
-        if (best == null) {
-            return null;
-        }
-        transferLeadership(best.id);
-        return best.id;
+        return leadership == null ? null : leadership.stepDown();
     }
 
     /** Builds a snapshot record for the state machine's state at {@code index} (must be applied). */
@@ -326,26 +284,15 @@ public final class RaftNode {
 
     public boolean hasReady() {
         return !messages.isEmpty() || !readStates.isEmpty() || pendingSnapshot != null
-                || broadcastRequested || heartbeatRequested || commitNoticeDue
+                || leadership != null && leadership.hasSendsDue()
                 || !hardState().equals(lastReportedHardState) || !softState().equals(lastReportedSoftState)
                 || log.stableIndex() < log.lastIndex() || nextApplyIndex() <= Math.min(commit, log.lastIndex());
     }
 
     public Ready ready() {
-        if (role == Role.LEADER) {
-            if (heartbeatRequested) {
-                broadcastHeartbeat();
-            }
-            if (broadcastRequested) {
-                replication.sendAppends(commit, rounds.current(), now);
-            }
-            if (commitNoticeDue) {
-                replication.sendCommit(commit, rounds.current());
-            }
+        if (leadership != null) {
+            leadership.flushSends();
         }
-        heartbeatRequested = false;
-        broadcastRequested = false;
-        commitNoticeDue = false;
         HardState hs = hardState();
         SoftState ss = softState();
         long from = nextApplyIndex();
@@ -379,7 +326,7 @@ public final class RaftNode {
         if (role == Role.LEADER) {
             return termAndVoteDurable;
         }
-        if (role != Role.CANDIDATE || preCandidate) {
+        if (candidacy == null || candidacy.isPreVote()) {
             return false;
         }
         for (Message m : messages) {
@@ -396,10 +343,10 @@ public final class RaftNode {
     public void advance(Ready ready) {
         if (ready.hardState() != null) {
             lastReportedHardState = ready.hardState();
-            if (role == Role.CANDIDATE && !preCandidate && ready.hardState().term() == term
-                    && id.equals(ready.hardState().votedFor()) && !votes.containsKey(id)) {
+            if (candidacy != null && !candidacy.isPreVote() && ready.hardState().term() == term
+                    && id.equals(ready.hardState().votedFor()) && !candidacy.hasVoted(id)) {
                 // §5.2: our vote for ourselves counts once it is durable (see messagesMayLeaveBeforePersist).
-                countVote(id, true);
+                countVote(candidacy, id, true, 0);
             }
         }
         if (ready.softState() != null) {
@@ -413,8 +360,8 @@ public final class RaftNode {
         }
         if (!ready.entries().isEmpty()) {
             log.stableTo(ready.entries().get(ready.entries().size() - 1).index());
-            if (role == Role.LEADER) {
-                maybeCommit(); // our own durable entries count toward the quorum only now
+            if (leadership != null) {
+                leadership.maybeCommit(); // our own durable entries count toward the quorum only now
             }
         }
         if (!ready.committedEntries().isEmpty()) {
@@ -478,7 +425,7 @@ public final class RaftNode {
     }
 
     public boolean isTransferringLeadership() {
-        return transferee != null;
+        return leadership != null && leadership.isTransferring();
     }
 
     /**
@@ -507,7 +454,7 @@ public final class RaftNode {
             if (peer.equals(id)) {
                 continue;
             }
-            Progress pr = replication == null ? null : replication.follower(peer);
+            Progress pr = leadership == null ? null : leadership.follower(peer);
             result.add(pr == null
                     ? new PeerStatus(peer, membership.isVoter(peer), -1, -1)
                     : new PeerStatus(peer, pr.voter, pr.match, now - pr.lastResponseTick));
@@ -522,11 +469,10 @@ public final class RaftNode {
             return;
         }
         lossReport.cancelCampaign();
-        brokenPromiseTicks = transfer ? 0 : promiseTicks();
-        votes.clear();
+        Candidacy c = new Candidacy(preVote, transfer ? 0 : stickiness.promiseTicks());
+        candidacy = c;
         leaderId = null;
         role = Role.CANDIDATE;
-        preCandidate = preVote;
         resetElectionTimer();
         long voteTerm;
         if (preVote) {
@@ -545,81 +491,95 @@ public final class RaftNode {
             }
         }
         if (preVote) {
-            countVote(id, true); // a pre-vote changes nothing, so our own counts at once
+            countVote(c, id, true, 0); // a pre-vote changes nothing, so our own counts at once
         }
         // A real election's own vote counts once the Ready that persists it is advanced.
     }
 
-    private void electionWon() {
-        if (preCandidate) {
-            campaign(false, false);
-        } else {
-            becomeLeader();
-        }
-    }
-
     private void handleVoteRequest(VoteRequest m) {
-        // Figure 2, RequestVote receiver: one vote per term (§5.2), only for a log at least as up
-        // to date as ours (§5.4.1); a learner never votes.
-        boolean canVote = m.from().equals(votedFor)
-                || (votedFor == null && leaderId == null)
-                || (m.preVote() && m.term() > term);
-        boolean grant = membership.isVoter(id) && membership.isVoter(m.from()) && canVote
-                && log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())
-                && (m.transfer() || !inLease() || m.term() == term && m.from().equals(votedFor));
+        VoteDecision decision = decideVote(m);
         long promise = 0;
-        if (grant && m.preVote()) {
+        if (decision.granted() && m.preVote()) {
             // Two voters that start pre-votes within one round trip of each other both win them
             // and then split the real vote (after a frozen leader: 1 of 30 benchmark runs took an
             // extra election, ~1 s); survivors of a crash-fast report overlap more often. Granting
             // a better-ranked (lower id, the lost leader aside) pre-candidate's pre-vote, give way
             // to it: drop our own early campaign and our own pre-vote. Timers only: no safety change.
             lossReport.cancelCampaign();
-            if (role == Role.CANDIDATE && preCandidate && lossReport.rank(m.from()) < lossReport.rank(id)) {
+            if (candidacy != null && candidacy.isPreVote() && lossReport.rank(m.from()) < lossReport.rank(id)) {
                 becomeFollower(term, null);
             }
         }
-        if (grant && !m.preVote()) {
+        if (decision.granted() && !m.preVote()) {
             votedFor = m.from();
             electionElapsed = 0;
             lossReport.cancelCampaign();
             // A transfer candidate's leader forfeited its lease when it sent TimeoutNow.
-            promise = m.transfer() ? 0 : promiseTicks();
+            promise = m.transfer() ? 0 : stickiness.promiseTicks();
         }
-        send(new VoteResponse(id, m.from(), grant && m.preVote() ? m.term() : term, grant, m.preVote(), promise));
+        if (!decision.granted()) {
+            LOG.log(Level.DEBUG, "{0}: term {1}: refusing {2} of term {3} from {4}: {5}", id, term,
+                    m.preVote() ? "pre-vote" : "vote", m.term(), m.from(), decision.refusal());
+        }
+        boolean granted = decision.granted();
+        send(new VoteResponse(id, m.from(), granted && m.preVote() ? m.term() : term, granted, m.preVote(), promise));
+    }
+
+    /**
+     * Figure 2, RequestVote receiver: one vote per term (§5.2), only for a log at least as up to
+     * date as ours (§5.4.1), none while sticky to a live leader unless the leader itself asked
+     * for the election (transfer); a learner never votes.
+     */
+    private VoteDecision decideVote(VoteRequest m) {
+        if (!membership.isVoter(id)) {
+            return VoteDecision.refused("this node is not a voter");
+        }
+        if (!membership.isVoter(m.from())) {
+            return VoteDecision.refused("the candidate is not a voter");
+        }
+        boolean canVote = m.from().equals(votedFor)
+                || (votedFor == null && leaderId == null)
+                || (m.preVote() && m.term() > term);
+        if (!canVote) {
+            return VoteDecision.refused(votedFor != null ? "already voted for " + votedFor : "following leader " + leaderId);
+        }
+        if (!log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())) {
+            return VoteDecision.refused("its log (last term " + m.lastLogTerm() + ", index " + m.lastLogIndex()
+                    + ") is behind ours (last term " + log.lastTerm() + ", index " + log.lastIndex() + ")");
+        }
+        if (!m.transfer() && stickiness.refusesCandidates() && !(m.term() == term && m.from().equals(votedFor))) {
+            return VoteDecision.refused("a leader was heard within an election timeout");
+        }
+        return VoteDecision.GRANTED;
     }
 
     private void handleVoteResponse(VoteResponse m) {
-        if (role != Role.CANDIDATE || m.preVote() != preCandidate || !membership.isVoter(m.from())) {
+        Candidacy c = candidacy;
+        if (m.preVote() != c.isPreVote() || !membership.isVoter(m.from())) {
             return;
         }
-        if (preCandidate && m.granted() && m.term() != term + 1) {
+        if (c.isPreVote() && m.granted() && m.term() != term + 1) {
             return;
         }
-        if (m.granted() && !preCandidate) {
-            brokenPromiseTicks = Math.max(brokenPromiseTicks, m.promiseTicks());
-        }
-        countVote(m.from(), m.granted());
+        countVote(c, m.from(), m.granted(), m.promiseTicks());
     }
 
-    private void countVote(String voter, boolean granted) {
-        votes.put(voter, granted);
-        if (grantedVotes() >= membership.quorum()) {
-            electionWon();
-        } else if (votes.size() - grantedVotes() >= membership.quorum()) {
-            LOG.log(Level.INFO, "{0}: term {1}: lost the {2}", id, term, preCandidate ? "pre-vote" : "election");
-            becomeFollower(term, null);
-        }
-    }
-
-    private int grantedVotes() {
-        int n = 0;
-        for (boolean v : votes.values()) {
-            if (v) {
-                n++;
+    private void countVote(Candidacy c, String voter, boolean granted, long promiseTicks) {
+        switch (c.record(voter, granted, promiseTicks, membership.quorum())) {
+            case WON -> {
+                if (c.isPreVote()) {
+                    campaign(false, false);
+                } else {
+                    becomeLeader(c);
+                }
+            }
+            case LOST -> {
+                LOG.log(Level.INFO, "{0}: term {1}: lost the {2}", id, term, c.isPreVote() ? "pre-vote" : "election");
+                becomeFollower(term, null);
+            }
+            case PENDING -> {
             }
         }
-        return n;
     }
 
     private void handleTimeoutNow(TimeoutNow m) {
@@ -629,36 +589,20 @@ public final class RaftNode {
         campaign(false, true);
     }
 
-    /** Leader stickiness: whether this voter refuses other candidates because a leader was heard lately. */
-    private boolean inLease() {
-        return !lossReport.leaderLost() && promiseTicks() > 0;
-    }
-
-    /**
-     * Ticks this voter still owes the last leader it heard (leader stickiness, which the lease
-     * rests on), whether or not it keeps the promise; 0 without check-quorum.
-     */
-    private long promiseTicks() {
-        return config.checkQuorum() ? Math.max(0, config.electionTicks() - ticksSinceLeader) : 0;
-    }
-
-    private void becomeFollower(long newTerm, String leader) {
-        boolean wasLeader = role == Role.LEADER;
+    void becomeFollower(long newTerm, String leader) {
         if (newTerm > term) {
             term = newTerm;
             votedFor = null; // a new term, a new vote; a step-down in the same term keeps it
         }
         role = membership.isVoter(id) ? Role.FOLLOWER : Role.LEARNER;
-        preCandidate = false;
+        candidacy = null;
         leaderId = leader;
         if (leader != null) {
-            ticksSinceLeader = 0;
+            stickiness.leaderHeard();
         }
         resetElectionTimer();
-        if (wasLeader) {
-            replication = null;
-            transferee = null;
-            timeoutNowSent = false;
+        if (leadership != null) {
+            leadership = null;
             rounds.failAll(readStates);
         }
         if (!softState().equals(lastReportedSoftState)) {
@@ -666,21 +610,14 @@ public final class RaftNode {
         }
     }
 
-    private void becomeLeader() {
+    private void becomeLeader(Candidacy won) {
         role = Role.LEADER;
-        preCandidate = false;
+        candidacy = null;
         leaderId = id;
-        ticksSinceLeader = 0;
-        heartbeatElapsed = 0;
-        transferee = null;
-        timeoutNowSent = false;
+        stickiness.leaderHeard();
         lossReport.clear();
-        leaseNotBeforeTick = now + promiseToOwnTicks(brokenPromiseTicks);
-        replication = new Replication(id, term, config, log, now, this::send);
-        // §5.4.2 / §8: commit a no-op of our term so earlier entries commit and reads may start.
-        log.append(LogEntry.noop(log.lastIndex() + 1, term));
-        broadcastRequested = true;
-        rounds.start(now);
+        leadership = new Leadership(this, config, log, rounds, won.brokenPromiseTicks());
+        leadership.begin();
         LOG.log(Level.INFO, "{0}: term {1}: became LEADER", id, term);
     }
 
@@ -690,7 +627,7 @@ public final class RaftNode {
         randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
     }
 
-    // ------------------------------------------------------------------ replication
+    // ------------------------------------------------------------------ following
 
     private void handleAppendEntries(AppendEntries m) {
         acceptLeader(m.from());
@@ -725,11 +662,11 @@ public final class RaftNode {
 
     private void acceptLeader(String leader) {
         if (role == Role.CANDIDATE || role == Role.LEADER || !leader.equals(leaderId)) {
-            becomeFollower(term, leader); // §5.2: a candidate that hears the leader of its term steps back
+            becomeFollower(term, leader);
         }
         leaderId = leader;
         electionElapsed = 0;
-        ticksSinceLeader = 0;
+        stickiness.leaderHeard();
         lossReport.clear();
     }
 
@@ -748,146 +685,31 @@ public final class RaftNode {
         send(new SnapshotResponse(id, m.from(), term, s.lastIndex()));
     }
 
-    /** The follower a response comes from, marked as heard from now; null if we do not lead. */
-    private Progress respondent(Message response) {
-        Progress pr = role == Role.LEADER ? replication.follower(response.from()) : null;
-        if (pr != null) {
-            pr.lastResponseTick = now;
-        }
-        return pr;
-    }
-
-    private void handleAppendResponse(AppendResponse m) {
-        Progress pr = respondent(m);
-        if (pr == null) {
-            return;
-        }
-        if (m.readSeq() > pr.ackedSeq) {
-            pr.ackedSeq = m.readSeq();
-            rounds.confirm(replication::echoes, membership.quorum(), readStates);
-        }
-        if (m.success()) {
-            if (pr.maybeUpdate(m.matchIndex(), now)) {
-                if (pr.state == Progress.State.PROBE || pr.state == Progress.State.SNAPSHOT) {
-                    pr.becomeReplicate();
-                }
-                maybeCommit();
-                commitNoticeDue |= replication.commitNoticeDue(pr, commit);
-            }
-            if (pr.id.equals(transferee) && pr.match == log.lastIndex() && !transfereeTimedOut) {
-                maybeSendTimeoutNow(pr);
-            }
-            sendAppend(pr);
-        } else if (m.matchIndex() > pr.match && pr.state != Progress.State.SNAPSHOT) {
-            // §5.3: decrement nextIndex and retry; the hint skips a whole conflicting term.
-            pr.becomeProbe();
-            pr.next = Math.max(pr.match + 1, Math.min(m.matchIndex(), m.rejectHintIndex()));
-            sendAppend(pr);
-        }
-    }
-
-    private void handleSnapshotResponse(SnapshotResponse m) {
-        Progress pr = respondent(m);
-        if (pr == null) {
-            return;
-        }
-        pr.maybeUpdate(m.matchIndex(), now);
-        pr.becomeReplicate();
-        maybeCommit();
-        sendAppend(pr);
-    }
-
-    private void sendAppend(Progress pr) {
-        replication.sendAppend(pr, commit, rounds.current(), now);
-    }
-
-    private void broadcastHeartbeat() {
-        replication.sendHeartbeats(commit, rounds.start(now));
-    }
-
-    /** §5.3 and §5.4.2: commit the highest index stored on a majority, if it is of our term. */
-    private void maybeCommit() {
-        long candidate = replication.quorumMatch(log.stableIndex());
-        if (candidate > commit && log.term(candidate) == term) {
-            commit = candidate;
-            commitNoticeDue = true;
-            rounds.takeAwaitingOwnTermCommit().forEach(this::startRead);
-        }
-    }
-
-    // ------------------------------------------------------------------ reads and lease
-
-    private void startRead(long requestId) {
-        rounds.addRead(requestId, commit);
-        if (replication.hasVoterFollowers()) {
-            heartbeatRequested = true; // ready() starts the round that confirms it
-        } else {
-            rounds.start(now); // a single voter is its own quorum
-            rounds.confirm(replication::echoes, membership.quorum(), readStates);
-        }
-    }
+    // ------------------------------------------------------------------ lease
 
     /**
      * Tick at which this leader sent the latest heartbeat that a quorum (this node included)
-     * acknowledged, or -1. The driver maps it to wall-clock time for a real-time lease.
+     * acknowledged, or -1 (see {@link Lease}). The driver maps it to wall-clock time for a
+     * real-time lease.
      */
     public long leaseStartTick() {
-        // Without check-quorum voters are not sticky, so no lease can be promised.
-        if (role != Role.LEADER || transferee != null || timeoutNowSent || !config.checkQuorum() || !leaseWaitOver()) {
-            return -1;
-        }
-        return replication.quorumEchoTick(rounds, now);
-    }
-
-    /**
-     * Our ticks that surely outlast {@code voterTicks} ticks of a voter's clock: a voter's tick
-     * may last up to 1 / (1 - drift) of ours, and its promise ends at a tick boundary.
-     */
-    private long promiseToOwnTicks(long voterTicks) {
-        return voterTicks == 0 ? 0 : (long) Math.ceil(voterTicks / (1 - config.maxClockDrift())) + 1;
-    }
-
-    // ------------------------------------------------------------------ transfer
-
-    /**
-     * A transfer candidate's voters ignore stickiness and owe it no promise, so TimeoutNow must
-     * not leave while a promise broken for this leader's own election (crash-fast detection) may
-     * still protect the previous leader's lease; until then the transfer waits (and its timer
-     * does not run), and a heartbeat response sends it later.
-     */
-    private void maybeSendTimeoutNow(Progress pr) {
-        if (leaseWaitOver()) {
-            sendTimeoutNow(pr.id);
-        }
-    }
-
-    /** Whether any promise broken to elect this leader has surely run out (see {@link #leaseNotBeforeTick}). */
-    private boolean leaseWaitOver() {
-        return now >= leaseNotBeforeTick;
-    }
-
-    private void sendTimeoutNow(String target) {
-        timeoutNowSent = true;
-        transfereeTimedOut = true;
-        send(new TimeoutNow(id, target, term));
-    }
-
-    private void abandonTransfer() {
-        if (timeoutNowSent) {
-            // The target may be campaigning past stickiness; our lease is gone for this term,
-            // so let a normal election pick the next leader.
-            LOG.log(Level.INFO, "{0}: term {1}: transfer to {2} did not complete, stepping down", id, term, transferee);
-            becomeFollower(term, null);
-        } else {
-            LOG.log(Level.INFO, "{0}: term {1}: transfer to {2} abandoned, {2} did not catch up", id, term, transferee);
-            transferee = null;
-        }
+        return leadership == null ? -1 : leadership.leaseStartTick();
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private void send(Message m) {
+    void send(Message m) {
         messages.add(m);
+    }
+
+    /** Where a role object puts the read states it answers; the list changes with each Ready. */
+    List<ReadState> readStateSink() {
+        return readStates;
+    }
+
+    /** The leader learned that a quorum stores entries up to {@code index} (§5.3). */
+    void commitTo(long index) {
+        commit = index;
     }
 
     private long nextApplyIndex() {

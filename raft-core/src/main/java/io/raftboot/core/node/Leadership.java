@@ -1,0 +1,264 @@
+package io.raftboot.core.node;
+
+import io.raftboot.core.log.EntryType;
+import io.raftboot.core.log.LogEntry;
+import io.raftboot.core.log.RaftLog;
+import io.raftboot.core.message.AppendResponse;
+import io.raftboot.core.message.SnapshotResponse;
+import io.raftboot.core.message.TimeoutNow;
+import java.lang.System.Logger.Level;
+
+/**
+ * Everything a node holds only while it leads, for one term: created when it wins an election,
+ * dropped when it steps down, so nothing leader-only outlives the term or needs resetting by
+ * hand. Replication to the followers, the heartbeat timer and the sends requested for the next
+ * {@link Ready}, commitment (§5.3, §5.4.2), linearizable reads (thesis §6.4), the lease
+ * ({@link Lease}) and a leadership transfer under way ({@link Transfer}, thesis §3.10).
+ */
+final class Leadership {
+
+    private static final System.Logger LOG = System.getLogger(RaftNode.class.getName());
+
+    private final RaftNode node;
+    private final ProtocolSettings settings;
+    private final Membership membership;
+    private final RaftLog log;
+    private final HeartbeatRounds rounds;
+    private final Replication replication;
+    private final Lease lease;
+    private Transfer transfer;
+    private int heartbeatElapsed;
+    /** A read waits for a heartbeat round: start one in the next Ready. */
+    private boolean heartbeatRequested;
+    /** New entries to send: append to every follower in the next Ready. */
+    private boolean broadcastRequested;
+    /** A follower could learn a higher commit index than we told it: tell it in the next Ready. */
+    private boolean commitNoticeDue;
+
+    Leadership(RaftNode node, ProtocolSettings settings, RaftLog log, HeartbeatRounds rounds, long brokenPromiseTicks) {
+        this.node = node;
+        this.settings = settings;
+        this.membership = settings.membership();
+        this.log = log;
+        this.rounds = rounds;
+        this.lease = new Lease(settings, node.ticks(), brokenPromiseTicks);
+        this.replication = new Replication(node.id(), node.term(), settings, log, node.ticks(), node::send);
+    }
+
+    /** §5.4.2 / §8: commit a no-op of our term so earlier entries commit and reads may start. */
+    void begin() {
+        log.append(LogEntry.noop(log.lastIndex() + 1, node.term()));
+        broadcastRequested = true;
+        rounds.start(node.ticks());
+    }
+
+    void tick() {
+        long now = node.ticks();
+        if (transfer != null && lease.waitOver(now) && transfer.tickExpired(settings.electionTicks()) && abandonTransfer()) {
+            return;
+        }
+        // Check-quorum (thesis §6.2): a leader that has not heard from a majority within an
+        // election timeout steps down, so a partitioned leader stops acting as one.
+        if (settings.checkQuorum() && replication.activeVoters(now) < membership.quorum()) {
+            LOG.log(Level.INFO, "{0}: term {1}: lost contact with a majority, stepping down", node.id(), node.term());
+            node.becomeFollower(node.term(), null);
+            return;
+        }
+        if (++heartbeatElapsed >= settings.heartbeatTicks()) {
+            heartbeatElapsed = 0;
+            broadcastHeartbeat();
+            replication.retransmitStalled(node.commitIndex(), rounds.current(), now);
+        }
+    }
+
+    long propose(byte[] command) {
+        if (transfer != null) {
+            throw new NotLeaderException(node.id(), transfer.target(), "it is handing leadership to '" + transfer.target() + "'");
+        }
+        long index = log.lastIndex() + 1;
+        log.append(new LogEntry(index, node.term(), EntryType.NORMAL, command));
+        broadcastRequested = true;
+        return index;
+    }
+
+    void readIndex(long requestId) {
+        if (transfer != null) {
+            throw new NotLeaderException(node.id(), transfer.target(), "only the leader serves linearizable reads");
+        }
+        if (log.term(node.commitIndex()) != node.term()) {
+            rounds.awaitOwnTermCommit(requestId);
+            return;
+        }
+        startRead(requestId);
+    }
+
+    void transferTo(String target) {
+        if (!membership.isVoter(target)) {
+            throw new IllegalArgumentException("cannot transfer leadership to '" + target + "': it is not a voter of " + membership.voters());
+        }
+        if (target.equals(node.id()) || target.equals(targetOrNull())) {
+            return;
+        }
+        LOG.log(Level.INFO, "{0}: term {1}: transferring leadership to {2}", node.id(), node.term(), target);
+        transfer = new Transfer(target);
+        Progress pr = replication.follower(target);
+        if (pr.match == log.lastIndex()) {
+            maybeSendTimeoutNow(pr);
+        } else {
+            sendAppend(pr);
+        }
+    }
+
+    /** Hands leadership to the most up-to-date voter; returns it, or null when there is none. */
+    String stepDown() {
+        Progress best = replication.mostUpToDateVoter();
+        if (best == null) {
+            return null;
+        }
+        transferTo(best.id);
+        return best.id;
+    }
+
+    void onAppendResponse(AppendResponse m) {
+        Progress pr = respondent(m.from());
+        if (pr == null) {
+            return;
+        }
+        if (m.readSeq() > pr.ackedSeq) {
+            pr.ackedSeq = m.readSeq();
+            rounds.confirm(replication::echoes, membership.quorum(), node.readStateSink());
+        }
+        if (m.success()) {
+            if (pr.maybeUpdate(m.matchIndex(), node.ticks())) {
+                if (pr.state == Progress.State.PROBE || pr.state == Progress.State.SNAPSHOT) {
+                    pr.becomeReplicate();
+                }
+                maybeCommit();
+                commitNoticeDue |= replication.commitNoticeDue(pr, node.commitIndex());
+            }
+            if (transfer != null && pr.id.equals(transfer.target()) && pr.match == log.lastIndex() && !transfer.timeoutNowSent()) {
+                maybeSendTimeoutNow(pr);
+            }
+            sendAppend(pr);
+        } else if (m.matchIndex() > pr.match && pr.state != Progress.State.SNAPSHOT) {
+            // §5.3: decrement nextIndex and retry; the hint skips a whole conflicting term.
+            pr.becomeProbe();
+            pr.next = Math.max(pr.match + 1, Math.min(m.matchIndex(), m.rejectHintIndex()));
+            sendAppend(pr);
+        }
+    }
+
+    void onSnapshotResponse(SnapshotResponse m) {
+        Progress pr = respondent(m.from());
+        if (pr == null) {
+            return;
+        }
+        pr.maybeUpdate(m.matchIndex(), node.ticks());
+        pr.becomeReplicate();
+        maybeCommit();
+        sendAppend(pr);
+    }
+
+    /** The follower a response comes from, marked as heard from now; null if it is none of ours. */
+    private Progress respondent(String follower) {
+        Progress pr = replication.follower(follower);
+        if (pr != null) {
+            pr.lastResponseTick = node.ticks();
+        }
+        return pr;
+    }
+
+    /** §5.3 and §5.4.2: commit the highest index stored on a majority, if it is of our term. */
+    void maybeCommit() {
+        long candidate = replication.quorumMatch(log.stableIndex());
+        if (candidate > node.commitIndex() && log.term(candidate) == node.term()) {
+            node.commitTo(candidate);
+            commitNoticeDue = true;
+            rounds.takeAwaitingOwnTermCommit().forEach(this::startRead);
+        }
+    }
+
+    private void startRead(long requestId) {
+        rounds.addRead(requestId, node.commitIndex());
+        if (replication.hasVoterFollowers()) {
+            heartbeatRequested = true; // the next Ready starts the round that confirms it
+        } else {
+            rounds.start(node.ticks()); // a single voter is its own quorum
+            rounds.confirm(replication::echoes, membership.quorum(), node.readStateSink());
+        }
+    }
+
+    boolean hasSendsDue() {
+        return heartbeatRequested || broadcastRequested || commitNoticeDue;
+    }
+
+    /** Sends what was requested since the last Ready, in the order reads, new entries, commit notices. */
+    void flushSends() {
+        long commit = node.commitIndex();
+        if (heartbeatRequested) {
+            broadcastHeartbeat();
+        }
+        if (broadcastRequested) {
+            replication.sendAppends(commit, rounds.current(), node.ticks());
+        }
+        if (commitNoticeDue) {
+            replication.sendCommit(commit, rounds.current());
+        }
+        heartbeatRequested = false;
+        broadcastRequested = false;
+        commitNoticeDue = false;
+    }
+
+    /** Tick at which the lease started (the latest heartbeat a quorum echoed), or -1 for no lease. */
+    long leaseStartTick() {
+        return lease.startTick(transfer != null, replication, rounds, node.ticks());
+    }
+
+    boolean isTransferring() {
+        return transfer != null;
+    }
+
+    Progress follower(String peer) {
+        return replication.follower(peer);
+    }
+
+    private String targetOrNull() {
+        return transfer == null ? null : transfer.target();
+    }
+
+    private void sendAppend(Progress pr) {
+        replication.sendAppend(pr, node.commitIndex(), rounds.current(), node.ticks());
+    }
+
+    private void broadcastHeartbeat() {
+        replication.sendHeartbeats(node.commitIndex(), rounds.start(node.ticks()));
+    }
+
+    /**
+     * A transfer candidate's voters ignore stickiness and owe it no promise, so TimeoutNow must
+     * not leave while a promise broken for this leader's own election may still protect the
+     * previous leader's lease; until then the transfer waits (its timer does not run), and a
+     * heartbeat response sends it later.
+     */
+    private void maybeSendTimeoutNow(Progress pr) {
+        if (lease.waitOver(node.ticks())) {
+            lease.forfeit();
+            transfer.markTimeoutNowSent();
+            node.send(new TimeoutNow(node.id(), pr.id, node.term()));
+        }
+    }
+
+    /** Gives up a transfer that ran an election timeout; whether this node stepped down. */
+    private boolean abandonTransfer() {
+        if (lease.forfeited()) {
+            // The target may be campaigning past stickiness; our lease is gone for this term,
+            // so let a normal election pick the next leader.
+            LOG.log(Level.INFO, "{0}: term {1}: transfer to {2} did not complete, stepping down", node.id(), node.term(), transfer.target());
+            node.becomeFollower(node.term(), null);
+            return true;
+        }
+        LOG.log(Level.INFO, "{0}: term {1}: transfer to {2} abandoned, {2} did not catch up", node.id(), node.term(), transfer.target());
+        transfer = null;
+        return false;
+    }
+}
