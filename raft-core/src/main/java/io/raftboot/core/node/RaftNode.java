@@ -43,12 +43,10 @@ public final class RaftNode {
     private long term;
     private String votedFor;
     private long commit;
-    private HardState lastReportedHardState;
 
     private long applied;
     private Role role;
     private String leaderId;
-    private SoftState lastReportedSoftState;
     /** The role's own state: non-null exactly while this node is a candidate, or the leader. */
     private Candidacy candidacy;
     private Leadership leadership;
@@ -63,9 +61,7 @@ public final class RaftNode {
     private final LeaderLossReport lossReport;
     private final HeartbeatRounds rounds = new HeartbeatRounds();
 
-    private Snapshot pendingSnapshot;
-    private List<Message> messages = new ArrayList<>();
-    private List<ReadState> readStates = new ArrayList<>();
+    private final Outbox outbox;
 
     public RaftNode(String id, ProtocolSettings config, PersistentState state, RandomGenerator random) {
         this.id = id;
@@ -87,9 +83,8 @@ public final class RaftNode {
         }
         this.commit = Math.max(hs.commit(), log.snapshotIndex());
         this.applied = log.snapshotIndex();
-        this.lastReportedHardState = hs;
         this.role = membership.isVoter(id) ? Role.FOLLOWER : Role.LEARNER;
-        this.lastReportedSoftState = softState();
+        this.outbox = new Outbox(hs, softState());
         resetElectionTimer();
     }
 
@@ -283,9 +278,8 @@ public final class RaftNode {
     // ------------------------------------------------------------------ output
 
     public boolean hasReady() {
-        return !messages.isEmpty() || !readStates.isEmpty() || pendingSnapshot != null
+        return outbox.hasNews(hardState(), softState())
                 || leadership != null && leadership.hasSendsDue()
-                || !hardState().equals(lastReportedHardState) || !softState().equals(lastReportedSoftState)
                 || log.stableIndex() < log.lastIndex() || nextApplyIndex() <= Math.min(commit, log.lastIndex());
     }
 
@@ -293,70 +287,23 @@ public final class RaftNode {
         if (leadership != null) {
             leadership.flushSends();
         }
-        HardState hs = hardState();
-        SoftState ss = softState();
         long from = nextApplyIndex();
         long to = Math.min(Math.min(commit, log.lastIndex()), from + MAX_APPLY_BATCH - 1);
-        Ready ready = new Ready(
-                ss.equals(lastReportedSoftState) ? null : ss,
-                hs.equals(lastReportedHardState) ? null : hs,
-                pendingSnapshot,
-                log.unstableEntries(),
-                messages,
+        return outbox.take(hardState(), softState(), log.unstableEntries(),
                 from <= to ? log.slice(from, to, MAX_APPLY_BATCH) : List.of(),
-                readStates,
-                messagesMayLeaveBeforePersist(hs));
-        messages = new ArrayList<>();
-        readStates = new ArrayList<>();
-        return ready;
-    }
-
-    /**
-     * Whether this Ready's messages promise nothing it persists, so they may leave while it is
-     * written. A leader grants and acknowledges nothing: its appends need its term and vote,
-     * durable unless this Ready changes them (its own entries count only once durable, thesis
-     * §10.2.1). A candidate's vote requests carry its new term and its vote for itself (§5.2),
-     * which count toward its election only once durable ({@link #advance}): if it crashed before,
-     * it might vote again in that term after a restart, so it must not have won with that vote.
-     * Its refusals promise nothing; it grants no vote of its term, and no pre-vote changes state.
-     */
-    private boolean messagesMayLeaveBeforePersist(HardState hs) {
-        boolean termAndVoteDurable = hs.term() == lastReportedHardState.term()
-                && Objects.equals(hs.votedFor(), lastReportedHardState.votedFor());
-        if (role == Role.LEADER) {
-            return termAndVoteDurable;
-        }
-        if (candidacy == null || candidacy.isPreVote()) {
-            return false;
-        }
-        for (Message m : messages) {
-            boolean promisesNothing = m instanceof VoteRequest
-                    || m instanceof VoteResponse r && (!r.granted() || r.preVote());
-            if (!promisesNothing) {
-                return false;
-            }
-        }
-        return true;
+                leadership != null, candidacy != null && !candidacy.isPreVote());
     }
 
     /** The caller finished the work of {@code ready}. */
     public void advance(Ready ready) {
-        if (ready.hardState() != null) {
-            lastReportedHardState = ready.hardState();
-            if (candidacy != null && !candidacy.isPreVote() && ready.hardState().term() == term
-                    && id.equals(ready.hardState().votedFor()) && !candidacy.hasVoted(id)) {
-                // §5.2: our vote for ourselves counts once it is durable (see messagesMayLeaveBeforePersist).
-                countVote(candidacy, id, true, 0);
-            }
-        }
-        if (ready.softState() != null) {
-            lastReportedSoftState = ready.softState();
+        outbox.done(ready);
+        if (ready.hardState() != null && candidacy != null && !candidacy.isPreVote() && ready.hardState().term() == term
+                && id.equals(ready.hardState().votedFor()) && !candidacy.hasVoted(id)) {
+            // §5.2: our vote for ourselves counts once it is durable (see Outbox#messagesMayLeaveBeforePersist).
+            countVote(candidacy, id, true, 0);
         }
         if (ready.snapshot() != null) {
             applied = Math.max(applied, ready.snapshot().lastIndex());
-            if (pendingSnapshot == ready.snapshot()) {
-                pendingSnapshot = null;
-            }
         }
         if (!ready.entries().isEmpty()) {
             log.stableTo(ready.entries().get(ready.entries().size() - 1).index());
@@ -603,9 +550,9 @@ public final class RaftNode {
         resetElectionTimer();
         if (leadership != null) {
             leadership = null;
-            rounds.failAll(readStates);
+            rounds.failAll(outbox.readStates());
         }
-        if (!softState().equals(lastReportedSoftState)) {
+        if (outbox.softStateChanged(softState())) {
             LOG.log(Level.INFO, "{0}: term {1}: {2}, leader {3}", id, term, role, leader);
         }
     }
@@ -681,7 +628,7 @@ public final class RaftNode {
         LOG.log(Level.INFO, "{0}: term {1}: installing snapshot up to {2} from {3}", id, term, s.lastIndex(), m.from());
         log.restore(s);
         commit = s.lastIndex();
-        pendingSnapshot = s;
+        outbox.snapshotReceived(s);
         send(new SnapshotResponse(id, m.from(), term, s.lastIndex()));
     }
 
@@ -699,12 +646,12 @@ public final class RaftNode {
     // ------------------------------------------------------------------ helpers
 
     void send(Message m) {
-        messages.add(m);
+        outbox.send(m);
     }
 
     /** Where a role object puts the read states it answers; the list changes with each Ready. */
     List<ReadState> readStateSink() {
-        return readStates;
+        return outbox.readStates();
     }
 
     /** The leader learned that a quorum stores entries up to {@code index} (§5.3). */
