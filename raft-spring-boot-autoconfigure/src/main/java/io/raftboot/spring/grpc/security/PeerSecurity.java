@@ -34,12 +34,12 @@ public final class PeerSecurity {
     private final ClusterSettings settings;
     private final PeerTls tls;
     private final SharedSecret secret;
-    private final RaftProperties.TlsIdentity identity;
+    private final TlsIdentity identity;
     private final boolean requireCertificate;
     private final SignatureVerifyingInterceptor verifier;
     private final RequestRefusals refusals;
 
-    private PeerSecurity(ClusterSettings settings, PeerTls tls, SharedSecret secret, RaftProperties.TlsIdentity identity,
+    private PeerSecurity(ClusterSettings settings, PeerTls tls, SharedSecret secret, TlsIdentity identity,
                          boolean requireCertificate, SignatureVerifyingInterceptor verifier, RequestRefusals refusals) {
         this.settings = settings;
         this.refusals = refusals;
@@ -52,7 +52,7 @@ public final class PeerSecurity {
 
     /** Plaintext, no secret (tests, and the default). */
     public static PeerSecurity plaintext(ClusterSettings settings) {
-        return new PeerSecurity(settings, null, null, RaftProperties.TlsIdentity.CN, false, null, new RequestRefusals(settings.nodeId()));
+        return new PeerSecurity(settings, null, null, TlsIdentity.CN, false, null, new RequestRefusals(settings.nodeId()));
     }
 
     /**
@@ -65,7 +65,7 @@ public final class PeerSecurity {
                                        Supplier<SslBundles> bundles, RequestRefusals refusals) {
         RaftProperties.Tls tlsProperties = properties.getTls();
         RaftProperties.Auth auth = properties.getAuth();
-        RaftProperties.TlsIdentity identity = tlsProperties.getIdentity() == null ? RaftProperties.TlsIdentity.CN : tlsProperties.getIdentity();
+        TlsIdentity identity = tlsProperties.getIdentity() == null ? TlsIdentity.CN : tlsProperties.getIdentity();
         boolean serverSecurity = environment.getProperty("grpc.server.security.enabled", Boolean.class, false);
         String clientAuth = environment.getProperty("grpc.server.security.client-auth", "NONE").trim().toUpperCase(Locale.ROOT);
 
@@ -154,7 +154,7 @@ public final class PeerSecurity {
         return secret != null;
     }
 
-    public RaftProperties.TlsIdentity identity() {
+    public TlsIdentity identity() {
         return identity;
     }
 
