@@ -60,12 +60,13 @@ class RaftGrpcConfiguration {
         return new RequestRefusals(settings.nodeId());
     }
 
-    /** Mutual TLS (raft.tls.*), shared secret (raft.auth.*) or plaintext; checked at startup. */
+    /** Mutual TLS (raft.tls.*), shared secret (raft.auth.*) or plaintext; checked at startup by the validator. */
     @Bean
     @ConditionalOnMissingBean
     PeerSecurity raftPeerSecurity(RaftProperties properties, ClusterSettings settings, Environment environment,
                                   ObjectProvider<SslBundles> bundles, RequestRefusals refusals) {
-        return PeerSecurity.resolve(properties, settings, environment, bundles::getIfAvailable, refusals);
+        return PeerSecurity.resolve(ClusterSettingsValidator.peerSecurity(properties, environment), settings,
+                bundles::getIfAvailable, refusals);
     }
 
     @Bean
