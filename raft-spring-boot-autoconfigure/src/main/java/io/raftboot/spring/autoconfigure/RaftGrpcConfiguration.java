@@ -5,7 +5,9 @@ import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.config.LeaderCommandHandler;
+import io.raftboot.spring.grpc.CallExecutorServerConfigurer;
 import io.raftboot.spring.grpc.ClusterGuard;
+import io.raftboot.spring.grpc.CrashDetectionServerConfigurer;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.LeaderCrashDetector;
 import io.raftboot.spring.grpc.MessageMapper;
@@ -127,7 +129,7 @@ class RaftGrpcConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "raftCrashDetectionServerConfigurer")
         GrpcServerConfigurer raftCrashDetectionServerConfigurer(ObjectProvider<LeaderCrashDetector> crashDetector) {
-            return builder -> crashDetector.ifAvailable(d -> builder.addTransportFilter(d.transportFilter()));
+            return new CrashDetectionServerConfigurer(crashDetector::getIfAvailable);
         }
 
         /**
@@ -138,7 +140,7 @@ class RaftGrpcConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "raftCallExecutorServerConfigurer")
         GrpcServerConfigurer raftCallExecutorServerConfigurer() {
-            return builder -> builder.callExecutor(new RaftCallExecutor());
+            return new CallExecutorServerConfigurer();
         }
 
         /**
