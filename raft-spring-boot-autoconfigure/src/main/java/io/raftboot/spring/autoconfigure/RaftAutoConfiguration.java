@@ -8,7 +8,6 @@ import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.storage.FileStorage;
 import io.raftboot.core.storage.Storage;
 import io.raftboot.spring.cluster.ClusterSettings;
-import io.raftboot.spring.cluster.ClusterSettingsValidator;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.MessageRelay;
 import io.raftboot.spring.grpc.PendingReplies;
@@ -62,10 +61,7 @@ public class RaftAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ConfigStore raftConfigStore(ClusterSettings settings, RaftProperties properties) {
-        if (properties.getMaxConfigKeys() < 0) {
-            throw new io.raftboot.spring.cluster.RaftConfigurationException("raft.max-config-keys", properties.getMaxConfigKeys(),
-                    "the key limit of the config store must not be negative", "Set raft.max-config-keys to a count such as 10000, or 0 for no limit");
-        }
+        // raft.max-config-keys was checked by ClusterSettingsValidator, as every setting is.
         return new ConfigStore(ConfigStore.DEFAULT_MAX_KEY_BYTES, (int) settings.maxValueBytes(), properties.getMaxConfigKeys());
     }
 
@@ -76,10 +72,6 @@ public class RaftAutoConfiguration {
         ProtocolSettings config = new ProtocolSettings(new Membership(settings.voters(), settings.learners()),
                 settings.electionTicks(), settings.heartbeatTicks(), settings.maxClockDrift(),
                 MAX_ENTRIES_PER_APPEND, MAX_INFLIGHT_APPENDS, true, true);
-        if (properties.getMaxPendingRequests() < 16) {
-            throw new io.raftboot.spring.cluster.RaftConfigurationException("raft.max-pending-requests", properties.getMaxPendingRequests(),
-                    "the Raft loop needs room for at least 16 waiting inputs", "Set raft.max-pending-requests to 16 or more (4096 by default)");
-        }
         RaftLoop loop = new RaftLoop(settings.nodeId(), config, settings.tick(), storage, store, transport,
                 new SplittableRandom(), properties.getSnapshotThreshold(), properties.getMaxPendingRequests());
         relay.attach(loop::receive);

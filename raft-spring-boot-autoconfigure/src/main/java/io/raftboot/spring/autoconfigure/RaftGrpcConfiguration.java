@@ -5,7 +5,9 @@ import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.config.LeaderCommandHandler;
+import io.raftboot.spring.grpc.CallExecutorServerConfigurer;
 import io.raftboot.spring.grpc.ClusterGuard;
+import io.raftboot.spring.grpc.CrashDetectionServerConfigurer;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.LeaderCrashDetector;
 import io.raftboot.spring.grpc.MessageMapper;
@@ -60,12 +62,13 @@ class RaftGrpcConfiguration {
         return new RequestRefusals(settings.nodeId());
     }
 
-    /** Mutual TLS (raft.tls.*), shared secret (raft.auth.*) or plaintext; checked at startup. */
+    /** Mutual TLS (raft.tls.*), shared secret (raft.auth.*) or plaintext; checked at startup by the validator. */
     @Bean
     @ConditionalOnMissingBean
     PeerSecurity raftPeerSecurity(RaftProperties properties, ClusterSettings settings, Environment environment,
                                   ObjectProvider<SslBundles> bundles, RequestRefusals refusals) {
-        return PeerSecurity.resolve(properties, settings, environment, bundles::getIfAvailable, refusals);
+        return PeerSecurity.resolve(ClusterSettingsValidator.peerSecurity(properties, environment), settings,
+                bundles::getIfAvailable, refusals);
     }
 
     @Bean
@@ -126,7 +129,7 @@ class RaftGrpcConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "raftCrashDetectionServerConfigurer")
         GrpcServerConfigurer raftCrashDetectionServerConfigurer(ObjectProvider<LeaderCrashDetector> crashDetector) {
-            return builder -> crashDetector.ifAvailable(d -> builder.addTransportFilter(d.transportFilter()));
+            return new CrashDetectionServerConfigurer(crashDetector::getIfAvailable);
         }
 
         /**
@@ -137,7 +140,7 @@ class RaftGrpcConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "raftCallExecutorServerConfigurer")
         GrpcServerConfigurer raftCallExecutorServerConfigurer() {
-            return builder -> builder.callExecutor(new RaftCallExecutor());
+            return new CallExecutorServerConfigurer();
         }
 
         /**

@@ -1,5 +1,6 @@
 package io.raftboot.spring.autoconfigure;
 
+import io.raftboot.spring.grpc.security.TlsIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -315,14 +316,6 @@ public class RaftProperties {
                 + ", learners=" + learners + ", dataDir=" + dataDir + ", electionTimeout=" + electionTimeout
                 + ", heartbeatInterval=" + heartbeatInterval + ", rpcTimeout=" + rpcTimeout + ", maxMessageSize=" + maxMessageSize
                 + ", maxValueSize=" + maxValueSize + ", maxConfigKeys=" + maxConfigKeys + ", writeTimeout=" + writeTimeout + ", tls=" + tls + ", auth=" + auth + "]";
-    }
-
-    /** Which part of a peer certificate names the node. */
-    public enum TlsIdentity {
-        /** The subject's common name (CN). */
-        CN,
-        /** A DNS or URI subject alternative name. */
-        SAN
     }
 
     /** Mutual TLS between peers. */

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * The validated, resolved {@code raft.*} settings of one node: what the rest of the Spring layer
- * works from. Built by {@link ClusterSettingsValidator}.
+ * works from. Built by {@link io.raftboot.spring.autoconfigure.ClusterSettingsValidator}.
  *
  * @param members every member (voters and learners, this node included) and its address, in
  *     configuration order

@@ -7,9 +7,11 @@ import io.raftboot.spring.grpc.security.PeerSecurity;
 import net.devh.boot.grpc.server.service.GrpcService;
 
 /**
- * Registers the {@link RaftServer} bean with net.devh's gRPC server. The only class that touches
- * net.devh: another server integration (Spring gRPC, a plain {@code io.grpc.Server}) can bind
- * {@link RaftServer} itself instead.
+ * Registers the {@link RaftServer} bean with net.devh's gRPC server. Only this class and the
+ * server configurers of this package ({@link RaftServerTls}, {@link CrashDetectionServerConfigurer},
+ * {@link CallExecutorServerConfigurer}) touch net.devh (SpringLayeringTest): another server
+ * integration (Spring gRPC, a plain {@code io.grpc.Server}) can bind {@link RaftServer} itself
+ * instead.
  */
 @GrpcService
 public class RaftGrpcRegistration implements BindableService {

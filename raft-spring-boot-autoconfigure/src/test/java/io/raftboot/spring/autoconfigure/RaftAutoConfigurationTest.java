@@ -19,7 +19,6 @@ import io.raftboot.spring.actuator.RaftStatusReporter;
 import io.raftboot.spring.annotation.LeaderOnlyBeanPostProcessor;
 import io.raftboot.spring.annotation.LeaderOnlySkips;
 import io.raftboot.spring.cluster.ClusterSettings;
-import io.raftboot.spring.cluster.ClusterSettingsValidator;
 import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.config.ConfigChangePublisher;
 import io.raftboot.spring.config.ReplicatedConfig;

@@ -16,7 +16,7 @@ import io.raftboot.proto.HBeat;
 import io.raftboot.proto.ReqVote;
 import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.cluster.ClusterSettings;
-import io.raftboot.spring.cluster.ClusterSettingsValidator;
+import io.raftboot.spring.autoconfigure.ClusterSettingsValidator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

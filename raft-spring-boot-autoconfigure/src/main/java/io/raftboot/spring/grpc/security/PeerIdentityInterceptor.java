@@ -7,7 +7,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.raftboot.spring.autoconfigure.RaftProperties.TlsIdentity;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Set;

@@ -3,11 +3,9 @@ package io.raftboot.spring.grpc.security;
 import io.grpc.ClientInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
-import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
 import io.raftboot.spring.cluster.RaftConfigurationException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -15,31 +13,29 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.core.env.Environment;
 
 /**
- * How this node's Raft traffic is protected, resolved and checked at startup from raft.tls.*,
- * raft.auth.* and grpc.server.security.*: mutual TLS from an SSL bundle, a shared secret, both,
- * or neither (plaintext: the default, with a warning when a peer is not on loopback). Applies
+ * How this node's Raft traffic is protected, resolved at startup from {@link PeerSecuritySettings}
+ * (raft.tls.*, raft.auth.* and grpc.server.security.*, checked by the auto-configuration): mutual
+ * TLS from an SSL bundle, a shared secret, both, or neither (plaintext: the default, with a
+ * warning when a peer is not on loopback). Applies
  * itself to the server's service definition ({@link #protect}) and to each peer channel
  * ({@link #tls()}, {@link #clientInterceptor}). See docs/security.md.
  */
 public final class PeerSecurity {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerSecurity.class);
-    /** Shortest raft.auth.secret accepted. */
-    static final int MIN_SECRET_CHARS = 16;
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("^127(\\.\\d{1,3}){3}$");
 
     private final ClusterSettings settings;
     private final PeerTls tls;
     private final SharedSecret secret;
-    private final RaftProperties.TlsIdentity identity;
+    private final TlsIdentity identity;
     private final boolean requireCertificate;
     private final SignatureVerifyingInterceptor verifier;
     private final RequestRefusals refusals;
 
-    private PeerSecurity(ClusterSettings settings, PeerTls tls, SharedSecret secret, RaftProperties.TlsIdentity identity,
+    private PeerSecurity(ClusterSettings settings, PeerTls tls, SharedSecret secret, TlsIdentity identity,
                          boolean requireCertificate, SignatureVerifyingInterceptor verifier, RequestRefusals refusals) {
         this.settings = settings;
         this.refusals = refusals;
@@ -52,65 +48,39 @@ public final class PeerSecurity {
 
     /** Plaintext, no secret (tests, and the default). */
     public static PeerSecurity plaintext(ClusterSettings settings) {
-        return new PeerSecurity(settings, null, null, RaftProperties.TlsIdentity.CN, false, null, new RequestRefusals(settings.nodeId()));
+        return new PeerSecurity(settings, null, null, TlsIdentity.CN, false, null, new RequestRefusals(settings.nodeId()));
     }
 
     /**
-     * Resolves and checks the settings; a misconfiguration is a {@link RaftConfigurationException}
-     * (never showing the secret).
+     * Applies settings that the auto-configuration has checked (ClusterSettingsValidator): loads
+     * the SSL bundle; a bundle that is missing is a {@link RaftConfigurationException}.
      *
      * @param bundles Spring Boot's SSL bundles, needed only with raft.tls.bundle
      */
-    public static PeerSecurity resolve(RaftProperties properties, ClusterSettings settings, Environment environment,
+    public static PeerSecurity resolve(PeerSecuritySettings config, ClusterSettings settings,
                                        Supplier<SslBundles> bundles, RequestRefusals refusals) {
-        RaftProperties.Tls tlsProperties = properties.getTls();
-        RaftProperties.Auth auth = properties.getAuth();
-        RaftProperties.TlsIdentity identity = tlsProperties.getIdentity() == null ? RaftProperties.TlsIdentity.CN : tlsProperties.getIdentity();
-        boolean serverSecurity = environment.getProperty("grpc.server.security.enabled", Boolean.class, false);
-        String clientAuth = environment.getProperty("grpc.server.security.client-auth", "NONE").trim().toUpperCase(Locale.ROOT);
-
         PeerTls tls = null;
-        if (tlsProperties.isEnabled()) {
+        if (config.tlsEnabled()) {
             SslBundles available = bundles.get();
             if (available == null) {
-                throw new RaftConfigurationException("raft.tls.bundle", tlsProperties.getBundle(), "Spring Boot's SSL bundles are not available",
+                // Not a setting's fault but a missing bean: found here, where the bundles are used.
+                throw new RaftConfigurationException("raft.tls.bundle", config.tlsBundle(), "Spring Boot's SSL bundles are not available",
                         "Keep spring-boot-autoconfigure's SslAutoConfiguration enabled, or remove raft.tls.bundle");
             }
-            tls = new PeerTls(available, tlsProperties.getBundle().trim(), identity, refusals);
-            if (serverSecurity && !"REQUIRE".equals(clientAuth)) {
-                throw new RaftConfigurationException("grpc.server.security.client-auth", clientAuth,
-                        "with raft.tls.bundle the gRPC server must require client certificates, or peers are not authenticated",
-                        "Set grpc.server.security.client-auth=REQUIRE, or remove grpc.server.security.* to let raft.tls.bundle configure the server");
-            }
-        } else if (serverSecurity) {
-            throw new RaftConfigurationException("raft.tls.bundle", null,
-                    "grpc.server.security.enabled=true makes the gRPC server speak TLS, but the peer channels have no TLS settings and could not connect",
-                    "Set raft.tls.bundle to an SSL bundle (spring.ssl.bundle.pem.<name>.*) holding this node's certificate and the cluster's CA");
+            tls = new PeerTls(available, config.tlsBundle(), config.identity(), refusals);
         }
 
         SharedSecret secret = null;
         SignatureVerifyingInterceptor verifier = null;
-        if (auth.isEnabled()) {
-            if (auth.getSecret().length() < MIN_SECRET_CHARS) {
-                throw new RaftConfigurationException("raft.auth.secret", "******", "the shared secret is shorter than " + MIN_SECRET_CHARS + " characters",
-                        "Set raft.auth.secret to at least 32 random characters (for example: openssl rand -base64 32), the same on every replica");
-            }
-            Duration window = auth.getReplayWindow();
-            if (window == null || window.isNegative() || window.isZero()) {
-                throw new RaftConfigurationException("raft.auth.replay-window", window, "the replay window must be positive",
-                        "Set raft.auth.replay-window to a duration such as 30s (more than the replicas' clock skew)");
-            }
-            if (auth.getMaxNonces() < 1000) {
-                throw new RaftConfigurationException("raft.auth.max-nonces", auth.getMaxNonces(), "the replay cache must hold at least 1000 nonces",
-                        "Set raft.auth.max-nonces to at least the requests one node receives in two replay windows (200000 by default)");
-            }
-            secret = new SharedSecret(auth.getSecret());
-            verifier = new SignatureVerifyingInterceptor(secret, settings.clusterId(), settings.nodeId(), window, auth.getMaxNonces(), refusals);
+        if (config.secretEnabled()) {
+            secret = new SharedSecret(config.secret());
+            verifier = new SignatureVerifyingInterceptor(secret, settings.clusterId(), settings.nodeId(), config.replayWindow(),
+                    config.maxNonces(), refusals);
         }
 
-        boolean requireCertificate = tls != null || (serverSecurity && "REQUIRE".equals(clientAuth));
-        PeerSecurity security = new PeerSecurity(settings, tls, secret, identity, requireCertificate, verifier, refusals);
-        security.warnIfExposed(serverSecurity);
+        boolean requireCertificate = tls != null || config.serverRequiresClientCertificates();
+        PeerSecurity security = new PeerSecurity(settings, tls, secret, config.identity(), requireCertificate, verifier, refusals);
+        security.warnIfExposed(config.serverTls());
         return security;
     }
 
@@ -154,7 +124,7 @@ public final class PeerSecurity {
         return secret != null;
     }
 
-    public RaftProperties.TlsIdentity identity() {
+    public TlsIdentity identity() {
         return identity;
     }
 

@@ -5,7 +5,6 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
-import io.raftboot.spring.autoconfigure.RaftProperties.TlsIdentity;
 import io.raftboot.spring.cluster.PeerAddress;
 import io.raftboot.spring.cluster.RaftConfigurationException;
 import javax.net.ssl.KeyManager;

@@ -1,6 +1,5 @@
 package io.raftboot.spring.grpc.security;
 
-import io.raftboot.spring.autoconfigure.RaftProperties.TlsIdentity;
 import io.raftboot.spring.cluster.PeerAddress;
 import java.net.Socket;
 import java.security.cert.CertificateException;

@@ -2,7 +2,6 @@ package io.raftboot.spring.grpc.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raftboot.spring.autoconfigure.RaftProperties.TlsIdentity;
 import io.raftboot.spring.cluster.PeerAddress;
 import java.nio.file.Path;
 import java.util.Set;

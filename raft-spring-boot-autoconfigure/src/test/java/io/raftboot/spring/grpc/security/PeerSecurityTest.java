@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.cluster.ClusterSettings;
-import io.raftboot.spring.cluster.ClusterSettingsValidator;
+import io.raftboot.spring.autoconfigure.ClusterSettingsValidator;
 import io.raftboot.spring.cluster.RaftConfigurationException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class PeerSecurityTest {
     }
 
     private PeerSecurity resolve(RaftProperties p, ClusterSettings s, MockEnvironment env, DefaultSslBundleRegistry bundles) {
-        return PeerSecurity.resolve(p, s, env, () -> bundles, new RequestRefusals("n1"));
+        return PeerSecurity.resolve(ClusterSettingsValidator.peerSecurity(p, env), s, () -> bundles, new RequestRefusals("n1"));
     }
 
     @Test

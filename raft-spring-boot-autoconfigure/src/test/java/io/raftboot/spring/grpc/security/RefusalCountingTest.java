@@ -12,7 +12,6 @@ import io.grpc.Status;
 import io.raftboot.proto.HBeat;
 import io.raftboot.proto.HBeatReturn;
 import io.raftboot.proto.RaftGrpc;
-import io.raftboot.spring.autoconfigure.RaftProperties.TlsIdentity;
 import io.raftboot.spring.cluster.PeerAddress;
 import java.io.InputStream;
 import java.nio.file.Files;

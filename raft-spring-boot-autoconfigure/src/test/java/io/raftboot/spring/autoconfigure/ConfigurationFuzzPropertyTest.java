@@ -1,8 +1,10 @@
-package io.raftboot.spring.cluster;
+package io.raftboot.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raftboot.spring.autoconfigure.RaftProperties;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerAddress;
+import io.raftboot.spring.cluster.RaftConfigurationException;
 import io.raftboot.spring.env.SeedEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,10 @@
-package io.raftboot.spring.cluster;
+package io.raftboot.spring.autoconfigure;
 
-import io.raftboot.spring.autoconfigure.RaftProperties;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerAddress;
+import io.raftboot.spring.cluster.RaftConfigurationException;
+import io.raftboot.spring.grpc.security.PeerSecuritySettings;
+import io.raftboot.spring.grpc.security.TlsIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +17,15 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.env.PropertyResolver;
 
 /**
- * Checks {@link RaftProperties} at startup and resolves them into {@link ClusterSettings}. Every
- * failure is a {@link RaftConfigurationException} naming the property and the fix; an even
- * number of voters only logs a warning (it works, but tolerates no more failures than one voter
- * fewer).
+ * Checks {@link RaftProperties} at startup and resolves them into {@link ClusterSettings} and
+ * {@link PeerSecuritySettings}. Every check of a setting is here, none in a {@code @Bean} method
+ * nor in the classes that use the settings (they trust what they are given); the rest of the
+ * Spring layer never reads {@code RaftProperties}. Every failure is a
+ * {@link RaftConfigurationException} naming the property and the fix; an even number of voters
+ * only logs a warning (it works, but tolerates no more failures than one voter fewer).
  */
 public final class ClusterSettingsValidator {
 
@@ -27,10 +34,17 @@ public final class ClusterSettingsValidator {
 
     /** Ticks per heartbeat: the lease and election timers are measured in fifths of it. */
     static final int HEARTBEAT_TICKS = 5;
+    /** Shortest raft.auth.secret accepted. */
+    static final int MIN_SECRET_CHARS = 16;
+    /** Fewest inputs the Raft loop's queue must hold. */
+    static final int MIN_PENDING_REQUESTS = 16;
+    /** Fewest nonces the replay cache must hold. */
+    static final int MIN_NONCES = 1000;
 
     private ClusterSettingsValidator() {
     }
 
+    /** The node's settings: members, timing, sizes and limits, and the data directory (created). */
     public static ClusterSettings validate(RaftProperties p) {
         String nodeId = p.getNodeId() == null ? null : p.getNodeId().trim();
         Map<String, String> peers = p.getPeers() == null ? Map.of() : p.getPeers();
@@ -98,6 +112,14 @@ public final class ClusterSettingsValidator {
                     "the value size limit must be positive and below raft.max-message-size (" + p.getMaxMessageSize() + ")",
                     "Set raft.max-value-size to a size such as 64KB, or raise raft.max-message-size");
         }
+        if (p.getMaxConfigKeys() < 0) {
+            throw new RaftConfigurationException("raft.max-config-keys", p.getMaxConfigKeys(),
+                    "the key limit of the config store must not be negative", "Set raft.max-config-keys to a count such as 10000, or 0 for no limit");
+        }
+        if (p.getMaxPendingRequests() < MIN_PENDING_REQUESTS) {
+            throw new RaftConfigurationException("raft.max-pending-requests", p.getMaxPendingRequests(),
+                    "the Raft loop needs room for at least 16 waiting inputs", "Set raft.max-pending-requests to 16 or more (4096 by default)");
+        }
         Duration tick = heartbeat.dividedBy(HEARTBEAT_TICKS);
         if (tick.isZero()) {
             throw new RaftConfigurationException("raft.heartbeat-interval", heartbeat, "the heartbeat interval is too short to measure",
@@ -108,6 +130,47 @@ public final class ClusterSettingsValidator {
         return new ClusterSettings(nodeId, clusterId.trim(), members, voters, learners, dataDir, tick,
                 (int) Math.min(Integer.MAX_VALUE, electionTicks), HEARTBEAT_TICKS, p.getMaxClockDrift(),
                 rpcTimeout, writeTimeout, maxMessage, maxValue);
+    }
+
+    /**
+     * How Raft traffic is protected: raft.tls.* and raft.auth.*, checked against net.devh's
+     * grpc.server.security.* (read from {@code environment}), which must agree with them. Whether
+     * the SSL bundle exists is found out later, when {@code PeerSecurity} loads it.
+     */
+    public static PeerSecuritySettings peerSecurity(RaftProperties p, PropertyResolver environment) {
+        RaftProperties.Tls tls = p.getTls();
+        RaftProperties.Auth auth = p.getAuth();
+        TlsIdentity identity = tls.getIdentity() == null ? TlsIdentity.CN : tls.getIdentity();
+        boolean serverTls = environment.getProperty("grpc.server.security.enabled", Boolean.class, false);
+        String clientAuth = environment.getProperty("grpc.server.security.client-auth", "NONE").trim().toUpperCase(Locale.ROOT);
+        if (tls.isEnabled() && serverTls && !"REQUIRE".equals(clientAuth)) {
+            throw new RaftConfigurationException("grpc.server.security.client-auth", clientAuth,
+                    "with raft.tls.bundle the gRPC server must require client certificates, or peers are not authenticated",
+                    "Set grpc.server.security.client-auth=REQUIRE, or remove grpc.server.security.* to let raft.tls.bundle configure the server");
+        }
+        if (!tls.isEnabled() && serverTls) {
+            throw new RaftConfigurationException("raft.tls.bundle", null,
+                    "grpc.server.security.enabled=true makes the gRPC server speak TLS, but the peer channels have no TLS settings and could not connect",
+                    "Set raft.tls.bundle to an SSL bundle (spring.ssl.bundle.pem.<name>.*) holding this node's certificate and the cluster's CA");
+        }
+        if (auth.isEnabled()) {
+            if (auth.getSecret().length() < MIN_SECRET_CHARS) {
+                // The value shown is never the secret (docs/security.md).
+                throw new RaftConfigurationException("raft.auth.secret", "******", "the shared secret is shorter than " + MIN_SECRET_CHARS + " characters",
+                        "Set raft.auth.secret to at least 32 random characters (for example: openssl rand -base64 32), the same on every replica");
+            }
+            Duration window = auth.getReplayWindow();
+            if (window == null || window.isNegative() || window.isZero()) {
+                throw new RaftConfigurationException("raft.auth.replay-window", window, "the replay window must be positive",
+                        "Set raft.auth.replay-window to a duration such as 30s (more than the replicas' clock skew)");
+            }
+            if (auth.getMaxNonces() < MIN_NONCES) {
+                throw new RaftConfigurationException("raft.auth.max-nonces", auth.getMaxNonces(), "the replay cache must hold at least 1000 nonces",
+                        "Set raft.auth.max-nonces to at least the requests one node receives in two replay windows (200000 by default)");
+            }
+        }
+        return new PeerSecuritySettings(tls.isEnabled() ? tls.getBundle().trim() : null, identity,
+                auth.isEnabled() ? auth.getSecret() : null, auth.getReplayWindow(), auth.getMaxNonces(), serverTls, clientAuth);
     }
 
     private static Map<String, PeerAddress> parsePeers(Map<String, String> peers) {

@@ -1,9 +1,11 @@
-package io.raftboot.spring.cluster;
+package io.raftboot.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.raftboot.spring.autoconfigure.RaftProperties;
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerAddress;
+import io.raftboot.spring.cluster.RaftConfigurationException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
