@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 public abstract class Cluster extends ProcessCluster {
 
-    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * JVM options of every node, ours and Ratis' alike. A fixed set of JIT compiler threads, so
      * that scenario 6 can tell their CPU apart (dynamic ones come and go between two reads).

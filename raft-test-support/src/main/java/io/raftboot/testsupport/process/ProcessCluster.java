@@ -29,13 +29,11 @@ public abstract class ProcessCluster implements AutoCloseable {
     private static final long POLL_MILLIS = 10;
 
     private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
-    private final Path dir;
     private final HttpClient http;
     private final Thread shutdownHook = new Thread(this::killAll, "process-cluster-cleanup");
 
     /** @param connectTimeout of the HTTP client: how long a frozen or dead node may keep a request waiting to connect */
     protected ProcessCluster(int size, Path dir, Duration connectTimeout) {
-        this.dir = dir;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
         List<Integer> ports = FreePorts.belowEphemeralRange(2 * size);
         for (int i = 1; i <= size; i++) {
@@ -56,10 +54,6 @@ public abstract class ProcessCluster implements AutoCloseable {
     /** Variables added to the node's environment; none by default. */
     protected Map<String, String> environment(NodeProcess node) {
         return Map.of();
-    }
-
-    public Path dir() {
-        return dir;
     }
 
     public List<String> ids() {
