@@ -1,20 +1,26 @@
 package io.raftboot.benchmarks.cluster;
 
+import io.raftboot.benchmarks.Run;
+import io.raftboot.testsupport.process.BootJarLaunch;
+import io.raftboot.testsupport.process.NodeProcess;
+import io.raftboot.testsupport.process.StarterArguments;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 
 /** Three JVMs of {@code samples/leader-scheduler/target/leader-scheduler.jar} at default Raft settings. */
 public final class OursCluster extends Cluster {
 
-    private final String java;
-    private final List<String> launch;
+    private final BootJarLaunch launch;
 
-    /** @param cdsDir where the extracted jar and its class data sharing archive are kept between runs */
+    /**
+     * @param cdsDir where the extracted jar and its class data sharing archive are kept between runs: the nodes
+     *               restart faster (many restarts per run), nothing else changes
+     */
     public OursCluster(int size, Path dir, String java, Path jar, Path cdsDir) {
         super(size, dir);
-        this.java = java;
-        this.launch = FastStart.launchArguments(java, jar, cdsDir);
+        this.launch = BootJarLaunch.withClassDataSharing(java, jar, JVM_OPTIONS, cdsDir, Duration.ofSeconds(300));
+        launch.fallbackReason().ifPresent(why -> Run.log("could not prepare the CDS archive (%s); the nodes run the jar as is", why));
     }
 
     @Override
@@ -24,15 +30,7 @@ public final class OursCluster extends Cluster {
 
     @Override
     protected List<String> command(NodeProcess node) {
-        List<String> c = new ArrayList<>(List.of(java));
-        c.addAll(JVM_OPTIONS);
-        c.addAll(launch);
-        c.addAll(List.of("--server.port=" + node.httpPort(), "--raft.node-id=" + node.id()));
-        for (NodeProcess p : nodes.values()) {
-            c.add("--raft.peers." + p.id() + "=127.0.0.1:" + p.raftPort());
-        }
-        c.add("--raft.data-dir=" + node.dataDir());
-        return c;
+        return launch.command(StarterArguments.of(node, nodes()));
     }
 
     @Override
@@ -44,7 +42,7 @@ public final class OursCluster extends Cluster {
     public String settings() {
         return "election-timeout 300ms (random [300,600) ms), heartbeat 50ms, tick 10ms, pre-vote + check-quorum,"
                 + " fsync per Ready (group commit); JVM " + String.join(" ", JVM_OPTIONS)
-                + (launch.size() > 2 ? " (jar extracted, AppCDS archive: faster restarts only)" : "");
+                + (launch.sharesClassData() ? " (jar extracted, AppCDS archive: faster restarts only)" : "");
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.raftboot.benchmarks.cluster;
 import io.raftboot.benchmarks.Result;
 import io.raftboot.benchmarks.ratis.RatisNodeMain;
 import io.raftboot.benchmarks.ratis.RatisSettings;
+import io.raftboot.testsupport.process.NodeProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class RatisCluster extends Cluster {
         c.addAll(JVM_OPTIONS);
         c.addAll(List.of("-Dsun.net.httpserver.nodelay=true", "-cp", classpath, RatisNodeMain.class.getName(),
                 "--id", node.id(), "--http", Integer.toString(node.httpPort()), "--dir", node.dataDir().toString(),
-                "--peers", nodes.values().stream().map(p -> p.id() + "=127.0.0.1:" + p.raftPort())
+                "--peers", nodes().stream().map(p -> p.id() + "=127.0.0.1:" + p.raftPort())
                         .collect(Collectors.joining(","))));
         return c;
     }

@@ -1,5 +1,7 @@
 package io.raftboot.benchmarks.cluster;
 
+import io.raftboot.testsupport.process.RoleReport;
+
 /**
  * What a node said about itself in one poll: the fields of {@code /actuator/raft} (ours) or of the
  * Ratis adapter's {@code /status}, which uses the same names. {@code sentNanos} and
@@ -8,7 +10,7 @@ package io.raftboot.benchmarks.cluster;
  * reports none (Ratis).
  */
 public record Status(String nodeId, String role, long term, String leaderId, long sentNanos, long receivedNanos,
-                     long leaseMillis) {
+                     long leaseMillis) implements RoleReport {
 
     public Status(String nodeId, String role, long term, String leaderId, long sentNanos, long receivedNanos) {
         this(nodeId, role, term, leaderId, sentNanos, receivedNanos, -1);
@@ -16,13 +18,5 @@ public record Status(String nodeId, String role, long term, String leaderId, lon
 
     public boolean ok() {
         return role != null;
-    }
-
-    public boolean isLeader() {
-        return "LEADER".equals(role);
-    }
-
-    public boolean isFollowerOf(String leader, long leaderTerm) {
-        return "FOLLOWER".equals(role) && leader.equals(leaderId) && term == leaderTerm;
     }
 }

@@ -7,8 +7,8 @@ import io.raftboot.benchmarks.ratis.RatisNodeMain;
 import io.raftboot.benchmarks.ratis.RatisSettings;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.leadership.LeadershipService;
+import io.raftboot.testsupport.process.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class Propagation {
     }
 
     private void ours(int writes) throws Exception {
-        List<Integer> ports = List.of(freePort(), freePort(), freePort());
+        List<Integer> ports = List.of(FreePorts.any(), FreePorts.any(), FreePorts.any());
         List<ConfigurableApplicationContext> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -148,7 +148,7 @@ public final class Propagation {
     }
 
     private void ratis(int writes) throws Exception {
-        List<Integer> ports = List.of(freePort(), freePort(), freePort());
+        List<Integer> ports = List.of(FreePorts.any(), FreePorts.any(), FreePorts.any());
         Map<String, String> peers = new LinkedHashMap<>();
         for (int i = 0; i < 3; i++) {
             peers.put("n" + (i + 1), "127.0.0.1:" + ports.get(i));
@@ -205,12 +205,6 @@ public final class Propagation {
                     Run.log("closing a Ratis server failed: %s", e);
                 }
             }
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.raftboot.spring.autoconfigure.RaftActuatorAutoConfiguration;
 import io.raftboot.spring.autoconfigure.RaftAutoConfiguration;
+import io.raftboot.testsupport.process.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class RaftHealthIndicatorTest {
 
     @Test
     void aNodeThatLeadsAloneIsUpWithRoleTermAndLeader() {
-        runner().withPropertyValues("raft.peers.n1=127.0.0.1:" + io.raftboot.spring.it.Ports.free()).run(ctx -> {
+        runner().withPropertyValues("raft.peers.n1=127.0.0.1:" + FreePorts.any()).run(ctx -> {
             RaftHealthIndicator health = ctx.getBean(RaftHealthIndicator.class);
             Health h = await().atMost(Duration.ofSeconds(5)).until(() -> health.health(),
                     x -> "n1".equals(x.getDetails().get("leader")));
@@ -39,9 +40,9 @@ class RaftHealthIndicatorTest {
 
     @Test
     void aNodeWithoutQuorumIsUpDuringTheGraceThenDown() {
-        runner().withPropertyValues("raft.peers.n1=127.0.0.1:" + io.raftboot.spring.it.Ports.free(),
-                "raft.peers.n2=127.0.0.1:" + io.raftboot.spring.it.Ports.free(),
-                "raft.peers.n3=127.0.0.1:" + io.raftboot.spring.it.Ports.free(),
+        runner().withPropertyValues("raft.peers.n1=127.0.0.1:" + FreePorts.any(),
+                "raft.peers.n2=127.0.0.1:" + FreePorts.any(),
+                "raft.peers.n3=127.0.0.1:" + FreePorts.any(),
                 "raft.health.leaderless-grace=1s").run(ctx -> {
             RaftHealthIndicator health = ctx.getBean(RaftHealthIndicator.class);
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);

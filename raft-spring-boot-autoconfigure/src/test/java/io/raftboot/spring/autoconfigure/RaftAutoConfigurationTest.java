@@ -36,6 +36,7 @@ import io.raftboot.spring.leadership.LeadershipService;
 import io.raftboot.spring.leadership.LeadershipTracker;
 import io.raftboot.spring.metrics.RaftMetrics;
 import io.raftboot.spring.support.RaftExecutors;
+import io.raftboot.testsupport.process.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -65,7 +66,7 @@ class RaftAutoConfigurationTest {
     /** A one-node cluster: it elects itself, no network needed. */
     static ApplicationContextRunner runner() {
         return new ApplicationContextRunner().withConfiguration(ALL).withPropertyValues(
-                "raft.node-id=n1", "raft.peers.n1=127.0.0.1:" + freePort(), "raft.data-dir=" + data.resolve("n" + System.nanoTime()),
+                "raft.node-id=n1", "raft.peers.n1=127.0.0.1:" + FreePorts.any(), "raft.data-dir=" + data.resolve("n" + System.nanoTime()),
                 "management.endpoints.web.exposure.include=raft");
     }
 
@@ -199,7 +200,7 @@ class RaftAutoConfigurationTest {
     private static RaftProperties properties(String id) {
         RaftProperties p = new RaftProperties();
         p.setNodeId(id);
-        p.getPeers().put(id, "127.0.0.1:" + freePort());
+        p.getPeers().put(id, "127.0.0.1:" + FreePorts.any());
         p.setDataDir(data.resolve(id + System.nanoTime()));
         return p;
     }
@@ -208,13 +209,5 @@ class RaftAutoConfigurationTest {
         ProtocolSettings config = ProtocolSettings.of(Membership.ofVoters("n1")).withTicks(10, 2);
         return new RaftLoop("n1", config, Duration.ofMillis(10), new MemoryStorage(), new ConfigStore(), m -> { },
                 new SplittableRandom(1), 0);
-    }
-
-    static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -13,9 +13,7 @@ import io.raftboot.spring.autoconfigure.RaftAutoConfiguration;
 import io.raftboot.spring.cluster.RaftConfigurationException;
 import io.raftboot.spring.cluster.RaftConfigurationFailureAnalyzer;
 import io.raftboot.spring.leadership.LeadershipService;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.raftboot.testsupport.process.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +34,7 @@ class ConfigKeyLimitTest {
 
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class))
-                .withPropertyValues("raft.node-id=n1", "raft.peers.n1=127.0.0.1:" + freePort(),
+                .withPropertyValues("raft.node-id=n1", "raft.peers.n1=127.0.0.1:" + FreePorts.any(),
                         "raft.data-dir=" + data.resolve("n" + System.nanoTime()));
     }
 
@@ -111,13 +109,5 @@ class ConfigKeyLimitTest {
             assertThat(analysis.getDescription()).contains("raft.max-config-keys").contains("-1");
             assertThat(analysis.getAction()).contains("raft.max-config-keys");
         });
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -12,7 +12,7 @@ import io.raftboot.core.storage.FileStorage;
 import io.raftboot.core.storage.HardState;
 import io.raftboot.core.storage.Storage;
 import io.raftboot.spring.cluster.ClusterSettings;
-import io.raftboot.spring.it.Ports;
+import io.raftboot.testsupport.process.FreePorts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,10 +66,10 @@ final class HostileNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int port = Ports.free();
+        int port = FreePorts.any();
         context = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(
                 "raft.node-id=n1", "raft.cluster-id=fuzz",
-                "raft.peers.n1=127.0.0.1:" + port, "raft.peers.n2=127.0.0.1:" + Ports.free(), "raft.peers.n3=127.0.0.1:" + Ports.free(),
+                "raft.peers.n1=127.0.0.1:" + port, "raft.peers.n2=127.0.0.1:" + FreePorts.any(), "raft.peers.n3=127.0.0.1:" + FreePorts.any(),
                 "raft.data-dir=" + data.resolve("n1"), "raft.max-message-size=1MB", "raft.max-value-size=64KB",
                 "raft.election-timeout=1500ms", "raft.heartbeat-interval=150ms",
                 "grpc.server.address=127.0.0.1", "spring.main.banner-mode=off", "logging.level.io.raftboot=WARN").run();

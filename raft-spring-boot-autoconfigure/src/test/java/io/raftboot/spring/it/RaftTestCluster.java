@@ -3,10 +3,7 @@ package io.raftboot.spring.it;
 import static org.awaitility.Awaitility.await;
 
 import io.raftboot.spring.leadership.LeadershipService;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.raftboot.testsupport.process.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +33,7 @@ final class RaftTestCluster implements AutoCloseable {
         this.sources = sources;
         this.dataRoot = dataRoot;
         for (int i = 1; i <= size; i++) {
-            ports.put("n" + i, freePort());
+            ports.put("n" + i, FreePorts.any());
         }
     }
 
@@ -138,13 +135,5 @@ final class RaftTestCluster implements AutoCloseable {
     public void close() {
         new ArrayList<>(nodes.values()).parallelStream().filter(ConfigurableApplicationContext::isActive)
                 .forEach(ConfigurableApplicationContext::close);
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

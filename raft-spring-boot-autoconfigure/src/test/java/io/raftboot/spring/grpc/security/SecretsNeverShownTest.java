@@ -23,14 +23,12 @@ import io.raftboot.spring.autoconfigure.RaftAutoConfiguration;
 import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.RaftConfigurationFailureAnalyzer;
+import io.raftboot.testsupport.process.FreePorts;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +100,7 @@ class SecretsNeverShownTest {
                 .withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class, RaftActuatorAutoConfiguration.class,
                         SslAutoConfiguration.class, EndpointAutoConfiguration.class, EnvironmentEndpointAutoConfiguration.class,
                         ConfigurationPropertiesReportEndpointAutoConfiguration.class))
-                .withPropertyValues("raft.node-id=n1", "raft.cluster-id=secrets", "raft.peers.n1=127.0.0.1:" + freePort(),
+                .withPropertyValues("raft.node-id=n1", "raft.cluster-id=secrets", "raft.peers.n1=127.0.0.1:" + FreePorts.any(),
                         // a peer off loopback, so the startup's transport security warnings run too
                         "raft.peers.n2=10.255.255.1:7002", "raft.peers.n3=10.255.255.2:7003",
                         "raft.data-dir=" + dir.resolve("n1-" + System.nanoTime()),
@@ -249,14 +247,6 @@ class SecretsNeverShownTest {
     private static void store(KeyStore store, Path file, String password) throws Exception {
         try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, password.toCharArray());
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.raftboot.testsupport.history.CheckResult;
 import io.raftboot.testsupport.history.LinearizabilityChecker;
 import io.raftboot.testsupport.history.Operation;
+import io.raftboot.testsupport.process.NodeProcess;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ class ClusterFaultIT {
         Path base = Path.of(System.getProperty("raft.it.dir", "target/it-cluster"));
         dir = base.resolve("run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Path jar = Path.of(System.getProperty("leader-scheduler.jar", "target/leader-scheduler.jar"));
-        cluster = new LocalCluster(3, dir, AppLauncher.prepare(jar, base));
+        cluster = LocalCluster.of(3, dir, jar, base);
         cluster.startAll();
         NodeStatus leader = awaitPresent("a leader agreed by all three nodes after the first start", START_DEADLINE,
                 () -> cluster.agreedLeader(cluster.ids()));

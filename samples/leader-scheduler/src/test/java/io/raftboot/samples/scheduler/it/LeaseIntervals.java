@@ -1,5 +1,7 @@
 package io.raftboot.samples.scheduler.it;
 
+import io.raftboot.testsupport.process.Incarnation;
+import io.raftboot.testsupport.process.Pause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,59 +66,6 @@ final class LeaseIntervals {
         }
     }
 
-    /** A SIGSTOP pause: stopped at {@code stoppedNanos} (after the signal), resumed at {@code resumedNanos} (before it). */
-    record Pause(long stoppedNanos, long resumedNanos) {
-    }
-
-    /** One run of a node's process, as the test drove it. Mutated only by its NodeProcess. */
-    static final class Incarnation {
-        final long startedNanos;
-        private long endedNanos = Long.MAX_VALUE;
-        private String endedBy = "still running at the analysis";
-        private final List<Pause> pauses = new ArrayList<>();
-        private long stoppedNanos = Long.MIN_VALUE;
-
-        Incarnation(long startedNanos) {
-            this.startedNanos = startedNanos;
-        }
-
-        synchronized void stopped(long nanos) {
-            stoppedNanos = nanos;
-        }
-
-        synchronized void resumed(long nanos) {
-            if (stoppedNanos != Long.MIN_VALUE) {
-                pauses.add(new Pause(stoppedNanos, nanos));
-                stoppedNanos = Long.MIN_VALUE;
-            }
-        }
-
-        synchronized void ended(long nanos, String how) {
-            // Killed while stopped: the pause lasts to the end.
-            resumed(nanos);
-            endedNanos = nanos;
-            endedBy = how;
-        }
-
-        synchronized Incarnation copy() {
-            Incarnation c = new Incarnation(startedNanos);
-            c.endedNanos = endedNanos;
-            c.endedBy = endedBy;
-            c.pauses.addAll(pauses);
-            c.stoppedNanos = stoppedNanos;
-            return c;
-        }
-
-        /** For tests of this class. */
-        static Incarnation of(long startedNanos, long endedNanos, String endedBy, List<Pause> pauses) {
-            Incarnation i = new Incarnation(startedNanos);
-            i.endedNanos = endedNanos;
-            i.endedBy = endedBy;
-            i.pauses.addAll(pauses);
-            return i;
-        }
-    }
-
     private LeaseIntervals() {
     }
 
@@ -143,8 +92,8 @@ final class LeaseIntervals {
         List<Interval> intervals = new ArrayList<>();
         for (int i = 0; i < lives.size(); i++) {
             Incarnation life = lives.get(i);
-            long nextStart = i + 1 < lives.size() ? lives.get(i + 1).startedNanos : Long.MAX_VALUE;
-            List<Line> own = lines.stream().filter(l -> l.nanos() >= life.startedNanos && l.nanos() < nextStart).toList();
+            long nextStart = i + 1 < lives.size() ? lives.get(i + 1).startedNanos() : Long.MAX_VALUE;
+            List<Line> own = lines.stream().filter(l -> l.nanos() >= life.startedNanos() && l.nanos() < nextStart).toList();
             for (int j = 0; j < own.size(); j++) {
                 Line line = own.get(j);
                 if (!line.leader()) {
@@ -155,14 +104,14 @@ final class LeaseIntervals {
                 if (j + 1 < own.size()) {
                     end = own.get(j + 1).nanos();
                     endedBy = "its next line";
-                } else if (life.endedNanos != Long.MAX_VALUE) {
-                    end = Math.max(life.endedNanos, line.nanos());
-                    endedBy = life.endedBy;
+                } else if (life.hasEnded()) {
+                    end = Math.max(life.endedNanos(), line.nanos());
+                    endedBy = life.endedBy();
                 } else {
                     end = Math.max(nowNanos, line.nanos());
-                    endedBy = life.endedBy;
+                    endedBy = life.endedBy();
                 }
-                for (Pause pause : life.pauses) {
+                for (Pause pause : life.pauses()) {
                     // A pause that began in this interval, and whose end the next observation (or the death) follows.
                     if (pause.stoppedNanos() < end && pause.resumedNanos() > line.nanos() && end >= pause.resumedNanos()) {
                         end = Math.max(line.nanos(), pause.stoppedNanos());

@@ -2,10 +2,10 @@ package io.raftboot.samples.scheduler.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raftboot.samples.scheduler.it.LeaseIntervals.Incarnation;
 import io.raftboot.samples.scheduler.it.LeaseIntervals.Interval;
 import io.raftboot.samples.scheduler.it.LeaseIntervals.Line;
-import io.raftboot.samples.scheduler.it.LeaseIntervals.Pause;
+import io.raftboot.testsupport.process.Incarnation;
+import io.raftboot.testsupport.process.Pause;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,8 @@
 package io.raftboot.samples.scheduler.security;
 
+import io.raftboot.testsupport.process.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,7 +26,7 @@ public final class SingleNodeProperties {
         p.put("grpc.server.address", "127.0.0.1");
         p.put("raft.node-id", "n1");
         // grpc.server.port is derived from this node's own entry.
-        p.put("raft.peers.n1", "127.0.0.1:" + freePort());
+        p.put("raft.peers.n1", "127.0.0.1:" + FreePorts.any());
         p.put("raft.data-dir", freshDataDir().toString());
         return p;
     }
@@ -41,14 +40,6 @@ public final class SingleNodeProperties {
         try {
             Path parent = Files.createDirectories(Path.of("target", "security-test-nodes"));
             return Files.createTempDirectory(parent, "n1-").toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,4 +1,4 @@
-package io.raftboot.samples.scheduler.it;
+package io.raftboot.testsupport.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,104 +9,121 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One node of the cluster under test: a JVM of the sample jar, started, killed, frozen and
- * restarted with the same ports and data directory. Its output goes to {@code <id>.log},
- * appended over its incarnations.
+ * One node under test: a process started with {@link ProcessBuilder}, killed ({@code kill -9}),
+ * stopped (SIGTERM), frozen and resumed (SIGSTOP, SIGCONT) and restarted with the same ports and
+ * data directory. Its output is appended to {@code <id>.log} over its incarnations, each begun
+ * by a line {@code ===== <instant> start of <id> incarnation <n>: <command>}. What was done to
+ * it and when is kept as its {@link #incarnations()}.
  */
-final class NodeProcess {
+public final class NodeProcess {
+
+    /** How long a kill or a graceful stop may take before the test gives up on the process. */
+    private static final int EXIT_SECONDS = 30;
 
     private final String id;
     private final int httpPort;
-    private final int grpcPort;
+    private final int raftPort;
     private final Path dataDir;
     private final Path logFile;
     private volatile Process process;
-    private volatile int incarnation;
     private volatile boolean frozen;
-    /** What the test did to each incarnation and when, for the lease-probe analysis ({@link LeaseIntervals}). */
-    private final List<LeaseIntervals.Incarnation> lives = new ArrayList<>();
+    private final List<Incarnation> lives = new ArrayList<>();
 
-    NodeProcess(String id, int httpPort, int grpcPort, Path dir) {
+    /** @param dir where its data directory ({@code <dir>/<id>}) and its log go */
+    public NodeProcess(String id, int httpPort, int raftPort, Path dir) {
         this.id = id;
         this.httpPort = httpPort;
-        this.grpcPort = grpcPort;
+        this.raftPort = raftPort;
         this.dataDir = dir.resolve(id);
         this.logFile = dir.resolve(id + ".log");
     }
 
-    String id() {
+    public String id() {
         return id;
     }
 
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
     }
 
-    int grpcPort() {
-        return grpcPort;
+    /** Where its Raft transport listens (gRPC for the starter). */
+    public int raftPort() {
+        return raftPort;
     }
 
-    Path dataDir() {
+    public Path dataDir() {
         return dataDir;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
-    /** How many times this node was started; a status answer carries the incarnation it came from. */
-    int incarnation() {
-        return incarnation;
+    /** How many times it was started; a status answer can carry the incarnation it came from. */
+    public int incarnation() {
+        synchronized (lives) {
+            return lives.size();
+        }
     }
 
-    synchronized void start(List<String> command) {
-        start(command, java.util.Map.of());
+    public void start(List<String> command) {
+        start(command, Map.of());
     }
 
-    synchronized void start(List<String> command, java.util.Map<String, String> environment) {
+    public synchronized void start(List<String> command, Map<String, String> environment) {
         if (isAlive()) {
             throw new IllegalStateException(id + " is already running (pid " + process.pid() + ")");
         }
         try {
             Files.createDirectories(dataDir);
-            Files.writeString(logFile, "\n===== " + Instant.now() + " start of " + id + " incarnation " + (incarnation + 1)
-                    + ": " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+            Files.writeString(logFile, "\n===== " + Instant.now() + " start of " + id + " incarnation "
+                    + (incarnation() + 1) + ": " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().putAll(environment);
-            // Before the start: every probe line of this incarnation is written after it.
+            // Before the start: everything this incarnation writes is stamped after it.
             long startedAt = System.nanoTime();
             process = builder.start();
+            frozen = false; // a frozen process that died is not frozen once started again
             synchronized (lives) {
-                lives.add(new LeaseIntervals.Incarnation(startedAt));
+                lives.add(new Incarnation(startedAt));
             }
-            frozen = false;
-            incarnation++;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start node " + id + ": " + command, e);
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         Process p = process;
         return p != null && p.isAlive();
     }
 
     /** Whether it runs and is not stopped by SIGSTOP. */
-    boolean isServing() {
+    public boolean isServing() {
         return isAlive() && !frozen;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    /** {@code kill -9}: Process.destroyForcibly() sends SIGKILL on Linux. Returns once it is gone. */
-    void kill() {
+    /** {@code kill -9} ({@link Process#destroyForcibly()} sends SIGKILL on Linux); returns once it is gone. */
+    public void kill() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        killNoWait();
+        waitFor(p, EXIT_SECONDS);
+    }
+
+    /** {@code kill -9} without waiting for the process to be gone. SIGKILL ends a frozen process too. */
+    public void killNoWait() {
         Process p = process;
         if (p == null) {
             return;
@@ -115,15 +132,13 @@ final class NodeProcess {
         // Taken just before the signal: the process lives until at least this instant.
         long killedAt = System.nanoTime();
         p.destroyForcibly();
-        waitFor(p, 30);
         if (wasAlive) {
             current().ended(killedAt, "kill -9");
         }
-        frozen = false;
     }
 
-    /** SIGTERM: a graceful Spring shutdown (a leader hands leadership over first). */
-    void stop() {
+    /** SIGTERM, a graceful shutdown (a starter's leader hands leadership over first); returns once it is gone. */
+    public void stop() {
         Process p = process;
         if (p == null || !p.isAlive()) {
             return;
@@ -132,16 +147,39 @@ final class NodeProcess {
             resume();
         }
         p.destroy();
-        if (!waitFor(p, 30)) {
+        if (!waitFor(p, EXIT_SECONDS)) {
             p.destroyForcibly();
-            waitFor(p, 30);
+            waitFor(p, EXIT_SECONDS);
         }
         // Taken once it is surely gone: a graceful stop ends no earlier than this.
         current().ended(System.nanoTime(), "SIGTERM");
     }
 
+    /** SIGTERM without waiting; {@link #awaitExit} records the end. */
+    public void terminateNoWait() {
+        process.destroy();
+    }
+
+    /** Whether it is gone within this time (or never ran); records when it was seen gone if nothing else did. */
+    public boolean awaitExit(int seconds) {
+        Process p = process;
+        if (p == null) {
+            return true;
+        }
+        boolean gone = waitFor(p, seconds);
+        if (gone) {
+            Incarnation life = current();
+            synchronized (life) {
+                if (!life.hasEnded()) {
+                    life.ended(System.nanoTime(), "exit");
+                }
+            }
+        }
+        return gone;
+    }
+
     /** {@code kill -STOP}: the process stays alive but does nothing, like a long GC pause. */
-    void freeze() {
+    public void freeze() {
         signal("STOP");
         // Taken after kill(1) returned: the process ran until about now.
         current().stopped(System.nanoTime());
@@ -149,28 +187,28 @@ final class NodeProcess {
     }
 
     /** {@code kill -CONT}. */
-    void resume() {
+    public void resume() {
         // Taken before the signal: the process runs again no earlier than this.
         current().resumed(System.nanoTime());
         signal("CONT");
         frozen = false;
     }
 
-    /** Every incarnation so far, with its start, its end if it ended, and its SIGSTOP pauses. */
-    List<LeaseIntervals.Incarnation> incarnations() {
+    /** Every incarnation so far, in start order, with its start, its end if it ended, and its pauses. */
+    public List<Incarnation> incarnations() {
         synchronized (lives) {
-            return lives.stream().map(LeaseIntervals.Incarnation::copy).toList();
+            return lives.stream().map(Incarnation::copy).toList();
         }
     }
 
-    private LeaseIntervals.Incarnation current() {
+    private Incarnation current() {
         synchronized (lives) {
             return lives.get(lives.size() - 1);
         }
     }
 
     private void signal(String name) {
-        List<String> command = new ArrayList<>(List.of("kill", "-" + name, Long.toString(pid())));
+        List<String> command = List.of("kill", "-" + name, Long.toString(pid()));
         try {
             Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -195,7 +233,7 @@ final class NodeProcess {
     }
 
     /** The last lines of its log, for failure messages. */
-    String logTail(int lines) {
+    public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -207,6 +245,7 @@ final class NodeProcess {
     @Override
     public String toString() {
         Process p = process;
-        return id + (p == null ? " (never started)" : " (pid " + p.pid() + (p.isAlive() ? frozen ? ", stopped" : "" : ", dead") + ")");
+        return id + (p == null ? " (never started)"
+                : " (pid " + p.pid() + (p.isAlive() ? frozen ? ", stopped" : "" : ", dead") + ")");
     }
 }
