@@ -4,7 +4,6 @@ import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.message.Message;
 import io.raftboot.core.node.NotLeaderException;
-import io.raftboot.core.node.PeerStatus;
 import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.RaftNode;
 import io.raftboot.core.node.ReadState;
@@ -16,18 +15,10 @@ import io.raftboot.core.storage.Snapshot;
 import io.raftboot.core.storage.Storage;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
-import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,43 +55,13 @@ public final class RaftLoop implements AutoCloseable {
     public static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
 
     private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
-    /** Tick start times kept for the lease; a lease never spans more than electionTicks ticks. */
-    private static final int TICK_RING = 1024;
-    /** How stale the per-peer part of {@link #status()} may get: 10 ticks (100 ms by default). */
-    static final int PEERS_REFRESH_TICKS = 10;
     /** Inputs handled before the Ready work is done and the tick checked again. */
     private static final int MAX_INPUTS_PER_ITERATION = 256;
     private static final Object WAKE_UP = new Object();
 
     private enum Lifecycle { NEW, RUNNING, STOPPED }
 
-    private sealed interface Request permits Propose, Read, Transfer, StepDown {
-        CompletableFuture<?> future();
-    }
-
-    private record Propose(byte[] command, CompletableFuture<Object> future) implements Request {
-    }
-
-    private record Read(CompletableFuture<Long> future) implements Request {
-    }
-
-    private record Transfer(String target, CompletableFuture<String> future) implements Request {
-    }
-
-    private record StepDown(CompletableFuture<String> future) implements Request {
-    }
-
-    /** Crash-fast detection report, see {@link #peerUnreachable(String)}. */
     private record PeerGone(String peer) {
-    }
-
-    private record PendingProposal(long term, CompletableFuture<Object> future) {
-    }
-
-    private record ConfirmedRead(long index, CompletableFuture<Long> future) {
-    }
-
-    private record PendingTransfer(String target, CompletableFuture<String> future, long deadlineNanos) {
     }
 
     private final String nodeId;
@@ -110,33 +71,22 @@ public final class RaftLoop implements AutoCloseable {
     private final StateMachine stateMachine;
     private final Transport transport;
     private final RandomGenerator random;
-    private final long snapshotThreshold;
     private final ArrayBlockingQueue<Object> queue;
-    private final List<RaftListener> listeners = new CopyOnWriteArrayList<>();
+    private final Listeners listeners;
+    private final StatusPublisher publisher;
     private final AtomicLong droppedMessages = new AtomicLong();
     private final Object lifecycleLock = new Object();
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
     private volatile boolean closing;
     private volatile Throwable haltCause;
-    private volatile RaftStatus status;
-    /** Loop thread only: the tick at which the status' per-peer part was last built. */
-    private long peersBuiltAtTick = Long.MIN_VALUE / 2;
-    /** Loop thread only: {@link RaftStatus#holdsLease()} as last told to the listeners. */
-    private boolean leaseNotified;
     private Thread thread;
 
     // Owned by the loop thread (handed over by Thread.start()).
     private RaftNode node;
-    private final long[] tickNanos = new long[TICK_RING];
     private long lastApplied;
-    private long lastSnapshotIndex;
-    private long nextReadRequestId;
-    private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
-    private final Map<Long, CompletableFuture<Long>> reads = new HashMap<>();
-    private final PriorityQueue<ConfirmedRead> confirmedReads =
-            new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
-    private final List<PendingTransfer> transfers = new ArrayList<>();
+    private final PendingRequests requests;
+    private final SnapshotPolicy snapshots;
 
     /**
      * @param snapshotThreshold entries applied since the last snapshot before the state machine is
@@ -173,9 +123,11 @@ public final class RaftLoop implements AutoCloseable {
         this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.random = Objects.requireNonNull(random, "random");
-        this.snapshotThreshold = snapshotThreshold;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.status = new RaftStatus(nodeId, idleRole(), 0, null, 0, 0, 0, Long.MIN_VALUE, List.of());
+        this.listeners = new Listeners(nodeId);
+        this.publisher = new StatusPublisher(nodeId, config, tickIntervalNanos, listeners);
+        this.requests = new PendingRequests(nodeId, config.electionTicks(), tickIntervalNanos);
+        this.snapshots = new SnapshotPolicy(nodeId, snapshotThreshold);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -200,7 +152,7 @@ public final class RaftLoop implements AutoCloseable {
                 PersistentState state = storage.load();
                 if (state.snapshot() != null) {
                     stateMachine.restore(state.snapshot().data());
-                    lastSnapshotIndex = state.snapshot().lastIndex();
+                    snapshots.snapshotAt(state.snapshot().lastIndex());
                 }
                 node = new RaftNode(nodeId, config, state, random);
                 lastApplied = node.appliedIndex();
@@ -211,7 +163,7 @@ public final class RaftLoop implements AutoCloseable {
                 closeStorage();
                 throw e;
             }
-            status = currentStatus();
+            publisher.initial(node, lastApplied);
             LOG.log(Level.INFO, "node {0}: recovered term {1}, log {2}..{3}, applied {4}", nodeId, node.term(),
                     node.firstIndex(), node.lastIndex(), lastApplied);
         }
@@ -228,7 +180,7 @@ public final class RaftLoop implements AutoCloseable {
                 throw new IllegalStateException("RaftLoop of node '" + nodeId + "' was already started");
             }
             recover();
-            tickNanos[0] = System.nanoTime();
+            publisher.ticked(0, System.nanoTime());
             LOG.log(Level.INFO, "node {0}: starting at term {1} as {2}, tick {3} ms", nodeId, node.term(), node.role(),
                     tickIntervalNanos / 1e6);
             thread = new Thread(this::run, "raft-loop-" + nodeId);
@@ -319,7 +271,7 @@ public final class RaftLoop implements AutoCloseable {
      */
     public CompletableFuture<Object> propose(byte[] command) {
         Objects.requireNonNull(command, "command");
-        return submit(new Propose(command.clone(), new CompletableFuture<>())).future();
+        return submit(new Request.Propose(command.clone(), new CompletableFuture<>())).future();
     }
 
     /**
@@ -329,7 +281,7 @@ public final class RaftLoop implements AutoCloseable {
      * Fails with {@link NotLeaderException} if this node is not (or stops being) the leader.
      */
     public CompletableFuture<Long> readIndex() {
-        return submit(new Read(new CompletableFuture<>())).future();
+        return submit(new Request.Read(new CompletableFuture<>())).future();
     }
 
     /**
@@ -341,7 +293,7 @@ public final class RaftLoop implements AutoCloseable {
      */
     public CompletableFuture<Void> transferLeadership(String target) {
         Objects.requireNonNull(target, "target");
-        return submit(new Transfer(target, new CompletableFuture<>())).future().thenApply(ignored -> null);
+        return submit(new Request.Transfer(target, new CompletableFuture<>())).future().thenApply(ignored -> null);
     }
 
     /**
@@ -350,7 +302,7 @@ public final class RaftLoop implements AutoCloseable {
      * other voter to hand over to. Fails with {@link TimeoutException} after two election timeouts.
      */
     public CompletableFuture<String> stepDown() {
-        return submit(new StepDown(new CompletableFuture<>())).future();
+        return submit(new Request.StepDown(new CompletableFuture<>())).future();
     }
 
     private <R extends Request> R submit(R request) {
@@ -387,12 +339,12 @@ public final class RaftLoop implements AutoCloseable {
 
     /** The node as of the end of the loop's last iteration. */
     public RaftStatus status() {
-        return status;
+        return publisher.status();
     }
 
     /** Whether this node is leader with a valid lease right now (see {@link RaftStatus#holdsLease()}). */
     public boolean holdsLease() {
-        return status.holdsLease();
+        return publisher.status().holdsLease();
     }
 
     /** Inbound messages dropped because the queue was full or the loop not running. */
@@ -419,7 +371,7 @@ public final class RaftLoop implements AutoCloseable {
                     node.tick();
                     // The tick's start time: heartbeats of this tick leave after it, so a lease
                     // counted from here is conservative.
-                    tickNanos[(int) (node.ticks() % TICK_RING)] = now;
+                    publisher.ticked(node.ticks(), now);
                     nextTickNanos = now + tickIntervalNanos; // fixed delay: never a burst of ticks
                 }
                 processReady();
@@ -450,65 +402,17 @@ public final class RaftLoop implements AutoCloseable {
             node.step(m);
         } else if (input instanceof PeerGone g) {
             node.peerUnreachable(g.peer());
-        } else if (input instanceof Propose p) {
-            try {
-                long index = node.propose(p.command());
-                proposals.put(index, new PendingProposal(node.term(), p.future()));
-            } catch (NotLeaderException e) {
-                p.future().completeExceptionally(e);
-            }
-        } else if (input instanceof Read r) {
-            long requestId = ++nextReadRequestId;
-            try {
-                node.readIndex(requestId);
-                reads.put(requestId, r.future());
-            } catch (NotLeaderException e) {
-                r.future().completeExceptionally(e);
-            }
-        } else if (input instanceof Transfer t) {
-            startTransfer(t.target(), t.future());
-        } else if (input instanceof StepDown s) {
-            if (node.role() != Role.LEADER) {
-                s.future().complete(null);
-                return;
-            }
-            String target = node.stepDown();
-            if (target == null) {
-                s.future().complete(null);
-            } else {
-                transfers.add(new PendingTransfer(target, s.future(), transferDeadline()));
-            }
+        } else if (input instanceof Request r) {
+            requests.start(r, node);
         }
         // WAKE_UP: nothing to do, the loop re-checks `closing`.
-    }
-
-    private void startTransfer(String target, CompletableFuture<String> future) {
-        if (node.role() != Role.LEADER) {
-            future.completeExceptionally(new NotLeaderException(nodeId, node.leaderId(), "only the leader can transfer leadership"));
-            return;
-        }
-        if (target.equals(nodeId)) {
-            future.complete(target);
-            return;
-        }
-        try {
-            node.transferLeadership(target);
-        } catch (IllegalArgumentException | NotLeaderException e) {
-            future.completeExceptionally(e);
-            return;
-        }
-        transfers.add(new PendingTransfer(target, future, transferDeadline()));
-    }
-
-    private long transferDeadline() {
-        return System.nanoTime() + 2L * config.electionTicks() * tickIntervalNanos;
     }
 
     /** The {@link Ready} contract, in its order. */
     private void processReady() {
         while (node.hasReady()) {
             Ready ready = node.ready();
-            publishLeaseLossBeforeSending();
+            publisher.publishLeaseLossBeforeSending(node, lastApplied);
             if (ready.sendBeforePersist()) {
                 ready.messages().forEach(this::send); // the fsync below then overlaps the round trip
             }
@@ -525,38 +429,19 @@ public final class RaftLoop implements AutoCloseable {
                 apply(entry);
             }
             for (ReadState read : ready.readStates()) {
-                serveRead(read);
+                requests.readAnswered(read, node.leaderId());
             }
             node.advance(ready);
             if (ready.softState() != null) {
                 // Publish the new role before failing any future, so a caller that sees
                 // LeadershipLostException also sees this node no longer leading.
-                publishStatus(currentStatus());
+                publisher.publish(publisher.current(node, lastApplied));
             }
             if (ready.softState() != null && ready.softState().role() != Role.LEADER) {
-                failProposals(Long.MAX_VALUE, "node '" + nodeId + "' stopped leading (it is " + ready.softState().role()
+                requests.failProposals(Long.MAX_VALUE, "node '" + nodeId + "' stopped leading (it is " + ready.softState().role()
                         + " in term " + ready.softState().term() + ") before the entry was applied; it may still be"
                         + " committed by the new leader " + ready.softState().leaderId());
             }
-        }
-    }
-
-    /**
-     * Publishes at once a status whose lease ended or got shorter (a transfer began, the node
-     * stepped down or saw a newer term), before any message of the Ready leaves: one of them may
-     * be the TimeoutNow or the vote that lets another node start its own lease, and what
-     * {@link #holdsLease()} answers must never outlive the node's lease. Without it the old
-     * status stayed up through the fsync, the apply and a snapshot, so a pause there (GC, a
-     * slow disk) gave two nodes whose {@code isLeader()} was true at the same instant.
-     */
-    private void publishLeaseLossBeforeSending() {
-        long published = status.leaseValidUntilNanos();
-        if (published == Long.MIN_VALUE) {
-            return;
-        }
-        long lease = node.role() == Role.LEADER ? leaseValidUntilNanos() : Long.MIN_VALUE;
-        if (lease == Long.MIN_VALUE || lease - published < 0) {
-            publishStatus(currentStatus());
         }
     }
 
@@ -572,18 +457,12 @@ public final class RaftLoop implements AutoCloseable {
     private void restoreSnapshot(Snapshot snapshot) {
         stateMachine.restore(snapshot.data());
         lastApplied = snapshot.lastIndex();
-        lastSnapshotIndex = snapshot.lastIndex();
-        failProposals(snapshot.lastIndex(), "node '" + nodeId + "' installed a snapshot up to " + snapshot.lastIndex()
+        snapshots.snapshotAt(snapshot.lastIndex());
+        requests.failProposals(snapshot.lastIndex(), "node '" + nodeId + "' installed a snapshot up to " + snapshot.lastIndex()
                 + " from the leader before applying the entry itself");
         LOG.log(Level.INFO, "node {0}: term {1}: state machine restored from a snapshot up to index {2}",
                 nodeId, node.term(), snapshot.lastIndex());
-        for (RaftListener listener : listeners) {
-            try {
-                listener.onSnapshotRestored(snapshot.lastIndex());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "node " + nodeId + ": listener " + listener + " failed in onSnapshotRestored", e);
-            }
-        }
+        listeners.snapshotRestored(snapshot.lastIndex());
     }
 
     private void apply(LogEntry entry) {
@@ -592,163 +471,27 @@ public final class RaftLoop implements AutoCloseable {
             result = stateMachine.apply(entry.index(), entry.data());
         }
         lastApplied = entry.index();
-        PendingProposal proposal = proposals.remove(entry.index());
-        if (proposal != null) {
-            if (proposal.term() == entry.term()) {
-                proposal.future().complete(result);
-            } else {
-                proposal.future().completeExceptionally(new LeadershipLostException("node '" + nodeId
-                        + "': the entry proposed at index " + entry.index() + " in term " + proposal.term()
-                        + " was overwritten by an entry of term " + entry.term() + " from a newer leader; it was not applied",
-                        false));
-            }
-        }
+        requests.applied(entry, result);
         if (entry.type() == EntryType.NORMAL) {
-            for (RaftListener listener : listeners) {
-                try {
-                    listener.onApplied(entry.index(), entry.data(), result);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "node " + nodeId + ": listener " + listener + " failed in onApplied", e);
-                }
-            }
-        }
-    }
-
-    private void serveRead(ReadState read) {
-        CompletableFuture<Long> future = reads.remove(read.requestId());
-        if (future == null) {
-            return;
-        }
-        if (!read.ok()) {
-            future.completeExceptionally(new NotLeaderException(nodeId, node.leaderId(),
-                    "it lost leadership before a quorum confirmed the read"));
-        } else {
-            confirmedReads.add(new ConfirmedRead(read.index(), future));
+            listeners.applied(entry.index(), entry.data(), result);
         }
     }
 
     /** Housekeeping after the Ready work: reads, snapshots, transfers, status. */
     private void afterReady() {
-        while (!confirmedReads.isEmpty() && confirmedReads.peek().index() <= lastApplied) {
-            ConfirmedRead read = confirmedReads.poll();
-            read.future().complete(read.index());
-        }
-        if (!proposals.isEmpty() && node.role() != Role.LEADER) {
-            failProposals(Long.MAX_VALUE, "node '" + nodeId + "' is no longer the leader (" + node.role()
+        requests.appliedUpTo(lastApplied);
+        if (requests.hasProposals() && node.role() != Role.LEADER) {
+            requests.failProposals(Long.MAX_VALUE, "node '" + nodeId + "' is no longer the leader (" + node.role()
                     + ", leader " + node.leaderId() + "); the entry may still be committed by the new leader");
         }
-        maybeSnapshot();
-        checkTransfers();
-        publishStatus(currentStatus());
-    }
-
-    private void failProposals(long upToIndex, String reason) {
-        Iterator<PendingProposal> it = proposals.headMap(upToIndex, true).values().iterator();
-        while (it.hasNext()) {
-            it.next().future().completeExceptionally(new LeadershipLostException(reason, true));
-            it.remove();
-        }
-    }
-
-    private void maybeSnapshot() {
-        long applied = node.appliedIndex();
-        if (snapshotThreshold <= 0 || applied - lastSnapshotIndex < snapshotThreshold) {
-            return;
-        }
-        Snapshot snapshot = node.snapshotAt(applied, stateMachine.snapshot());
-        storage.saveSnapshot(snapshot);
-        node.compact(snapshot);
-        lastSnapshotIndex = applied;
-        LOG.log(Level.DEBUG, "node {0}: snapshot at index {1} ({2} bytes), log compacted", nodeId, applied,
-                snapshot.data().length);
-    }
-
-    private void checkTransfers() {
-        if (transfers.isEmpty()) {
-            return;
-        }
-        long now = System.nanoTime();
-        Iterator<PendingTransfer> it = transfers.iterator();
-        while (it.hasNext()) {
-            PendingTransfer t = it.next();
-            if (node.role() != Role.LEADER) {
-                t.future().complete(t.target());
-                it.remove();
-            } else if (now - t.deadlineNanos() >= 0) {
-                t.future().completeExceptionally(new TimeoutException("node '" + nodeId + "': leadership transfer to '"
-                        + t.target() + "' did not complete within " + 2 * config.electionTicks() + " ticks ("
-                        + Duration.ofNanos(2L * config.electionTicks() * tickIntervalNanos).toMillis()
-                        + " ms); is it reachable and caught up?"));
-                it.remove();
-            }
-        }
-    }
-
-    /**
-     * The status after this iteration. The per-peer part is rebuilt only when the role or term
-     * changed or {@link #PEERS_REFRESH_TICKS} passed: building it on every iteration (a hundred
-     * times a second when idle) was the largest cost of an idle loop, and it is only shown.
-     */
-    private RaftStatus currentStatus() {
-        RaftStatus previous = status;
-        List<PeerState> peers = previous.peers();
-        if (node.ticks() - peersBuiltAtTick >= PEERS_REFRESH_TICKS || previous.role() != node.role()
-                || previous.term() != node.term()) {
-            peersBuiltAtTick = node.ticks();
-            peers = new ArrayList<>();
-            for (PeerStatus p : node.peers()) {
-                long contactMillis = p.ticksSinceContact() < 0 ? -1 : p.ticksSinceContact() * tickIntervalNanos / 1_000_000;
-                peers.add(new PeerState(p.id(), p.voter(), p.matchIndex(), contactMillis));
-            }
-        }
-        return new RaftStatus(nodeId, node.role(), node.term(), node.leaderId(), node.commitIndex(), lastApplied,
-                node.lastIndex(), leaseValidUntilNanos(), peers);
-    }
-
-    /**
-     * The lease in real time: the start of the tick at which the heartbeat a quorum acknowledged
-     * was sent, plus the lease's length in tick intervals (each real tick interval is at least
-     * that long, thanks to fixed-delay ticking).
-     */
-    private long leaseValidUntilNanos() {
-        long start = node.leaseStartTick();
-        if (start < 0 || node.ticks() - start >= TICK_RING) {
-            return Long.MIN_VALUE;
-        }
-        return tickNanos[(int) (start % TICK_RING)] + config.leaseTicks() * tickIntervalNanos;
-    }
-
-    private void publishStatus(RaftStatus current) {
-        RaftStatus previous = status;
-        status = current;
-        boolean holdsLease = current.holdsLease();
-        // Also a lease that ran out since the last status and holds again (the loop stalled past
-        // its end): a listener checking at the lease's end saw it lapse and must see it again.
-        boolean leaseFlipped = holdsLease != leaseNotified || holdsLease && !previous.holdsLease();
-        leaseNotified = holdsLease;
-        if (previous.role() == current.role() && previous.term() == current.term()
-                && Objects.equals(previous.leaderId(), current.leaderId())) {
-            if (!leaseFlipped) {
-                return;
-            }
-        } else {
-            LOG.log(Level.INFO, "node {0}: term {1}: {2}, leader {3}", nodeId, current.term(), current.role(),
-                    current.leaderId() == null ? "unknown" : current.leaderId());
-        }
-        for (RaftListener listener : listeners) {
-            try {
-                listener.onStateChange(previous, current);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "node " + nodeId + ": listener " + listener + " failed in onStateChange", e);
-            }
-        }
+        snapshots.maybeSnapshot(node, stateMachine, storage);
+        requests.checkTransfers(node.role() == Role.LEADER);
+        publisher.publish(publisher.current(node, lastApplied));
     }
 
     private void shutDown() {
         // A stopped node leads nothing: publish that first, before any failed future's callbacks run.
-        RaftStatus last = status;
-        publishStatus(new RaftStatus(nodeId, idleRole(), last.term(), null, last.commitIndex(), last.lastApplied(),
-                last.lastIndex(), Long.MIN_VALUE, List.of()));
+        publisher.publishStopped();
         Throwable cause = haltCause;
         if (cause != null) {
             LOG.log(Level.ERROR, "node " + nodeId + ": HALTED, the Raft loop stopped and will not continue. Fix the cause"
@@ -757,32 +500,9 @@ public final class RaftLoop implements AutoCloseable {
             LOG.log(Level.INFO, "node {0}: Raft loop closed", nodeId);
         }
         // A pending proposal is in this node's log: a new leader may still commit it.
-        Throwable inLog = cause != null ? cause : stoppedException(true);
-        for (PendingProposal p : proposals.values()) {
-            p.future().completeExceptionally(inLog);
-        }
-        Throwable failure = cause != null ? cause : stoppedException();
-        proposals.clear();
-        for (CompletableFuture<Long> f : reads.values()) {
-            f.completeExceptionally(failure);
-        }
-        reads.clear();
-        for (ConfirmedRead r : confirmedReads) {
-            r.future().completeExceptionally(failure);
-        }
-        confirmedReads.clear();
-        for (PendingTransfer t : transfers) {
-            t.future().completeExceptionally(failure);
-        }
-        transfers.clear();
+        requests.failAll(cause != null ? cause : stoppedException(true), cause != null ? cause : stoppedException());
         if (cause != null) {
-            for (RaftListener listener : listeners) {
-                try {
-                    listener.onHalted(cause);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "node " + nodeId + ": listener " + listener + " failed in onHalted", e);
-                }
-            }
+            listeners.halted(cause);
         }
         closeStorage();
         lifecycle = Lifecycle.STOPPED;
@@ -827,13 +547,9 @@ public final class RaftLoop implements AutoCloseable {
         }
     }
 
-    private Role idleRole() {
-        return config.membership().isVoter(nodeId) ? Role.FOLLOWER : Role.LEARNER;
-    }
-
     @Override
     public String toString() {
-        RaftStatus s = status;
+        RaftStatus s = publisher.status();
         return "RaftLoop[" + nodeId + " " + s.role() + " term=" + s.term() + " leader=" + s.leaderId() + "]";
     }
 }

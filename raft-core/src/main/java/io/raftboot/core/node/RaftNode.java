@@ -1,6 +1,5 @@
 package io.raftboot.core.node;
 
-import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.log.RaftLog;
 import io.raftboot.core.message.AppendEntries;
@@ -17,7 +16,6 @@ import io.raftboot.core.storage.Snapshot;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**

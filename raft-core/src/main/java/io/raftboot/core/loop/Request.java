@@ -1,0 +1,21 @@
+package io.raftboot.core.loop;
+
+import java.util.concurrent.CompletableFuture;
+
+/** A client request queued for the loop thread; its future is its answer. */
+sealed interface Request {
+
+    CompletableFuture<?> future();
+
+    record Propose(byte[] command, CompletableFuture<Object> future) implements Request {
+    }
+
+    record Read(CompletableFuture<Long> future) implements Request {
+    }
+
+    record Transfer(String target, CompletableFuture<String> future) implements Request {
+    }
+
+    record StepDown(CompletableFuture<String> future) implements Request {
+    }
+}
