@@ -22,6 +22,8 @@ import java.util.function.Predicate;
  *       lost it at once (isolated or dropped link, recipient down);
  *   <li>{@code recv a->b ...}: the message was stepped into its recipient; {@code lost} when the
  *       network dropped it at delivery, {@code held} when a hold rule kept it aside;
+ *   <li>{@code sent 3 AppendEntries, ...}: under {@code show states}, a tally of the messages
+ *       sent (by {@link InteractionOutput#kind}) in place of their lines;
  *   <li>{@code a: role=... term=...}: the fields of a node's state that changed (see
  *       {@link InteractionOutput.NodeState}), with {@code (tick k)} or {@code (round k)} inside a
  *       command that ticks several times.
@@ -65,6 +67,8 @@ final class InteractionEnv {
     private int sentSeen;
     private Map<String, InteractionOutput.NodeState> states = new LinkedHashMap<>();
     private final List<String> out = new ArrayList<>();
+    /** Under {@code show states}: how many messages of each kind were sent, for one tally line. */
+    private final Map<String, Integer> suppressed = new java.util.TreeMap<>();
 
     /** Runs one command and returns its output lines (never empty: "ok" when nothing happened). */
     List<String> run(InteractionScript.Directive d) {
@@ -110,6 +114,11 @@ final class InteractionEnv {
                 default -> throw new IllegalArgumentException("show all | show states, not " + args);
             };
             default -> throw new IllegalArgumentException("unknown command '" + d.verb() + "'");
+        }
+        if (!suppressed.isEmpty()) {
+            out.add("sent " + suppressed.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                    .collect(java.util.stream.Collectors.joining(", ")));
+            suppressed.clear();
         }
         if (out.isEmpty()) {
             out.add("ok");
@@ -322,6 +331,8 @@ final class InteractionEnv {
             for (Message m : sent) {
                 out.add("send " + InteractionOutput.message(m) + (inFlight.contains(m) ? "" : " [dropped]"));
             }
+        } else {
+            sent.forEach(m -> suppressed.merge(InteractionOutput.kind(m), 1, Integer::sum));
         }
         sentSeen = net.sent.size();
         for (String id : new TreeSet<>(states.keySet())) {

@@ -67,6 +67,18 @@ final class InteractionOutput {
         return sb.toString();
     }
 
+    /** The type and, for votes, the flags that tell a pre-vote and a refusal apart. */
+    static String kind(Message m) {
+        String type = m.getClass().getSimpleName();
+        if (m instanceof VoteRequest vr) {
+            return type + (vr.preVote() ? " pre" : "");
+        }
+        if (m instanceof VoteResponse vr) {
+            return type + (vr.preVote() ? " pre" : "") + (vr.granted() ? " granted" : " refused");
+        }
+        return type;
+    }
+
     /** {@code index@term TYPE "data"}. */
     static String entry(LogEntry e) {
         String s = pos(e.index(), e.term()) + " " + e.type();

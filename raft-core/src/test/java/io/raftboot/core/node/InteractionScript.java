@@ -50,14 +50,20 @@ final class InteractionScript {
             return text.trim().split("\\s+");
         }
 
-        /** The first comment line of the preamble, without '#', or {@code null}. */
+        /**
+         * The first line of the comment just above the command (the file's header comment, set
+         * apart by a blank line, is not it), without '#', or {@code null}.
+         */
         String title() {
+            String title = null;
             for (String l : preamble) {
-                if (l.startsWith("#")) {
-                    return l.substring(1).trim();
+                if (l.isBlank()) {
+                    title = null;
+                } else if (title == null) {
+                    title = l.substring(1).trim();
                 }
             }
-            return null;
+            return title;
         }
     }
 
