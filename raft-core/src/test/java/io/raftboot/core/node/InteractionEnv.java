@@ -4,14 +4,17 @@ import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.message.Message;
 import io.raftboot.core.message.VoteRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Runs the commands of an {@link InteractionScript} against a {@link Network} and writes down,
@@ -59,8 +62,8 @@ final class InteractionEnv {
     /** Bound on the deliveries of one command; a cluster that keeps talking is a failure. */
     private static final int MAX_DELIVERIES = 100_000;
 
-    private static final Set<String> MESSAGE_TYPES = java.util.Arrays.stream(Message.class.getPermittedSubclasses())
-            .map(Class::getSimpleName).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+    private static final Set<String> MESSAGE_TYPES = Arrays.stream(Message.class.getPermittedSubclasses())
+            .map(Class::getSimpleName).collect(Collectors.toCollection(TreeSet::new));
 
     private Network net;
     private boolean showMessages = true;
@@ -68,7 +71,7 @@ final class InteractionEnv {
     private Map<String, InteractionOutput.NodeState> states = new LinkedHashMap<>();
     private final List<String> out = new ArrayList<>();
     /** Under {@code show states}: how many messages of each kind were sent, for one tally line. */
-    private final Map<String, Integer> suppressed = new java.util.TreeMap<>();
+    private final Map<String, Integer> suppressed = new TreeMap<>();
 
     /** Runs one command and returns its output lines (never empty: "ok" when nothing happened). */
     List<String> run(InteractionScript.Directive d) {
@@ -117,7 +120,7 @@ final class InteractionEnv {
         }
         if (!suppressed.isEmpty()) {
             out.add("sent " + suppressed.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
-                    .collect(java.util.stream.Collectors.joining(", ")));
+                    .collect(Collectors.joining(", ")));
             suppressed.clear();
         }
         if (out.isEmpty()) {
@@ -131,7 +134,6 @@ final class InteractionEnv {
     private void cluster(List<String> args) {
         List<String> ids = new ArrayList<>();
         long seed = 1;
-        ProtocolSettings settings = null;
         Map<String, String> options = new LinkedHashMap<>();
         for (String a : args) {
             int eq = a.indexOf('=');
@@ -141,7 +143,7 @@ final class InteractionEnv {
                 options.put(a.substring(0, eq), a.substring(eq + 1));
             }
         }
-        settings = ProtocolSettings.of(Membership.ofVoters(ids.toArray(String[]::new)));
+        ProtocolSettings settings = ProtocolSettings.of(Membership.ofVoters(ids.toArray(String[]::new)));
         int election = settings.electionTicks();
         int heartbeat = settings.heartbeatTicks();
         for (Map.Entry<String, String> o : options.entrySet()) {

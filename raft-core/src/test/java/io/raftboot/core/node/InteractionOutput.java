@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -145,7 +146,7 @@ final class InteractionOutput {
             if (all || term != before.term) {
                 fields.add("term=" + term);
             }
-            if (all || !java.util.Objects.equals(leader, before.leader)) {
+            if (all || !Objects.equals(leader, before.leader)) {
                 fields.add("leader=" + (leader == null ? "-" : leader));
             }
             if (all || commit != before.commit) {
