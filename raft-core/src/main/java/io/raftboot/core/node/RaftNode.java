@@ -34,7 +34,6 @@ public final class RaftNode {
     private final String id;
     private final ProtocolSettings config;
     private final Membership membership;
-    private final RandomGenerator random;
     private final RaftLog log;
 
     // Persistent state (Figure 2) and the commit index, reported through Ready.hardState.
@@ -50,8 +49,7 @@ public final class RaftNode {
     private Leadership leadership;
 
     private long now;
-    private int electionElapsed;
-    private int randomizedElectionTimeout;
+    private final ElectionTimer electionTimer;
 
     /** The promise this voter gives the leader it hears, which leader leases rest on. */
     private final Stickiness stickiness;
@@ -60,6 +58,8 @@ public final class RaftNode {
     private final HeartbeatRounds rounds = new HeartbeatRounds();
 
     private final Outbox outbox;
+    private final FollowerLog followerLog;
+    private final VoteRules voteRules;
 
     public RaftNode(String id, ProtocolSettings config, PersistentState state, RandomGenerator random) {
         this.id = id;
@@ -67,7 +67,7 @@ public final class RaftNode {
         this.membership = config.membership();
         this.lossReport = new LeaderLossReport(config, membership);
         this.stickiness = new Stickiness(config, lossReport);
-        this.random = random;
+        this.electionTimer = new ElectionTimer(config.electionTicks(), random);
         if (!membership.contains(id)) {
             throw new IllegalArgumentException("node '" + id + "' is neither a voter nor a learner of " + membership);
         }
@@ -83,7 +83,8 @@ public final class RaftNode {
         this.applied = log.snapshotIndex();
         this.role = membership.isVoter(id) ? Role.FOLLOWER : Role.LEARNER;
         this.outbox = new Outbox(hs, softState());
-        resetElectionTimer();
+        this.followerLog = new FollowerLog(this, log);
+        this.voteRules = new VoteRules(id, membership, log, stickiness);
     }
 
     // ------------------------------------------------------------------ inputs
@@ -97,9 +98,8 @@ public final class RaftNode {
             return;
         }
         stickiness.tick();
-        electionElapsed++;
         // §5.2: a follower that receives no communication over the election timeout campaigns.
-        if (membership.isVoter(id) && electionElapsed >= randomizedElectionTimeout) {
+        if (electionTimer.tickExpired() && membership.isVoter(id)) {
             campaign(config.preVote(), false);
         } else if (role == Role.FOLLOWER && lossReport.campaignDue(now)) {
             campaign(true, false);
@@ -210,9 +210,14 @@ public final class RaftNode {
 
     private void stepFollower(Message m) {
         if (m instanceof AppendEntries ae) {
-            handleAppendEntries(ae);
+            acceptLeader(ae.from());
+            followerLog.onAppendEntries(ae);
         } else if (m instanceof InstallSnapshot is) {
-            handleInstallSnapshot(is);
+            acceptLeader(is.from());
+            Snapshot received = followerLog.onInstallSnapshot(is);
+            if (received != null) {
+                outbox.snapshotReceived(received);
+            }
         } else if (m instanceof TimeoutNow tn) {
             handleTimeoutNow(tn);
         }
@@ -418,7 +423,7 @@ public final class RaftNode {
         candidacy = c;
         leaderId = null;
         role = Role.CANDIDATE;
-        resetElectionTimer();
+        electionTimer.reset();
         long voteTerm;
         if (preVote) {
             voteTerm = term + 1; // thesis §9.6: ask whether we could win, changing no state
@@ -442,7 +447,7 @@ public final class RaftNode {
     }
 
     private void handleVoteRequest(VoteRequest m) {
-        VoteDecision decision = decideVote(m);
+        VoteDecision decision = voteRules.decide(m, term, votedFor, leaderId);
         long promise = 0;
         if (decision.granted() && m.preVote()) {
             // Two voters that start pre-votes within one round trip of each other both win them
@@ -457,7 +462,7 @@ public final class RaftNode {
         }
         if (decision.granted() && !m.preVote()) {
             votedFor = m.from();
-            electionElapsed = 0;
+            electionTimer.restart();
             lossReport.cancelCampaign();
             // A transfer candidate's leader forfeited its lease when it sent TimeoutNow.
             promise = m.transfer() ? 0 : stickiness.promiseTicks();
@@ -468,34 +473,6 @@ public final class RaftNode {
         }
         boolean granted = decision.granted();
         send(new VoteResponse(id, m.from(), granted && m.preVote() ? m.term() : term, granted, m.preVote(), promise));
-    }
-
-    /**
-     * Figure 2, RequestVote receiver: one vote per term (§5.2), only for a log at least as up to
-     * date as ours (§5.4.1), none while sticky to a live leader unless the leader itself asked
-     * for the election (transfer); a learner never votes.
-     */
-    private VoteDecision decideVote(VoteRequest m) {
-        if (!membership.isVoter(id)) {
-            return VoteDecision.refused("this node is not a voter");
-        }
-        if (!membership.isVoter(m.from())) {
-            return VoteDecision.refused("the candidate is not a voter");
-        }
-        boolean canVote = m.from().equals(votedFor)
-                || (votedFor == null && leaderId == null)
-                || (m.preVote() && m.term() > term);
-        if (!canVote) {
-            return VoteDecision.refused(votedFor != null ? "already voted for " + votedFor : "following leader " + leaderId);
-        }
-        if (!log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())) {
-            return VoteDecision.refused("its log (last term " + m.lastLogTerm() + ", index " + m.lastLogIndex()
-                    + ") is behind ours (last term " + log.lastTerm() + ", index " + log.lastIndex() + ")");
-        }
-        if (!m.transfer() && stickiness.refusesCandidates() && !(m.term() == term && m.from().equals(votedFor))) {
-            return VoteDecision.refused("a leader was heard within an election timeout");
-        }
-        return VoteDecision.GRANTED;
     }
 
     private void handleVoteResponse(VoteResponse m) {
@@ -545,7 +522,7 @@ public final class RaftNode {
         if (leader != null) {
             stickiness.leaderHeard();
         }
-        resetElectionTimer();
+        electionTimer.reset();
         if (leadership != null) {
             leadership = null;
             rounds.failAll(outbox.readStates());
@@ -566,68 +543,16 @@ public final class RaftNode {
         LOG.log(Level.INFO, "{0}: term {1}: became LEADER", id, term);
     }
 
-    private void resetElectionTimer() {
-        electionElapsed = 0;
-        // §5.2: randomized in [T, 2T) so that split votes are rare.
-        randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
-    }
-
     // ------------------------------------------------------------------ following
-
-    private void handleAppendEntries(AppendEntries m) {
-        acceptLeader(m.from());
-        if (m.prevLogIndex() < commit) {
-            // Our committed prefix matches any current leader's log (§5.4.3); tell it how far.
-            send(new AppendResponse(id, m.from(), term, true, commit, 0, 0, m.readSeq()));
-            return;
-        }
-        if (log.matchTerm(m.prevLogIndex(), m.prevLogTerm())) {
-            // Figure 2 receiver steps 3-5.
-            log.appendFromLeader(m.entries(), commit);
-            long lastNew = m.lastIndex();
-            long newCommit = Math.min(m.leaderCommit(), lastNew);
-            if (newCommit > commit) {
-                commit = newCommit;
-            }
-            send(new AppendResponse(id, m.from(), term, true, lastNew, 0, 0, m.readSeq()));
-            return;
-        }
-        // Consistency check failed (§5.3): hint where the leader should retry (fast backtracking).
-        long hintIndex;
-        long hintTerm;
-        if (log.lastIndex() < m.prevLogIndex()) {
-            hintIndex = log.lastIndex() + 1;
-            hintTerm = 0;
-        } else {
-            hintTerm = log.term(m.prevLogIndex());
-            hintIndex = Math.max(commit + 1, log.firstIndexOfTermAtOrBefore(m.prevLogIndex(), hintTerm));
-        }
-        send(new AppendResponse(id, m.from(), term, false, m.prevLogIndex(), hintIndex, hintTerm, m.readSeq()));
-    }
 
     private void acceptLeader(String leader) {
         if (role == Role.CANDIDATE || role == Role.LEADER || !leader.equals(leaderId)) {
             becomeFollower(term, leader);
         }
         leaderId = leader;
-        electionElapsed = 0;
+        electionTimer.restart();
         stickiness.leaderHeard();
         lossReport.clear();
-    }
-
-    private void handleInstallSnapshot(InstallSnapshot m) {
-        acceptLeader(m.from());
-        Snapshot s = m.snapshot();
-        if (s.lastIndex() <= commit) {
-            send(new SnapshotResponse(id, m.from(), term, commit));
-            return;
-        }
-        // §7, Figure 13: keep the log after the snapshot only if it holds the snapshot's last entry.
-        LOG.log(Level.INFO, "{0}: term {1}: installing snapshot up to {2} from {3}", id, term, s.lastIndex(), m.from());
-        log.restore(s);
-        commit = s.lastIndex();
-        outbox.snapshotReceived(s);
-        send(new SnapshotResponse(id, m.from(), term, s.lastIndex()));
     }
 
     // ------------------------------------------------------------------ lease
