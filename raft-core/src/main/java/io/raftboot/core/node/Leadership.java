@@ -7,6 +7,7 @@ import io.raftboot.core.message.AppendResponse;
 import io.raftboot.core.message.SnapshotResponse;
 import io.raftboot.core.message.TimeoutNow;
 import java.lang.System.Logger.Level;
+import java.util.List;
 
 /**
  * Everything a node holds only while it leads, for one term: created when it wins an election,
@@ -23,7 +24,8 @@ final class Leadership {
     private final ProtocolSettings settings;
     private final Membership membership;
     private final RaftLog log;
-    private final HeartbeatRounds rounds;
+    /** Numbered from 1 in each term: followers echo the round of the append they answer. */
+    private final HeartbeatRounds rounds = new HeartbeatRounds();
     private final Replication replication;
     private final Lease lease;
     private Transfer transfer;
@@ -35,12 +37,11 @@ final class Leadership {
     /** A follower could learn a higher commit index than we told it: tell it in the next Ready. */
     private boolean commitNoticeDue;
 
-    Leadership(RaftNode node, ProtocolSettings settings, RaftLog log, HeartbeatRounds rounds, long brokenPromiseTicks) {
+    Leadership(RaftNode node, ProtocolSettings settings, RaftLog log, long brokenPromiseTicks) {
         this.node = node;
         this.settings = settings;
         this.membership = settings.membership();
         this.log = log;
-        this.rounds = rounds;
         this.lease = new Lease(settings, node.ticks(), brokenPromiseTicks);
         this.replication = new Replication(node.id(), node.term(), settings, log, node.ticks(), node::send);
     }
@@ -186,6 +187,11 @@ final class Leadership {
             rounds.start(node.ticks()); // a single voter is its own quorum
             rounds.confirm(replication::echoes, membership.quorum(), node.readStateSink());
         }
+    }
+
+    /** Leadership ends: every read waiting for a round or for our term's first commit fails. */
+    void failReads(List<ReadState> out) {
+        rounds.failAll(out);
     }
 
     boolean hasSendsDue() {

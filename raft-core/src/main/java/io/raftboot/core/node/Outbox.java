@@ -102,6 +102,8 @@ final class Outbox {
         if (ready.softState() != null) {
             reportedSoftState = ready.softState();
         }
+        // Identity, not equality: the snapshot this Ready handed out is done; a newer one received
+        // since (another object) must still go out.
         if (ready.snapshot() != null && pendingSnapshot == ready.snapshot()) {
             pendingSnapshot = null;
         }

@@ -55,7 +55,6 @@ public final class RaftNode {
     private final Stickiness stickiness;
     /** Crash-fast detection: the leader the driver reported gone, and the early pre-vote. */
     private final LeaderLossReport lossReport;
-    private final HeartbeatRounds rounds = new HeartbeatRounds();
 
     private final Outbox outbox;
     private final FollowerLog followerLog;
@@ -524,8 +523,8 @@ public final class RaftNode {
         }
         electionTimer.reset();
         if (leadership != null) {
+            leadership.failReads(outbox.readStates());
             leadership = null;
-            rounds.failAll(outbox.readStates());
         }
         if (outbox.softStateChanged(softState())) {
             LOG.log(Level.INFO, "{0}: term {1}: {2}, leader {3}", id, term, role, leader);
@@ -538,7 +537,7 @@ public final class RaftNode {
         leaderId = id;
         stickiness.leaderHeard();
         lossReport.clear();
-        leadership = new Leadership(this, config, log, rounds, won.brokenPromiseTicks());
+        leadership = new Leadership(this, config, log, won.brokenPromiseTicks());
         leadership.begin();
         LOG.log(Level.INFO, "{0}: term {1}: became LEADER", id, term);
     }
