@@ -41,9 +41,13 @@ public final class Main {
                 scenarios.add(i);
             }
         } else {
-            Arrays.stream(only.split(",")).map(String::trim).map(Integer::parseInt).forEach(scenarios::add);
+            Arrays.stream(only.split(","))
+                    .map(String::trim)
+                    .map(Integer::parseInt)
+                    .forEach(scenarios::add);
         }
-        Path work = root.resolve("benchmarks/target/bench-work/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path work = root.resolve("benchmarks/target/bench-work/"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(work);
         String java = ProcessHandle.current().info().command().orElse("java");
         String jcmd = Path.of(java).resolveSibling("jcmd").toString();
@@ -64,7 +68,8 @@ public final class Main {
         int[] writers = {1, 8, 64};
 
         if (scenarios.stream().anyMatch(s -> s <= 6 || s == 8)) {
-            try (Cluster ours = new OursCluster(3, work.resolve("ours"), java, jar, root.resolve("benchmarks/target/bench-cds"))) {
+            try (Cluster ours =
+                    new OursCluster(3, work.resolve("ours"), java, jar, root.resolve("benchmarks/target/bench-cds"))) {
                 ours.startAll();
                 ours.awaitAgreedLeader(ours.ids(), Duration.ofSeconds(600));
                 Failover f = new Failover(run, ours);
@@ -81,7 +86,11 @@ public final class Main {
                     new Throughput(run, ours).measure(writers, warmup, window);
                 }
                 if (scenarios.contains(6)) {
-                    new Footprint(run, ours, jcmd).measure(Duration.ofSeconds(quick ? 5 : 60), quick ? 100 : 300, Duration.ofSeconds(quick ? 5 : 10));
+                    new Footprint(run, ours, jcmd)
+                            .measure(
+                                    Duration.ofSeconds(quick ? 5 : 60),
+                                    quick ? 100 : 300,
+                                    Duration.ofSeconds(quick ? 5 : 10));
                 }
                 if (scenarios.contains(8)) {
                     new Stability(run, ours).measure(Duration.ofSeconds(quick ? 10 : 600));
@@ -102,7 +111,11 @@ public final class Main {
                         new Throughput(run, ratis).measure(writers, warmup, window);
                     }
                     if (scenarios.contains(6)) {
-                        new Footprint(run, ratis, jcmd).measure(Duration.ofSeconds(quick ? 5 : 60), quick ? 100 : 300, Duration.ofSeconds(quick ? 5 : 10));
+                        new Footprint(run, ratis, jcmd)
+                                .measure(
+                                        Duration.ofSeconds(quick ? 5 : 60),
+                                        quick ? 100 : 300,
+                                        Duration.ofSeconds(quick ? 5 : 10));
                     }
                 }
             }

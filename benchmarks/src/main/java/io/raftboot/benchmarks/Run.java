@@ -11,11 +11,9 @@ import java.util.List;
 public final class Run {
 
     /** One node's role over time around an event, for the failover timeline plot. */
-    public record Series(String node, double[] millis, double[] level) {
-    }
+    public record Series(String node, double[] millis, double[] level) {}
 
-    public record Timeline(String scenario, String system, String title, List<Series> series) {
-    }
+    public record Timeline(String scenario, String system, String title, List<Series> series) {}
 
     public final boolean quick;
     public final Path workDir;

@@ -27,8 +27,12 @@ public abstract class Cluster extends ProcessCluster {
      * JVM options of every node, ours and Ratis' alike. A fixed set of JIT compiler threads, so
      * that scenario 6 can tell their CPU apart (dynamic ones come and go between two reads).
      */
-    public static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseG1GC",
-            "-XX:+ExitOnOutOfMemoryError", "-XX:-UseDynamicNumberOfCompilerThreads");
+    public static final List<String> JVM_OPTIONS = List.of(
+            "-Xms256m",
+            "-Xmx256m",
+            "-XX:+UseG1GC",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-XX:-UseDynamicNumberOfCompilerThreads");
 
     protected Cluster(int size, Path dir) {
         super(size, dir, Duration.ofMillis(300));
@@ -61,8 +65,8 @@ public abstract class Cluster extends ProcessCluster {
     public Status status(String id, Duration timeout) {
         long sent = System.nanoTime();
         try {
-            HttpResponse<String> r = http().send(request(id, statusPath(), timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http().send(request(id, statusPath(), timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             long received = System.nanoTime();
             if (r.statusCode() != 200) {
                 return new Status(id, null, -1, null, sent, received);
@@ -70,8 +74,13 @@ public abstract class Cluster extends ProcessCluster {
             JsonNode j = JSON.readTree(r.body());
             JsonNode leader = j.get("leaderId");
             JsonNode lease = j.get("leaseValidForMillis");
-            return new Status(id, j.get("role").asText(), j.get("term").asLong(),
-                    leader == null || leader.isNull() ? null : leader.asText(), sent, received,
+            return new Status(
+                    id,
+                    j.get("role").asText(),
+                    j.get("term").asLong(),
+                    leader == null || leader.isNull() ? null : leader.asText(),
+                    sent,
+                    received,
                     lease == null || lease.isNull() ? -1 : lease.asLong());
         } catch (IOException e) {
             return new Status(id, null, -1, null, sent, System.nanoTime());
@@ -83,8 +92,12 @@ public abstract class Cluster extends ProcessCluster {
 
     public HttpResponse<String> put(String id, String key, String value, Duration timeout)
             throws IOException, InterruptedException {
-        return http().send(request(id, "/config/" + key, timeout).header("Content-Type", "text/plain")
-                .PUT(HttpRequest.BodyPublishers.ofString(value)).build(), HttpResponse.BodyHandlers.ofString());
+        return http().send(
+                        request(id, "/config/" + key, timeout)
+                                .header("Content-Type", "text/plain")
+                                .PUT(HttpRequest.BodyPublishers.ofString(value))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** The leader all of these nodes agree on now (one LEADER, the others its FOLLOWERs in its term). */

@@ -58,19 +58,22 @@ public final class LeaderEvents {
     }
 
     /** Spring Boot's default (local offset, or Z in UTC) and the Ratis adapter's (UTC). */
-    private static final Pattern TIMESTAMP = Pattern.compile(
-            "^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(?:Z|[+-]\\d\\d:\\d\\d))");
+    private static final Pattern TIMESTAMP =
+            Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(?:Z|[+-]\\d\\d:\\d\\d))");
+
     private static final Pattern OURS_LEADER = Pattern.compile(": (\\S+): term (\\d+): became LEADER$");
     private static final Pattern OURS_FOLLOWER = Pattern.compile(": \\S+: term (\\d+): FOLLOWER, leader (\\S+)$");
     private static final Pattern OURS_CAMPAIGN = Pattern.compile(": \\S+: term (\\d+): starting (pre-vote|election)");
-    private static final Pattern OURS_TRANSFER = Pattern.compile(": \\S+: term (\\d+): transferring leadership to \\S+$");
+    private static final Pattern OURS_TRANSFER =
+            Pattern.compile(": \\S+: term (\\d+): transferring leadership to \\S+$");
     private static final Pattern OURS_REVOKED = Pattern.compile("Node \\S+: leadership revoked \\(term (\\d+),");
     private static final Pattern OURS_LEASE = Pattern.compile("Node \\S+: leadership granted in term (\\d+)$");
-    private static final Pattern RATIS_LEADER = Pattern.compile("@group-\\w+: change Leader from \\S+ to (\\S+) at term (\\d+)");
-    private static final Pattern RATIS_CANDIDATE = Pattern.compile("@group-\\w+: changes role from\\s+\\w+ to CANDIDATE at term (\\d+)");
+    private static final Pattern RATIS_LEADER =
+            Pattern.compile("@group-\\w+: change Leader from \\S+ to (\\S+) at term (\\d+)");
+    private static final Pattern RATIS_CANDIDATE =
+            Pattern.compile("@group-\\w+: changes role from\\s+\\w+ to CANDIDATE at term (\\d+)");
 
-    private LeaderEvents() {
-    }
+    private LeaderEvents() {}
 
     /** The log's current length: read events from here on. */
     public static long mark(Path log) {

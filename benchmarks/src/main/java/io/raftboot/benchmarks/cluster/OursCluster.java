@@ -20,7 +20,8 @@ public final class OursCluster extends Cluster {
     public OursCluster(int size, Path dir, String java, Path jar, Path cdsDir) {
         super(size, dir);
         this.launch = BootJarLaunch.withClassDataSharing(java, jar, JVM_OPTIONS, cdsDir, Duration.ofSeconds(300));
-        launch.fallbackReason().ifPresent(why -> Run.log("could not prepare the CDS archive (%s); the nodes run the jar as is", why));
+        launch.fallbackReason()
+                .ifPresent(why -> Run.log("could not prepare the CDS archive (%s); the nodes run the jar as is", why));
     }
 
     @Override

@@ -30,10 +30,19 @@ public final class RatisCluster extends Cluster {
     protected List<String> command(NodeProcess node) {
         List<String> c = new ArrayList<>(List.of(java));
         c.addAll(JVM_OPTIONS);
-        c.addAll(List.of("-Dsun.net.httpserver.nodelay=true", "-cp", classpath, RatisNodeMain.class.getName(),
-                "--id", node.id(), "--http", Integer.toString(node.httpPort()), "--dir", node.dataDir().toString(),
-                "--peers", nodes().stream().map(p -> p.id() + "=127.0.0.1:" + p.raftPort())
-                        .collect(Collectors.joining(","))));
+        c.addAll(List.of(
+                "-Dsun.net.httpserver.nodelay=true",
+                "-cp",
+                classpath,
+                RatisNodeMain.class.getName(),
+                "--id",
+                node.id(),
+                "--http",
+                Integer.toString(node.httpPort()),
+                "--dir",
+                node.dataDir().toString(),
+                "--peers",
+                nodes().stream().map(p -> p.id() + "=127.0.0.1:" + p.raftPort()).collect(Collectors.joining(","))));
         return c;
     }
 

@@ -9,8 +9,9 @@ import io.raftboot.testsupport.process.RoleReport;
  * {@code role == null}. {@code leaseMillis}: {@code leaseValidForMillis}, -1 where the system
  * reports none (Ratis).
  */
-public record Status(String nodeId, String role, long term, String leaderId, long sentNanos, long receivedNanos,
-                     long leaseMillis) implements RoleReport {
+public record Status(
+        String nodeId, String role, long term, String leaderId, long sentNanos, long receivedNanos, long leaseMillis)
+        implements RoleReport {
 
     public Status(String nodeId, String role, long term, String leaderId, long sentNanos, long receivedNanos) {
         this(nodeId, role, term, leaderId, sentNanos, receivedNanos, -1);

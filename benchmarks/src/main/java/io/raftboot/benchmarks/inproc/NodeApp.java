@@ -6,5 +6,4 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 /** A node of the in-process propagation harness: only what auto-configuration brings (the starter). */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-public class NodeApp {
-}
+public class NodeApp {}

@@ -62,14 +62,21 @@ public final class Propagation {
         List<ConfigurableApplicationContext> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                List<String> props = new ArrayList<>(List.of("raft.node-id=n" + (i + 1), "raft.cluster-id=bench",
-                        "raft.data-dir=" + dir.resolve("ours/n" + (i + 1)), "grpc.server.address=127.0.0.1",
-                        "spring.main.banner-mode=off", "logging.level.root=WARN", "spring.application.name=n" + (i + 1)));
+                List<String> props = new ArrayList<>(List.of(
+                        "raft.node-id=n" + (i + 1),
+                        "raft.cluster-id=bench",
+                        "raft.data-dir=" + dir.resolve("ours/n" + (i + 1)),
+                        "grpc.server.address=127.0.0.1",
+                        "spring.main.banner-mode=off",
+                        "logging.level.root=WARN",
+                        "spring.application.name=n" + (i + 1)));
                 for (int p = 0; p < 3; p++) {
                     props.add("raft.peers.n" + (p + 1) + "=127.0.0.1:" + ports.get(p));
                 }
-                nodes.add(new SpringApplicationBuilder(NodeApp.class).web(WebApplicationType.NONE)
-                        .properties(props.toArray(String[]::new)).run());
+                nodes.add(new SpringApplicationBuilder(NodeApp.class)
+                        .web(WebApplicationType.NONE)
+                        .properties(props.toArray(String[]::new))
+                        .run());
             }
             List<ReplicatedConfig> configs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -90,7 +97,9 @@ public final class Propagation {
                 boolean viaFollower = i % 2 == 1;
                 String key = "p-" + i;
                 long t0 = System.nanoTime();
-                configs.get(viaFollower ? follower : leader).put(key, "value-" + i).get(5, TimeUnit.SECONDS);
+                configs.get(viaFollower ? follower : leader)
+                        .put(key, "value-" + i)
+                        .get(5, TimeUnit.SECONDS);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 (viaFollower ? followerWrites : leaderWrites).add(ms);
                 long[] at = awaitApplied(key);
@@ -103,7 +112,13 @@ public final class Propagation {
                     + " 5-25 ms apart";
             run.add(Result.of(SCENARIO, Result.OURS, APPLIED_ALL, propagation, "ms", s, "p99 <= 5 ms"));
             run.add(Result.of(SCENARIO, Result.OURS, LEADER_WRITE, leaderWrites, "ms", s, ""));
-            run.add(Result.of(SCENARIO, Result.OURS, "write submitted on a follower until it returns", followerWrites, "ms", s,
+            run.add(Result.of(
+                    SCENARIO,
+                    Result.OURS,
+                    "write submitted on a follower until it returns",
+                    followerWrites,
+                    "ms",
+                    s,
                     "p99 <= 5 ms"));
         } finally {
             for (ConfigurableApplicationContext c : nodes) {
@@ -123,8 +138,11 @@ public final class Propagation {
                 LeadershipService l = nodes.get(i).getBean(LeadershipService.class);
                 if (l.isLeader()) {
                     String id = l.nodeId();
-                    boolean all = nodes.stream().allMatch(n -> n.getBean(LeadershipService.class).leaderId()
-                            .filter(id::equals).isPresent());
+                    boolean all = nodes.stream()
+                            .allMatch(n -> n.getBean(LeadershipService.class)
+                                    .leaderId()
+                                    .filter(id::equals)
+                                    .isPresent());
                     if (all) {
                         return i;
                     }
@@ -153,20 +171,26 @@ public final class Propagation {
         for (int i = 0; i < 3; i++) {
             peers.put("n" + (i + 1), "127.0.0.1:" + ports.get(i));
         }
-        RaftGroup group = RatisNodeMain.group(String.join(",", peers.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        RaftGroup group = RatisNodeMain.group(String.join(
+                ",",
+                peers.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList()));
         List<RaftServer> servers = new ArrayList<>();
         try (RaftClient client = RatisNodeMain.newClient(group)) {
             for (int i = 0; i < 3; i++) {
                 int node = i;
-                RaftPeer self = group.getPeers().stream().filter(p -> p.getId().toString().equals("n" + (node + 1)))
-                        .findFirst().orElseThrow();
+                RaftPeer self = group.getPeers().stream()
+                        .filter(p -> p.getId().toString().equals("n" + (node + 1)))
+                        .findFirst()
+                        .orElseThrow();
                 KvStateMachine sm = new KvStateMachine((key, at) -> {
                     if (key.startsWith("p-")) {
                         record(key, node);
                     }
                 });
-                RaftServer server = RatisNodeMain.newServer(self, group, dir.resolve("ratis/n" + (i + 1)).toFile(), sm);
+                RaftServer server = RatisNodeMain.newServer(
+                        self, group, dir.resolve("ratis/n" + (i + 1)).toFile(), sm);
                 server.start();
                 servers.add(server);
             }
@@ -178,7 +202,10 @@ public final class Propagation {
             for (int i = 0; i < writes; i++) {
                 int leader = -1;
                 for (int s = 0; s < 3; s++) {
-                    if (servers.get(s).getDivision(RatisNodeMain.GROUP_ID).getInfo().isLeader()) {
+                    if (servers.get(s)
+                            .getDivision(RatisNodeMain.GROUP_ID)
+                            .getInfo()
+                            .isLeader()) {
                         leader = s;
                     }
                 }

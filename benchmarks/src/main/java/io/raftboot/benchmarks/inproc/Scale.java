@@ -2,9 +2,6 @@ package io.raftboot.benchmarks.inproc;
 
 import io.raftboot.benchmarks.Result;
 import io.raftboot.benchmarks.Run;
-import io.raftboot.core.store.ConfigCommand;
-import io.raftboot.core.store.ConfigCommandCodec;
-import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.core.message.AppendEntries;
@@ -14,6 +11,9 @@ import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.Role;
 import io.raftboot.core.storage.MemoryStorage;
+import io.raftboot.core.store.ConfigCommand;
+import io.raftboot.core.store.ConfigCommandCodec;
+import io.raftboot.core.store.ConfigStore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +54,10 @@ public final class Scale {
         public void send(Message m) {
             long now = System.nanoTime();
             String l = leader;
-            if (l != null && m instanceof AppendEntries ae && ae.from().equals(l) && ae.entries().isEmpty()) {
+            if (l != null
+                    && m instanceof AppendEntries ae
+                    && ae.from().equals(l)
+                    && ae.entries().isEmpty()) {
                 rounds.computeIfAbsent(ae.readSeq(), k -> new long[] {now, 0, 0});
             } else if (l != null && m instanceof AppendResponse ar && ar.to().equals(l)) {
                 long[] r = rounds.get(ar.readSeq());
@@ -85,15 +88,25 @@ public final class Scale {
         for (int i = 1; i <= late; i++) {
             learners.add("late" + i);
         }
-        ProtocolSettings config = ProtocolSettings.of(new Membership(voters, learners)).withTicks(30, 5);
+        ProtocolSettings config =
+                ProtocolSettings.of(new Membership(voters, learners)).withTicks(30, 5);
         InMemory transport = new InMemory();
         Random seeds = new Random(42);
         Map<String, RaftLoop> created = new LinkedHashMap<>();
         for (String id : config.membership().all()) {
             ConfigStore store = new ConfigStore();
             stores.put(id, store);
-            created.put(id, new RaftLoop(id, config, Duration.ofMillis(10), new MemoryStorage(), store, transport,
-                    new Random(seeds.nextLong()), 5_000));
+            created.put(
+                    id,
+                    new RaftLoop(
+                            id,
+                            config,
+                            Duration.ofMillis(10),
+                            new MemoryStorage(),
+                            store,
+                            transport,
+                            new Random(seeds.nextLong()),
+                            5_000));
         }
         try {
             for (Map.Entry<String, RaftLoop> e : created.entrySet()) {
@@ -117,12 +130,18 @@ public final class Scale {
             }
             rounds.clear();
             long leaderCpu0 = mx.getThreadCpuTime(threadIds.get(leader));
-            long allCpu0 = threadIds.values().stream().mapToLong(mx::getThreadCpuTime).sum();
+            long allCpu0 =
+                    threadIds.values().stream().mapToLong(mx::getThreadCpuTime).sum();
             long t0 = System.nanoTime();
             Thread.sleep(quick ? 3_000 : 30_000);
             long wall = System.nanoTime() - t0;
             double leaderPct = 100.0 * (mx.getThreadCpuTime(threadIds.get(leader)) - leaderCpu0) / wall;
-            double allPct = 100.0 * (threadIds.values().stream().mapToLong(mx::getThreadCpuTime).sum() - allCpu0) / wall;
+            double allPct = 100.0
+                    * (threadIds.values().stream()
+                                    .mapToLong(mx::getThreadCpuTime)
+                                    .sum()
+                            - allCpu0)
+                    / wall;
             List<Double> fanout = new ArrayList<>();
             int incomplete = 0;
             for (long[] r : rounds.values()) {
@@ -137,13 +156,23 @@ public final class Scale {
             String s = "raft-core RaftLoop x " + (VOTERS + LEARNERS) + " in one JVM (4 voters, 50 learners), tick 10ms,"
                     + " election 30 ticks, heartbeat 5 ticks, MemoryStorage, in-memory transport; idle "
                     + (quick ? 3 : 30) + " s";
-            run.add(Result.single(SCENARIO, Result.OURS, "leader loop thread CPU, idle", leaderPct, "% of one core", s, ""));
-            run.add(Result.single(SCENARIO, Result.OURS, "all 54 loop threads CPU, idle", allPct, "% of one core", s, ""));
-            run.add(Result.of(SCENARIO, Result.OURS, "heartbeat fan-out: first AppendEntries -> last of 53 answers", fanout,
-                    "ms", s, ""));
+            run.add(Result.single(
+                    SCENARIO, Result.OURS, "leader loop thread CPU, idle", leaderPct, "% of one core", s, ""));
+            run.add(Result.single(
+                    SCENARIO, Result.OURS, "all 54 loop threads CPU, idle", allPct, "% of one core", s, ""));
+            run.add(Result.of(
+                    SCENARIO,
+                    Result.OURS,
+                    "heartbeat fan-out: first AppendEntries -> last of 53 answers",
+                    fanout,
+                    "ms",
+                    s,
+                    ""));
             if (incomplete > 0) {
-                run.note(SCENARIO, incomplete + " heartbeat rounds without all 53 answers (in flight at the end, or"
-                        + " superseded by a newer round) were left out of the fan-out figure");
+                run.note(
+                        SCENARIO,
+                        incomplete + " heartbeat rounds without all 53 answers (in flight at the end, or"
+                                + " superseded by a newer round) were left out of the fan-out figure");
             }
 
             // 10,000 keys, then compaction into a snapshot. Batches of 64 in flight; a batch that fails
@@ -157,7 +186,8 @@ public final class Scale {
                 int to = Math.min(KEYS, from + 64);
                 List<CompletableFuture<Object>> batch = new ArrayList<>();
                 for (int i = from; i < to; i++) {
-                    batch.add(lead.propose(ConfigCommandCodec.encode(new ConfigCommand.Put(String.format("key-%05d", i), value))));
+                    batch.add(lead.propose(
+                            ConfigCommandCodec.encode(new ConfigCommand.Put(String.format("key-%05d", i), value))));
                 }
                 try {
                     for (CompletableFuture<Object> f : batch) {
@@ -173,9 +203,16 @@ public final class Scale {
                 }
             }
             double writeSeconds = (System.nanoTime() - w0) / 1e9;
-            run.note(SCENARIO, String.format("writing the 10,000 keys (64 in flight) took %.1f s, i.e. %.0f commits/s"
-                    + " replicated to 53 nodes; %d leader changes meanwhile (term %d -> %d)", writeSeconds,
-                    KEYS / writeSeconds, retries, term0, lead.status().term()));
+            run.note(
+                    SCENARIO,
+                    String.format(
+                            "writing the 10,000 keys (64 in flight) took %.1f s, i.e. %.0f commits/s"
+                                    + " replicated to 53 nodes; %d leader changes meanwhile (term %d -> %d)",
+                            writeSeconds,
+                            KEYS / writeSeconds,
+                            retries,
+                            term0,
+                            lead.status().term()));
             Thread.sleep(1000);
 
             List<Double> catchUp = new ArrayList<>();
@@ -195,12 +232,18 @@ public final class Scale {
                 }
                 catchUp.add((System.nanoTime() - c0) / 1e6);
                 if (stores.get(id).size() < KEYS) {
-                    throw new IllegalStateException(id + " caught up with " + stores.get(id).size() + " keys only");
+                    throw new IllegalStateException(
+                            id + " caught up with " + stores.get(id).size() + " keys only");
                 }
             }
-            run.add(Result.of(SCENARIO, Result.OURS, "new learner catch-up from a 10,000-key snapshot (start -> applied"
-                    + " the leader's commit index)", catchUp, "ms", s.replace("; idle " + (quick ? 3 : 30) + " s", "")
-                    + "; snapshot threshold 5,000 entries", ""));
+            run.add(Result.of(
+                    SCENARIO,
+                    Result.OURS,
+                    "new learner catch-up from a 10,000-key snapshot (start -> applied" + " the leader's commit index)",
+                    catchUp,
+                    "ms",
+                    s.replace("; idle " + (quick ? 3 : 30) + " s", "") + "; snapshot threshold 5,000 entries",
+                    ""));
         } finally {
             for (RaftLoop l : created.values()) {
                 l.close();

@@ -28,8 +28,10 @@ public final class JmhRunner {
                 .include(RaftNodeStep.class.getName())
                 .include(FileStorageAppend.class.getName())
                 .forks(1)
-                .warmupIterations(wi).warmupTime(TimeValue.seconds(seconds))
-                .measurementIterations(mi).measurementTime(TimeValue.seconds(seconds))
+                .warmupIterations(wi)
+                .warmupTime(TimeValue.seconds(seconds))
+                .measurementIterations(mi)
+                .measurementTime(TimeValue.seconds(seconds))
                 .jvmArgs("-Xms512m", "-Xmx512m", "-Dbench.jmh.dir=" + run.workDir.resolve("jmh-storage"))
                 .shouldFailOnError(true)
                 .build();
@@ -46,12 +48,24 @@ public final class JmhRunner {
             if (batch != null) {
                 int b = Integer.parseInt(batch);
                 name = name + " (batch " + b + ", entries/s = batches/s x " + b + ")";
-                run.add(Result.single(SCENARIO, Result.OURS, name.replace("persistBatchWithOneFsync", "entries persisted")
-                        .replace(", entries/s = batches/s x " + b, ""), score * b, "entries/s",
-                        settings + "; fsyncs/s = " + Result.num(score) + " +- " + Result.num(p.getScoreError()), ""));
+                run.add(Result.single(
+                        SCENARIO,
+                        Result.OURS,
+                        name.replace("persistBatchWithOneFsync", "entries persisted")
+                                .replace(", entries/s = batches/s x " + b, ""),
+                        score * b,
+                        "entries/s",
+                        settings + "; fsyncs/s = " + Result.num(score) + " +- " + Result.num(p.getScoreError()),
+                        ""));
             } else {
-                run.add(Result.single(SCENARIO, Result.OURS, name, score, unit.replace("ops/s", "steps/s"),
-                        settings + "; +- " + Result.num(p.getScoreError()) + " (99.9% CI)", ""));
+                run.add(Result.single(
+                        SCENARIO,
+                        Result.OURS,
+                        name,
+                        score,
+                        unit.replace("ops/s", "steps/s"),
+                        settings + "; +- " + Result.num(p.getScoreError()) + " (99.9% CI)",
+                        ""));
             }
         }
     }

@@ -56,19 +56,28 @@ public final class RatisNodeMain {
         http.createContext("/status", ex -> {
             DivisionInfo info = server.getDivision(GROUP_ID).getInfo();
             RaftPeerId leader = info.getLeaderId();
-            respond(ex, 200, "{\"nodeId\":\"" + id + "\",\"role\":\"" + info.getCurrentRole().name() + "\",\"term\":"
-                    + info.getCurrentTerm() + ",\"leaderId\":" + (leader == null ? "null" : "\"" + leader + "\"")
-                    + ",\"lastApplied\":" + info.getLastAppliedIndex() + "}");
+            respond(
+                    ex,
+                    200,
+                    "{\"nodeId\":\"" + id + "\",\"role\":\""
+                            + info.getCurrentRole().name() + "\",\"term\":"
+                            + info.getCurrentTerm() + ",\"leaderId\":"
+                            + (leader == null ? "null" : "\"" + leader + "\"")
+                            + ",\"lastApplied\":" + info.getLastAppliedIndex() + "}");
         });
         http.createContext("/config/", ex -> {
             String key = ex.getRequestURI().getPath().substring("/config/".length());
             if ("PUT".equals(ex.getRequestMethod())) {
                 String value = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 try {
-                    RaftClientReply reply = client.async().send(KvStateMachine.put(key, value)).get(10, TimeUnit.SECONDS);
+                    RaftClientReply reply =
+                            client.async().send(KvStateMachine.put(key, value)).get(10, TimeUnit.SECONDS);
                     if (reply.isSuccess()) {
-                        respond(ex, 200, "{\"key\":\"" + key + "\",\"configVersion\":"
-                                + reply.getMessage().getContent().toString(StandardCharsets.UTF_8) + "}");
+                        respond(
+                                ex,
+                                200,
+                                "{\"key\":\"" + key + "\",\"configVersion\":"
+                                        + reply.getMessage().getContent().toString(StandardCharsets.UTF_8) + "}");
                     } else {
                         respond(ex, 503, "{\"error\":\"" + reply.getException() + "\"}");
                     }
@@ -77,7 +86,10 @@ public final class RatisNodeMain {
                 }
             } else {
                 String v = sm.get(key);
-                respond(ex, v == null ? 404 : 200, v == null ? "{}" : "{\"key\":\"" + key + "\",\"value\":\"" + v + "\"}");
+                respond(
+                        ex,
+                        v == null ? 404 : 200,
+                        v == null ? "{}" : "{\"key\":\"" + key + "\",\"value\":\"" + v + "\"}");
             }
         });
         http.start();
@@ -96,17 +108,26 @@ public final class RatisNodeMain {
 
     public static RaftServer newServer(RaftPeer self, RaftGroup group, File dir, KvStateMachine sm) throws IOException {
         RaftProperties p = RatisSettings.properties(dir);
-        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(self.getAddress().substring(self.getAddress().lastIndexOf(':') + 1)));
+        GrpcConfigKeys.Server.setPort(
+                p,
+                Integer.parseInt(self.getAddress().substring(self.getAddress().lastIndexOf(':') + 1)));
         boolean exists = new File(dir, GROUP_ID.getUuid().toString()).exists();
-        return RaftServer.newBuilder().setServerId(self.getId()).setStateMachine(sm).setGroup(group).setProperties(p)
-                .setOption(exists ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
+        return RaftServer.newBuilder()
+                .setServerId(self.getId())
+                .setStateMachine(sm)
+                .setGroup(group)
+                .setProperties(p)
+                .setOption(exists ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .build();
     }
 
     public static RaftClient newClient(RaftGroup group) {
         RaftProperties cp = new RaftProperties();
-        return RaftClient.newBuilder().setProperties(cp).setRaftGroup(group)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(200,
-                        TimeDuration.valueOf(10, TimeUnit.MILLISECONDS)))
+        return RaftClient.newBuilder()
+                .setProperties(cp)
+                .setRaftGroup(group)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        200, TimeDuration.valueOf(10, TimeUnit.MILLISECONDS)))
                 .build();
     }
 

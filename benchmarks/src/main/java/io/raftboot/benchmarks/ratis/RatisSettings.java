@@ -27,8 +27,7 @@ public final class RatisSettings {
     public static final int TIMEOUT_MIN_MS = 300;
     public static final int TIMEOUT_MAX_MS = 600;
 
-    private RatisSettings() {
-    }
+    private RatisSettings() {}
 
     public static RaftProperties properties(File storageDir) {
         RaftProperties p = new RaftProperties();

@@ -19,13 +19,17 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** The PNGs of the page, drawn with XChart. */
 final class Plots {
 
-    private Plots() {
-    }
+    private Plots() {}
 
     /** Cumulative distribution (x: value, y: fraction of samples at or below it) of several results. */
     static void cdf(Path file, String title, String unit, List<Result> results, boolean logX) {
-        XYChart chart = new XYChartBuilder().width(900).height(420).title(title).xAxisTitle(unit)
-                .yAxisTitle("fraction of samples <= x").build();
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(420)
+                .title(title)
+                .xAxisTitle(unit)
+                .yAxisTitle("fraction of samples <= x")
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
@@ -49,8 +53,13 @@ final class Plots {
 
     /** Role of each node over time around a fault. */
     static void timeline(Path file, Run.Timeline t) {
-        XYChart chart = new XYChartBuilder().width(900).height(360).title(t.title())
-                .xAxisTitle("ms after the fault").yAxisTitle("-1 no answer, 0 follower, 1 candidate, 2 leader").build();
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(360)
+                .title(t.title())
+                .xAxisTitle("ms after the fault")
+                .yAxisTitle("-1 no answer, 0 follower, 1 candidate, 2 leader")
+                .build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(-1.2);
@@ -72,9 +81,19 @@ final class Plots {
     }
 
     /** Bars: one group per category, one bar per system. */
-    static void bars(Path file, String title, String yTitle, List<String> categories, List<String> systems,
-                     List<List<Double>> values) {
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(400).title(title).yAxisTitle(yTitle).build();
+    static void bars(
+            Path file,
+            String title,
+            String yTitle,
+            List<String> categories,
+            List<String> systems,
+            List<List<Double>> values) {
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(900)
+                .height(400)
+                .title(title)
+                .yAxisTitle(yTitle)
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         for (int s = 0; s < systems.size(); s++) {
             chart.addSeries(systems.get(s), new ArrayList<>(categories), new ArrayList<Number>(values.get(s)));
@@ -85,7 +104,9 @@ final class Plots {
     private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
         try {
             String name = file.toString();
-            BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
+            BitmapEncoder.saveBitmap(
+                    chart,
+                    name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
                     BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

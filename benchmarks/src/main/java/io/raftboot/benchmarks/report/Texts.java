@@ -6,8 +6,16 @@ import java.util.List;
 /** The fixed prose of the page: what each scenario measures and how. */
 final class Texts {
 
-    static final List<String> ORDER = List.of("1-graceful-handoff", "2-crash-failover", "3-frozen-leader",
-            "4-config-propagation", "5-write-throughput", "6-footprint", "7-scale", "8-stability-under-cpu-hog", "9-jmh");
+    static final List<String> ORDER = List.of(
+            "1-graceful-handoff",
+            "2-crash-failover",
+            "3-frozen-leader",
+            "4-config-propagation",
+            "5-write-throughput",
+            "6-footprint",
+            "7-scale",
+            "8-stability-under-cpu-hog",
+            "9-jmh");
 
     /**
      * Why the goals that are not met are not; written from the runs of 2026-11-26 (update it
@@ -57,8 +65,7 @@ final class Texts {
             + "  net.devh's, and loading the gRPC classes on a background thread.\n"
             + "\n";
 
-    private Texts() {
-    }
+    private Texts() {}
 
     static String title(String scenario) {
         return switch (scenario) {

@@ -40,7 +40,11 @@ public final class Failover {
         this.cluster = cluster;
     }
 
-    private enum Fault { TERM, KILL, STOP }
+    private enum Fault {
+        TERM,
+        KILL,
+        STOP
+    }
 
     public void handoff(int iterations) {
         List<Outcome> outcomes = new ArrayList<>();
@@ -48,21 +52,46 @@ public final class Failover {
             outcomes.add(once(Fault.TERM, i, iterations));
         }
         String s = cluster.settings() + "; SIGTERM of the leader, Spring graceful shutdown"
-                + (cluster.handsOverOnShutdown() ? " (raft.shutdown.handoff-timeout 3s: TimeoutNow to the most up-to-date voter)" : "");
-        run.add(Result.of(HANDOFF, cluster.system(), "leaderless time (old leader gives up its lease -> survivors agree)",
-                outcomes.stream().map(Outcome::leaderlessMillis).toList(), "ms", s, "p99 <= 50 ms"));
-        run.add(Result.of(HANDOFF, cluster.system(), "SIGTERM -> survivors agree on a new leader",
-                outcomes.stream().map(Outcome::millis).toList(), "ms", s, ""));
+                + (cluster.handsOverOnShutdown()
+                        ? " (raft.shutdown.handoff-timeout 3s: TimeoutNow to the most up-to-date voter)"
+                        : "");
+        run.add(Result.of(
+                HANDOFF,
+                cluster.system(),
+                "leaderless time (old leader gives up its lease -> survivors agree)",
+                outcomes.stream().map(Outcome::leaderlessMillis).toList(),
+                "ms",
+                s,
+                "p99 <= 50 ms"));
+        run.add(Result.of(
+                HANDOFF,
+                cluster.system(),
+                "SIGTERM -> survivors agree on a new leader",
+                outcomes.stream().map(Outcome::millis).toList(),
+                "ms",
+                s,
+                ""));
         timeline(HANDOFF, outcomes, "SIGTERM");
     }
 
     public void crash(int iterations) {
-        faultSeries(Fault.KILL, CRASH, iterations, "kill -9 -> survivors agree on a new leader", "p99 <= 300 ms", "kill -9");
+        faultSeries(
+                Fault.KILL,
+                CRASH,
+                iterations,
+                "kill -9 -> survivors agree on a new leader",
+                "p99 <= 300 ms",
+                "kill -9");
     }
 
     public void freeze(int iterations) {
-        faultSeries(Fault.STOP, FREEZE, iterations, "SIGSTOP -> others agree on a new leader",
-                "p99 <= max election timeout + 150 ms = 750 ms", "SIGSTOP");
+        faultSeries(
+                Fault.STOP,
+                FREEZE,
+                iterations,
+                "SIGSTOP -> others agree on a new leader",
+                "p99 <= max election timeout + 150 ms = 750 ms",
+                "SIGSTOP");
     }
 
     private void faultSeries(Fault fault, String scenario, int iterations, String metric, String goal, String what) {
@@ -70,22 +99,39 @@ public final class Failover {
         for (int i = 0; i < iterations; i++) {
             outcomes.add(once(fault, i, iterations));
         }
-        run.add(Result.of(scenario, cluster.system(), metric, outcomes.stream().map(Outcome::millis).toList(), "ms",
-                cluster.settings(), goal));
-        List<Double> leases = outcomes.stream().map(Outcome::leaseMillis).filter(m -> m >= 0).toList();
+        run.add(Result.of(
+                scenario,
+                cluster.system(),
+                metric,
+                outcomes.stream().map(Outcome::millis).toList(),
+                "ms",
+                cluster.settings(),
+                goal));
+        List<Double> leases =
+                outcomes.stream().map(Outcome::leaseMillis).filter(m -> m >= 0).toList();
         if (!leases.isEmpty()) {
             // The new leader may be elected before the old leader's lease surely ended (crash-fast
             // detection); leader-only work waits for its own lease.
-            run.add(Result.of(scenario, cluster.system(), what + " -> the new leader holds its lease (isLeader(), @LeaderOnly)",
-                    leases, "ms", cluster.settings(), ""));
+            run.add(Result.of(
+                    scenario,
+                    cluster.system(),
+                    what + " -> the new leader holds its lease (isLeader(), @LeaderOnly)",
+                    leases,
+                    "ms",
+                    cluster.settings(),
+                    ""));
         }
         timeline(scenario, outcomes, what);
     }
 
     /** @param leaseMillis event -> the new leader's lease holds, -1 if never seen or not reported */
-    private record Outcome(double millis, double leaderlessMillis, double leaseMillis, List<LeaderEvents.Event> events,
-                           long eventMillis, String victim) {
-    }
+    private record Outcome(
+            double millis,
+            double leaderlessMillis,
+            double leaseMillis,
+            List<LeaderEvents.Event> events,
+            long eventMillis,
+            String victim) {}
 
     private Outcome once(Fault fault, int i, int iterations) {
         Status leader = cluster.awaitAgreedLeader(cluster.ids(), START_DEADLINE);
@@ -93,7 +139,8 @@ public final class Failover {
         leader = cluster.awaitAgreedLeader(cluster.ids(), DEADLINE);
         String old = leader.nodeId();
         long oldTerm = leader.term();
-        List<String> survivors = cluster.ids().stream().filter(id -> !id.equals(old)).toList();
+        List<String> survivors =
+                cluster.ids().stream().filter(id -> !id.equals(old)).toList();
         NodeProcess victim = cluster.node(old);
         Map<String, Long> marks = new HashMap<>();
         for (NodeProcess n : cluster.nodes()) {
@@ -132,7 +179,8 @@ public final class Failover {
         Cluster.sleep(300); // a little history after the agreement, for the timeline
         events = events(marks, event);
         // A lease not seen within the wait counts as the wait, so that a slow one is not dropped.
-        double leaseMillis = !cluster.reportsLease() ? -1
+        double leaseMillis = !cluster.reportsLease()
+                ? -1
                 : lease(events, next, term).map(t -> (double) (t - event)).orElseGet(() -> {
                     Run.log("%s: no lease logged by %s within 3 s; counted as 3000 ms", cluster.system(), next);
                     return 3000.0;
@@ -140,11 +188,24 @@ public final class Failover {
         double millis = agreed.get().atMillis() - event;
         // Leaderless from the first sign that the old leader no longer leads: for a handoff its
         // lease given up (isLeader() false) before TimeoutNow, else the first campaign or leaderless node.
-        long firstLeft = events.stream().filter(e -> e.kind() != LeaderEvents.Kind.KNOWS && e.kind() != LeaderEvents.Kind.LEASE)
-                .mapToLong(LeaderEvents.Event::epochMillis).min().orElse(event);
+        long firstLeft = events.stream()
+                .filter(e -> e.kind() != LeaderEvents.Kind.KNOWS && e.kind() != LeaderEvents.Kind.LEASE)
+                .mapToLong(LeaderEvents.Event::epochMillis)
+                .min()
+                .orElse(event);
         double leaderless = Math.max(0, agreed.get().atMillis() - firstLeft);
-        Run.log("%s %s %d/%d at %s: %s (term %d) -> %s (term %d) after %.0f ms%s", cluster.system(), fault,
-                i + 1, iterations, java.time.Instant.ofEpochMilli(event), old, oldTerm, next, term, millis,
+        Run.log(
+                "%s %s %d/%d at %s: %s (term %d) -> %s (term %d) after %.0f ms%s",
+                cluster.system(),
+                fault,
+                i + 1,
+                iterations,
+                java.time.Instant.ofEpochMilli(event),
+                old,
+                oldTerm,
+                next,
+                term,
+                millis,
                 fault == Fault.TERM ? String.format(" (leaderless %.0f ms)", leaderless) : "");
 
         switch (fault) {
@@ -170,14 +231,14 @@ public final class Failover {
         List<LeaderEvents.Event> all = new ArrayList<>();
         for (NodeProcess n : cluster.nodes()) {
             LeaderEvents.read(n.logFile(), n.id(), marks.get(n.id())).stream()
-                    .filter(e -> e.epochMillis() >= fromMillis).forEach(all::add);
+                    .filter(e -> e.epochMillis() >= fromMillis)
+                    .forEach(all::add);
         }
         all.sort(Comparator.comparingLong(LeaderEvents.Event::epochMillis)); // stable: file order kept per node
         return all;
     }
 
-    record Agreement(String leader, long term, long atMillis) {
-    }
+    record Agreement(String leader, long term, long atMillis) {}
 
     /** The first instant at which every one of {@code nodes} knows the same leader of a term above {@code aboveTerm}. */
     static Optional<Agreement> firstAgreement(List<LeaderEvents.Event> sorted, List<String> nodes, long aboveTerm) {
@@ -191,8 +252,12 @@ public final class Failover {
             if (first == null || first.kind() != LeaderEvents.Kind.KNOWS || first.term() <= aboveTerm) {
                 continue;
             }
-            boolean all = nodes.stream().map(now::get).allMatch(x -> x != null && x.kind() == LeaderEvents.Kind.KNOWS
-                    && x.term() == first.term() && first.leader().equals(x.leader()));
+            boolean all = nodes.stream()
+                    .map(now::get)
+                    .allMatch(x -> x != null
+                            && x.kind() == LeaderEvents.Kind.KNOWS
+                            && x.term() == first.term()
+                            && first.leader().equals(x.leader()));
             if (all) {
                 return Optional.of(new Agreement(first.leader(), first.term(), e.epochMillis()));
             }
@@ -201,8 +266,10 @@ public final class Failover {
     }
 
     private static Optional<Long> lease(List<LeaderEvents.Event> events, String leader, long term) {
-        return events.stream().filter(e -> e.kind() == LeaderEvents.Kind.LEASE && e.node().equals(leader) && e.term() == term)
-                .map(LeaderEvents.Event::epochMillis).findFirst();
+        return events.stream()
+                .filter(e -> e.kind() == LeaderEvents.Kind.LEASE && e.node().equals(leader) && e.term() == term)
+                .map(LeaderEvents.Event::epochMillis)
+                .findFirst();
     }
 
     /** The timeline of the iteration with the median figure, from the nodes' logged role changes. */
@@ -229,11 +296,17 @@ public final class Failover {
                 }
             }
             points.add(new double[] {median.millis() + 300, level});
-            series.add(new Run.Series(id, points.stream().mapToDouble(p -> p[0]).toArray(),
+            series.add(new Run.Series(
+                    id,
+                    points.stream().mapToDouble(p -> p[0]).toArray(),
                     points.stream().mapToDouble(p -> p[1]).toArray()));
         }
-        run.timelines.add(new Run.Timeline(scenario, cluster.system(), cluster.system() + ": " + what
-                + " of the leader at t=0 (median iteration, " + String.format("%.0f ms", median.millis()) + ")", series));
+        run.timelines.add(new Run.Timeline(
+                scenario,
+                cluster.system(),
+                cluster.system() + ": " + what + " of the leader at t=0 (median iteration, "
+                        + String.format("%.0f ms", median.millis()) + ")",
+                series));
     }
 
     /** Waits until no node is down, for use between scenarios. */

@@ -61,20 +61,33 @@ public final class Footprint {
             threads1.put(n.id(), ProcStats.threadCpuNanos(n.pid()));
         }
         topThreads(threads0.get(leader.nodeId()), threads1.get(leader.nodeId()), wall);
-        String settings = cluster.settings() + "; idle for " + idle.toSeconds() + " s, from " + (settle.toSeconds() + 1) + " s after " + warmupWrites + " warm-up writes, no client";
+        String settings = cluster.settings() + "; idle for " + idle.toSeconds() + " s, from " + (settle.toSeconds() + 1)
+                + " s after " + warmupWrites + " warm-up writes, no client";
         List<Double> followerCpu = new ArrayList<>();
         List<Double> allCpu = new ArrayList<>();
         for (NodeProcess n : cluster.nodes()) {
             double pct = 100.0 * (ProcStats.cpuNanos(n.pid()) - cpu0.get(n.id())) / wall;
             allCpu.add(pct);
             if (n.id().equals(leader.nodeId())) {
-                run.add(Result.single(SCENARIO, cluster.system(), "idle CPU, leader process", pct, "% of one core", settings,
+                run.add(Result.single(
+                        SCENARIO,
+                        cluster.system(),
+                        "idle CPU, leader process",
+                        pct,
+                        "% of one core",
+                        settings,
                         "<= 0.5 % of one core"));
             } else {
                 followerCpu.add(pct);
             }
         }
-        run.add(Result.of(SCENARIO, cluster.system(), "idle CPU, follower processes", followerCpu, "% of one core", settings,
+        run.add(Result.of(
+                SCENARIO,
+                cluster.system(),
+                "idle CPU, follower processes",
+                followerCpu,
+                "% of one core",
+                settings,
                 "<= 0.5 % of one core"));
         Run.log("%s idle CPU per node: %s", cluster.system(), allCpu);
         // The JIT compiler is still busy with the code of the scenarios before (writes, HTTP):
@@ -90,8 +103,14 @@ public final class Footprint {
             }
             withoutJit.add(allCpu.get(withoutJit.size()) - jit);
         }
-        run.add(Result.of(SCENARIO, cluster.system(), "idle CPU per process without the JIT compiler threads", withoutJit,
-                "% of one core", settings, "<= 0.5 % of one core"));
+        run.add(Result.of(
+                SCENARIO,
+                cluster.system(),
+                "idle CPU per process without the JIT compiler threads",
+                withoutJit,
+                "% of one core",
+                settings,
+                "<= 0.5 % of one core"));
 
         List<Double> rss = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
@@ -102,8 +121,10 @@ public final class Footprint {
             rss.add(ProcStats.rssMiB(n.pid()));
             List<String> names = ProcStats.threadNames(jcmd, n.pid());
             threads.add((double) names.size());
-            raftThreads.add((double) names.stream().filter(s -> s.startsWith("raft-")).count());
-            grpcThreads.add((double) names.stream().filter(s -> s.toLowerCase().contains("grpc")).count());
+            raftThreads.add(
+                    (double) names.stream().filter(s -> s.startsWith("raft-")).count());
+            grpcThreads.add((double)
+                    names.stream().filter(s -> s.toLowerCase().contains("grpc")).count());
             if (n.id().equals(leader.nodeId())) {
                 run.note(SCENARIO, cluster.system() + " leader's threads: " + summarize(names));
             }
@@ -127,8 +148,11 @@ public final class Footprint {
             byName.merge(k.substring(k.indexOf(' ') + 1).replaceAll("\\d+", "#"), pct, Double::sum);
         });
         StringBuilder b = new StringBuilder();
-        byName.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue())).limit(8)
-                .forEach(e -> b.append(b.length() == 0 ? "" : ", ").append(e.getKey())
+        byName.entrySet().stream()
+                .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+                .limit(8)
+                .forEach(e -> b.append(b.length() == 0 ? "" : ", ")
+                        .append(e.getKey())
                         .append(String.format(java.util.Locale.ROOT, " %.2f%%", e.getValue())));
         run.note(SCENARIO, cluster.system() + ": the leader's idle CPU by thread (kernel names, % of one core): " + b);
     }

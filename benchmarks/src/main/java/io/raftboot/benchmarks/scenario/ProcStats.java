@@ -14,8 +14,7 @@ public final class ProcStats {
 
     private static final long CLK_TCK = clockTicks();
 
-    private ProcStats() {
-    }
+    private ProcStats() {}
 
     /** utime + stime of the process, in nanoseconds. */
     public static long cpuNanos(long pid) {
@@ -76,7 +75,10 @@ public final class ProcStats {
     /** Thread names from {@code jcmd Thread.print}. */
     public static List<String> threadNames(String jcmd, long pid) {
         String out = exec(List.of(jcmd, Long.toString(pid), "Thread.print"));
-        return out.lines().filter(l -> l.startsWith("\"")).map(l -> l.substring(1, l.indexOf('"', 1))).toList();
+        return out.lines()
+                .filter(l -> l.startsWith("\""))
+                .map(l -> l.substring(1, l.indexOf('"', 1)))
+                .toList();
     }
 
     public static String exec(List<String> command) {

@@ -39,7 +39,9 @@ public final class Stability {
         int unanswered = 0;
         try {
             for (int i = 0; i < 2; i++) {
-                hogs.add(new ProcessBuilder("yes").redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                hogs.add(new ProcessBuilder("yes")
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start());
             }
             long end = System.nanoTime() + duration.toNanos();
             while (System.nanoTime() - end < 0) {
@@ -63,13 +65,22 @@ public final class Stability {
             hogs.forEach(Process::destroyForcibly);
         }
         long elections = maxTerm - start.term();
-        String settings = cluster.settings() + "; idle cluster, 2 x `yes > /dev/null` on 2 cores, " + duration.toSeconds()
-                + " s, status read every 200 ms";
-        run.add(Result.single(SCENARIO, cluster.system(), "elections (term increases)", elections, "elections", settings,
+        String settings = cluster.settings() + "; idle cluster, 2 x `yes > /dev/null` on 2 cores, "
+                + duration.toSeconds() + " s, status read every 200 ms";
+        run.add(Result.single(
+                SCENARIO,
+                cluster.system(),
+                "elections (term increases)",
+                elections,
+                "elections",
+                settings,
                 "0 with defaults"));
-        run.add(Result.single(SCENARIO, cluster.system(), "leader changes", leaders.size() - 1, "changes", settings, ""));
-        run.note(SCENARIO, cluster.system() + ": " + polls + " status reads, " + unanswered
-                + " unanswered within 2 s; terms " + start.term() + " -> " + maxTerm + "; leaders seen " + leaders);
+        run.add(Result.single(
+                SCENARIO, cluster.system(), "leader changes", leaders.size() - 1, "changes", settings, ""));
+        run.note(
+                SCENARIO,
+                cluster.system() + ": " + polls + " status reads, " + unanswered + " unanswered within 2 s; terms "
+                        + start.term() + " -> " + maxTerm + "; leaders seen " + leaders);
         Run.log("%s stability: %d elections in %d s", cluster.system(), elections, duration.toSeconds());
     }
 }

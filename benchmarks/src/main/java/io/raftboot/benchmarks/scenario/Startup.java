@@ -32,11 +32,16 @@ public final class Startup {
 
     public void measure(int repeats) throws IOException {
         String full2 = run.classpath;
-        String bare = Arrays.stream(full2.split(java.io.File.pathSeparator)).filter(p -> {
-            String f = Path.of(p).getFileName().toString();
-            return !(f.startsWith("raft-") || f.startsWith("grpc-") || f.startsWith("protobuf-")
-                    || f.startsWith("proto-google") || f.startsWith("perfmark"));
-        }).collect(Collectors.joining(java.io.File.pathSeparator));
+        String bare = Arrays.stream(full2.split(java.io.File.pathSeparator))
+                .filter(p -> {
+                    String f = Path.of(p).getFileName().toString();
+                    return !(f.startsWith("raft-")
+                            || f.startsWith("grpc-")
+                            || f.startsWith("protobuf-")
+                            || f.startsWith("proto-google")
+                            || f.startsWith("perfmark"));
+                })
+                .collect(Collectors.joining(java.io.File.pathSeparator));
         Path data = run.workDir.resolve("startup");
         Files.createDirectories(data);
         List<Double> without = new ArrayList<>();
@@ -44,23 +49,47 @@ public final class Startup {
         List<Double> enabled = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
             without.add(startMillis(bare, List.of("--server.port=0")));
-            disabled.add(startMillis(full2, List.of("--server.port=0", "--grpc.server.port=0", "--raft.enabled=false")));
+            disabled.add(
+                    startMillis(full2, List.of("--server.port=0", "--grpc.server.port=0", "--raft.enabled=false")));
             int port = 20_000 + (int) (Math.random() * 10_000);
-            enabled.add(startMillis(full2, List.of("--server.port=0", "--raft.node-id=n1", "--raft.peers.n1=127.0.0.1:" + port,
-                    "--raft.data-dir=" + data.resolve("n1-" + i))));
+            enabled.add(startMillis(
+                    full2,
+                    List.of(
+                            "--server.port=0",
+                            "--raft.node-id=n1",
+                            "--raft.peers.n1=127.0.0.1:" + port,
+                            "--raft.data-dir=" + data.resolve("n1-" + i))));
         }
-        String s = "JVM " + String.join(" ", Cluster.JVM_OPTIONS) + "; launch -> 'Started BareApp' line; web + actuator app; "
-                + repeats + " runs each, alternating";
+        String s = "JVM " + String.join(" ", Cluster.JVM_OPTIONS)
+                + "; launch -> 'Started BareApp' line; web + actuator app; " + repeats + " runs each, alternating";
         Result a = Result.of(Footprint.SCENARIO, "spring-boot (no starter)", "start-up time", without, "ms", s, "");
-        Result b = Result.of(Footprint.SCENARIO, Result.OURS, "start-up time, starter on classpath, raft.enabled=false",
-                disabled, "ms", s, "");
-        Result c = Result.of(Footprint.SCENARIO, Result.OURS, "start-up time, starter enabled (1-voter cluster)", enabled,
-                "ms", s, "");
+        Result b = Result.of(
+                Footprint.SCENARIO,
+                Result.OURS,
+                "start-up time, starter on classpath, raft.enabled=false",
+                disabled,
+                "ms",
+                s,
+                "");
+        Result c = Result.of(
+                Footprint.SCENARIO,
+                Result.OURS,
+                "start-up time, starter enabled (1-voter cluster)",
+                enabled,
+                "ms",
+                s,
+                "");
         run.add(a);
         run.add(b);
         run.add(c);
-        run.add(Result.single(Footprint.SCENARIO, Result.OURS, "start-up time added (median enabled - median without starter)",
-                c.p50() - a.p50(), "ms", s, "<= 200 ms"));
+        run.add(Result.single(
+                Footprint.SCENARIO,
+                Result.OURS,
+                "start-up time added (median enabled - median without starter)",
+                c.p50() - a.p50(),
+                "ms",
+                s,
+                "<= 200 ms"));
     }
 
     private double startMillis(String classpath, List<String> args) throws IOException {

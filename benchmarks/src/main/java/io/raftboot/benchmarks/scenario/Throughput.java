@@ -3,8 +3,8 @@ package io.raftboot.benchmarks.scenario;
 import io.raftboot.benchmarks.Result;
 import io.raftboot.benchmarks.Run;
 import io.raftboot.benchmarks.cluster.Cluster;
-import io.raftboot.benchmarks.cluster.Status;
 import io.raftboot.benchmarks.cluster.RawHttp;
+import io.raftboot.benchmarks.cluster.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +33,19 @@ public final class Throughput {
         Status leader = cluster.awaitAgreedLeader(cluster.ids(), Duration.ofSeconds(60));
         for (int w : writers) {
             Load l = load(leader.nodeId(), w, warmup, window);
-            String s = cluster.settings() + "; " + w + " writers, PUT to the leader over HTTP/1.1 (kept-alive connection per writer, TCP_NODELAY), 16-byte values, warm-up "
+            String s = cluster.settings() + "; " + w
+                    + " writers, PUT to the leader over HTTP/1.1 (kept-alive connection per writer, TCP_NODELAY), 16-byte values, warm-up "
                     + warmup.toSeconds() + "s, window " + window.toSeconds() + "s";
-            run.add(Result.single(SCENARIO, cluster.system(), "committed writes/s, " + w + " writers", l.perSecond, "writes/s",
-                    s, "at least Ratis' figure"));
-            run.add(Result.of(SCENARIO, cluster.system(), "write latency, " + w + " writers", l.latencies, "ms", s, ""));
+            run.add(Result.single(
+                    SCENARIO,
+                    cluster.system(),
+                    "committed writes/s, " + w + " writers",
+                    l.perSecond,
+                    "writes/s",
+                    s,
+                    "at least Ratis' figure"));
+            run.add(Result.of(
+                    SCENARIO, cluster.system(), "write latency, " + w + " writers", l.latencies, "ms", s, ""));
             if (l.errors > 0) {
                 run.note(SCENARIO, cluster.system() + ": " + l.errors + " failed writes with " + w + " writers");
             }
@@ -45,8 +53,7 @@ public final class Throughput {
         }
     }
 
-    private record Load(double perSecond, List<Double> latencies, long errors) {
-    }
+    private record Load(double perSecond, List<Double> latencies, long errors) {}
 
     private Load load(String leader, int writers, Duration warmup, Duration window) {
         long start = System.nanoTime();
@@ -58,32 +65,35 @@ public final class Throughput {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < writers; t++) {
             int writer = t;
-            Thread th = new Thread(() -> {
-                long i = 0;
-                RawHttp client = new RawHttp("127.0.0.1", cluster.node(leader).httpPort(), 10_000);
-                while (true) {
-                    long before = System.nanoTime();
-                    if (before - end >= 0) {
-                        client.close();
-                        return;
-                    }
-                    String key = "tp-" + writers + "-" + writer + "-" + (i++ % 1000);
-                    try {
-                        int code = client.put("/config/" + key, "value-0123456789");
-                        long after = System.nanoTime();
-                        if (before - measureFrom >= 0 && after - end <= 0) {
-                            if (code == 200) {
-                                ok.incrementAndGet();
-                                latencies.add((after - before) / 1e6);
-                            } else {
+            Thread th = new Thread(
+                    () -> {
+                        long i = 0;
+                        RawHttp client =
+                                new RawHttp("127.0.0.1", cluster.node(leader).httpPort(), 10_000);
+                        while (true) {
+                            long before = System.nanoTime();
+                            if (before - end >= 0) {
+                                client.close();
+                                return;
+                            }
+                            String key = "tp-" + writers + "-" + writer + "-" + (i++ % 1000);
+                            try {
+                                int code = client.put("/config/" + key, "value-0123456789");
+                                long after = System.nanoTime();
+                                if (before - measureFrom >= 0 && after - end <= 0) {
+                                    if (code == 200) {
+                                        ok.incrementAndGet();
+                                        latencies.add((after - before) / 1e6);
+                                    } else {
+                                        errors.incrementAndGet();
+                                    }
+                                }
+                            } catch (Exception e) {
                                 errors.incrementAndGet();
                             }
                         }
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                    }
-                }
-            }, "writer-" + t);
+                    },
+                    "writer-" + t);
             th.setDaemon(true);
             threads.add(th);
             th.start();

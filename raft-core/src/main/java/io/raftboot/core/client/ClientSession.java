@@ -40,8 +40,7 @@ public final class ClientSession {
     }
 
     /** A write's place in a session: the session it was numbered in and its sequence number there. */
-    public record Ticket(long sessionId, long sequence) {
-    }
+    public record Ticket(long sessionId, long sequence) {}
 
     /** Numbers a new write in the current session; null when no session is open (it expired meanwhile). */
     public synchronized Ticket tryBegin() {

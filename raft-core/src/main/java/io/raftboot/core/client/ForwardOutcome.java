@@ -34,15 +34,13 @@ public sealed interface ForwardOutcome {
     }
 
     /** The leader confirmed it still leads at this commit index (Raft thesis §6.4). */
-    record ReadIndex(long index) implements ForwardOutcome {
-    }
+    record ReadIndex(long index) implements ForwardOutcome {}
 
     /**
      * The receiver does not lead (or lost leadership and the command was overwritten): nothing
      * was or will be applied. {@code leaderHint} is the leader it knows, or null.
      */
-    record NotLeader(String leaderHint, String reason) implements ForwardOutcome {
-    }
+    record NotLeader(String leaderHint, String reason) implements ForwardOutcome {}
 
     /**
      * The command may have entered the log and may still be committed, or may not: the leader
@@ -57,14 +55,11 @@ public sealed interface ForwardOutcome {
     }
 
     /** The command is malformed or exceeds the leader's limits; nothing was proposed. Do not retry as is. */
-    record Rejected(String reason) implements ForwardOutcome {
-    }
+    record Rejected(String reason) implements ForwardOutcome {}
 
     /** The leader's queue (or this node's forwarding capacity) is full; nothing was proposed. Retry later. */
-    record Overloaded(String reason) implements ForwardOutcome {
-    }
+    record Overloaded(String reason) implements ForwardOutcome {}
 
     /** The receiver is stopping or stopped and did not propose the command. */
-    record Stopped(String reason) implements ForwardOutcome {
-    }
+    record Stopped(String reason) implements ForwardOutcome {}
 }

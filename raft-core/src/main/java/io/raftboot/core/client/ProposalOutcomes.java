@@ -14,8 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class ProposalOutcomes {
 
-    private ProposalOutcomes() {
-    }
+    private ProposalOutcomes() {}
 
     public static ForwardOutcome ofFailure(Throwable failure) {
         Throwable e = unwrap(failure);
@@ -24,13 +23,17 @@ public final class ProposalOutcomes {
             return new ForwardOutcome.NotLeader(notLeader.leaderHint(), reason);
         }
         if (e instanceof LeadershipLostException lost) {
-            return lost.outcomeUnknown() ? new ForwardOutcome.OutcomeUnknown(reason) : new ForwardOutcome.NotLeader(null, reason);
+            return lost.outcomeUnknown()
+                    ? new ForwardOutcome.OutcomeUnknown(reason)
+                    : new ForwardOutcome.NotLeader(null, reason);
         }
         if (e instanceof RejectedExecutionException) {
             return new ForwardOutcome.Overloaded(reason);
         }
         if (e instanceof RaftLoopStoppedException stopped) {
-            return stopped.outcomeUnknown() ? new ForwardOutcome.OutcomeUnknown(reason) : new ForwardOutcome.Stopped(reason);
+            return stopped.outcomeUnknown()
+                    ? new ForwardOutcome.OutcomeUnknown(reason)
+                    : new ForwardOutcome.Stopped(reason);
         }
         return new ForwardOutcome.OutcomeUnknown(reason);
     }

@@ -16,35 +16,29 @@ import io.raftboot.core.store.ConfigResult;
 public final class WriteFate {
 
     /** What to do after an outcome. */
-    public sealed interface Decision permits Retry, Renumber, Answered, Refused, GiveUp {
-    }
+    public sealed interface Decision permits Retry, Renumber, Answered, Refused, GiveUp {}
 
     /** Send the same numbered write again, after a pause. */
-    public record Retry(String reason) implements Decision {
-    }
+    public record Retry(String reason) implements Decision {}
 
     /** The session is gone and no attempt can have applied: number the write again in a new session. */
-    public record Renumber() implements Decision {
-    }
+    public record Renumber() implements Decision {}
 
     /** The write's answer (which may be a refusal by the store, such as a compare-and-set mismatch). */
-    public record Answered(ConfigResult result) implements Decision {
-    }
+    public record Answered(ConfigResult result) implements Decision {}
 
     /**
      * The leader refused the write (malformed, over its limits, not allowed): stop, do not retry.
      * {@code outcomeUnknown}: an earlier attempt may have reached a log.
      */
-    public record Refused(boolean outcomeUnknown, String reason) implements Decision {
-    }
+    public record Refused(boolean outcomeUnknown, String reason) implements Decision {}
 
     /**
      * Stop without an answer (the deadline passed, or the session lost an attempt's result).
      * {@code outcomeUnknown}: an attempt may have reached a log, so the write is applied once or
      * never; otherwise no leader took it and it surely is not applied.
      */
-    public record GiveUp(boolean outcomeUnknown, String reason) implements Decision {
-    }
+    public record GiveUp(boolean outcomeUnknown, String reason) implements Decision {}
 
     private boolean mayHaveApplied;
     private String lastProblem = "no attempt answered";
@@ -64,11 +58,13 @@ public final class WriteFate {
 
     private Decision onResult(ConfigResult r) {
         return switch (r.outcome()) {
-            case SESSION_EXPIRED -> mayHaveApplied
-                    ? new GiveUp(true, "its client session expired after an attempt that may have reached the log")
-                    : new Renumber();
+            case SESSION_EXPIRED ->
+                mayHaveApplied
+                        ? new GiveUp(true, "its client session expired after an attempt that may have reached the log")
+                        : new Renumber();
             // The store forgot this sequence's result: only an earlier attempt can have been answered by it.
-            case STALE_REQUEST -> new GiveUp(true, "its client session no longer remembers an earlier attempt's result");
+            case STALE_REQUEST ->
+                new GiveUp(true, "its client session no longer remembers an earlier attempt's result");
             default -> new Answered(r);
         };
     }

@@ -29,7 +29,10 @@ public record LogEntry(long index, long term, EntryType type, byte[] data) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LogEntry e && e.index == index && e.term == term && e.type == type
+        return o instanceof LogEntry e
+                && e.index == index
+                && e.term == term
+                && e.type == type
                 && Arrays.equals(e.data, data);
     }
 

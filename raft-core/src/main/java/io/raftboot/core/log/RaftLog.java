@@ -26,8 +26,8 @@ public final class RaftLog {
         long expected = snapshotIndex + 1;
         for (LogEntry e : durableEntries) {
             if (e.index() != expected) {
-                throw new IllegalStateException("recovered log is not contiguous: expected index "
-                        + expected + " but found " + e.index());
+                throw new IllegalStateException(
+                        "recovered log is not contiguous: expected index " + expected + " but found " + e.index());
             }
             entries.add(e);
             expected++;
@@ -53,7 +53,9 @@ public final class RaftLog {
     }
 
     public long lastTerm() {
-        return entries.isEmpty() ? snapshotTerm : entries.get(entries.size() - 1).term();
+        return entries.isEmpty()
+                ? snapshotTerm
+                : entries.get(entries.size() - 1).term();
     }
 
     /** Last index that is durable on this node. */
@@ -77,7 +79,8 @@ public final class RaftLog {
 
     public LogEntry entry(long index) {
         if (index <= snapshotIndex || index > lastIndex()) {
-            throw new IndexOutOfBoundsException("no entry " + index + " in log [" + firstIndex() + ", " + lastIndex() + "]");
+            throw new IndexOutOfBoundsException(
+                    "no entry " + index + " in log [" + firstIndex() + ", " + lastIndex() + "]");
         }
         return entries.get((int) (index - snapshotIndex - 1));
     }

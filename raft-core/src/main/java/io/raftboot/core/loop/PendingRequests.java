@@ -25,18 +25,16 @@ import java.util.concurrent.TimeoutException;
  */
 final class PendingRequests {
 
-    private record PendingProposal(long term, CompletableFuture<Object> future) {
-    }
+    private record PendingProposal(long term, CompletableFuture<Object> future) {}
 
-    private record ConfirmedRead(long index, CompletableFuture<Long> future) {
-    }
+    private record ConfirmedRead(long index, CompletableFuture<Long> future) {}
 
-    private record PendingTransfer(String target, CompletableFuture<String> future, long deadlineNanos) {
-    }
+    private record PendingTransfer(String target, CompletableFuture<String> future, long deadlineNanos) {}
 
     private final String nodeId;
     /** Two election timeouts: a transfer not done by then failed. */
     private final int transferTicks;
+
     private final long transferTimeoutNanos;
     private long nextReadRequestId;
     private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
@@ -82,7 +80,8 @@ final class PendingRequests {
 
     private void startTransfer(RaftNode node, String target, CompletableFuture<String> future) {
         if (node.role() != Role.LEADER) {
-            future.completeExceptionally(new NotLeaderException(nodeId, node.leaderId(), "only the leader can transfer leadership"));
+            future.completeExceptionally(
+                    new NotLeaderException(nodeId, node.leaderId(), "only the leader can transfer leadership"));
             return;
         }
         if (target.equals(nodeId)) {
@@ -110,16 +109,20 @@ final class PendingRequests {
         if (proposal.term() == entry.term()) {
             proposal.future().complete(result);
         } else {
-            proposal.future().completeExceptionally(new LeadershipLostException("node '" + nodeId
-                    + "': the entry proposed at index " + entry.index() + " in term " + proposal.term()
-                    + " was overwritten by an entry of term " + entry.term() + " from a newer leader; it was not applied",
-                    false));
+            proposal.future()
+                    .completeExceptionally(new LeadershipLostException(
+                            "node '" + nodeId
+                                    + "': the entry proposed at index " + entry.index() + " in term " + proposal.term()
+                                    + " was overwritten by an entry of term " + entry.term()
+                                    + " from a newer leader; it was not applied",
+                            false));
         }
     }
 
     /** Fails the proposals up to {@code upToIndex}: their entries are in the log, and may still commit. */
     void failProposals(long upToIndex, String reason) {
-        Iterator<PendingProposal> it = proposals.headMap(upToIndex, true).values().iterator();
+        Iterator<PendingProposal> it =
+                proposals.headMap(upToIndex, true).values().iterator();
         while (it.hasNext()) {
             it.next().future().completeExceptionally(new LeadershipLostException(reason, true));
             it.remove();
@@ -137,8 +140,8 @@ final class PendingRequests {
             return;
         }
         if (!read.ok()) {
-            future.completeExceptionally(new NotLeaderException(nodeId, leaderId,
-                    "it lost leadership before a quorum confirmed the read"));
+            future.completeExceptionally(
+                    new NotLeaderException(nodeId, leaderId, "it lost leadership before a quorum confirmed the read"));
         } else {
             confirmedReads.add(new ConfirmedRead(read.index(), future));
         }
@@ -165,9 +168,11 @@ final class PendingRequests {
                 t.future().complete(t.target());
                 it.remove();
             } else if (now - t.deadlineNanos() >= 0) {
-                t.future().completeExceptionally(new TimeoutException("node '" + nodeId + "': leadership transfer to '"
-                        + t.target() + "' did not complete within " + transferTicks + " ticks ("
-                        + Duration.ofNanos(transferTimeoutNanos).toMillis() + " ms); is it reachable and caught up?"));
+                t.future()
+                        .completeExceptionally(new TimeoutException("node '" + nodeId + "': leadership transfer to '"
+                                + t.target() + "' did not complete within " + transferTicks + " ticks ("
+                                + Duration.ofNanos(transferTimeoutNanos).toMillis()
+                                + " ms); is it reachable and caught up?"));
                 it.remove();
             }
         }

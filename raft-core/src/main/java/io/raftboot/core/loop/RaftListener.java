@@ -12,18 +12,14 @@ public interface RaftListener {
      * iterations: whoever acts on it checks {@link RaftStatus#holdsLease()} again at
      * {@link RaftStatus#leaseValidUntilNanos()}.
      */
-    default void onStateChange(RaftStatus previous, RaftStatus current) {
-    }
+    default void onStateChange(RaftStatus previous, RaftStatus current) {}
 
     /** A committed command was applied with {@code result} (on every node). */
-    default void onApplied(long index, byte[] command, Object result) {
-    }
+    default void onApplied(long index, byte[] command, Object result) {}
 
     /** The state machine was replaced by a snapshot's. */
-    default void onSnapshotRestored(long index) {
-    }
+    default void onSnapshotRestored(long index) {}
 
     /** The node stopped because of an unrecoverable error (typically storage). */
-    default void onHalted(Throwable cause) {
-    }
+    default void onHalted(Throwable cause) {}
 }

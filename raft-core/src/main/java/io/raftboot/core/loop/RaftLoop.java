@@ -57,12 +57,16 @@ public final class RaftLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
     /** Inputs handled before the Ready work is done and the tick checked again. */
     private static final int MAX_INPUTS_PER_ITERATION = 256;
+
     private static final Object WAKE_UP = new Object();
 
-    private enum Lifecycle { NEW, RUNNING, STOPPED }
-
-    private record PeerGone(String peer) {
+    private enum Lifecycle {
+        NEW,
+        RUNNING,
+        STOPPED
     }
+
+    private record PeerGone(String peer) {}
 
     private final String nodeId;
     private final ProtocolSettings config;
@@ -92,9 +96,24 @@ public final class RaftLoop implements AutoCloseable {
      * @param snapshotThreshold entries applied since the last snapshot before the state machine is
      *     snapshotted and the log compacted; 0 or less never snapshots
      */
-    public RaftLoop(String nodeId, ProtocolSettings config, Duration tickInterval, Storage storage,
-                    StateMachine stateMachine, Transport transport, RandomGenerator random, long snapshotThreshold) {
-        this(nodeId, config, tickInterval, storage, stateMachine, transport, random, snapshotThreshold,
+    public RaftLoop(
+            String nodeId,
+            ProtocolSettings config,
+            Duration tickInterval,
+            Storage storage,
+            StateMachine stateMachine,
+            Transport transport,
+            RandomGenerator random,
+            long snapshotThreshold) {
+        this(
+                nodeId,
+                config,
+                tickInterval,
+                storage,
+                stateMachine,
+                transport,
+                random,
+                snapshotThreshold,
                 DEFAULT_QUEUE_CAPACITY);
     }
 
@@ -102,9 +121,16 @@ public final class RaftLoop implements AutoCloseable {
      * @param queueCapacity inputs (messages and requests) that may wait for the loop thread; when
      *     full, messages are dropped and requests fail with {@link RejectedExecutionException}
      */
-    public RaftLoop(String nodeId, ProtocolSettings config, Duration tickInterval, Storage storage,
-                    StateMachine stateMachine, Transport transport, RandomGenerator random, long snapshotThreshold,
-                    int queueCapacity) {
+    public RaftLoop(
+            String nodeId,
+            ProtocolSettings config,
+            Duration tickInterval,
+            Storage storage,
+            StateMachine stateMachine,
+            Transport transport,
+            RandomGenerator random,
+            long snapshotThreshold,
+            int queueCapacity) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(tickInterval, "tickInterval");
@@ -146,7 +172,8 @@ public final class RaftLoop implements AutoCloseable {
                 return;
             }
             if (lifecycle != Lifecycle.NEW) {
-                throw new IllegalStateException("RaftLoop of node '" + nodeId + "' is " + lifecycle + "; it cannot recover");
+                throw new IllegalStateException(
+                        "RaftLoop of node '" + nodeId + "' is " + lifecycle + "; it cannot recover");
             }
             try {
                 PersistentState state = storage.load();
@@ -164,8 +191,14 @@ public final class RaftLoop implements AutoCloseable {
                 throw e;
             }
             publisher.initial(node, lastApplied);
-            LOG.log(Level.INFO, "node {0}: recovered term {1}, log {2}..{3}, applied {4}", nodeId, node.term(),
-                    node.firstIndex(), node.lastIndex(), lastApplied);
+            LOG.log(
+                    Level.INFO,
+                    "node {0}: recovered term {1}, log {2}..{3}, applied {4}",
+                    nodeId,
+                    node.term(),
+                    node.firstIndex(),
+                    node.lastIndex(),
+                    lastApplied);
         }
     }
 
@@ -181,7 +214,12 @@ public final class RaftLoop implements AutoCloseable {
             }
             recover();
             publisher.ticked(0, System.nanoTime());
-            LOG.log(Level.INFO, "node {0}: starting at term {1} as {2}, tick {3} ms", nodeId, node.term(), node.role(),
+            LOG.log(
+                    Level.INFO,
+                    "node {0}: starting at term {1} as {2}, tick {3} ms",
+                    nodeId,
+                    node.term(),
+                    node.role(),
                     tickIntervalNanos / 1e6);
             thread = new Thread(this::run, "raft-loop-" + nodeId);
             thread.setDaemon(true);
@@ -271,7 +309,8 @@ public final class RaftLoop implements AutoCloseable {
      */
     public CompletableFuture<Object> propose(byte[] command) {
         Objects.requireNonNull(command, "command");
-        return submit(new Request.Propose(command.clone(), new CompletableFuture<>())).future();
+        return submit(new Request.Propose(command.clone(), new CompletableFuture<>()))
+                .future();
     }
 
     /**
@@ -293,7 +332,9 @@ public final class RaftLoop implements AutoCloseable {
      */
     public CompletableFuture<Void> transferLeadership(String target) {
         Objects.requireNonNull(target, "target");
-        return submit(new Request.Transfer(target, new CompletableFuture<>())).future().thenApply(ignored -> null);
+        return submit(new Request.Transfer(target, new CompletableFuture<>()))
+                .future()
+                .thenApply(ignored -> null);
     }
 
     /**
@@ -311,9 +352,10 @@ public final class RaftLoop implements AutoCloseable {
             return request;
         }
         if (!queue.offer(request)) {
-            request.future().completeExceptionally(new RejectedExecutionException("node '" + nodeId
-                    + "': the Raft loop's queue is full (" + queue.size() + " waiting): the node is overloaded,"
-                    + " retry later or raise the queue capacity"));
+            request.future()
+                    .completeExceptionally(new RejectedExecutionException("node '" + nodeId
+                            + "': the Raft loop's queue is full (" + queue.size() + " waiting): the node is overloaded,"
+                            + " retry later or raise the queue capacity"));
             return request;
         }
         if (lifecycle == Lifecycle.STOPPED) {
@@ -438,9 +480,14 @@ public final class RaftLoop implements AutoCloseable {
                 publisher.publish(publisher.current(node, lastApplied));
             }
             if (ready.softState() != null && ready.softState().role() != Role.LEADER) {
-                requests.failProposals(Long.MAX_VALUE, "node '" + nodeId + "' stopped leading (it is " + ready.softState().role()
-                        + " in term " + ready.softState().term() + ") before the entry was applied; it may still be"
-                        + " committed by the new leader " + ready.softState().leaderId());
+                requests.failProposals(
+                        Long.MAX_VALUE,
+                        "node '" + nodeId + "' stopped leading (it is "
+                                + ready.softState().role()
+                                + " in term " + ready.softState().term()
+                                + ") before the entry was applied; it may still be"
+                                + " committed by the new leader "
+                                + ready.softState().leaderId());
             }
         }
     }
@@ -458,10 +505,16 @@ public final class RaftLoop implements AutoCloseable {
         stateMachine.restore(snapshot.data());
         lastApplied = snapshot.lastIndex();
         snapshots.snapshotAt(snapshot.lastIndex());
-        requests.failProposals(snapshot.lastIndex(), "node '" + nodeId + "' installed a snapshot up to " + snapshot.lastIndex()
-                + " from the leader before applying the entry itself");
-        LOG.log(Level.INFO, "node {0}: term {1}: state machine restored from a snapshot up to index {2}",
-                nodeId, node.term(), snapshot.lastIndex());
+        requests.failProposals(
+                snapshot.lastIndex(),
+                "node '" + nodeId + "' installed a snapshot up to " + snapshot.lastIndex()
+                        + " from the leader before applying the entry itself");
+        LOG.log(
+                Level.INFO,
+                "node {0}: term {1}: state machine restored from a snapshot up to index {2}",
+                nodeId,
+                node.term(),
+                snapshot.lastIndex());
         listeners.snapshotRestored(snapshot.lastIndex());
     }
 
@@ -481,8 +534,10 @@ public final class RaftLoop implements AutoCloseable {
     private void afterReady() {
         requests.appliedUpTo(lastApplied);
         if (requests.hasProposals() && node.role() != Role.LEADER) {
-            requests.failProposals(Long.MAX_VALUE, "node '" + nodeId + "' is no longer the leader (" + node.role()
-                    + ", leader " + node.leaderId() + "); the entry may still be committed by the new leader");
+            requests.failProposals(
+                    Long.MAX_VALUE,
+                    "node '" + nodeId + "' is no longer the leader (" + node.role() + ", leader " + node.leaderId()
+                            + "); the entry may still be committed by the new leader");
         }
         snapshots.maybeSnapshot(node, stateMachine, storage);
         requests.checkTransfers(node.role() == Role.LEADER);
@@ -494,8 +549,11 @@ public final class RaftLoop implements AutoCloseable {
         publisher.publishStopped();
         Throwable cause = haltCause;
         if (cause != null) {
-            LOG.log(Level.ERROR, "node " + nodeId + ": HALTED, the Raft loop stopped and will not continue. Fix the cause"
-                    + " (storage? disk full? corrupted data?) and restart the node", cause);
+            LOG.log(
+                    Level.ERROR,
+                    "node " + nodeId + ": HALTED, the Raft loop stopped and will not continue. Fix the cause"
+                            + " (storage? disk full? corrupted data?) and restart the node",
+                    cause);
         } else {
             LOG.log(Level.INFO, "node {0}: Raft loop closed", nodeId);
         }
@@ -528,15 +586,22 @@ public final class RaftLoop implements AutoCloseable {
     }
 
     private RaftLoopStoppedException stoppedException(boolean proposed) {
-        String fate = proposed ? "; the command was already in this node's log and may still be committed by the next leader"
+        String fate = proposed
+                ? "; the command was already in this node's log and may still be committed by the next leader"
                 : "; nothing was proposed";
         Throwable cause = haltCause;
         if (cause != null) {
-            return new RaftLoopStoppedException("node '" + nodeId + "' halted after an unrecoverable error (" + cause
-                    + "); fix it and restart the node" + fate, cause, proposed);
+            return new RaftLoopStoppedException(
+                    "node '" + nodeId + "' halted after an unrecoverable error (" + cause
+                            + "); fix it and restart the node" + fate,
+                    cause,
+                    proposed);
         }
-        return new RaftLoopStoppedException("node '" + nodeId + "': the Raft loop is "
-                + (lifecycle == Lifecycle.NEW ? "not started yet" : "closed") + fate, null, proposed);
+        return new RaftLoopStoppedException(
+                "node '" + nodeId + "': the Raft loop is " + (lifecycle == Lifecycle.NEW ? "not started yet" : "closed")
+                        + fate,
+                null,
+                proposed);
     }
 
     private void closeStorage() {

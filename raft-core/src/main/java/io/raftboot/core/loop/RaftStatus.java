@@ -13,9 +13,16 @@ import java.util.Optional;
  * @param peers the other members as this node sees them; rebuilt when the role or term changes
  *     and otherwise at most 10 ticks (100 ms by default) old, since it is for display only
  */
-public record RaftStatus(String nodeId, Role role, long term, String leaderId, long commitIndex,
-                         long lastApplied, long lastIndex, long leaseValidUntilNanos,
-                         List<PeerState> peers) {
+public record RaftStatus(
+        String nodeId,
+        Role role,
+        long term,
+        String leaderId,
+        long commitIndex,
+        long lastApplied,
+        long lastIndex,
+        long leaseValidUntilNanos,
+        List<PeerState> peers) {
 
     public RaftStatus {
         peers = List.copyOf(peers);
@@ -24,7 +31,8 @@ public record RaftStatus(String nodeId, Role role, long term, String leaderId, l
     /** Whether this node is leader and its lease has not run out yet (checked against the clock now). */
     public boolean holdsLease() {
         // MIN_VALUE is tested first: nanoTime() - MIN_VALUE overflows and would look like a valid lease.
-        return role == Role.LEADER && leaseValidUntilNanos != Long.MIN_VALUE
+        return role == Role.LEADER
+                && leaseValidUntilNanos != Long.MIN_VALUE
                 && System.nanoTime() - leaseValidUntilNanos < 0;
     }
 

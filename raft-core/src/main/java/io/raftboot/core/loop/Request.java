@@ -7,15 +7,11 @@ sealed interface Request {
 
     CompletableFuture<?> future();
 
-    record Propose(byte[] command, CompletableFuture<Object> future) implements Request {
-    }
+    record Propose(byte[] command, CompletableFuture<Object> future) implements Request {}
 
-    record Read(CompletableFuture<Long> future) implements Request {
-    }
+    record Read(CompletableFuture<Long> future) implements Request {}
 
-    record Transfer(String target, CompletableFuture<String> future) implements Request {
-    }
+    record Transfer(String target, CompletableFuture<String> future) implements Request {}
 
-    record StepDown(CompletableFuture<String> future) implements Request {
-    }
+    record StepDown(CompletableFuture<String> future) implements Request {}
 }

@@ -38,7 +38,11 @@ final class SnapshotPolicy {
         storage.saveSnapshot(snapshot);
         node.compact(snapshot);
         lastSnapshotIndex = applied;
-        LOG.log(Level.DEBUG, "node {0}: snapshot at index {1} ({2} bytes), log compacted", nodeId, applied,
+        LOG.log(
+                Level.DEBUG,
+                "node {0}: snapshot at index {1} ({2} bytes), log compacted",
+                nodeId,
+                applied,
                 snapshot.data().length);
     }
 }

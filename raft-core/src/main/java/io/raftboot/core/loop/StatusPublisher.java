@@ -66,17 +66,27 @@ final class StatusPublisher {
     RaftStatus current(RaftNode node, long lastApplied) {
         RaftStatus previous = status;
         List<PeerState> peers = previous.peers();
-        if (node.ticks() - peersBuiltAtTick >= PEERS_REFRESH_TICKS || previous.role() != node.role()
+        if (node.ticks() - peersBuiltAtTick >= PEERS_REFRESH_TICKS
+                || previous.role() != node.role()
                 || previous.term() != node.term()) {
             peersBuiltAtTick = node.ticks();
             peers = new ArrayList<>();
             for (PeerStatus p : node.peers()) {
-                long contactMillis = p.ticksSinceContact() < 0 ? -1 : p.ticksSinceContact() * tickIntervalNanos / 1_000_000;
+                long contactMillis =
+                        p.ticksSinceContact() < 0 ? -1 : p.ticksSinceContact() * tickIntervalNanos / 1_000_000;
                 peers.add(new PeerState(p.id(), p.voter(), p.matchIndex(), contactMillis));
             }
         }
-        return new RaftStatus(nodeId, node.role(), node.term(), node.leaderId(), node.commitIndex(), lastApplied,
-                node.lastIndex(), leaseValidUntilNanos(node), peers);
+        return new RaftStatus(
+                nodeId,
+                node.role(),
+                node.term(),
+                node.leaderId(),
+                node.commitIndex(),
+                lastApplied,
+                node.lastIndex(),
+                leaseValidUntilNanos(node),
+                peers);
     }
 
     /**
@@ -101,8 +111,16 @@ final class StatusPublisher {
     /** A stopped node leads nothing: the last status keeps its term and indexes, without role, leader or lease. */
     void publishStopped() {
         RaftStatus last = status;
-        publish(new RaftStatus(nodeId, idleRole(), last.term(), null, last.commitIndex(), last.lastApplied(),
-                last.lastIndex(), Long.MIN_VALUE, List.of()));
+        publish(new RaftStatus(
+                nodeId,
+                idleRole(),
+                last.term(),
+                null,
+                last.commitIndex(),
+                last.lastApplied(),
+                last.lastIndex(),
+                Long.MIN_VALUE,
+                List.of()));
     }
 
     /**
@@ -126,13 +144,19 @@ final class StatusPublisher {
         // its end): a listener checking at the lease's end saw it lapse and must see it again.
         boolean leaseFlipped = holdsLease != leaseNotified || holdsLease && !previous.holdsLease();
         leaseNotified = holdsLease;
-        if (previous.role() == current.role() && previous.term() == current.term()
+        if (previous.role() == current.role()
+                && previous.term() == current.term()
                 && Objects.equals(previous.leaderId(), current.leaderId())) {
             if (!leaseFlipped) {
                 return;
             }
         } else {
-            LOG.log(Level.INFO, "node {0}: term {1}: {2}, leader {3}", nodeId, current.term(), current.role(),
+            LOG.log(
+                    Level.INFO,
+                    "node {0}: term {1}: {2}, leader {3}",
+                    nodeId,
+                    current.term(),
+                    current.role(),
                     current.leaderId() == null ? "unknown" : current.leaderId());
         }
         listeners.stateChanged(previous, current);

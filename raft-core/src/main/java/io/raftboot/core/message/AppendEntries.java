@@ -12,8 +12,15 @@ import java.util.List;
  * @param readSeq the leader's heartbeat sequence number at send time; echoed in the response
  *     so the leader can confirm ReadIndex requests and extend its lease (thesis §6.4)
  */
-public record AppendEntries(String from, String to, long term, long prevLogIndex, long prevLogTerm,
-                            List<LogEntry> entries, long leaderCommit, long readSeq)
+public record AppendEntries(
+        String from,
+        String to,
+        long term,
+        long prevLogIndex,
+        long prevLogTerm,
+        List<LogEntry> entries,
+        long leaderCommit,
+        long readSeq)
         implements Message {
 
     public AppendEntries {

@@ -13,7 +13,13 @@ package io.raftboot.core.message;
  *     or 0 if its log is shorter
  * @param readSeq echo of the request's {@code readSeq}
  */
-public record AppendResponse(String from, String to, long term, boolean success, long matchIndex,
-                             long rejectHintIndex, long rejectHintTerm, long readSeq)
-        implements Message {
-}
+public record AppendResponse(
+        String from,
+        String to,
+        long term,
+        boolean success,
+        long matchIndex,
+        long rejectHintIndex,
+        long rejectHintTerm,
+        long readSeq)
+        implements Message {}

@@ -6,8 +6,13 @@ package io.raftboot.core.message;
  * a reply. The gRPC adapter maps each record to and from {@code raft.proto}.
  */
 public sealed interface Message
-        permits VoteRequest, VoteResponse, AppendEntries, AppendResponse, TimeoutNow,
-                InstallSnapshot, SnapshotResponse {
+        permits VoteRequest,
+                VoteResponse,
+                AppendEntries,
+                AppendResponse,
+                TimeoutNow,
+                InstallSnapshot,
+                SnapshotResponse {
 
     /** Sender node id. */
     String from();

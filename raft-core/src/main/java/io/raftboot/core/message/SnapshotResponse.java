@@ -5,5 +5,4 @@ package io.raftboot.core.message;
  *
  * @param matchIndex the snapshot's last included index once it is durable on the sender
  */
-public record SnapshotResponse(String from, String to, long term, long matchIndex) implements Message {
-}
+public record SnapshotResponse(String from, String to, long term, long matchIndex) implements Message {}

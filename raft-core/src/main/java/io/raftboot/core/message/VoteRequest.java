@@ -10,6 +10,6 @@ package io.raftboot.core.message;
  * @param transfer the campaign was started by {@link TimeoutNow} from the current leader, so
  *     leader stickiness does not apply (thesis §3.10)
  */
-public record VoteRequest(String from, String to, long term, long lastLogIndex, long lastLogTerm,
-                          boolean preVote, boolean transfer) implements Message {
-}
+public record VoteRequest(
+        String from, String to, long term, long lastLogIndex, long lastLogTerm, boolean preVote, boolean transfer)
+        implements Message {}

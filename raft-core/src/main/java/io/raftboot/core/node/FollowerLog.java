@@ -54,7 +54,8 @@ final class FollowerLog {
             hintTerm = log.term(m.prevLogIndex());
             hintIndex = Math.max(commit + 1, log.firstIndexOfTermAtOrBefore(m.prevLogIndex(), hintTerm));
         }
-        node.send(new AppendResponse(node.id(), m.from(), term, false, m.prevLogIndex(), hintIndex, hintTerm, m.readSeq()));
+        node.send(new AppendResponse(
+                node.id(), m.from(), term, false, m.prevLogIndex(), hintIndex, hintTerm, m.readSeq()));
     }
 
     /** Returns the snapshot to hand the driver, or null when our commit index already covers it. */
@@ -65,7 +66,13 @@ final class FollowerLog {
             return null;
         }
         // §7, Figure 13: keep the log after the snapshot only if it holds the snapshot's last entry.
-        LOG.log(Level.INFO, "{0}: term {1}: installing snapshot up to {2} from {3}", node.id(), node.term(), s.lastIndex(), m.from());
+        LOG.log(
+                Level.INFO,
+                "{0}: term {1}: installing snapshot up to {2} from {3}",
+                node.id(),
+                node.term(),
+                s.lastIndex(),
+                m.from());
         log.restore(s);
         node.commitTo(s.lastIndex());
         node.send(new SnapshotResponse(node.id(), m.from(), node.term(), s.lastIndex()));

@@ -15,6 +15,7 @@ final class LeaderLossReport {
     private final Membership membership;
     /** The leader reported gone, or {@code null}: cleared when any leader is heard. */
     private String lostLeader;
+
     private long reportedAtTick;
     /** Tick at which to start the early pre-vote, or -1. */
     private long campaignTick = -1;
@@ -80,7 +81,9 @@ final class LeaderLossReport {
      * is heard again after that. TimeoutNow is kept: it asks for a campaign anyway.
      */
     boolean isLateFromLostLeader(Message m, long term, long now) {
-        return lostLeader != null && m.from().equals(lostLeader) && m.term() == term
+        return lostLeader != null
+                && m.from().equals(lostLeader)
+                && m.term() == term
                 && (m instanceof AppendEntries || m instanceof InstallSnapshot)
                 && now - reportedAtTick < 2L * config.heartbeatTicks();
     }

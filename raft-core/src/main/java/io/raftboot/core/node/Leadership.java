@@ -26,6 +26,7 @@ final class Leadership {
     private final RaftLog log;
     /** Numbered from 1 in each term: followers echo the round of the append they answer. */
     private final HeartbeatRounds rounds = new HeartbeatRounds();
+
     private final Replication replication;
     private final Lease lease;
     private Transfer transfer;
@@ -55,7 +56,10 @@ final class Leadership {
 
     void tick() {
         long now = node.ticks();
-        if (transfer != null && lease.waitOver(now) && transfer.tickExpired(settings.electionTicks()) && abandonTransfer()) {
+        if (transfer != null
+                && lease.waitOver(now)
+                && transfer.tickExpired(settings.electionTicks())
+                && abandonTransfer()) {
             return;
         }
         // Check-quorum (thesis §6.2): a leader that has not heard from a majority within an
@@ -74,7 +78,8 @@ final class Leadership {
 
     long propose(byte[] command) {
         if (transfer != null) {
-            throw new NotLeaderException(node.id(), transfer.target(), "it is handing leadership to '" + transfer.target() + "'");
+            throw new NotLeaderException(
+                    node.id(), transfer.target(), "it is handing leadership to '" + transfer.target() + "'");
         }
         long index = log.lastIndex() + 1;
         log.append(new LogEntry(index, node.term(), EntryType.NORMAL, command));
@@ -95,7 +100,8 @@ final class Leadership {
 
     void transferTo(String target) {
         if (!membership.isVoter(target)) {
-            throw new IllegalArgumentException("cannot transfer leadership to '" + target + "': it is not a voter of " + membership.voters());
+            throw new IllegalArgumentException(
+                    "cannot transfer leadership to '" + target + "': it is not a voter of " + membership.voters());
         }
         if (target.equals(node.id()) || target.equals(targetOrNull())) {
             return;
@@ -137,7 +143,10 @@ final class Leadership {
                 maybeCommit();
                 commitNoticeDue |= replication.commitNoticeDue(pr, node.commitIndex());
             }
-            if (transfer != null && pr.id.equals(transfer.target()) && pr.match == log.lastIndex() && !transfer.timeoutNowSent()) {
+            if (transfer != null
+                    && pr.id.equals(transfer.target())
+                    && pr.match == log.lastIndex()
+                    && !transfer.timeoutNowSent()) {
                 maybeSendTimeoutNow(pr);
             }
             sendAppend(pr);
@@ -259,11 +268,21 @@ final class Leadership {
         if (lease.forfeited()) {
             // The target may be campaigning past stickiness; our lease is gone for this term,
             // so let a normal election pick the next leader.
-            LOG.log(Level.INFO, "{0}: term {1}: transfer to {2} did not complete, stepping down", node.id(), node.term(), transfer.target());
+            LOG.log(
+                    Level.INFO,
+                    "{0}: term {1}: transfer to {2} did not complete, stepping down",
+                    node.id(),
+                    node.term(),
+                    transfer.target());
             node.becomeFollower(node.term(), null);
             return true;
         }
-        LOG.log(Level.INFO, "{0}: term {1}: transfer to {2} abandoned, {2} did not catch up", node.id(), node.term(), transfer.target());
+        LOG.log(
+                Level.INFO,
+                "{0}: term {1}: transfer to {2} abandoned, {2} did not catch up",
+                node.id(),
+                node.term(),
+                transfer.target());
         transfer = null;
         return false;
     }

@@ -48,12 +48,21 @@ final class Outbox {
     }
 
     boolean hasNews(HardState hs, SoftState ss) {
-        return !messages.isEmpty() || !readStates.isEmpty() || pendingSnapshot != null
-                || !hs.equals(reportedHardState) || softStateChanged(ss);
+        return !messages.isEmpty()
+                || !readStates.isEmpty()
+                || pendingSnapshot != null
+                || !hs.equals(reportedHardState)
+                || softStateChanged(ss);
     }
 
     /** Takes everything out into a Ready; {@code role} and {@code realCandidate} decide whether messages may leave early. */
-    Ready take(HardState hs, SoftState ss, List<LogEntry> unstable, List<LogEntry> committed, boolean leader, boolean realCandidate) {
+    Ready take(
+            HardState hs,
+            SoftState ss,
+            List<LogEntry> unstable,
+            List<LogEntry> committed,
+            boolean leader,
+            boolean realCandidate) {
         Ready ready = new Ready(
                 ss.equals(reportedSoftState) ? null : ss,
                 hs.equals(reportedHardState) ? null : hs,
@@ -85,8 +94,8 @@ final class Outbox {
             return false;
         }
         for (Message m : messages) {
-            boolean promisesNothing = m instanceof VoteRequest
-                    || m instanceof VoteResponse r && (!r.granted() || r.preVote());
+            boolean promisesNothing =
+                    m instanceof VoteRequest || m instanceof VoteResponse r && (!r.granted() || r.preVote());
             if (!promisesNothing) {
                 return false;
             }

@@ -9,7 +9,11 @@ import java.util.ArrayDeque;
  */
 final class Progress {
 
-    enum State { PROBE, REPLICATE, SNAPSHOT }
+    enum State {
+        PROBE,
+        REPLICATE,
+        SNAPSHOT
+    }
 
     final String id;
     final boolean voter;

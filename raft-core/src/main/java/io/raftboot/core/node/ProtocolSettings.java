@@ -17,9 +17,15 @@ import java.util.Objects;
  * @param checkQuorum leader steps down without majority contact, followers do not vote while
  *     they hear a live leader (leader stickiness, thesis §9.6)
  */
-public record ProtocolSettings(Membership membership, int electionTicks, int heartbeatTicks,
-                         double maxClockDrift, int maxEntriesPerAppend, int maxInflightAppends,
-                         boolean preVote, boolean checkQuorum) {
+public record ProtocolSettings(
+        Membership membership,
+        int electionTicks,
+        int heartbeatTicks,
+        double maxClockDrift,
+        int maxEntriesPerAppend,
+        int maxInflightAppends,
+        boolean preVote,
+        boolean checkQuorum) {
 
     public ProtocolSettings {
         Objects.requireNonNull(membership, "membership");
@@ -44,23 +50,51 @@ public record ProtocolSettings(Membership membership, int electionTicks, int hea
     }
 
     public ProtocolSettings withTicks(int electionTicks, int heartbeatTicks) {
-        return new ProtocolSettings(membership, electionTicks, heartbeatTicks, maxClockDrift,
-                maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
+        return new ProtocolSettings(
+                membership,
+                electionTicks,
+                heartbeatTicks,
+                maxClockDrift,
+                maxEntriesPerAppend,
+                maxInflightAppends,
+                preVote,
+                checkQuorum);
     }
 
     public ProtocolSettings withPreVote(boolean preVote) {
-        return new ProtocolSettings(membership, electionTicks, heartbeatTicks, maxClockDrift,
-                maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
+        return new ProtocolSettings(
+                membership,
+                electionTicks,
+                heartbeatTicks,
+                maxClockDrift,
+                maxEntriesPerAppend,
+                maxInflightAppends,
+                preVote,
+                checkQuorum);
     }
 
     public ProtocolSettings withCheckQuorum(boolean checkQuorum) {
-        return new ProtocolSettings(membership, electionTicks, heartbeatTicks, maxClockDrift,
-                maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
+        return new ProtocolSettings(
+                membership,
+                electionTicks,
+                heartbeatTicks,
+                maxClockDrift,
+                maxEntriesPerAppend,
+                maxInflightAppends,
+                preVote,
+                checkQuorum);
     }
 
     public ProtocolSettings withBatching(int maxEntriesPerAppend, int maxInflightAppends) {
-        return new ProtocolSettings(membership, electionTicks, heartbeatTicks, maxClockDrift,
-                maxEntriesPerAppend, maxInflightAppends, preVote, checkQuorum);
+        return new ProtocolSettings(
+                membership,
+                electionTicks,
+                heartbeatTicks,
+                maxClockDrift,
+                maxEntriesPerAppend,
+                maxInflightAppends,
+                preVote,
+                checkQuorum);
     }
 
     /**

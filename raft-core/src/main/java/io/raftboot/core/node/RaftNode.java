@@ -46,6 +46,7 @@ public final class RaftNode {
     private String leaderId;
     /** The role's own state: non-null exactly while this node is a candidate, or the leader. */
     private Candidacy candidacy;
+
     private Leadership leadership;
 
     private long now;
@@ -75,8 +76,9 @@ public final class RaftNode {
         this.term = hs.term();
         this.votedFor = hs.votedFor();
         if (hs.commit() > log.lastIndex()) {
-            throw new IllegalStateException("recovered commit index " + hs.commit() + " is beyond the recovered log (last index "
-                    + log.lastIndex() + "): the log lost durable entries");
+            throw new IllegalStateException(
+                    "recovered commit index " + hs.commit() + " is beyond the recovered log (last index "
+                            + log.lastIndex() + "): the log lost durable entries");
         }
         this.commit = Math.max(hs.commit(), log.snapshotIndex());
         this.applied = log.snapshotIndex();
@@ -121,7 +123,12 @@ public final class RaftNode {
         if (!config.preVote() || role != Role.FOLLOWER || !membership.isVoter(id) || !peer.equals(leaderId)) {
             return;
         }
-        LOG.log(Level.INFO, "{0}: term {1}: leader {2} is gone (connection refused), campaigning early", id, term, peer);
+        LOG.log(
+                Level.INFO,
+                "{0}: term {1}: leader {2} is gone (connection refused), campaigning early",
+                id,
+                term,
+                peer);
         if (lossReport.report(peer, id, now)) {
             campaign(true, false);
         }
@@ -134,8 +141,12 @@ public final class RaftNode {
             return;
         }
         if (lossReport.isLateFromLostLeader(m, term, now)) {
-            LOG.log(Level.DEBUG, "{0}: dropping a message {1} sent before it was reported gone: {2}", id,
-                    lossReport.lostLeader(), m);
+            LOG.log(
+                    Level.DEBUG,
+                    "{0}: dropping a message {1} sent before it was reported gone: {2}",
+                    id,
+                    lossReport.lostLeader(),
+                    m);
             return;
         }
         if (!stepTerm(m)) {
@@ -164,8 +175,14 @@ public final class RaftNode {
                 // Leader stickiness: while a live leader is heard, ignore a disruptive candidate
                 // entirely, without adopting its term.
                 if (!vr.transfer() && stickiness.refusesCandidates()) {
-                    LOG.log(Level.DEBUG, "{0}: term {1}: refusing {2} of term {3} from {4}: a leader was heard within an election timeout",
-                            id, term, vr.preVote() ? "pre-vote" : "vote", vr.term(), vr.from());
+                    LOG.log(
+                            Level.DEBUG,
+                            "{0}: term {1}: refusing {2} of term {3} from {4}: a leader was heard within an election timeout",
+                            id,
+                            term,
+                            vr.preVote() ? "pre-vote" : "vote",
+                            vr.term(),
+                            vr.from());
                     send(new VoteResponse(id, m.from(), term, false, vr.preVote()));
                     return false;
                 }
@@ -175,7 +192,8 @@ public final class RaftNode {
             } else if (m instanceof VoteResponse vr && vr.preVote() && vr.granted()) {
                 // A granted pre-vote carries the term the candidate would use; nothing to adopt.
             } else {
-                boolean fromLeader = m instanceof AppendEntries || m instanceof InstallSnapshot || m instanceof TimeoutNow;
+                boolean fromLeader =
+                        m instanceof AppendEntries || m instanceof InstallSnapshot || m instanceof TimeoutNow;
                 becomeFollower(m.term(), fromLeader ? m.from() : null);
             }
         } else if (m.term() < term) {
@@ -282,7 +300,8 @@ public final class RaftNode {
     public boolean hasReady() {
         return outbox.hasNews(hardState(), softState())
                 || leadership != null && leadership.hasSendsDue()
-                || log.stableIndex() < log.lastIndex() || nextApplyIndex() <= Math.min(commit, log.lastIndex());
+                || log.stableIndex() < log.lastIndex()
+                || nextApplyIndex() <= Math.min(commit, log.lastIndex());
     }
 
     public Ready ready() {
@@ -291,16 +310,24 @@ public final class RaftNode {
         }
         long from = nextApplyIndex();
         long to = Math.min(Math.min(commit, log.lastIndex()), from + MAX_APPLY_BATCH - 1);
-        return outbox.take(hardState(), softState(), log.unstableEntries(),
+        return outbox.take(
+                hardState(),
+                softState(),
+                log.unstableEntries(),
                 from <= to ? log.slice(from, to, MAX_APPLY_BATCH) : List.of(),
-                leadership != null, candidacy != null && !candidacy.isPreVote());
+                leadership != null,
+                candidacy != null && !candidacy.isPreVote());
     }
 
     /** The caller finished the work of {@code ready}. */
     public void advance(Ready ready) {
         outbox.done(ready);
-        if (ready.hardState() != null && candidacy != null && !candidacy.isPreVote() && ready.hardState().term() == term
-                && id.equals(ready.hardState().votedFor()) && !candidacy.hasVoted(id)) {
+        if (ready.hardState() != null
+                && candidacy != null
+                && !candidacy.isPreVote()
+                && ready.hardState().term() == term
+                && id.equals(ready.hardState().votedFor())
+                && !candidacy.hasVoted(id)) {
             // §5.2: our vote for ourselves counts once it is durable (see Outbox#messagesMayLeaveBeforePersist).
             countVote(candidacy, id, true, 0);
         }
@@ -314,7 +341,9 @@ public final class RaftNode {
             }
         }
         if (!ready.committedEntries().isEmpty()) {
-            applied = ready.committedEntries().get(ready.committedEntries().size() - 1).index();
+            applied = ready.committedEntries()
+                    .get(ready.committedEntries().size() - 1)
+                    .index();
         }
     }
 
@@ -404,9 +433,10 @@ public final class RaftNode {
                 continue;
             }
             Progress pr = leadership == null ? null : leadership.follower(peer);
-            result.add(pr == null
-                    ? new PeerStatus(peer, membership.isVoter(peer), -1, -1)
-                    : new PeerStatus(peer, pr.voter, pr.match, now - pr.lastResponseTick));
+            result.add(
+                    pr == null
+                            ? new PeerStatus(peer, membership.isVoter(peer), -1, -1)
+                            : new PeerStatus(peer, pr.voter, pr.match, now - pr.lastResponseTick));
         }
         return result;
     }
@@ -432,7 +462,12 @@ public final class RaftNode {
             term++;
             votedFor = id;
             voteTerm = term;
-            LOG.log(Level.INFO, "{0}: term {1}: starting election{2}", id, term, transfer ? " (leadership transfer)" : "");
+            LOG.log(
+                    Level.INFO,
+                    "{0}: term {1}: starting election{2}",
+                    id,
+                    term,
+                    transfer ? " (leadership transfer)" : "");
         }
         for (String peer : membership.voters()) {
             if (!peer.equals(id)) {
@@ -467,8 +502,15 @@ public final class RaftNode {
             promise = m.transfer() ? 0 : stickiness.promiseTicks();
         }
         if (!decision.granted()) {
-            LOG.log(Level.DEBUG, "{0}: term {1}: refusing {2} of term {3} from {4}: {5}", id, term,
-                    m.preVote() ? "pre-vote" : "vote", m.term(), m.from(), decision.refusal());
+            LOG.log(
+                    Level.DEBUG,
+                    "{0}: term {1}: refusing {2} of term {3} from {4}: {5}",
+                    id,
+                    term,
+                    m.preVote() ? "pre-vote" : "vote",
+                    m.term(),
+                    m.from(),
+                    decision.refusal());
         }
         boolean granted = decision.granted();
         send(new VoteResponse(id, m.from(), granted && m.preVote() ? m.term() : term, granted, m.preVote(), promise));
@@ -498,8 +540,7 @@ public final class RaftNode {
                 LOG.log(Level.INFO, "{0}: term {1}: lost the {2}", id, term, c.isPreVote() ? "pre-vote" : "election");
                 becomeFollower(term, null);
             }
-            case PENDING -> {
-            }
+            case PENDING -> {}
         }
     }
 

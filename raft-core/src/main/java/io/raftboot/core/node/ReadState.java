@@ -5,5 +5,4 @@ package io.raftboot.core.node;
  * {@code index}, a read reflects every write committed before the request. {@code ok=false}
  * means this node lost leadership first; the read must be retried elsewhere.
  */
-public record ReadState(long requestId, long index, boolean ok) {
-}
+public record ReadState(long requestId, long index, boolean ok) {}

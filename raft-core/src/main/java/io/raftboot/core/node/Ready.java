@@ -27,13 +27,24 @@ import java.util.List;
  *     and granted pre-votes while it writes its new term and its vote for itself (§5.2; that
  *     vote counts toward its election only once durable)
  */
-public record Ready(SoftState softState, HardState hardState, Snapshot snapshot,
-                    List<LogEntry> entries, List<Message> messages,
-                    List<LogEntry> committedEntries, List<ReadState> readStates, boolean sendBeforePersist) {
+public record Ready(
+        SoftState softState,
+        HardState hardState,
+        Snapshot snapshot,
+        List<LogEntry> entries,
+        List<Message> messages,
+        List<LogEntry> committedEntries,
+        List<ReadState> readStates,
+        boolean sendBeforePersist) {
 
     public boolean isEmpty() {
-        return softState == null && hardState == null && snapshot == null && entries.isEmpty()
-                && messages.isEmpty() && committedEntries.isEmpty() && readStates.isEmpty();
+        return softState == null
+                && hardState == null
+                && snapshot == null
+                && entries.isEmpty()
+                && messages.isEmpty()
+                && committedEntries.isEmpty()
+                && readStates.isEmpty();
     }
 
     /** Whether anything must be made durable before the messages may be sent. */

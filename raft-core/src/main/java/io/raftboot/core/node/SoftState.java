@@ -1,5 +1,4 @@
 package io.raftboot.core.node;
 
 /** Volatile role information, reported in a {@link Ready} when it changes. */
-public record SoftState(Role role, long term, String leaderId) {
-}
+public record SoftState(Role role, long term, String leaderId) {}

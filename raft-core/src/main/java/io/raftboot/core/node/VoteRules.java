@@ -30,17 +30,19 @@ final class VoteRules {
         if (!membership.isVoter(m.from())) {
             return VoteDecision.refused("the candidate is not a voter");
         }
-        boolean canVote = m.from().equals(votedFor)
-                || (votedFor == null && leaderId == null)
-                || (m.preVote() && m.term() > term);
+        boolean canVote =
+                m.from().equals(votedFor) || (votedFor == null && leaderId == null) || (m.preVote() && m.term() > term);
         if (!canVote) {
-            return VoteDecision.refused(votedFor != null ? "already voted for " + votedFor : "following leader " + leaderId);
+            return VoteDecision.refused(
+                    votedFor != null ? "already voted for " + votedFor : "following leader " + leaderId);
         }
         if (!log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())) {
             return VoteDecision.refused("its log (last term " + m.lastLogTerm() + ", index " + m.lastLogIndex()
                     + ") is behind ours (last term " + log.lastTerm() + ", index " + log.lastIndex() + ")");
         }
-        if (!m.transfer() && stickiness.refusesCandidates() && !(m.term() == term && m.from().equals(votedFor))) {
+        if (!m.transfer()
+                && stickiness.refusesCandidates()
+                && !(m.term() == term && m.from().equals(votedFor))) {
             return VoteDecision.refused("a leader was heard within an election timeout");
         }
         return VoteDecision.GRANTED;

@@ -10,7 +10,11 @@ import java.util.Map;
  */
 final class VoteTally {
 
-    enum Result { PENDING, WON, LOST }
+    enum Result {
+        PENDING,
+        WON,
+        LOST
+    }
 
     private final Map<String, Boolean> votes = new HashMap<>();
 

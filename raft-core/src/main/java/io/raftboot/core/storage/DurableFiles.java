@@ -47,8 +47,8 @@ final class DurableFiles {
      */
     void replaceAtomically(Path target, ChannelWriter writer) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + TMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writer.writeTo(channel);
             channel.force(true);
             syncs++;

@@ -82,6 +82,7 @@ public final class FileStorage implements Storage {
     private final DurableFiles files = new DurableFiles();
     /** Configured ids, {@code null} for no check. */
     private final String nodeId;
+
     private final String clusterId;
     /** The meta file as read (or written) at opening. */
     private final LogRecordCodec.Meta meta;
@@ -99,6 +100,7 @@ public final class FileStorage implements Storage {
     private long prevTermOfLog;
     /** Whether the log has batch markers (format version 3); an older log is rewritten by {@link #load()}. */
     private boolean logBatched;
+
     private boolean loaded;
     private boolean closed;
     private StorageException failure;
@@ -135,8 +137,10 @@ public final class FileStorage implements Storage {
             meta = MetaFile.openOrCreate(this.dir, nodeId, clusterId, files, logFile, snapshotFile);
             directoryClusterId = clusterId != null ? clusterId : meta.clusterId();
         } catch (IOException e) {
-            throw new StorageException("cannot open the data directory " + this.dir + ": " + e
-                    + "; check that it is a directory this process can read and write", e);
+            throw new StorageException(
+                    "cannot open the data directory " + this.dir + ": " + e
+                            + "; check that it is a directory this process can read and write",
+                    e);
         }
     }
 
@@ -181,9 +185,13 @@ public final class FileStorage implements Storage {
             hardState = replay.hardState;
             // Only now that nothing refused the file: cut the torn tail off.
             if (scan.hasTornTail()) {
-                LOG.log(Level.WARNING, "log file {0}: dropping a torn tail of {1} bytes from byte offset {2}"
-                        + " (a write interrupted by a crash, never acknowledged)",
-                        logFile, scan.fileSize() - scan.validEnd(), scan.validEnd());
+                LOG.log(
+                        Level.WARNING,
+                        "log file {0}: dropping a torn tail of {1} bytes from byte offset {2}"
+                                + " (a write interrupted by a crash, never acknowledged)",
+                        logFile,
+                        scan.fileSize() - scan.validEnd(),
+                        scan.validEnd());
                 log.truncate(scan.validEnd());
                 files.force(log);
             }
@@ -194,8 +202,14 @@ public final class FileStorage implements Storage {
                 upgradeLog();
             }
             adoptClusterIdIfNeeded();
-            LOG.log(Level.DEBUG, "opened {0}: snapshot {1}, entries {2}..{3}, {4}", dir, snapshot,
-                    positions.firstIndex(), positions.lastIndex(), hardState);
+            LOG.log(
+                    Level.DEBUG,
+                    "opened {0}: snapshot {1}, entries {2}..{3}, {4}",
+                    dir,
+                    snapshot,
+                    positions.firstIndex(),
+                    positions.lastIndex(),
+                    hardState);
             return new PersistentState(hardState, snapshot, entries);
         } catch (IOException e) {
             throw fail("reading back", e);
@@ -212,9 +226,17 @@ public final class FileStorage implements Storage {
      * under an older meta file, which is read like any other.
      */
     private void upgradeLog() throws IOException {
-        LOG.log(Level.INFO, "data directory {0}: rewriting the log in storage format version {1} (batch markers)",
-                dir, LogRecordCodec.FORMAT_VERSION);
-        rewriteLog(positions.firstIndex() - 1, prevTermOfLog, hardState, positions.firstIndex(), positions.lastIndex(),
+        LOG.log(
+                Level.INFO,
+                "data directory {0}: rewriting the log in storage format version {1} (batch markers)",
+                dir,
+                LogRecordCodec.FORMAT_VERSION);
+        rewriteLog(
+                positions.firstIndex() - 1,
+                prevTermOfLog,
+                hardState,
+                positions.firstIndex(),
+                positions.lastIndex(),
                 List.of());
     }
 
@@ -252,7 +274,8 @@ public final class FileStorage implements Storage {
         throw new StorageException("snapshot file " + snapshotFile + " " + whose + ", but this data directory belongs"
                 + " to cluster '" + directoryClusterId + "' (meta file " + metaFile + ", raft.cluster-id)"
                 + MetaFile.ofNode(nodeId != null ? nodeId : meta.nodeId()) + "; the snapshot (" + stored.snapshot()
-                + ", voters " + new java.util.TreeSet<>(stored.snapshot().membership().voters()) + ") was copied here from another"
+                + ", voters "
+                + new java.util.TreeSet<>(stored.snapshot().membership().voters()) + ") was copied here from another"
                 + " directory. Do not start the node on it: put this directory's own snapshot file back from a"
                 + " backup, or, if the other nodes of cluster '" + directoryClusterId + "' have a working majority,"
                 + " delete (or move away) this directory so that the node starts empty and catches up from the"
@@ -273,12 +296,17 @@ public final class FileStorage implements Storage {
         }
         if (storedSnapshot != null && storedSnapshot.clusterId() == null) {
             files.replaceAtomically(snapshotFile, LogRecordCodec.snapshot(storedSnapshot.snapshot(), clusterId));
-            storedSnapshot = new LogRecordCodec.StoredSnapshot(LogRecordCodec.FORMAT_VERSION, clusterId,
-                    storedSnapshot.snapshot());
+            storedSnapshot = new LogRecordCodec.StoredSnapshot(
+                    LogRecordCodec.FORMAT_VERSION, clusterId, storedSnapshot.snapshot());
         }
         MetaFile.write(metaFile, meta.nodeId() != null ? meta.nodeId() : nodeId, clusterId, files);
-        LOG.log(Level.INFO, "data directory {0} (storage format version {1}) recorded no cluster id; it now belongs"
-                + " to cluster ''{2}'' (storage format version {3})", dir, meta.formatVersion(), clusterId,
+        LOG.log(
+                Level.INFO,
+                "data directory {0} (storage format version {1}) recorded no cluster id; it now belongs"
+                        + " to cluster ''{2}'' (storage format version {3})",
+                dir,
+                meta.formatVersion(),
+                clusterId,
                 LogRecordCodec.FORMAT_VERSION);
     }
 
@@ -351,7 +379,8 @@ public final class FileStorage implements Storage {
         }
         // The marker that tells a complete batch from the torn last one (LogScanner).
         byte[] records = batch.toByteArray();
-        batch.writeBytes(LogRecordCodec.batchEnd(logEnd, offsets.length + (hardStateChanged ? 1 : 0), records, records.length));
+        batch.writeBytes(
+                LogRecordCodec.batchEnd(logEnd, offsets.length + (hardStateChanged ? 1 : 0), records, records.length));
         try {
             DurableFiles.writeFully(log, batch.toByteArray(), logEnd);
             files.force(log);
@@ -381,8 +410,13 @@ public final class FileStorage implements Storage {
         try {
             files.replaceAtomically(snapshotFile, LogRecordCodec.snapshot(newSnapshot, directoryClusterId));
             snapshot = newSnapshot;
-            rewriteLog(newSnapshot.lastIndex(), newSnapshot.lastTerm(), newHardState == null ? hardState : newHardState,
-                    first, keptLast, toAppend);
+            rewriteLog(
+                    newSnapshot.lastIndex(),
+                    newSnapshot.lastTerm(),
+                    newHardState == null ? hardState : newHardState,
+                    first,
+                    keptLast,
+                    toAppend);
         } catch (IOException e) {
             throw fail("installing a snapshot in", e);
         }
@@ -393,14 +427,16 @@ public final class FileStorage implements Storage {
      * {@code hs}, the current entries {@code copyFrom..copyTo} (copied as they are, checksums
      * checked) and then {@code newEntries}.
      */
-    private void rewriteLog(long prevIndex, long prevTerm, HardState hs, long copyFrom, long copyTo,
-            List<LogEntry> newEntries) throws IOException {
+    private void rewriteLog(
+            long prevIndex, long prevTerm, HardState hs, long copyFrom, long copyTo, List<LogEntry> newEntries)
+            throws IOException {
         EntryPositions rewritten = new EntryPositions(prevIndex + 1);
         long[] end = new long[1];
         files.replaceAtomically(logFile, channel -> {
             // The whole file is one batch, closed by a BATCH_END with its CRC.
             CRC32C crc = new CRC32C();
-            OutputStream out = new CheckedOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc);
+            OutputStream out =
+                    new CheckedOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc);
             long pos = writeRecord(out, LogRecordCodec.logStart(prevIndex, prevTerm), 0);
             pos = writeRecord(out, LogRecordCodec.hardState(hs), pos);
             int records = 2;
@@ -446,7 +482,9 @@ public final class FileStorage implements Storage {
         byte[] bytes = new byte[LogRecordCodec.HEADER_BYTES + length];
         readFully(ByteBuffer.wrap(bytes), offset);
         Record r = LogRecordCodec.tryRead(bytes, 0, bytes.length, offset);
-        if (r == null || r.type() != LogRecordCodec.ENTRY || LogRecordCodec.decodeEntry(r).index() != index) {
+        if (r == null
+                || r.type() != LogRecordCodec.ENTRY
+                || LogRecordCodec.decodeEntry(r).index() != index) {
             throw corruptSinceLoad(offset, index);
         }
         return bytes;
@@ -468,16 +506,18 @@ public final class FileStorage implements Storage {
 
     /** Marks this storage failed: after a failed write the file's state is unknown (no retry of an fsync). */
     private StorageException fail(String what, IOException e) {
-        failure = new StorageException(what + " the data directory " + dir + " failed: " + e
-                + ". Stop the node, check the disk (space, permissions, hardware errors) and restart it;"
-                + " recovery drops any incomplete write", e);
+        failure = new StorageException(
+                what + " the data directory " + dir + " failed: " + e
+                        + ". Stop the node, check the disk (space, permissions, hardware errors) and restart it;"
+                        + " recovery drops any incomplete write",
+                e);
         return failure;
     }
 
     private void requireUsable() {
         if (failure != null) {
-            throw new StorageException("this storage failed earlier and refuses further use: " + failure.getMessage(),
-                    failure);
+            throw new StorageException(
+                    "this storage failed earlier and refuses further use: " + failure.getMessage(), failure);
         }
         if (closed) {
             throw new StorageException("storage of " + dir + " is closed; open a new FileStorage to continue");

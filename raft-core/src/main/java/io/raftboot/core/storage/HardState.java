@@ -13,7 +13,8 @@ public record HardState(long term, String votedFor, long commit) {
 
     public HardState {
         if (term < 0 || commit < 0) {
-            throw new IllegalArgumentException("term and commit must not be negative: term=" + term + " commit=" + commit);
+            throw new IllegalArgumentException(
+                    "term and commit must not be negative: term=" + term + " commit=" + commit);
         }
     }
 }

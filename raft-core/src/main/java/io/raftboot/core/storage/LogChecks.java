@@ -11,8 +11,7 @@ import java.util.function.LongUnaryOperator;
  */
 final class LogChecks {
 
-    private LogChecks() {
-    }
+    private LogChecks() {}
 
     /**
      * Validates an append against a log holding {@code [firstIndex, lastIndex]} (empty when
@@ -49,8 +48,8 @@ final class LogChecks {
         for (LogEntry e : entries) {
             Objects.requireNonNull(e, "entry");
             if (e.index() != expected) {
-                throw new IllegalArgumentException("entries must be contiguous from " + first
-                        + ": expected index " + expected + " but got " + e);
+                throw new IllegalArgumentException(
+                        "entries must be contiguous from " + first + ": expected index " + expected + " but got " + e);
             }
             expected++;
         }

@@ -74,8 +74,7 @@ final class LogRecordCodec {
     static final byte BATCH_END = 8;
 
     /** A BATCH_END record's content. */
-    record BatchEnd(long start, int records, int crc) {
-    }
+    record BatchEnd(long start, int records, int crc) {}
 
     /** A record with a valid checksum, as read back from {@code offset} of its file. */
     record Record(long offset, byte type, byte[] payload) {
@@ -90,8 +89,7 @@ final class LogRecordCodec {
      * The META record's content. For a version this code does not know only the version is read
      * (the ids are {@code null}). A version-1 file has no cluster id.
      */
-    record Meta(int formatVersion, String nodeId, String clusterId) {
-    }
+    record Meta(int formatVersion, String nodeId, String clusterId) {}
 
     /**
      * A snapshot file's content.
@@ -100,15 +98,16 @@ final class LogRecordCodec {
      * @param clusterId the cluster it belongs to; always {@code null} in version 1, and in version 2
      *     if the directory had none recorded when it was written
      */
-    record StoredSnapshot(int formatVersion, String clusterId, Snapshot snapshot) {
-    }
+    record StoredSnapshot(int formatVersion, String clusterId, Snapshot snapshot) {}
 
-    private LogRecordCodec() {
-    }
+    private LogRecordCodec() {}
 
     static byte[] frame(byte type, byte[] payload) {
         ByteBuffer buf = ByteBuffer.allocate(HEADER_BYTES + 1 + payload.length);
-        buf.putInt(1 + payload.length).putInt(crc(type, payload, 0, payload.length)).put(type).put(payload);
+        buf.putInt(1 + payload.length)
+                .putInt(crc(type, payload, 0, payload.length))
+                .put(type)
+                .put(payload);
         return buf.array();
     }
 

@@ -15,14 +15,14 @@ final class LogReplay {
 
     /** Term of the entry just before the first one (the LOG_START record's prevTerm). */
     long prevTerm;
+
     EntryPositions positions;
     final List<LogEntry> entries = new ArrayList<>();
     HardState hardState = HardState.INITIAL;
     /** Whether the log is written in marked batches (format version 3). */
     boolean batched;
 
-    private LogReplay() {
-    }
+    private LogReplay() {}
 
     /**
      * @param records the log's valid records, at least one
@@ -36,9 +36,12 @@ final class LogReplay {
             try {
                 replay.apply(r, i == 0);
             } catch (IOException | IllegalArgumentException e) {
-                throw new StorageException("log file " + file + " is corrupt at byte offset " + r.offset()
-                        + ": the record there has a valid checksum but " + e.getMessage() + ". It was written by"
-                        + " another program or version; restore the data directory from a backup", e);
+                throw new StorageException(
+                        "log file " + file + " is corrupt at byte offset " + r.offset()
+                                + ": the record there has a valid checksum but " + e.getMessage()
+                                + ". It was written by"
+                                + " another program or version; restore the data directory from a backup",
+                        e);
             }
         }
         return replay;
@@ -57,12 +60,13 @@ final class LogReplay {
         } else if (r.type() == LogRecordCodec.ENTRY) {
             LogEntry e = LogRecordCodec.decodeEntry(r);
             if (e.index() < positions.firstIndex() || e.index() > positions.lastIndex() + 1) {
-                throw new IOException("entry " + e + " does not continue the log "
-                        + positions.firstIndex() + ".." + positions.lastIndex());
+                throw new IOException("entry " + e + " does not continue the log " + positions.firstIndex() + ".."
+                        + positions.lastIndex());
             }
             // An entry at an index the log holds truncates it from there (see FileStorage).
             positions.truncateFrom(e.index());
-            entries.subList((int) (e.index() - positions.firstIndex()), entries.size()).clear();
+            entries.subList((int) (e.index() - positions.firstIndex()), entries.size())
+                    .clear();
             positions.add(e.term(), r.offset());
             entries.add(e);
         } else if (r.type() == LogRecordCodec.HARD_STATE) {

@@ -45,8 +45,7 @@ final class LogScanner {
         }
     }
 
-    private LogScanner() {
-    }
+    private LogScanner() {}
 
     /**
      * @throws StorageException naming the file and byte offset if a bad record has valid records
@@ -117,8 +116,10 @@ final class LogScanner {
             long bad = pos; // the first byte that does not continue the batch (or the end of the file)
             long complete = firstCompleteBatchAfter(bytes, batchStart);
             if (complete >= 0) {
-                throw corrupt(file, bad, "a complete batch (fsynced before it was acknowledged) ends at byte offset "
-                        + complete);
+                throw corrupt(
+                        file,
+                        bad,
+                        "a complete batch (fsynced before it was acknowledged) ends at byte offset " + complete);
             }
             if (batchStart == 0) {
                 throw new StorageException("log file " + file + " is damaged within its first batch, at byte offset "
@@ -139,7 +140,9 @@ final class LogScanner {
                 continue;
             }
             LogRecordCodec.BatchEnd end = decodeOrNull(r);
-            if (end != null && end.start() >= from && end.start() < p
+            if (end != null
+                    && end.start() >= from
+                    && end.start() < p
                     && LogRecordCodec.closes(end, bytes, p, countRecords(bytes, (int) end.start(), p))) {
                 return p + r.size();
             }

@@ -16,10 +16,10 @@ public final class MemoryStorage implements Storage {
     private Snapshot snapshot;
     /** Entries after the snapshot, contiguous from {@link #firstIndex()}. */
     private final ArrayList<LogEntry> entries = new ArrayList<>();
+
     private boolean closed;
 
-    public MemoryStorage() {
-    }
+    public MemoryStorage() {}
 
     /** A storage that already holds {@code state}, as if it had been written before a restart. */
     public MemoryStorage(PersistentState state) {
@@ -84,7 +84,8 @@ public final class MemoryStorage implements Storage {
         ensureOpen();
         Objects.requireNonNull(newSnapshot, "snapshot");
         long first = firstIndex();
-        if (LogChecks.holdsLastEntryOf(snapshot, lastIndex(), i -> entries.get((int) (i - first)).term(), newSnapshot)) {
+        if (LogChecks.holdsLastEntryOf(
+                snapshot, lastIndex(), i -> entries.get((int) (i - first)).term(), newSnapshot)) {
             entries.subList(0, (int) (newSnapshot.lastIndex() + 1 - first)).clear();
         } else {
             entries.clear();
@@ -99,9 +100,10 @@ public final class MemoryStorage implements Storage {
         Objects.requireNonNull(newEntries, "entries");
         if (newSnapshot != null) {
             long first = firstIndex();
-            boolean keep = LogChecks.holdsLastEntryOf(snapshot, lastIndex(),
-                    i -> entries.get((int) (i - first)).term(), newSnapshot);
-            LogChecks.checkAppend(newSnapshot.lastIndex() + 1, keep ? lastIndex() : newSnapshot.lastIndex(), newEntries);
+            boolean keep = LogChecks.holdsLastEntryOf(
+                    snapshot, lastIndex(), i -> entries.get((int) (i - first)).term(), newSnapshot);
+            LogChecks.checkAppend(
+                    newSnapshot.lastIndex() + 1, keep ? lastIndex() : newSnapshot.lastIndex(), newEntries);
             saveSnapshot(newSnapshot);
         }
         append(newEntries);

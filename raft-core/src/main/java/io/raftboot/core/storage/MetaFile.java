@@ -17,8 +17,7 @@ final class MetaFile {
 
     static final String NAME = "meta";
 
-    private MetaFile() {
-    }
+    private MetaFile() {}
 
     /**
      * Checks the meta file of {@code dir}, or writes it if the directory is new.
@@ -48,7 +47,8 @@ final class MetaFile {
         } catch (IOException | IllegalArgumentException e) {
             throw damaged(metaFile, e);
         }
-        if (meta.formatVersion() < LogRecordCodec.FORMAT_VERSION_1 || meta.formatVersion() > LogRecordCodec.FORMAT_VERSION) {
+        if (meta.formatVersion() < LogRecordCodec.FORMAT_VERSION_1
+                || meta.formatVersion() > LogRecordCodec.FORMAT_VERSION) {
             throw new StorageException("meta file " + metaFile + " says data directory " + dir + " has storage format"
                     + " version " + meta.formatVersion() + " but this version of raft-core reads only versions "
                     + LogRecordCodec.FORMAT_VERSION_1 + " to " + LogRecordCodec.FORMAT_VERSION
@@ -94,7 +94,9 @@ final class MetaFile {
 
     /** The error for a file that is only ever replaced atomically but does not read back. */
     static StorageException damaged(Path file, Exception e) {
-        return new StorageException("file " + file + " is damaged: " + e.getMessage() + ". It is only ever replaced"
-                + " atomically, so a crash cannot cause this; restore the data directory from a backup", e);
+        return new StorageException(
+                "file " + file + " is damaged: " + e.getMessage() + ". It is only ever replaced"
+                        + " atomically, so a crash cannot cause this; restore the data directory from a backup",
+                e);
     }
 }

@@ -22,8 +22,11 @@ public record Snapshot(long lastIndex, long lastTerm, Membership membership, byt
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Snapshot s && s.lastIndex == lastIndex && s.lastTerm == lastTerm
-                && s.membership.equals(membership) && Arrays.equals(s.data, data);
+        return o instanceof Snapshot s
+                && s.lastIndex == lastIndex
+                && s.lastTerm == lastTerm
+                && s.membership.equals(membership)
+                && Arrays.equals(s.data, data);
     }
 
     @Override

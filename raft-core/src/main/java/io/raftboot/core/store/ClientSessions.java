@@ -35,16 +35,13 @@ final class ClientSessions {
     }
 
     /** What a session write turned out to be, before it is applied. */
-    sealed interface Admission {
-    }
+    sealed interface Admission {}
 
     /** Apply the write, then {@link #record} its result. */
-    record Fresh() implements Admission {
-    }
+    record Fresh() implements Admission {}
 
     /** Do not apply: answer {@code result}, which the session already had or which refuses the write. */
-    record Answered(ConfigResult result) implements Admission {
-    }
+    record Answered(ConfigResult result) implements Admission {}
 
     private final TreeMap<Long, Session> sessions = new TreeMap<>();
 
@@ -131,8 +128,8 @@ final class ClientSessions {
         ClientSessions table = new ClientSessions();
         int count = ConfigCommandCodec.readInt(in, "session count");
         if (count < 0 || count > in.remaining() / MIN_SESSION_BYTES) {
-            throw new IllegalArgumentException("malformed config store snapshot: " + count + " sessions in "
-                    + in.remaining() + " bytes");
+            throw new IllegalArgumentException(
+                    "malformed config store snapshot: " + count + " sessions in " + in.remaining() + " bytes");
         }
         for (int i = 0; i < count; i++) {
             long id = ConfigCommandCodec.readLong(in, "session id");
@@ -140,7 +137,12 @@ final class ClientSessions {
             long lowest = ConfigCommandCodec.readLong(in, "session acknowledgement");
             int maxResults = ConfigCommandCodec.readInt(in, "session result limit");
             int results = ConfigCommandCodec.readInt(in, "session result count");
-            if (id < 1 || lowest < 1 || maxResults < 1 || results < 0 || results > maxResults || table.sessions.containsKey(id)) {
+            if (id < 1
+                    || lowest < 1
+                    || maxResults < 1
+                    || results < 0
+                    || results > maxResults
+                    || table.sessions.containsKey(id)) {
                 throw new IllegalArgumentException("malformed config store snapshot: session " + id + " (lowest "
                         + lowest + ", " + results + " of at most " + maxResults + " results)");
             }

@@ -63,7 +63,8 @@ public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.D
 
         @Override
         public String toString() {
-            return "Put[" + key + ", " + value.length + "B" + (maxKeys == UNLIMITED ? "" : ", max " + maxKeys + " keys") + "]";
+            return "Put[" + key + ", " + value.length + "B" + (maxKeys == UNLIMITED ? "" : ", max " + maxKeys + " keys")
+                    + "]";
         }
     }
 
@@ -86,10 +87,14 @@ public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.D
      * @param maxKeys a new key (expected 0) is refused ({@link ConfigResult.Outcome#STORE_FULL})
      *     when the store already holds this many keys; {@link #UNLIMITED} (0) for no bound
      */
-    record CompareAndSet(String key, Compared compared, long expected, byte[] newValue, int maxKeys) implements ConfigCommand {
+    record CompareAndSet(String key, Compared compared, long expected, byte[] newValue, int maxKeys)
+            implements ConfigCommand {
 
         /** What a compare-and-set compares its expectation with. */
-        public enum Compared { VERSION, MOD_INDEX }
+        public enum Compared {
+            VERSION,
+            MOD_INDEX
+        }
 
         public CompareAndSet {
             checkKey(key);
@@ -97,8 +102,8 @@ public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.D
             Objects.requireNonNull(compared, "compared");
             String what = compared == Compared.VERSION ? "version" : "modIndex";
             if (expected < 0) {
-                throw new IllegalArgumentException("the expected " + what + " must be >= 0 (0 = key must not exist), got "
-                        + expected + " for key '" + key + "'");
+                throw new IllegalArgumentException("the expected " + what
+                        + " must be >= 0 (0 = key must not exist), got " + expected + " for key '" + key + "'");
             }
             if (expected == 0 && newValue == null) {
                 throw new IllegalArgumentException("compare-and-set of key '" + key + "' expecting it absent (" + what
@@ -139,8 +144,12 @@ public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.D
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof CompareAndSet c && c.key.equals(key) && c.compared == compared && c.expected == expected
-                    && Arrays.equals(c.newValue, newValue) && c.maxKeys == maxKeys;
+            return o instanceof CompareAndSet c
+                    && c.key.equals(key)
+                    && c.compared == compared
+                    && c.expected == expected
+                    && Arrays.equals(c.newValue, newValue)
+                    && c.maxKeys == maxKeys;
         }
 
         @Override
@@ -158,7 +167,8 @@ public sealed interface ConfigCommand permits ConfigCommand.Put, ConfigCommand.D
 
     private static void checkMaxKeys(String key, int maxKeys) {
         if (maxKeys < 0) {
-            throw new IllegalArgumentException("maxKeys must be >= 0 (0 = no limit), got " + maxKeys + " for key '" + key + "'");
+            throw new IllegalArgumentException(
+                    "maxKeys must be >= 0 (0 = no limit), got " + maxKeys + " for key '" + key + "'");
         }
     }
 

@@ -40,8 +40,7 @@ public final class ConfigCommandCodec {
     private static final byte CAS = 3;
     private static final byte CAS_MOD_INDEX = 4;
 
-    private ConfigCommandCodec() {
-    }
+    private ConfigCommandCodec() {}
 
     public static byte[] encode(ConfigCommand command) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -118,14 +117,20 @@ public final class ConfigCommandCodec {
             case CAS, CAS_MOD_INDEX -> {
                 long expected = readLong(in, "expected version or modIndex");
                 byte[] value = readOptionalValue(in);
-                yield new ConfigCommand.CompareAndSet(key, type == CAS ? ConfigCommand.CompareAndSet.Compared.VERSION
-                        : ConfigCommand.CompareAndSet.Compared.MOD_INDEX, expected, value,
+                yield new ConfigCommand.CompareAndSet(
+                        key,
+                        type == CAS
+                                ? ConfigCommand.CompareAndSet.Compared.VERSION
+                                : ConfigCommand.CompareAndSet.Compared.MOD_INDEX,
+                        expected,
+                        value,
                         withKeyLimit ? readMaxKeys(in) : ConfigCommand.UNLIMITED);
             }
             default -> throw new IllegalArgumentException("malformed config command: unknown command type " + type);
         };
         if (in.hasRemaining()) {
-            throw new IllegalArgumentException("malformed config command: " + in.remaining() + " unexpected trailing bytes");
+            throw new IllegalArgumentException(
+                    "malformed config command: " + in.remaining() + " unexpected trailing bytes");
         }
         return command;
     }
@@ -150,7 +155,8 @@ public final class ConfigCommandCodec {
     /** The key's UTF-8 bytes; rejects a string that is not valid Unicode (an unpaired surrogate). */
     static byte[] utf8(String s) {
         try {
-            ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
+            ByteBuffer b = StandardCharsets.UTF_8
+                    .newEncoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .encode(CharBuffer.wrap(s));
@@ -164,7 +170,8 @@ public final class ConfigCommandCodec {
 
     static String fromUtf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
@@ -192,8 +199,8 @@ public final class ConfigCommandCodec {
     static byte[] readBytes(ByteBuffer in, String what) {
         int length = readInt(in, what + " length");
         if (length < 0 || length > in.remaining()) {
-            throw new IllegalArgumentException("malformed config data: " + what + " length " + length
-                    + " but only " + in.remaining() + " bytes left");
+            throw new IllegalArgumentException("malformed config data: " + what + " length " + length + " but only "
+                    + in.remaining() + " bytes left");
         }
         byte[] bytes = new byte[length];
         in.get(bytes);
@@ -217,8 +224,8 @@ public final class ConfigCommandCodec {
 
     private static void need(ByteBuffer in, int n, String what) {
         if (in.remaining() < n) {
-            throw new IllegalArgumentException("malformed config data: truncated at byte " + in.position()
-                    + " while reading the " + what);
+            throw new IllegalArgumentException(
+                    "malformed config data: truncated at byte " + in.position() + " while reading the " + what);
         }
     }
 }

@@ -16,8 +16,8 @@ package io.raftboot.core.store;
  *     for a key, not even after a delete and re-create: compare-and-set against it has no ABA.
  *     For {@link Outcome#SESSION_OPENED}, the new session's id (the log index of that entry).
  */
-public record ConfigResult(Outcome outcome, String key, long previousVersion, long newVersion, long configVersion,
-                           long modIndex) {
+public record ConfigResult(
+        Outcome outcome, String key, long previousVersion, long newVersion, long configVersion, long modIndex) {
 
     public enum Outcome {
         /** The store changed, {@code configVersion} grew by one. */

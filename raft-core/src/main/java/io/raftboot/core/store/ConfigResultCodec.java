@@ -15,8 +15,7 @@ import java.io.UncheckedIOException;
  */
 public final class ConfigResultCodec {
 
-    private ConfigResultCodec() {
-    }
+    private ConfigResultCodec() {}
 
     public static byte[] encode(ConfigResult r) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -69,11 +69,9 @@ public final class ConfigStore implements StateMachine {
     /** Smallest encoded entry: key length, 1 key byte, version, modIndex, value length. */
     private static final int MIN_SNAPSHOT_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4;
 
-    private record State(NavigableMap<String, VersionedValue> entries, long configVersion) {
-    }
+    private record State(NavigableMap<String, VersionedValue> entries, long configVersion) {}
 
-    private record Restored(State state, ClientSessions sessions) {
-    }
+    private record Restored(State state, ClientSessions sessions) {}
 
     private final int maxKeyBytes;
     private final int maxValueBytes;
@@ -99,8 +97,9 @@ public final class ConfigStore implements StateMachine {
      */
     public ConfigStore(int maxKeyBytes, int maxValueBytes, int maxKeys) {
         if (maxKeyBytes < 1 || maxValueBytes < 0 || maxKeys < 0) {
-            throw new IllegalArgumentException("maxKeyBytes must be >= 1, maxValueBytes >= 0 and maxKeys >= 0 (0 = no limit), got "
-                    + maxKeyBytes + ", " + maxValueBytes + " and " + maxKeys);
+            throw new IllegalArgumentException(
+                    "maxKeyBytes must be >= 1, maxValueBytes >= 0 and maxKeys >= 0 (0 = no limit), got " + maxKeyBytes
+                            + ", " + maxValueBytes + " and " + maxKeys);
         }
         this.maxKeyBytes = maxKeyBytes;
         this.maxValueBytes = maxValueBytes;
@@ -186,8 +185,8 @@ public final class ConfigStore implements StateMachine {
     private String tooLarge(ConfigCommand command) {
         int keyBytes = ConfigCommandCodec.utf8(command.key()).length;
         if (keyBytes > maxKeyBytes) {
-            return "config key '" + abbreviate(command.key()) + "' is " + keyBytes + " bytes of UTF-8, more than the limit of "
-                    + maxKeyBytes + " bytes";
+            return "config key '" + abbreviate(command.key()) + "' is " + keyBytes
+                    + " bytes of UTF-8, more than the limit of " + maxKeyBytes + " bytes";
         }
         int valueBytes = 0;
         if (command instanceof ConfigCommand.Put put) {
@@ -264,7 +263,11 @@ public final class ConfigStore implements StateMachine {
             try {
                 decoded = SessionCodec.decode(command);
             } catch (IllegalArgumentException e) {
-                LOG.log(Level.WARNING, "session command at log index {0} is malformed and was skipped: {1}", index, e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "session command at log index {0} is malformed and was skipped: {1}",
+                        index,
+                        e.getMessage());
                 return new ConfigResult(ConfigResult.Outcome.MALFORMED, null, 0, 0, state.configVersion(), 0);
             }
             return apply(index, decoded);
@@ -274,7 +277,11 @@ public final class ConfigStore implements StateMachine {
             decoded = ConfigCommandCodec.decode(command);
         } catch (IllegalArgumentException e) {
             // Deterministic on every node: the same bytes are rejected everywhere.
-            LOG.log(Level.WARNING, "config command at log index {0} is malformed and was skipped: {1}", index, e.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "config command at log index {0} is malformed and was skipped: {1}",
+                    index,
+                    e.getMessage());
             return new ConfigResult(ConfigResult.Outcome.MALFORMED, null, 0, 0, state.configVersion(), 0);
         }
         return apply(index, decoded);
@@ -293,7 +300,8 @@ public final class ConfigStore implements StateMachine {
             return new ConfigResult(ConfigResult.Outcome.SESSION_OPENED, null, 0, 0, state.configVersion(), index);
         }
         SessionCommand.Write write = (SessionCommand.Write) command;
-        ClientSessions.Admission admission = sessions.admit(index, write, outcome -> refusal(outcome, write.command().key()));
+        ClientSessions.Admission admission = sessions.admit(
+                index, write, outcome -> refusal(outcome, write.command().key()));
         if (admission instanceof ClientSessions.Answered answered) {
             return answered.result();
         }
@@ -339,12 +347,20 @@ public final class ConfigStore implements StateMachine {
             newValue = null; // Delete
         }
         // The limit comes from the command, never from this node's settings: the same on every replica.
-        if (old == null && newValue != null && keyLimit != ConfigCommand.UNLIMITED && current.entries().size() >= keyLimit) {
+        if (old == null
+                && newValue != null
+                && keyLimit != ConfigCommand.UNLIMITED
+                && current.entries().size() >= keyLimit) {
             // Once per state of the store at WARNING: a flood of refused puts must not flood the log.
             Level level = current.configVersion() == lastStoreFullWarning ? Level.DEBUG : Level.WARNING;
             lastStoreFullWarning = current.configVersion();
-            LOG.log(level, "config command at log index {0} was refused: config store full: {1} keys (the limit the proposing"
-                    + " node stamped, raft.max-config-keys); key ''{2}'' was not created", index, String.valueOf(keyLimit), abbreviate(key));
+            LOG.log(
+                    level,
+                    "config command at log index {0} was refused: config store full: {1} keys (the limit the proposing"
+                            + " node stamped, raft.max-config-keys); key ''{2}'' was not created",
+                    index,
+                    String.valueOf(keyLimit),
+                    abbreviate(key));
             return rejected(ConfigResult.Outcome.STORE_FULL, key, null, current);
         }
         TreeMap<String, VersionedValue> entries = new TreeMap<>(current.entries());
@@ -358,14 +374,21 @@ public final class ConfigStore implements StateMachine {
         long configVersion = current.configVersion() + 1;
         state = new State(Collections.unmodifiableNavigableMap(entries), configVersion);
         notifyListeners(key, old, updated, configVersion);
-        return new ConfigResult(ConfigResult.Outcome.APPLIED, key, oldVersion, updated == null ? 0 : updated.version(),
-                configVersion, updated == null ? 0 : index);
+        return new ConfigResult(
+                ConfigResult.Outcome.APPLIED,
+                key,
+                oldVersion,
+                updated == null ? 0 : updated.version(),
+                configVersion,
+                updated == null ? 0 : index);
     }
 
     /** A result that changed nothing: the key's version and modIndex as they are ({@code current} absent: 0). */
-    private static ConfigResult rejected(ConfigResult.Outcome outcome, String key, VersionedValue current, State state) {
+    private static ConfigResult rejected(
+            ConfigResult.Outcome outcome, String key, VersionedValue current, State state) {
         long version = current == null ? 0 : current.version();
-        return new ConfigResult(outcome, key, version, version, state.configVersion(), current == null ? 0 : current.modIndex());
+        return new ConfigResult(
+                outcome, key, version, version, state.configVersion(), current == null ? 0 : current.modIndex());
     }
 
     /**
@@ -406,8 +429,11 @@ public final class ConfigStore implements StateMachine {
         State previous = state;
         state = restored;
         sessions = parsed.sessions();
-        LOG.log(Level.DEBUG, "config store restored from a snapshot: {0} keys, configVersion {1}",
-                restored.entries().size(), restored.configVersion());
+        LOG.log(
+                Level.DEBUG,
+                "config store restored from a snapshot: {0} keys, configVersion {1}",
+                restored.entries().size(),
+                restored.configVersion());
         Set<String> keys = new TreeSet<>(previous.entries().keySet());
         keys.addAll(restored.entries().keySet());
         for (String key : keys) {
@@ -426,14 +452,15 @@ public final class ConfigStore implements StateMachine {
         ByteBuffer in = ByteBuffer.wrap(snapshot);
         byte format = ConfigCommandCodec.readByte(in, "snapshot format version");
         if (format != SNAPSHOT_FORMAT_VERSION && format != SNAPSHOT_FORMAT_WITHOUT_SESSIONS) {
-            throw new IllegalArgumentException("unsupported config store snapshot format version " + format
-                    + " (this node understands " + SNAPSHOT_FORMAT_WITHOUT_SESSIONS + " and " + SNAPSHOT_FORMAT_VERSION + ")");
+            throw new IllegalArgumentException(
+                    "unsupported config store snapshot format version " + format + " (this node understands "
+                            + SNAPSHOT_FORMAT_WITHOUT_SESSIONS + " and " + SNAPSHOT_FORMAT_VERSION + ")");
         }
         long configVersion = ConfigCommandCodec.readLong(in, "configVersion");
         int count = ConfigCommandCodec.readInt(in, "entry count");
         if (configVersion < 0 || count < 0 || count > in.remaining() / MIN_SNAPSHOT_ENTRY_BYTES) {
-            throw new IllegalArgumentException("malformed config store snapshot: configVersion " + configVersion
-                    + ", " + count + " entries in " + in.remaining() + " bytes");
+            throw new IllegalArgumentException("malformed config store snapshot: configVersion " + configVersion + ", "
+                    + count + " entries in " + in.remaining() + " bytes");
         }
         TreeMap<String, VersionedValue> entries = new TreeMap<>();
         String last = null;
@@ -443,7 +470,8 @@ public final class ConfigStore implements StateMachine {
             long modIndex = ConfigCommandCodec.readLong(in, "modIndex");
             byte[] value = ConfigCommandCodec.readBytes(in, "value");
             if (last != null && key.compareTo(last) <= 0) {
-                throw new IllegalArgumentException("malformed config store snapshot: keys not strictly sorted at '" + key + "'");
+                throw new IllegalArgumentException(
+                        "malformed config store snapshot: keys not strictly sorted at '" + key + "'");
             }
             if (version < 1 || modIndex < 0) {
                 throw new IllegalArgumentException("malformed config store snapshot: key '" + key + "' has version "
@@ -452,9 +480,11 @@ public final class ConfigStore implements StateMachine {
             entries.put(key, new VersionedValue(value, version, modIndex));
             last = key;
         }
-        ClientSessions restoredSessions = format == SNAPSHOT_FORMAT_VERSION ? ClientSessions.readFrom(in) : new ClientSessions();
+        ClientSessions restoredSessions =
+                format == SNAPSHOT_FORMAT_VERSION ? ClientSessions.readFrom(in) : new ClientSessions();
         if (in.hasRemaining()) {
-            throw new IllegalArgumentException("malformed config store snapshot: " + in.remaining() + " trailing bytes");
+            throw new IllegalArgumentException(
+                    "malformed config store snapshot: " + in.remaining() + " trailing bytes");
         }
         return new Restored(new State(Collections.unmodifiableNavigableMap(entries), configVersion), restoredSessions);
     }

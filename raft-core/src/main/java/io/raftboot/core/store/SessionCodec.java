@@ -22,8 +22,7 @@ public final class SessionCodec {
     static final byte OPEN = 16;
     static final byte WRITE = 17;
 
-    private SessionCodec() {
-    }
+    private SessionCodec() {}
 
     /** Whether {@code data} starts like a session command (it may still be malformed). */
     public static boolean isSessionCommand(byte[] data) {

@@ -30,8 +30,8 @@ public sealed interface SessionCommand permits SessionCommand.Open, SessionComma
     record Open(int maxSessions, int maxResults) implements SessionCommand {
         public Open {
             if (maxSessions < 1 || maxResults < 1) {
-                throw new IllegalArgumentException("maxSessions and maxResults must be >= 1, got " + maxSessions
-                        + " and " + maxResults);
+                throw new IllegalArgumentException(
+                        "maxSessions and maxResults must be >= 1, got " + maxSessions + " and " + maxResults);
             }
         }
     }
@@ -43,12 +43,14 @@ public sealed interface SessionCommand permits SessionCommand.Open, SessionComma
      * @param lowestUnacknowledged the smallest sequence whose result the client has not seen yet
      *     (1..sequence): the results of smaller ones may be forgotten (thesis §6.3)
      */
-    record Write(long sessionId, long sequence, long lowestUnacknowledged, ConfigCommand command) implements SessionCommand {
+    record Write(long sessionId, long sequence, long lowestUnacknowledged, ConfigCommand command)
+            implements SessionCommand {
         public Write {
             Objects.requireNonNull(command, "command");
             if (sessionId < 1 || sequence < 1 || lowestUnacknowledged < 1 || lowestUnacknowledged > sequence) {
                 throw new IllegalArgumentException("a session write needs sessionId >= 1 and 1 <= lowestUnacknowledged"
-                        + " <= sequence, got session " + sessionId + ", sequence " + sequence + ", lowest unacknowledged "
+                        + " <= sequence, got session " + sessionId + ", sequence " + sequence
+                        + ", lowest unacknowledged "
                         + lowestUnacknowledged);
             }
         }

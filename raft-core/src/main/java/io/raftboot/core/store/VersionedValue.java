@@ -51,7 +51,9 @@ public record VersionedValue(byte[] value, long version, long modIndex) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VersionedValue v && v.version == version && v.modIndex == modIndex
+        return o instanceof VersionedValue v
+                && v.version == version
+                && v.modIndex == modIndex
                 && Arrays.equals(v.value, value);
     }
 

@@ -17,29 +17,51 @@ class CorePurityTest {
 
     @Test
     void coreDependsOnlyOnTheJdk() {
-        classes().should().onlyDependOnClassesThat()
+        classes()
+                .should()
+                .onlyDependOnClassesThat()
                 .resideInAnyPackage("io.raftboot.core..", "java..", "javax.annotation..")
                 .check(CORE);
     }
 
     @Test
     void onlyTheDriverUsesThreadsOrClocks() {
-        noClasses().that().resideOutsideOfPackage("io.raftboot.core.loop..")
-                .and().resideOutsideOfPackage("io.raftboot.core.storage..")
-                .should().dependOnClassesThat().haveFullyQualifiedName("java.lang.Thread")
-                .orShould().dependOnClassesThat().haveSimpleNameContaining("Executor")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock")
-                .orShould().callMethod(System.class, "nanoTime")
-                .orShould().callMethod(System.class, "currentTimeMillis")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.raftboot.core.loop..")
+                .and()
+                .resideOutsideOfPackage("io.raftboot.core.storage..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.lang.Thread")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleNameContaining("Executor")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.time.Clock")
+                .orShould()
+                .callMethod(System.class, "nanoTime")
+                .orShould()
+                .callMethod(System.class, "currentTimeMillis")
                 .check(CORE);
     }
 
     @Test
     void theProtocolCoreDoesNoIo() {
-        noClasses().that().resideInAnyPackage("io.raftboot.core.node..", "io.raftboot.core.log..",
-                        "io.raftboot.core.message..", "io.raftboot.core.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "java.nio.channels..", "java.net..")
-                .orShould().dependOnClassesThat().haveSimpleNameStartingWith("File")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.raftboot.core.node..",
+                        "io.raftboot.core.log..",
+                        "io.raftboot.core.message..",
+                        "io.raftboot.core.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.nio.file..", "java.nio.channels..", "java.net..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleNameStartingWith("File")
                 .check(CORE);
     }
 }

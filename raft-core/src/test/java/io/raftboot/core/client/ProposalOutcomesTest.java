@@ -20,7 +20,8 @@ class ProposalOutcomesTest {
         assertThat(notLeader).isInstanceOf(ForwardOutcome.NotLeader.class);
         assertThat(((ForwardOutcome.NotLeader) notLeader).leaderHint()).isEqualTo("n2");
         assertThat(notLeader.surelyNotApplied()).isTrue();
-        assertThat(ProposalOutcomes.ofFailure(new RejectedExecutionException("queue full"))).isInstanceOf(ForwardOutcome.Overloaded.class);
+        assertThat(ProposalOutcomes.ofFailure(new RejectedExecutionException("queue full")))
+                .isInstanceOf(ForwardOutcome.Overloaded.class);
         assertThat(ProposalOutcomes.ofFailure(new RaftLoopStoppedException("not started", null)))
                 .isInstanceOf(ForwardOutcome.Stopped.class);
         assertThat(ProposalOutcomes.ofFailure(new LeadershipLostException("overwritten", false)))

@@ -17,7 +17,8 @@ class WriteFateTest {
 
     @Test
     void everyOutcomeButARefusalIsRetriedWithTheSameNumber() {
-        assertThat(fate.onOutcome(new ForwardOutcome.NotLeader("n2", "not leader"))).isInstanceOf(WriteFate.Retry.class);
+        assertThat(fate.onOutcome(new ForwardOutcome.NotLeader("n2", "not leader")))
+                .isInstanceOf(WriteFate.Retry.class);
         assertThat(fate.onOutcome(new ForwardOutcome.Overloaded("full"))).isInstanceOf(WriteFate.Retry.class);
         assertThat(fate.onOutcome(new ForwardOutcome.OutcomeUnknown("lost"))).isInstanceOf(WriteFate.Retry.class);
         assertThat(fate.onOutcome(applied(Outcome.APPLIED))).isInstanceOf(WriteFate.Answered.class);

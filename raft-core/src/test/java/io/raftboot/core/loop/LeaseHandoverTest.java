@@ -59,15 +59,20 @@ class LeaseHandoverTest {
         release.countDown();
 
         assertThat(oldLeaderStillLeads)
-                .as("old leader %s still answered isLeader() while %s held the lease (term %s)", leader.nodeId(),
-                        successor.nodeId(), successor.status().term())
+                .as(
+                        "old leader %s still answered isLeader() while %s held the lease (term %s)",
+                        leader.nodeId(), successor.nodeId(), successor.status().term())
                 .isFalse();
     }
 
     private RaftLoop awaitLeaseHolderOtherThan(RaftLoop old) {
         Supplier<RaftLoop> holder = () -> cluster.loops.values().stream()
-                .filter(l -> l != old && l.holdsLease()).findFirst().orElse(null);
-        await().atMost(LocalCluster.DEADLINE).pollInterval(java.time.Duration.ofMillis(1)).until(() -> holder.get() != null);
+                .filter(l -> l != old && l.holdsLease())
+                .findFirst()
+                .orElse(null);
+        await().atMost(LocalCluster.DEADLINE)
+                .pollInterval(java.time.Duration.ofMillis(1))
+                .until(() -> holder.get() != null);
         return holder.get();
     }
 

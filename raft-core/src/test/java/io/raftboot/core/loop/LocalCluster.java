@@ -2,11 +2,11 @@ package io.raftboot.core.loop;
 
 import static org.awaitility.Awaitility.await;
 
-import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.message.Message;
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.Role;
+import io.raftboot.core.store.ConfigStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +35,7 @@ final class LocalCluster implements AutoCloseable {
     /** Nodes cut off from everyone: messages from or to them are lost. */
     final Set<String> isolated = ConcurrentHashMap.newKeySet();
     /** Runs on the sender's loop thread after each message is sent (delivered or lost): a test can stall the sender there. */
-    volatile Consumer<Message> afterSend = m -> { };
+    volatile Consumer<Message> afterSend = m -> {};
 
     LocalCluster(long snapshotThreshold, String... ids) {
         config = ProtocolSettings.of(Membership.ofVoters(ids)).withTicks(10, 2);
@@ -45,8 +45,10 @@ final class LocalCluster implements AutoCloseable {
             FailableStorage storage = new FailableStorage();
             stores.put(id, store);
             storages.put(id, storage);
-            loops.put(id, new RaftLoop(id, config, TICK, storage, store, this::deliver, new Random(seed++),
-                    snapshotThreshold));
+            loops.put(
+                    id,
+                    new RaftLoop(
+                            id, config, TICK, storage, store, this::deliver, new Random(seed++), snapshotThreshold));
         }
     }
 
@@ -80,7 +82,8 @@ final class LocalCluster implements AutoCloseable {
             RaftLoop candidate = null;
             for (RaftLoop loop : running()) {
                 RaftStatus s = loop.status();
-                if (s.role() == Role.LEADER && (candidate == null || s.term() > candidate.status().term())) {
+                if (s.role() == Role.LEADER
+                        && (candidate == null || s.term() > candidate.status().term())) {
                     candidate = loop;
                 }
             }

@@ -6,16 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.client.ProposalOutcomes;
-import io.raftboot.core.store.ConfigCommand;
-import io.raftboot.core.store.ConfigCommandCodec;
-import io.raftboot.core.store.ConfigResult;
-import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.NotLeaderException;
 import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.Role;
 import io.raftboot.core.storage.MemoryStorage;
 import io.raftboot.core.storage.StorageException;
+import io.raftboot.core.store.ConfigCommand;
+import io.raftboot.core.store.ConfigCommandCodec;
+import io.raftboot.core.store.ConfigResult;
+import io.raftboot.core.store.ConfigStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +79,11 @@ class RaftLoopTest {
             assertThat(follower.status().role()).isEqualTo(Role.FOLLOWER);
             assertThat(follower.status().term()).isEqualTo(leader.status().term());
         }
-        assertThat(leader.status().peers()).extracting(PeerState::id).containsExactlyInAnyOrderElementsOf(
-                cluster.followersOf(leader).stream().map(RaftLoop::nodeId).toList());
+        assertThat(leader.status().peers())
+                .extracting(PeerState::id)
+                .containsExactlyInAnyOrderElementsOf(cluster.followersOf(leader).stream()
+                        .map(RaftLoop::nodeId)
+                        .toList());
     }
 
     @Test
@@ -90,12 +93,17 @@ class RaftLoopTest {
 
         Object result = leader.propose(put("feature.x", "on")).get(WAIT_SECONDS, TimeUnit.SECONDS);
 
-        long modIndex = cluster.stores.get(leader.nodeId()).get("feature.x").orElseThrow().modIndex();
+        long modIndex = cluster.stores
+                .get(leader.nodeId())
+                .get("feature.x")
+                .orElseThrow()
+                .modIndex();
         assertThat(result).isEqualTo(new ConfigResult(ConfigResult.Outcome.APPLIED, "feature.x", 0, 1, 1, modIndex));
         assertThat(cluster.stores.get(leader.nodeId()).get("feature.x")).isPresent();
         await().atMost(LocalCluster.DEADLINE).untilAsserted(() -> {
             for (ConfigStore store : cluster.stores.values()) {
-                assertThat(store.get("feature.x")).hasValueSatisfying(v -> assertThat(v.valueAsString()).isEqualTo("on"));
+                assertThat(store.get("feature.x"))
+                        .hasValueSatisfying(v -> assertThat(v.valueAsString()).isEqualTo("on"));
                 assertThat(store.configVersion()).isEqualTo(1);
             }
         });
@@ -105,18 +113,20 @@ class RaftLoopTest {
     void appliedCommandsReachListenersOnEveryNode() throws Exception {
         LocalCluster cluster = cluster();
         List<String> applied = new CopyOnWriteArrayList<>();
-        cluster.loops.values().forEach(loop -> loop.addListener(new RaftListener() {
-            @Override
-            public void onApplied(long index, byte[] command, Object result) {
-                applied.add(loop.nodeId() + ":" + ((ConfigResult) result).key());
-            }
-        }));
+        cluster.loops
+                .values()
+                .forEach(loop -> loop.addListener(new RaftListener() {
+                    @Override
+                    public void onApplied(long index, byte[] command, Object result) {
+                        applied.add(loop.nodeId() + ":" + ((ConfigResult) result).key());
+                    }
+                }));
         RaftLoop leader = cluster.awaitLeader();
 
         leader.propose(put("a", "1")).get(WAIT_SECONDS, TimeUnit.SECONDS);
 
-        await().atMost(LocalCluster.DEADLINE).untilAsserted(() ->
-                assertThat(applied).containsExactlyInAnyOrder("n1:a", "n2:a", "n3:a"));
+        await().atMost(LocalCluster.DEADLINE)
+                .untilAsserted(() -> assertThat(applied).containsExactlyInAnyOrder("n1:a", "n2:a", "n3:a"));
     }
 
     @Test
@@ -207,7 +217,8 @@ class RaftLoopTest {
         RaftLoop leader = cluster.awaitLeader();
 
         await().atMost(LocalCluster.DEADLINE).until(leader::holdsLease);
-        assertThat(leader.status().leaseValidForMillis()).isPositive()
+        assertThat(leader.status().leaseValidForMillis())
+                .isPositive()
                 .isLessThanOrEqualTo(cluster.config.leaseTicks() * LocalCluster.TICK.toMillis());
         for (RaftLoop follower : cluster.followersOf(leader)) {
             assertThat(follower.holdsLease()).isFalse();
@@ -259,7 +270,8 @@ class RaftLoopTest {
         RaftLoop next = cluster.awaitLeader();
         assertThat(next).isNotSameAs(leader);
         assertThat(next.status().term()).isGreaterThan(term);
-        assertThat(next.propose(put("a", "1")).get(WAIT_SECONDS, TimeUnit.SECONDS)).isInstanceOf(ConfigResult.class);
+        assertThat(next.propose(put("a", "1")).get(WAIT_SECONDS, TimeUnit.SECONDS))
+                .isInstanceOf(ConfigResult.class);
     }
 
     @Test
@@ -374,8 +386,8 @@ class RaftLoopTest {
         // Restart that node from what its storage holds, alone (no peers reachable).
         ConfigStore restored = new ConfigStore();
         MemoryStorage reopened = new MemoryStorage(disk.current());
-        RaftLoop restarted = new RaftLoop(leader.nodeId(), cluster.config, LocalCluster.TICK, reopened, restored,
-                m -> { }, new Random(7), 5);
+        RaftLoop restarted = new RaftLoop(
+                leader.nodeId(), cluster.config, LocalCluster.TICK, reopened, restored, m -> {}, new Random(7), 5);
         toClose.add(restarted);
         restarted.start();
 
@@ -389,9 +401,18 @@ class RaftLoopTest {
     void requestsFailFastWhenTheQueueIsFull() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean blocked = new AtomicBoolean();
-        ProtocolSettings single = ProtocolSettings.of(Membership.ofVoters("solo")).withTicks(10, 2);
-        RaftLoop loop = new RaftLoop("solo", single, LocalCluster.TICK, new MemoryStorage(), new ConfigStore(), m -> { },
-                new Random(1), 0, 1);
+        ProtocolSettings single =
+                ProtocolSettings.of(Membership.ofVoters("solo")).withTicks(10, 2);
+        RaftLoop loop = new RaftLoop(
+                "solo",
+                single,
+                LocalCluster.TICK,
+                new MemoryStorage(),
+                new ConfigStore(),
+                m -> {},
+                new Random(1),
+                0,
+                1);
         toClose.add(loop);
         // Closed after the latch is released (AfterEach closes in order).
         toClose.add(0, release::countDown);
@@ -413,19 +434,30 @@ class RaftLoopTest {
         CompletableFuture<Object> queued = loop.propose(put("a", "1"));
         CompletableFuture<Object> rejected = loop.propose(put("b", "2"));
 
-        assertThat(failureOf(rejected)).isInstanceOf(RejectedExecutionException.class).hasMessageContaining("queue is full");
+        assertThat(failureOf(rejected))
+                .isInstanceOf(RejectedExecutionException.class)
+                .hasMessageContaining("queue is full");
         release.countDown();
         assertThat(queued.get(WAIT_SECONDS, TimeUnit.SECONDS)).isInstanceOf(ConfigResult.class);
     }
 
     @Test
     void requestsBeforeStartFailWithRaftLoopStoppedException() {
-        ProtocolSettings single = ProtocolSettings.of(Membership.ofVoters("solo")).withTicks(10, 2);
-        RaftLoop loop = new RaftLoop("solo", single, Duration.ofMillis(10), new MemoryStorage(), new ConfigStore(),
-                m -> { }, new Random(1), 0);
+        ProtocolSettings single =
+                ProtocolSettings.of(Membership.ofVoters("solo")).withTicks(10, 2);
+        RaftLoop loop = new RaftLoop(
+                "solo",
+                single,
+                Duration.ofMillis(10),
+                new MemoryStorage(),
+                new ConfigStore(),
+                m -> {},
+                new Random(1),
+                0);
         toClose.add(loop);
 
-        assertThat(failureOf(loop.propose(new byte[0]))).isInstanceOf(RaftLoopStoppedException.class)
+        assertThat(failureOf(loop.propose(new byte[0])))
+                .isInstanceOf(RaftLoopStoppedException.class)
                 .hasMessageContaining("not started");
     }
 }

@@ -23,7 +23,9 @@ class CrashFastDetectionTest {
         bothSurvivorsReportAGone(net);
         int rounds = net.tickUntil(() -> net.leader() != null, T, "a new leader");
 
-        assertThat(rounds).as("rounds to a new leader (the election timeout is %d)", T).isLessThan(T / 2);
+        assertThat(rounds)
+                .as("rounds to a new leader (the election timeout is %d)", T)
+                .isLessThan(T / 2);
         assertThat(net.leader().id()).as("b ranks first among the survivors").isEqualTo("b");
         assertThat(net.node("b").term()).isEqualTo(term + 1);
         assertThat(net.node("c").leaderId()).isEqualTo("b");
@@ -37,8 +39,11 @@ class CrashFastDetectionTest {
         Network net = Network.ofThreeLedByA(13);
         net.propose("a", "x");
         net.tickOnly("a");
-        AppendEntries stale = net.inFlight().stream().filter(m -> m.to().equals("b") && m instanceof AppendEntries)
-                .map(m -> (AppendEntries) m).findFirst().orElseThrow();
+        AppendEntries stale = net.inFlight().stream()
+                .filter(m -> m.to().equals("b") && m instanceof AppendEntries)
+                .map(m -> (AppendEntries) m)
+                .findFirst()
+                .orElseThrow();
         long term = net.node("b").term();
         net.crash("a");
         bothSurvivorsReportAGone(net);
@@ -74,7 +79,8 @@ class CrashFastDetectionTest {
 
         // a's lease lasted at most leaseTicks after its last acknowledged heartbeat, which the
         // survivors heard at most a round before the crash.
-        assertThat(rounds + 1).as("rounds from the election to b's lease")
+        assertThat(rounds + 1)
+                .as("rounds from the election to b's lease")
                 .isGreaterThanOrEqualTo(net.config().leaseTicks() - 2);
     }
 
@@ -151,7 +157,9 @@ class CrashFastDetectionTest {
         net.tickUntil(() -> net.leader() != null, T / 2, "a new leader without a split vote");
 
         assertThat(net.leader().id()).isEqualTo("b");
-        assertThat(net.maxTerm()).as("one election, not a split one and a retry").isEqualTo(term + 1);
+        assertThat(net.maxTerm())
+                .as("one election, not a split one and a retry")
+                .isEqualTo(term + 1);
     }
 
     @Test
@@ -164,7 +172,8 @@ class CrashFastDetectionTest {
         net.tickAll(T / 2);
 
         // A report honoured for a mere follower would make b pre-vote (and lose, so no term change).
-        assertThat(net.readies("b")).noneMatch(r -> r.softState() != null && r.softState().role() == Role.CANDIDATE);
+        assertThat(net.readies("b"))
+                .noneMatch(r -> r.softState() != null && r.softState().role() == Role.CANDIDATE);
         assertThat(net.node("a").role()).isEqualTo(Role.LEADER);
         assertThat(net.maxTerm()).isEqualTo(term);
     }

@@ -24,12 +24,17 @@ import org.junit.jupiter.api.Test;
 class DurabilityRegressionTest {
 
     private static final int T = 10;
-    private static final ProtocolSettings PLAIN = Network.threeVoters().withPreVote(false).withCheckQuorum(false);
+    private static final ProtocolSettings PLAIN =
+            Network.threeVoters().withPreVote(false).withCheckQuorum(false);
 
-    private static Ready readyCarrying(List<Ready> readies, Class<? extends Message> type, java.util.function.Predicate<Message> which) {
+    private static Ready readyCarrying(
+            List<Ready> readies, Class<? extends Message> type, java.util.function.Predicate<Message> which) {
         List<Ready> matching = readies.stream()
-                .filter(r -> r.messages().stream().anyMatch(m -> type.isInstance(m) && which.test(m))).toList();
-        assertThat(matching).as("Readies carrying such a %s", type.getSimpleName()).hasSize(1);
+                .filter(r -> r.messages().stream().anyMatch(m -> type.isInstance(m) && which.test(m)))
+                .toList();
+        assertThat(matching)
+                .as("Readies carrying such a %s", type.getSimpleName())
+                .hasSize(1);
         return matching.get(0);
     }
 
@@ -80,7 +85,9 @@ class DurabilityRegressionTest {
 
         Ready campaign = readyCarrying(readies, VoteRequest.class, m -> true);
         assertThat(campaign.hardState()).isEqualTo(new HardState(1, "a", 0));
-        assertThat(campaign.messages()).filteredOn(VoteRequest.class::isInstance).hasSize(2);
+        assertThat(campaign.messages())
+                .filteredOn(VoteRequest.class::isInstance)
+                .hasSize(2);
     }
 
     @Test
@@ -127,7 +134,9 @@ class DurabilityRegressionTest {
         net.discardWhere(m -> true);
         // transfer=true so that stickiness is not what refuses it
         net.deliver(new VoteRequest("b", "a", term, 100, term, false, true));
-        assertThat(responseTo(net, "b").granted()).as("a second vote in term %d", term).isFalse();
+        assertThat(responseTo(net, "b").granted())
+                .as("a second vote in term %d", term)
+                .isFalse();
     }
 
     @Test
@@ -142,9 +151,13 @@ class DurabilityRegressionTest {
         assertThat(a.term()).isEqualTo(1);
         assertThat(a.votedFor()).isEqualTo("b");
         net.deliver(new VoteRequest("c", "a", 1, 0, 0, false, false));
-        assertThat(responseTo(net, "c").granted()).as("another candidate of the same term").isFalse();
+        assertThat(responseTo(net, "c").granted())
+                .as("another candidate of the same term")
+                .isFalse();
         net.deliver(new VoteRequest("b", "a", 1, 0, 0, false, false));
-        assertThat(responseTo(net, "b").granted()).as("the same candidate again").isTrue();
+        assertThat(responseTo(net, "b").granted())
+                .as("the same candidate again")
+                .isTrue();
     }
 
     @Test
@@ -159,16 +172,22 @@ class DurabilityRegressionTest {
 
         for (int tick = 0; tick < T; tick++) {
             net.deliver(new VoteRequest("c", "b", term + 1, b.lastIndex(), b.lastTerm(), true, false));
-            assertThat(responseTo(net, "c").granted()).as("pre-vote %d ticks after start", tick).isFalse();
+            assertThat(responseTo(net, "c").granted())
+                    .as("pre-vote %d ticks after start", tick)
+                    .isFalse();
             net.deliver(new VoteRequest("c", "b", term + 1, b.lastIndex(), b.lastTerm(), false, false));
-            assertThat(responseTo(net, "c").granted()).as("vote %d ticks after start", tick).isFalse();
+            assertThat(responseTo(net, "c").granted())
+                    .as("vote %d ticks after start", tick)
+                    .isFalse();
             assertThat(b.term()).isEqualTo(term);
             net.tickOnly("b");
             net.discardWhere(m -> true); // b's own campaign, if it starts one
         }
 
         net.deliver(new VoteRequest("c", "b", term + 1, b.lastIndex(), b.lastTerm(), false, false));
-        assertThat(responseTo(net, "c").granted()).as("vote %d ticks after start", T).isTrue();
+        assertThat(responseTo(net, "c").granted())
+                .as("vote %d ticks after start", T)
+                .isTrue();
     }
 
     @Test

@@ -13,7 +13,6 @@ import io.raftboot.core.message.VoteRequest;
 import io.raftboot.core.message.VoteResponse;
 import io.raftboot.core.storage.PersistentState;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -26,7 +25,8 @@ class ElectionTest {
 
     private static final int T = 10;
     /** The algorithm of the paper: no pre-vote, no check-quorum (hence no stickiness). */
-    private static final ProtocolSettings PLAIN = Network.threeVoters().withPreVote(false).withCheckQuorum(false);
+    private static final ProtocolSettings PLAIN =
+            Network.threeVoters().withPreVote(false).withCheckQuorum(false);
 
     private static RaftNode fresh(String id, ProtocolSettings config, long seed) {
         return new RaftNode(id, config, PersistentState.EMPTY, new Random(seed));
@@ -49,7 +49,10 @@ class ElectionTest {
     }
 
     private static VoteResponse onlyVoteResponse(List<Message> out) {
-        List<VoteResponse> responses = out.stream().filter(VoteResponse.class::isInstance).map(VoteResponse.class::cast).toList();
+        List<VoteResponse> responses = out.stream()
+                .filter(VoteResponse.class::isInstance)
+                .map(VoteResponse.class::cast)
+                .toList();
         assertThat(responses).hasSize(1);
         return responses.get(0);
     }
@@ -63,7 +66,11 @@ class ElectionTest {
         Network net = Network.ofThreeLedByA(11);
         long term = net.node("b").term();
         net.crash("a");
-        for (int i = 0; i < 4 * T && (net.node("b").role() != Role.CANDIDATE || net.node("c").role() != Role.CANDIDATE); i++) {
+        for (int i = 0;
+                i < 4 * T
+                        && (net.node("b").role() != Role.CANDIDATE
+                                || net.node("c").role() != Role.CANDIDATE);
+                i++) {
             if (net.node("b").role() != Role.CANDIDATE) {
                 net.tickOnly("b");
             }
@@ -102,7 +109,9 @@ class ElectionTest {
 
         assertThat(a.term()).isEqualTo(4);
         assertThat(a.role()).isEqualTo(Role.FOLLOWER);
-        assertThat(onlyVoteResponse(out).granted()).as("a new term frees the vote").isTrue();
+        assertThat(onlyVoteResponse(out).granted())
+                .as("a new term frees the vote")
+                .isTrue();
     }
 
     @Test
@@ -125,8 +134,7 @@ class ElectionTest {
         RaftNode a = fresh("a", PLAIN, 1);
         stepAlone(a, new AppendEntries("b", "a", 3, 0, 0, List.of(), 0, 1));
 
-        List<Message> out = messages(stepAlone(a, new AppendEntries("c", "a", 2, 0, 0,
-                Network.logOfTerms(2), 1, 1)));
+        List<Message> out = messages(stepAlone(a, new AppendEntries("c", "a", 2, 0, 0, Network.logOfTerms(2), 1, 1)));
 
         assertThat(out).singleElement().isInstanceOfSatisfying(AppendResponse.class, r -> {
             assertThat(r.to()).isEqualTo("c");
@@ -154,7 +162,9 @@ class ElectionTest {
         assertThat(a.votedFor()).isNull();
         assertThat(a.term()).isEqualTo(3);
         // the same request in the current term is granted: only the stale term refused it
-        assertThat(onlyVoteResponse(messages(stepAlone(a, vote("c", "a", 3, 9, 2)))).granted()).isTrue();
+        assertThat(onlyVoteResponse(messages(stepAlone(a, vote("c", "a", 3, 9, 2))))
+                        .granted())
+                .isTrue();
     }
 
     // ------------------------------------------------------------------ §5.2 election
@@ -169,7 +179,9 @@ class ElectionTest {
 
         assertThat(toB.granted()).isTrue();
         assertThat(toC.granted()).as("a second candidate of the same term").isFalse();
-        assertThat(toBAgain.granted()).as("a retransmitted request of the same candidate").isTrue();
+        assertThat(toBAgain.granted())
+                .as("a retransmitted request of the same candidate")
+                .isTrue();
         assertThat(a.votedFor()).isEqualTo("b");
     }
 
@@ -231,9 +243,14 @@ class ElectionTest {
             }
             checked++;
             RaftNode leader = net.leader();
-            assertThat(leader.id()).as("seed %d", seed).isEqualTo(firstCandidates.iterator().next());
+            assertThat(leader.id())
+                    .as("seed %d", seed)
+                    .isEqualTo(firstCandidates.iterator().next());
             assertThat(leader.term()).as("one election, seed %d", seed).isEqualTo(1);
-            assertThat(net.sent.stream().filter(m -> m instanceof VoteRequest vr && !vr.preVote()).map(Message::from).distinct())
+            assertThat(net.sent.stream()
+                            .filter(m -> m instanceof VoteRequest vr && !vr.preVote())
+                            .map(Message::from)
+                            .distinct())
                     .containsExactly(leader.id());
             net.tickAll();
             for (RaftNode n : net.liveNodes()) {
@@ -254,7 +271,10 @@ class ElectionTest {
         assertThat(a.role()).isEqualTo(Role.FOLLOWER);
         assertThat(a.term()).isEqualTo(1);
         assertThat(a.leaderId()).isEqualTo("b");
-        assertThat(out).singleElement().isInstanceOfSatisfying(AppendResponse.class, r -> assertThat(r.success()).isTrue());
+        assertThat(out)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        AppendResponse.class, r -> assertThat(r.success()).isTrue());
     }
 
     @Test
@@ -291,10 +311,14 @@ class ElectionTest {
         VoteResponse shorter = onlyVoteResponse(messages(stepAlone(a, vote("b", "a", 2, 1, 1))));
 
         assertThat(shorter.granted()).isFalse();
-        assertThat(a.term()).as("the term is adopted even though the vote is refused").isEqualTo(2);
+        assertThat(a.term())
+                .as("the term is adopted even though the vote is refused")
+                .isEqualTo(2);
         assertThat(a.votedFor()).isNull();
-        assertThat(onlyVoteResponse(messages(stepAlone(a, vote("c", "a", 2, 2, 1)))).granted())
-                .as("an equally long log of the same last term").isTrue();
+        assertThat(onlyVoteResponse(messages(stepAlone(a, vote("c", "a", 2, 2, 1))))
+                        .granted())
+                .as("an equally long log of the same last term")
+                .isTrue();
     }
 
     @Test
@@ -304,16 +328,21 @@ class ElectionTest {
         VoteResponse longerButOlder = onlyVoteResponse(messages(stepAlone(a, vote("b", "a", 3, 5, 1))));
 
         assertThat(longerButOlder.granted()).isFalse();
-        assertThat(onlyVoteResponse(messages(stepAlone(a, vote("c", "a", 3, 1, 3)))).granted())
-                .as("a shorter log whose last term is newer").isTrue();
+        assertThat(onlyVoteResponse(messages(stepAlone(a, vote("c", "a", 3, 1, 3))))
+                        .granted())
+                .as("a shorter log whose last term is newer")
+                .isTrue();
     }
 
     @Test
     void candidateMissingACommittedEntryCannotWin() {
-        Network net = new Network(PLAIN, 5, Map.of(
-                "a", persisted(1, 1),
-                "b", persisted(1, 1, 1),
-                "c", persisted(1, 1, 1)));
+        Network net = new Network(
+                PLAIN,
+                5,
+                Map.of(
+                        "a", persisted(1, 1),
+                        "b", persisted(1, 1, 1),
+                        "c", persisted(1, 1, 1)));
         for (int i = 0; i < 3 * T && net.node("a").role() != Role.CANDIDATE; i++) {
             net.tickOnly("a");
         }
@@ -322,8 +351,10 @@ class ElectionTest {
         net.deliverAll();
 
         assertThat(net.node("a").role()).isEqualTo(Role.FOLLOWER);
-        assertThat(net.sent).filteredOn(m -> m instanceof VoteResponse)
-                .hasSize(2).allSatisfy(m -> assertThat(((VoteResponse) m).granted()).isFalse());
+        assertThat(net.sent)
+                .filteredOn(m -> m instanceof VoteResponse)
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(((VoteResponse) m).granted()).isFalse());
     }
 
     // ------------------------------------------------------------------ pre-vote
@@ -336,9 +367,13 @@ class ElectionTest {
         net.isolate("c");
 
         net.tickAll(5 * T);
-        assertThat(net.node("c").term()).as("pre-votes that fail leave the term alone").isEqualTo(term);
-        assertThat(net.sent).filteredOn(m -> m instanceof VoteRequest vr && vr.from().equals("c"))
-                .isNotEmpty().allSatisfy(m -> assertThat(((VoteRequest) m).preVote()).isTrue());
+        assertThat(net.node("c").term())
+                .as("pre-votes that fail leave the term alone")
+                .isEqualTo(term);
+        assertThat(net.sent)
+                .filteredOn(m -> m instanceof VoteRequest vr && vr.from().equals("c"))
+                .isNotEmpty()
+                .allSatisfy(m -> assertThat(((VoteRequest) m).preVote()).isTrue());
 
         net.heal();
         net.tickAll(3 * T);
@@ -361,7 +396,8 @@ class ElectionTest {
         assertThat(net.node("c").term()).isGreaterThan(term);
 
         net.heal();
-        net.tickUntil(() -> net.leader() != null && net.leader().term() > term, 10 * T, "a new leader of a higher term");
+        net.tickUntil(
+                () -> net.leader() != null && net.leader().term() > term, 10 * T, "a new leader of a higher term");
         assertThat(net.node("a").term()).isGreaterThan(term);
     }
 
@@ -376,7 +412,9 @@ class ElectionTest {
         net.isolate("a");
 
         net.tickAll(T - 1);
-        assertThat(net.node("a").role()).as("heard from a majority %d ticks ago", T - 1).isEqualTo(Role.LEADER);
+        assertThat(net.node("a").role())
+                .as("heard from a majority %d ticks ago", T - 1)
+                .isEqualTo(Role.LEADER);
         net.tickAll();
 
         assertThat(net.node("a").role()).isEqualTo(Role.FOLLOWER);
@@ -411,8 +449,10 @@ class ElectionTest {
         assertThat(b.term()).isEqualTo(term);
         assertThat(b.votedFor()).isEqualTo(votedFor);
         assertThat(b.leaderId()).isEqualTo("a");
-        assertThat(net.inFlight()).filteredOn(m -> m instanceof VoteResponse)
-                .singleElement().isEqualTo(new VoteResponse("b", "c", term, false, false));
+        assertThat(net.inFlight())
+                .filteredOn(m -> m instanceof VoteResponse)
+                .singleElement()
+                .isEqualTo(new VoteResponse("b", "c", term, false, false));
         assertThat(net.node("a").role()).isEqualTo(Role.LEADER);
     }
 
@@ -424,8 +464,10 @@ class ElectionTest {
             b.tick();
             drain(b);
         }
-        assertThat(onlyVoteResponse(messages(stepAlone(b, vote("c", "b", 2, 0, 0)))).granted())
-                .as("heard the leader %d ticks ago", T - 1).isFalse();
+        assertThat(onlyVoteResponse(messages(stepAlone(b, vote("c", "b", 2, 0, 0))))
+                        .granted())
+                .as("heard the leader %d ticks ago", T - 1)
+                .isFalse();
         assertThat(b.term()).isEqualTo(1);
 
         b.tick();

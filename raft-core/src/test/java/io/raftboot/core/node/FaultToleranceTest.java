@@ -33,7 +33,9 @@ class FaultToleranceTest {
         assertThat(b.lastIndex()).isEqualTo(3);
         assertThat(out).singleElement().isInstanceOfSatisfying(AppendResponse.class, r -> {
             assertThat(r.success()).isTrue();
-            assertThat(r.matchIndex()).as("only what this append proved to match").isEqualTo(1);
+            assertThat(r.matchIndex())
+                    .as("only what this append proved to match")
+                    .isEqualTo(1);
         });
     }
 
@@ -45,14 +47,19 @@ class FaultToleranceTest {
         }
         net.deliverAll();
         RaftNode a = net.node("a");
-        assertThat(a.peers()).filteredOn(p -> p.id().equals("b")).singleElement()
+        assertThat(a.peers())
+                .filteredOn(p -> p.id().equals("b"))
+                .singleElement()
                 .satisfies(p -> assertThat(p.matchIndex()).isEqualTo(4));
 
         net.deliver(new AppendResponse("b", "a", a.term(), false, 2, 2, 1, 0));
 
-        assertThat(a.peers()).filteredOn(p -> p.id().equals("b")).singleElement()
+        assertThat(a.peers())
+                .filteredOn(p -> p.id().equals("b"))
+                .singleElement()
                 .satisfies(p -> assertThat(p.matchIndex()).isEqualTo(4));
-        assertThat(net.inFlight()).noneMatch(m -> m instanceof AppendEntries ae && ae.to().equals("b") && ae.prevLogIndex() < 4);
+        assertThat(net.inFlight())
+                .noneMatch(m -> m instanceof AppendEntries ae && ae.to().equals("b") && ae.prevLogIndex() < 4);
     }
 
     @Test
@@ -61,7 +68,10 @@ class FaultToleranceTest {
         net.propose("a", "x");
         net.propose("a", "y");
         List<Message> toB = net.inFlight().stream()
-                .filter(m -> m instanceof AppendEntries ae && ae.to().equals("b") && !ae.entries().isEmpty()).toList();
+                .filter(m -> m instanceof AppendEntries ae
+                        && ae.to().equals("b")
+                        && !ae.entries().isEmpty())
+                .toList();
         assertThat(toB).hasSize(2);
 
         net.discardWhere(toB::contains);
@@ -77,7 +87,9 @@ class FaultToleranceTest {
     @Test
     void followerWhoseAppendsWereLostCatchesUpOnceTheLossStops() {
         Network net = Network.ofThreeLedByA(122);
-        net.dropWhere(m -> m instanceof AppendEntries ae && ae.to().equals("b") && !ae.entries().isEmpty());
+        net.dropWhere(m -> m instanceof AppendEntries ae
+                && ae.to().equals("b")
+                && !ae.entries().isEmpty());
         for (int i = 0; i < 10; i++) {
             net.propose("a", "x" + i);
             net.tickAll();
@@ -103,7 +115,9 @@ class FaultToleranceTest {
         }
         net.tickAll(3);
         RaftNode a = net.node("a");
-        assertThat(a.peers()).filteredOn(p -> p.id().equals("c")).singleElement()
+        assertThat(a.peers())
+                .filteredOn(p -> p.id().equals("c"))
+                .singleElement()
                 .satisfies(p -> assertThat(p.matchIndex()).isLessThan(a.lastIndex()));
 
         net.heal();
@@ -126,7 +140,8 @@ class FaultToleranceTest {
         RaftNode a = net.node("a");
         RaftNode c = net.node("c");
 
-        net.tickUntil(() -> c.commitIndex() == a.commitIndex() && c.lastIndex() == a.lastIndex(), 4 * T, "c catches up");
+        net.tickUntil(
+                () -> c.commitIndex() == a.commitIndex() && c.lastIndex() == a.lastIndex(), 4 * T, "c catches up");
 
         assertThat(firstLost).isTrue();
         assertThat(net.sent).filteredOn(InstallSnapshot.class::isInstance).hasSizeGreaterThanOrEqualTo(2);
@@ -154,7 +169,9 @@ class FaultToleranceTest {
         int rounds = net.tickUntil(() -> net.leader() != null, 5 * T, "a leader after the restart");
         net.tickAll(2);
 
-        assertThat(rounds).as("restarted voters honour the lease they may have promised").isGreaterThanOrEqualTo(T);
+        assertThat(rounds)
+                .as("restarted voters honour the lease they may have promised")
+                .isGreaterThanOrEqualTo(T);
         assertThat(terms(net.leader()).subList(0, committed.size())).isEqualTo(committed);
         for (String id : List.of("a", "b", "c")) {
             assertThat(net.stateMachine(id)).as(id).isEqualTo(commands);

@@ -28,28 +28,37 @@ class Figure8Test {
 
     /** s5's own entry 2 of term 3 carries a command of its own. */
     private static PersistentState s5State() {
-        List<LogEntry> log = List.of(Network.logOfTerms(1).get(0), new LogEntry(2, 3, EntryType.NORMAL, Network.bytes("s5-e2")));
+        List<LogEntry> log =
+                List.of(Network.logOfTerms(1).get(0), new LogEntry(2, 3, EntryType.NORMAL, Network.bytes("s5-e2")));
         return new PersistentState(new HardState(3, "s5", 1), null, log);
     }
 
     /** State (c): s5 is down, s1 leads term 4 and has copied entry 2 of term 2 to a majority, but not its no-op. */
     private static Network stateC(long seed) {
-        Network net = new Network(FIVE, seed, Map.of(
-                "s1", state(2, "s1", 1, 2),
-                "s2", state(2, "s1", 1, 2),
-                "s3", state(3, "s5", 1),
-                "s4", state(3, "s5", 1),
-                "s5", s5State()));
+        Network net = new Network(
+                FIVE,
+                seed,
+                Map.of(
+                        "s1", state(2, "s1", 1, 2),
+                        "s2", state(2, "s1", 1, 2),
+                        "s3", state(3, "s5", 1),
+                        "s4", state(3, "s5", 1),
+                        "s5", s5State()));
         net.crash("s5");
         // The no-op of term 4 reaches nobody who already holds entry 2.
-        net.holdWhere(m -> m instanceof AppendEntries ae && ae.entries().stream().anyMatch(e -> e.term() == 4)
+        net.holdWhere(m -> m instanceof AppendEntries ae
+                && ae.entries().stream().anyMatch(e -> e.term() == 4)
                 && net.node(ae.to()).lastIndex() >= 2);
         net.elect("s1");
         RaftNode s1 = net.node("s1");
         assertThat(s1.term()).isEqualTo(4);
-        long replicas = List.of("s1", "s2", "s3", "s4").stream().filter(id -> net.disk(id).term(2) == 2).count();
+        long replicas = List.of("s1", "s2", "s3", "s4").stream()
+                .filter(id -> net.disk(id).term(2) == 2)
+                .count();
         assertThat(replicas).as("servers storing entry 2 of term 2").isGreaterThanOrEqualTo(3);
-        assertThat(s1.commitIndex()).as("a majority of replicas of a term-2 entry does not commit it").isEqualTo(1);
+        assertThat(s1.commitIndex())
+                .as("a majority of replicas of a term-2 entry does not commit it")
+                .isEqualTo(1);
         return net;
     }
 
@@ -67,7 +76,8 @@ class Figure8Test {
         for (String id : List.of("s2", "s3", "s4", "s5")) {
             assertThat(net.node(id).entry(2).term()).as(id).isEqualTo(3);
         }
-        assertThat(net.stateMachine("s2")).as("s1 never reported e2 committed, nobody applied it")
+        assertThat(net.stateMachine("s2"))
+                .as("s1 never reported e2 committed, nobody applied it")
                 .containsExactly("e1", "s5-e2");
     }
 

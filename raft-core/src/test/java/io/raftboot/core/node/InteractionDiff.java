@@ -9,15 +9,15 @@ import java.util.List;
  */
 final class InteractionDiff {
 
-    private InteractionDiff() {
-    }
+    private InteractionDiff() {}
 
     /** The lines of both, prefixed ' ' (in both), '-' (expected only) or '+' (actual only). */
     static List<String> lines(List<String> expected, List<String> actual) {
         int[][] lcs = new int[expected.size() + 1][actual.size() + 1];
         for (int i = expected.size() - 1; i >= 0; i--) {
             for (int j = actual.size() - 1; j >= 0; j--) {
-                lcs[i][j] = expected.get(i).equals(actual.get(j)) ? lcs[i + 1][j + 1] + 1
+                lcs[i][j] = expected.get(i).equals(actual.get(j))
+                        ? lcs[i + 1][j + 1] + 1
                         : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
             }
         }

@@ -63,7 +63,8 @@ final class InteractionEnv {
     private static final int MAX_DELIVERIES = 100_000;
 
     private static final Set<String> MESSAGE_TYPES = Arrays.stream(Message.class.getPermittedSubclasses())
-            .map(Class::getSimpleName).collect(Collectors.toCollection(TreeSet::new));
+            .map(Class::getSimpleName)
+            .collect(Collectors.toCollection(TreeSet::new));
 
     private Network net;
     private boolean showMessages = true;
@@ -111,16 +112,19 @@ final class InteractionEnv {
             }
             case "status" -> status(one(args));
             case "log" -> log(one(args));
-            case "show" -> showMessages = switch (one(args)) {
-                case "all" -> true;
-                case "states" -> false;
-                default -> throw new IllegalArgumentException("show all | show states, not " + args);
-            };
+            case "show" ->
+                showMessages = switch (one(args)) {
+                    case "all" -> true;
+                    case "states" -> false;
+                    default -> throw new IllegalArgumentException("show all | show states, not " + args);
+                };
             default -> throw new IllegalArgumentException("unknown command '" + d.verb() + "'");
         }
         if (!suppressed.isEmpty()) {
-            out.add("sent " + suppressed.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
-                    .collect(Collectors.joining(", ")));
+            out.add("sent "
+                    + suppressed.entrySet().stream()
+                            .map(e -> e.getValue() + " " + e.getKey())
+                            .collect(Collectors.joining(", ")));
             suppressed.clear();
         }
         if (out.isEmpty()) {

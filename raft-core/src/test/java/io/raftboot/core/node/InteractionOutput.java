@@ -28,15 +28,21 @@ import java.util.stream.Collectors;
  */
 final class InteractionOutput {
 
-    private InteractionOutput() {
-    }
+    private InteractionOutput() {}
 
     /** {@code from->to Type term=T key=value...}, the fields that decide what the receiver does. */
     static String message(Message m) {
-        StringBuilder sb = new StringBuilder(m.from()).append("->").append(m.to()).append(' ')
-                .append(m.getClass().getSimpleName()).append(" term=").append(m.term());
+        StringBuilder sb = new StringBuilder(m.from())
+                .append("->")
+                .append(m.to())
+                .append(' ')
+                .append(m.getClass().getSimpleName())
+                .append(" term=")
+                .append(m.term());
         if (m instanceof VoteRequest vr) {
-            sb.append(vr.preVote() ? " pre" : "").append(" last=").append(pos(vr.lastLogIndex(), vr.lastLogTerm()))
+            sb.append(vr.preVote() ? " pre" : "")
+                    .append(" last=")
+                    .append(pos(vr.lastLogIndex(), vr.lastLogTerm()))
                     .append(vr.transfer() ? " transfer" : "");
         } else if (m instanceof VoteResponse vr) {
             sb.append(vr.preVote() ? " pre" : "").append(vr.granted() ? " granted" : " refused");
@@ -44,17 +50,26 @@ final class InteractionOutput {
                 sb.append(" broken-promise=").append(vr.promiseTicks());
             }
         } else if (m instanceof AppendEntries ae) {
-            sb.append(" prev=").append(pos(ae.prevLogIndex(), ae.prevLogTerm())).append(" commit=")
-                    .append(ae.leaderCommit()).append(" seq=").append(ae.readSeq());
+            sb.append(" prev=")
+                    .append(pos(ae.prevLogIndex(), ae.prevLogTerm()))
+                    .append(" commit=")
+                    .append(ae.leaderCommit())
+                    .append(" seq=")
+                    .append(ae.readSeq());
             if (!ae.entries().isEmpty()) {
-                sb.append(" entries=[").append(ae.entries().stream().map(InteractionOutput::entry)
-                        .collect(Collectors.joining(", "))).append(']');
+                sb.append(" entries=[")
+                        .append(ae.entries().stream()
+                                .map(InteractionOutput::entry)
+                                .collect(Collectors.joining(", ")))
+                        .append(']');
             }
         } else if (m instanceof AppendResponse ar) {
             if (ar.success()) {
                 sb.append(" ok match=").append(ar.matchIndex());
             } else {
-                sb.append(" reject prev=").append(ar.matchIndex()).append(" hint=")
+                sb.append(" reject prev=")
+                        .append(ar.matchIndex())
+                        .append(" hint=")
                         .append(pos(ar.rejectHintIndex(), ar.rejectHintTerm()));
             }
             sb.append(" seq=").append(ar.readSeq());
@@ -88,7 +103,9 @@ final class InteractionOutput {
 
     static String snapshot(Snapshot s) {
         return pos(s.lastIndex(), s.lastTerm()) + " voters=" + s.membership().voters()
-                + (s.membership().learners().isEmpty() ? "" : " learners=" + s.membership().learners())
+                + (s.membership().learners().isEmpty()
+                        ? ""
+                        : " learners=" + s.membership().learners())
                 + " data=" + bytes(s.data());
     }
 
@@ -99,8 +116,12 @@ final class InteractionOutput {
     /** A quoted string for printable UTF-8 (quotes and backslashes escaped), else {@code 0x} and hex. */
     static String bytes(byte[] data) {
         try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(data))
+                    .toString();
             if (s.codePoints().allMatch(c -> c >= 0x20 && c != 0x7f)) {
                 return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
             }
@@ -114,13 +135,21 @@ final class InteractionOutput {
      * What the golden files follow of one node between commands. The lease is on or off, not
      * its remaining ticks: those change every tick, and a line per tick would bury the changes.
      */
-    record NodeState(boolean up, Role role, long term, String leader, long commit, boolean lease, boolean transferring) {
+    record NodeState(
+            boolean up, Role role, long term, String leader, long commit, boolean lease, boolean transferring) {
 
         static final NodeState DOWN = new NodeState(false, null, 0, null, 0, false, false);
 
         static NodeState of(RaftNode n) {
-            return n == null ? DOWN
-                    : new NodeState(true, n.role(), n.term(), n.leaderId(), n.commitIndex(), n.leaseValid(),
+            return n == null
+                    ? DOWN
+                    : new NodeState(
+                            true,
+                            n.role(),
+                            n.term(),
+                            n.leaderId(),
+                            n.commitIndex(),
+                            n.leaseValid(),
                             n.isTransferringLeadership());
         }
 

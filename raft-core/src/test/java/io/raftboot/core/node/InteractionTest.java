@@ -49,23 +49,39 @@ class InteractionTest {
 
     @Test
     void aChangedExpectationFailsWithTheFileTheLineTheCommandAndADiff() {
-        InteractionScript script = InteractionScript.parse(Path.of("example.txt"), List.of(
-                "# a leader elected", "cluster n1 n2 n3", "----", "n1: up", "", "status n1", "----", "n1 wrong"));
+        InteractionScript script = InteractionScript.parse(
+                Path.of("example.txt"),
+                List.of(
+                        "# a leader elected",
+                        "cluster n1 n2 n3",
+                        "----",
+                        "n1: up",
+                        "",
+                        "status n1",
+                        "----",
+                        "n1 wrong"));
         InteractionEnv env = new InteractionEnv();
         List<InteractionScript.Directive> ds = script.directives();
         env.run(ds.get(0));
 
         String failure = mismatch(script, ds.get(1), env.run(ds.get(1)));
 
-        assertThat(failure).startsWith("example.txt:6: status n1").contains("-n1 wrong", "+n1 role=FOLLOWER term=0")
+        assertThat(failure)
+                .startsWith("example.txt:6: status n1")
+                .contains("-n1 wrong", "+n1 role=FOLLOWER term=0")
                 .contains("-D" + REWRITE + "=true");
     }
 
     @Test
     void renderingAnUnchangedScriptGivesBackTheFileByteForByte() throws IOException {
-        for (Path file : Files.list(DIR).filter(p -> p.toString().endsWith(".txt")).sorted().toList()) {
+        for (Path file : Files.list(DIR)
+                .filter(p -> p.toString().endsWith(".txt"))
+                .sorted()
+                .toList()) {
             InteractionScript script = InteractionScript.parse(file);
-            List<List<String>> expected = script.directives().stream().map(InteractionScript.Directive::expected).toList();
+            List<List<String>> expected = script.directives().stream()
+                    .map(InteractionScript.Directive::expected)
+                    .toList();
 
             assertThat(script.render(expected)).as(file.toString()).isEqualTo(Files.readString(file));
         }
@@ -74,19 +90,23 @@ class InteractionTest {
     private static DynamicContainer container(InteractionScript script) {
         List<InteractionScript.Directive> all = script.directives();
         // The outputs to write back when rewriting, starting from the file's own.
-        List<List<String>> outputs = new ArrayList<>(all.stream().map(InteractionScript.Directive::expected).toList());
+        List<List<String>> outputs = new ArrayList<>(
+                all.stream().map(InteractionScript.Directive::expected).toList());
         List<DynamicTest> tests = new ArrayList<>();
         for (List<InteractionScript.Directive> scenario : script.scenarios()) {
             InteractionScript.Directive first = scenario.get(0);
             String title = first.title() == null ? "scenario" : first.title();
-            tests.add(DynamicTest.dynamicTest(script.name() + ":" + first.line() + " " + title,
-                    script.file().toUri(), () -> runScenario(script, scenario, outputs)));
+            tests.add(DynamicTest.dynamicTest(
+                    script.name() + ":" + first.line() + " " + title,
+                    script.file().toUri(),
+                    () -> runScenario(script, scenario, outputs)));
         }
         return DynamicContainer.dynamicContainer(script.name(), script.file().toUri(), tests.stream());
     }
 
-    private static void runScenario(InteractionScript script, List<InteractionScript.Directive> scenario,
-                                    List<List<String>> outputs) throws IOException {
+    private static void runScenario(
+            InteractionScript script, List<InteractionScript.Directive> scenario, List<List<String>> outputs)
+            throws IOException {
         InteractionEnv env = new InteractionEnv();
         String firstFailure = null;
         List<Integer> laterFailures = new ArrayList<>();
@@ -117,20 +137,30 @@ class InteractionTest {
             return;
         }
         if (firstFailure != null) {
-            throw new AssertionError(firstFailure + (laterFailures.isEmpty() ? ""
-                    : "\n(the outputs of the commands at lines " + laterFailures + " differ too; they may follow from this one)"));
+            throw new AssertionError(firstFailure
+                    + (laterFailures.isEmpty()
+                            ? ""
+                            : "\n(the outputs of the commands at lines " + laterFailures
+                                    + " differ too; they may follow from this one)"));
         }
     }
 
     /** {@code file:line: command}, then the expected and actual outputs as a unified line diff. */
     static String mismatch(InteractionScript script, InteractionScript.Directive d, List<String> actual) {
-        StringBuilder sb = new StringBuilder(script.name()).append(':').append(d.line()).append(": ")
-                .append(d.text()).append("\n  output differs (-expected +actual):\n");
+        StringBuilder sb = new StringBuilder(script.name())
+                .append(':')
+                .append(d.line())
+                .append(": ")
+                .append(d.text())
+                .append("\n  output differs (-expected +actual):\n");
         for (String l : InteractionDiff.lines(d.expected(), actual)) {
             sb.append("    ").append(l).append('\n');
         }
-        return sb.append("  if the change of behaviour is intended, rerun with -D").append(REWRITE)
-                .append("=true and review the diff of ").append(script.file()).toString();
+        return sb.append("  if the change of behaviour is intended, rerun with -D")
+                .append(REWRITE)
+                .append("=true and review the diff of ")
+                .append(script.file())
+                .toString();
     }
 
     /**

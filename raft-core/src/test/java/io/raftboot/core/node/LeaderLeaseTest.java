@@ -29,7 +29,9 @@ class LeaderLeaseTest {
         net.deliverAll();
 
         assertThat(a.leaseValid()).as("a and b are a majority").isTrue();
-        assertThat(a.leaseRemainingTicks()).isPositive().isLessThanOrEqualTo(net.config().leaseTicks());
+        assertThat(a.leaseRemainingTicks())
+                .isPositive()
+                .isLessThanOrEqualTo(net.config().leaseTicks());
         assertThat(net.node("b").leaseValid()).isFalse();
         assertThat(net.node("c").leaseValid()).isFalse();
     }
@@ -62,10 +64,14 @@ class LeaderLeaseTest {
         while (a.leaseValid()) {
             net.tickAll();
             rounds++;
-            assertThat(rounds).as("lease still valid").isLessThanOrEqualTo(net.config().leaseTicks());
+            assertThat(rounds)
+                    .as("lease still valid")
+                    .isLessThanOrEqualTo(net.config().leaseTicks());
         }
 
-        assertThat(a.role()).as("the lease ends before check-quorum ends the leadership").isEqualTo(Role.LEADER);
+        assertThat(a.role())
+                .as("the lease ends before check-quorum ends the leadership")
+                .isEqualTo(Role.LEADER);
     }
 
     @Test
@@ -76,15 +82,22 @@ class LeaderLeaseTest {
         int leaseTicks = net.config().leaseTicks();
         net.tickAll(leaseTicks + 1); // heartbeats are acknowledged, the acknowledgements are late
         assertThat(a.leaseValid()).isFalse();
-        long oldestRound = net.held().stream().mapToLong(m -> ((AppendResponse) m).readSeq()).min().orElseThrow();
+        long oldestRound = net.held().stream()
+                .mapToLong(m -> ((AppendResponse) m).readSeq())
+                .min()
+                .orElseThrow();
 
         net.releaseHeldWhere(m -> ((AppendResponse) m).readSeq() == oldestRound);
         net.deliverAll();
-        assertThat(a.leaseValid()).as("acknowledgements of a heartbeat sent %d ticks ago", leaseTicks).isFalse();
+        assertThat(a.leaseValid())
+                .as("acknowledgements of a heartbeat sent %d ticks ago", leaseTicks)
+                .isFalse();
 
         net.releaseHeld();
         net.deliverAll();
-        assertThat(a.leaseValid()).as("acknowledgements of the heartbeat sent this tick").isTrue();
+        assertThat(a.leaseValid())
+                .as("acknowledgements of the heartbeat sent this tick")
+                .isTrue();
         assertThat(a.role()).isEqualTo(Role.LEADER);
     }
 
@@ -173,7 +186,9 @@ class LeaderLeaseTest {
             assertThat(holders).as("seed %d round %d: %s", seed, round, net).hasSizeLessThanOrEqualTo(1);
             newLeaseSeen |= !holders.isEmpty() && !holders.contains("a");
         }
-        assertThat(newLeaseSeen).as("seed %d: b or c led with a lease: %s", seed, net).isTrue();
+        assertThat(newLeaseSeen)
+                .as("seed %d: b or c led with a lease: %s", seed, net)
+                .isTrue();
         net.heal();
         for (int round = 0; round < 2 * T; round++) {
             net.tickAll();

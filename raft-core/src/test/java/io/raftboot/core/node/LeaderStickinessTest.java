@@ -47,10 +47,14 @@ class LeaderStickinessTest {
 
         net.tickAll(10 * T);
 
-        assertThat(net.sent).as("c's pre-votes").filteredOn(m -> m instanceof VoteRequest vr && vr.from().equals("c"))
+        assertThat(net.sent)
+                .as("c's pre-votes")
+                .filteredOn(m -> m instanceof VoteRequest vr && vr.from().equals("c"))
                 .isNotEmpty();
-        assertThat(net.sent).as("votes and pre-votes granted to c")
-                .filteredOn(m -> m instanceof VoteResponse vr && vr.to().equals("c") && vr.granted()).isEmpty();
+        assertThat(net.sent)
+                .as("votes and pre-votes granted to c")
+                .filteredOn(m -> m instanceof VoteResponse vr && vr.to().equals("c") && vr.granted())
+                .isEmpty();
         assertLeadsUndisturbed(net, "a", term);
         assertThat(net.node("b").term()).isEqualTo(term);
         assertThat(net.node("c").term()).as("a failed pre-vote changes no term").isEqualTo(term);
@@ -102,7 +106,8 @@ class LeaderStickinessTest {
         Network net = Network.ofThreeLedByA(304);
         long term = net.node("a").term();
         AtomicBoolean cDeaf = new AtomicBoolean();
-        net.dropWhere(m -> cDeaf.get() && m instanceof AppendEntries && link("a", "c").test(m));
+        net.dropWhere(
+                m -> cDeaf.get() && m instanceof AppendEntries && link("a", "c").test(m));
 
         for (int flap = 0; flap < 20; flap++) {
             cDeaf.set(true);
@@ -111,7 +116,9 @@ class LeaderStickinessTest {
             net.tickAll(1 + flap % 2);
         }
 
-        assertThat(net.sent).as("c's pre-votes").filteredOn(m -> m instanceof VoteRequest vr && vr.from().equals("c"))
+        assertThat(net.sent)
+                .as("c's pre-votes")
+                .filteredOn(m -> m instanceof VoteRequest vr && vr.from().equals("c"))
                 .isNotEmpty();
         assertLeadsUndisturbed(net, "a", term);
         assertThat(net.maxTerm()).as("highest term anywhere").isEqualTo(term);
@@ -130,7 +137,8 @@ class LeaderStickinessTest {
         net.tickAll();
         long term = net.node("a").term();
         // c is cut off; its vote requests to a are not lost but late: held until released.
-        Predicate<Message> cRequestToA = m -> m instanceof VoteRequest && link("c", "a").test(m);
+        Predicate<Message> cRequestToA =
+                m -> m instanceof VoteRequest && link("c", "a").test(m);
         net.holdWhere(cRequestToA);
         net.dropWhere(m -> (m.from().equals("c") || m.to().equals("c")) && !cRequestToA.test(m));
         net.tickUntil(() -> net.node("c").term() > term + 1, 5 * T, "c campaigns in its partition");
@@ -142,10 +150,14 @@ class LeaderStickinessTest {
         net.releaseHeldWhere(m -> m.term() == disruptiveTerm);
         net.deliverAll();
 
-        assertThat(net.sent).as("a's answers to c's vote request of term %d", disruptiveTerm)
-                .filteredOn(m -> m instanceof VoteResponse vr && vr.from().equals("a") && vr.to().equals("c")
+        assertThat(net.sent)
+                .as("a's answers to c's vote request of term %d", disruptiveTerm)
+                .filteredOn(m -> m instanceof VoteResponse vr
+                        && vr.from().equals("a")
+                        && vr.to().equals("c")
                         && vr.term() == disruptiveTerm)
-                .isNotEmpty().allSatisfy(m -> assertThat(((VoteResponse) m).granted()).isFalse());
+                .isNotEmpty()
+                .allSatisfy(m -> assertThat(((VoteResponse) m).granted()).isFalse());
         assertThat(net.node("c").role()).isNotEqualTo(Role.LEADER);
     }
 }

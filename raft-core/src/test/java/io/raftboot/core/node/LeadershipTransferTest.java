@@ -46,7 +46,8 @@ class LeadershipTransferTest {
         AtomicReference<List<Long>> targetLogWhenSent = new AtomicReference<>();
         net.dropWhere(m -> {
             if (m instanceof TimeoutNow && targetLogWhenSent.get() == null) {
-                targetLogWhenSent.set(net.disk("c").entries.stream().map(LogEntry::term).toList());
+                targetLogWhenSent.set(
+                        net.disk("c").entries.stream().map(LogEntry::term).toList());
             }
             return false;
         });
@@ -58,7 +59,9 @@ class LeadershipTransferTest {
 
         net.tickUntil(() -> net.node("c").role() == Role.LEADER, T, "c leads");
 
-        assertThat(targetLogWhenSent.get()).as("c's durable log when TimeoutNow left").isEqualTo(leaderLog);
+        assertThat(targetLogWhenSent.get())
+                .as("c's durable log when TimeoutNow left")
+                .isEqualTo(leaderLog);
         assertThat(timeoutNowsSent(net)).isEqualTo(1);
     }
 
@@ -69,7 +72,9 @@ class LeadershipTransferTest {
         net.node("a").transferLeadership("b");
         net.flush("a");
 
-        assertThat(net.inFlight()).filteredOn(TimeoutNow.class::isInstance).singleElement()
+        assertThat(net.inFlight())
+                .filteredOn(TimeoutNow.class::isInstance)
+                .singleElement()
                 .isEqualTo(new TimeoutNow("a", "b", net.node("a").term()));
     }
 
@@ -84,8 +89,10 @@ class LeadershipTransferTest {
 
         assertThat(a.isTransferringLeadership()).isTrue();
         assertThat(a.role()).isEqualTo(Role.LEADER);
-        assertThatThrownBy(() -> a.propose(bytes("x"))).isInstanceOfSatisfying(NotLeaderException.class,
-                e -> assertThat(e.leaderHint()).isEqualTo("c"));
+        assertThatThrownBy(() -> a.propose(bytes("x")))
+                .isInstanceOfSatisfying(
+                        NotLeaderException.class,
+                        e -> assertThat(e.leaderHint()).isEqualTo("c"));
         assertThatThrownBy(() -> a.readIndex(1)).isInstanceOf(NotLeaderException.class);
     }
 
@@ -101,8 +108,10 @@ class LeadershipTransferTest {
         RaftNode c = net.node("c");
         assertThat(c.role()).isEqualTo(Role.LEADER);
         assertThat(c.term()).isEqualTo(term + 1);
-        assertThat(net.sent).filteredOn(m -> m instanceof VoteRequest vr && vr.from().equals("c") && vr.term() > term)
-                .hasSize(2).allSatisfy(m -> assertThat(((VoteRequest) m).transfer()).isTrue());
+        assertThat(net.sent)
+                .filteredOn(m -> m instanceof VoteRequest vr && vr.from().equals("c") && vr.term() > term)
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(((VoteRequest) m).transfer()).isTrue());
         assertThat(net.node("a").role()).isEqualTo(Role.FOLLOWER);
         assertThat(net.node("a").leaderId()).isEqualTo("c");
         assertThat(net.node("b").leaderId()).isEqualTo("c");
@@ -172,7 +181,9 @@ class LeadershipTransferTest {
         net.flush("a");
 
         net.tickUntil(() -> net.node("c").role() == Role.LEADER, T - 1, "c leads");
-        assertThat(net.sent).filteredOn(m -> m instanceof TimeoutNow && m.to().equals("c")).hasSize(1);
+        assertThat(net.sent)
+                .filteredOn(m -> m instanceof TimeoutNow && m.to().equals("c"))
+                .hasSize(1);
     }
 
     @Test
@@ -189,7 +200,8 @@ class LeadershipTransferTest {
 
     @Test
     void leadershipCannotBeTransferredToALearnerOrByAFollower() {
-        Network net = new Network(ProtocolSettings.of(new Membership(java.util.Set.of("a", "b", "c"), java.util.Set.of("l"))), 59);
+        Network net = new Network(
+                ProtocolSettings.of(new Membership(java.util.Set.of("a", "b", "c"), java.util.Set.of("l"))), 59);
         net.elect("a");
 
         assertThatThrownBy(() -> net.node("a").transferLeadership("l")).isInstanceOf(IllegalArgumentException.class);

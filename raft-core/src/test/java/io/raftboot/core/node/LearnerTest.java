@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class LearnerTest {
 
     private static final int T = 10;
-    private static final ProtocolSettings WITH_LEARNER = ProtocolSettings.of(new Membership(Set.of("a", "b", "c"), Set.of("l")));
+    private static final ProtocolSettings WITH_LEARNER =
+            ProtocolSettings.of(new Membership(Set.of("a", "b", "c"), Set.of("l")));
 
     @Test
     void learnerReplicatesTheLogAndKnowsTheLeader() {
@@ -60,7 +61,9 @@ class LearnerTest {
 
         net.tickAll(10 * T);
 
-        assertThat(net.sent).filteredOn(m -> m instanceof VoteRequest && m.from().equals("l")).isEmpty();
+        assertThat(net.sent)
+                .filteredOn(m -> m instanceof VoteRequest && m.from().equals("l"))
+                .isEmpty();
         assertThat(net.node("l").role()).isEqualTo(Role.LEARNER);
         assertThat(net.leader()).as("b or c took over").isNotNull();
         assertThat(net.node("l").leaderId()).isEqualTo(net.leader().id());
@@ -70,12 +73,17 @@ class LearnerTest {
     void candidatesDoNotAskLearnersForVotesAndLearnersRefuseThem() {
         Network net = new Network(WITH_LEARNER, 63);
         net.elect("a");
-        assertThat(net.sent).filteredOn(m -> m instanceof VoteRequest && m.to().equals("l")).isEmpty();
+        assertThat(net.sent)
+                .filteredOn(m -> m instanceof VoteRequest && m.to().equals("l"))
+                .isEmpty();
 
         RaftNode l = new RaftNode("l", WITH_LEARNER.withCheckQuorum(false), PersistentState.EMPTY, new Random(1));
         List<Message> out = messages(stepAlone(l, new VoteRequest("a", "l", 1, 0, 0, false, false)));
 
-        assertThat(out).singleElement().isInstanceOfSatisfying(VoteResponse.class, r -> assertThat(r.granted()).isFalse());
+        assertThat(out)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        VoteResponse.class, r -> assertThat(r.granted()).isFalse());
         assertThat(l.votedFor()).isNull();
     }
 
@@ -91,9 +99,14 @@ class LearnerTest {
         long index = net.propose("a", "x");
         net.deliverAll();
 
-        assertThat(a.peers()).filteredOn(p -> p.id().equals("l")).singleElement()
-                .satisfies(p -> assertThat(p.matchIndex()).as("the learner stored it").isEqualTo(index));
-        assertThat(a.commitIndex()).as("1 voter of 3 plus a learner is no quorum").isLessThan(index);
+        assertThat(a.peers())
+                .filteredOn(p -> p.id().equals("l"))
+                .singleElement()
+                .satisfies(p ->
+                        assertThat(p.matchIndex()).as("the learner stored it").isEqualTo(index));
+        assertThat(a.commitIndex())
+                .as("1 voter of 3 plus a learner is no quorum")
+                .isLessThan(index);
         assertThat(net.stateMachine("a")).isEmpty();
 
         net.restart("b");

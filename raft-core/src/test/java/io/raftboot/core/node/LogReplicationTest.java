@@ -53,20 +53,29 @@ class LogReplicationTest {
     }
 
     private static long matchOfB(Network net) {
-        return net.node("a").peers().stream().filter(p -> p.id().equals("b")).findFirst().orElseThrow().matchIndex();
+        return net.node("a").peers().stream()
+                .filter(p -> p.id().equals("b"))
+                .findFirst()
+                .orElseThrow()
+                .matchIndex();
     }
 
     private static long count(List<Message> messages, Class<?> type, String from, String to) {
-        return messages.stream().filter(m -> type.isInstance(m) && m.from().equals(from) && m.to().equals(to)).count();
+        return messages.stream()
+                .filter(m -> type.isInstance(m) && m.from().equals(from) && m.to().equals(to))
+                .count();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("figure7Followers")
     void leaderRepairsEveryFigure7FollowerToItsOwnLogWithFastBacktracking(String name, long[] follower) {
-        Network net = new Network(Network.threeVoters(), 17, Map.of(
-                "a", persisted(7, FIGURE_7_LEADER),
-                "b", persisted(7, follower),
-                "c", persisted(7, FIGURE_7_LEADER)));
+        Network net = new Network(
+                Network.threeVoters(),
+                17,
+                Map.of(
+                        "a", persisted(7, FIGURE_7_LEADER),
+                        "b", persisted(7, follower),
+                        "c", persisted(7, FIGURE_7_LEADER)));
 
         net.elect("a");
 
@@ -77,9 +86,13 @@ class LogReplicationTest {
         assertThat(terms(net.node("b"))).as("follower %s", name).isEqualTo(expected);
         assertThat(net.disk("b").entries).extracting(e -> e.term()).isEqualTo(expected);
         // Not counted: the empty append at the log's end that announces the new commit index.
-        long appends = net.delivered.stream().filter(m -> m instanceof AppendEntries ae && ae.to().equals("b")
-                && !(ae.entries().isEmpty() && ae.prevLogIndex() == a.lastIndex())).count();
-        assertThat(appends).as("AppendEntries round trips to %s", name)
+        long appends = net.delivered.stream()
+                .filter(m -> m instanceof AppendEntries ae
+                        && ae.to().equals("b")
+                        && !(ae.entries().isEmpty() && ae.prevLogIndex() == a.lastIndex()))
+                .count();
+        assertThat(appends)
+                .as("AppendEntries round trips to %s", name)
                 .isLessThanOrEqualTo(Math.min(naiveAppends(follower), 3));
         net.tickAll();
         assertThat(net.node("b").commitIndex()).isEqualTo(11);
@@ -89,16 +102,20 @@ class LogReplicationTest {
     void followerFarBehindIsFoundWithOneRejection() {
         long[] leaderLog = new long[100];
         java.util.Arrays.fill(leaderLog, 1);
-        Network net = new Network(Network.threeVoters(), 17, Map.of(
-                "a", persisted(1, leaderLog),
-                "b", persisted(1, 1, 1, 1),
-                "c", persisted(1, leaderLog)));
+        Network net = new Network(
+                Network.threeVoters(),
+                17,
+                Map.of(
+                        "a", persisted(1, leaderLog),
+                        "b", persisted(1, 1, 1, 1),
+                        "c", persisted(1, leaderLog)));
 
         net.elect("a");
 
         assertThat(count(net.delivered, AppendResponse.class, "b", "a")).isPositive();
         long rejections = net.delivered.stream()
-                .filter(m -> m instanceof AppendResponse r && r.from().equals("b") && !r.success()).count();
+                .filter(m -> m instanceof AppendResponse r && r.from().equals("b") && !r.success())
+                .count();
         assertThat(rejections).as("naive backtracking would need 97").isEqualTo(1);
         assertThat(terms(net.node("b"))).isEqualTo(terms(net.node("a")));
     }
@@ -112,16 +129,22 @@ class LogReplicationTest {
         leaderLog[0] = stale[0] = 1;
         leaderLog[1] = stale[1] = 1;
         leaderLog[2] = stale[2] = 1;
-        Network net = new Network(Network.threeVoters(), 17, Map.of(
-                "a", persisted(3, leaderLog),
-                "b", persisted(3, stale),
-                "c", persisted(3, leaderLog)));
+        Network net = new Network(
+                Network.threeVoters(),
+                17,
+                Map.of(
+                        "a", persisted(3, leaderLog),
+                        "b", persisted(3, stale),
+                        "c", persisted(3, leaderLog)));
 
         net.elect("a");
 
         long rejections = net.delivered.stream()
-                .filter(m -> m instanceof AppendResponse r && r.from().equals("b") && !r.success()).count();
-        assertThat(rejections).as("the whole conflicting term 2 is skipped at once (naive: 97)").isEqualTo(1);
+                .filter(m -> m instanceof AppendResponse r && r.from().equals("b") && !r.success())
+                .count();
+        assertThat(rejections)
+                .as("the whole conflicting term 2 is skipped at once (naive: 97)")
+                .isEqualTo(1);
         assertThat(terms(net.node("b"))).isEqualTo(terms(net.node("a")));
     }
 
@@ -132,22 +155,33 @@ class LogReplicationTest {
         // Figure 8 (c): a leader of term 4 holds entry 2 of term 2; it replicates it to a
         // majority (a, c) but must not count that as committed; only its own no-op commits it.
         HardState term3 = new HardState(3, null, 1);
-        Network net = new Network(Network.threeVoters().withBatching(1, 1), 19, Map.of(
-                "a", new PersistentState(term3, null, Network.logOfTerms(1, 2)),
-                "b", new PersistentState(term3, null, Network.logOfTerms(1, 3)),
-                "c", new PersistentState(term3, null, Network.logOfTerms(1))));
+        Network net = new Network(
+                Network.threeVoters().withBatching(1, 1),
+                19,
+                Map.of(
+                        "a", new PersistentState(term3, null, Network.logOfTerms(1, 2)),
+                        "b", new PersistentState(term3, null, Network.logOfTerms(1, 3)),
+                        "c", new PersistentState(term3, null, Network.logOfTerms(1))));
         net.crash("b");
-        net.holdWhere(m -> m instanceof AppendEntries ae && ae.to().equals("c")
-                && ae.entries().stream().anyMatch(e -> e.term() == 4) && net.node("c").lastIndex() >= 2);
+        net.holdWhere(m -> m instanceof AppendEntries ae
+                && ae.to().equals("c")
+                && ae.entries().stream().anyMatch(e -> e.term() == 4)
+                && net.node("c").lastIndex() >= 2);
 
         net.elect("a");
 
         RaftNode a = net.node("a");
         assertThat(a.term()).isEqualTo(4);
-        assertThat(net.disk("c").term(2)).as("entry 2 of term 2 is stored on a majority (a, c)").isEqualTo(2);
-        assertThat(a.peers()).filteredOn(p -> p.id().equals("c")).singleElement()
+        assertThat(net.disk("c").term(2))
+                .as("entry 2 of term 2 is stored on a majority (a, c)")
+                .isEqualTo(2);
+        assertThat(a.peers())
+                .filteredOn(p -> p.id().equals("c"))
+                .singleElement()
                 .satisfies(p -> assertThat(p.matchIndex()).isEqualTo(2));
-        assertThat(a.commitIndex()).as("replicas of an old-term entry do not commit it").isEqualTo(1);
+        assertThat(a.commitIndex())
+                .as("replicas of an old-term entry do not commit it")
+                .isEqualTo(1);
         assertThat(net.held()).as("the no-op of term 4 is what c still misses").isNotEmpty();
 
         net.releaseHeld();
@@ -184,9 +218,14 @@ class LogReplicationTest {
         }
 
         List<AppendEntries> toB = net.inFlight().stream()
-                .filter(m -> m instanceof AppendEntries ae && ae.to().equals("b") && !ae.entries().isEmpty())
-                .map(AppendEntries.class::cast).toList();
-        assertThat(toB).as("appends in flight to b right after 20 proposals (each proposal sent at once)").hasSize(2);
+                .filter(m -> m instanceof AppendEntries ae
+                        && ae.to().equals("b")
+                        && !ae.entries().isEmpty())
+                .map(AppendEntries.class::cast)
+                .toList();
+        assertThat(toB)
+                .as("appends in flight to b right after 20 proposals (each proposal sent at once)")
+                .hasSize(2);
 
         int maxOutstanding = 0;
         for (int i = 0; i < Network.MAX_DELIVERIES && net.deliverNext() != null; i++) {
@@ -194,7 +233,9 @@ class LogReplicationTest {
             for (Message m : net.inFlight()) {
                 // A response is outstanding work only if it acknowledges entries the leader has
                 // not seen acknowledged (not an answer to a commit-index notice).
-                if (m instanceof AppendEntries ae && ae.to().equals("b") && !ae.entries().isEmpty()
+                if (m instanceof AppendEntries ae
+                                && ae.to().equals("b")
+                                && !ae.entries().isEmpty()
                         || m instanceof AppendResponse r && r.from().equals("b") && r.matchIndex() > matchOfB(net)) {
                     outstanding++;
                 }
@@ -202,10 +243,13 @@ class LogReplicationTest {
             maxOutstanding = Math.max(maxOutstanding, outstanding);
         }
         assertThat(maxOutstanding).isEqualTo(2);
-        assertThat(net.sent).filteredOn(m -> m instanceof AppendEntries)
-                .allSatisfy(m -> assertThat(((AppendEntries) m).entries().size()).isLessThanOrEqualTo(3))
+        assertThat(net.sent)
+                .filteredOn(m -> m instanceof AppendEntries)
+                .allSatisfy(
+                        m -> assertThat(((AppendEntries) m).entries().size()).isLessThanOrEqualTo(3))
                 .as("the backlog of 18 entries goes in full batches")
-                .filteredOn(m -> ((AppendEntries) m).entries().size() == 3).hasSizeGreaterThanOrEqualTo(2 * 5);
+                .filteredOn(m -> ((AppendEntries) m).entries().size() == 3)
+                .hasSizeGreaterThanOrEqualTo(2 * 5);
         RaftNode a = net.node("a");
         assertThat(a.lastIndex()).isEqualTo(21);
         assertThat(a.commitIndex()).isEqualTo(21);

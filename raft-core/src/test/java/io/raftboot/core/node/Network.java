@@ -90,8 +90,8 @@ final class Network {
         void append(List<LogEntry> batch) {
             long first = batch.get(0).index();
             if (first > lastIndex() + 1 || first <= snapshotIndex()) {
-                fail("append of " + batch + " does not fit the durable log (snapshot " + snapshotIndex()
-                        + ", last " + lastIndex() + ")");
+                fail("append of " + batch + " does not fit the durable log (snapshot " + snapshotIndex() + ", last "
+                        + lastIndex() + ")");
             }
             entries.subList((int) (first - snapshotIndex() - 1), entries.size()).clear();
             entries.addAll(batch);
@@ -115,7 +115,8 @@ final class Network {
 
     private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
     private final List<Message> held = new ArrayList<>();
-    private final Set<Message> releasedFromHold = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<Message> releasedFromHold =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Set<String> isolated = new HashSet<>();
     private Predicate<Message> dropRule = m -> false;
     private Predicate<Message> holdRule = m -> false;
@@ -310,7 +311,10 @@ final class Network {
     }
 
     private boolean dropped(Message m) {
-        return isolated.contains(m.from()) || isolated.contains(m.to()) || dropRule.test(m) || !live.containsKey(m.to());
+        return isolated.contains(m.from())
+                || isolated.contains(m.to())
+                || dropRule.test(m)
+                || !live.containsKey(m.to());
     }
 
     // ------------------------------------------------------------------ driving
@@ -521,7 +525,11 @@ final class Network {
     private void checkElectedByDurableVotes(RaftNode n) {
         java.util.Set<String> voters = new java.util.HashSet<>();
         for (Message m : sent) {
-            if (m instanceof VoteResponse vr && vr.granted() && !vr.preVote() && vr.to().equals(n.id()) && vr.term() == n.term()) {
+            if (m instanceof VoteResponse vr
+                    && vr.granted()
+                    && !vr.preVote()
+                    && vr.to().equals(n.id())
+                    && vr.term() == n.term()) {
                 voters.add(vr.from());
             }
         }
@@ -586,7 +594,8 @@ final class Network {
         if (hs.term() < m.term()) {
             fail(id + " sent " + m + " before persisting term " + m.term() + ": durable " + hs);
         }
-        if (m instanceof VoteResponse vr && vr.granted()
+        if (m instanceof VoteResponse vr
+                && vr.granted()
                 && (hs.term() != vr.term() || !vr.to().equals(hs.votedFor()))) {
             fail(id + " granted its vote in " + vr + " before persisting it: durable " + hs);
         }
@@ -594,7 +603,8 @@ final class Network {
             fail(id + " acknowledged up to " + ar.matchIndex() + " but its durable log ends at " + disk.lastIndex());
         }
         if (m instanceof SnapshotResponse sr && disk.lastIndex() < sr.matchIndex()) {
-            fail(id + " acknowledged a snapshot up to " + sr.matchIndex() + " but its disk ends at " + disk.lastIndex());
+            fail(id + " acknowledged a snapshot up to " + sr.matchIndex() + " but its disk ends at "
+                    + disk.lastIndex());
         }
     }
 

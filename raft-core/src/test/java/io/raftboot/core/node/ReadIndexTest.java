@@ -27,7 +27,9 @@ class ReadIndexTest {
         net.flush("a");
         net.deliverAll();
         assertThat(a.commitIndex()).isEqualTo(1);
-        assertThat(net.readStates("a")).as("the no-op of term 2 has not committed").isEmpty();
+        assertThat(net.readStates("a"))
+                .as("the no-op of term 2 has not committed")
+                .isEmpty();
 
         net.releaseHeld();
         net.deliverAll();
@@ -44,14 +46,19 @@ class ReadIndexTest {
         RaftNode a = net.node("a");
         net.holdWhere(m -> m instanceof AppendResponse && m.to().equals("a"));
         net.tickAll(); // a heartbeat whose acknowledgements are held back
-        long olderSeq = net.held().stream().mapToLong(m -> ((AppendResponse) m).readSeq()).max().orElseThrow();
+        long olderSeq = net.held().stream()
+                .mapToLong(m -> ((AppendResponse) m).readSeq())
+                .max()
+                .orElseThrow();
 
         a.readIndex(7);
         net.flush("a");
         net.deliverAll();
         net.releaseHeldWhere(m -> ((AppendResponse) m).readSeq() <= olderSeq);
         net.deliverAll();
-        assertThat(net.readStates("a")).as("acknowledgements of a heartbeat sent before the read").isEmpty();
+        assertThat(net.readStates("a"))
+                .as("acknowledgements of a heartbeat sent before the read")
+                .isEmpty();
 
         net.releaseHeld();
         net.deliverAll();

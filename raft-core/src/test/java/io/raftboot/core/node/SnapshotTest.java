@@ -52,9 +52,12 @@ class SnapshotTest {
         assertThat(c.lastIndex()).as("c lacks entries the leader no longer has").isLessThan(a.firstIndex() - 1);
 
         net.heal("c");
-        net.tickUntil(() -> c.lastIndex() == a.lastIndex() && c.commitIndex() == a.commitIndex(), 3 * T, "c catches up");
+        net.tickUntil(
+                () -> c.lastIndex() == a.lastIndex() && c.commitIndex() == a.commitIndex(), 3 * T, "c catches up");
 
-        assertThat(net.delivered).filteredOn(m -> m instanceof InstallSnapshot && m.to().equals("c")).hasSize(1);
+        assertThat(net.delivered)
+                .filteredOn(m -> m instanceof InstallSnapshot && m.to().equals("c"))
+                .hasSize(1);
         assertThat(net.disk("c").snapshot).isEqualTo(s);
         assertThat(c.firstIndex()).isEqualTo(s.lastIndex() + 1);
         assertThat(terms(c)).isEqualTo(terms(a));

@@ -38,18 +38,33 @@ class CrossJvmDeterminismTest {
         // Both the default options and the forgotten-votes setting, seed by seed. Before the fix
         // every one of these seeds differed between two JVM runs.
         List<String> here = SimSummaries.summaries(FIRST, LAST, "both");
-        assertThat(forkedSummaries()).as("summaries of seeds %d..%d in a forked JVM", FIRST, LAST).isEqualTo(here);
+        assertThat(forkedSummaries())
+                .as("summaries of seeds %d..%d in a forked JVM", FIRST, LAST)
+                .isEqualTo(here);
     }
 
     /** Runs {@link SimSummaries} in a new JVM whose identity hash codes all differ from ours (all 1). */
     private static List<String> forkedSummaries() throws Exception {
         // The test classes, raft-core, and raft-test-support (the session clients' linearizability checker).
-        String classpath = location(SimSummaries.class) + File.pathSeparator + location(RaftNode.class)
-                + File.pathSeparator + location(LinearizabilityChecker.class);
+        String classpath = location(SimSummaries.class)
+                + File.pathSeparator
+                + location(RaftNode.class)
+                + File.pathSeparator
+                + location(LinearizabilityChecker.class);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-XX:+UnlockExperimentalVMOptions", "-XX:hashCode=2",
-                "-cp", classpath, SimSummaries.class.getName(), Long.toString(FIRST), Long.toString(LAST), "both");
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> command = List.of(
+                java,
+                "-XX:+UnlockExperimentalVMOptions",
+                "-XX:hashCode=2",
+                "-cp",
+                classpath,
+                SimSummaries.class.getName(),
+                Long.toString(FIRST),
+                Long.toString(LAST),
+                "both");
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("forked JVM finished").isTrue();
         assertThat(p.exitValue()).as("forked JVM exit code").isZero();
@@ -57,6 +72,7 @@ class CrossJvmDeterminismTest {
     }
 
     private static String location(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
     }
 }

@@ -21,11 +21,9 @@ final class InvariantChecker {
         }
     }
 
-    private record EntryKey(long index, long term) {
-    }
+    private record EntryKey(long index, long term) {}
 
-    private record EntryIdentity(int dataHash, long prevTerm) {
-    }
+    private record EntryIdentity(int dataHash, long prevTerm) {}
 
     private final Map<Long, String> leaderOfTerm = new HashMap<>();
     private final Map<EntryKey, EntryIdentity> entries = new HashMap<>();
@@ -67,7 +65,8 @@ final class InvariantChecker {
      * term on every node, hence (inductively) the whole prefix.
      */
     void onPersisted(String nodeId, LogEntry e, long prevTermOnDisk) {
-        EntryIdentity identity = new EntryIdentity(Arrays.hashCode(e.data()) * 31 + e.type().ordinal(), prevTermOnDisk);
+        EntryIdentity identity =
+                new EntryIdentity(Arrays.hashCode(e.data()) * 31 + e.type().ordinal(), prevTermOnDisk);
         EntryIdentity known = entries.putIfAbsent(new EntryKey(e.index(), e.term()), identity);
         if (known == null) {
             return;
@@ -91,8 +90,8 @@ final class InvariantChecker {
 
     void onSnapshotRestored(String nodeId, long index) {
         if (index > 0 && !applied.containsKey(index)) {
-            throw new InvariantViolation("node " + nodeId + " restored a snapshot at " + index
-                    + " that no node ever applied");
+            throw new InvariantViolation(
+                    "node " + nodeId + " restored a snapshot at " + index + " that no node ever applied");
         }
     }
 
@@ -125,16 +124,16 @@ final class InvariantChecker {
             if (n.role() == Role.LEADER) {
                 String known = leaderOfTerm.get(n.term());
                 if (known != null && !known.equals(n.id())) {
-                    throw new InvariantViolation("election safety: " + n.id() + " leads term " + n.term()
-                            + " which " + known + " led");
+                    throw new InvariantViolation(
+                            "election safety: " + n.id() + " leads term " + n.term() + " which " + known + " led");
                 }
             }
         }
         for (RaftNode n : tickLeases) {
             if (n.leaseValid()) {
                 if (leaseHolder != null) {
-                    throw new InvariantViolation("lease: " + leaseHolder.id() + " (term " + leaseHolder.term() + ") and "
-                            + n.id() + " (term " + n.term() + ") both hold a valid leader lease");
+                    throw new InvariantViolation("lease: " + leaseHolder.id() + " (term " + leaseHolder.term()
+                            + ") and " + n.id() + " (term " + n.term() + ") both hold a valid leader lease");
                 }
                 leaseHolder = n;
             }
@@ -144,8 +143,8 @@ final class InvariantChecker {
     /** Every acknowledged write is applied on a node that applied up to {@code lastApplied}. */
     void checkAckedWritesApplied(String nodeId, long lastApplied) {
         if (!acked.isEmpty() && acked.lastKey() > lastApplied) {
-            throw new InvariantViolation("node " + nodeId + " applied only up to " + lastApplied
-                    + " but a write at " + acked.lastKey() + " was acknowledged");
+            throw new InvariantViolation("node " + nodeId + " applied only up to " + lastApplied + " but a write at "
+                    + acked.lastKey() + " was acknowledged");
         }
     }
 }

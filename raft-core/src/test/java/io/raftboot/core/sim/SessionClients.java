@@ -2,16 +2,15 @@ package io.raftboot.core.sim;
 
 import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.client.WriteFate;
+import io.raftboot.core.sim.InvariantChecker.InvariantViolation;
 import io.raftboot.core.store.ConfigCommand;
 import io.raftboot.core.store.ConfigResult;
 import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.store.SessionCommand;
 import io.raftboot.core.store.VersionedValue;
-import io.raftboot.core.sim.InvariantChecker.InvariantViolation;
 import io.raftboot.testsupport.history.CheckResult;
 import io.raftboot.testsupport.history.LinearizabilityChecker;
 import io.raftboot.testsupport.history.Operation;
-import io.raftboot.testsupport.history.Result;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,17 +75,21 @@ final class SessionClients {
     private static final long ATTEMPT_TIMEOUT_TICKS = 25;
     /** raft.write-timeout: the client gives up on an operation after this long. */
     private static final long OPERATION_TIMEOUT_TICKS = 150;
+
     private static final long RETRY_TICKS = 2;
 
-    private enum Kind { PUT, DELETE, CAS, READ }
+    private enum Kind {
+        PUT,
+        DELETE,
+        CAS,
+        READ
+    }
 
     /** A write (or session opening) proposed on {@code node} in {@code term}, answered when that node applies it. */
-    private record PendingWrite(Client client, String node, long term, Consumer<ConfigResult> onResult) {
-    }
+    private record PendingWrite(Client client, String node, long term, Consumer<ConfigResult> onResult) {}
 
     /** A read index asked of {@code node}. */
-    private record PendingRead(Client client, String node, LongConsumer onIndex) {
-    }
+    private record PendingRead(Client client, String node, LongConsumer onIndex) {}
 
     private final Host host;
     private final SplittableRandom random;
@@ -97,10 +100,12 @@ final class SessionClients {
     private final Map<String, PendingWrite> proposed = new HashMap<>();
     /** By read request id: reads asked of a leader. */
     private final Map<Long, PendingRead> readsAsked = new HashMap<>();
+
     private long nextReadId = 1L << 40; // apart from the simulation's own read ids
     private int nextOperationId;
     /** Attempt ids are unique across all operations: a late answer can never pass for the current attempt's. */
     private long nextAttemptId;
+
     private boolean open = true;
 
     SessionClients(Host host, SplittableRandom random, long tick, List<String> homes) {
@@ -278,7 +283,8 @@ final class SessionClients {
                 current = new Call(name, Kind.DELETE, key, null, 0);
             } else {
                 // Against the home node's (maybe stale) view, like an application would.
-                long version = host.store(home).get(key).map(VersionedValue::version).orElse(0L);
+                long version =
+                        host.store(home).get(key).map(VersionedValue::version).orElse(0L);
                 current = new Call(name, Kind.CAS, key, version > 0 && roll == 9 ? null : value, version);
             }
             attempt();
@@ -308,14 +314,20 @@ final class SessionClients {
             call.attempt = attempt;
             String target = host.leaderKnownBy(home);
             if (target != null && send(home, target)) {
-                byte[] bytes = call.kind == Kind.READ ? null : host.store(home).encode(
-                        new SessionCommand.Write(session, call.sequence, call.sequence, call.command()));
+                byte[] bytes = call.kind == Kind.READ
+                        ? null
+                        : host.store(home)
+                                .encode(new SessionCommand.Write(
+                                        session, call.sequence, call.sequence, call.command()));
                 host.schedule(target.equals(home) ? 0 : host.latency(), () -> arrive(target, attempt, bytes));
             }
             host.schedule(ATTEMPT_TIMEOUT_TICKS * tick, () -> {
                 if (current == call && call.attempt == attempt) {
                     // No answer in time: the request or its answer was lost, or the node is slow.
-                    decide(call, call.fate.onOutcome(new ForwardOutcome.OutcomeUnknown("no answer within the attempt's deadline")));
+                    decide(
+                            call,
+                            call.fate.onOutcome(
+                                    new ForwardOutcome.OutcomeUnknown("no answer within the attempt's deadline")));
                 }
             });
         }
@@ -339,7 +351,8 @@ final class SessionClients {
             if (index < 0) {
                 reply(this, target, () -> notLeader(attempt));
             } else {
-                proposed.put(target + "@" + index, new PendingWrite(this, target, term, r -> onWriteAnswer(attempt, r)));
+                proposed.put(
+                        target + "@" + index, new PendingWrite(this, target, term, r -> onWriteAnswer(attempt, r)));
             }
         }
 
@@ -373,13 +386,24 @@ final class SessionClients {
             } else if (decision instanceof WriteFate.Answered answered) {
                 ConfigResult r = answered.result();
                 long now = host.now();
-                end(switch (call.kind) {
-                    case PUT -> Operation.put(call.id, name, call.key, call.value, call.invoked, now, r.newVersion());
-                    case DELETE -> Operation.delete(call.id, name, call.key, call.invoked, now, r.applied());
-                    case CAS -> Operation.cas(call.id, name, call.key, call.expectedVersion, call.value, call.invoked, now,
-                            r.applied(), r.newVersion());
-                    case READ -> throw new IllegalStateException("a read got a write's answer");
-                });
+                end(
+                        switch (call.kind) {
+                            case PUT ->
+                                Operation.put(call.id, name, call.key, call.value, call.invoked, now, r.newVersion());
+                            case DELETE -> Operation.delete(call.id, name, call.key, call.invoked, now, r.applied());
+                            case CAS ->
+                                Operation.cas(
+                                        call.id,
+                                        name,
+                                        call.key,
+                                        call.expectedVersion,
+                                        call.value,
+                                        call.invoked,
+                                        now,
+                                        r.applied(),
+                                        r.newVersion());
+                            case READ -> throw new IllegalStateException("a read got a write's answer");
+                        });
             } else if (decision instanceof WriteFate.GiveUp giveUp) {
                 // "Surely not applied" is not recorded: if it did apply, the history cannot explain its effect.
                 end(giveUp.outcomeUnknown() ? call.unknown() : null);
@@ -399,8 +423,14 @@ final class SessionClients {
                 return;
             }
             VersionedValue v = host.store(home).get(call.key).orElse(null);
-            end(Operation.read(call.id, name, call.key, call.invoked, host.now(),
-                    v == null ? null : v.valueAsString(), v == null ? 0 : v.version()));
+            end(Operation.read(
+                    call.id,
+                    name,
+                    call.key,
+                    call.invoked,
+                    host.now(),
+                    v == null ? null : v.valueAsString(),
+                    v == null ? 0 : v.version()));
         }
 
         void openSession() {
@@ -420,7 +450,8 @@ final class SessionClients {
                     long term = host.term(target);
                     long index = host.propose(target, bytes);
                     if (index >= 0) {
-                        proposed.put(target + "@" + index, new PendingWrite(this, target, term, r -> opened(attempt, r)));
+                        proposed.put(
+                                target + "@" + index, new PendingWrite(this, target, term, r -> opened(attempt, r)));
                     }
                 });
             }

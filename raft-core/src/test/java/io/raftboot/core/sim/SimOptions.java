@@ -22,9 +22,20 @@ import java.util.SplittableRandom;
  *     shrank (lease start dropped, role or term changed) before any message of the Ready leaves;
  *     false, RaftLoop's order before the fix, publishes only after the Ready's work
  */
-record SimOptions(long seed, int voters, int learners, int chaosTicks, int healTicks, double maxDrift,
-                  boolean preVote, boolean checkQuorum, int faultGapTicks, int maxRestartTicks,
-                  boolean forgetVotes, int minorityFaultTicks, boolean publishBeforeSendWhenLeaseShrinks) {
+record SimOptions(
+        long seed,
+        int voters,
+        int learners,
+        int chaosTicks,
+        int healTicks,
+        double maxDrift,
+        boolean preVote,
+        boolean checkQuorum,
+        int faultGapTicks,
+        int maxRestartTicks,
+        boolean forgetVotes,
+        int minorityFaultTicks,
+        boolean publishBeforeSendWhenLeaseShrinks) {
 
     static SimOptions forSeed(long seed) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L);
@@ -34,8 +45,8 @@ record SimOptions(long seed, int voters, int learners, int chaosTicks, int healT
         // Most seeds run the defaults users get; some run the plain algorithm of the paper.
         boolean preVote = r.nextInt(100) >= 15;
         boolean checkQuorum = r.nextInt(100) >= 15;
-        return new SimOptions(seed, voters, learners, 300 + r.nextInt(300), 400, 0.1, preVote, checkQuorum,
-                40, 60, false, 200, true);
+        return new SimOptions(
+                seed, voters, learners, 300 + r.nextInt(300), 400, 0.1, preVote, checkQuorum, 40, 60, false, 200, true);
     }
 
     /**
@@ -43,13 +54,37 @@ record SimOptions(long seed, int voters, int learners, int chaosTicks, int healT
      * (no pre-vote, no stickiness to mask it), frequent crashes and quick restarts.
      */
     SimOptions withForgetVotes() {
-        return new SimOptions(seed, 3, 0, chaosTicks, healTicks, maxDrift, false, false, 4, 3, true, minorityFaultTicks,
+        return new SimOptions(
+                seed,
+                3,
+                0,
+                chaosTicks,
+                healTicks,
+                maxDrift,
+                false,
+                false,
+                4,
+                3,
+                true,
+                minorityFaultTicks,
                 publishBeforeSendWhenLeaseShrinks);
     }
 
     /** The driver's publication order before the fix: a status is published only after its Ready's messages left. */
     SimOptions withStatusPublishedAfterSending() {
-        return new SimOptions(seed, voters, learners, chaosTicks, healTicks, maxDrift, preVote, checkQuorum, faultGapTicks,
-                maxRestartTicks, forgetVotes, minorityFaultTicks, false);
+        return new SimOptions(
+                seed,
+                voters,
+                learners,
+                chaosTicks,
+                healTicks,
+                maxDrift,
+                preVote,
+                checkQuorum,
+                faultGapTicks,
+                maxRestartTicks,
+                forgetVotes,
+                minorityFaultTicks,
+                false);
     }
 }

@@ -12,8 +12,7 @@ import java.util.List;
  */
 final class SimSummaries {
 
-    private SimSummaries() {
-    }
+    private SimSummaries() {}
 
     static List<String> summaries(long first, long last, String mode) {
         List<String> lines = new ArrayList<>();

@@ -1,8 +1,5 @@
 package io.raftboot.core.sim;
 
-import io.raftboot.core.store.ConfigCommand;
-import io.raftboot.core.store.ConfigStore;
-import io.raftboot.core.store.VersionedValue;
 import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.message.Message;
@@ -16,6 +13,9 @@ import io.raftboot.core.node.Role;
 import io.raftboot.core.sim.InvariantChecker.InvariantViolation;
 import io.raftboot.core.storage.PersistentState;
 import io.raftboot.core.storage.Snapshot;
+import io.raftboot.core.store.ConfigCommand;
+import io.raftboot.core.store.ConfigStore;
+import io.raftboot.core.store.VersionedValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,16 +38,14 @@ final class Simulation {
 
     /** Nominal tick period in virtual time units. */
     static final long P = 1000;
+
     private static final double TORN_WRITE_CRASH_RATE = 0.002;
 
-    private record Event(long time, long seq, Runnable action) {
-    }
+    private record Event(long time, long seq, Runnable action) {}
 
-    private record Proposal(long term, byte[] command) {
-    }
+    private record Proposal(long term, byte[] command) {}
 
-    private record PendingRead(long requestId, long mustCoverIndex) {
-    }
+    private record PendingRead(long requestId, long mustCoverIndex) {}
 
     private final class SimNode {
         final String id;
@@ -91,6 +89,7 @@ final class Simulation {
     private final SplittableRandom pauseRandom;
     /** Clients with sessions on every node; their own random stream, so faults are drawn as before. */
     private final SessionClients sessionClients;
+
     private final int compactEvery;
     private long now;
     private long seq;
@@ -111,22 +110,28 @@ final class Simulation {
             learnerIds.add("l" + i);
         }
         Membership membership = new Membership(java.util.Set.copyOf(voterIds), java.util.Set.copyOf(learnerIds));
-        this.config = ProtocolSettings.of(membership).withTicks(10, 2).withBatching(8, 3)
-                .withPreVote(options.preVote()).withCheckQuorum(options.checkQuorum());
+        this.config = ProtocolSettings.of(membership)
+                .withTicks(10, 2)
+                .withBatching(8, 3)
+                .withPreVote(options.preVote())
+                .withCheckQuorum(options.checkQuorum());
         this.network = new SimNetwork(random, P);
         this.compactEvery = 10 + random.nextInt(40);
         // Settled: an election timeout of the slowest clock, two message delays, a tick of margin.
         long maxPeriod = (long) Math.floor(P / Math.sqrt(1 - options.maxDrift()));
         long settle = config.electionTicks() * maxPeriod + 2 * network.maxLatency + P;
-        this.stability = new StabilityChecker(options.preVote(), options.checkQuorum(), settle, network.maxLatency,
-                membership.quorum());
+        this.stability = new StabilityChecker(
+                options.preVote(), options.checkQuorum(), settle, network.maxLatency, membership.quorum());
         for (String id : membership.all()) {
             SimNode n = new SimNode(id);
             n.disk.forgetVotes = options.forgetVotes();
             nodes.put(id, n);
         }
-        this.sessionClients = new SessionClients(new ClientHost(new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + 7)),
-                new SplittableRandom(options.seed() * 0xC2B2AE3D27D4EB4FL + 3), P, new ArrayList<>(nodes.keySet()));
+        this.sessionClients = new SessionClients(
+                new ClientHost(new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + 7)),
+                new SplittableRandom(options.seed() * 0xC2B2AE3D27D4EB4FL + 3),
+                P,
+                new ArrayList<>(nodes.keySet()));
     }
 
     /** Runs the seed; returns a one-line summary or throws {@link InvariantViolation}. */
@@ -145,9 +150,10 @@ final class Simulation {
         for (SimNode n : nodes.values()) {
             checker.checkAckedWritesApplied(n.id, n.lastApplied);
         }
-        String summary = "seed " + options.seed() + ": " + options.voters() + " voters, " + options.learners() + " learners, "
-                + elections + " leader elections, " + checker.ackedCount() + " acknowledged writes, "
-                + sessionClients.checkLinearizable();
+        String summary =
+                "seed " + options.seed() + ": " + options.voters() + " voters, " + options.learners() + " learners, "
+                        + elections + " leader elections, " + checker.ackedCount() + " acknowledged writes, "
+                        + sessionClients.checkLinearizable();
         runMinorityFaults();
         return summary + String.format(", trace %016x", trace.value());
     }
@@ -172,7 +178,9 @@ final class Simulation {
         int minorityVoters = options.voters() - config.membership().quorum();
         List<String> minority = new ArrayList<>();
         for (String id : others) {
-            if (voterIds.contains(id) ? minority.stream().filter(voterIds::contains).count() < minorityVoters : random.nextBoolean()) {
+            if (voterIds.contains(id)
+                    ? minority.stream().filter(voterIds::contains).count() < minorityVoters
+                    : random.nextBoolean()) {
                 minority.add(id);
             }
         }
@@ -287,10 +295,13 @@ final class Simulation {
         for (SimNode n : nodes.values()) {
             if (n.up && n.published.holdsLeaseAt(now)) {
                 if (holder != null) {
-                    throw new InvariantViolation("lease as the application sees it: isLeader() is true on both " + holder.id
-                            + " (term " + holder.published.term() + ", until " + holder.published.leaseUntil() + ") and "
-                            + n.id + " (term " + n.published.term() + ", until " + n.published.leaseUntil() + ") at " + now
-                            + (holder.pausedUntil > now || n.pausedUntil > now ? " (a node is paused)" : ""));
+                    throw new InvariantViolation(
+                            "lease as the application sees it: isLeader() is true on both " + holder.id
+                                    + " (term " + holder.published.term() + ", until " + holder.published.leaseUntil()
+                                    + ") and "
+                                    + n.id + " (term " + n.published.term() + ", until " + n.published.leaseUntil()
+                                    + ") at " + now
+                                    + (holder.pausedUntil > now || n.pausedUntil > now ? " (a node is paused)" : ""));
                 }
                 holder = n;
             }
@@ -305,8 +316,8 @@ final class Simulation {
         }
         List<StabilityChecker.NodeState> states = new ArrayList<>(nodes.size());
         for (SimNode n : nodes.values()) {
-            states.add(new StabilityChecker.NodeState(n.id, voterIds.contains(n.id), n.up, n.incarnation, n.raft,
-                    n.disk.hardState.term()));
+            states.add(new StabilityChecker.NodeState(
+                    n.id, voterIds.contains(n.id), n.up, n.incarnation, n.raft, n.disk.hardState.term()));
         }
         SimNode leader = currentLeader();
         stability.afterEvent(now, states, leader == null ? null : leader.raft, network.lossRate > 0, network::linkUp);
@@ -458,7 +469,8 @@ final class Simulation {
             publishAfterReady(n);
             long version = n.sm.configVersion();
             if (version < n.maxConfigVersion) {
-                throw new InvariantViolation("configVersion went back on " + n.id + ": " + n.maxConfigVersion + " -> " + version);
+                throw new InvariantViolation(
+                        "configVersion went back on " + n.id + ": " + n.maxConfigVersion + " -> " + version);
             }
             n.maxConfigVersion = version;
         }
@@ -486,7 +498,8 @@ final class Simulation {
      */
     private void publishIfLeaseShrank(SimNode n) {
         PublishedStatus p = n.published;
-        if (options.publishBeforeSendWhenLeaseShrinks() && p.role() == Role.LEADER
+        if (options.publishBeforeSendWhenLeaseShrinks()
+                && p.role() == Role.LEADER
                 && (n.raft.role() != Role.LEADER || n.raft.term() != p.term() || leaseUntil(n) < p.leaseUntil())) {
             publish(n);
         }
@@ -629,7 +642,8 @@ final class Simulation {
             // A whole-process pause (GC, SIGSTOP), of the leader more often than not.
             List<SimNode> up = nodes.values().stream().filter(x -> x.up).toList();
             SimNode leader = currentLeader();
-            SimNode victim = leader != null && pauseRandom.nextBoolean() ? leader
+            SimNode victim = leader != null && pauseRandom.nextBoolean()
+                    ? leader
                     : up.isEmpty() ? null : up.get(pauseRandom.nextInt(up.size()));
             if (victim != null) {
                 pause(victim, (1 + pauseRandom.nextInt(30)) * P);
@@ -767,7 +781,8 @@ final class Simulation {
         if (kind < 2) {
             // Compare-and-set against the leader's local view: may lose a race, deterministically.
             long version = target.sm.get(key).map(VersionedValue::version).orElse(0L);
-            command = target.sm.encode(new ConfigCommand.CompareAndSet(key, version, version > 0 && kind == 0 ? null : value));
+            command = target.sm.encode(
+                    new ConfigCommand.CompareAndSet(key, version, version > 0 && kind == 0 ? null : value));
         } else if (kind == 2) {
             command = target.sm.encode(new ConfigCommand.Delete(key));
         } else {
@@ -813,13 +828,17 @@ final class Simulation {
         while (now < deadline) {
             runUntil(now + P);
             SimNode leader = currentLeader();
-            if (leader != null && nodes.values().stream().allMatch(n -> n.up
-                    && n.raft.term() == leader.raft.term() && leader.id.equals(n.raft.leaderId()))) {
+            if (leader != null
+                    && nodes.values().stream()
+                            .allMatch(n -> n.up
+                                    && n.raft.term() == leader.raft.term()
+                                    && leader.id.equals(n.raft.leaderId()))) {
                 return leader.raft;
             }
         }
         throw new InvariantViolation("liveness: no leader agreed by all nodes within " + options.healTicks()
-                + " ticks after the faults healed; nodes: " + nodes.values().stream().map(n -> String.valueOf(n.raft)).toList());
+                + " ticks after the faults healed; nodes: "
+                + nodes.values().stream().map(n -> String.valueOf(n.raft)).toList());
     }
 
     private void awaitFinalWriteEverywhere(RaftNode agreed, long deadline) {
@@ -834,7 +853,8 @@ final class Simulation {
                 }
             }
             if (index < 0 && n.raft.role() == Role.LEADER && !n.raft.isTransferringLeadership()) {
-                byte[] command = n.sm.encode(new ConfigCommand.Put("final", ("done" + ++commandIds).getBytes(StandardCharsets.UTF_8)));
+                byte[] command = n.sm.encode(
+                        new ConfigCommand.Put("final", ("done" + ++commandIds).getBytes(StandardCharsets.UTF_8)));
                 index = n.raft.propose(command);
                 n.proposals.put(index, new Proposal(n.raft.term(), command));
                 processReady(n);
@@ -844,15 +864,16 @@ final class Simulation {
             if (target > 0 && nodes.values().stream().allMatch(x -> x.lastApplied >= target)) {
                 for (SimNode x : nodes.values()) {
                     if (x.lastApplied == n.lastApplied && x.sm.configVersion() != n.sm.configVersion()) {
-                        throw new InvariantViolation(x.id + " and " + n.id + " applied the same log but disagree on configVersion");
+                        throw new InvariantViolation(
+                                x.id + " and " + n.id + " applied the same log but disagree on configVersion");
                     }
                 }
                 return;
             }
         }
-        throw new InvariantViolation("liveness: a write on the leader " + n.id
-                + " did not reach every node within " + options.healTicks() + " ticks after the faults healed");
-        }
+        throw new InvariantViolation("liveness: a write on the leader " + n.id + " did not reach every node within "
+                + options.healTicks() + " ticks after the faults healed");
+    }
 
     /** What the {@link SessionClients} see of the cluster: nodes through the same driver duties as everything else. */
     private final class ClientHost implements SessionClients.Host {

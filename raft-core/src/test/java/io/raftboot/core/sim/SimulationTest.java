@@ -37,13 +37,23 @@ class SimulationTest {
                 clientOperations.addAndGet(simulation.clientOperations());
                 longestHistory.accumulateAndGet(simulation.clientOperations(), Math::max);
             } catch (RuntimeException | AssertionError e) {
-                failures.add(e + "\n  replay: ./mvnw -pl raft-core test -Dtest=SimulationTest#replaysOneSeed -Draft.sim.seed=" + seed);
+                failures.add(e
+                        + "\n  replay: ./mvnw -pl raft-core test -Dtest=SimulationTest#replaysOneSeed -Draft.sim.seed="
+                        + seed);
             }
         });
         long millis = (System.nanoTime() - started) / 1_000_000;
-        LOG.log(System.Logger.Level.INFO, "simulation: {0} seeds from {1} in {2} ms, {3} failed; {4} ticks under the stability"
-                + " check; {5} client operations checked for linearizability (longest history {6})",
-                count, first, millis, failures.size(), stableTicks.get(), clientOperations.get(), longestHistory.get());
+        LOG.log(
+                System.Logger.Level.INFO,
+                "simulation: {0} seeds from {1} in {2} ms, {3} failed; {4} ticks under the stability"
+                        + " check; {5} client operations checked for linearizability (longest history {6})",
+                count,
+                first,
+                millis,
+                failures.size(),
+                stableTicks.get(),
+                clientOperations.get(),
+                longestHistory.get());
         assertThat(failures).as("seeds that broke an invariant").isEmpty();
     }
 
@@ -60,15 +70,19 @@ class SimulationTest {
         // Deliberately broken disks: votedFor is never persisted. Some seed must then produce two
         // leaders in one term (or a consequence of it); if none does, the simulation is too weak.
         List<Long> seeds = LongStream.rangeClosed(1, 400).boxed().toList();
-        long caught = seeds.parallelStream().filter(seed -> {
-            try {
-                new Simulation(SimOptions.forSeed(seed).withForgetVotes()).run();
-                return false;
-            } catch (InvariantViolation e) {
-                return true;
-            }
-        }).count();
-        assertThat(caught).as("seeds (of 400) where forgotten votes were caught").isPositive();
+        long caught = seeds.parallelStream()
+                .filter(seed -> {
+                    try {
+                        new Simulation(SimOptions.forSeed(seed).withForgetVotes()).run();
+                        return false;
+                    } catch (InvariantViolation e) {
+                        return true;
+                    }
+                })
+                .count();
+        assertThat(caught)
+                .as("seeds (of 400) where forgotten votes were caught")
+                .isPositive();
     }
 
     @Test
@@ -77,17 +91,25 @@ class SimulationTest {
         // GC) before publishing that its lease ended, and the transfer target's lease starts at
         // once. The published-lease check must catch it; the fixed order (the default) must not.
         List<Long> seeds = LongStream.rangeClosed(1, 300).boxed().toList();
-        List<String> caught = seeds.parallelStream().map(seed -> {
-            try {
-                new Simulation(SimOptions.forSeed(seed).withStatusPublishedAfterSending()).run();
-                return "";
-            } catch (InvariantViolation e) {
-                return e.getMessage();
-            }
-        }).filter(m -> m.startsWith("lease as the application sees it")).toList();
-        LOG.log(System.Logger.Level.INFO, "old publication order: {0} of 300 seeds caught, e.g. {1}", caught.size(),
+        List<String> caught = seeds.parallelStream()
+                .map(seed -> {
+                    try {
+                        new Simulation(SimOptions.forSeed(seed).withStatusPublishedAfterSending()).run();
+                        return "";
+                    } catch (InvariantViolation e) {
+                        return e.getMessage();
+                    }
+                })
+                .filter(m -> m.startsWith("lease as the application sees it"))
+                .toList();
+        LOG.log(
+                System.Logger.Level.INFO,
+                "old publication order: {0} of 300 seeds caught, e.g. {1}",
+                caught.size(),
                 caught.isEmpty() ? "-" : caught.get(0));
-        assertThat(caught).as("seeds (of 300) where two nodes' isLeader() overlapped").isNotEmpty();
+        assertThat(caught)
+                .as("seeds (of 300) where two nodes' isLeader() overlapped")
+                .isNotEmpty();
     }
 
     @Test
@@ -101,6 +123,7 @@ class SimulationTest {
         InvariantChecker checker = new InvariantChecker();
         checker.onApplied("n1", io.raftboot.core.log.LogEntry.noop(1, 1));
         assertThatThrownBy(() -> checker.onApplied("n2", io.raftboot.core.log.LogEntry.noop(1, 2)))
-                .isInstanceOf(InvariantViolation.class).hasMessageContaining("state machine safety");
+                .isInstanceOf(InvariantViolation.class)
+                .hasMessageContaining("state machine safety");
     }
 }

@@ -37,11 +37,9 @@ import java.util.function.BiPredicate;
 final class StabilityChecker {
 
     /** What the checker needs to know of a node. */
-    record NodeState(String id, boolean voter, boolean up, int incarnation, RaftNode raft, long durableTerm) {
-    }
+    record NodeState(String id, boolean voter, boolean up, int incarnation, RaftNode raft, long durableTerm) {}
 
-    private record Guard(String leader, int incarnation, long term, int majority) {
-    }
+    private record Guard(String leader, int incarnation, long term, int majority) {}
 
     private final boolean preVote;
     private final boolean minorityFaultsAllowed;
@@ -49,9 +47,11 @@ final class StabilityChecker {
     private final long maxLatency;
     /** Per node: since when the leader's link to it has been down (messages sent before may still arrive for maxLatency). */
     private final TreeMap<String, Long> deafSince = new TreeMap<>();
+
     private final int quorum;
     /** Per node: since when it has been up (this incarnation) and linked both ways to the leader; absent if not. */
     private final TreeMap<String, long[]> connectedSince = new TreeMap<>(); // {since, incarnation}
+
     private String leader;
     private int leaderIncarnation;
     private long leaderTerm = -1;
@@ -81,17 +81,25 @@ final class StabilityChecker {
      *
      * @param linked whether the directed link from the first node to the second delivers
      */
-    void afterEvent(long now, List<NodeState> nodes, RaftNode currentLeader, boolean lossy,
-                    BiPredicate<String, String> linked) {
+    void afterEvent(
+            long now,
+            List<NodeState> nodes,
+            RaftNode currentLeader,
+            boolean lossy,
+            BiPredicate<String, String> linked) {
         if (guard != null) {
             for (NodeState n : nodes) {
-                if (n.id().equals(guard.leader()) && n.up() && n.incarnation() == guard.incarnation()
+                if (n.id().equals(guard.leader())
+                        && n.up()
+                        && n.incarnation() == guard.incarnation()
                         && (n.raft().role() != Role.LEADER || n.raft().term() != guard.term())) {
-                    throw violation("lost its leadership: now " + n.raft().role() + " of term " + n.raft().term());
+                    throw violation("lost its leadership: now " + n.raft().role() + " of term "
+                            + n.raft().term());
                 }
                 if (preVote && n.up() && n.raft().term() > guard.term()) {
-                    throw violation("but " + n.id() + " reached term " + n.raft().term() + " (" + n.raft().role()
-                            + "): a pre-vote won against a majority that hears its leader");
+                    throw violation(
+                            "but " + n.id() + " reached term " + n.raft().term() + " ("
+                                    + n.raft().role() + "): a pre-vote won against a majority that hears its leader");
                 }
             }
         }
@@ -106,7 +114,9 @@ final class StabilityChecker {
                 l = n;
             }
         }
-        if (!currentLeader.id().equals(leader) || l.incarnation() != leaderIncarnation || currentLeader.term() != leaderTerm) {
+        if (!currentLeader.id().equals(leader)
+                || l.incarnation() != leaderIncarnation
+                || currentLeader.term() != leaderTerm) {
             resetLeader(currentLeader.id(), l.incarnation(), currentLeader.term(), now);
         }
         boolean disturbed = lossy || currentLeader.isTransferringLeadership();

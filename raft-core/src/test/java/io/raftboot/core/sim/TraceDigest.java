@@ -39,8 +39,11 @@ final class TraceDigest {
             mixLong(0x9e3779b97f4a7c15L);
         } else if (value instanceof byte[] bytes) {
             mixLong(Arrays.hashCode(bytes));
-        } else if (value instanceof Number || value instanceof Boolean || value instanceof String
-                || value instanceof Enum<?> || value instanceof Character) {
+        } else if (value instanceof Number
+                || value instanceof Boolean
+                || value instanceof String
+                || value instanceof Enum<?>
+                || value instanceof Character) {
             mixLong(value.toString().hashCode());
         } else if (value.getClass().isRecord()) {
             mixLong(value.getClass().getSimpleName().hashCode());

@@ -41,12 +41,19 @@ class FileStorageBitFlipPropertyTest extends FileStorageTestSupport {
             try (FileStorage storage = new FileStorage(dir, "n1", "c1")) {
                 loaded = storage.load();
             } catch (StorageException refused) {
-                assertThat(refused.getMessage()).contains(log.toAbsolutePath().toString()).containsPattern("offset|first record");
+                assertThat(refused.getMessage())
+                        .contains(log.toAbsolutePath().toString())
+                        .containsPattern("offset|first record");
                 return;
             }
-            Checkpoint match = checkpoints.stream().filter(c -> c.state().equals(loaded)).reduce((a, b) -> b)
-                    .orElseThrow(() -> new AssertionError("bit " + bit + " flipped at " + offset + " loaded a state that was never durable: " + loaded));
-            assertThat(match.logSize()).as("recovered to a write whose records all precede the damage at %d", offset).isLessThanOrEqualTo(offset);
+            Checkpoint match = checkpoints.stream()
+                    .filter(c -> c.state().equals(loaded))
+                    .reduce((a, b) -> b)
+                    .orElseThrow(() -> new AssertionError("bit " + bit + " flipped at " + offset
+                            + " loaded a state that was never durable: " + loaded));
+            assertThat(match.logSize())
+                    .as("recovered to a write whose records all precede the damage at %d", offset)
+                    .isLessThanOrEqualTo(offset);
             assertThat(Files.size(log)).isEqualTo(match.logSize());
         });
     }

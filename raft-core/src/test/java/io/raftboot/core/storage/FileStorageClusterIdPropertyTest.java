@@ -28,17 +28,20 @@ class FileStorageClusterIdPropertyTest {
 
     /** Short and similar ids (case, a trailing space, non-ASCII, empty) as often as arbitrary ones. */
     private static String clusterId(SplittableRandom r) {
-        return r.nextBoolean() ? Gen.oneOf(r, "c1", "C1", "c1 ", "c2", "default", "prod", "prød", "")
+        return r.nextBoolean()
+                ? Gen.oneOf(r, "c1", "C1", "c1 ", "c2", "default", "prod", "prød", "")
                 : Gen.string(r, 40);
     }
 
     private static void writeState(Path dir, String clusterId, long snapshotIndex) {
         try (FileStorage storage = new FileStorage(dir, "n1", clusterId)) {
             storage.load();
-            storage.persist(null, List.of(StorageContractTest.entry(1, 1), StorageContractTest.entry(2, 1)),
+            storage.persist(
+                    null,
+                    List.of(StorageContractTest.entry(1, 1), StorageContractTest.entry(2, 1)),
                     new HardState(1, "n1", 2));
-            storage.saveSnapshot(new Snapshot(snapshotIndex, 1, new Membership(Set.of("n1"), Set.of()),
-                    new byte[] {1}));
+            storage.saveSnapshot(
+                    new Snapshot(snapshotIndex, 1, new Membership(Set.of("n1"), Set.of()), new byte[] {1}));
         }
     }
 
@@ -62,7 +65,8 @@ class FileStorageClusterIdPropertyTest {
                 assertThat(storage.load().hardState()).isEqualTo(new HardState(1, "n1", 2));
             }
         } else {
-            assertThatThrownBy(() -> new FileStorage(dir, "n1", theirs)).isInstanceOf(StorageException.class)
+            assertThatThrownBy(() -> new FileStorage(dir, "n1", theirs))
+                    .isInstanceOf(StorageException.class)
                     .hasMessageContaining(meta.toString())
                     .hasMessageContaining("belongs to cluster '" + mine + "', not to cluster '" + theirs + "'");
         }
@@ -93,7 +97,8 @@ class FileStorageClusterIdPropertyTest {
                 assertThat(storage.load().snapshot().lastIndex()).isEqualTo(2);
                 return;
             }
-            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
+            assertThatThrownBy(storage::load)
+                    .isInstanceOf(StorageException.class)
                     .hasMessageContaining("snapshot file " + snapshot)
                     .hasMessageContaining("belongs to cluster '" + theirs + "'")
                     .hasMessageContaining("this data directory belongs to cluster '" + mine + "'");

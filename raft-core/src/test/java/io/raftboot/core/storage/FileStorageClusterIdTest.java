@@ -32,11 +32,12 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
     private static final byte[] V1_META_N1 = HexFormat.of().parseHex("0000000a2567d5cf05000000010100026e31");
     private static final byte[] V1_META_NO_NODE_ID = HexFormat.of().parseHex("00000006194db893050000000100");
     /** Snapshot[2@1], voters n1, n2, n3, no learners, data {1, 2, 3}. */
-    private static final byte[] V1_SNAPSHOT = HexFormat.of().parseHex("0000002cd2efe79c0400000000000000020000000000"
-            + "0000010000000300026e3100026e3200026e330000000000000003010203");
+    private static final byte[] V1_SNAPSHOT = HexFormat.of()
+            .parseHex("0000002cd2efe79c0400000000000000020000000000"
+                    + "0000010000000300026e3100026e3200026e330000000000000003010203");
 
-    private static final Snapshot SNAPSHOT = new Snapshot(2, 1, new Membership(Set.of("n1", "n2", "n3"), Set.of()),
-            new byte[] {1, 2, 3});
+    private static final Snapshot SNAPSHOT =
+            new Snapshot(2, 1, new Membership(Set.of("n1", "n2", "n3"), Set.of()), new byte[] {1, 2, 3});
 
     private Path metaFile() {
         return data().resolve(MetaFile.NAME);
@@ -94,9 +95,11 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
     void aDirectoryOfAnotherClusterIsRefusedAtOpeningNamingTheMetaFileBothIdsAndWhatToDo() throws IOException {
         writeState(data(), "n1", "blue");
         byte[] metaBefore = Files.readAllBytes(metaFile());
-        assertThatThrownBy(() -> new FileStorage(data(), "n1", "green")).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> new FileStorage(data(), "n1", "green"))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("meta file " + metaFile().toAbsolutePath())
-                .hasMessageContaining("belongs to cluster 'blue', not to cluster 'green' (raft.cluster-id) of node 'n1'")
+                .hasMessageContaining(
+                        "belongs to cluster 'blue', not to cluster 'green' (raft.cluster-id) of node 'n1'")
                 .hasMessageContaining("Point raft.data-dir at this node's directory of cluster 'green'")
                 .hasMessageContaining("delete (or move away) this directory")
                 .hasMessageContaining("set raft.cluster-id back to 'blue'");
@@ -107,7 +110,8 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
     @Test
     void aDirectoryOfAnotherNodeIsRefusedNamingTheMetaFileInTheSameWay() {
         writeState(data(), "n2", "c1");
-        assertThatThrownBy(() -> open(data())).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> open(data()))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("meta file " + metaFile().toAbsolutePath())
                 .hasMessageContaining("belongs to node 'n2', not to node 'n1' (raft.node-id)")
                 .hasMessageContaining("raft.data-dir");
@@ -122,7 +126,8 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
         assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
         assertThat(snapshot(snapshotFile())).isEqualTo(new StoredSnapshot(2, "c1", SNAPSHOT));
         assertThat(loadOnce(data(), "n1", "c1")).isEqualTo(before);
-        assertThatThrownBy(() -> new FileStorage(data(), "n1", "c2")).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> new FileStorage(data(), "n1", "c2"))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("belongs to cluster 'c1', not to cluster 'c2'");
     }
 
@@ -130,15 +135,18 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
     void aVersion1DirectoryWithoutSnapshotOrNodeIdAdoptsBothIds() throws IOException {
         PersistentState before = writeVersion1Directory(V1_META_NO_NODE_ID);
         Files.delete(snapshotFile()); // the log still starts after 2@1: put a snapshot back below
-        assertThatThrownBy(() -> loadOnce(data(), "n1", "c1")).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> loadOnce(data(), "n1", "c1"))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("snapshot file was lost");
-        assertThat(meta(metaFile())).as("a refused version-1 directory is left as it was")
+        assertThat(meta(metaFile()))
+                .as("a refused version-1 directory is left as it was")
                 .isEqualTo(new Meta(1, null, null));
 
         Files.write(snapshotFile(), V1_SNAPSHOT);
         assertThat(loadOnce(data(), "n1", "c1")).isEqualTo(before);
         assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
-        assertThatThrownBy(() -> new FileStorage(data(), "n2", "c1")).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> new FileStorage(data(), "n2", "c1"))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("belongs to node 'n1', not to node 'n2'");
     }
 
@@ -161,9 +169,12 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
         assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
 
         // Half-adopted by c1, so another cluster id is refused by the snapshot file, not adopted.
-        assertThatThrownBy(() -> loadOnce(copy, "n1", "c2")).isInstanceOf(StorageException.class)
-                .hasMessageContaining(copy.resolve(FileStorage.SNAPSHOT_FILE).toAbsolutePath().toString())
-                .hasMessageContaining("belongs to cluster 'c1'").hasMessageContaining("cluster 'c2'");
+        assertThatThrownBy(() -> loadOnce(copy, "n1", "c2"))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining(
+                        copy.resolve(FileStorage.SNAPSHOT_FILE).toAbsolutePath().toString())
+                .hasMessageContaining("belongs to cluster 'c1'")
+                .hasMessageContaining("cluster 'c2'");
         assertThat(meta(copy.resolve(MetaFile.NAME))).isEqualTo(new Meta(1, "n1", null));
     }
 
@@ -172,10 +183,12 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
         writeState(data(), "n1", "c1");
         Files.write(snapshotFile(), V1_SNAPSHOT);
         try (FileStorage storage = open(data())) {
-            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
+            assertThatThrownBy(storage::load)
+                    .isInstanceOf(StorageException.class)
                     .hasMessageContaining("snapshot file " + snapshotFile().toAbsolutePath())
                     .hasMessageContaining("records no cluster id (format version 1)")
-                    .hasMessageContaining("cluster 'c1'").hasMessageContaining("copied here from another directory");
+                    .hasMessageContaining("cluster 'c1'")
+                    .hasMessageContaining("copied here from another directory");
         }
     }
 
@@ -183,9 +196,11 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
     void aMetaFileOfAnUnknownFormatVersionIsRefusedNamingItAndTheVersion() throws IOException {
         writeState(data(), "n1", "c1");
         Files.write(metaFile(), LogRecordCodec.frame(LogRecordCodec.META, new byte[] {0, 0, 0, 4, 7, 7, 7}));
-        assertThatThrownBy(() -> open(data())).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> open(data()))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("meta file " + metaFile().toAbsolutePath())
-                .hasMessageContaining("storage format version 4").hasMessageContaining("reads only versions 1 to 3");
+                .hasMessageContaining("storage format version 4")
+                .hasMessageContaining("reads only versions 1 to 3");
     }
 
     @Test

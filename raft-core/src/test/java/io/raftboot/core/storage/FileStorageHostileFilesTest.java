@@ -40,8 +40,10 @@ class FileStorageHostileFilesTest extends FileStorageTestSupport {
         writeSomeState(data(), "n1", Set.of("n1", "n2", "n3"));
         truncate(logFile(), 0);
         try (FileStorage storage = open(data())) {
-            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
-                    .hasMessageContaining(logFile().toAbsolutePath().toString()).hasMessageContaining("vote");
+            assertThatThrownBy(storage::load)
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining(logFile().toAbsolutePath().toString())
+                    .hasMessageContaining("vote");
         }
     }
 
@@ -53,8 +55,12 @@ class FileStorageHostileFilesTest extends FileStorageTestSupport {
         flipBit(damaged.resolve(MetaFile.NAME), 3);
         truncate(meta, 0);
         for (Path dir : List.of(data(), damaged)) {
-            assertThatThrownBy(() -> loadOnce(dir)).as(dir.toString()).isInstanceOf(StorageException.class)
-                    .hasMessageContaining(dir.resolve(MetaFile.NAME).toAbsolutePath().toString()).hasMessageContaining("restore");
+            assertThatThrownBy(() -> loadOnce(dir))
+                    .as(dir.toString())
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining(
+                            dir.resolve(MetaFile.NAME).toAbsolutePath().toString())
+                    .hasMessageContaining("restore");
         }
     }
 
@@ -72,7 +78,8 @@ class FileStorageHostileFilesTest extends FileStorageTestSupport {
                     truncate(snapshot, at);
                 }
                 try (FileStorage storage = open(copy)) {
-                    assertThatThrownBy(storage::load).as("%s at byte %d", flip ? "bit flipped" : "cut", at)
+                    assertThatThrownBy(storage::load)
+                            .as("%s at byte %d", flip ? "bit flipped" : "cut", at)
                             .isInstanceOf(StorageException.class)
                             .hasMessageContaining(snapshot.toAbsolutePath().toString());
                 }
@@ -95,8 +102,10 @@ class FileStorageHostileFilesTest extends FileStorageTestSupport {
     @Test
     void aDataDirectoryOfAnotherNodeIsRefusedNamingBothIds() {
         writeSomeState(data(), "n2", Set.of("n1", "n2", "n3"));
-        assertThatThrownBy(() -> loadOnce(data())).isInstanceOf(StorageException.class)
-                .hasMessageContaining("belongs to node 'n2', not to node 'n1'").hasMessageContaining("raft.data-dir");
+        assertThatThrownBy(() -> loadOnce(data()))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("belongs to node 'n2', not to node 'n1'")
+                .hasMessageContaining("raft.data-dir");
     }
 
     /**
@@ -115,15 +124,21 @@ class FileStorageHostileFilesTest extends FileStorageTestSupport {
             storage.load();
             storage.saveSnapshot(snapshotOf(9, 5, Set.of("a", "b", "c")));
         }
-        Files.copy(foreign.resolve(FileStorage.SNAPSHOT_FILE), data().resolve(FileStorage.SNAPSHOT_FILE),
+        Files.copy(
+                foreign.resolve(FileStorage.SNAPSHOT_FILE),
+                data().resolve(FileStorage.SNAPSHOT_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         byte[] logBefore = Files.readAllBytes(logFile());
         byte[] metaBefore = Files.readAllBytes(data().resolve(MetaFile.NAME));
         try (FileStorage storage = open(data())) {
-            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
-                    .hasMessageContaining(data().resolve(FileStorage.SNAPSHOT_FILE).toAbsolutePath().toString())
+            assertThatThrownBy(storage::load)
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining(data().resolve(FileStorage.SNAPSHOT_FILE)
+                            .toAbsolutePath()
+                            .toString())
                     .hasMessageContaining("node 'n1'")
-                    .hasMessageContaining("belongs to cluster 'other'").hasMessageContaining("cluster 'c1'")
+                    .hasMessageContaining("belongs to cluster 'other'")
+                    .hasMessageContaining("cluster 'c1'")
                     .hasMessageContaining("voters [a, b, c]")
                     .hasMessageContaining("catches up from the leader");
         }
@@ -145,17 +160,26 @@ class FileStorageHostileFilesTest extends FileStorageTestSupport {
             storage.load();
             storage.saveSnapshot(snapshotOf(9, 5, Set.of("n1", "n2", "n3")));
         }
-        Files.copy(other.resolve(FileStorage.SNAPSHOT_FILE), data().resolve(FileStorage.SNAPSHOT_FILE),
+        Files.copy(
+                other.resolve(FileStorage.SNAPSHOT_FILE),
+                data().resolve(FileStorage.SNAPSHOT_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         try (FileStorage storage = open(data())) {
-            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
-                    .hasMessageContaining(data().resolve(FileStorage.SNAPSHOT_FILE).toAbsolutePath().toString())
-                    .hasMessageContaining("belongs to cluster 'c2'").hasMessageContaining("cluster 'c1'");
+            assertThatThrownBy(storage::load)
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining(data().resolve(FileStorage.SNAPSHOT_FILE)
+                            .toAbsolutePath()
+                            .toString())
+                    .hasMessageContaining("belongs to cluster 'c2'")
+                    .hasMessageContaining("cluster 'c1'");
         }
         // The whole directory of the other cluster's n1: refused at opening, by its meta file.
-        assertThatThrownBy(() -> open(other)).isInstanceOf(StorageException.class)
-                .hasMessageContaining(other.resolve(MetaFile.NAME).toAbsolutePath().toString())
+        assertThatThrownBy(() -> open(other))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining(
+                        other.resolve(MetaFile.NAME).toAbsolutePath().toString())
                 .hasMessageContaining("belongs to cluster 'c2', not to cluster 'c1'")
-                .hasMessageContaining("raft.data-dir").hasMessageContaining("raft.cluster-id");
+                .hasMessageContaining("raft.data-dir")
+                .hasMessageContaining("raft.cluster-id");
     }
 }

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,32 +24,28 @@ import org.junit.jupiter.api.Test;
 class FileStorageModelTest {
 
     /** An operation described relative to the log it meets, so every generated call is valid. */
-    sealed interface Op {
-    }
+    sealed interface Op {}
 
     /** Append {@code count} entries starting at a point between a little below the log's first index and its end + 1. */
-    record Append(double start, int count, int term, int salt) implements Op {
-    }
+    record Append(double start, int count, int term, int salt) implements Op {}
 
-    record SaveHardState(int term, String vote, int commit) implements Op {
-    }
+    record SaveHardState(int term, String vote, int commit) implements Op {}
 
     /** Snapshot at a point between the current snapshot and the log's end + 2, with the log's term there or another. */
-    record SaveSnapshot(double at, boolean sameTerm) implements Op {
-    }
+    record SaveSnapshot(double at, boolean sameTerm) implements Op {}
 
-    record Persist(SaveSnapshot snapshot, Append append, SaveHardState hardState) implements Op {
-    }
+    record Persist(SaveSnapshot snapshot, Append append, SaveHardState hardState) implements Op {}
 
-    record Reopen() implements Op {
-    }
+    record Reopen() implements Op {}
 
     private static Append append(SplittableRandom r) {
         return new Append(Gen.unit(r), Gen.intBetween(r, 1, 4), Gen.intBetween(r, 1, 6), Gen.intBetween(r, 0, 99));
     }
 
     private static SaveHardState hardState(SplittableRandom r) {
-        return new SaveHardState(Gen.intBetween(r, 0, 6), Gen.orNull(r, 0.3, () -> Gen.oneOf(r, "n1", "n2", "n3")),
+        return new SaveHardState(
+                Gen.intBetween(r, 0, 6),
+                Gen.orNull(r, 0.3, () -> Gen.oneOf(r, "n1", "n2", "n3")),
                 Gen.intBetween(r, 0, 30));
     }
 
@@ -62,14 +58,18 @@ class FileStorageModelTest {
         int size = Gen.edge(r) ? (r.nextBoolean() ? 0 : 25) : r.nextInt(26);
         List<Op> ops = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            ops.add(switch (Gen.weighted(r, 5, 2, 2, 3, 2)) {
-                case 0 -> append(r);
-                case 1 -> hardState(r);
-                case 2 -> snapshot(r);
-                case 3 -> new Persist(Gen.orNull(r, 0.5, () -> snapshot(r)), Gen.orNull(r, 0.3, () -> append(r)),
-                        Gen.orNull(r, 0.3, () -> hardState(r)));
-                default -> new Reopen();
-            });
+            ops.add(
+                    switch (Gen.weighted(r, 5, 2, 2, 3, 2)) {
+                        case 0 -> append(r);
+                        case 1 -> hardState(r);
+                        case 2 -> snapshot(r);
+                        case 3 ->
+                            new Persist(
+                                    Gen.orNull(r, 0.5, () -> snapshot(r)),
+                                    Gen.orNull(r, 0.3, () -> append(r)),
+                                    Gen.orNull(r, 0.3, () -> hardState(r)));
+                        default -> new Reopen();
+                    });
         }
         return ops;
     }
@@ -106,8 +106,7 @@ class FileStorageModelTest {
     }
 
     /** A concrete {@code persist} call. */
-    private record Call(Snapshot snapshot, List<LogEntry> entries, HardState hardState) {
-    }
+    private record Call(Snapshot snapshot, List<LogEntry> entries, HardState hardState) {}
 
     private static Call resolve(Op op, MemoryStorage model) {
         if (op instanceof Append a) {

@@ -49,7 +49,9 @@ class FileStorageRecoveryTest extends FileStorageTestSupport {
             }
             List<LogEntry> afterAppend = new ArrayList<>(expected.state().entries());
             afterAppend.add(next);
-            assertThat(loadOnce(copy).entries()).as("cut at byte %d, then one append", cut).isEqualTo(afterAppend);
+            assertThat(loadOnce(copy).entries())
+                    .as("cut at byte %d, then one append", cut)
+                    .isEqualTo(afterAppend);
             checked++;
         }
         assertThat(checked).isGreaterThan(300);
@@ -57,13 +59,18 @@ class FileStorageRecoveryTest extends FileStorageTestSupport {
 
     /** The offset in "is corrupt at byte offset N:". */
     private static long corruptOffset(String message) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("corrupt at byte offset (\\d+):").matcher(message);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("corrupt at byte offset (\\d+):")
+                .matcher(message);
         assertThat(m.find()).as(message).isTrue();
         return Long.parseLong(m.group(1));
     }
 
     private static long nextSize(List<Checkpoint> checkpoints, long cut) {
-        return checkpoints.stream().mapToLong(Checkpoint::logSize).filter(size -> size > cut).min().orElse(cut);
+        return checkpoints.stream()
+                .mapToLong(Checkpoint::logSize)
+                .filter(size -> size > cut)
+                .min()
+                .orElse(cut);
     }
 
     @Test
@@ -99,15 +106,18 @@ class FileStorageRecoveryTest extends FileStorageTestSupport {
             Path log = copy.resolve(FileStorage.LOG_FILE);
             flipBit(log, offset);
             try (FileStorage storage = open(copy)) {
-                assertThatThrownBy(storage::load).as("bit flipped at byte %d", offset)
+                assertThatThrownBy(storage::load)
+                        .as("bit flipped at byte %d", offset)
                         .isInstanceOf(StorageException.class)
                         .hasMessageContaining(log.toAbsolutePath().toString())
                         .hasMessageContaining("restore")
-                        .satisfies(e -> assertThat(corruptOffset(e.getMessage())).as("the damaged record's offset")
+                        .satisfies(e -> assertThat(corruptOffset(e.getMessage()))
+                                .as("the damaged record's offset")
                                 .isBetween(recordStart, recordEnd - 1));
                 assertThatThrownBy(() -> storage.append(entries(1, 1, 1))).isInstanceOf(StorageException.class);
             }
-            assertThat(Files.size(log)).as("the damaged file is left as it was")
+            assertThat(Files.size(log))
+                    .as("the damaged file is left as it was")
                     .isEqualTo(checkpoints.get(checkpoints.size() - 1).logSize());
         }
     }
@@ -127,18 +137,23 @@ class FileStorageRecoveryTest extends FileStorageTestSupport {
 
     @Test
     void aLogCutInsideItsFirstBatchIsRefusedBecauseTheVoteIsLost() throws IOException {
-        long firstBatchSize = writeOneRecordAtATime(mixedSingleRecordWrites()).get(0).logSize();
+        long firstBatchSize =
+                writeOneRecordAtATime(mixedSingleRecordWrites()).get(0).logSize();
         for (long cut = 0; cut < firstBatchSize; cut++) {
             Path copy = copyOfData("cut-" + cut);
             truncate(copy.resolve(FileStorage.LOG_FILE), cut);
             try (FileStorage storage = open(copy)) {
-                assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
-                        .hasMessageContaining(cut < LogRecordCodec.logStart(0, 0).length
-                                ? "no valid first record (it is " + cut + " bytes long)"
-                                : "damaged within its first batch")
+                assertThatThrownBy(storage::load)
+                        .isInstanceOf(StorageException.class)
+                        .hasMessageContaining(
+                                cut < LogRecordCodec.logStart(0, 0).length
+                                        ? "no valid first record (it is " + cut + " bytes long)"
+                                        : "damaged within its first batch")
                         .hasMessageContaining("vote");
             }
-            assertThat(Files.size(copy.resolve(FileStorage.LOG_FILE))).as("the file is left for inspection").isEqualTo(cut);
+            assertThat(Files.size(copy.resolve(FileStorage.LOG_FILE)))
+                    .as("the file is left for inspection")
+                    .isEqualTo(cut);
         }
     }
 
@@ -184,7 +199,8 @@ class FileStorageRecoveryTest extends FileStorageTestSupport {
         }
         Files.delete(data().resolve(FileStorage.SNAPSHOT_FILE));
         try (FileStorage storage = open(data())) {
-            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
+            assertThatThrownBy(storage::load)
+                    .isInstanceOf(StorageException.class)
                     .hasMessageContaining("starts after entry 3@1");
         }
     }

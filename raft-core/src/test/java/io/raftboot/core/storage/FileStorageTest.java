@@ -41,8 +41,10 @@ class FileStorageTest extends FileStorageTestSupport {
     void aZeroLengthMetaFileIsRefused() throws IOException {
         loadOnce(data());
         truncate(data().resolve(MetaFile.NAME), 0);
-        assertThatThrownBy(() -> open(data())).isInstanceOf(StorageException.class)
-                .hasMessageContaining(data().resolve(MetaFile.NAME).toAbsolutePath().toString())
+        assertThatThrownBy(() -> open(data()))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining(
+                        data().resolve(MetaFile.NAME).toAbsolutePath().toString())
                 .hasMessageContaining("damaged");
     }
 
@@ -55,17 +57,21 @@ class FileStorageTest extends FileStorageTestSupport {
         }
         flipBit(data().resolve(FileStorage.SNAPSHOT_FILE), 12);
         try (FileStorage storage = open(data())) {
-            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
-                    .hasMessageContaining(FileStorage.SNAPSHOT_FILE).hasMessageContaining("damaged");
+            assertThatThrownBy(storage::load)
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining(FileStorage.SNAPSHOT_FILE)
+                    .hasMessageContaining("damaged");
         }
     }
 
     @Test
     void aDirectoryCreatedForAnotherNodeIsRefused() {
         loadOnce(data());
-        assertThatThrownBy(() -> new FileStorage(data(), "n2", "c1")).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> new FileStorage(data(), "n2", "c1"))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("belongs to node 'n1', not to node 'n2'")
-                .hasMessageContaining(data().resolve(MetaFile.NAME).toAbsolutePath().toString());
+                .hasMessageContaining(
+                        data().resolve(MetaFile.NAME).toAbsolutePath().toString());
         new FileStorage(data(), "n1", "c1").close();
         new FileStorage(data(), null, null).close();
         new FileStorage(data()).close();
@@ -75,7 +81,9 @@ class FileStorageTest extends FileStorageTestSupport {
     void aDirectoryWithALogButNoMetaFileIsRefused() throws IOException {
         loadOnce(data());
         Files.delete(data().resolve(MetaFile.NAME));
-        assertThatThrownBy(() -> open(data())).isInstanceOf(StorageException.class).hasMessageContaining("no 'meta'");
+        assertThatThrownBy(() -> open(data()))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("no 'meta'");
     }
 
     @Test
@@ -84,10 +92,12 @@ class FileStorageTest extends FileStorageTestSupport {
             storage.load();
             storage.append(entries(1, 1, 1));
             storage.logChannel().close();
-            assertThatThrownBy(() -> storage.append(entries(2, 2, 1))).isInstanceOf(StorageException.class)
+            assertThatThrownBy(() -> storage.append(entries(2, 2, 1)))
+                    .isInstanceOf(StorageException.class)
                     .hasMessageContaining(data().toAbsolutePath().toString());
             assertThatThrownBy(() -> storage.saveHardState(new HardState(1, null, 0)))
-                    .isInstanceOf(StorageException.class).hasMessageContaining("failed earlier");
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("failed earlier");
         }
         assertThat(loadOnce(data()).entries()).isEqualTo(entries(1, 1, 1));
     }
@@ -99,7 +109,8 @@ class FileStorageTest extends FileStorageTestSupport {
             storage.append(entries(1, 3, 1));
             Path blocker = data().resolve(FileStorage.SNAPSHOT_FILE + DurableFiles.TMP_SUFFIX);
             Files.createDirectories(blocker.resolve("in-the-way"));
-            assertThatThrownBy(() -> storage.saveSnapshot(snapshot(2, 1))).isInstanceOf(StorageException.class)
+            assertThatThrownBy(() -> storage.saveSnapshot(snapshot(2, 1)))
+                    .isInstanceOf(StorageException.class)
                     .hasMessageContaining("snapshot");
             Files.delete(blocker.resolve("in-the-way"));
         }
@@ -113,7 +124,8 @@ class FileStorageTest extends FileStorageTestSupport {
         new FileStorage(data()).close();
         Files.createDirectories(logFile());
         try (FileStorage storage = open(data())) {
-            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
+            assertThatThrownBy(storage::load)
+                    .isInstanceOf(StorageException.class)
                     .hasMessageContaining(data().toAbsolutePath().toString());
         }
     }

@@ -38,8 +38,7 @@ abstract class FileStorageTestSupport {
     }
 
     /** Size of the log file after each write, and what a restart right then would load. */
-    protected record Checkpoint(long logSize, PersistentState state) {
-    }
+    protected record Checkpoint(long logSize, PersistentState state) {}
 
     /**
      * Runs {@code writes} (each writing exactly one log record) against a FileStorage and a

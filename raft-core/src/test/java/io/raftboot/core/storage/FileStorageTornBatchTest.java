@@ -89,12 +89,16 @@ class FileStorageTornBatchTest extends FileStorageTestSupport {
 
         assertThat(loaded.entries()).isEqualTo(entries(1, 2, 1));
         assertThat(loaded.hardState()).isEqualTo(FIRST);
-        assertThat(Files.size(logFile())).as("cut at the start of the torn batch").isEqualTo(second[0]);
+        assertThat(Files.size(logFile()))
+                .as("cut at the start of the torn batch")
+                .isEqualTo(second[0]);
         try (FileStorage storage = open(data())) {
             storage.load();
             storage.append(List.of(entry(3, 2)));
         }
-        assertThat(loadOnce(data()).entries()).as("the node writes on after the cut").hasSize(3);
+        assertThat(loadOnce(data()).entries())
+                .as("the node writes on after the cut")
+                .hasSize(3);
     }
 
     @Test
@@ -118,14 +122,17 @@ class FileStorageTornBatchTest extends FileStorageTestSupport {
         long offset = offsetOfEntry(second[0], entries(3, 5, 1), 4);
 
         try (FileStorage storage = open(data())) {
-            assertThatThrownBy(storage::load).isInstanceOf(StorageException.class)
+            assertThatThrownBy(storage::load)
+                    .isInstanceOf(StorageException.class)
                     .hasMessageContaining("log file " + logFile().toAbsolutePath())
                     .hasMessageContaining("corrupt at byte offset " + offset + ":")
                     .hasMessageContaining("a complete batch (fsynced before it was acknowledged) ends at byte offset "
                             + batches.get(2)[1])
                     .hasMessageContaining("restore the data directory from a backup");
         }
-        assertThat(Files.readAllBytes(logFile())).as("the file is left for inspection").isEqualTo(before);
+        assertThat(Files.readAllBytes(logFile()))
+                .as("the file is left for inspection")
+                .isEqualTo(before);
     }
 
     @Test
@@ -145,8 +152,8 @@ class FileStorageTornBatchTest extends FileStorageTestSupport {
 
     @Test
     void creatingADataDirectoryFsyncsTheParentOfEveryDirectoryItCreates() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(System.getProperty("os.name", "").startsWith("Windows"),
-                "directories cannot be fsynced on Windows");
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                System.getProperty("os.name", "").startsWith("Windows"), "directories cannot be fsynced on Windows");
         long existingParent;
         try (FileStorage storage = open(tmp.resolve("one"))) {
             existingParent = storage.syncs(); // the parent of "one", then the meta file and its rename
@@ -156,7 +163,9 @@ class FileStorageTornBatchTest extends FileStorageTestSupport {
             threeLevels = storage.syncs();
         }
         try (FileStorage storage = open(tmp.resolve("one"))) {
-            assertThat(storage.syncs()).as("an existing directory: nothing to create").isZero();
+            assertThat(storage.syncs())
+                    .as("an existing directory: nothing to create")
+                    .isZero();
         }
         assertThat(existingParent).isEqualTo(3);
         assertThat(threeLevels).isEqualTo(existingParent + 2);
@@ -181,7 +190,8 @@ class FileStorageTornBatchTest extends FileStorageTestSupport {
         assertThat(loaded.entries()).isEqualTo(entries(1, 3, 1));
         assertThat(loaded.hardState()).isEqualTo(FIRST);
         byte[] rewritten = Files.readAllBytes(logFile());
-        assertThat(LogRecordCodec.tryRead(rewritten, 0, rewritten.length, 0).type()).isEqualTo(LogRecordCodec.LOG_START_BATCHED);
+        assertThat(LogRecordCodec.tryRead(rewritten, 0, rewritten.length, 0).type())
+                .isEqualTo(LogRecordCodec.LOG_START_BATCHED);
         assertThat(LogRecordCodec.decodeMeta(MetaFile.readSingleRecord(data().resolve(MetaFile.NAME))))
                 .isEqualTo(new LogRecordCodec.Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
         assertThat(loadOnce(data())).isEqualTo(loaded);

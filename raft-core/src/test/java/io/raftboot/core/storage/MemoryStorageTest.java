@@ -22,8 +22,8 @@ class MemoryStorageTest extends StorageContractTest {
 
     @Test
     void startsFromAGivenStateAndReportsItsBounds() {
-        MemoryStorage memory = new MemoryStorage(new PersistentState(new HardState(2, "n1", 6), snapshot(5, 2),
-                entries(6, 8, 2)));
+        MemoryStorage memory =
+                new MemoryStorage(new PersistentState(new HardState(2, "n1", 6), snapshot(5, 2), entries(6, 8, 2)));
 
         assertThat(memory.load().entries()).isEqualTo(entries(6, 8, 2));
         assertThat(memory.firstIndex()).isEqualTo(6);
@@ -34,8 +34,9 @@ class MemoryStorageTest extends StorageContractTest {
 
     @Test
     void refusesAGivenStateWhoseEntriesDoNotFollowTheSnapshot() {
-        assertThatThrownBy(() -> new MemoryStorage(new PersistentState(HardState.INITIAL, snapshot(5, 2),
-                entries(7, 8, 2)))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        new MemoryStorage(new PersistentState(HardState.INITIAL, snapshot(5, 2), entries(7, 8, 2))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -38,7 +38,8 @@ abstract class StorageContractTest {
     }
 
     static LogEntry entry(long index, long term) {
-        return new LogEntry(index, term, EntryType.NORMAL, ("cmd-" + index + "@" + term).getBytes(StandardCharsets.UTF_8));
+        return new LogEntry(
+                index, term, EntryType.NORMAL, ("cmd-" + index + "@" + term).getBytes(StandardCharsets.UTF_8));
     }
 
     static List<LogEntry> entries(long from, long to, long term) {
@@ -50,7 +51,10 @@ abstract class StorageContractTest {
     }
 
     static Snapshot snapshot(long index, long term) {
-        return new Snapshot(index, term, new Membership(java.util.Set.of("n1", "n2", "n3"), java.util.Set.of("l1")),
+        return new Snapshot(
+                index,
+                term,
+                new Membership(java.util.Set.of("n1", "n2", "n3"), java.util.Set.of("l1")),
                 ("state@" + index).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -98,7 +102,8 @@ abstract class StorageContractTest {
     @Test
     void appendLeavingAGapIsRejectedAndChangesNothing() throws Exception {
         storage.append(entries(1, 2, 1));
-        assertThatThrownBy(() -> storage.append(entries(4, 5, 1))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> storage.append(entries(4, 5, 1)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("gap");
         assertThat(reloaded().entries()).isEqualTo(entries(1, 2, 1));
     }
@@ -185,7 +190,8 @@ abstract class StorageContractTest {
     void anOlderSnapshotIsRejectedAndChangesNothing() throws Exception {
         storage.append(entries(1, 10, 1));
         storage.saveSnapshot(snapshot(6, 1));
-        assertThatThrownBy(() -> storage.saveSnapshot(snapshot(3, 1))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> storage.saveSnapshot(snapshot(3, 1)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("older");
 
         PersistentState state = reloaded();

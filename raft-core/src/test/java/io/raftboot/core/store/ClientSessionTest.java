@@ -28,7 +28,8 @@ class ClientSessionTest {
     }
 
     private ConfigResult write(long session, long sequence, long lowestUnacknowledged, ConfigCommand command) {
-        return store.apply(++index, store.encode(new SessionCommand.Write(session, sequence, lowestUnacknowledged, command)));
+        return store.apply(
+                ++index, store.encode(new SessionCommand.Write(session, sequence, lowestUnacknowledged, command)));
     }
 
     private static ConfigCommand put(String key, String value) {
@@ -83,7 +84,8 @@ class ClientSessionTest {
         write(a, 1, put("k", "v1"));
         ConfigResult cas = write(a, 2, new ConfigCommand.CompareAndSet("k", 1, "v2".getBytes(UTF_8)));
 
-        assertThat(write(a, 2, new ConfigCommand.CompareAndSet("k", 1, "v2".getBytes(UTF_8)))).isEqualTo(cas);
+        assertThat(write(a, 2, new ConfigCommand.CompareAndSet("k", 1, "v2".getBytes(UTF_8))))
+                .isEqualTo(cas);
         assertThat(cas.applied()).isTrue();
         assertThat(store.get("k").orElseThrow().version()).isEqualTo(2);
     }
@@ -124,7 +126,8 @@ class ClientSessionTest {
 
     @Test
     void aSessionWithMoreWritesInFlightThanItsLimitForgetsTheOldestResult() {
-        long a = store.apply(++index, SessionCodec.encode(new SessionCommand.Open(10, 2))).modIndex();
+        long a = store.apply(++index, SessionCodec.encode(new SessionCommand.Open(10, 2)))
+                .modIndex();
         write(a, 1, put("k", "1"));
         write(a, 2, put("k", "2"));
         write(a, 3, put("k", "3"));
@@ -151,8 +154,10 @@ class ClientSessionTest {
     @Test
     void aSnapshotOfTheFormatWithoutSessionsStillRestores() {
         // Format 1 as earlier releases wrote it: one key "k" = "v", version 1, modIndex 3, configVersion 1.
-        byte[] format1 = {1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 'k', 0, 0, 0, 0, 0, 0, 0, 1,
-                0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 1, 'v'};
+        byte[] format1 = {
+            1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 'k', 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0,
+            0, 0, 1, 'v'
+        };
         store.restore(format1);
 
         assertThat(valueOf("k")).isEqualTo("v");
@@ -161,15 +166,19 @@ class ClientSessionTest {
 
     @Test
     void sessionCommandsRoundTripAndGarbageIsRejectedAsMalformed() {
-        SessionCommand.Write w = new SessionCommand.Write(5, 9, 3, ConfigCommand.CompareAndSet.onModIndex("k", 4, null));
+        SessionCommand.Write w =
+                new SessionCommand.Write(5, 9, 3, ConfigCommand.CompareAndSet.onModIndex("k", 4, null));
         assertThat(SessionCodec.decode(SessionCodec.encode(w))).isEqualTo(w);
         SessionCommand.Open o = new SessionCommand.Open(3, 4);
         assertThat(SessionCodec.decode(SessionCodec.encode(o))).isEqualTo(o);
 
-        assertThat(store.apply(++index, new byte[] {SessionCodec.WRITE, 0, 1}).outcome()).isEqualTo(Outcome.MALFORMED);
-        assertThat(store.apply(++index, new byte[] {SessionCodec.OPEN, 0, 0, 0, 0, 0, 0, 0, 1}).outcome())
+        assertThat(store.apply(++index, new byte[] {SessionCodec.WRITE, 0, 1}).outcome())
                 .isEqualTo(Outcome.MALFORMED);
-        assertThatThrownBy(() -> new SessionCommand.Write(1, 2, 3, put("k", "v"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.apply(++index, new byte[] {SessionCodec.OPEN, 0, 0, 0, 0, 0, 0, 0, 1})
+                        .outcome())
+                .isEqualTo(Outcome.MALFORMED);
+        assertThatThrownBy(() -> new SessionCommand.Write(1, 2, 3, put("k", "v")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     // ------------------------------------------------------------------ compare-and-set without ABA
@@ -178,24 +187,28 @@ class ClientSessionTest {
     void compareAndSetOnTheModIndexRefusesAKeyDeletedAndCreatedAgainWhileTheVersionCannotTell() {
         ConfigResult created = store.apply(++index, store.encode(put("lock", "a")));
         store.apply(++index, store.encode(new ConfigCommand.Delete("lock")));
-        store.apply(++index, store.encode(put("lock", "b")));  // version 1 again: ABA for version CAS
+        store.apply(++index, store.encode(put("lock", "b"))); // version 1 again: ABA for version CAS
 
-        ConfigResult byModIndex = store.apply(++index, store.encode(
-                ConfigCommand.CompareAndSet.onModIndex("lock", created.modIndex(), null)));
+        ConfigResult byModIndex = store.apply(
+                ++index, store.encode(ConfigCommand.CompareAndSet.onModIndex("lock", created.modIndex(), null)));
         assertThat(byModIndex.outcome()).isEqualTo(Outcome.VERSION_MISMATCH);
         assertThat(byModIndex.modIndex()).isEqualTo(3);
         assertThat(valueOf("lock")).isEqualTo("b");
 
-        ConfigResult byVersion = store.apply(++index, store.encode(new ConfigCommand.CompareAndSet("lock", created.newVersion(), null)));
-        assertThat(byVersion.applied()).as("version CAS cannot tell the incarnations apart").isTrue();
+        ConfigResult byVersion =
+                store.apply(++index, store.encode(new ConfigCommand.CompareAndSet("lock", created.newVersion(), null)));
+        assertThat(byVersion.applied())
+                .as("version CAS cannot tell the incarnations apart")
+                .isTrue();
     }
 
     @Test
     void compareAndSetOnTheModIndexWritesAtTheExpectedModIndexAndCreatesAtZero() {
-        ConfigResult created = store.apply(++index, store.encode(
-                ConfigCommand.CompareAndSet.onModIndex("k", 0, "1".getBytes(UTF_8))));
-        ConfigResult updated = store.apply(++index, store.encode(
-                ConfigCommand.CompareAndSet.onModIndex("k", created.modIndex(), "2".getBytes(UTF_8))));
+        ConfigResult created =
+                store.apply(++index, store.encode(ConfigCommand.CompareAndSet.onModIndex("k", 0, "1".getBytes(UTF_8))));
+        ConfigResult updated = store.apply(
+                ++index,
+                store.encode(ConfigCommand.CompareAndSet.onModIndex("k", created.modIndex(), "2".getBytes(UTF_8))));
 
         assertThat(created.applied()).isTrue();
         assertThat(created.modIndex()).isEqualTo(1);

@@ -16,22 +16,24 @@ class ConfigCommandCodecTest {
     @Test
     void everyCommandSurvivesARoundTrip() {
         for (ConfigCommand c : new ConfigCommand[] {
-                new ConfigCommand.Put("a.b", "v".getBytes(UTF_8)),
-                new ConfigCommand.Put("ключ", new byte[0]),
-                new ConfigCommand.Delete("x"),
-                new ConfigCommand.CompareAndSet("k", 0, new byte[] {0, 1, 2}),
-                new ConfigCommand.CompareAndSet("k", Long.MAX_VALUE, null),
-                new ConfigCommand.Put("a.b", "v".getBytes(UTF_8), 10_000),
-                new ConfigCommand.Put("k", new byte[0], Integer.MAX_VALUE),
-                new ConfigCommand.CompareAndSet("k", 0, new byte[] {7}, 1),
-                new ConfigCommand.CompareAndSet("k", 4, null, 3)}) {
+            new ConfigCommand.Put("a.b", "v".getBytes(UTF_8)),
+            new ConfigCommand.Put("ключ", new byte[0]),
+            new ConfigCommand.Delete("x"),
+            new ConfigCommand.CompareAndSet("k", 0, new byte[] {0, 1, 2}),
+            new ConfigCommand.CompareAndSet("k", Long.MAX_VALUE, null),
+            new ConfigCommand.Put("a.b", "v".getBytes(UTF_8), 10_000),
+            new ConfigCommand.Put("k", new byte[0], Integer.MAX_VALUE),
+            new ConfigCommand.CompareAndSet("k", 0, new byte[] {7}, 1),
+            new ConfigCommand.CompareAndSet("k", 4, null, 3)
+        }) {
             assertThat(ConfigCommandCodec.decode(ConfigCommandCodec.encode(c))).isEqualTo(c);
         }
     }
 
     @Test
     void encodingStartsWithTheFormatVersion() {
-        assertThat(ConfigCommandCodec.encode(new ConfigCommand.Delete("x"))[0]).isEqualTo(ConfigCommandCodec.FORMAT_VERSION);
+        assertThat(ConfigCommandCodec.encode(new ConfigCommand.Delete("x"))[0])
+                .isEqualTo(ConfigCommandCodec.FORMAT_VERSION);
     }
 
     @Test
@@ -39,7 +41,8 @@ class ConfigCommandCodecTest {
         byte[] bytes = ConfigCommandCodec.encode(new ConfigCommand.Delete("x"));
         bytes[0] = 3;
         assertThatThrownBy(() -> ConfigCommandCodec.decode(bytes))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format version 3");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("format version 3");
     }
 
     @Test
@@ -49,7 +52,8 @@ class ConfigCommandCodecTest {
 
         assertThat(unlimited).containsExactly(1, 1, 0, 0, 0, 1, 'k', 0, 0, 0, 1, 9);
         assertThat(limited).containsExactly(2, 1, 0, 0, 0, 1, 'k', 0, 0, 0, 1, 9, 0, 0, 1, 2);
-        assertThat(ConfigCommandCodec.encode(new ConfigCommand.Delete("k"))[0]).isEqualTo(ConfigCommandCodec.FORMAT_VERSION);
+        assertThat(ConfigCommandCodec.encode(new ConfigCommand.Delete("k"))[0])
+                .isEqualTo(ConfigCommandCodec.FORMAT_VERSION);
     }
 
     @Test
@@ -63,7 +67,8 @@ class ConfigCommandCodecTest {
 
         assertThat(put).isEqualTo(new ConfigCommand.Put("k", "vw".getBytes(UTF_8), ConfigCommand.UNLIMITED));
         assertThat(((ConfigCommand.Put) put).maxKeys()).isZero();
-        assertThat(cas).isEqualTo(new ConfigCommand.CompareAndSet("k", 0, "v".getBytes(UTF_8), ConfigCommand.UNLIMITED));
+        assertThat(cas)
+                .isEqualTo(new ConfigCommand.CompareAndSet("k", 0, "v".getBytes(UTF_8), ConfigCommand.UNLIMITED));
         assertThat(ConfigCommandCodec.encode(put)).isEqualTo(oldPut);
         assertThat(ConfigCommandCodec.encode(cas)).isEqualTo(oldCas);
     }
@@ -75,28 +80,36 @@ class ConfigCommandCodecTest {
         byte[] putWithNegativeLimit = {2, 1, 0, 0, 0, 1, 'k', 0, 0, 0, 0, -1, -1, -1, -1};
         byte[] deleteWithLimit = {2, 2, 0, 0, 0, 1, 'k', 0, 0, 0, 5};
 
-        assertThatThrownBy(() -> ConfigCommandCodec.decode(putWithoutLimit)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ConfigCommandCodec.decode(putWithoutLimit))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("key limit");
-        assertThatThrownBy(() -> ConfigCommandCodec.decode(putWithZeroLimit)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ConfigCommandCodec.decode(putWithZeroLimit))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("key limit must be >= 1, got 0");
-        assertThatThrownBy(() -> ConfigCommandCodec.decode(putWithNegativeLimit)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ConfigCommandCodec.decode(putWithNegativeLimit))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("got -1");
-        assertThatThrownBy(() -> ConfigCommandCodec.decode(deleteWithLimit)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ConfigCommandCodec.decode(deleteWithLimit))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("delete has no key limit");
     }
 
     @Test
     void aNegativeKeyLimitIsRefusedAtConstruction() {
-        assertThatThrownBy(() -> new ConfigCommand.Put("k", new byte[0], -1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new ConfigCommand.Put("k", new byte[0], -1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxKeys");
-        assertThatThrownBy(() -> new ConfigCommand.CompareAndSet("k", 0, new byte[0], -5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConfigCommand.CompareAndSet("k", 0, new byte[0], -5))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void everyRandomCommandSurvivesARoundTrip() {
         PropertyLoop.forAll(500, r -> {
             ConfigCommand command = command(r);
-            assertThat(ConfigCommandCodec.decode(ConfigCommandCodec.encode(command))).as("%s", command).isEqualTo(command);
+            assertThat(ConfigCommandCodec.decode(ConfigCommandCodec.encode(command)))
+                    .as("%s", command)
+                    .isEqualTo(command);
         });
     }
 
@@ -104,7 +117,8 @@ class ConfigCommandCodecTest {
     void rejectsAHugeLengthFieldWithoutAllocatingIt() {
         byte[] bytes = {1, 1, 0x7f, -1, -1, -1, 'a'};
         assertThatThrownBy(() -> ConfigCommandCodec.decode(bytes))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only 1 bytes left");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only 1 bytes left");
     }
 
     @Test
@@ -127,7 +141,9 @@ class ConfigCommandCodecTest {
             byte[] input = garbage;
             if (r.nextBoolean()) {
                 input = new byte[garbage.length + 2];
-                input[0] = r.nextBoolean() ? ConfigCommandCodec.FORMAT_VERSION_WITH_KEY_LIMIT : ConfigCommandCodec.FORMAT_VERSION;
+                input[0] = r.nextBoolean()
+                        ? ConfigCommandCodec.FORMAT_VERSION_WITH_KEY_LIMIT
+                        : ConfigCommandCodec.FORMAT_VERSION;
                 input[1] = (byte) (1 + Math.floorMod(Gen.anyByte(r), 3));
                 System.arraycopy(garbage, 0, input, 2, garbage.length);
             }

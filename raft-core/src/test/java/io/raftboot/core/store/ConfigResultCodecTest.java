@@ -14,7 +14,8 @@ class ConfigResultCodecTest {
         ConfigResult applied = new ConfigResult(ConfigResult.Outcome.APPLIED, "clé/😀", 3, 4, 17, 42);
         assertThat(ConfigResultCodec.decode(ConfigResultCodec.encode(applied))).isEqualTo(applied);
         ConfigResult malformed = new ConfigResult(ConfigResult.Outcome.MALFORMED, null, 0, 0, 17, 0);
-        assertThat(ConfigResultCodec.decode(ConfigResultCodec.encode(malformed))).isEqualTo(malformed);
+        assertThat(ConfigResultCodec.decode(ConfigResultCodec.encode(malformed)))
+                .isEqualTo(malformed);
     }
 
     @Test
@@ -34,6 +35,7 @@ class ConfigResultCodecTest {
     @Test
     void garbageIsRefused() {
         assertThatThrownBy(() -> ConfigResultCodec.decode(new byte[] {0, 3, 'B', 'A', 'D'}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("malformed");
     }
 }

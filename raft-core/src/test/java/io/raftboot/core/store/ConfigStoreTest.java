@@ -52,27 +52,31 @@ class ConfigStoreTest {
 
         assertThat(apply(new ConfigCommand.Delete("a"))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 2, 0, 3, 0));
         assertThat(store.get("a")).isEmpty();
-        assertThat(apply(new ConfigCommand.Put("a", b("3")))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 0, 1, 4, 4));
+        assertThat(apply(new ConfigCommand.Put("a", b("3"))))
+                .isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 0, 1, 4, 4));
     }
 
     @Test
     void deleteOfAnAbsentKeyChangesNothing() {
         apply(new ConfigCommand.Put("a", b("1")));
 
-        assertThat(apply(new ConfigCommand.Delete("zzz"))).isEqualTo(new ConfigResult(Outcome.NOT_FOUND, "zzz", 0, 0, 1, 0));
+        assertThat(apply(new ConfigCommand.Delete("zzz")))
+                .isEqualTo(new ConfigResult(Outcome.NOT_FOUND, "zzz", 0, 0, 1, 0));
         assertThat(store.configVersion()).isEqualTo(1);
     }
 
     @Test
     void compareAndSetWritesOnlyAtTheExpectedVersion() {
-        assertThat(apply(new ConfigCommand.CompareAndSet("a", 0, b("1")))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 0, 1, 1, 1));
+        assertThat(apply(new ConfigCommand.CompareAndSet("a", 0, b("1"))))
+                .isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 0, 1, 1, 1));
         assertThat(apply(new ConfigCommand.CompareAndSet("a", 0, b("x"))))
                 .isEqualTo(new ConfigResult(Outcome.VERSION_MISMATCH, "a", 1, 1, 1, 1));
         assertThat(apply(new ConfigCommand.CompareAndSet("a", 2, b("x"))))
                 .isEqualTo(new ConfigResult(Outcome.VERSION_MISMATCH, "a", 1, 1, 1, 1));
         assertThat(store.get("a").orElseThrow().valueAsString()).isEqualTo("1");
 
-        assertThat(apply(new ConfigCommand.CompareAndSet("a", 1, b("2")))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 1, 2, 2, 4));
+        assertThat(apply(new ConfigCommand.CompareAndSet("a", 1, b("2"))))
+                .isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 1, 2, 2, 4));
         assertThat(store.get("a").orElseThrow().valueAsString()).isEqualTo("2");
     }
 
@@ -80,16 +84,20 @@ class ConfigStoreTest {
     void compareAndSetWithNullValueDeletesAtTheExpectedVersion() {
         apply(new ConfigCommand.Put("a", b("1")));
 
-        assertThat(apply(new ConfigCommand.CompareAndSet("a", 2, null)).outcome()).isEqualTo(Outcome.VERSION_MISMATCH);
+        assertThat(apply(new ConfigCommand.CompareAndSet("a", 2, null)).outcome())
+                .isEqualTo(Outcome.VERSION_MISMATCH);
         assertThat(store.get("a")).isPresent();
-        assertThat(apply(new ConfigCommand.CompareAndSet("a", 1, null))).isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 1, 0, 2, 0));
+        assertThat(apply(new ConfigCommand.CompareAndSet("a", 1, null)))
+                .isEqualTo(new ConfigResult(Outcome.APPLIED, "a", 1, 0, 2, 0));
         assertThat(store.get("a")).isEmpty();
     }
 
     @Test
     void compareAndSetExpectingAbsenceWithDeleteIsRefusedAtConstruction() {
-        assertThatThrownBy(() -> new ConfigCommand.CompareAndSet("a", 0, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ConfigCommand.CompareAndSet("a", -1, b("1"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConfigCommand.CompareAndSet("a", 0, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConfigCommand.CompareAndSet("a", -1, b("1")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -119,12 +127,15 @@ class ConfigStoreTest {
         ConfigCommand bigCas = new ConfigCommand.CompareAndSet("k", 0, new byte[9]);
 
         for (ConfigCommand c : List.of(longKey, bigValue, bigCas)) {
-            assertThatThrownBy(() -> store.encode(c)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+            assertThatThrownBy(() -> store.encode(c))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("limit");
             assertThat(apply(c).outcome()).isEqualTo(Outcome.TOO_LARGE);
         }
         assertThat(store.configVersion()).isZero();
         assertThat(store.size()).isZero();
-        assertThat(store.encode(new ConfigCommand.Put("k".repeat(16), new byte[8]))).isNotEmpty();
+        assertThat(store.encode(new ConfigCommand.Put("k".repeat(16), new byte[8])))
+                .isNotEmpty();
     }
 
     @Test
@@ -196,7 +207,8 @@ class ConfigStoreTest {
         apply(new ConfigCommand.Put("same", b("s")));
         apply(new ConfigCommand.Put("gone", b("g")));
         List<String> changes = new ArrayList<>();
-        store.addListener((key, oldValue, newValue, cv) -> changes.add(key + ":" + (oldValue != null) + ":" + (newValue != null) + ":" + cv));
+        store.addListener((key, oldValue, newValue, cv) ->
+                changes.add(key + ":" + (oldValue != null) + ":" + (newValue != null) + ":" + cv));
 
         store.restore(leader.snapshot());
 
@@ -208,8 +220,12 @@ class ConfigStoreTest {
         apply(new ConfigCommand.Put("a", b("1")));
         byte[] good = store.snapshot();
 
-        for (byte[] bad : List.of(new byte[0], new byte[] {2}, java.util.Arrays.copyOf(good, good.length - 1),
-                java.util.Arrays.copyOf(good, good.length + 1), new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, -1, -1, -1})) {
+        for (byte[] bad : List.of(
+                new byte[0],
+                new byte[] {2},
+                java.util.Arrays.copyOf(good, good.length - 1),
+                java.util.Arrays.copyOf(good, good.length + 1),
+                new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, -1, -1, -1})) {
             assertThatThrownBy(() -> store.restore(bad)).isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(store.get("a")).isPresent();
@@ -259,8 +275,10 @@ class ConfigStoreTest {
         apply(new ConfigCommand.Put("b", b("1"), 2));
 
         assertThat(apply(new ConfigCommand.Put("a", b("2"), 2)).outcome()).isEqualTo(Outcome.APPLIED);
-        assertThat(apply(new ConfigCommand.CompareAndSet("b", 1, b("2"), 2)).outcome()).isEqualTo(Outcome.APPLIED);
-        assertThat(apply(new ConfigCommand.CompareAndSet("c", 0, b("1"), 2)).outcome()).isEqualTo(Outcome.STORE_FULL);
+        assertThat(apply(new ConfigCommand.CompareAndSet("b", 1, b("2"), 2)).outcome())
+                .isEqualTo(Outcome.APPLIED);
+        assertThat(apply(new ConfigCommand.CompareAndSet("c", 0, b("1"), 2)).outcome())
+                .isEqualTo(Outcome.STORE_FULL);
         assertThat(apply(new ConfigCommand.Delete("b")).outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(apply(new ConfigCommand.Put("c", b("1"), 2)).outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(store.getAll("").keySet()).containsExactly("a", "c");
@@ -281,10 +299,10 @@ class ConfigStoreTest {
         ConfigStore lax = new ConfigStore(16, 8, 100);
         ConfigStore unlimited = new ConfigStore(16, 8, ConfigCommand.UNLIMITED);
         List<byte[]> log = List.of(
-                strict.encode(new ConfigCommand.Put("a", b("1"))),      // stamped 1
-                lax.encode(new ConfigCommand.Put("b", b("1"))),         // stamped 100
-                strict.encode(new ConfigCommand.Put("c", b("1"))),      // stamped 1: full
-                unlimited.encode(new ConfigCommand.Put("d", b("1"))),   // no limit
+                strict.encode(new ConfigCommand.Put("a", b("1"))), // stamped 1
+                lax.encode(new ConfigCommand.Put("b", b("1"))), // stamped 100
+                strict.encode(new ConfigCommand.Put("c", b("1"))), // stamped 1: full
+                unlimited.encode(new ConfigCommand.Put("d", b("1"))), // no limit
                 strict.encode(new ConfigCommand.CompareAndSet("e", 0, b("1")))); // stamped 1: full
 
         List<List<Outcome>> outcomes = new ArrayList<>();
@@ -297,8 +315,9 @@ class ConfigStoreTest {
             outcomes.add(applied);
         }
 
-        assertThat(outcomes.get(0)).containsExactly(Outcome.APPLIED, Outcome.APPLIED, Outcome.STORE_FULL, Outcome.APPLIED,
-                Outcome.STORE_FULL);
+        assertThat(outcomes.get(0))
+                .containsExactly(
+                        Outcome.APPLIED, Outcome.APPLIED, Outcome.STORE_FULL, Outcome.APPLIED, Outcome.STORE_FULL);
         assertThat(outcomes).allSatisfy(o -> assertThat(o).isEqualTo(outcomes.get(0)));
         assertThat(strict.snapshot()).isEqualTo(lax.snapshot()).isEqualTo(unlimited.snapshot());
     }
@@ -327,16 +346,28 @@ class ConfigStoreTest {
         ConfigStore small = new ConfigStore(16, 8, 2);
         small.restore(big.snapshot());
 
-        assertThat(small.apply(10, small.encode(new ConfigCommand.Put("d", b("1")))).outcome()).isEqualTo(Outcome.STORE_FULL);
-        assertThat(small.apply(11, small.encode(new ConfigCommand.Put("a", b("2")))).outcome()).isEqualTo(Outcome.APPLIED);
-        assertThat(small.apply(12, small.encode(new ConfigCommand.Delete("a"))).outcome()).isEqualTo(Outcome.APPLIED);
-        assertThat(small.apply(13, small.encode(new ConfigCommand.Put("d", b("1")))).outcome()).isEqualTo(Outcome.STORE_FULL);
-        assertThat(small.apply(14, small.encode(new ConfigCommand.Delete("b"))).outcome()).isEqualTo(Outcome.APPLIED);
-        assertThat(small.apply(15, small.encode(new ConfigCommand.Put("d", b("1")))).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(small.apply(10, small.encode(new ConfigCommand.Put("d", b("1"))))
+                        .outcome())
+                .isEqualTo(Outcome.STORE_FULL);
+        assertThat(small.apply(11, small.encode(new ConfigCommand.Put("a", b("2"))))
+                        .outcome())
+                .isEqualTo(Outcome.APPLIED);
+        assertThat(small.apply(12, small.encode(new ConfigCommand.Delete("a"))).outcome())
+                .isEqualTo(Outcome.APPLIED);
+        assertThat(small.apply(13, small.encode(new ConfigCommand.Put("d", b("1"))))
+                        .outcome())
+                .isEqualTo(Outcome.STORE_FULL);
+        assertThat(small.apply(14, small.encode(new ConfigCommand.Delete("b"))).outcome())
+                .isEqualTo(Outcome.APPLIED);
+        assertThat(small.apply(15, small.encode(new ConfigCommand.Put("d", b("1"))))
+                        .outcome())
+                .isEqualTo(Outcome.APPLIED);
     }
 
     @Test
     void aNegativeStoreLimitIsRefused() {
-        assertThatThrownBy(() -> new ConfigStore(16, 8, -1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxKeys");
+        assertThatThrownBy(() -> new ConfigStore(16, 8, -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxKeys");
     }
 }

@@ -51,7 +51,8 @@ public class RaftEndpoint {
             result.put("ok", true);
         } catch (ExecutionException e) {
             result.put("ok", false);
-            result.put("error", e.getCause() == null ? e.toString() : e.getCause().getMessage());
+            result.put(
+                    "error", e.getCause() == null ? e.toString() : e.getCause().getMessage());
         } catch (TimeoutException e) {
             result.put("ok", false);
             result.put("error", "leadership did not move within " + timeout.toMillis() + " ms");

@@ -29,7 +29,8 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         RaftStatus s = loop.status();
-        builder.withDetail("role", s.role().name()).withDetail("term", s.term())
+        builder.withDetail("role", s.role().name())
+                .withDetail("term", s.term())
                 .withDetail("leader", s.leaderId() == null ? "unknown" : s.leaderId());
         if (loop.haltCause().isPresent()) {
             builder.down().withDetail("halted", String.valueOf(loop.haltCause().get()));
@@ -41,9 +42,12 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
         } else if (leaderless <= grace.toMillis()) {
             builder.up().withDetail("leaderlessForMillis", leaderless);
         } else {
-            builder.down().withDetail("leaderlessForMillis", leaderless)
-                    .withDetail("reason", "no leader with quorum contact for more than raft.health.leaderless-grace ("
-                            + grace.toMillis() + " ms): is a majority of the voters up and reachable?");
+            builder.down()
+                    .withDetail("leaderlessForMillis", leaderless)
+                    .withDetail(
+                            "reason",
+                            "no leader with quorum contact for more than raft.health.leaderless-grace ("
+                                    + grace.toMillis() + " ms): is a majority of the voters up and reachable?");
         }
     }
 }

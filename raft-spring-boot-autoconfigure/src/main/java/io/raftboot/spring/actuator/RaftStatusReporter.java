@@ -1,9 +1,9 @@
 package io.raftboot.spring.actuator;
 
-import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.PeerState;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.RaftStatus;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
 import io.raftboot.spring.grpc.PeerContacts;
@@ -26,8 +26,12 @@ public class RaftStatusReporter {
     private final PeerContacts contacts;
     private final Predicate<String> reachable;
 
-    public RaftStatusReporter(RaftLoop loop, ClusterSettings settings, ConfigStore store, PeerContacts contacts,
-                              Predicate<String> reachable) {
+    public RaftStatusReporter(
+            RaftLoop loop,
+            ClusterSettings settings,
+            ConfigStore store,
+            PeerContacts contacts,
+            Predicate<String> reachable) {
         this.loop = loop;
         this.settings = settings;
         this.store = store;
@@ -48,13 +52,28 @@ public class RaftStatusReporter {
                 continue;
             }
             PeerState p = known.get(id);
-            long contact = p != null && p.lastContactMillis() >= 0 ? p.lastContactMillis() : contacts.millisSinceContact(id);
-            peers.add(new RaftStatusView.Peer(id, member.getValue().toString(), settings.voters().contains(id),
-                    p == null ? -1 : p.matchIndex(), contact, reachable.test(id)));
+            long contact =
+                    p != null && p.lastContactMillis() >= 0 ? p.lastContactMillis() : contacts.millisSinceContact(id);
+            peers.add(new RaftStatusView.Peer(
+                    id,
+                    member.getValue().toString(),
+                    settings.voters().contains(id),
+                    p == null ? -1 : p.matchIndex(),
+                    contact,
+                    reachable.test(id)));
         }
         PeerAddress leader = settings.addressOf(s.leaderId());
-        return new RaftStatusView(settings.nodeId(), settings.clusterId(), s.role().name(), s.term(), s.leaderId(),
-                leader == null ? null : leader.toString(), s.commitIndex(), s.lastApplied(), store.configVersion(),
-                s.leaseValidForMillis(), peers);
+        return new RaftStatusView(
+                settings.nodeId(),
+                settings.clusterId(),
+                s.role().name(),
+                s.term(),
+                s.leaderId(),
+                leader == null ? null : leader.toString(),
+                s.commitIndex(),
+                s.lastApplied(),
+                store.configVersion(),
+                s.leaseValidForMillis(),
+                peers);
     }
 }

@@ -11,9 +11,18 @@ import java.util.List;
  * @param leaderUrl that leader's host:port, or null
  * @param leaseValidForMillis how much longer this node surely leads; 0 on non-leaders
  */
-public record RaftStatusView(String nodeId, String clusterId, String role, long term, String leaderId, String leaderUrl,
-                             long commitIndex, long lastApplied, long configVersion, long leaseValidForMillis,
-                             List<Peer> peers) {
+public record RaftStatusView(
+        String nodeId,
+        String clusterId,
+        String role,
+        long term,
+        String leaderId,
+        String leaderUrl,
+        long commitIndex,
+        long lastApplied,
+        long configVersion,
+        long leaseValidForMillis,
+        List<Peer> peers) {
 
     /**
      * One other member.
@@ -23,6 +32,6 @@ public record RaftStatusView(String nodeId, String clusterId, String role, long 
      * @param lastContactMillis milliseconds since this node last heard from it, -1 if never
      * @param reachable whether its connection is up or it was heard from recently
      */
-    public record Peer(String id, String url, boolean voting, long matchIndex, long lastContactMillis, boolean reachable) {
-    }
+    public record Peer(
+            String id, String url, boolean voting, long matchIndex, long lastContactMillis, boolean reachable) {}
 }

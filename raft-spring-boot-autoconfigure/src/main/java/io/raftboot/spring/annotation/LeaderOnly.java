@@ -19,5 +19,4 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
 @Documented
-public @interface LeaderOnly {
-}
+public @interface LeaderOnly {}

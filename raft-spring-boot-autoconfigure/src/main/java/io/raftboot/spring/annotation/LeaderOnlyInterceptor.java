@@ -71,7 +71,9 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
         if (counter != null) {
             counter.skipped(invocation.getMethod());
         }
-        LOG.debug("Skipped @LeaderOnly {}.{}: this node is not the leader", invocation.getMethod().getDeclaringClass().getSimpleName(),
+        LOG.debug(
+                "Skipped @LeaderOnly {}.{}: this node is not the leader",
+                invocation.getMethod().getDeclaringClass().getSimpleName(),
                 invocation.getMethod().getName());
         return emptyValue(invocation.getMethod().getReturnType());
     }
@@ -134,8 +136,13 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
     }
 
     private static boolean isContainer(Class<?> type) {
-        return type == Optional.class || type == OptionalInt.class || type == OptionalLong.class || type == OptionalDouble.class
-                || type == Stream.class || CompletionStage.class.isAssignableFrom(type)
-                || Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type);
+        return type == Optional.class
+                || type == OptionalInt.class
+                || type == OptionalLong.class
+                || type == OptionalDouble.class
+                || type == Stream.class
+                || CompletionStage.class.isAssignableFrom(type)
+                || Collection.class.isAssignableFrom(type)
+                || Map.class.isAssignableFrom(type);
     }
 }

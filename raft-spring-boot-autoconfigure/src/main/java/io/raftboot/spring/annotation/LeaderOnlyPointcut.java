@@ -15,10 +15,12 @@ final class LeaderOnlyPointcut extends StaticMethodMatcherPointcut {
     @Override
     public boolean matches(Method method, Class<?> targetClass) {
         Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-        if (AnnotatedElementUtils.hasAnnotation(specific, LeaderOnly.class) || AnnotatedElementUtils.hasAnnotation(method, LeaderOnly.class)) {
+        if (AnnotatedElementUtils.hasAnnotation(specific, LeaderOnly.class)
+                || AnnotatedElementUtils.hasAnnotation(method, LeaderOnly.class)) {
             return true;
         }
         return AnnotatedElementUtils.hasAnnotation(targetClass, LeaderOnly.class)
-                && specific.getDeclaringClass() != Object.class && Modifier.isPublic(specific.getModifiers());
+                && specific.getDeclaringClass() != Object.class
+                && Modifier.isPublic(specific.getModifiers());
     }
 }

@@ -10,8 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class LeaderOnlySkips {
 
     private final AtomicLong skipped = new AtomicLong();
-    private volatile java.util.function.Consumer<Method> listener = m -> {
-    };
+    private volatile java.util.function.Consumer<Method> listener = m -> {};
 
     void skipped(Method method) {
         skipped.incrementAndGet();

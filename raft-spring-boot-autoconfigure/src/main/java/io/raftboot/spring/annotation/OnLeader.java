@@ -18,5 +18,4 @@ import org.springframework.context.event.EventListener;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @EventListener(LeadershipGrantedEvent.class)
-public @interface OnLeader {
-}
+public @interface OnLeader {}

@@ -17,5 +17,4 @@ import org.springframework.context.event.EventListener;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @EventListener(LeadershipRevokedEvent.class)
-public @interface OnLeaderRevoked {
-}
+public @interface OnLeaderRevoked {}

@@ -41,37 +41,52 @@ public final class ClusterSettingsValidator {
     /** Fewest nonces the replay cache must hold. */
     static final int MIN_NONCES = 1000;
 
-    private ClusterSettingsValidator() {
-    }
+    private ClusterSettingsValidator() {}
 
     /** The node's settings: members, timing, sizes and limits, and the data directory (created). */
     public static ClusterSettings validate(RaftProperties p) {
         String nodeId = p.getNodeId() == null ? null : p.getNodeId().trim();
         Map<String, String> peers = p.getPeers() == null ? Map.of() : p.getPeers();
         if (peers.isEmpty()) {
-            throw new RaftConfigurationException("raft.peers", "{}", "no cluster members are listed",
+            throw new RaftConfigurationException(
+                    "raft.peers",
+                    "{}",
+                    "no cluster members are listed",
                     "List every replica, this one included, as raft.peers.<id>=host:port, "
                             + "or set the CLUSTER environment variable (CLUSTER=1=host1:9090,2=host2:9090,3=host3:9090)");
         }
         if (nodeId == null || nodeId.isEmpty()) {
-            throw new RaftConfigurationException("raft.node-id", p.getNodeId(), "this node's id is not set",
+            throw new RaftConfigurationException(
+                    "raft.node-id",
+                    p.getNodeId(),
+                    "this node's id is not set",
                     "Set raft.node-id to this replica's key in raft.peers, one of " + peers.keySet()
                             + " (or set BROKER_ID, or K8S=true in a StatefulSet)");
         }
         Map<String, PeerAddress> members = parsePeers(peers);
         if (!members.containsKey(nodeId)) {
-            throw new RaftConfigurationException("raft.node-id", nodeId, "this node is not one of raft.peers " + members.keySet(),
-                    "Add raft.peers." + nodeId + "=host:port for this node, or set raft.node-id to one of " + members.keySet());
+            throw new RaftConfigurationException(
+                    "raft.node-id",
+                    nodeId,
+                    "this node is not one of raft.peers " + members.keySet(),
+                    "Add raft.peers." + nodeId + "=host:port for this node, or set raft.node-id to one of "
+                            + members.keySet());
         }
         String clusterId = p.getClusterId();
         if (clusterId == null || clusterId.isBlank()) {
-            throw new RaftConfigurationException("raft.cluster-id", clusterId, "the cluster id is blank",
+            throw new RaftConfigurationException(
+                    "raft.cluster-id",
+                    clusterId,
+                    "the cluster id is blank",
                     "Set raft.cluster-id to the same non-blank name on every replica, or remove it to use 'default'");
         }
         Set<String> learners = new LinkedHashSet<>();
         for (String learner : p.getLearners() == null ? Set.<String>of() : p.getLearners()) {
             if (!members.containsKey(learner)) {
-                throw new RaftConfigurationException("raft.learners", p.getLearners(), "learner '" + learner + "' is not one of raft.peers " + members.keySet(),
+                throw new RaftConfigurationException(
+                        "raft.learners",
+                        p.getLearners(),
+                        "learner '" + learner + "' is not one of raft.peers " + members.keySet(),
                         "List only ids of raft.peers in raft.learners, or add raft.peers." + learner + "=host:port");
             }
             learners.add(learner);
@@ -79,57 +94,99 @@ public final class ClusterSettingsValidator {
         Set<String> voters = new LinkedHashSet<>(members.keySet());
         voters.removeAll(learners);
         if (voters.isEmpty()) {
-            throw new RaftConfigurationException("raft.learners", p.getLearners(), "every member is a learner, so no node can vote or lead",
+            throw new RaftConfigurationException(
+                    "raft.learners",
+                    p.getLearners(),
+                    "every member is a learner, so no node can vote or lead",
                     "Remove at least one id (better three) from raft.learners");
         }
         if (voters.size() % 2 == 0) {
-            LOG.warn("raft.peers lists {} voters {}: an even number tolerates no more failures than {} voters; add or remove one voter (or make one a learner with raft.learners)",
-                    voters.size(), voters, voters.size() - 1);
+            LOG.warn(
+                    "raft.peers lists {} voters {}: an even number tolerates no more failures than {} voters; add or remove one voter (or make one a learner with raft.learners)",
+                    voters.size(),
+                    voters,
+                    voters.size() - 1);
         }
         Duration heartbeat = positive("raft.heartbeat-interval", p.getHeartbeatInterval());
         Duration election = positive("raft.election-timeout", p.getElectionTimeout());
         if (election.compareTo(heartbeat.multipliedBy(2)) <= 0) {
-            throw new RaftConfigurationException("raft.election-timeout", election,
-                    "the election timeout must be more than twice the heartbeat interval (" + heartbeat + "), or followers start elections against a live leader",
-                    "Raise raft.election-timeout above " + heartbeat.multipliedBy(2).toMillis() + "ms (about 6x is usual) or lower raft.heartbeat-interval");
+            throw new RaftConfigurationException(
+                    "raft.election-timeout",
+                    election,
+                    "the election timeout must be more than twice the heartbeat interval (" + heartbeat
+                            + "), or followers start elections against a live leader",
+                    "Raise raft.election-timeout above "
+                            + heartbeat.multipliedBy(2).toMillis()
+                            + "ms (about 6x is usual) or lower raft.heartbeat-interval");
         }
         Duration rpcTimeout = positive("raft.rpc-timeout", p.resolvedRpcTimeout());
         Duration writeTimeout = positive("raft.write-timeout", p.getWriteTimeout());
         notNegative("raft.health.leaderless-grace", p.getHealth().getLeaderlessGrace());
         notNegative("raft.shutdown.handoff-timeout", p.getShutdown().getHandoffTimeout());
         if (!(p.getMaxClockDrift() >= 0 && p.getMaxClockDrift() < 0.5)) {
-            throw new RaftConfigurationException("raft.max-clock-drift", p.getMaxClockDrift(), "the clock drift bound must be in [0, 0.5)",
+            throw new RaftConfigurationException(
+                    "raft.max-clock-drift",
+                    p.getMaxClockDrift(),
+                    "the clock drift bound must be in [0, 0.5)",
                     "Set raft.max-clock-drift to a fraction such as 0.1 (10%)");
         }
-        long maxMessage = p.getMaxMessageSize() == null ? -1 : p.getMaxMessageSize().toBytes();
+        long maxMessage =
+                p.getMaxMessageSize() == null ? -1 : p.getMaxMessageSize().toBytes();
         if (maxMessage < 1024 || maxMessage > Integer.MAX_VALUE) {
-            throw new RaftConfigurationException("raft.max-message-size", p.getMaxMessageSize(), "the gRPC message limit must be between 1KB and 2GB",
+            throw new RaftConfigurationException(
+                    "raft.max-message-size",
+                    p.getMaxMessageSize(),
+                    "the gRPC message limit must be between 1KB and 2GB",
                     "Set raft.max-message-size to a size such as 16MB");
         }
         long maxValue = p.getMaxValueSize() == null ? -1 : p.getMaxValueSize().toBytes();
         if (maxValue < 1 || maxValue >= maxMessage) {
-            throw new RaftConfigurationException("raft.max-value-size", p.getMaxValueSize(),
-                    "the value size limit must be positive and below raft.max-message-size (" + p.getMaxMessageSize() + ")",
+            throw new RaftConfigurationException(
+                    "raft.max-value-size",
+                    p.getMaxValueSize(),
+                    "the value size limit must be positive and below raft.max-message-size (" + p.getMaxMessageSize()
+                            + ")",
                     "Set raft.max-value-size to a size such as 64KB, or raise raft.max-message-size");
         }
         if (p.getMaxConfigKeys() < 0) {
-            throw new RaftConfigurationException("raft.max-config-keys", p.getMaxConfigKeys(),
-                    "the key limit of the config store must not be negative", "Set raft.max-config-keys to a count such as 10000, or 0 for no limit");
+            throw new RaftConfigurationException(
+                    "raft.max-config-keys",
+                    p.getMaxConfigKeys(),
+                    "the key limit of the config store must not be negative",
+                    "Set raft.max-config-keys to a count such as 10000, or 0 for no limit");
         }
         if (p.getMaxPendingRequests() < MIN_PENDING_REQUESTS) {
-            throw new RaftConfigurationException("raft.max-pending-requests", p.getMaxPendingRequests(),
-                    "the Raft loop needs room for at least 16 waiting inputs", "Set raft.max-pending-requests to 16 or more (4096 by default)");
+            throw new RaftConfigurationException(
+                    "raft.max-pending-requests",
+                    p.getMaxPendingRequests(),
+                    "the Raft loop needs room for at least 16 waiting inputs",
+                    "Set raft.max-pending-requests to 16 or more (4096 by default)");
         }
         Duration tick = heartbeat.dividedBy(HEARTBEAT_TICKS);
         if (tick.isZero()) {
-            throw new RaftConfigurationException("raft.heartbeat-interval", heartbeat, "the heartbeat interval is too short to measure",
+            throw new RaftConfigurationException(
+                    "raft.heartbeat-interval",
+                    heartbeat,
+                    "the heartbeat interval is too short to measure",
                     "Set raft.heartbeat-interval to at least 5ms (50ms is usual)");
         }
         long electionTicks = ceilDiv(election.toNanos(), tick.toNanos());
         Path dataDir = writableDataDir(p, nodeId);
-        return new ClusterSettings(nodeId, clusterId.trim(), members, voters, learners, dataDir, tick,
-                (int) Math.min(Integer.MAX_VALUE, electionTicks), HEARTBEAT_TICKS, p.getMaxClockDrift(),
-                rpcTimeout, writeTimeout, maxMessage, maxValue);
+        return new ClusterSettings(
+                nodeId,
+                clusterId.trim(),
+                members,
+                voters,
+                learners,
+                dataDir,
+                tick,
+                (int) Math.min(Integer.MAX_VALUE, electionTicks),
+                HEARTBEAT_TICKS,
+                p.getMaxClockDrift(),
+                rpcTimeout,
+                writeTimeout,
+                maxMessage,
+                maxValue);
     }
 
     /**
@@ -142,35 +199,57 @@ public final class ClusterSettingsValidator {
         RaftProperties.Auth auth = p.getAuth();
         TlsIdentity identity = tls.getIdentity() == null ? TlsIdentity.CN : tls.getIdentity();
         boolean serverTls = environment.getProperty("grpc.server.security.enabled", Boolean.class, false);
-        String clientAuth = environment.getProperty("grpc.server.security.client-auth", "NONE").trim().toUpperCase(Locale.ROOT);
+        String clientAuth = environment
+                .getProperty("grpc.server.security.client-auth", "NONE")
+                .trim()
+                .toUpperCase(Locale.ROOT);
         if (tls.isEnabled() && serverTls && !"REQUIRE".equals(clientAuth)) {
-            throw new RaftConfigurationException("grpc.server.security.client-auth", clientAuth,
+            throw new RaftConfigurationException(
+                    "grpc.server.security.client-auth",
+                    clientAuth,
                     "with raft.tls.bundle the gRPC server must require client certificates, or peers are not authenticated",
                     "Set grpc.server.security.client-auth=REQUIRE, or remove grpc.server.security.* to let raft.tls.bundle configure the server");
         }
         if (!tls.isEnabled() && serverTls) {
-            throw new RaftConfigurationException("raft.tls.bundle", null,
+            throw new RaftConfigurationException(
+                    "raft.tls.bundle",
+                    null,
                     "grpc.server.security.enabled=true makes the gRPC server speak TLS, but the peer channels have no TLS settings and could not connect",
                     "Set raft.tls.bundle to an SSL bundle (spring.ssl.bundle.pem.<name>.*) holding this node's certificate and the cluster's CA");
         }
         if (auth.isEnabled()) {
             if (auth.getSecret().length() < MIN_SECRET_CHARS) {
                 // The value shown is never the secret (docs/security.md).
-                throw new RaftConfigurationException("raft.auth.secret", "******", "the shared secret is shorter than " + MIN_SECRET_CHARS + " characters",
+                throw new RaftConfigurationException(
+                        "raft.auth.secret",
+                        "******",
+                        "the shared secret is shorter than " + MIN_SECRET_CHARS + " characters",
                         "Set raft.auth.secret to at least 32 random characters (for example: openssl rand -base64 32), the same on every replica");
             }
             Duration window = auth.getReplayWindow();
             if (window == null || window.isNegative() || window.isZero()) {
-                throw new RaftConfigurationException("raft.auth.replay-window", window, "the replay window must be positive",
+                throw new RaftConfigurationException(
+                        "raft.auth.replay-window",
+                        window,
+                        "the replay window must be positive",
                         "Set raft.auth.replay-window to a duration such as 30s (more than the replicas' clock skew)");
             }
             if (auth.getMaxNonces() < MIN_NONCES) {
-                throw new RaftConfigurationException("raft.auth.max-nonces", auth.getMaxNonces(), "the replay cache must hold at least 1000 nonces",
+                throw new RaftConfigurationException(
+                        "raft.auth.max-nonces",
+                        auth.getMaxNonces(),
+                        "the replay cache must hold at least 1000 nonces",
                         "Set raft.auth.max-nonces to at least the requests one node receives in two replay windows (200000 by default)");
             }
         }
-        return new PeerSecuritySettings(tls.isEnabled() ? tls.getBundle().trim() : null, identity,
-                auth.isEnabled() ? auth.getSecret() : null, auth.getReplayWindow(), auth.getMaxNonces(), serverTls, clientAuth);
+        return new PeerSecuritySettings(
+                tls.isEnabled() ? tls.getBundle().trim() : null,
+                identity,
+                auth.isEnabled() ? auth.getSecret() : null,
+                auth.getReplayWindow(),
+                auth.getMaxNonces(),
+                serverTls,
+                clientAuth);
     }
 
     private static Map<String, PeerAddress> parsePeers(Map<String, String> peers) {
@@ -180,23 +259,37 @@ public final class ClusterSettingsValidator {
         for (Map.Entry<String, String> e : peers.entrySet()) {
             String id = e.getKey().trim();
             if (id.isEmpty()) {
-                throw new RaftConfigurationException("raft.peers", peers, "a member has a blank id", "Give every member of raft.peers a non-blank id");
+                throw new RaftConfigurationException(
+                        "raft.peers",
+                        peers,
+                        "a member has a blank id",
+                        "Give every member of raft.peers a non-blank id");
             }
             String clash = idsIgnoringCase.put(id.toLowerCase(Locale.ROOT), id);
             if (clash != null) {
-                throw new RaftConfigurationException("raft.peers", peers.keySet(), "ids '" + clash + "' and '" + id + "' differ only in case (duplicate ids)",
+                throw new RaftConfigurationException(
+                        "raft.peers",
+                        peers.keySet(),
+                        "ids '" + clash + "' and '" + id + "' differ only in case (duplicate ids)",
                         "Give every member a distinct id");
             }
             PeerAddress address;
             try {
                 address = PeerAddress.parse(e.getValue());
             } catch (IllegalArgumentException ex) {
-                throw new RaftConfigurationException("raft.peers." + id, e.getValue(), ex.getMessage(),
+                throw new RaftConfigurationException(
+                        "raft.peers." + id,
+                        e.getValue(),
+                        ex.getMessage(),
                         "Set raft.peers." + id + " to this member's gRPC address as host:port");
             }
             String other = byAddress.put(address, id);
             if (other != null) {
-                throw new RaftConfigurationException("raft.peers", peers, "members '" + other + "' and '" + id + "' have the same address " + address + " (duplicate addresses)",
+                throw new RaftConfigurationException(
+                        "raft.peers",
+                        peers,
+                        "members '" + other + "' and '" + id + "' have the same address " + address
+                                + " (duplicate addresses)",
                         "Give every member its own host:port in raft.peers");
             }
             members.put(id, address);
@@ -207,11 +300,17 @@ public final class ClusterSettingsValidator {
     /** Positive, and at most a day: longer makes no sense here, and would overflow the millisecond and tick arithmetic. */
     private static Duration positive(String property, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
-            throw new RaftConfigurationException(property, d, "the duration must be positive",
+            throw new RaftConfigurationException(
+                    property,
+                    d,
+                    "the duration must be positive",
                     "Set " + property + " to a positive duration such as 300ms or 2s");
         }
         if (d.compareTo(MAX_DURATION) > 0) {
-            throw new RaftConfigurationException(property, d, "the duration must be at most " + MAX_DURATION.toHours() + " hours",
+            throw new RaftConfigurationException(
+                    property,
+                    d,
+                    "the duration must be at most " + MAX_DURATION.toHours() + " hours",
                     "Set " + property + " to a duration such as 300ms or 2s");
         }
         return d;
@@ -219,25 +318,39 @@ public final class ClusterSettingsValidator {
 
     private static void notNegative(String property, Duration d) {
         if (d == null || d.isNegative()) {
-            throw new RaftConfigurationException(property, d, "the duration must not be negative",
+            throw new RaftConfigurationException(
+                    property,
+                    d,
+                    "the duration must not be negative",
                     "Set " + property + " to a duration such as 0s, 500ms or 5s");
         }
         if (d.compareTo(MAX_DURATION) > 0) {
-            throw new RaftConfigurationException(property, d, "the duration must be at most " + MAX_DURATION.toHours() + " hours",
+            throw new RaftConfigurationException(
+                    property,
+                    d,
+                    "the duration must be at most " + MAX_DURATION.toHours() + " hours",
                     "Set " + property + " to a duration such as 0s, 500ms or 5s");
         }
     }
 
     private static Path writableDataDir(RaftProperties p, String nodeId) {
-        Path dir = (p.getDataDir() != null ? p.getDataDir() : Path.of("raft-data", nodeId)).toAbsolutePath().normalize();
+        Path dir = (p.getDataDir() != null ? p.getDataDir() : Path.of("raft-data", nodeId))
+                .toAbsolutePath()
+                .normalize();
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
-            throw new RaftConfigurationException("raft.data-dir", dir, "the data directory cannot be created (" + e + ")",
+            throw new RaftConfigurationException(
+                    "raft.data-dir",
+                    dir,
+                    "the data directory cannot be created (" + e + ")",
                     "Set raft.data-dir to a directory this process can create and write, on a disk that survives restarts");
         }
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            throw new RaftConfigurationException("raft.data-dir", dir, "the data directory is not a writable directory",
+            throw new RaftConfigurationException(
+                    "raft.data-dir",
+                    dir,
+                    "the data directory is not a writable directory",
                     "Set raft.data-dir to a directory this process can write, or fix its permissions");
         }
         return dir;

@@ -24,15 +24,22 @@ public class RaftActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    public RaftEndpoint raftEndpoint(RaftStatusReporter reporter, LeadershipService leadership, RaftProperties properties) {
-        return new RaftEndpoint(reporter, leadership, properties.getShutdown().getHandoffTimeout()
-                .plus(properties.getElectionTimeout().multipliedBy(2)));
+    public RaftEndpoint raftEndpoint(
+            RaftStatusReporter reporter, LeadershipService leadership, RaftProperties properties) {
+        return new RaftEndpoint(
+                reporter,
+                leadership,
+                properties
+                        .getShutdown()
+                        .getHandoffTimeout()
+                        .plus(properties.getElectionTimeout().multipliedBy(2)));
     }
 
     @Bean
     @ConditionalOnMissingBean(name = "raftHealthIndicator")
     @ConditionalOnEnabledHealthIndicator("raft")
-    public RaftHealthIndicator raftHealthIndicator(RaftLoop loop, LeadershipTracker tracker, RaftProperties properties) {
+    public RaftHealthIndicator raftHealthIndicator(
+            RaftLoop loop, LeadershipTracker tracker, RaftProperties properties) {
         return new RaftHealthIndicator(loop, tracker, properties.getHealth().getLeaderlessGrace());
     }
 }

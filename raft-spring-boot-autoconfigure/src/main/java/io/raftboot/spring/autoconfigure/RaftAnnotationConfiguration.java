@@ -28,8 +28,9 @@ class RaftAnnotationConfiguration {
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     @ConditionalOnMissingBean
-    static LeaderOnlyBeanPostProcessor raftLeaderOnlyBeanPostProcessor(ObjectProvider<LeadershipService> leadership,
-                                                                       ObjectProvider<LeaderOnlySkips> skips) {
-        return new LeaderOnlyBeanPostProcessor(new LeaderOnlyInterceptor(leadership::getIfAvailable, skips::getIfAvailable));
+    static LeaderOnlyBeanPostProcessor raftLeaderOnlyBeanPostProcessor(
+            ObjectProvider<LeadershipService> leadership, ObjectProvider<LeaderOnlySkips> skips) {
+        return new LeaderOnlyBeanPostProcessor(
+                new LeaderOnlyInterceptor(leadership::getIfAvailable, skips::getIfAvailable));
     }
 }

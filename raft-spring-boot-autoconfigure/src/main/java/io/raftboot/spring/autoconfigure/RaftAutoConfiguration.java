@@ -1,12 +1,12 @@
 package io.raftboot.spring.autoconfigure;
 
-import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.storage.FileStorage;
 import io.raftboot.core.storage.Storage;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.MessageRelay;
@@ -37,6 +37,7 @@ public class RaftAutoConfiguration {
 
     /** Entries per AppendEntries and AppendEntries in flight per follower: config writes are small. */
     static final int MAX_ENTRIES_PER_APPEND = 64;
+
     static final int MAX_INFLIGHT_APPENDS = 4;
 
     @Bean
@@ -62,18 +63,38 @@ public class RaftAutoConfiguration {
     @ConditionalOnMissingBean
     public ConfigStore raftConfigStore(ClusterSettings settings, RaftProperties properties) {
         // raft.max-config-keys was checked by ClusterSettingsValidator, as every setting is.
-        return new ConfigStore(ConfigStore.DEFAULT_MAX_KEY_BYTES, (int) settings.maxValueBytes(), properties.getMaxConfigKeys());
+        return new ConfigStore(
+                ConfigStore.DEFAULT_MAX_KEY_BYTES, (int) settings.maxValueBytes(), properties.getMaxConfigKeys());
     }
 
     @Bean
     @ConditionalOnMissingBean
-    public RaftLoop raftLoop(ClusterSettings settings, RaftProperties properties, Storage storage, ConfigStore store,
-                             Transport transport, MessageRelay relay) {
-        ProtocolSettings config = new ProtocolSettings(new Membership(settings.voters(), settings.learners()),
-                settings.electionTicks(), settings.heartbeatTicks(), settings.maxClockDrift(),
-                MAX_ENTRIES_PER_APPEND, MAX_INFLIGHT_APPENDS, true, true);
-        RaftLoop loop = new RaftLoop(settings.nodeId(), config, settings.tick(), storage, store, transport,
-                new SplittableRandom(), properties.getSnapshotThreshold(), properties.getMaxPendingRequests());
+    public RaftLoop raftLoop(
+            ClusterSettings settings,
+            RaftProperties properties,
+            Storage storage,
+            ConfigStore store,
+            Transport transport,
+            MessageRelay relay) {
+        ProtocolSettings config = new ProtocolSettings(
+                new Membership(settings.voters(), settings.learners()),
+                settings.electionTicks(),
+                settings.heartbeatTicks(),
+                settings.maxClockDrift(),
+                MAX_ENTRIES_PER_APPEND,
+                MAX_INFLIGHT_APPENDS,
+                true,
+                true);
+        RaftLoop loop = new RaftLoop(
+                settings.nodeId(),
+                config,
+                settings.tick(),
+                storage,
+                store,
+                transport,
+                new SplittableRandom(),
+                properties.getSnapshotThreshold(),
+                properties.getMaxPendingRequests());
         relay.attach(loop::receive);
         // Re-apply the committed log now, while the context is created and before the web server
         // starts: nothing can then read a config older than before the restart. The network
@@ -84,10 +105,21 @@ public class RaftAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public RaftLifecycle raftLifecycle(RaftLoop loop, LeadershipTracker tracker, ObjectProvider<GrpcTransport> transport,
-                                       PendingReplies pending, RaftProperties properties, RaftExecutors executors,
-                                       ClusterSettings settings) {
-        return new RaftLifecycle(loop, tracker, transport.getIfAvailable(), pending,
-                properties.getShutdown().getHandoffTimeout(), executors, settings.rpcTimeout());
+    public RaftLifecycle raftLifecycle(
+            RaftLoop loop,
+            LeadershipTracker tracker,
+            ObjectProvider<GrpcTransport> transport,
+            PendingReplies pending,
+            RaftProperties properties,
+            RaftExecutors executors,
+            ClusterSettings settings) {
+        return new RaftLifecycle(
+                loop,
+                tracker,
+                transport.getIfAvailable(),
+                pending,
+                properties.getShutdown().getHandoffTimeout(),
+                executors,
+                settings.rpcTimeout());
     }
 }

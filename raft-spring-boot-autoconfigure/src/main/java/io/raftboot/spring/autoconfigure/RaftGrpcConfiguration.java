@@ -1,8 +1,8 @@
 package io.raftboot.spring.autoconfigure;
 
-import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.grpc.CallExecutorServerConfigurer;
@@ -20,15 +20,15 @@ import io.raftboot.spring.grpc.RaftServer;
 import io.raftboot.spring.grpc.RaftServerTls;
 import io.raftboot.spring.grpc.security.PeerSecurity;
 import io.raftboot.spring.grpc.security.RequestRefusals;
+import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.ssl.SslBundles;
-import org.springframework.core.env.Environment;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
+import org.springframework.core.env.Environment;
 
 /**
  * The gRPC side of the node: the {@link RaftServer} service, its registration with net.devh's
@@ -65,10 +65,17 @@ class RaftGrpcConfiguration {
     /** Mutual TLS (raft.tls.*), shared secret (raft.auth.*) or plaintext; checked at startup by the validator. */
     @Bean
     @ConditionalOnMissingBean
-    PeerSecurity raftPeerSecurity(RaftProperties properties, ClusterSettings settings, Environment environment,
-                                  ObjectProvider<SslBundles> bundles, RequestRefusals refusals) {
-        return PeerSecurity.resolve(ClusterSettingsValidator.peerSecurity(properties, environment), settings,
-                bundles::getIfAvailable, refusals);
+    PeerSecurity raftPeerSecurity(
+            RaftProperties properties,
+            ClusterSettings settings,
+            Environment environment,
+            ObjectProvider<SslBundles> bundles,
+            RequestRefusals refusals) {
+        return PeerSecurity.resolve(
+                ClusterSettingsValidator.peerSecurity(properties, environment),
+                settings,
+                bundles::getIfAvailable,
+                refusals);
     }
 
     @Bean
@@ -85,24 +92,43 @@ class RaftGrpcConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(Transport.class)
-    GrpcTransport raftTransport(ClusterSettings settings, MessageMapper mapper, PendingReplies pending,
-                                PeerContacts contacts, MessageRelay relay, PeerSecurity security) {
+    GrpcTransport raftTransport(
+            ClusterSettings settings,
+            MessageMapper mapper,
+            PendingReplies pending,
+            PeerContacts contacts,
+            MessageRelay relay,
+            PeerSecurity security) {
         return new GrpcTransport(settings, mapper, pending, contacts, relay, security);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    RaftServer raftServer(MessageMapper mapper, ClusterGuard guard, PendingReplies pending, PeerContacts contacts,
-                          MessageRelay relay, LeaderCommandHandler forwardHandler, RaftLoop loop) {
-        return new RaftServer(mapper, guard, pending, contacts, relay, forwardHandler, () -> loop.status().term(), data -> {
-            try {
-                // A scratch store: decoding only, no listeners, the node's store untouched.
-                new ConfigStore(ConfigStore.DEFAULT_MAX_KEY_BYTES, Integer.MAX_VALUE).restore(data);
-                return null;
-            } catch (RuntimeException e) {
-                return String.valueOf(e.getMessage());
-            }
-        });
+    RaftServer raftServer(
+            MessageMapper mapper,
+            ClusterGuard guard,
+            PendingReplies pending,
+            PeerContacts contacts,
+            MessageRelay relay,
+            LeaderCommandHandler forwardHandler,
+            RaftLoop loop) {
+        return new RaftServer(
+                mapper,
+                guard,
+                pending,
+                contacts,
+                relay,
+                forwardHandler,
+                () -> loop.status().term(),
+                data -> {
+                    try {
+                        // A scratch store: decoding only, no listeners, the node's store untouched.
+                        new ConfigStore(ConfigStore.DEFAULT_MAX_KEY_BYTES, Integer.MAX_VALUE).restore(data);
+                        return null;
+                    } catch (RuntimeException e) {
+                        return String.valueOf(e.getMessage());
+                    }
+                });
     }
 
     /** Crash-fast detection (raft.crash-detection): tells the loop when the leader's process is gone. */
@@ -120,8 +146,8 @@ class RaftGrpcConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        RaftGrpcRegistration raftGrpcRegistration(RaftServer server, PeerSecurity security,
-                                                  ObjectProvider<LeaderCrashDetector> crashDetector) {
+        RaftGrpcRegistration raftGrpcRegistration(
+                RaftServer server, PeerSecurity security, ObjectProvider<LeaderCrashDetector> crashDetector) {
             return new RaftGrpcRegistration(server, security, crashDetector.getIfAvailable());
         }
 

@@ -27,8 +27,8 @@ public class RaftIntegrationAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public IntegrationLeaderEventPublisher raftIntegrationLeaderEventPublisher(ApplicationEventPublisher publisher,
-                                                                               RaftLeaderContext context) {
+    public IntegrationLeaderEventPublisher raftIntegrationLeaderEventPublisher(
+            ApplicationEventPublisher publisher, RaftLeaderContext context) {
         return new IntegrationLeaderEventPublisher(publisher, context);
     }
 }

@@ -53,8 +53,14 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
     private ApplicationContext context;
 
     /** @param transport the gRPC transport to connect and close, or {@code null} if another Transport is used */
-    public RaftLifecycle(RaftLoop loop, LeadershipTracker tracker, GrpcTransport transport, PendingReplies pending,
-                         Duration handoffTimeout, RaftExecutors executors, Duration reconnectPeriod) {
+    public RaftLifecycle(
+            RaftLoop loop,
+            LeadershipTracker tracker,
+            GrpcTransport transport,
+            PendingReplies pending,
+            Duration handoffTimeout,
+            RaftExecutors executors,
+            Duration reconnectPeriod) {
         this.executors = executors;
         this.reconnectPeriod = reconnectPeriod;
         this.loop = loop;
@@ -116,14 +122,23 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
             return;
         }
         handedOff = true;
-        LOG.info("Node {} is leader in term {}: handing leadership over before stopping (at most {} ms)",
-                loop.nodeId(), loop.status().term(), handoffTimeout.toMillis());
+        LOG.info(
+                "Node {} is leader in term {}: handing leadership over before stopping (at most {} ms)",
+                loop.nodeId(),
+                loop.status().term(),
+                handoffTimeout.toMillis());
         try {
             String successor = loop.stepDown().get(handoffTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("Node {} handed leadership to {}", loop.nodeId(), successor == null ? "nobody (no other voter)" : successor);
+            LOG.info(
+                    "Node {} handed leadership to {}",
+                    loop.nodeId(),
+                    successor == null ? "nobody (no other voter)" : successor);
         } catch (TimeoutException e) {
-            LOG.warn("Node {}: leadership handoff did not complete within raft.shutdown.handoff-timeout ({} ms); stopping anyway,"
-                    + " the others elect a leader after an election timeout", loop.nodeId(), handoffTimeout.toMillis());
+            LOG.warn(
+                    "Node {}: leadership handoff did not complete within raft.shutdown.handoff-timeout ({} ms); stopping anyway,"
+                            + " the others elect a leader after an election timeout",
+                    loop.nodeId(),
+                    handoffTimeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -1,8 +1,8 @@
 package io.raftboot.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.annotation.LeaderOnlySkips;
 import io.raftboot.spring.grpc.PeerContacts;
 import io.raftboot.spring.grpc.security.RequestRefusals;
@@ -23,7 +23,8 @@ public class RaftMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public RaftMetrics raftMetrics(RaftLoop loop, ConfigStore store, PeerContacts contacts, ObjectProvider<LeaderOnlySkips> skips) {
+    public RaftMetrics raftMetrics(
+            RaftLoop loop, ConfigStore store, PeerContacts contacts, ObjectProvider<LeaderOnlySkips> skips) {
         return new RaftMetrics(loop, store, contacts, skips.getIfAvailable());
     }
 

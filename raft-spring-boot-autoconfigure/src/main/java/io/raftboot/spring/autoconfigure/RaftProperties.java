@@ -312,10 +312,13 @@ public class RaftProperties {
     /** Never shows the shared secret. */
     @Override
     public String toString() {
-        return "RaftProperties[enabled=" + enabled + ", nodeId=" + nodeId + ", clusterId=" + clusterId + ", peers=" + peers
+        return "RaftProperties[enabled=" + enabled + ", nodeId=" + nodeId + ", clusterId=" + clusterId + ", peers="
+                + peers
                 + ", learners=" + learners + ", dataDir=" + dataDir + ", electionTimeout=" + electionTimeout
-                + ", heartbeatInterval=" + heartbeatInterval + ", rpcTimeout=" + rpcTimeout + ", maxMessageSize=" + maxMessageSize
-                + ", maxValueSize=" + maxValueSize + ", maxConfigKeys=" + maxConfigKeys + ", writeTimeout=" + writeTimeout + ", tls=" + tls + ", auth=" + auth + "]";
+                + ", heartbeatInterval=" + heartbeatInterval + ", rpcTimeout=" + rpcTimeout + ", maxMessageSize="
+                + maxMessageSize
+                + ", maxValueSize=" + maxValueSize + ", maxConfigKeys=" + maxConfigKeys + ", writeTimeout="
+                + writeTimeout + ", tls=" + tls + ", auth=" + auth + "]";
     }
 
     /** Mutual TLS between peers. */

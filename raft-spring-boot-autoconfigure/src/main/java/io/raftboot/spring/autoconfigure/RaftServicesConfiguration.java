@@ -1,7 +1,8 @@
 package io.raftboot.spring.autoconfigure;
 
-import io.raftboot.core.store.ConfigStore;
+import io.raftboot.core.client.CommandForwarder;
 import io.raftboot.core.loop.RaftLoop;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.actuator.RaftStatusReporter;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.config.ConfigChangePublisher;
@@ -9,7 +10,6 @@ import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.config.RaftReplicatedConfig;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.config.WriteObserver;
-import io.raftboot.core.client.CommandForwarder;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.PeerContacts;
 import io.raftboot.spring.leadership.LeadershipListener;
@@ -29,9 +29,13 @@ class RaftServicesConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LeadershipTracker raftLeadershipTracker(RaftLoop loop, ApplicationEventPublisher publisher, RaftExecutors executors,
-                                            ObjectProvider<LeadershipListener> listeners) {
-        return new LeadershipTracker(loop, publisher, executors, () -> listeners.orderedStream().toList());
+    LeadershipTracker raftLeadershipTracker(
+            RaftLoop loop,
+            ApplicationEventPublisher publisher,
+            RaftExecutors executors,
+            ObjectProvider<LeadershipListener> listeners) {
+        return new LeadershipTracker(
+                loop, publisher, executors, () -> listeners.orderedStream().toList());
     }
 
     @Bean
@@ -42,8 +46,8 @@ class RaftServicesConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ConfigChangePublisher raftConfigChangePublisher(ClusterSettings settings, ConfigStore store,
-                                                    ApplicationEventPublisher publisher, RaftExecutors executors) {
+    ConfigChangePublisher raftConfigChangePublisher(
+            ClusterSettings settings, ConfigStore store, ApplicationEventPublisher publisher, RaftExecutors executors) {
         return new ConfigChangePublisher(settings.nodeId(), store, publisher, executors);
     }
 
@@ -55,20 +59,30 @@ class RaftServicesConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ReplicatedConfig replicatedConfig(RaftLoop loop, ConfigStore store, ClusterSettings settings,
-                                      LeaderCommandHandler leader, ObjectProvider<CommandForwarder> forwarder,
-                                      RaftExecutors executors, ConfigChangePublisher changes,
-                                      ObjectProvider<WriteObserver> observers) {
+    ReplicatedConfig replicatedConfig(
+            RaftLoop loop,
+            ConfigStore store,
+            ClusterSettings settings,
+            LeaderCommandHandler leader,
+            ObjectProvider<CommandForwarder> forwarder,
+            RaftExecutors executors,
+            ConfigChangePublisher changes,
+            ObjectProvider<WriteObserver> observers) {
         WriteObserver observer = latency -> observers.orderedStream().forEach(o -> o.committed(latency));
-        return new RaftReplicatedConfig(loop, store, settings, leader, forwarder::getIfAvailable, executors, changes, observer);
+        return new RaftReplicatedConfig(
+                loop, store, settings, leader, forwarder::getIfAvailable, executors, changes, observer);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    RaftStatusReporter raftStatusReporter(RaftLoop loop, ClusterSettings settings, ConfigStore store,
-                                          PeerContacts contacts, ObjectProvider<GrpcTransport> transport) {
+    RaftStatusReporter raftStatusReporter(
+            RaftLoop loop,
+            ClusterSettings settings,
+            ConfigStore store,
+            PeerContacts contacts,
+            ObjectProvider<GrpcTransport> transport) {
         GrpcTransport grpc = transport.getIfAvailable();
-        return new RaftStatusReporter(loop, settings, store, contacts,
-                grpc != null ? grpc::isReachable : contacts::isReachable);
+        return new RaftStatusReporter(
+                loop, settings, store, contacts, grpc != null ? grpc::isReachable : contacts::isReachable);
     }
 }

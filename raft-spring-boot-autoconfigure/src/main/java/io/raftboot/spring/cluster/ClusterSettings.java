@@ -16,11 +16,21 @@ import java.util.Set;
  * @param electionTicks the election timeout in ticks
  * @param heartbeatTicks the heartbeat interval in ticks
  */
-public record ClusterSettings(String nodeId, String clusterId, Map<String, PeerAddress> members,
-                              Set<String> voters, Set<String> learners, Path dataDir,
-                              Duration tick, int electionTicks, int heartbeatTicks, double maxClockDrift,
-                              Duration rpcTimeout, Duration writeTimeout, long maxMessageBytes,
-                              long maxValueBytes) {
+public record ClusterSettings(
+        String nodeId,
+        String clusterId,
+        Map<String, PeerAddress> members,
+        Set<String> voters,
+        Set<String> learners,
+        Path dataDir,
+        Duration tick,
+        int electionTicks,
+        int heartbeatTicks,
+        double maxClockDrift,
+        Duration rpcTimeout,
+        Duration writeTimeout,
+        long maxMessageBytes,
+        long maxValueBytes) {
 
     public ClusterSettings {
         members = Map.copyOf(members);

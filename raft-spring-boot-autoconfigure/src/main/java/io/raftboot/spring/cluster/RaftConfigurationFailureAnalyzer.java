@@ -11,8 +11,8 @@ public class RaftConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Ra
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, RaftConfigurationException cause) {
-        String description = "The Raft configuration is invalid.\n\n    Property: " + cause.property()
-                + "\n    Value: " + cause.value() + "\n    Problem: " + cause.problem();
+        String description = "The Raft configuration is invalid.\n\n    Property: " + cause.property() + "\n    Value: "
+                + cause.value() + "\n    Problem: " + cause.problem();
         return new FailureAnalysis(description, cause.action(), cause);
     }
 }

@@ -21,15 +21,15 @@ public final class ConfigChangePublisher implements ConfigChangeListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigChangePublisher.class);
 
-    private record Watch(Predicate<String> keys, ConfigWatcher watcher) {
-    }
+    private record Watch(Predicate<String> keys, ConfigWatcher watcher) {}
 
     private final String nodeId;
     private final ApplicationEventPublisher publisher;
     private final RaftExecutors executors;
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
 
-    public ConfigChangePublisher(String nodeId, ConfigStore store, ApplicationEventPublisher publisher, RaftExecutors executors) {
+    public ConfigChangePublisher(
+            String nodeId, ConfigStore store, ApplicationEventPublisher publisher, RaftExecutors executors) {
         this.nodeId = nodeId;
         this.publisher = publisher;
         this.executors = executors;

@@ -11,9 +11,12 @@ public class ConfigStoreFullException extends ConfigWriteException {
     private final int maxKeys;
 
     public ConfigStoreFullException(String key, int maxKeys) {
-        super("config store full: " + maxKeys + " keys (raft.max-config-keys); the write of new key '" + key
-                + "' was refused and nothing was written. Delete keys that are no longer used, or raise raft.max-config-keys"
-                + " on every node", false, null);
+        super(
+                "config store full: " + maxKeys + " keys (raft.max-config-keys); the write of new key '" + key
+                        + "' was refused and nothing was written. Delete keys that are no longer used, or raise raft.max-config-keys"
+                        + " on every node",
+                false,
+                null);
         this.key = key;
         this.maxKeys = maxKeys;
     }

@@ -2,9 +2,9 @@ package io.raftboot.spring.config;
 
 import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.client.ProposalOutcomes;
+import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.store.ConfigResult;
 import io.raftboot.core.store.ConfigStore;
-import io.raftboot.core.loop.RaftLoop;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +45,8 @@ public class LeaderCommandHandler {
      * so without decoding and encoding it again, and answers once it is applied here.
      */
     CompletableFuture<ForwardOutcome> propose(byte[] stamped, Duration timeout) {
-        return loop.propose(stamped).orTimeout(bounded(timeout), TimeUnit.MILLISECONDS)
+        return loop.propose(stamped)
+                .orTimeout(bounded(timeout), TimeUnit.MILLISECONDS)
                 .handle((result, error) -> error == null
                         ? new ForwardOutcome.Applied((ConfigResult) result)
                         : ProposalOutcomes.ofFailure(error));
@@ -53,10 +54,10 @@ public class LeaderCommandHandler {
 
     /** A read index a quorum confirmed, once this node applied up to it. */
     public CompletableFuture<ForwardOutcome> readIndex(Duration timeout) {
-        return loop.readIndex().orTimeout(bounded(timeout), TimeUnit.MILLISECONDS)
-                .handle((index, error) -> error == null
-                        ? new ForwardOutcome.ReadIndex(index)
-                        : ProposalOutcomes.ofFailure(error));
+        return loop.readIndex()
+                .orTimeout(bounded(timeout), TimeUnit.MILLISECONDS)
+                .handle((index, error) ->
+                        error == null ? new ForwardOutcome.ReadIndex(index) : ProposalOutcomes.ofFailure(error));
     }
 
     /** The sender's deadline, at most this node's own {@code raft.write-timeout}. */

@@ -46,16 +46,17 @@ final class LeaderRoute {
         return viaLeader(s, false, f -> f.forwardReadIndex(s.leaderId(), timeout));
     }
 
-    private CompletableFuture<ForwardOutcome> viaLeader(RaftStatus s, boolean write,
-                                                       Function<CommandForwarder, CompletableFuture<ForwardOutcome>> call) {
+    private CompletableFuture<ForwardOutcome> viaLeader(
+            RaftStatus s, boolean write, Function<CommandForwarder, CompletableFuture<ForwardOutcome>> call) {
         if (s.leaderId() == null || s.leaderId().equals(nodeId)) {
-            return CompletableFuture.completedFuture(new ForwardOutcome.NotLeader(null, "node '" + nodeId + "' is "
-                    + s.role() + " in term " + s.term() + " and knows no leader"));
+            return CompletableFuture.completedFuture(new ForwardOutcome.NotLeader(
+                    null, "node '" + nodeId + "' is " + s.role() + " in term " + s.term() + " and knows no leader"));
         }
         CommandForwarder f = forwarder.get();
         if (f == null) {
-            return CompletableFuture.completedFuture(new ForwardOutcome.Rejected("node '" + nodeId + "' is not the leader and"
-                    + " has no CommandForwarder bean to reach leader '" + s.leaderId() + "' (a custom Transport needs one)"));
+            return CompletableFuture.completedFuture(new ForwardOutcome.Rejected(
+                    "node '" + nodeId + "' is not the leader and" + " has no CommandForwarder bean to reach leader '"
+                            + s.leaderId() + "' (a custom Transport needs one)"));
         }
         // An implementation should neither throw nor fail the future; if it does, the command may have left.
         CompletableFuture<ForwardOutcome> outcome;

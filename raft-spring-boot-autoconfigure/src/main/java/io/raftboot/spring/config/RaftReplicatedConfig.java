@@ -3,12 +3,12 @@ package io.raftboot.spring.config;
 import io.raftboot.core.client.CommandForwarder;
 import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.client.ProposalOutcomes;
+import io.raftboot.core.loop.RaftLoop;
+import io.raftboot.core.loop.RaftStatus;
 import io.raftboot.core.store.ConfigCommand;
 import io.raftboot.core.store.ConfigResult;
 import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.store.VersionedValue;
-import io.raftboot.core.loop.RaftLoop;
-import io.raftboot.core.loop.RaftStatus;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.leadership.NoLeaderException;
 import io.raftboot.spring.support.ConditionWaiter;
@@ -46,9 +46,15 @@ public class RaftReplicatedConfig implements ReplicatedConfig, AutoCloseable {
     private final ConfigChangePublisher changes;
     private final long retryNanos;
 
-    public RaftReplicatedConfig(RaftLoop loop, ConfigStore store, ClusterSettings settings, LeaderCommandHandler leader,
-                                Supplier<CommandForwarder> forwarder, RaftExecutors executors,
-                                ConfigChangePublisher changes, WriteObserver observer) {
+    public RaftReplicatedConfig(
+            RaftLoop loop,
+            ConfigStore store,
+            ClusterSettings settings,
+            LeaderCommandHandler leader,
+            Supplier<CommandForwarder> forwarder,
+            RaftExecutors executors,
+            ConfigChangePublisher changes,
+            WriteObserver observer) {
         this.loop = loop;
         this.store = store;
         this.settings = settings;
@@ -120,31 +126,42 @@ public class RaftReplicatedConfig implements ReplicatedConfig, AutoCloseable {
                     + " in term " + s.term() + "; last answer: " + lastProblem));
             return;
         }
-        route.readIndex(Duration.ofNanos(remaining)).whenCompleteAsync((outcome, error) -> {
-            if (outcome instanceof ForwardOutcome.ReadIndex read) {
-                long index = read.index();
-                waiter.await(() -> loop.status().lastApplied() >= index, deadline,
-                                () -> new NoLeaderException("this node did not catch up with the leader's commit index "
-                                        + index + " within raft.write-timeout"))
-                        .whenComplete((v, e) -> {
-                            if (e == null) {
-                                result.complete(null);
+        route.readIndex(Duration.ofNanos(remaining))
+                .whenCompleteAsync(
+                        (outcome, error) -> {
+                            if (outcome instanceof ForwardOutcome.ReadIndex read) {
+                                long index = read.index();
+                                waiter.await(
+                                                () -> loop.status().lastApplied() >= index,
+                                                deadline,
+                                                () -> new NoLeaderException(
+                                                        "this node did not catch up with the leader's commit index "
+                                                                + index + " within raft.write-timeout"))
+                                        .whenComplete((v, e) -> {
+                                            if (e == null) {
+                                                result.complete(null);
+                                            } else {
+                                                result.completeExceptionally(ProposalOutcomes.unwrap(e));
+                                            }
+                                        });
+                            } else if (outcome instanceof ForwardOutcome.Rejected rejected) {
+                                result.completeExceptionally(
+                                        new IllegalStateException("linearizable read refused: " + rejected.reason()));
                             } else {
-                                result.completeExceptionally(ProposalOutcomes.unwrap(e));
+                                try {
+                                    executors
+                                            .timer()
+                                            .schedule(
+                                                    () -> syncAttempt(deadline, result, String.valueOf(outcome)),
+                                                    retryNanos,
+                                                    TimeUnit.NANOSECONDS);
+                                } catch (RuntimeException e) {
+                                    result.completeExceptionally(new IllegalStateException(
+                                            "node '" + settings.nodeId() + "' is shutting down", e));
+                                }
                             }
-                        });
-            } else if (outcome instanceof ForwardOutcome.Rejected rejected) {
-                result.completeExceptionally(new IllegalStateException("linearizable read refused: " + rejected.reason()));
-            } else {
-                try {
-                    executors.timer().schedule(() -> syncAttempt(deadline, result, String.valueOf(outcome)),
-                            retryNanos, TimeUnit.NANOSECONDS);
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(new IllegalStateException("node '" + settings.nodeId()
-                            + "' is shutting down", e));
-                }
-            }
-        }, executors.timer());
+                        },
+                        executors.timer());
     }
 
     // ------------------------------------------------------------------ writes
@@ -166,8 +183,8 @@ public class RaftReplicatedConfig implements ReplicatedConfig, AutoCloseable {
 
     @Override
     public CompletableFuture<ConfigResult> compareAndSet(String key, long expectedVersion, String newValue) {
-        return submit(() -> new ConfigCommand.CompareAndSet(key, expectedVersion,
-                newValue == null ? null : newValue.getBytes(StandardCharsets.UTF_8)));
+        return submit(() -> new ConfigCommand.CompareAndSet(
+                key, expectedVersion, newValue == null ? null : newValue.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
@@ -185,7 +202,8 @@ public class RaftReplicatedConfig implements ReplicatedConfig, AutoCloseable {
         try {
             command = commandFactory.get();
         } catch (NullPointerException e) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("config key and value must not be null", e));
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("config key and value must not be null", e));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }

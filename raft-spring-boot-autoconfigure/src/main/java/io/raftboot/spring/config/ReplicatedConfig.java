@@ -97,7 +97,9 @@ public interface ReplicatedConfig {
     CompletableFuture<ConfigResult> compareAndSetModIndex(String key, long expectedModIndex, byte[] newValue);
 
     default CompletableFuture<ConfigResult> compareAndSetModIndex(String key, long expectedModIndex, String newValue) {
-        return compareAndSetModIndex(key, expectedModIndex,
+        return compareAndSetModIndex(
+                key,
+                expectedModIndex,
                 newValue == null ? null : newValue.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 

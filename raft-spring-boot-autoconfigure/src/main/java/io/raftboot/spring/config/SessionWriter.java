@@ -4,13 +4,13 @@ import io.raftboot.core.client.ClientSession;
 import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.client.ProposalOutcomes;
 import io.raftboot.core.client.WriteFate;
+import io.raftboot.core.loop.RaftLoop;
+import io.raftboot.core.loop.RaftStatus;
 import io.raftboot.core.store.ConfigCommand;
 import io.raftboot.core.store.ConfigLimitExceededException;
 import io.raftboot.core.store.ConfigResult;
 import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.store.SessionCommand;
-import io.raftboot.core.loop.RaftLoop;
-import io.raftboot.core.loop.RaftStatus;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.leadership.NoLeaderException;
 import io.raftboot.spring.support.ConditionWaiter;
@@ -51,8 +51,13 @@ final class SessionWriter implements AutoCloseable {
     /** Writes not answered yet: failed on {@link #close()} so that no caller waits forever. */
     private final Set<Write> unanswered = ConcurrentHashMap.newKeySet();
 
-    SessionWriter(RaftLoop loop, ConfigStore store, ClusterSettings settings, LeaderRoute route, RaftExecutors executors,
-                  WriteObserver observer) {
+    SessionWriter(
+            RaftLoop loop,
+            ConfigStore store,
+            ClusterSettings settings,
+            LeaderRoute route,
+            RaftExecutors executors,
+            WriteObserver observer) {
         this.loop = loop;
         this.store = store;
         this.settings = settings;
@@ -67,13 +72,17 @@ final class SessionWriter implements AutoCloseable {
         try {
             store.validate(command);
         } catch (ConfigLimitExceededException e) {
-            return CompletableFuture.failedFuture(new ConfigValueTooLargeException(e.getMessage()
-                    + " (raft.max-value-size; the same limit must be set on every node)"));
+            return CompletableFuture.failedFuture(new ConfigValueTooLargeException(
+                    e.getMessage() + " (raft.max-value-size; the same limit must be set on every node)"));
         }
         if (session.full(ConfigStore.DEFAULT_MAX_RESULTS_PER_SESSION)) {
-            return CompletableFuture.failedFuture(new ConfigWriteException("node '" + settings.nodeId() + "' has "
-                    + ConfigStore.DEFAULT_MAX_RESULTS_PER_SESSION + " writes in flight since its oldest unanswered one;"
-                    + " nothing was written. Wait for earlier writes to complete", false, null));
+            return CompletableFuture.failedFuture(new ConfigWriteException(
+                    "node '" + settings.nodeId() + "' has "
+                            + ConfigStore.DEFAULT_MAX_RESULTS_PER_SESSION
+                            + " writes in flight since its oldest unanswered one;"
+                            + " nothing was written. Wait for earlier writes to complete",
+                    false,
+                    null));
         }
         long start = System.nanoTime();
         Write write = new Write(command, start, start + settings.writeTimeout().toNanos());
@@ -97,8 +106,8 @@ final class SessionWriter implements AutoCloseable {
             pending = opening;
         }
         if (pending != null) {
-            pending.completeExceptionally(new ConfigWriteException("node '" + settings.nodeId() + "' is shutting down;"
-                    + " nothing was written", false, null));
+            pending.completeExceptionally(new ConfigWriteException(
+                    "node '" + settings.nodeId() + "' is shutting down;" + " nothing was written", false, null));
         }
     }
 
@@ -110,6 +119,7 @@ final class SessionWriter implements AutoCloseable {
         final CompletableFuture<ConfigResult> result = new CompletableFuture<>();
         /** The write path's rules (in the core, where the simulation follows them too). */
         final WriteFate fate = new WriteFate();
+
         ClientSession.Ticket ticket;
         /** An attempt was sent and its outcome is not known yet. */
         volatile boolean attemptPending;
@@ -139,32 +149,42 @@ final class SessionWriter implements AutoCloseable {
                 return;
             }
             if (ticket == null) {
-                sessionId(deadline).whenCompleteAsync((id, error) -> {
-                    if (error != null) {
-                        result.completeExceptionally(ProposalOutcomes.unwrap(error));
-                    } else {
-                        // Null when the session expired meanwhile (another write learnt it): open the next one.
-                        ticket = session.tryBegin();
-                        next();
-                    }
-                }, executors.timer());
+                sessionId(deadline)
+                        .whenCompleteAsync(
+                                (id, error) -> {
+                                    if (error != null) {
+                                        result.completeExceptionally(ProposalOutcomes.unwrap(error));
+                                    } else {
+                                        // Null when the session expired meanwhile (another write learnt it): open the
+                                        // next one.
+                                        ticket = session.tryBegin();
+                                        next();
+                                    }
+                                },
+                                executors.timer());
                 return;
             }
-            byte[] bytes = store.encode(new SessionCommand.Write(ticket.sessionId(), ticket.sequence(),
-                    session.lowestUnacknowledged(ticket), command));
+            byte[] bytes = store.encode(new SessionCommand.Write(
+                    ticket.sessionId(), ticket.sequence(), session.lowestUnacknowledged(ticket), command));
             attemptPending = true;
-            route.write(bytes, Duration.ofNanos(remaining)).whenCompleteAsync((outcome, error) -> {
-                attemptPending = false;
-                try {
-                    if (outcome instanceof ForwardOutcome.Applied applied
-                            && applied.result().outcome() == ConfigResult.Outcome.SESSION_EXPIRED) {
-                        session.expired(ticket.sessionId());
-                    }
-                    decide(fate.onOutcome(outcome != null ? outcome : new ForwardOutcome.OutcomeUnknown(String.valueOf(error))));
-                } catch (RuntimeException e) {
-                    fail("the write of key '" + command.key() + "' failed: " + e, e);
-                }
-            }, executors.timer());
+            route.write(bytes, Duration.ofNanos(remaining))
+                    .whenCompleteAsync(
+                            (outcome, error) -> {
+                                attemptPending = false;
+                                try {
+                                    if (outcome instanceof ForwardOutcome.Applied applied
+                                            && applied.result().outcome() == ConfigResult.Outcome.SESSION_EXPIRED) {
+                                        session.expired(ticket.sessionId());
+                                    }
+                                    decide(fate.onOutcome(
+                                            outcome != null
+                                                    ? outcome
+                                                    : new ForwardOutcome.OutcomeUnknown(String.valueOf(error))));
+                                } catch (RuntimeException e) {
+                                    fail("the write of key '" + command.key() + "' failed: " + e, e);
+                                }
+                            },
+                            executors.timer());
         }
 
         void decide(WriteFate.Decision decision) {
@@ -181,18 +201,29 @@ final class SessionWriter implements AutoCloseable {
                         .whenComplete((v, e) -> committed(r));
             } else if (decision instanceof WriteFate.Refused refused) {
                 session.finish(ticket);
-                result.completeExceptionally(new ConfigWriteException("the write of key '" + command.key() + "' was refused: "
-                        + refused.reason() + (refused.outcomeUnknown() ? "; an earlier attempt may have reached the log: it"
-                        + " is applied once or never" : "; nothing was written"), refused.outcomeUnknown(), null));
+                result.completeExceptionally(new ConfigWriteException(
+                        "the write of key '" + command.key() + "' was refused: "
+                                + refused.reason()
+                                + (refused.outcomeUnknown()
+                                        ? "; an earlier attempt may have reached the log: it"
+                                                + " is applied once or never"
+                                        : "; nothing was written"),
+                        refused.outcomeUnknown(),
+                        null));
             } else if (decision instanceof WriteFate.GiveUp giveUp) {
                 if (ticket != null) {
                     session.finish(ticket);
                 }
-                result.completeExceptionally(giveUp.outcomeUnknown()
-                        ? new ConfigWriteException("the write of key '" + command.key() + "' ended: " + giveUp.reason()
-                                + " (raft.write-timeout " + settings.writeTimeout().toMillis() + " ms); an attempt may have"
-                                + " reached the log: it is applied once or never. Read the key to find out", true, null)
-                        : noLeader("write of key '" + command.key() + "'", fate.lastProblem()));
+                result.completeExceptionally(
+                        giveUp.outcomeUnknown()
+                                ? new ConfigWriteException(
+                                        "the write of key '" + command.key() + "' ended: " + giveUp.reason()
+                                                + " (raft.write-timeout "
+                                                + settings.writeTimeout().toMillis() + " ms); an attempt may have"
+                                                + " reached the log: it is applied once or never. Read the key to find out",
+                                        true,
+                                        null)
+                                : noLeader("write of key '" + command.key() + "'", fate.lastProblem()));
             }
         }
 
@@ -202,9 +233,13 @@ final class SessionWriter implements AutoCloseable {
             if (ticket != null) {
                 session.finish(ticket);
             }
-            result.completeExceptionally(new ConfigWriteException(why + (unknown
-                    ? "; an attempt may have reached the log: it is applied once or never" : "; nothing was written"),
-                    unknown, cause));
+            result.completeExceptionally(new ConfigWriteException(
+                    why
+                            + (unknown
+                                    ? "; an attempt may have reached the log: it is applied once or never"
+                                    : "; nothing was written"),
+                    unknown,
+                    cause));
         }
 
         void committed(ConfigResult r) {
@@ -248,45 +283,66 @@ final class SessionWriter implements AutoCloseable {
         try {
             attempt = route.write(store.encodeOpenSession(), Duration.ofNanos(remaining));
         } catch (RuntimeException e) {
-            opened.completeExceptionally(new ConfigWriteException("node '" + settings.nodeId() + "' could not open its"
-                    + " client session: " + e + "; nothing was written", false, e));
+            opened.completeExceptionally(new ConfigWriteException(
+                    "node '" + settings.nodeId() + "' could not open its" + " client session: " + e
+                            + "; nothing was written",
+                    false,
+                    e));
             return;
         }
-        attempt.whenCompleteAsync((outcome, error) -> {
-            if (outcome instanceof ForwardOutcome.Applied applied
-                    && applied.result().outcome() == ConfigResult.Outcome.SESSION_OPENED) {
-                session.opened(applied.result().modIndex());
-                LOG.debug("node {}: client session {} opened", settings.nodeId(), applied.result().modIndex());
-                opened.complete(applied.result().modIndex());
-            } else if (outcome instanceof ForwardOutcome.Rejected rejected) {
-                opened.completeExceptionally(new ConfigWriteException("node '" + settings.nodeId() + "' could not open its"
-                        + " client session: " + rejected.reason() + "; nothing was written", false, null));
-            } else if (outcome instanceof ForwardOutcome.Applied applied) {
-                // A leader that applies the opening as something else runs an earlier release.
-                opened.completeExceptionally(new ConfigWriteException("the leader answered the opening of node '"
-                        + settings.nodeId() + "''s client session with " + applied.result().outcome() + ": it runs a release"
-                        + " without client sessions; upgrade every node (docs/operations.md). Nothing was written", false, null));
-            } else {
-                retryLater(() -> openAttempt(deadline, opened, String.valueOf(outcome)), opened, false);
-            }
-        }, executors.timer());
+        attempt.whenCompleteAsync(
+                (outcome, error) -> {
+                    if (outcome instanceof ForwardOutcome.Applied applied
+                            && applied.result().outcome() == ConfigResult.Outcome.SESSION_OPENED) {
+                        session.opened(applied.result().modIndex());
+                        LOG.debug(
+                                "node {}: client session {} opened",
+                                settings.nodeId(),
+                                applied.result().modIndex());
+                        opened.complete(applied.result().modIndex());
+                    } else if (outcome instanceof ForwardOutcome.Rejected rejected) {
+                        opened.completeExceptionally(new ConfigWriteException(
+                                "node '" + settings.nodeId() + "' could not open its" + " client session: "
+                                        + rejected.reason() + "; nothing was written",
+                                false,
+                                null));
+                    } else if (outcome instanceof ForwardOutcome.Applied applied) {
+                        // A leader that applies the opening as something else runs an earlier release.
+                        opened.completeExceptionally(new ConfigWriteException(
+                                "the leader answered the opening of node '"
+                                        + settings.nodeId() + "''s client session with "
+                                        + applied.result().outcome() + ": it runs a release"
+                                        + " without client sessions; upgrade every node (docs/operations.md). Nothing was written",
+                                false,
+                                null));
+                    } else {
+                        retryLater(() -> openAttempt(deadline, opened, String.valueOf(outcome)), opened, false);
+                    }
+                },
+                executors.timer());
     }
 
     private <T> void retryLater(Runnable attempt, CompletableFuture<T> result, boolean mayHaveApplied) {
         try {
             executors.timer().schedule(attempt, retryNanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
-            result.completeExceptionally(new ConfigWriteException("node '" + settings.nodeId() + "' is shutting down"
-                    + (mayHaveApplied ? "; the write may have reached the log: it is applied once or never" : "; nothing was written"),
-                    mayHaveApplied, e));
+            result.completeExceptionally(new ConfigWriteException(
+                    "node '" + settings.nodeId() + "' is shutting down"
+                            + (mayHaveApplied
+                                    ? "; the write may have reached the log: it is applied once or never"
+                                    : "; nothing was written"),
+                    mayHaveApplied,
+                    e));
         }
     }
 
     private NoLeaderException noLeader(String what, String lastProblem) {
         RaftStatus s = loop.status();
         return new NoLeaderException("no leader accepted the " + what + " within raft.write-timeout ("
-                + settings.writeTimeout().toMillis() + " ms); nothing was written. This node is " + s.role() + " in term "
-                + s.term() + (s.leaderId() == null ? " and knows no leader" : " and last knew leader '" + s.leaderId() + "'")
+                + settings.writeTimeout().toMillis() + " ms); nothing was written. This node is " + s.role()
+                + " in term "
+                + s.term()
+                + (s.leaderId() == null ? " and knows no leader" : " and last knew leader '" + s.leaderId() + "'")
                 + "; last answer: " + lastProblem + ". Check that a majority of raft.peers " + settings.voters()
                 + " is running and reachable.");
     }

@@ -50,9 +50,12 @@ public class RaftEnvironmentPostProcessor implements EnvironmentPostProcessor, O
         if (!environment.getProperty("raft.enabled", Boolean.class, true)) {
             return;
         }
-        boolean peersConfigured = !Binder.get(environment).bind("raft.peers", STRING_MAP).orElse(Map.of()).isEmpty();
-        Map<String, Object> seed = SeedEnvironment.map(
-                name -> environment.getProperty(name), environment::getProperty, peersConfigured);
+        boolean peersConfigured = !Binder.get(environment)
+                .bind("raft.peers", STRING_MAP)
+                .orElse(Map.of())
+                .isEmpty();
+        Map<String, Object> seed =
+                SeedEnvironment.map(name -> environment.getProperty(name), environment::getProperty, peersConfigured);
         if (!seed.isEmpty()) {
             environment.getPropertySources().addLast(new MapPropertySource(SEED_SOURCE, seed));
             log.info("Mapped the seed environment (BROKER_ID, CLUSTER, NODE_ADDRESS, K8S) to " + seed.keySet()
@@ -74,7 +77,10 @@ public class RaftEnvironmentPostProcessor implements EnvironmentPostProcessor, O
         if (nodeId == null || environment.containsProperty("grpc.server.port")) {
             return defaults;
         }
-        String own = Binder.get(environment).bind("raft.peers", STRING_MAP).orElse(Map.of()).get(nodeId.trim());
+        String own = Binder.get(environment)
+                .bind("raft.peers", STRING_MAP)
+                .orElse(Map.of())
+                .get(nodeId.trim());
         if (own == null) {
             return defaults;
         }

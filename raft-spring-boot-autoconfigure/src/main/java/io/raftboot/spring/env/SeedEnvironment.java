@@ -28,16 +28,15 @@ public final class SeedEnvironment {
     private static final Pattern STATEFUL_SET_POD = Pattern.compile("^(.+)-(\\d+)$");
     private static final String K8S_DNS_SUFFIX = ".svc.cluster.local";
 
-    private SeedEnvironment() {
-    }
+    private SeedEnvironment() {}
 
     /**
      * @param env environment variables ({@code null} when unset)
      * @param property configured properties ({@code null} when unset)
      * @param peersConfigured whether {@code raft.peers} already has entries
      */
-    public static Map<String, Object> map(Function<String, String> env, Function<String, String> property,
-                                          boolean peersConfigured) {
+    public static Map<String, Object> map(
+            Function<String, String> env, Function<String, String> property, boolean peersConfigured) {
         Map<String, Object> out = new LinkedHashMap<>();
         if ("true".equalsIgnoreCase(trim(env.apply("K8S")))) {
             mapKubernetes(env, property, peersConfigured, out);
@@ -51,7 +50,9 @@ public final class SeedEnvironment {
         String nodeAddress = trim(env.apply("NODE_ADDRESS"));
         if (!peersConfigured) {
             Map<String, String> peers = cluster == null ? new LinkedHashMap<>() : parseCluster(cluster);
-            String nodeId = property.apply("raft.node-id") != null ? property.apply("raft.node-id").trim() : brokerId;
+            String nodeId = property.apply("raft.node-id") != null
+                    ? property.apply("raft.node-id").trim()
+                    : brokerId;
             if (nodeAddress != null && nodeId != null) {
                 parseAddress("NODE_ADDRESS", nodeAddress);
                 peers.put(nodeId, nodeAddress);
@@ -71,50 +72,74 @@ public final class SeedEnvironment {
             }
             int eq = entry.indexOf('=');
             if (eq <= 0 || eq == entry.length() - 1) {
-                throw new RaftConfigurationException("CLUSTER", cluster, "entry '" + entry + "' is not <id>=<host>:<port>",
+                throw new RaftConfigurationException(
+                        "CLUSTER",
+                        cluster,
+                        "entry '" + entry + "' is not <id>=<host>:<port>",
                         "Write CLUSTER as a comma-separated list such as 1=host1:9090,2=host2:9090,3=host3:9090");
             }
             String id = entry.substring(0, eq).trim();
             String address = entry.substring(eq + 1).trim();
             parseAddress("CLUSTER", address);
             if (peers.put(id, address) != null) {
-                throw new RaftConfigurationException("CLUSTER", cluster, "node id '" + id + "' is listed twice (duplicate ids)",
+                throw new RaftConfigurationException(
+                        "CLUSTER",
+                        cluster,
+                        "node id '" + id + "' is listed twice (duplicate ids)",
                         "List every node once in CLUSTER");
             }
         }
         return peers;
     }
 
-    private static void mapKubernetes(Function<String, String> env, Function<String, String> property,
-                                      boolean peersConfigured, Map<String, Object> out) {
+    private static void mapKubernetes(
+            Function<String, String> env,
+            Function<String, String> property,
+            boolean peersConfigured,
+            Map<String, Object> out) {
         String hostname = trim(env.apply("HOSTNAME"));
         Matcher m = hostname == null ? null : STATEFUL_SET_POD.matcher(hostname);
         if (m == null || !m.matches()) {
-            throw new RaftConfigurationException("HOSTNAME", hostname, "K8S=true needs the pod name of a StatefulSet, <name>-<ordinal>",
+            throw new RaftConfigurationException(
+                    "HOSTNAME",
+                    hostname,
+                    "K8S=true needs the pod name of a StatefulSet, <name>-<ordinal>",
                     "Run the application as a StatefulSet pod (HOSTNAME=broker-0), or unset K8S and set raft.node-id and raft.peers");
         }
         String ordinal = m.group(2);
         if (ordinal.length() > 9) {
-            throw new RaftConfigurationException("HOSTNAME", hostname, "the StatefulSet ordinal " + ordinal + " is not a plausible pod ordinal",
+            throw new RaftConfigurationException(
+                    "HOSTNAME",
+                    hostname,
+                    "the StatefulSet ordinal " + ordinal + " is not a plausible pod ordinal",
                     "Run the application as a StatefulSet pod (HOSTNAME=<name>-<ordinal>), or unset K8S and set raft.node-id and raft.peers");
         }
         String name = orDefault(property.apply("raft.kubernetes.name"), m.group(1));
         String service = orDefault(property.apply("raft.kubernetes.service"), name);
-        String namespace = orDefault(property.apply("raft.kubernetes.namespace"), orDefault(env.apply("POD_NAMESPACE"), "default"));
+        String namespace = orDefault(
+                property.apply("raft.kubernetes.namespace"), orDefault(env.apply("POD_NAMESPACE"), "default"));
         int replicas = intProperty(property, "raft.kubernetes.replicas", 3);
         int port = intProperty(property, "raft.kubernetes.port", 9090);
         if (replicas < 1) {
-            throw new RaftConfigurationException("raft.kubernetes.replicas", replicas, "a StatefulSet needs at least one replica",
+            throw new RaftConfigurationException(
+                    "raft.kubernetes.replicas",
+                    replicas,
+                    "a StatefulSet needs at least one replica",
                     "Set raft.kubernetes.replicas to the StatefulSet's replica count");
         }
         if (Integer.parseInt(ordinal) >= replicas) {
-            throw new RaftConfigurationException("raft.kubernetes.replicas", replicas, "pod " + hostname + " has ordinal " + ordinal + ", not below the replica count",
+            throw new RaftConfigurationException(
+                    "raft.kubernetes.replicas",
+                    replicas,
+                    "pod " + hostname + " has ordinal " + ordinal + ", not below the replica count",
                     "Set raft.kubernetes.replicas to the StatefulSet's replica count");
         }
         out.put("raft.node-id", String.valueOf(Integer.parseInt(ordinal)));
         if (!peersConfigured) {
             for (int i = 0; i < replicas; i++) {
-                out.put("raft.peers." + i, name + "-" + i + "." + service + "." + namespace + K8S_DNS_SUFFIX + ":" + port);
+                out.put(
+                        "raft.peers." + i,
+                        name + "-" + i + "." + service + "." + namespace + K8S_DNS_SUFFIX + ":" + port);
             }
         }
     }
@@ -123,7 +148,8 @@ public final class SeedEnvironment {
         try {
             PeerAddress.parse(address);
         } catch (IllegalArgumentException e) {
-            throw new RaftConfigurationException(variable, address, e.getMessage(), "Set " + variable + " addresses as host:port");
+            throw new RaftConfigurationException(
+                    variable, address, e.getMessage(), "Set " + variable + " addresses as host:port");
         }
     }
 

@@ -32,7 +32,8 @@ public final class ClusterGuard {
      * @param requireCertificate whether every request must come with a TLS client certificate naming its sender
      * @param requireSignature whether every request must be signed with raft.auth.secret by its sender
      */
-    public ClusterGuard(ClusterSettings settings, RequestRefusals refusals, boolean requireCertificate, boolean requireSignature) {
+    public ClusterGuard(
+            ClusterSettings settings, RequestRefusals refusals, boolean requireCertificate, boolean requireSignature) {
         this.settings = settings;
         this.refusals = refusals;
         this.requireCertificate = requireCertificate;
@@ -52,37 +53,62 @@ public final class ClusterGuard {
      */
     public Status check(String clusterId, String from, String to) {
         if (!settings.clusterId().equals(clusterId)) {
-            return refuse(RefusalReason.CLUSTER_ID, clusterId + "/" + from, from, "it belongs to cluster '" + clusterId
-                    + "' but this node to cluster '" + settings.clusterId() + "'; set the same raft.cluster-id on every replica");
+            return refuse(
+                    RefusalReason.CLUSTER_ID,
+                    clusterId + "/" + from,
+                    from,
+                    "it belongs to cluster '" + clusterId + "' but this node to cluster '" + settings.clusterId()
+                            + "'; set the same raft.cluster-id on every replica");
         }
         if (!settings.isMember(from) || settings.nodeId().equals(from)) {
-            return refuse(RefusalReason.UNKNOWN_SENDER, from, from, "sender '" + from + "' is not another member of raft.peers "
-                    + settings.members().keySet() + "; list it in raft.peers on every replica");
+            return refuse(
+                    RefusalReason.UNKNOWN_SENDER,
+                    from,
+                    from,
+                    "sender '" + from + "' is not another member of raft.peers "
+                            + settings.members().keySet() + "; list it in raft.peers on every replica");
         }
         if (to != null && !to.isEmpty() && !settings.nodeId().equals(to)) {
-            return refuse(RefusalReason.WRONG_RECEIVER, from + "/" + to, from, "it is addressed to node '" + to + "' but this is node '"
-                    + settings.nodeId() + "'; raft.peers maps ids to different addresses on different replicas");
+            return refuse(
+                    RefusalReason.WRONG_RECEIVER,
+                    from + "/" + to,
+                    from,
+                    "it is addressed to node '" + to + "' but this is node '" + settings.nodeId()
+                            + "'; raft.peers maps ids to different addresses on different replicas");
         }
         PeerIdentity identity = PeerIdentity.current();
         Set<String> names = identity.certificateNames();
         if (requireCertificate && (names == null || names.isEmpty())) {
-            return refuse(RefusalReason.NO_CERTIFICATE, from, from, "it came without a TLS client certificate naming a node "
-                    + "(raft.tls.identity); every peer must connect with its certificate from the SSL bundle named in raft.tls.bundle");
+            return refuse(
+                    RefusalReason.NO_CERTIFICATE,
+                    from,
+                    from,
+                    "it came without a TLS client certificate naming a node "
+                            + "(raft.tls.identity); every peer must connect with its certificate from the SSL bundle named in raft.tls.bundle");
         }
         if (names != null && !names.isEmpty() && !CertificateIdentity.names(names, from, settings.addressOf(from))) {
-            return refuse(RefusalReason.IDENTITY_MISMATCH, from + "/" + names, from, "it claims to come from '" + from
-                    + "' but the caller's TLS certificate names " + names + "; a node may only speak for itself");
+            return refuse(
+                    RefusalReason.IDENTITY_MISMATCH,
+                    from + "/" + names,
+                    from,
+                    "it claims to come from '" + from + "' but the caller's TLS certificate names " + names
+                            + "; a node may only speak for itself");
         }
         if (requireSignature && !from.equals(identity.signedSender())) {
-            return refuse(RefusalReason.IDENTITY_MISMATCH, from + "/signed:" + identity.signedSender(), from, "it claims to come from '" + from
-                    + "' but its raft.auth.secret signature was made for '" + identity.signedSender() + "'; a node may only speak for itself");
+            return refuse(
+                    RefusalReason.IDENTITY_MISMATCH,
+                    from + "/signed:" + identity.signedSender(),
+                    from,
+                    "it claims to come from '" + from + "' but its raft.auth.secret signature was made for '"
+                            + identity.signedSender() + "'; a node may only speak for itself");
         }
         return null;
     }
 
     /** Refuses a structurally invalid request of an admitted sender with {@code INVALID_ARGUMENT}. */
     Status invalid(String from, String problem) {
-        String description = "node '" + settings.nodeId() + "' refuses an invalid Raft request from '" + from + "': " + problem;
+        String description =
+                "node '" + settings.nodeId() + "' refuses an invalid Raft request from '" + from + "': " + problem;
         refusals.refuse(RefusalReason.INVALID_MESSAGE, from, description);
         return Status.INVALID_ARGUMENT.withDescription(description);
     }

@@ -24,6 +24,5 @@ public final class ForwardErrors {
     /** Earlier releases: the entry was overwritten (now {@link #NOT_LEADER}). */
     static final String LEGACY_NOT_APPLIED = "NOT_APPLIED";
 
-    private ForwardErrors() {
-    }
+    private ForwardErrors() {}
 }

@@ -12,8 +12,7 @@ import io.raftboot.proto.ForwardReturn;
  */
 final class ForwardOutcomes {
 
-    private ForwardOutcomes() {
-    }
+    private ForwardOutcomes() {}
 
     static ForwardReturn.Builder toProto(ForwardOutcome outcome) {
         ForwardReturn.Builder b = ForwardReturn.newBuilder();
@@ -54,13 +53,15 @@ final class ForwardOutcomes {
      */
     static ForwardOutcome fromProto(ForwardReturn reply, boolean write) {
         if (reply.getOk()) {
-            return write ? new ForwardOutcome.Applied(ConfigResultCodec.decode(reply.getResult().toByteArray()))
+            return write
+                    ? new ForwardOutcome.Applied(
+                            ConfigResultCodec.decode(reply.getResult().toByteArray()))
                     : new ForwardOutcome.ReadIndex(reply.getIndex());
         }
         String message = reply.getErrorCode() + ": " + reply.getErrorMessage();
         return switch (reply.getErrorCode()) {
             case ForwardErrors.NOT_LEADER, ForwardErrors.LEGACY_NOT_APPLIED ->
-                    new ForwardOutcome.NotLeader(reply.getLeaderId().isEmpty() ? null : reply.getLeaderId(), message);
+                new ForwardOutcome.NotLeader(reply.getLeaderId().isEmpty() ? null : reply.getLeaderId(), message);
             case ForwardErrors.REJECTED -> new ForwardOutcome.Rejected(reply.getErrorMessage());
             case ForwardErrors.OVERLOADED -> new ForwardOutcome.Overloaded(message);
             default -> write ? new ForwardOutcome.OutcomeUnknown(message) : new ForwardOutcome.Stopped(message);
@@ -79,7 +80,8 @@ final class ForwardOutcomes {
         return switch (status.getCode()) {
             // Refused before the handler ran (ClusterGuard, InboundChecks, the peer's security, an
             // older peer without the method): nothing was proposed, and a retry would be refused alike.
-            case UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT, UNIMPLEMENTED -> new ForwardOutcome.Rejected(reason);
+            case UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT, UNIMPLEMENTED ->
+                new ForwardOutcome.Rejected(reason);
             default -> write ? new ForwardOutcome.OutcomeUnknown(reason) : new ForwardOutcome.Stopped(reason);
         };
     }

@@ -19,9 +19,9 @@ import io.raftboot.proto.ForwardRequest;
 import io.raftboot.proto.ForwardReturn;
 import io.raftboot.proto.HBeatReturn;
 import io.raftboot.proto.InstallSnapshotReturn;
+import io.raftboot.proto.RaftGrpc;
 import io.raftboot.proto.ReqVoteReturn;
 import io.raftboot.proto.TimeoutNowReturn;
-import io.raftboot.proto.RaftGrpc;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.grpc.security.PeerSecurity;
 import java.time.Duration;
@@ -58,13 +58,22 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    public GrpcTransport(ClusterSettings settings, MessageMapper mapper, PendingReplies pending,
-                         PeerContacts contacts, MessageRelay inbound) {
+    public GrpcTransport(
+            ClusterSettings settings,
+            MessageMapper mapper,
+            PendingReplies pending,
+            PeerContacts contacts,
+            MessageRelay inbound) {
         this(settings, mapper, pending, contacts, inbound, PeerSecurity.plaintext(settings));
     }
 
-    public GrpcTransport(ClusterSettings settings, MessageMapper mapper, PendingReplies pending,
-                         PeerContacts contacts, MessageRelay inbound, PeerSecurity security) {
+    public GrpcTransport(
+            ClusterSettings settings,
+            MessageMapper mapper,
+            PendingReplies pending,
+            PeerContacts contacts,
+            MessageRelay inbound,
+            PeerSecurity security) {
         this.security = security;
         this.settings = settings;
         this.mapper = mapper;
@@ -98,26 +107,42 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
     @Override
     public void send(Message message) {
         try {
-            if (message instanceof AppendResponse || message instanceof VoteResponse || message instanceof SnapshotResponse) {
+            if (message instanceof AppendResponse
+                    || message instanceof VoteResponse
+                    || message instanceof SnapshotResponse) {
                 if (!pending.answer(message)) {
                     LOG.trace("No waiting call from {} for {}; dropped", message.to(), message);
                 }
             } else if (message instanceof AppendEntries ae) {
                 long start = System.nanoTime();
                 boolean empty = ae.entries().isEmpty(); // served on the peer's transport thread (RaftCallExecutor)
-                this.<HBeatReturn>call(ae.to(), settings.rpcTimeout(),
+                this.<HBeatReturn>call(
+                        ae.to(),
+                        settings.rpcTimeout(),
                         (stub, o) -> (empty ? stub.withInterceptors(RaftCallExecutor.MARK_EMPTY_APPEND) : stub)
-                                .heartbeat(mapper.toProto(ae), o), reply -> {
-                    contacts.heartbeatRoundTrip(ae.to(), System.nanoTime() - start);
-                    return mapper.fromProto(reply);
-                });
+                                .heartbeat(mapper.toProto(ae), o),
+                        reply -> {
+                            contacts.heartbeatRoundTrip(ae.to(), System.nanoTime() - start);
+                            return mapper.fromProto(reply);
+                        });
             } else if (message instanceof VoteRequest vr) {
-                this.<ReqVoteReturn>call(vr.to(), settings.rpcTimeout(), (stub, o) -> stub.requestVote(mapper.toProto(vr), o), mapper::fromProto);
+                this.<ReqVoteReturn>call(
+                        vr.to(),
+                        settings.rpcTimeout(),
+                        (stub, o) -> stub.requestVote(mapper.toProto(vr), o),
+                        mapper::fromProto);
             } else if (message instanceof TimeoutNow tn) {
-                this.<TimeoutNowReturn>call(tn.to(), settings.rpcTimeout(), (stub, o) -> stub.timeoutNow(mapper.toProto(tn), o), reply -> null);
+                this.<TimeoutNowReturn>call(
+                        tn.to(),
+                        settings.rpcTimeout(),
+                        (stub, o) -> stub.timeoutNow(mapper.toProto(tn), o),
+                        reply -> null);
             } else if (message instanceof InstallSnapshot is) {
-                this.<InstallSnapshotReturn>call(is.to(), settings.rpcTimeout().multipliedBy(SNAPSHOT_DEADLINE_FACTOR),
-                        (stub, o) -> stub.installSnapshot(mapper.toProto(is), o), mapper::fromProto);
+                this.<InstallSnapshotReturn>call(
+                        is.to(),
+                        settings.rpcTimeout().multipliedBy(SNAPSHOT_DEADLINE_FACTOR),
+                        (stub, o) -> stub.installSnapshot(mapper.toProto(is), o),
+                        mapper::fromProto);
             }
         } catch (RuntimeException e) {
             LOG.debug("Could not send {}: {}", message, e.toString());
@@ -138,57 +163,70 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
      * Sends a Forward RPC to {@code leaderId} and reads its answer, or the call's failure, as the
      * {@link ForwardOutcome} it means ({@link ForwardOutcomes}). Completes normally in every case.
      */
-    private CompletableFuture<ForwardOutcome> forward(String leaderId, ForwardKind kind, ByteString command, Duration timeout) {
+    private CompletableFuture<ForwardOutcome> forward(
+            String leaderId, ForwardKind kind, ByteString command, Duration timeout) {
         boolean write = kind == ForwardKind.WRITE;
         PeerChannel channel = channel(leaderId);
         if (channel == null) {
-            return CompletableFuture.completedFuture(new ForwardOutcome.NotLeader(null,
-                    "no channel to '" + leaderId + "': it is not a known peer; nothing was sent"));
+            return CompletableFuture.completedFuture(new ForwardOutcome.NotLeader(
+                    null, "no channel to '" + leaderId + "': it is not a known peer; nothing was sent"));
         }
         if (!channel.tryAcquireForward()) {
             return CompletableFuture.completedFuture(new ForwardOutcome.Overloaded(PeerChannel.MAX_FORWARDS_IN_FLIGHT
-                    + " forwarded requests to leader '" + leaderId + "' are already waiting: the leader is overloaded or slow;"
+                    + " forwarded requests to leader '" + leaderId
+                    + "' are already waiting: the leader is overloaded or slow;"
                     + " nothing was sent"));
         }
         long millis = Math.max(1, timeout.toMillis());
-        ForwardRequest request = ForwardRequest.newBuilder().setClusterId(settings.clusterId()).setFrom(settings.nodeId())
-                .setKind(kind).setCommand(command).setTimeoutMillis(millis).build();
+        ForwardRequest request = ForwardRequest.newBuilder()
+                .setClusterId(settings.clusterId())
+                .setFrom(settings.nodeId())
+                .setKind(kind)
+                .setCommand(command)
+                .setTimeoutMillis(millis)
+                .build();
         CompletableFuture<ForwardOutcome> result = new CompletableFuture<>();
         result.whenComplete((r, e) -> channel.releaseForward());
         try {
             send(channel, leaderId, request, millis, write, result);
         } catch (RuntimeException e) {
-            result.complete(new ForwardOutcome.NotLeader(null, "could not send to '" + leaderId + "': " + e
-                    + "; nothing was sent"));
+            result.complete(new ForwardOutcome.NotLeader(
+                    null, "could not send to '" + leaderId + "': " + e + "; nothing was sent"));
         }
         return result;
     }
 
-    private void send(PeerChannel channel, String leaderId, ForwardRequest request, long millis, boolean write,
-                      CompletableFuture<ForwardOutcome> result) {
-        channel.stub.withDeadlineAfter(millis, TimeUnit.MILLISECONDS)
-                .forward(request, new StreamObserver<>() {
-                    @Override
-                    public void onNext(ForwardReturn value) {
-                        contacts.heardFrom(leaderId);
-                        try {
-                            result.complete(ForwardOutcomes.fromProto(value, write));
-                        } catch (IllegalArgumentException e) {
-                            result.complete(write ? new ForwardOutcome.OutcomeUnknown("malformed answer from '" + leaderId
-                                    + "': " + e.getMessage()) : new ForwardOutcome.Stopped(e.getMessage()));
-                        }
-                    }
+    private void send(
+            PeerChannel channel,
+            String leaderId,
+            ForwardRequest request,
+            long millis,
+            boolean write,
+            CompletableFuture<ForwardOutcome> result) {
+        channel.stub.withDeadlineAfter(millis, TimeUnit.MILLISECONDS).forward(request, new StreamObserver<>() {
+            @Override
+            public void onNext(ForwardReturn value) {
+                contacts.heardFrom(leaderId);
+                try {
+                    result.complete(ForwardOutcomes.fromProto(value, write));
+                } catch (IllegalArgumentException e) {
+                    result.complete(
+                            write
+                                    ? new ForwardOutcome.OutcomeUnknown(
+                                            "malformed answer from '" + leaderId + "': " + e.getMessage())
+                                    : new ForwardOutcome.Stopped(e.getMessage()));
+                }
+            }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        channel.onFailure(Status.fromThrowable(t));
-                        result.complete(ForwardOutcomes.ofCallFailure(t, leaderId, write));
-                    }
+            @Override
+            public void onError(Throwable t) {
+                channel.onFailure(Status.fromThrowable(t));
+                result.complete(ForwardOutcomes.ofCallFailure(t, leaderId, write));
+            }
 
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+            @Override
+            public void onCompleted() {}
+        });
     }
 
     /** Whether the connection to {@code peer} is up or the peer was heard from recently. */
@@ -204,8 +242,11 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
         channels.clear();
     }
 
-    private <R> void call(String peer, Duration deadline, BiConsumer<RaftGrpc.RaftStub, StreamObserver<R>> invoke,
-                          Function<R, Message> toMessage) {
+    private <R> void call(
+            String peer,
+            Duration deadline,
+            BiConsumer<RaftGrpc.RaftStub, StreamObserver<R>> invoke,
+            Function<R, Message> toMessage) {
         PeerChannel channel = channel(peer);
         if (channel == null || !channel.tryAcquire()) {
             return;
@@ -220,7 +261,12 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                     return;
                 }
                 if (!peer.equals(response.from()) || !settings.nodeId().equals(response.to())) {
-                    warnOnce("reply:" + peer, "Dropping a reply from {} that claims to be from '{}' to '{}'", peer, response.from(), response.to());
+                    warnOnce(
+                            "reply:" + peer,
+                            "Dropping a reply from {} that claims to be from '{}' to '{}'",
+                            peer,
+                            response.from(),
+                            response.to());
                     return;
                 }
                 inbound.accept(response);
@@ -232,7 +278,8 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                 Status status = Status.fromThrowable(t);
                 contacts.callFailed(peer);
                 channel.onFailure(status);
-                if (status.getCode() == Status.Code.PERMISSION_DENIED || status.getCode() == Status.Code.UNAUTHENTICATED
+                if (status.getCode() == Status.Code.PERMISSION_DENIED
+                        || status.getCode() == Status.Code.UNAUTHENTICATED
                         || status.getCode() == Status.Code.INVALID_ARGUMENT) {
                     warnOnce("denied:" + peer, "Peer {} refused our request: {}", peer, status.getDescription());
                 } else {

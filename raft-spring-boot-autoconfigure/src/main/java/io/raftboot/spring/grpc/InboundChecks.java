@@ -36,8 +36,7 @@ final class InboundChecks {
     /** Most log entries accepted in one AppendEntries (this implementation sends at most 64). */
     static final int MAX_ENTRIES = 1024;
 
-    private InboundChecks() {
-    }
+    private InboundChecks() {}
 
     static String check(HBeat m) {
         String p = common(m.getTerm(), m.getTo());
@@ -69,11 +68,12 @@ final class InboundChecks {
             LogEntry e = m.getEntries(i);
             long expected = m.getPrevLogIndex() + 1 + i;
             if (e.getIndex() != expected) {
-                return "entry " + i + " has index " + e.getIndex() + ", expected " + expected + " (entries must follow prev_log_index without gaps)";
+                return "entry " + i + " has index " + e.getIndex() + ", expected " + expected
+                        + " (entries must follow prev_log_index without gaps)";
             }
             if (e.getTerm() < previousTerm || e.getTerm() > m.getTerm()) {
-                return "entry " + e.getIndex() + " has term " + e.getTerm() + ", outside [" + previousTerm + ", " + m.getTerm()
-                        + "] (entry terms never decrease and never exceed the leader's term)";
+                return "entry " + e.getIndex() + " has term " + e.getTerm() + ", outside [" + previousTerm + ", "
+                        + m.getTerm() + "] (entry terms never decrease and never exceed the leader's term)";
             }
             if (e.getTypeValue() != 0 && e.getTypeValue() != 1) {
                 return "entry " + e.getIndex() + " has unknown type " + e.getTypeValue();

@@ -53,6 +53,7 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
      * probe a few times before concluding the peer is alive.
      */
     private static final long[] PROBE_DELAYS_MILLIS = {0, 15, 30, 60};
+
     private static final long MAX_CONNECT_TIMEOUT_MILLIS = 1000;
     private static final String HEARTBEAT = RaftGrpc.getHeartbeatMethod().getFullMethodName();
 
@@ -74,11 +75,18 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
         this.onGone = onGone;
         // Bounded and never 0 (0 would wait for the kernel's own, minutes-long timeout).
         this.connectTimeoutMillis = (int) Math.max(1, Math.min(connectTimeout.toMillis(), MAX_CONNECT_TIMEOUT_MILLIS));
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), r -> {
-            Thread t = new Thread(r, "raft-crash-probe");
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(
+                0,
+                1,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(64),
+                r -> {
+                    Thread t = new Thread(r, "raft-crash-probe");
+                    t.setDaemon(true);
+                    return t;
+                },
+                new ThreadPoolExecutor.DiscardPolicy());
         this.probes = executor;
     }
 
@@ -87,7 +95,8 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
         return new ServerTransportFilter() {
             @Override
             public void transportTerminated(Attributes transportAttrs) {
-                SocketAddress remote = transportAttrs == null ? null : transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+                SocketAddress remote =
+                        transportAttrs == null ? null : transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
                 String peer = remote == null ? null : heartbeatSenders.remove(remote);
                 if (peer != null) {
                     // INFO: once per closed connection of a heartbeat sender, and the only trace
@@ -100,7 +109,8 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         ServerCall.Listener<Q> listener = next.startCall(call, headers);
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         if (remote == null || !HEARTBEAT.equals(call.getMethodDescriptor().getFullMethodName())) {
@@ -109,7 +119,9 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
         return new SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onMessage(Q message) {
-                if (message instanceof HBeat hb && settings.isMember(hb.getFrom()) && !settings.nodeId().equals(hb.getFrom())) {
+                if (message instanceof HBeat hb
+                        && settings.isMember(hb.getFrom())
+                        && !settings.nodeId().equals(hb.getFrom())) {
                     heartbeatSenders.put(remote, hb.getFrom());
                 }
                 super.onMessage(message);
@@ -133,20 +145,31 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
                 // tears the listener down) is not the last word either: look again.
                 result = connect(address);
                 if (result == Probe.REFUSED) {
-                    LOG.info("{} ({}:{}) refuses connections: its process is gone; telling the Raft loop", peer,
-                            address.host(), address.port());
+                    LOG.info(
+                            "{} ({}:{}) refuses connections: its process is gone; telling the Raft loop",
+                            peer,
+                            address.host(),
+                            address.port());
                     onGone.accept(peer);
                     return;
                 }
             }
-            LOG.info("{} ({}:{}) {} after its connection closed: not reported", peer, address.host(), address.port(),
+            LOG.info(
+                    "{} ({}:{}) {} after its connection closed: not reported",
+                    peer,
+                    address.host(),
+                    address.port(),
                     result == Probe.ACCEPTED ? "still accepts connections" : "could not be probed");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private enum Probe { ACCEPTED, REFUSED, INCONCLUSIVE }
+    private enum Probe {
+        ACCEPTED,
+        REFUSED,
+        INCONCLUSIVE
+    }
 
     /**
      * Connects to every address the host resolves to (as gRPC would try them all): refused only
@@ -165,7 +188,8 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
                 return Probe.ACCEPTED;
             } catch (ConnectException e) {
                 // The JDK also reports a kernel-level connect timeout this way: only a refusal counts.
-                if (e.getMessage() == null || !e.getMessage().toLowerCase(Locale.ROOT).contains("refused")) {
+                if (e.getMessage() == null
+                        || !e.getMessage().toLowerCase(Locale.ROOT).contains("refused")) {
                     return Probe.INCONCLUSIVE;
                 }
             } catch (IOException e) {

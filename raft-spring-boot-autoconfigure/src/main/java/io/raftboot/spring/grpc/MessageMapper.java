@@ -60,10 +60,16 @@ public final class MessageMapper {
 
     public HBeat toProto(AppendEntries m) {
         HBeat.Builder b = HBeat.newBuilder()
-                .setTerm(m.term()).setLeaderId(m.from()).setVersion(configVersion.getAsLong())
-                .setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to())
-                .setPrevLogIndex(m.prevLogIndex()).setPrevLogTerm(m.prevLogTerm())
-                .setLeaderCommit(m.leaderCommit()).setReadSeq(m.readSeq());
+                .setTerm(m.term())
+                .setLeaderId(m.from())
+                .setVersion(configVersion.getAsLong())
+                .setClusterId(settings.clusterId())
+                .setFrom(m.from())
+                .setTo(m.to())
+                .setPrevLogIndex(m.prevLogIndex())
+                .setPrevLogTerm(m.prevLogTerm())
+                .setLeaderCommit(m.leaderCommit())
+                .setReadSeq(m.readSeq());
         for (LogEntry e : m.entries()) {
             b.addEntries(toProto(e));
         }
@@ -73,24 +79,39 @@ public final class MessageMapper {
     public ReqVote toProto(VoteRequest m) {
         PeerAddress self = settings.addressOf(m.from());
         return ReqVote.newBuilder()
-                .setTerm(m.term()).setCandidateId(m.from()).setUrl(self == null ? "" : self.toString())
-                .setLastTerm(m.lastLogTerm()).setLastVersion(configVersion.getAsLong())
+                .setTerm(m.term())
+                .setCandidateId(m.from())
+                .setUrl(self == null ? "" : self.toString())
+                .setLastTerm(m.lastLogTerm())
+                .setLastVersion(configVersion.getAsLong())
                 .setTimestamp(System.currentTimeMillis() * 1_000_000L)
-                .setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to())
-                .setLastLogIndex(m.lastLogIndex()).setPreVote(m.preVote()).setTransfer(m.transfer())
+                .setClusterId(settings.clusterId())
+                .setFrom(m.from())
+                .setTo(m.to())
+                .setLastLogIndex(m.lastLogIndex())
+                .setPreVote(m.preVote())
+                .setTransfer(m.transfer())
                 .build();
     }
 
     public TimeoutNowRequest toProto(TimeoutNow m) {
-        return TimeoutNowRequest.newBuilder().setTerm(m.term()).setClusterId(settings.clusterId())
-                .setFrom(m.from()).setTo(m.to()).build();
+        return TimeoutNowRequest.newBuilder()
+                .setTerm(m.term())
+                .setClusterId(settings.clusterId())
+                .setFrom(m.from())
+                .setTo(m.to())
+                .build();
     }
 
     public InstallSnapshotRequest toProto(InstallSnapshot m) {
         Snapshot s = m.snapshot();
         InstallSnapshotRequest.Builder b = InstallSnapshotRequest.newBuilder()
-                .setTerm(m.term()).setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to())
-                .setLastIncludedIndex(s.lastIndex()).setLastIncludedTerm(s.lastTerm())
+                .setTerm(m.term())
+                .setClusterId(settings.clusterId())
+                .setFrom(m.from())
+                .setTo(m.to())
+                .setLastIncludedIndex(s.lastIndex())
+                .setLastIncludedTerm(s.lastTerm())
                 .setData(ByteString.copyFrom(s.data()));
         s.membership().voters().stream().sorted().forEach(id -> b.addVoters(node(id)));
         s.membership().learners().stream().sorted().forEach(id -> b.addLearners(node(id)));
@@ -104,13 +125,26 @@ public final class MessageMapper {
         for (io.raftboot.proto.LogEntry e : p.getEntriesList()) {
             entries.add(fromProto(e));
         }
-        return new AppendEntries(p.getFrom(), p.getTo(), p.getTerm(), p.getPrevLogIndex(), p.getPrevLogTerm(),
-                entries, p.getLeaderCommit(), p.getReadSeq());
+        return new AppendEntries(
+                p.getFrom(),
+                p.getTo(),
+                p.getTerm(),
+                p.getPrevLogIndex(),
+                p.getPrevLogTerm(),
+                entries,
+                p.getLeaderCommit(),
+                p.getReadSeq());
     }
 
     public VoteRequest fromProto(ReqVote p) {
-        return new VoteRequest(p.getFrom(), p.getTo(), p.getTerm(), p.getLastLogIndex(), p.getLastTerm(),
-                p.getPreVote(), p.getTransfer());
+        return new VoteRequest(
+                p.getFrom(),
+                p.getTo(),
+                p.getTerm(),
+                p.getLastLogIndex(),
+                p.getLastTerm(),
+                p.getPreVote(),
+                p.getTransfer());
     }
 
     public TimeoutNow fromProto(TimeoutNowRequest p) {
@@ -122,7 +156,10 @@ public final class MessageMapper {
         p.getVotersList().forEach(n -> voters.add(n.getId()));
         Set<String> learners = new LinkedHashSet<>();
         p.getLearnersList().forEach(n -> learners.add(n.getId()));
-        Snapshot s = new Snapshot(p.getLastIncludedIndex(), p.getLastIncludedTerm(), new Membership(voters, learners),
+        Snapshot s = new Snapshot(
+                p.getLastIncludedIndex(),
+                p.getLastIncludedTerm(),
+                new Membership(voters, learners),
                 p.getData().toByteArray());
         return new InstallSnapshot(p.getFrom(), p.getTo(), p.getTerm(), s);
     }
@@ -130,31 +167,58 @@ public final class MessageMapper {
     // ------------------------------------------------------------- responses
 
     public HBeatReturn toProto(AppendResponse m) {
-        return HBeatReturn.newBuilder().setTerm(m.term()).setSuccess(m.success())
-                .setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to())
-                .setMatchIndex(m.matchIndex()).setRejectHintIndex(m.rejectHintIndex())
-                .setRejectHintTerm(m.rejectHintTerm()).setReadSeq(m.readSeq()).build();
+        return HBeatReturn.newBuilder()
+                .setTerm(m.term())
+                .setSuccess(m.success())
+                .setClusterId(settings.clusterId())
+                .setFrom(m.from())
+                .setTo(m.to())
+                .setMatchIndex(m.matchIndex())
+                .setRejectHintIndex(m.rejectHintIndex())
+                .setRejectHintTerm(m.rejectHintTerm())
+                .setReadSeq(m.readSeq())
+                .build();
     }
 
     public AppendResponse fromProto(HBeatReturn p) {
-        return new AppendResponse(p.getFrom(), p.getTo(), p.getTerm(), p.getSuccess(), p.getMatchIndex(),
-                p.getRejectHintIndex(), p.getRejectHintTerm(), p.getReadSeq());
+        return new AppendResponse(
+                p.getFrom(),
+                p.getTo(),
+                p.getTerm(),
+                p.getSuccess(),
+                p.getMatchIndex(),
+                p.getRejectHintIndex(),
+                p.getRejectHintTerm(),
+                p.getReadSeq());
     }
 
     public ReqVoteReturn toProto(VoteResponse m) {
-        return ReqVoteReturn.newBuilder().setTerm(m.term()).setVoteGranted(m.granted())
-                .setClusterId(settings.clusterId()).setFrom(m.from()).setTo(m.to()).setPreVote(m.preVote())
-                .setPromiseTicks(m.promiseTicks()).build();
+        return ReqVoteReturn.newBuilder()
+                .setTerm(m.term())
+                .setVoteGranted(m.granted())
+                .setClusterId(settings.clusterId())
+                .setFrom(m.from())
+                .setTo(m.to())
+                .setPreVote(m.preVote())
+                .setPromiseTicks(m.promiseTicks())
+                .build();
     }
 
     /** @throws IllegalArgumentException for a negative promise (the reply is then dropped) */
     public VoteResponse fromProto(ReqVoteReturn p) {
-        return new VoteResponse(p.getFrom(), p.getTo(), p.getTerm(), p.getVoteGranted(), p.getPreVote(), p.getPromiseTicks());
+        return new VoteResponse(
+                p.getFrom(), p.getTo(), p.getTerm(), p.getVoteGranted(), p.getPreVote(), p.getPromiseTicks());
     }
 
     public InstallSnapshotReturn toProto(SnapshotResponse m) {
-        return InstallSnapshotReturn.newBuilder().setTerm(m.term()).setClusterId(settings.clusterId())
-                .setFrom(m.from()).setTo(m.to()).setSuccess(true).setMatchIndex(m.matchIndex()).build();
+        return InstallSnapshotReturn.newBuilder()
+                .setTerm(m.term())
+                .setClusterId(settings.clusterId())
+                .setFrom(m.from())
+                .setTo(m.to())
+                .setSuccess(true)
+                .setMatchIndex(m.matchIndex())
+                .build();
     }
 
     /**
@@ -162,8 +226,13 @@ public final class MessageMapper {
      * (success=false, its newer term); that travels as an unsuccessful InstallSnapshotReturn.
      */
     public InstallSnapshotReturn toSnapshotReturn(AppendResponse m) {
-        return InstallSnapshotReturn.newBuilder().setTerm(m.term()).setClusterId(settings.clusterId())
-                .setFrom(m.from()).setTo(m.to()).setSuccess(false).build();
+        return InstallSnapshotReturn.newBuilder()
+                .setTerm(m.term())
+                .setClusterId(settings.clusterId())
+                .setFrom(m.from())
+                .setTo(m.to())
+                .setSuccess(false)
+                .build();
     }
 
     /** The inverse of {@link #toProto(SnapshotResponse)} and {@link #toSnapshotReturn(AppendResponse)}. */
@@ -175,16 +244,27 @@ public final class MessageMapper {
     }
 
     public TimeoutNowReturn timeoutNowAck(TimeoutNowRequest request, long term) {
-        return TimeoutNowReturn.newBuilder().setTerm(term).setClusterId(settings.clusterId())
-                .setFrom(request.getTo()).setTo(request.getFrom()).setAccepted(true).build();
+        return TimeoutNowReturn.newBuilder()
+                .setTerm(term)
+                .setClusterId(settings.clusterId())
+                .setFrom(request.getTo())
+                .setTo(request.getFrom())
+                .setAccepted(true)
+                .build();
     }
 
     // ------------------------------------------------------------- parts
 
     private io.raftboot.proto.LogEntry toProto(LogEntry e) {
-        return io.raftboot.proto.LogEntry.newBuilder().setIndex(e.index()).setTerm(e.term())
-                .setType(e.type() == EntryType.NOOP ? io.raftboot.proto.EntryType.NOOP : io.raftboot.proto.EntryType.NORMAL)
-                .setData(ByteString.copyFrom(e.data())).build();
+        return io.raftboot.proto.LogEntry.newBuilder()
+                .setIndex(e.index())
+                .setTerm(e.term())
+                .setType(
+                        e.type() == EntryType.NOOP
+                                ? io.raftboot.proto.EntryType.NOOP
+                                : io.raftboot.proto.EntryType.NORMAL)
+                .setData(ByteString.copyFrom(e.data()))
+                .build();
     }
 
     private LogEntry fromProto(io.raftboot.proto.LogEntry e) {
@@ -194,6 +274,9 @@ public final class MessageMapper {
 
     private Node node(String id) {
         PeerAddress address = settings.addressOf(id);
-        return Node.newBuilder().setId(id).setUrl(address == null ? "" : address.toString()).build();
+        return Node.newBuilder()
+                .setId(id)
+                .setUrl(address == null ? "" : address.toString())
+                .build();
     }
 }

@@ -10,8 +10,7 @@ import java.util.function.Consumer;
  */
 public final class MessageRelay implements Consumer<Message> {
 
-    private volatile Consumer<Message> target = m -> {
-    };
+    private volatile Consumer<Message> target = m -> {};
 
     public void attach(Consumer<Message> target) {
         this.target = target;

@@ -52,8 +52,7 @@ final class PeerChannel {
         if (signer != null) {
             builder.intercept(signer);
         }
-        this.channel = builder
-                .maxInboundMessageSize((int) settings.maxMessageBytes())
+        this.channel = builder.maxInboundMessageSize((int) settings.maxMessageBytes())
                 .keepAliveTime(20, TimeUnit.SECONDS)
                 .keepAliveTimeout(5, TimeUnit.SECONDS)
                 .idleTimeout(1, TimeUnit.DAYS)

@@ -58,7 +58,9 @@ public final class PeerContacts {
     /** Heard from recently, and the last call to it did not fail. */
     public boolean isReachable(String peer) {
         Contact c = contacts.get(peer);
-        return c != null && c.lastContactNanos != Long.MIN_VALUE && !c.lastCallFailed
+        return c != null
+                && c.lastContactNanos != Long.MIN_VALUE
+                && !c.lastCallFailed
                 && System.nanoTime() - c.lastContactNanos < reachableWindowNanos;
     }
 

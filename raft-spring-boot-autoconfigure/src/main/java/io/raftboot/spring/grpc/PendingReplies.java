@@ -29,13 +29,16 @@ import java.util.function.Function;
 public final class PendingReplies {
 
     /** Which RPC a parked call belongs to, hence which replies it can carry. */
-    enum Kind { APPEND, VOTE, SNAPSHOT }
+    enum Kind {
+        APPEND,
+        VOTE,
+        SNAPSHOT
+    }
 
     /** Parked calls beyond this many per sender and kind are refused: the peer is far ahead of us. */
     static final int MAX_PARKED = 1024;
 
-    private record Parked(ServerCallStreamObserver<Object> observer) {
-    }
+    private record Parked(ServerCallStreamObserver<Object> observer) {}
 
     private final MessageMapper mapper;
     private final Map<String, Map<Kind, ArrayDeque<Parked>>> parked = new HashMap<>();

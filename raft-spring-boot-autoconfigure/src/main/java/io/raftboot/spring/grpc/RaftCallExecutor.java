@@ -25,7 +25,8 @@ import java.util.concurrent.Executor;
 public final class RaftCallExecutor implements ServerCallExecutorSupplier {
 
     /** Set by {@link GrpcTransport} on a Heartbeat call whose AppendEntries has no entries. */
-    static final Metadata.Key<String> EMPTY_APPEND = Metadata.Key.of("raft-empty-append", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> EMPTY_APPEND =
+            Metadata.Key.of("raft-empty-append", Metadata.ASCII_STRING_MARSHALLER);
     /** Attaches {@link #EMPTY_APPEND} to a call. */
     static final ClientInterceptor MARK_EMPTY_APPEND = MetadataUtils.newAttachHeadersInterceptor(emptyAppendHeaders());
 
@@ -44,7 +45,8 @@ public final class RaftCallExecutor implements ServerCallExecutorSupplier {
     @Override
     public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata metadata) {
         String method = call.getMethodDescriptor().getFullMethodName();
-        boolean direct = DIRECT_METHODS.contains(method) || HEARTBEAT.equals(method) && metadata.containsKey(EMPTY_APPEND);
+        boolean direct =
+                DIRECT_METHODS.contains(method) || HEARTBEAT.equals(method) && metadata.containsKey(EMPTY_APPEND);
         return direct ? DIRECT : null;
     }
 }

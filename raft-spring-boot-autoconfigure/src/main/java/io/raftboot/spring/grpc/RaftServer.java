@@ -48,8 +48,14 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
      * @param inbound delivers a message to the Raft loop (must not block)
      * @param currentTerm this node's term, for the TimeoutNow acknowledgement
      */
-    public RaftServer(MessageMapper mapper, ClusterGuard guard, PendingReplies pending, PeerContacts contacts,
-                      Consumer<Message> inbound, LeaderCommandHandler forwardHandler, LongSupplier currentTerm) {
+    public RaftServer(
+            MessageMapper mapper,
+            ClusterGuard guard,
+            PendingReplies pending,
+            PeerContacts contacts,
+            Consumer<Message> inbound,
+            LeaderCommandHandler forwardHandler,
+            LongSupplier currentTerm) {
         this(mapper, guard, pending, contacts, inbound, forwardHandler, currentTerm, data -> null);
     }
 
@@ -58,9 +64,15 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
      *     {@code null} if the state machine can restore it; checked before the core installs it,
      *     because a snapshot the state machine cannot read would stop this node
      */
-    public RaftServer(MessageMapper mapper, ClusterGuard guard, PendingReplies pending, PeerContacts contacts,
-                      Consumer<Message> inbound, LeaderCommandHandler forwardHandler, LongSupplier currentTerm,
-                      java.util.function.Function<byte[], String> snapshotCheck) {
+    public RaftServer(
+            MessageMapper mapper,
+            ClusterGuard guard,
+            PendingReplies pending,
+            PeerContacts contacts,
+            Consumer<Message> inbound,
+            LeaderCommandHandler forwardHandler,
+            LongSupplier currentTerm,
+            java.util.function.Function<byte[], String> snapshotCheck) {
         this.snapshotCheck = snapshotCheck;
         this.mapper = mapper;
         this.guard = guard;
@@ -73,14 +85,16 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
 
     @Override
     public void heartbeat(HBeat request, StreamObserver<HBeatReturn> observer) {
-        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
+        if (admitted(
+                request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
             deliver(request.getFrom(), PendingReplies.Kind.APPEND, () -> mapper.fromProto(request), observer);
         }
     }
 
     @Override
     public void requestVote(ReqVote request, StreamObserver<ReqVoteReturn> observer) {
-        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
+        if (admitted(
+                request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
             deliver(request.getFrom(), PendingReplies.Kind.VOTE, () -> mapper.fromProto(request), observer);
         }
     }
@@ -99,7 +113,8 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
 
     @Override
     public void timeoutNow(TimeoutNowRequest request, StreamObserver<TimeoutNowReturn> observer) {
-        if (!admitted(request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
+        if (!admitted(
+                request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
             return;
         }
         try {
@@ -120,18 +135,25 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
         CompletableFuture<ForwardOutcome> handled;
         try {
             Duration timeout = Duration.ofMillis(Math.max(0, request.getTimeoutMillis()));
-            handled = request.getKind() == ForwardKind.READ_INDEX ? forwardHandler.readIndex(timeout)
+            handled = request.getKind() == ForwardKind.READ_INDEX
+                    ? forwardHandler.readIndex(timeout)
                     : forwardHandler.write(request.getCommand().toByteArray(), timeout);
         } catch (RuntimeException e) {
-            observer.onError(Status.INTERNAL.withDescription("forwarded command failed: " + e).asRuntimeException());
+            observer.onError(Status.INTERNAL
+                    .withDescription("forwarded command failed: " + e)
+                    .asRuntimeException());
             return;
         }
         handled.whenComplete((outcome, error) -> {
             try {
                 if (error != null) {
-                    observer.onError(Status.INTERNAL.withDescription("forwarded command failed: " + error).asRuntimeException());
+                    observer.onError(Status.INTERNAL
+                            .withDescription("forwarded command failed: " + error)
+                            .asRuntimeException());
                 } else {
-                    observer.onNext(ForwardOutcomes.toProto(outcome).setTerm(currentTerm.getAsLong()).build());
+                    observer.onNext(ForwardOutcomes.toProto(outcome)
+                            .setTerm(currentTerm.getAsLong())
+                            .build());
                     observer.onCompleted();
                 }
             } catch (RuntimeException e) {
@@ -159,7 +181,11 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
         return true;
     }
 
-    private void deliver(String from, PendingReplies.Kind kind, java.util.function.Supplier<Message> mapping, StreamObserver<?> observer) {
+    private void deliver(
+            String from,
+            PendingReplies.Kind kind,
+            java.util.function.Supplier<Message> mapping,
+            StreamObserver<?> observer) {
         Message message;
         try {
             message = mapping.get();
@@ -178,7 +204,9 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
 
     private static void refuseStopped(StreamObserver<?> observer, RuntimeException e) {
         try {
-            observer.onError(Status.UNAVAILABLE.withDescription("this Raft node is not running: " + e.getMessage()).asRuntimeException());
+            observer.onError(Status.UNAVAILABLE
+                    .withDescription("this Raft node is not running: " + e.getMessage())
+                    .asRuntimeException());
         } catch (RuntimeException ignored) {
             // already answered
         }

@@ -34,8 +34,10 @@ public class RaftServerTls implements GrpcServerConfigurer {
         } else if (builder.getClass().getName().contains("InProcess")) {
             LOG.debug("In-process gRPC server: no TLS");
         } else {
-            throw new IllegalStateException("raft.tls.bundle needs net.devh's shaded Netty gRPC server (grpc-netty-shaded), but the server is built by "
-                    + builder.getClass().getName() + "; configure its TLS with grpc.server.security.* (client-auth=REQUIRE) instead");
+            throw new IllegalStateException(
+                    "raft.tls.bundle needs net.devh's shaded Netty gRPC server (grpc-netty-shaded), but the server is built by "
+                            + builder.getClass().getName()
+                            + "; configure its TLS with grpc.server.security.* (client-auth=REQUIRE) instead");
         }
     }
 }

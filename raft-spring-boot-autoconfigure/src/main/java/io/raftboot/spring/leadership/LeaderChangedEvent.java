@@ -32,7 +32,7 @@ public class LeaderChangedEvent extends RaftLeadershipEvent {
 
     @Override
     public String toString() {
-        return "LeaderChangedEvent[node=" + getNodeId() + ", term=" + getTerm() + ", leader=" + leaderId
-                + ", previous=" + previousLeaderId + "]";
+        return "LeaderChangedEvent[node=" + getNodeId() + ", term=" + getTerm() + ", leader=" + leaderId + ", previous="
+                + previousLeaderId + "]";
     }
 }

@@ -9,14 +9,11 @@ package io.raftboot.spring.leadership;
 public interface LeadershipListener {
 
     /** This node became leader with a valid lease in {@code term}; {@code isLeader()} is true now. */
-    default void onLeadershipGranted(long term) {
-    }
+    default void onLeadershipGranted(long term) {}
 
     /** This node stopped being leader (or lost its lease); {@code isLeader()} is false now. */
-    default void onLeadershipRevoked(long term) {
-    }
+    default void onLeadershipRevoked(long term) {}
 
     /** A leader became known: {@code leaderId} leads in {@code term} (called on every node). */
-    default void onLeaderChanged(String leaderId, long term) {
-    }
+    default void onLeaderChanged(String leaderId, long term) {}
 }

@@ -53,13 +53,17 @@ public final class LeadershipTracker implements RaftListener {
     private volatile long leaderlessSinceNanos = System.nanoTime();
     /** The check at the end of the current lease (timer thread only, and stop()). */
     private ScheduledFuture<?> leaseCheck;
+
     private volatile boolean started;
 
     /**
      * @param beanListeners the {@link LeadershipListener} beans, resolved lazily
      */
-    public LeadershipTracker(RaftLoop loop, ApplicationEventPublisher publisher, RaftExecutors executors,
-                             Supplier<List<LeadershipListener>> beanListeners) {
+    public LeadershipTracker(
+            RaftLoop loop,
+            ApplicationEventPublisher publisher,
+            RaftExecutors executors,
+            Supplier<List<LeadershipListener>> beanListeners) {
         this.loop = loop;
         this.publisher = publisher;
         this.executors = executors;
@@ -78,10 +82,13 @@ public final class LeadershipTracker implements RaftListener {
         started = false;
         loop.removeListener(this);
         try {
-            executors.timer().submit(() -> {
-                cancelLeaseCheck();
-                check();
-            }).get();
+            executors
+                    .timer()
+                    .submit(() -> {
+                        cancelLeaseCheck();
+                        check();
+                    })
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -151,7 +158,9 @@ public final class LeadershipTracker implements RaftListener {
             lastLeader = leaderId;
             lastLeaderTerm = s.term();
             long term = s.term();
-            publish(new LeaderChangedEvent(s.nodeId(), term, leaderId, previous), l -> l.onLeaderChanged(leaderId, term));
+            publish(
+                    new LeaderChangedEvent(s.nodeId(), term, leaderId, previous),
+                    l -> l.onLeaderChanged(leaderId, term));
             for (CompletableFuture<String> waiter : new ArrayList<>(leaderWaiters)) {
                 waiter.complete(leaderId);
             }

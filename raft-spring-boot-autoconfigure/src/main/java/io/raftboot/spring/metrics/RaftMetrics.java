@@ -4,11 +4,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftListener;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.RaftStatus;
 import io.raftboot.core.node.Role;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.annotation.LeaderOnlySkips;
 import io.raftboot.spring.config.WriteObserver;
 import io.raftboot.spring.grpc.PeerContacts;
@@ -47,30 +47,47 @@ public class RaftMetrics implements MeterBinder, RaftListener, LeadershipListene
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
         String node = loop.nodeId();
-        Gauge.builder("raft.term", loop, l -> l.status().term()).tag("node", node)
-                .description("Current Raft term of this node").register(registry);
+        Gauge.builder("raft.term", loop, l -> l.status().term())
+                .tag("node", node)
+                .description("Current Raft term of this node")
+                .register(registry);
         for (Role role : Role.values()) {
-            Gauge.builder("raft.role", loop, l -> l.status().role() == role ? 1 : 0).tag("node", node).tag("role", role.name())
-                    .description("1 for this node's current Raft role, 0 for the others").register(registry);
+            Gauge.builder("raft.role", loop, l -> l.status().role() == role ? 1 : 0)
+                    .tag("node", node)
+                    .tag("role", role.name())
+                    .description("1 for this node's current Raft role, 0 for the others")
+                    .register(registry);
         }
-        Gauge.builder("raft.config.version", store, ConfigStore::configVersion).tag("node", node)
-                .description("Changes applied to the replicated config on this node").register(registry);
+        Gauge.builder("raft.config.version", store, ConfigStore::configVersion)
+                .tag("node", node)
+                .description("Changes applied to the replicated config on this node")
+                .register(registry);
         registerCounter("raft.elections", elections, "Elections (campaigns) this node started");
         registerCounter("raft.leader.changes", leaderChanges, "New leaderships this node learned of");
-        commitLatency = Timer.builder("raft.commit.latency").tag("node", node)
-                .description("Config writes from submission to commit").register(registry);
-        contacts.addRoundTripListener((peer, rtt) -> Timer.builder("raft.peer.heartbeat.rtt").tag("node", node).tag("peer", peer)
-                .description("Round trip of AppendEntries (heartbeats) to a peer").register(registry).record(rtt));
+        commitLatency = Timer.builder("raft.commit.latency")
+                .tag("node", node)
+                .description("Config writes from submission to commit")
+                .register(registry);
+        contacts.addRoundTripListener((peer, rtt) -> Timer.builder("raft.peer.heartbeat.rtt")
+                .tag("node", node)
+                .tag("peer", peer)
+                .description("Round trip of AppendEntries (heartbeats) to a peer")
+                .register(registry)
+                .record(rtt));
         if (skips != null) {
-            io.micrometer.core.instrument.FunctionCounter.builder("raft.leader.only.skipped", skips, LeaderOnlySkips::count)
-                    .tag("node", node).description("@LeaderOnly calls skipped because this node was not the leader")
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "raft.leader.only.skipped", skips, LeaderOnlySkips::count)
+                    .tag("node", node)
+                    .description("@LeaderOnly calls skipped because this node was not the leader")
                     .register(registry);
         }
     }
 
     private void registerCounter(String name, AtomicLong value, String description) {
-        io.micrometer.core.instrument.FunctionCounter.builder(name, value, AtomicLong::get).tag("node", loop.nodeId())
-                .description(description).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(name, value, AtomicLong::get)
+                .tag("node", loop.nodeId())
+                .description(description)
+                .register(registry);
     }
 
     @Override
@@ -92,5 +109,4 @@ public class RaftMetrics implements MeterBinder, RaftListener, LeadershipListene
             timer.record(latency);
         }
     }
-
 }

@@ -22,8 +22,10 @@ public class RaftSecurityMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         for (RefusalReason reason : RefusalReason.values()) {
             FunctionCounter.builder("raft.requests.refused", refusals, r -> r.count(reason))
-                    .tag("node", refusals.nodeId()).tag("reason", reason.tag())
-                    .description("Raft requests from peers that this node refused, and peer certificates and replies it refused as a client, by reason")
+                    .tag("node", refusals.nodeId())
+                    .tag("reason", reason.tag())
+                    .description(
+                            "Raft requests from peers that this node refused, and peer certificates and replies it refused as a client, by reason")
                     .register(registry);
         }
     }

@@ -37,25 +37,33 @@ public final class ConditionWaiter {
         return result;
     }
 
-    private void schedule(BooleanSupplier condition, long deadlineNanos, Supplier<Throwable> onTimeout,
-                          CompletableFuture<Void> result) {
+    private void schedule(
+            BooleanSupplier condition,
+            long deadlineNanos,
+            Supplier<Throwable> onTimeout,
+            CompletableFuture<Void> result) {
         try {
-            executors.timer().schedule(() -> {
-                if (result.isDone()) {
-                    return;
-                }
-                if (condition.getAsBoolean()) {
-                    result.complete(null);
-                } else if (System.nanoTime() - deadlineNanos >= 0) {
-                    if (onTimeout == null) {
-                        result.complete(null);
-                    } else {
-                        result.completeExceptionally(onTimeout.get());
-                    }
-                } else {
-                    schedule(condition, deadlineNanos, onTimeout, result);
-                }
-            }, pollNanos, TimeUnit.NANOSECONDS);
+            executors
+                    .timer()
+                    .schedule(
+                            () -> {
+                                if (result.isDone()) {
+                                    return;
+                                }
+                                if (condition.getAsBoolean()) {
+                                    result.complete(null);
+                                } else if (System.nanoTime() - deadlineNanos >= 0) {
+                                    if (onTimeout == null) {
+                                        result.complete(null);
+                                    } else {
+                                        result.completeExceptionally(onTimeout.get());
+                                    }
+                                } else {
+                                    schedule(condition, deadlineNanos, onTimeout, result);
+                                }
+                            },
+                            pollNanos,
+                            TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
         }

@@ -50,8 +50,7 @@ public final class RaftExecutors implements AutoCloseable {
     /** Waits, at most {@code timeout}, until every event dispatched so far was delivered. */
     public void drainEvents(Duration timeout) {
         try {
-            Future<?> marker = events.submit(() -> {
-            });
+            Future<?> marker = events.submit(() -> {});
             marker.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -66,13 +65,17 @@ public final class RaftExecutors implements AutoCloseable {
 
     public ScheduledFuture<?> every(Duration period, Runnable task) {
         long nanos = Math.max(1, period.toNanos());
-        return timer.scheduleWithFixedDelay(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("A Raft timer task failed", e);
-            }
-        }, nanos, nanos, TimeUnit.NANOSECONDS);
+        return timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("A Raft timer task failed", e);
+                    }
+                },
+                nanos,
+                nanos,
+                TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -28,6 +28,7 @@ class LeaderOnlyInterceptorTest {
         assertThat(LeaderOnlyInterceptor.emptyValue(Set.class)).isEqualTo(Set.of());
         assertThat(LeaderOnlyInterceptor.emptyValue(Map.class)).isEqualTo(Map.of());
         assertThat(LeaderOnlyInterceptor.emptyValue(SortedMap.class)).isInstanceOf(SortedMap.class);
-        assertThat((CompletableFuture<?>) LeaderOnlyInterceptor.emptyValue(CompletableFuture.class)).isCompletedWithValue(null);
+        assertThat((CompletableFuture<?>) LeaderOnlyInterceptor.emptyValue(CompletableFuture.class))
+                .isCompletedWithValue(null);
     }
 }

@@ -22,8 +22,12 @@ class SpringLayeringTest {
 
     @Test
     void onlyTheAutoConfigurationReadsRaftProperties() {
-        noClasses().that().resideOutsideOfPackage("io.raftboot.spring.autoconfigure..")
-                .should().dependOnClassesThat().belongToAnyOf(RaftProperties.class)
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.raftboot.spring.autoconfigure..")
+                .should()
+                .dependOnClassesThat()
+                .belongToAnyOf(RaftProperties.class)
                 .because("ClusterSettingsValidator checks every setting once and hands the other packages settings"
                         + " (ClusterSettings, PeerSecuritySettings, plain values) they can trust")
                 .check(SPRING_LAYER);
@@ -31,17 +35,25 @@ class SpringLayeringTest {
 
     @Test
     void onlyTheGrpcPackageAndTheWiringOfItsServerTouchNetDevh() {
-        noClasses().that().resideOutsideOfPackage("io.raftboot.spring.grpc..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.raftboot.spring.grpc..")
                 // Registers the gRPC package's classes with net.devh's server; no gRPC type of its own.
-                .and().haveNameNotMatching("io\\.raftboot\\.spring\\.autoconfigure\\.RaftGrpcConfiguration(\\$.*)?")
-                .should().dependOnClassesThat().resideInAPackage("net.devh..")
-                .because("another server integration (Spring gRPC, a plain io.grpc.Server) must need only the gRPC package")
+                .and()
+                .haveNameNotMatching("io\\.raftboot\\.spring\\.autoconfigure\\.RaftGrpcConfiguration(\\$.*)?")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("net.devh..")
+                .because(
+                        "another server integration (Spring gRPC, a plain io.grpc.Server) must need only the gRPC package")
                 .check(SPRING_LAYER);
     }
 
     @Test
     void theSpringPackagesDependOnEachOtherWithoutCycles() {
-        slices().matching("io.raftboot.spring.(*)..").should().beFreeOfCycles()
+        slices().matching("io.raftboot.spring.(*)..")
+                .should()
+                .beFreeOfCycles()
                 .because("the auto-configuration sits on top and wires the others; nothing below it depends back on it")
                 .check(SPRING_LAYER);
     }

@@ -22,8 +22,12 @@ class TransportNeutralityTest {
     void onlyTheGrpcPackageSeesGrpcOrProtobufTypes() {
         // No exception, not even the auto-configuration that creates the gRPC beans: what it hands
         // to net.devh's server are classes of the gRPC package (CrashDetectionServerConfigurer).
-        noClasses().that().resideOutsideOfPackage("io.raftboot.spring.grpc..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.raftboot.proto..", "com.google.protobuf..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.raftboot.spring.grpc..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.grpc..", "io.raftboot.proto..", "com.google.protobuf..")
                 .because("the write path's meaning lives in domain types (io.raftboot.core.client.ForwardOutcome)")
                 .check(SPRING_LAYER);
     }

@@ -48,8 +48,10 @@ class ClusterSettingsValidatorTest {
         p.setHeartbeatInterval(Duration.ofSeconds(Long.MAX_VALUE / 4));
         p.setElectionTimeout(Duration.ofSeconds(Long.MAX_VALUE / 8));
 
-        assertThatThrownBy(() -> ClusterSettingsValidator.validate(p)).isInstanceOf(RaftConfigurationException.class)
-                .satisfies(e -> assertThat(((RaftConfigurationException) e).property()).isEqualTo("raft.heartbeat-interval"));
+        assertThatThrownBy(() -> ClusterSettingsValidator.validate(p))
+                .isInstanceOf(RaftConfigurationException.class)
+                .satisfies(e ->
+                        assertThat(((RaftConfigurationException) e).property()).isEqualTo("raft.heartbeat-interval"));
     }
 
     @Test
@@ -80,7 +82,8 @@ class ClusterSettingsValidatorTest {
     void aValueLimitNotBelowTheMessageLimitIsRefused() {
         RaftProperties p = threeNodes();
         p.setMaxValueSize(org.springframework.util.unit.DataSize.ofMegabytes(32));
-        assertThatThrownBy(() -> ClusterSettingsValidator.validate(p)).isInstanceOf(RaftConfigurationException.class)
+        assertThatThrownBy(() -> ClusterSettingsValidator.validate(p))
+                .isInstanceOf(RaftConfigurationException.class)
                 .hasMessageContaining("raft.max-value-size");
     }
 

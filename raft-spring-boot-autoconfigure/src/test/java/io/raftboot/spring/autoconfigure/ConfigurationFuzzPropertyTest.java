@@ -6,11 +6,11 @@ import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
 import io.raftboot.spring.cluster.RaftConfigurationException;
 import io.raftboot.spring.env.SeedEnvironment;
+import io.raftboot.testsupport.property.Gen;
+import io.raftboot.testsupport.property.PropertyLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import io.raftboot.testsupport.property.Gen;
-import io.raftboot.testsupport.property.PropertyLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,12 +34,14 @@ class ConfigurationFuzzPropertyTest {
 
     @Test
     void anySeedEnvironmentMapsToValidPeersOrIsReportedByVariable() {
-        PropertyLoop.forAll(500, r -> anySeedEnvironmentMapsToValidPeersOrIsReportedByVariable(cluster(r), id(r), address(r),
-                k8s(r), hostname(r)));
+        PropertyLoop.forAll(
+                500,
+                r -> anySeedEnvironmentMapsToValidPeersOrIsReportedByVariable(
+                        cluster(r), id(r), address(r), k8s(r), hostname(r)));
     }
 
-    private static void anySeedEnvironmentMapsToValidPeersOrIsReportedByVariable(String cluster, String brokerId, String nodeAddress,
-                                                                                 String k8s, String hostname) {
+    private static void anySeedEnvironmentMapsToValidPeersOrIsReportedByVariable(
+            String cluster, String brokerId, String nodeAddress, String k8s, String hostname) {
         Map<String, String> env = new HashMap<>();
         env.put("CLUSTER", cluster);
         env.put("BROKER_ID", brokerId);
@@ -50,7 +52,8 @@ class ConfigurationFuzzPropertyTest {
         try {
             mapped = SeedEnvironment.map(env::get, name -> null, false);
         } catch (RaftConfigurationException e) {
-            assertThat(e.property()).isIn("CLUSTER", "NODE_ADDRESS", "HOSTNAME", "BROKER_ID", "raft.kubernetes.replicas");
+            assertThat(e.property())
+                    .isIn("CLUSTER", "NODE_ADDRESS", "HOSTNAME", "BROKER_ID", "raft.kubernetes.replicas");
             assertThat(e.action()).isNotBlank();
             return;
         }
@@ -96,7 +99,21 @@ class ConfigurationFuzzPropertyTest {
     static String address(SplittableRandom r) {
         return switch (Gen.weighted(r, 5, 3, 1, 1)) {
             case 0 -> Gen.oneOf(r, "10.0.0.1:9090", "h2:9091", "[::1]:9092", "localhost:1");
-            case 1 -> Gen.oneOf(r, "h:0", "h:65536", "h:-1", "h:", ":9090", "h", "::1:9090", "h:9o90", "h:99999999999", "[::1]", "h:9090:1", " ");
+            case 1 ->
+                Gen.oneOf(
+                        r,
+                        "h:0",
+                        "h:65536",
+                        "h:-1",
+                        "h:",
+                        ":9090",
+                        "h",
+                        "::1:9090",
+                        "h:9o90",
+                        "h:99999999999",
+                        "[::1]",
+                        "h:9090:1",
+                        " ");
             case 2 -> Gen.string(r, 12);
             default -> null;
         };
@@ -124,21 +141,44 @@ class ConfigurationFuzzPropertyTest {
     }
 
     static String hostname(SplittableRandom r) {
-        return Gen.oneOf(r, null, "broker-0", "broker-2", "broker-9", "broker", "broker-", "-1", "broker-99999999999", "a-b-c-1");
+        return Gen.oneOf(
+                r,
+                null,
+                "broker-0",
+                "broker-2",
+                "broker-9",
+                "broker",
+                "broker-",
+                "-1",
+                "broker-99999999999",
+                "a-b-c-1");
     }
 
     static Duration duration(SplittableRandom r) {
         return switch (Gen.weighted(r, 6, 3, 1)) {
             case 0 -> Gen.oneOf(r, Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(3));
-            case 1 -> Gen.oneOf(r, Duration.ZERO, Duration.ofMillis(-1), Duration.ofNanos(1), Duration.ofDays(365_000),
-                    Duration.ofSeconds(Long.MAX_VALUE / 2));
+            case 1 ->
+                Gen.oneOf(
+                        r,
+                        Duration.ZERO,
+                        Duration.ofMillis(-1),
+                        Duration.ofNanos(1),
+                        Duration.ofDays(365_000),
+                        Duration.ofSeconds(Long.MAX_VALUE / 2));
             default -> null;
         };
     }
 
     static DataSize size(SplittableRandom r) {
-        return Gen.oneOf(r, DataSize.ofBytes(0), DataSize.ofBytes(-1), DataSize.ofBytes(1023), DataSize.ofKilobytes(64),
-                DataSize.ofMegabytes(16), DataSize.ofGigabytes(3), null);
+        return Gen.oneOf(
+                r,
+                DataSize.ofBytes(0),
+                DataSize.ofBytes(-1),
+                DataSize.ofBytes(1023),
+                DataSize.ofKilobytes(64),
+                DataSize.ofMegabytes(16),
+                DataSize.ofGigabytes(3),
+                null);
     }
 
     /**
@@ -211,7 +251,8 @@ class ConfigurationFuzzPropertyTest {
         for (int i = Gen.intBetween(r, 0, 3); i > 0; i--) {
             learners.add(id(r));
         }
-        p.setLearners(new LinkedHashSet<>(learners.stream().filter(Objects::nonNull).toList()));
+        p.setLearners(
+                new LinkedHashSet<>(learners.stream().filter(Objects::nonNull).toList()));
         p.setWriteTimeout(duration(r));
         p.setDataDir(DATA.resolve(nodeId == null || nodeId.isBlank() ? "none" : "node-" + Math.abs(nodeId.hashCode())));
         return p;

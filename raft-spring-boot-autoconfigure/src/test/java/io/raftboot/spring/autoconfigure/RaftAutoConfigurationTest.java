@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.core.node.Membership;
@@ -13,14 +12,15 @@ import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.storage.FileStorage;
 import io.raftboot.core.storage.MemoryStorage;
 import io.raftboot.core.storage.Storage;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.actuator.RaftEndpoint;
 import io.raftboot.spring.actuator.RaftHealthIndicator;
 import io.raftboot.spring.actuator.RaftStatusReporter;
 import io.raftboot.spring.annotation.LeaderOnlyBeanPostProcessor;
 import io.raftboot.spring.annotation.LeaderOnlySkips;
 import io.raftboot.spring.cluster.ClusterSettings;
-import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.config.ConfigChangePublisher;
+import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.grpc.ClusterGuard;
 import io.raftboot.spring.grpc.GrpcTransport;
@@ -60,25 +60,49 @@ class RaftAutoConfigurationTest {
     @TempDir
     static Path data;
 
-    private static final AutoConfigurations ALL = AutoConfigurations.of(RaftAutoConfiguration.class,
-            RaftActuatorAutoConfiguration.class, RaftMetricsAutoConfiguration.class, RaftIntegrationAutoConfiguration.class);
+    private static final AutoConfigurations ALL = AutoConfigurations.of(
+            RaftAutoConfiguration.class,
+            RaftActuatorAutoConfiguration.class,
+            RaftMetricsAutoConfiguration.class,
+            RaftIntegrationAutoConfiguration.class);
 
     /** A one-node cluster: it elects itself, no network needed. */
     static ApplicationContextRunner runner() {
-        return new ApplicationContextRunner().withConfiguration(ALL).withPropertyValues(
-                "raft.node-id=n1", "raft.peers.n1=127.0.0.1:" + FreePorts.any(), "raft.data-dir=" + data.resolve("n" + System.nanoTime()),
-                "management.endpoints.web.exposure.include=raft");
+        return new ApplicationContextRunner()
+                .withConfiguration(ALL)
+                .withPropertyValues(
+                        "raft.node-id=n1",
+                        "raft.peers.n1=127.0.0.1:" + FreePorts.any(),
+                        "raft.data-dir=" + data.resolve("n" + System.nanoTime()),
+                        "management.endpoints.web.exposure.include=raft");
     }
 
     @Test
     void createsTheNodeItsTransportServicesAndIntegrations() {
         runner().run(ctx -> {
             assertThat(ctx).hasNotFailed();
-            for (Class<?> type : new Class<?>[] {ClusterSettings.class, RaftExecutors.class, ConfigStore.class, RaftLoop.class,
-                    GrpcTransport.class, RaftServer.class, RaftGrpcRegistration.class, LeaderCommandHandler.class, LeadershipService.class,
-                    LeadershipTracker.class, ReplicatedConfig.class, RaftLifecycle.class, RaftStatusReporter.class, RaftEndpoint.class,
-                    RaftHealthIndicator.class, RaftMetrics.class, RaftLeaderContext.class, IntegrationLeaderEventPublisher.class,
-                    LeaderOnlyBeanPostProcessor.class, LeaderOnlySkips.class}) {
+            for (Class<?> type : new Class<?>[] {
+                ClusterSettings.class,
+                RaftExecutors.class,
+                ConfigStore.class,
+                RaftLoop.class,
+                GrpcTransport.class,
+                RaftServer.class,
+                RaftGrpcRegistration.class,
+                LeaderCommandHandler.class,
+                LeadershipService.class,
+                LeadershipTracker.class,
+                ReplicatedConfig.class,
+                RaftLifecycle.class,
+                RaftStatusReporter.class,
+                RaftEndpoint.class,
+                RaftHealthIndicator.class,
+                RaftMetrics.class,
+                RaftLeaderContext.class,
+                IntegrationLeaderEventPublisher.class,
+                LeaderOnlyBeanPostProcessor.class,
+                LeaderOnlySkips.class
+            }) {
                 assertThat(ctx).hasSingleBean(type);
             }
             assertThat(ctx.getBean(Storage.class)).isInstanceOf(FileStorage.class);
@@ -92,9 +116,15 @@ class RaftAutoConfigurationTest {
     void raftEnabledFalseCreatesNothing() {
         runner().withPropertyValues("raft.enabled=false").run(ctx -> {
             assertThat(ctx).hasNotFailed();
-            assertThat(ctx).doesNotHaveBean(RaftLoop.class).doesNotHaveBean(LeadershipService.class)
-                    .doesNotHaveBean(ReplicatedConfig.class).doesNotHaveBean(RaftServer.class).doesNotHaveBean(RaftEndpoint.class)
-                    .doesNotHaveBean(RaftMetrics.class).doesNotHaveBean(RaftLeaderContext.class).doesNotHaveBean(ClusterSettings.class);
+            assertThat(ctx)
+                    .doesNotHaveBean(RaftLoop.class)
+                    .doesNotHaveBean(LeadershipService.class)
+                    .doesNotHaveBean(ReplicatedConfig.class)
+                    .doesNotHaveBean(RaftServer.class)
+                    .doesNotHaveBean(RaftEndpoint.class)
+                    .doesNotHaveBean(RaftMetrics.class)
+                    .doesNotHaveBean(RaftLeaderContext.class)
+                    .doesNotHaveBean(ClusterSettings.class);
         });
     }
 
@@ -108,38 +138,53 @@ class RaftAutoConfigurationTest {
 
     @Test
     void withoutMicrometerThereAreNoMeters() {
-        runner().withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(ctx ->
-                assertThat(ctx).hasNotFailed().hasSingleBean(RaftLoop.class).doesNotHaveBean(RaftMetrics.class));
+        runner().withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+                .run(ctx -> assertThat(ctx)
+                        .hasNotFailed()
+                        .hasSingleBean(RaftLoop.class)
+                        .doesNotHaveBean(RaftMetrics.class));
     }
 
     @Test
     void withoutSpringIntegrationThereAreNoIntegrationEvents() {
-        runner().withClassLoader(new FilteredClassLoader("org.springframework.integration")).run(ctx ->
-                assertThat(ctx).hasNotFailed().hasSingleBean(LeadershipService.class)
-                        .doesNotHaveBean(RaftLeaderContext.class).doesNotHaveBean(IntegrationLeaderEventPublisher.class));
+        runner().withClassLoader(new FilteredClassLoader("org.springframework.integration"))
+                .run(ctx -> assertThat(ctx)
+                        .hasNotFailed()
+                        .hasSingleBean(LeadershipService.class)
+                        .doesNotHaveBean(RaftLeaderContext.class)
+                        .doesNotHaveBean(IntegrationLeaderEventPublisher.class));
     }
 
     @Test
     void withoutNetDevhTheServiceExistsButIsNotRegistered() {
-        runner().withClassLoader(new FilteredClassLoader("net.devh")).run(ctx ->
-                assertThat(ctx).hasNotFailed().hasSingleBean(RaftServer.class).doesNotHaveBean(RaftGrpcRegistration.class));
+        runner().withClassLoader(new FilteredClassLoader("net.devh"))
+                .run(ctx -> assertThat(ctx)
+                        .hasNotFailed()
+                        .hasSingleBean(RaftServer.class)
+                        .doesNotHaveBean(RaftGrpcRegistration.class));
     }
 
     @Test
     void theHealthIndicatorCanBeDisabled() {
-        runner().withPropertyValues("management.health.raft.enabled=false").run(ctx ->
-                assertThat(ctx).hasNotFailed().hasSingleBean(RaftEndpoint.class).doesNotHaveBean(RaftHealthIndicator.class));
+        runner().withPropertyValues("management.health.raft.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .hasNotFailed()
+                        .hasSingleBean(RaftEndpoint.class)
+                        .doesNotHaveBean(RaftHealthIndicator.class));
     }
 
     @Test
     void theEndpointIsAbsentWhenNotExposed() {
-        runner().withPropertyValues("management.endpoints.web.exposure.include=health").run(ctx ->
-                assertThat(ctx).hasNotFailed().doesNotHaveBean(RaftEndpoint.class).hasSingleBean(RaftHealthIndicator.class));
+        runner().withPropertyValues("management.endpoints.web.exposure.include=health")
+                .run(ctx -> assertThat(ctx)
+                        .hasNotFailed()
+                        .doesNotHaveBean(RaftEndpoint.class)
+                        .hasSingleBean(RaftHealthIndicator.class));
     }
 
     @Test
     void aUserTransportReplacesTheGrpcTransport() {
-        Transport transport = message -> { };
+        Transport transport = message -> {};
         runner().withBean(Transport.class, () -> transport).run(ctx -> {
             assertThat(ctx).hasNotFailed().doesNotHaveBean(GrpcTransport.class);
             assertThat(ctx.getBean(Transport.class)).isSameAs(transport);
@@ -149,10 +194,11 @@ class RaftAutoConfigurationTest {
     @Test
     void aUserHealthIndicatorNamedRaftHealthIndicatorReplacesOurs() {
         HealthIndicator mine = () -> Health.up().build();
-        runner().withBean("raftHealthIndicator", HealthIndicator.class, () -> mine).run(ctx -> {
-            assertThat(ctx).hasNotFailed().doesNotHaveBean(RaftHealthIndicator.class);
-            assertThat(ctx.getBean("raftHealthIndicator")).isSameAs(mine);
-        });
+        runner().withBean("raftHealthIndicator", HealthIndicator.class, () -> mine)
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed().doesNotHaveBean(RaftHealthIndicator.class);
+                    assertThat(ctx.getBean("raftHealthIndicator")).isSameAs(mine);
+                });
     }
 
     static Stream<Arguments> replaceableBeans() {
@@ -207,7 +253,14 @@ class RaftAutoConfigurationTest {
 
     private static RaftLoop standaloneLoop() {
         ProtocolSettings config = ProtocolSettings.of(Membership.ofVoters("n1")).withTicks(10, 2);
-        return new RaftLoop("n1", config, Duration.ofMillis(10), new MemoryStorage(), new ConfigStore(), m -> { },
-                new SplittableRandom(1), 0);
+        return new RaftLoop(
+                "n1",
+                config,
+                Duration.ofMillis(10),
+                new MemoryStorage(),
+                new ConfigStore(),
+                m -> {},
+                new SplittableRandom(1),
+                0);
     }
 }

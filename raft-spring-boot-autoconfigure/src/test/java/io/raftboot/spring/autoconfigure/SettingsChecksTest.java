@@ -31,31 +31,42 @@ class SettingsChecksTest {
     Path data;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "raft.max-config-keys=-1 | raft.max-config-keys | must not be negative",
-            "raft.max-pending-requests=15 | raft.max-pending-requests | at least 16 waiting inputs",
-            "raft.auth.secret=hunter2 | raft.auth.secret | shorter than 16 characters",
-            "raft.auth.secret=" + SECRET + ";raft.auth.replay-window=0s | raft.auth.replay-window | must be positive",
-            "raft.auth.secret=" + SECRET + ";raft.auth.max-nonces=999 | raft.auth.max-nonces | at least 1000 nonces",
-            "grpc.server.security.enabled=true | raft.tls.bundle | peer channels have no TLS settings",
-            "raft.tls.bundle=raft;grpc.server.security.enabled=true;grpc.server.security.client-auth=OPTIONAL"
-                    + " | grpc.server.security.client-auth | must require client certificates",
-    })
-    void aBadSettingIsRefusedByTheValidatorAloneAndStopsTheStartWithTheSameReport(String setting, String property, String problem) {
-        List<String> values = new ArrayList<>(List.of("raft.node-id=n1", "raft.peers.n1=127.0.0.1:" + freePort(),
-                "raft.data-dir=" + data.resolve("n1")));
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "raft.max-config-keys=-1 | raft.max-config-keys | must not be negative",
+                "raft.max-pending-requests=15 | raft.max-pending-requests | at least 16 waiting inputs",
+                "raft.auth.secret=hunter2 | raft.auth.secret | shorter than 16 characters",
+                "raft.auth.secret=" + SECRET
+                        + ";raft.auth.replay-window=0s | raft.auth.replay-window | must be positive",
+                "raft.auth.secret=" + SECRET
+                        + ";raft.auth.max-nonces=999 | raft.auth.max-nonces | at least 1000 nonces",
+                "grpc.server.security.enabled=true | raft.tls.bundle | peer channels have no TLS settings",
+                "raft.tls.bundle=raft;grpc.server.security.enabled=true;grpc.server.security.client-auth=OPTIONAL"
+                        + " | grpc.server.security.client-auth | must require client certificates",
+            })
+    void aBadSettingIsRefusedByTheValidatorAloneAndStopsTheStartWithTheSameReport(
+            String setting, String property, String problem) {
+        List<String> values = new ArrayList<>(List.of(
+                "raft.node-id=n1", "raft.peers.n1=127.0.0.1:" + freePort(), "raft.data-dir=" + data.resolve("n1")));
         values.addAll(List.of(setting.split(";")));
 
         RaftConfigurationException refused = validate(values);
-        assertThat(refused).as("ClusterSettingsValidator alone refuses %s", setting).isNotNull();
+        assertThat(refused)
+                .as("ClusterSettingsValidator alone refuses %s", setting)
+                .isNotNull();
         assertThat(refused.property()).isEqualTo(property);
         assertThat(refused.problem()).contains(problem);
         assertThat(refused.getMessage()).doesNotContain("hunter2");
 
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class))
-                .withPropertyValues(values.toArray(String[]::new)).run(ctx -> {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class))
+                .withPropertyValues(values.toArray(String[]::new))
+                .run(ctx -> {
                     assertThat(ctx).hasFailed();
-                    assertThat(ctx.getStartupFailure()).rootCause().isInstanceOf(RaftConfigurationException.class)
+                    assertThat(ctx.getStartupFailure())
+                            .rootCause()
+                            .isInstanceOf(RaftConfigurationException.class)
                             .hasMessage(refused.getMessage());
                 });
     }
@@ -67,7 +78,8 @@ class SettingsChecksTest {
             int eq = value.indexOf('=');
             env.setProperty(value.substring(0, eq), value.substring(eq + 1));
         }
-        RaftProperties properties = Binder.get(env).bind("raft", RaftProperties.class).orElseGet(RaftProperties::new);
+        RaftProperties properties =
+                Binder.get(env).bind("raft", RaftProperties.class).orElseGet(RaftProperties::new);
         try {
             ClusterSettingsValidator.validate(properties);
             ClusterSettingsValidator.peerSecurity(properties, env);

@@ -31,29 +31,32 @@ class ConfigurationFailureReportTest {
 
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({RaftAutoConfiguration.class, SslAutoConfiguration.class})
-    static class App {
-    }
+    static class App {}
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "CLUSTER=1=127.0.0.1:7001,1=127.0.0.1:7002 | Property: CLUSTER | listed twice",
-            "CLUSTER=1=127.0.0.1:7001,=127.0.0.1:7002 | Property: CLUSTER | is not <id>=<host>:<port>",
-            "CLUSTER=1=127.0.0.1:70000,2=127.0.0.1:7002 | Property: CLUSTER | outside 1..65535",
-            "CLUSTER=1=127.0.0.1:port | Property: CLUSTER | no numeric port",
-            "NODE_ADDRESS=127.0.0.1 | Property: NODE_ADDRESS | not host:port",
-            "K8S=true | Property: HOSTNAME | StatefulSet",
-            "raft.election-timeout=banana | raft.election-timeout | Duration",
-            "raft.max-message-size=lots | raft.max-message-size | DataSize",
-            "raft.tls.identity=fingerprint | raft.tls.identity | TlsIdentity",
-            "raft.tls.bundle=nowhere | Property: raft.tls.bundle | no SSL bundle",
-            "grpc.server.security.enabled=true | Property: raft.tls.bundle | peer channels",
-            "raft.auth.secret=short-Secret | Property: raft.auth.secret | shorter than 16",
-            "raft.auth.secret=a-long-enough-secret-value;raft.auth.replay-window=0s | Property: raft.auth.replay-window | positive",
-            "K8S=true;HOSTNAME=broker-99999999999 | Property: HOSTNAME | not a plausible pod ordinal",
-            "raft.peers.1=127.0.0.1:0 | Property: raft.peers.1 | outside 1..65535",
-    })
-    void aMalformedSettingEndsInAFailureReportNamingIt(String setting, String names, String says, CapturedOutput output) {
-        List<String> props = new ArrayList<>(List.of("raft.data-dir=" + data, "spring.main.banner-mode=off", "BROKER_ID=1"));
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "CLUSTER=1=127.0.0.1:7001,1=127.0.0.1:7002 | Property: CLUSTER | listed twice",
+                "CLUSTER=1=127.0.0.1:7001,=127.0.0.1:7002 | Property: CLUSTER | is not <id>=<host>:<port>",
+                "CLUSTER=1=127.0.0.1:70000,2=127.0.0.1:7002 | Property: CLUSTER | outside 1..65535",
+                "CLUSTER=1=127.0.0.1:port | Property: CLUSTER | no numeric port",
+                "NODE_ADDRESS=127.0.0.1 | Property: NODE_ADDRESS | not host:port",
+                "K8S=true | Property: HOSTNAME | StatefulSet",
+                "raft.election-timeout=banana | raft.election-timeout | Duration",
+                "raft.max-message-size=lots | raft.max-message-size | DataSize",
+                "raft.tls.identity=fingerprint | raft.tls.identity | TlsIdentity",
+                "raft.tls.bundle=nowhere | Property: raft.tls.bundle | no SSL bundle",
+                "grpc.server.security.enabled=true | Property: raft.tls.bundle | peer channels",
+                "raft.auth.secret=short-Secret | Property: raft.auth.secret | shorter than 16",
+                "raft.auth.secret=a-long-enough-secret-value;raft.auth.replay-window=0s | Property: raft.auth.replay-window | positive",
+                "K8S=true;HOSTNAME=broker-99999999999 | Property: HOSTNAME | not a plausible pod ordinal",
+                "raft.peers.1=127.0.0.1:0 | Property: raft.peers.1 | outside 1..65535",
+            })
+    void aMalformedSettingEndsInAFailureReportNamingIt(
+            String setting, String names, String says, CapturedOutput output) {
+        List<String> props =
+                new ArrayList<>(List.of("raft.data-dir=" + data, "spring.main.banner-mode=off", "BROKER_ID=1"));
         if (!setting.startsWith("CLUSTER") && !setting.startsWith("raft.peers") && !setting.startsWith("K8S")) {
             props.add("CLUSTER=1=127.0.0.1:7001");
         }
@@ -62,11 +65,19 @@ class ConfigurationFailureReportTest {
         }
         props.addAll(List.of(setting.split(";")));
         try {
-            new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(props.toArray(String[]::new)).run().close();
+            new SpringApplicationBuilder(App.class)
+                    .web(WebApplicationType.NONE)
+                    .properties(props.toArray(String[]::new))
+                    .run()
+                    .close();
         } catch (RuntimeException expected) {
             // the report is what matters
         }
-        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START").contains(names).contains(says)
-                .doesNotContain("Application run failed").doesNotContain("short-Secret");
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains(names)
+                .contains(says)
+                .doesNotContain("Application run failed")
+                .doesNotContain("short-Secret");
     }
 }

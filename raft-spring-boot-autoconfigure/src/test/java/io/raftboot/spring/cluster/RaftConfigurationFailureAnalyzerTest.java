@@ -25,7 +25,8 @@ class RaftConfigurationFailureAnalyzerTest {
     Path data;
 
     private ApplicationContextRunner runner() {
-        return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class))
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class))
                 .withPropertyValues("raft.data-dir=" + data.resolve("d"));
     }
 
@@ -41,15 +42,26 @@ class RaftConfigurationFailureAnalyzerTest {
 
     @Test
     void aMissingNodeIdNamesRaftNodeIdAndTheKnownIds() {
-        FailureAnalysis a = analysisOf("raft.peers.a=10.0.0.1:9090", "raft.peers.b=10.0.0.2:9090", "raft.peers.c=10.0.0.3:9090");
+        FailureAnalysis a =
+                analysisOf("raft.peers.a=10.0.0.1:9090", "raft.peers.b=10.0.0.2:9090", "raft.peers.c=10.0.0.3:9090");
         assertThat(a.getDescription()).contains("Property: raft.node-id").contains("not set");
-        assertThat(a.getAction()).contains("Set raft.node-id").contains("[a, b, c]").contains("BROKER_ID");
+        assertThat(a.getAction())
+                .contains("Set raft.node-id")
+                .contains("[a, b, c]")
+                .contains("BROKER_ID");
     }
 
     @Test
     void aNodeIdAbsentFromPeersSaysToAddIt() {
-        FailureAnalysis a = analysisOf("raft.node-id=d", "raft.peers.a=10.0.0.1:9090", "raft.peers.b=10.0.0.2:9090", "raft.peers.c=10.0.0.3:9090");
-        assertThat(a.getDescription()).contains("raft.node-id").contains("Value: d").contains("not one of raft.peers");
+        FailureAnalysis a = analysisOf(
+                "raft.node-id=d",
+                "raft.peers.a=10.0.0.1:9090",
+                "raft.peers.b=10.0.0.2:9090",
+                "raft.peers.c=10.0.0.3:9090");
+        assertThat(a.getDescription())
+                .contains("raft.node-id")
+                .contains("Value: d")
+                .contains("not one of raft.peers");
         assertThat(a.getAction()).contains("raft.peers.d=host:port");
     }
 
@@ -62,28 +74,45 @@ class RaftConfigurationFailureAnalyzerTest {
 
     @Test
     void duplicateAddressesAreRefused() {
-        FailureAnalysis a = analysisOf("raft.node-id=a", "raft.peers.a=10.0.0.1:9090", "raft.peers.b=10.0.0.1:9090", "raft.peers.c=10.0.0.3:9090");
-        assertThat(a.getDescription()).contains("raft.peers").contains("duplicate addresses").contains("10.0.0.1:9090");
+        FailureAnalysis a = analysisOf(
+                "raft.node-id=a",
+                "raft.peers.a=10.0.0.1:9090",
+                "raft.peers.b=10.0.0.1:9090",
+                "raft.peers.c=10.0.0.3:9090");
+        assertThat(a.getDescription())
+                .contains("raft.peers")
+                .contains("duplicate addresses")
+                .contains("10.0.0.1:9090");
         assertThat(a.getAction()).contains("its own host:port");
     }
 
     @Test
     void idsDifferingOnlyInCaseAreDuplicates() {
-        FailureAnalysis a = analysisOf("raft.node-id=a", "raft.peers.a=10.0.0.1:9090", "raft.peers.A=10.0.0.2:9090", "raft.peers.c=10.0.0.3:9090");
+        FailureAnalysis a = analysisOf(
+                "raft.node-id=a",
+                "raft.peers.a=10.0.0.1:9090",
+                "raft.peers.A=10.0.0.2:9090",
+                "raft.peers.c=10.0.0.3:9090");
         assertThat(a.getDescription()).contains("duplicate ids");
     }
 
     @Test
     void anAddressWithoutPortNamesThatPeer() {
-        FailureAnalysis a = analysisOf("raft.node-id=a", "raft.peers.a=10.0.0.1", "raft.peers.b=10.0.0.2:9090", "raft.peers.c=10.0.0.3:9090");
+        FailureAnalysis a = analysisOf(
+                "raft.node-id=a", "raft.peers.a=10.0.0.1", "raft.peers.b=10.0.0.2:9090", "raft.peers.c=10.0.0.3:9090");
         assertThat(a.getDescription()).contains("Property: raft.peers.a").contains("not host:port");
     }
 
     @Test
     void anElectionTimeoutNotAboveTwiceTheHeartbeatIsRefused() {
-        FailureAnalysis a = analysisOf("raft.node-id=a", "raft.peers.a=10.0.0.1:9090", "raft.election-timeout=100ms",
+        FailureAnalysis a = analysisOf(
+                "raft.node-id=a",
+                "raft.peers.a=10.0.0.1:9090",
+                "raft.election-timeout=100ms",
                 "raft.heartbeat-interval=50ms");
-        assertThat(a.getDescription()).contains("Property: raft.election-timeout").contains("more than twice the heartbeat interval");
+        assertThat(a.getDescription())
+                .contains("Property: raft.election-timeout")
+                .contains("more than twice the heartbeat interval");
         assertThat(a.getAction()).contains("above 100ms");
     }
 
@@ -96,7 +125,8 @@ class RaftConfigurationFailureAnalyzerTest {
     @Test
     void aDataDirectoryThatCannotBeCreatedIsRefused() throws Exception {
         Path file = Files.writeString(data.resolve("a-file"), "not a directory");
-        FailureAnalysis a = analysisOf("raft.node-id=a", "raft.peers.a=10.0.0.1:9090", "raft.data-dir=" + file.resolve("sub"));
+        FailureAnalysis a =
+                analysisOf("raft.node-id=a", "raft.peers.a=10.0.0.1:9090", "raft.data-dir=" + file.resolve("sub"));
         assertThat(a.getDescription()).contains("Property: raft.data-dir").contains("cannot be created");
         assertThat(a.getAction()).contains("raft.data-dir");
     }
@@ -109,19 +139,24 @@ class RaftConfigurationFailureAnalyzerTest {
 
     @Configuration(proxyBeanMethods = false)
     @org.springframework.boot.autoconfigure.ImportAutoConfiguration(RaftAutoConfiguration.class)
-    static class App {
-    }
+    static class App {}
 
     @Test
     void theAnalyzerIsRegisteredSoSpringBootPrintsTheReport(CapturedOutput output) {
         try {
-            new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-                    .properties("raft.data-dir=" + data.resolve("e"), "raft.peers.a=10.0.0.1:9090", "spring.main.banner-mode=off")
+            new SpringApplicationBuilder(App.class)
+                    .web(WebApplicationType.NONE)
+                    .properties(
+                            "raft.data-dir=" + data.resolve("e"),
+                            "raft.peers.a=10.0.0.1:9090",
+                            "spring.main.banner-mode=off")
                     .run();
         } catch (RuntimeException expected) {
             // reported below
         }
-        assertThat(output).contains("APPLICATION FAILED TO START").contains("Property: raft.node-id")
+        assertThat(output)
+                .contains("APPLICATION FAILED TO START")
+                .contains("Property: raft.node-id")
                 .contains("Set raft.node-id to this replica's key in raft.peers");
     }
 }

@@ -33,8 +33,11 @@ class ConfigKeyLimitTest {
     Path data;
 
     private ApplicationContextRunner runner() {
-        return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class))
-                .withPropertyValues("raft.node-id=n1", "raft.peers.n1=127.0.0.1:" + FreePorts.any(),
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class))
+                .withPropertyValues(
+                        "raft.node-id=n1",
+                        "raft.peers.n1=127.0.0.1:" + FreePorts.any(),
                         "raft.data-dir=" + data.resolve("n" + System.nanoTime()));
     }
 
@@ -56,12 +59,15 @@ class ConfigKeyLimitTest {
 
             assertThatThrownBy(() -> done(config.put("d", "1")))
                     .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(ConfigStoreFullException.class)
+                    .cause()
+                    .isInstanceOf(ConfigStoreFullException.class)
                     .hasMessageContaining("config store full: 3 keys (raft.max-config-keys)")
                     .hasMessageContaining("'d'")
-                    .satisfies(e -> assertThat(((ConfigStoreFullException) e).isOutcomeUnknown()).isFalse());
+                    .satisfies(e -> assertThat(((ConfigStoreFullException) e).isOutcomeUnknown())
+                            .isFalse());
             assertThatThrownBy(() -> done(config.compareAndSet("e", 0, "1")))
-                    .cause().isInstanceOf(ConfigStoreFullException.class);
+                    .cause()
+                    .isInstanceOf(ConfigStoreFullException.class);
             assertThat(config.get("d")).isEmpty();
             assertThat(config.configVersion()).isEqualTo(versionWhenFull);
 
@@ -76,12 +82,15 @@ class ConfigKeyLimitTest {
     void theLeaderStampsItsOwnLimitIntoAForwardedWriteWhateverLimitTheSenderWrote() {
         runner().withPropertyValues("raft.max-config-keys=1").run(ctx -> {
             await().atMost(Duration.ofSeconds(5)).until(ctx.getBean(LeadershipService.class)::isLeader);
-            assertThat(done(ctx.getBean(ReplicatedConfig.class).put("a", "1")).applied()).isTrue();
+            assertThat(done(ctx.getBean(ReplicatedConfig.class).put("a", "1")).applied())
+                    .isTrue();
             LeaderCommandHandler leader = ctx.getBean(LeaderCommandHandler.class);
 
             // A follower (or a hostile member) forwarding a put without any key limit.
-            byte[] unlimited = ConfigCommandCodec.encode(new ConfigCommand.Put("b", "1".getBytes(StandardCharsets.UTF_8)));
-            ForwardOutcome reply = leader.write(unlimited, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+            byte[] unlimited =
+                    ConfigCommandCodec.encode(new ConfigCommand.Put("b", "1".getBytes(StandardCharsets.UTF_8)));
+            ForwardOutcome reply =
+                    leader.write(unlimited, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
 
             assertThat(reply).as("answered with the store's result").isInstanceOf(ForwardOutcome.Applied.class);
             assertThat(((ForwardOutcome.Applied) reply).result().outcome()).isEqualTo(ConfigResult.Outcome.STORE_FULL);
@@ -95,7 +104,8 @@ class ConfigKeyLimitTest {
         runner().withPropertyValues("raft.max-config-keys=0").run(ctx -> {
             assertThat(ctx.getBean(ConfigStore.class).maxKeys()).isZero();
             await().atMost(Duration.ofSeconds(5)).until(ctx.getBean(LeadershipService.class)::isLeader);
-            assertThat(done(ctx.getBean(ReplicatedConfig.class).put("k", "v")).applied()).isTrue();
+            assertThat(done(ctx.getBean(ReplicatedConfig.class).put("k", "v")).applied())
+                    .isTrue();
         });
     }
 
@@ -106,7 +116,9 @@ class ConfigKeyLimitTest {
             assertThat(ctx.getStartupFailure()).rootCause().isInstanceOf(RaftConfigurationException.class);
             FailureAnalysis analysis = new RaftConfigurationFailureAnalyzer().analyze(ctx.getStartupFailure());
             assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("raft.max-config-keys").contains("-1");
+            assertThat(analysis.getDescription())
+                    .contains("raft.max-config-keys")
+                    .contains("-1");
             assertThat(analysis.getAction()).contains("raft.max-config-keys");
         });
     }

@@ -37,6 +37,7 @@ class ConfigurationDocsTest {
     private static final String METADATA = "META-INF/spring-configuration-metadata.json";
     /** This module's directory: the parent of target/test-classes, whatever the working directory. */
     private static final Path MODULE = moduleDirectory();
+
     private static final Path DOC = MODULE.resolve("../docs/configuration.md").normalize();
 
     /** A dotted lower-case property name; a map key written as {@code .<id>} or {@code .1} ends it. */
@@ -44,13 +45,16 @@ class ConfigurationDocsTest {
 
     /** Name to metadata entry, of this module's own metadata only. */
     private static Map<String, JsonNode> metadata;
+
     private static List<List<String>> tableRows;
 
     @BeforeAll
     static void load() throws IOException, URISyntaxException {
         metadata = moduleMetadata();
         assertThat(metadata).as("properties in this module's %s", METADATA).isNotEmpty();
-        assertThat(DOC).as("docs/configuration.md, resolved from the module directory").isRegularFile();
+        assertThat(DOC)
+                .as("docs/configuration.md, resolved from the module directory")
+                .isRegularFile();
         tableRows = tableRows(Files.readAllLines(DOC, StandardCharsets.UTF_8));
     }
 
@@ -62,8 +66,12 @@ class ConfigurationDocsTest {
         }
         Set<String> missing = new TreeSet<>(metadata.keySet());
         missing.removeAll(documented);
-        assertThat(missing).as("properties of the configuration metadata that no table row of %s names;"
-                + " add a row for each (Property | Default | Meaning)", DOC).isEmpty();
+        assertThat(missing)
+                .as(
+                        "properties of the configuration metadata that no table row of %s names;"
+                                + " add a row for each (Property | Default | Meaning)",
+                        DOC)
+                .isEmpty();
     }
 
     @Test
@@ -76,8 +84,12 @@ class ConfigurationDocsTest {
                 }
             }
         }
-        assertThat(unknown).as("raft.* properties named in a table row of %s that the configuration metadata"
-                + " does not know (renamed or removed?); known: %s", DOC, metadata.keySet()).isEmpty();
+        assertThat(unknown)
+                .as(
+                        "raft.* properties named in a table row of %s that the configuration metadata"
+                                + " does not know (renamed or removed?); known: %s",
+                        DOC, metadata.keySet())
+                .isEmpty();
     }
 
     @Test
@@ -109,7 +121,8 @@ class ConfigurationDocsTest {
         }
         // raft.peers.<id>: a key below a map-valued property.
         for (Map.Entry<String, JsonNode> e : metadata.entrySet()) {
-            if (name.startsWith(e.getKey() + ".") && e.getValue().path("type").asText().startsWith("java.util.Map")) {
+            if (name.startsWith(e.getKey() + ".")
+                    && e.getValue().path("type").asText().startsWith("java.util.Map")) {
                 return true;
             }
         }
@@ -149,9 +162,11 @@ class ConfigurationDocsTest {
     private static Map<String, JsonNode> moduleMetadata() throws IOException, URISyntaxException {
         Path classes = MODULE.resolve("target/classes");
         List<URL> seen = new ArrayList<>();
-        for (URL url : Collections.list(ConfigurationDocsTest.class.getClassLoader().getResources(METADATA))) {
+        for (URL url :
+                Collections.list(ConfigurationDocsTest.class.getClassLoader().getResources(METADATA))) {
             seen.add(url);
-            if (!"file".equals(url.getProtocol()) || !Path.of(url.toURI()).normalize().startsWith(classes)) {
+            if (!"file".equals(url.getProtocol())
+                    || !Path.of(url.toURI()).normalize().startsWith(classes)) {
                 continue;
             }
             JsonNode root;
@@ -164,13 +179,19 @@ class ConfigurationDocsTest {
             }
             return byName;
         }
-        return fail("no %s under %s (found only %s): the configuration processor generates it when the module"
-                + " is compiled", METADATA, classes, seen);
+        return fail(
+                "no %s under %s (found only %s): the configuration processor generates it when the module"
+                        + " is compiled",
+                METADATA, classes, seen);
     }
 
     private static Path moduleDirectory() {
         try {
-            Path testClasses = Path.of(ConfigurationDocsTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path testClasses = Path.of(ConfigurationDocsTest.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return testClasses.toAbsolutePath().normalize().getParent().getParent();
         } catch (URISyntaxException | RuntimeException e) {
             return Path.of("").toAbsolutePath();
@@ -179,9 +200,11 @@ class ConfigurationDocsTest {
 
     @Test
     void thePropertyPatternReadsMapKeysAndAssignmentsAsTheirProperty() {
-        assertThat(propertiesIn("`raft.peers.<id>` | `raft.peers.1=h1:9090`, `raft.node-id=2`; `./raft-data/<node-id>`"))
+        assertThat(propertiesIn(
+                        "`raft.peers.<id>` | `raft.peers.1=h1:9090`, `raft.node-id=2`; `./raft-data/<node-id>`"))
                 .containsExactly("raft.peers", "raft.peers", "raft.node-id");
         assertThat(new LinkedHashSet<>(propertiesIn("io.raftboot.spring and raft.kubernetes.port")))
-                .contains("raft.kubernetes.port").doesNotContain("raftboot.spring");
+                .contains("raft.kubernetes.port")
+                .doesNotContain("raftboot.spring");
     }
 }

@@ -24,18 +24,23 @@ class SeedEnvironmentTest {
 
     @Test
     void brokerIdAndClusterBecomeNodeIdAndPeers() {
-        MockEnvironment env = new MockEnvironment().withProperty("BROKER_ID", "2")
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("BROKER_ID", "2")
                 .withProperty("CLUSTER", "1=10.0.0.1:9090, 2=10.0.0.2:9090,3=10.0.0.3:9090");
         RaftProperties p = process(env);
         assertThat(p.getNodeId()).isEqualTo("2");
-        assertThat(p.getPeers()).containsExactlyInAnyOrderEntriesOf(Map.of("1", "10.0.0.1:9090", "2", "10.0.0.2:9090", "3", "10.0.0.3:9090"));
+        assertThat(p.getPeers())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("1", "10.0.0.1:9090", "2", "10.0.0.2:9090", "3", "10.0.0.3:9090"));
         assertThat(env.getProperty("grpc.server.port")).isEqualTo("9090");
     }
 
     @Test
     void nodeAddressIsThisNodesOwnEntryAndSetsTheGrpcPort() {
-        MockEnvironment env = new MockEnvironment().withProperty("BROKER_ID", "2")
-                .withProperty("CLUSTER", "1=10.0.0.1:9090,3=10.0.0.3:9090").withProperty("NODE_ADDRESS", "10.0.0.2:7000");
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("BROKER_ID", "2")
+                .withProperty("CLUSTER", "1=10.0.0.1:9090,3=10.0.0.3:9090")
+                .withProperty("NODE_ADDRESS", "10.0.0.2:7000");
         RaftProperties p = process(env);
         assertThat(p.getPeers()).containsEntry("2", "10.0.0.2:7000").hasSize(3);
         assertThat(env.getProperty("grpc.server.port")).isEqualTo("7000");
@@ -43,8 +48,12 @@ class SeedEnvironmentTest {
 
     @Test
     void explicitRaftPropertiesWinOverTheSeedEnvironment() {
-        MockEnvironment env = new MockEnvironment().withProperty("BROKER_ID", "2").withProperty("CLUSTER", "1=h1:1,2=h2:2")
-                .withProperty("raft.node-id", "a").withProperty("raft.peers.a", "ha:5000").withProperty("raft.peers.b", "hb:5001")
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("BROKER_ID", "2")
+                .withProperty("CLUSTER", "1=h1:1,2=h2:2")
+                .withProperty("raft.node-id", "a")
+                .withProperty("raft.peers.a", "ha:5000")
+                .withProperty("raft.peers.b", "hb:5001")
                 .withProperty("grpc.server.port", "6000");
         RaftProperties p = process(env);
         assertThat(p.getNodeId()).isEqualTo("a");
@@ -54,8 +63,10 @@ class SeedEnvironmentTest {
 
     @Test
     void theGrpcPortDefaultsFromThisNodesEntryInRaftPeers() {
-        MockEnvironment env = new MockEnvironment().withProperty("raft.node-id", "b")
-                .withProperty("raft.peers.a", "h:5000").withProperty("raft.peers.b", "h:5001")
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("raft.node-id", "b")
+                .withProperty("raft.peers.a", "h:5000")
+                .withProperty("raft.peers.b", "h:5001")
                 .withProperty("raft.max-message-size", "4MB");
         process(env);
         assertThat(env.getProperty("grpc.server.port")).isEqualTo("5001");
@@ -64,12 +75,17 @@ class SeedEnvironmentTest {
 
     @Test
     void kubernetesModeTakesTheOrdinalAndBuildsStatefulSetDnsNames() {
-        MockEnvironment env = new MockEnvironment().withProperty("K8S", "true").withProperty("HOSTNAME", "broker-2")
-                .withProperty("raft.kubernetes.service", "brokers").withProperty("raft.kubernetes.namespace", "prod")
-                .withProperty("raft.kubernetes.replicas", "5").withProperty("raft.kubernetes.port", "7070");
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("K8S", "true")
+                .withProperty("HOSTNAME", "broker-2")
+                .withProperty("raft.kubernetes.service", "brokers")
+                .withProperty("raft.kubernetes.namespace", "prod")
+                .withProperty("raft.kubernetes.replicas", "5")
+                .withProperty("raft.kubernetes.port", "7070");
         RaftProperties p = process(env);
         assertThat(p.getNodeId()).isEqualTo("2");
-        assertThat(p.getPeers()).hasSize(5)
+        assertThat(p.getPeers())
+                .hasSize(5)
                 .containsEntry("0", "broker-0.brokers.prod.svc.cluster.local:7070")
                 .containsEntry("4", "broker-4.brokers.prod.svc.cluster.local:7070");
         assertThat(env.getProperty("grpc.server.port")).isEqualTo("7070");
@@ -77,35 +93,44 @@ class SeedEnvironmentTest {
 
     @Test
     void kubernetesModeDefaultsServiceToTheSetNameAndNamespaceToPodNamespace() {
-        MockEnvironment env = new MockEnvironment().withProperty("K8S", "TRUE").withProperty("HOSTNAME", "my-app-0")
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("K8S", "TRUE")
+                .withProperty("HOSTNAME", "my-app-0")
                 .withProperty("POD_NAMESPACE", "team");
         RaftProperties p = process(env);
         assertThat(p.getNodeId()).isEqualTo("0");
-        assertThat(p.getPeers()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "0", "my-app-0.my-app.team.svc.cluster.local:9090",
-                "1", "my-app-1.my-app.team.svc.cluster.local:9090",
-                "2", "my-app-2.my-app.team.svc.cluster.local:9090"));
+        assertThat(p.getPeers())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "0", "my-app-0.my-app.team.svc.cluster.local:9090",
+                        "1", "my-app-1.my-app.team.svc.cluster.local:9090",
+                        "2", "my-app-2.my-app.team.svc.cluster.local:9090"));
     }
 
     @Test
     void kubernetesModeNeedsAStatefulSetPodName() {
         MockEnvironment env = new MockEnvironment().withProperty("K8S", "true").withProperty("HOSTNAME", "laptop");
-        assertThatThrownBy(() -> process(env)).isInstanceOf(RaftConfigurationException.class)
-                .hasMessageContaining("HOSTNAME").hasMessageContaining("<name>-<ordinal>");
+        assertThatThrownBy(() -> process(env))
+                .isInstanceOf(RaftConfigurationException.class)
+                .hasMessageContaining("HOSTNAME")
+                .hasMessageContaining("<name>-<ordinal>");
     }
 
     @Test
     void aMalformedClusterVariableIsReportedWithItsName() {
         MockEnvironment env = new MockEnvironment().withProperty("CLUSTER", "1=h:1,2");
-        assertThatThrownBy(() -> process(env)).isInstanceOf(RaftConfigurationException.class)
-                .hasMessageContaining("CLUSTER").hasMessageContaining("<id>=<host>:<port>");
+        assertThatThrownBy(() -> process(env))
+                .isInstanceOf(RaftConfigurationException.class)
+                .hasMessageContaining("CLUSTER")
+                .hasMessageContaining("<id>=<host>:<port>");
         MockEnvironment twice = new MockEnvironment().withProperty("CLUSTER", "1=h:1,1=h:2");
         assertThatThrownBy(() -> process(twice)).hasMessageContaining("duplicate ids");
     }
 
     @Test
     void nothingIsMappedWhenRaftIsDisabled() {
-        MockEnvironment env = new MockEnvironment().withProperty("raft.enabled", "false").withProperty("BROKER_ID", "1")
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("raft.enabled", "false")
+                .withProperty("BROKER_ID", "1")
                 .withProperty("CLUSTER", "1=h:1");
         process(env);
         assertThat(env.getProperty("raft.node-id")).isNull();
@@ -114,16 +139,19 @@ class SeedEnvironmentTest {
 
     @Test
     void theSeedPropertiesHaveTheLowestPrecedence() {
-        MockEnvironment env = new MockEnvironment().withProperty("BROKER_ID", "1").withProperty("CLUSTER", "1=h:1");
+        MockEnvironment env =
+                new MockEnvironment().withProperty("BROKER_ID", "1").withProperty("CLUSTER", "1=h:1");
         process(env);
         var sources = env.getPropertySources().stream().map(s -> s.getName()).toList();
-        assertThat(sources).endsWith(RaftEnvironmentPostProcessor.SEED_SOURCE, RaftEnvironmentPostProcessor.DEFAULTS_SOURCE);
+        assertThat(sources)
+                .endsWith(RaftEnvironmentPostProcessor.SEED_SOURCE, RaftEnvironmentPostProcessor.DEFAULTS_SOURCE);
     }
 
     @Test
     void theProcessorIsRegistered() {
         assertThat(org.springframework.core.io.support.SpringFactoriesLoader.loadFactoryNames(
-                org.springframework.boot.env.EnvironmentPostProcessor.class, getClass().getClassLoader()))
+                        org.springframework.boot.env.EnvironmentPostProcessor.class,
+                        getClass().getClassLoader()))
                 .contains(RaftEnvironmentPostProcessor.class.getName());
     }
 

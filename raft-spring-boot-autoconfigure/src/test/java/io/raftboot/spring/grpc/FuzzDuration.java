@@ -14,8 +14,7 @@ final class FuzzDuration {
 
     private static final Pattern PART = Pattern.compile("(\\d+)\\s*([hms]?)");
 
-    private FuzzDuration() {
-    }
+    private FuzzDuration() {}
 
     /** @throws IllegalArgumentException naming the property if {@code text} is not a positive duration */
     static long seconds(String text) {
@@ -36,7 +35,8 @@ final class FuzzDuration {
             end = m.end();
         }
         if (end == 0 || !t.substring(end).isBlank() || seconds <= 0) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + text + " is not a positive duration such as 30s, 10m or 1h 30m");
+            throw new IllegalArgumentException(
+                    "-D" + PROPERTY + "=" + text + " is not a positive duration such as 30s, 10m or 1h 30m");
         }
         return seconds;
     }

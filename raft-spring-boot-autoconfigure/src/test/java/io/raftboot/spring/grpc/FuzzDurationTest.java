@@ -19,7 +19,9 @@ class FuzzDurationTest {
     @Test
     void refusesWhatIsNotAPositiveDurationNamingTheProperty() {
         for (String bad : new String[] {"", "0s", "ten minutes", "10x", "5m and more", "-5m"}) {
-            assertThatThrownBy(() -> FuzzDuration.seconds(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> FuzzDuration.seconds(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("raft.fuzz.duration");
         }
     }

@@ -7,7 +7,6 @@ import com.google.protobuf.MessageLite;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.raftboot.proto.EntryType;
-import io.raftboot.proto.ForwardKind;
 import io.raftboot.proto.ForwardRequest;
 import io.raftboot.proto.HBeat;
 import io.raftboot.proto.InstallSnapshotRequest;
@@ -38,8 +37,13 @@ import org.junit.jupiter.api.Test;
 class HostileInputPropertyTest {
 
     /** What a node may answer a hostile request with. */
-    private static final Set<Status.Code> ALLOWED = Set.of(Status.Code.OK, Status.Code.PERMISSION_DENIED, Status.Code.INVALID_ARGUMENT,
-            Status.Code.UNAUTHENTICATED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
+    private static final Set<Status.Code> ALLOWED = Set.of(
+            Status.Code.OK,
+            Status.Code.PERMISSION_DENIED,
+            Status.Code.INVALID_ARGUMENT,
+            Status.Code.UNAUTHENTICATED,
+            Status.Code.RESOURCE_EXHAUSTED,
+            Status.Code.DEADLINE_EXCEEDED);
 
     /** Tries of a property that names no count of its own. */
     static final int TRIES = 300;
@@ -115,10 +119,18 @@ class HostileInputPropertyTest {
     /** Found by this class: such a snapshot used to be installed and then stop the node (the store could not restore it). */
     @Test
     void aSnapshotWhoseDataTheStoreCannotReadIsRefusedAndTheNodeKeepsRunning() {
-        InstallSnapshotRequest request = InstallSnapshotRequest.newBuilder().setClusterId("fuzz").setFrom("n2").setTo("n1")
-                .setTerm(Math.min(Math.max(1, node.term()), InboundChecks.MAX_TERM)).setLastIncludedIndex(1_000).setLastIncludedTerm(1)
-                .addVoters(Node.newBuilder().setId("n1")).addVoters(Node.newBuilder().setId("n2")).addVoters(Node.newBuilder().setId("n3"))
-                .setData(ByteString.copyFromUtf8("not a config store snapshot")).build();
+        InstallSnapshotRequest request = InstallSnapshotRequest.newBuilder()
+                .setClusterId("fuzz")
+                .setFrom("n2")
+                .setTo("n1")
+                .setTerm(Math.min(Math.max(1, node.term()), InboundChecks.MAX_TERM))
+                .setLastIncludedIndex(1_000)
+                .setLastIncludedTerm(1)
+                .addVoters(Node.newBuilder().setId("n1"))
+                .addVoters(Node.newBuilder().setId("n2"))
+                .addVoters(Node.newBuilder().setId("n3"))
+                .setData(ByteString.copyFromUtf8("not a config store snapshot"))
+                .build();
         Status status = node.call(RaftGrpc.getInstallSnapshotMethod(), request);
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("cannot be restored");
@@ -142,7 +154,9 @@ class HostileInputPropertyTest {
         if (status.isOk() || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
             node.admittedTerms.add(term);
         } else if (!HostileNode.MEMBERS.contains(from) || "n1".equals(from)) {
-            assertThat(node.term()).as("a refused request from '%s' moved the term", from).isLessThanOrEqualTo(Math.max(before, maxAdmitted()) + 1);
+            assertThat(node.term())
+                    .as("a refused request from '%s' moved the term", from)
+                    .isLessThanOrEqualTo(Math.max(before, maxAdmitted()) + 1);
         }
         assertInvariants();
     }
@@ -167,7 +181,9 @@ class HostileInputPropertyTest {
     }
 
     private static void assertInvariants() {
-        assertThat(node.halted()).as("the node halted: %s", node.loop().haltCause()).isFalse();
+        assertThat(node.halted())
+                .as("the node halted: %s", node.loop().haltCause())
+                .isFalse();
         assertThat(node.violations()).isEmpty();
     }
 
@@ -179,7 +195,15 @@ class HostileInputPropertyTest {
         return switch (Gen.weighted(r, 4, 2, 2, 1)) {
             case 0 -> Gen.longBetween(r, 0, 12);
             case 1 -> Gen.longBetween(r, -3, -1);
-            case 2 -> Gen.oneOf(r, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 62, (1L << 62) + 1, (1L << 62) - 1, Integer.MAX_VALUE + 1L);
+            case 2 ->
+                Gen.oneOf(
+                        r,
+                        Long.MIN_VALUE,
+                        Long.MAX_VALUE,
+                        1L << 62,
+                        (1L << 62) + 1,
+                        (1L << 62) - 1,
+                        Integer.MAX_VALUE + 1L);
             default -> r.nextLong();
         };
     }
@@ -205,15 +229,27 @@ class HostileInputPropertyTest {
     }
 
     static LogEntry entry(SplittableRandom r) {
-        return LogEntry.newBuilder().setIndex(number(r)).setTerm(number(r)).setTypeValue(Gen.oneOf(r, 0, 1, 2, -1))
-                .setData(ByteString.copyFrom(Gen.bytes(r, 64))).build();
+        return LogEntry.newBuilder()
+                .setIndex(number(r))
+                .setTerm(number(r))
+                .setTypeValue(Gen.oneOf(r, 0, 1, 2, -1))
+                .setData(ByteString.copyFrom(Gen.bytes(r, 64)))
+                .build();
     }
 
     /** Entries that follow prev_log_index correctly half of the time, so deeper checks are reached. */
     static HBeat heartbeat(SplittableRandom r) {
         String from = sender(r);
-        HBeat.Builder b = HBeat.newBuilder().setClusterId(cluster(r)).setFrom(from).setLeaderId(from).setTo(receiver(r))
-                .setTerm(number(r)).setPrevLogIndex(number(r)).setPrevLogTerm(number(r)).setLeaderCommit(number(r)).setReadSeq(number(r));
+        HBeat.Builder b = HBeat.newBuilder()
+                .setClusterId(cluster(r))
+                .setFrom(from)
+                .setLeaderId(from)
+                .setTo(receiver(r))
+                .setTerm(number(r))
+                .setPrevLogIndex(number(r))
+                .setPrevLogTerm(number(r))
+                .setLeaderCommit(number(r))
+                .setReadSeq(number(r));
         List<LogEntry> list = new ArrayList<>();
         for (int i = Gen.intBetween(r, 0, 4); i > 0; i--) {
             list.add(entry(r));
@@ -225,13 +261,18 @@ class HostileInputPropertyTest {
             b.setLeaderCommit(Math.max(0, Math.min(b.getLeaderCommit(), prev + list.size())));
             b.setReadSeq(Math.max(0, b.getReadSeq()));
             for (int i = 0; i < list.size(); i++) {
-                b.addEntries(list.get(i).toBuilder().setIndex(prev + 1 + i).setTerm(term).setType(EntryType.NORMAL));
+                b.addEntries(list.get(i).toBuilder()
+                        .setIndex(prev + 1 + i)
+                        .setTerm(term)
+                        .setType(EntryType.NORMAL));
             }
         } else {
             b.addAllEntries(list);
             if (r.nextInt(4) == 0) { // more entries than a request may carry
                 for (int i = 0; i < InboundChecks.MAX_ENTRIES + 1; i++) {
-                    b.addEntries(LogEntry.newBuilder().setIndex(b.getPrevLogIndex() + 1 + i).setTerm(b.getTerm()));
+                    b.addEntries(LogEntry.newBuilder()
+                            .setIndex(b.getPrevLogIndex() + 1 + i)
+                            .setTerm(b.getTerm()));
                 }
             }
         }
@@ -240,14 +281,27 @@ class HostileInputPropertyTest {
 
     static ReqVote vote(SplittableRandom r) {
         String from = sender(r);
-        return ReqVote.newBuilder().setClusterId(cluster(r)).setFrom(from).setCandidateId(from).setTo(receiver(r))
-                .setTerm(number(r)).setLastLogIndex(number(r)).setLastTerm(number(r))
-                .setPreVote(r.nextBoolean()).setTransfer(r.nextBoolean()).build();
+        return ReqVote.newBuilder()
+                .setClusterId(cluster(r))
+                .setFrom(from)
+                .setCandidateId(from)
+                .setTo(receiver(r))
+                .setTerm(number(r))
+                .setLastLogIndex(number(r))
+                .setLastTerm(number(r))
+                .setPreVote(r.nextBoolean())
+                .setTransfer(r.nextBoolean())
+                .build();
     }
 
     static InstallSnapshotRequest snapshot(SplittableRandom r) {
-        InstallSnapshotRequest.Builder b = InstallSnapshotRequest.newBuilder().setClusterId(cluster(r)).setFrom(sender(r)).setTo(receiver(r))
-                .setTerm(number(r)).setLastIncludedIndex(number(r)).setLastIncludedTerm(number(r))
+        InstallSnapshotRequest.Builder b = InstallSnapshotRequest.newBuilder()
+                .setClusterId(cluster(r))
+                .setFrom(sender(r))
+                .setTo(receiver(r))
+                .setTerm(number(r))
+                .setLastIncludedIndex(number(r))
+                .setLastIncludedTerm(number(r))
                 .setData(ByteString.copyFrom(Gen.bytes(r, 200)));
         for (int i = Gen.intBetween(r, 0, 4); i > 0; i--) {
             b.addVoters(Node.newBuilder().setId(Gen.oneOf(r, "n1", "n2", "n3", "x", "")));
@@ -256,12 +310,22 @@ class HostileInputPropertyTest {
     }
 
     static TimeoutNowRequest timeoutNow(SplittableRandom r) {
-        return TimeoutNowRequest.newBuilder().setClusterId(cluster(r)).setFrom(sender(r)).setTo(receiver(r)).setTerm(number(r)).build();
+        return TimeoutNowRequest.newBuilder()
+                .setClusterId(cluster(r))
+                .setFrom(sender(r))
+                .setTo(receiver(r))
+                .setTerm(number(r))
+                .build();
     }
 
     static ForwardRequest forward(SplittableRandom r) {
-        return ForwardRequest.newBuilder().setClusterId(cluster(r)).setFrom(sender(r)).setKindValue(Gen.oneOf(r, 0, 1, 7))
-                .setCommand(ByteString.copyFrom(Gen.bytes(r, 100))).setTimeoutMillis(Math.floorMod(number(r), 200)).build();
+        return ForwardRequest.newBuilder()
+                .setClusterId(cluster(r))
+                .setFrom(sender(r))
+                .setKindValue(Gen.oneOf(r, 0, 1, 7))
+                .setCommand(ByteString.copyFrom(Gen.bytes(r, 100)))
+                .setTimeoutMillis(Math.floorMod(number(r), 200))
+                .build();
     }
 
     record Mutated(MethodDescriptor<?, ?> method, byte[] bytes) {
@@ -276,7 +340,8 @@ class HostileInputPropertyTest {
         Mutated m = switch (r.nextInt(3)) {
             case 0 -> new Mutated(RaftGrpc.getHeartbeatMethod(), heartbeat(r).toByteArray());
             case 1 -> new Mutated(RaftGrpc.getRequestVoteMethod(), vote(r).toByteArray());
-            default -> new Mutated(RaftGrpc.getInstallSnapshotMethod(), snapshot(r).toByteArray());
+            default ->
+                new Mutated(RaftGrpc.getInstallSnapshotMethod(), snapshot(r).toByteArray());
         };
         int how = Gen.intBetween(r, 0, 2);
         int where = Gen.intBetween(r, 0, 1000);
@@ -310,7 +375,13 @@ class HostileInputPropertyTest {
     /** A heartbeat with one entry of 1 to 3 MiB. */
     static Oversized oversized(SplittableRandom r) {
         int mb = Gen.intBetween(r, 1, 3);
-        return new Oversized(HBeat.newBuilder().setClusterId("fuzz").setFrom("n2").setTo("n1").setTerm(1)
-                .addEntries(LogEntry.newBuilder().setIndex(1).setTerm(1).setData(ByteString.copyFrom(new byte[mb << 20]))).build());
+        return new Oversized(HBeat.newBuilder()
+                .setClusterId("fuzz")
+                .setFrom("n2")
+                .setTo("n1")
+                .setTerm(1)
+                .addEntries(
+                        LogEntry.newBuilder().setIndex(1).setTerm(1).setData(ByteString.copyFrom(new byte[mb << 20])))
+                .build());
     }
 }

@@ -54,7 +54,8 @@ final class HostileNode implements AutoCloseable {
 
         @Bean
         Storage raftStorage(ClusterSettings settings) {
-            recording = new RecordingStorage(new FileStorage(settings.dataDir(), settings.nodeId(), settings.clusterId()), MEMBERS);
+            recording = new RecordingStorage(
+                    new FileStorage(settings.dataDir(), settings.nodeId(), settings.clusterId()), MEMBERS);
             return recording;
         }
     }
@@ -67,14 +68,28 @@ final class HostileNode implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         int port = FreePorts.any();
-        context = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(
-                "raft.node-id=n1", "raft.cluster-id=fuzz",
-                "raft.peers.n1=127.0.0.1:" + port, "raft.peers.n2=127.0.0.1:" + FreePorts.any(), "raft.peers.n3=127.0.0.1:" + FreePorts.any(),
-                "raft.data-dir=" + data.resolve("n1"), "raft.max-message-size=1MB", "raft.max-value-size=64KB",
-                "raft.election-timeout=1500ms", "raft.heartbeat-interval=150ms",
-                "grpc.server.address=127.0.0.1", "spring.main.banner-mode=off", "logging.level.io.raftboot=WARN").run();
+        context = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "raft.node-id=n1",
+                        "raft.cluster-id=fuzz",
+                        "raft.peers.n1=127.0.0.1:" + port,
+                        "raft.peers.n2=127.0.0.1:" + FreePorts.any(),
+                        "raft.peers.n3=127.0.0.1:" + FreePorts.any(),
+                        "raft.data-dir=" + data.resolve("n1"),
+                        "raft.max-message-size=1MB",
+                        "raft.max-value-size=64KB",
+                        "raft.election-timeout=1500ms",
+                        "raft.heartbeat-interval=150ms",
+                        "grpc.server.address=127.0.0.1",
+                        "spring.main.banner-mode=off",
+                        "logging.level.io.raftboot=WARN")
+                .run();
         storage = App.recording;
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().maxInboundMessageSize(4 << 20).build();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .maxInboundMessageSize(4 << 20)
+                .build();
     }
 
     RaftLoop loop() {
@@ -88,7 +103,8 @@ final class HostileNode implements AutoCloseable {
     /** Calls {@code method} with {@code request}; returns the status (OK when answered). */
     <ReqT> Status call(MethodDescriptor<ReqT, ?> method, ReqT request) {
         try {
-            ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT.withDeadlineAfter(3, TimeUnit.SECONDS), request);
+            ClientCalls.blockingUnaryCall(
+                    channel, method, CallOptions.DEFAULT.withDeadlineAfter(3, TimeUnit.SECONDS), request);
             return Status.OK;
         } catch (StatusRuntimeException e) {
             return e.getStatus();
@@ -98,8 +114,11 @@ final class HostileNode implements AutoCloseable {
     /** Sends raw bytes as the request of {@code method} (truncated or mutated protobuf). */
     Status callRaw(MethodDescriptor<?, ?> method, byte[] bytes) {
         MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method.getFullMethodName())
-                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(method.getFullMethodName())
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
         return call(raw, bytes);
     }
 

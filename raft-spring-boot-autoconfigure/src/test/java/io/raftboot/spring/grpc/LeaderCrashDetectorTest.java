@@ -30,9 +30,23 @@ class LeaderCrashDetectorTest {
     }
 
     private LeaderCrashDetector detectorWithPeer(String host, int port) {
-        Map<String, PeerAddress> members = Map.of("n1", new PeerAddress("127.0.0.1", 1), "n2", new PeerAddress(host, port));
-        ClusterSettings settings = new ClusterSettings("n1", "test", members, Set.of("n1", "n2"), Set.of(), Path.of("unused"),
-                Duration.ofMillis(10), 30, 5, 0.1, Duration.ofMillis(300), Duration.ofSeconds(3), 1 << 20, 1 << 16);
+        Map<String, PeerAddress> members =
+                Map.of("n1", new PeerAddress("127.0.0.1", 1), "n2", new PeerAddress(host, port));
+        ClusterSettings settings = new ClusterSettings(
+                "n1",
+                "test",
+                members,
+                Set.of("n1", "n2"),
+                Set.of(),
+                Path.of("unused"),
+                Duration.ofMillis(10),
+                30,
+                5,
+                0.1,
+                Duration.ofMillis(300),
+                Duration.ofSeconds(3),
+                1 << 20,
+                1 << 16);
         detector = new LeaderCrashDetector(settings, reported::add, Duration.ofMillis(300));
         return detector;
     }

@@ -117,7 +117,20 @@ class MessageDecodingFuzzTest {
         members.put("n1", PeerAddress.parse("127.0.0.1:9091"));
         members.put("n2", PeerAddress.parse("127.0.0.1:9092"));
         members.put("n3", PeerAddress.parse("127.0.0.1:9093"));
-        return new ClusterSettings("n1", "fuzz", members, Set.of("n1", "n2", "n3"), Set.of(), Path.of("unused"),
-                Duration.ofMillis(10), 30, 5, 0.1, Duration.ofMillis(300), Duration.ofSeconds(3), 1 << 20, 64 << 10);
+        return new ClusterSettings(
+                "n1",
+                "fuzz",
+                members,
+                Set.of("n1", "n2", "n3"),
+                Set.of(),
+                Path.of("unused"),
+                Duration.ofMillis(10),
+                30,
+                5,
+                0.1,
+                Duration.ofMillis(300),
+                Duration.ofSeconds(3),
+                1 << 20,
+                64 << 10);
     }
 }

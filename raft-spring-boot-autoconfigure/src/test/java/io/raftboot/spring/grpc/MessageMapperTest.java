@@ -14,9 +14,9 @@ import io.raftboot.core.node.Membership;
 import io.raftboot.core.storage.Snapshot;
 import io.raftboot.proto.HBeat;
 import io.raftboot.proto.ReqVote;
+import io.raftboot.spring.autoconfigure.ClusterSettingsValidator;
 import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.cluster.ClusterSettings;
-import io.raftboot.spring.autoconfigure.ClusterSettingsValidator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -45,8 +45,17 @@ class MessageMapperTest {
     @Test
     void requestsRoundTripAndCarryTheSeedFields() {
         MessageMapper m = mapper();
-        AppendEntries ae = new AppendEntries("a", "b", 7, 10, 6, List.of(new LogEntry(11, 7, io.raftboot.core.log.EntryType.NORMAL,
-                new byte[] {1, 2}), LogEntry.noop(12, 7)), 9, 33);
+        AppendEntries ae = new AppendEntries(
+                "a",
+                "b",
+                7,
+                10,
+                6,
+                List.of(
+                        new LogEntry(11, 7, io.raftboot.core.log.EntryType.NORMAL, new byte[] {1, 2}),
+                        LogEntry.noop(12, 7)),
+                9,
+                33);
         HBeat hbeat = m.toProto(ae);
         assertThat(hbeat.getClusterId()).isEqualTo("c1");
         assertThat(hbeat.getLeaderId()).isEqualTo("a");

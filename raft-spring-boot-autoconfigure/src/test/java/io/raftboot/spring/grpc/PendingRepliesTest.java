@@ -25,17 +25,50 @@ class PendingRepliesTest {
         boolean cancelled;
         Runnable onCancel;
 
-        @Override public boolean isCancelled() { return cancelled; }
-        @Override public void setOnCancelHandler(Runnable r) { onCancel = r; }
-        @Override public void setCompression(String c) { }
-        @Override public boolean isReady() { return true; }
-        @Override public void setOnReadyHandler(Runnable r) { }
-        @Override public void request(int n) { }
-        @Override public void setMessageCompression(boolean e) { }
-        @Override public void disableAutoInboundFlowControl() { }
-        @Override public void onNext(Object value) { replies.add(value); }
-        @Override public void onError(Throwable t) { error = t; }
-        @Override public void onCompleted() { completed = true; }
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public void setOnCancelHandler(Runnable r) {
+            onCancel = r;
+        }
+
+        @Override
+        public void setCompression(String c) {}
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setOnReadyHandler(Runnable r) {}
+
+        @Override
+        public void request(int n) {}
+
+        @Override
+        public void setMessageCompression(boolean e) {}
+
+        @Override
+        public void disableAutoInboundFlowControl() {}
+
+        @Override
+        public void onNext(Object value) {
+            replies.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error = t;
+        }
+
+        @Override
+        public void onCompleted() {
+            completed = true;
+        }
 
         void cancel() {
             cancelled = true;
@@ -62,7 +95,8 @@ class PendingRepliesTest {
         pending.park("b", PendingReplies.Kind.VOTE, voteFromB);
         pending.park("c", PendingReplies.Kind.APPEND, fromC);
 
-        assertThat(pending.answer(new AppendResponse("a", "b", 3, true, 5, 0, 0, 1))).isTrue();
+        assertThat(pending.answer(new AppendResponse("a", "b", 3, true, 5, 0, 0, 1)))
+                .isTrue();
         assertThat(pending.answer(new VoteResponse("a", "b", 3, true, false))).isTrue();
 
         assertThat(fromBFirst.completed).isTrue();
@@ -81,22 +115,27 @@ class PendingRepliesTest {
         pending.park("b", PendingReplies.Kind.APPEND, waiting);
         gone.cancel();
 
-        assertThat(pending.answer(new AppendResponse("a", "b", 3, true, 5, 0, 0, 1))).isTrue();
+        assertThat(pending.answer(new AppendResponse("a", "b", 3, true, 5, 0, 0, 1)))
+                .isTrue();
         assertThat(waiting.completed).isTrue();
         assertThat(gone.replies).isEmpty();
-        assertThat(pending.answer(new AppendResponse("a", "b", 3, true, 6, 0, 0, 2))).isFalse();
+        assertThat(pending.answer(new AppendResponse("a", "b", 3, true, 6, 0, 0, 2)))
+                .isFalse();
     }
 
     @Test
     void aStaleTermRefusalOfASnapshotAnswersTheSnapshotCall() {
         Call snapshot = new Call();
         pending.park("b", PendingReplies.Kind.SNAPSHOT, snapshot);
-        assertThat(pending.answer(new AppendResponse("a", "b", 9, false, 0, 0, 0, 0))).isTrue();
-        assertThat(((InstallSnapshotReturn) snapshot.replies.get(0)).getSuccess()).isFalse();
+        assertThat(pending.answer(new AppendResponse("a", "b", 9, false, 0, 0, 0, 0)))
+                .isTrue();
+        assertThat(((InstallSnapshotReturn) snapshot.replies.get(0)).getSuccess())
+                .isFalse();
         Call next = new Call();
         pending.park("b", PendingReplies.Kind.SNAPSHOT, next);
         assertThat(pending.answer(new SnapshotResponse("a", "b", 9, 20))).isTrue();
-        assertThat(((InstallSnapshotReturn) next.replies.get(0)).getMatchIndex()).isEqualTo(20);
+        assertThat(((InstallSnapshotReturn) next.replies.get(0)).getMatchIndex())
+                .isEqualTo(20);
     }
 
     @Test

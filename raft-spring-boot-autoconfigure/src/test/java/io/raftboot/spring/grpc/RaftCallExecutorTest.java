@@ -52,9 +52,11 @@ class RaftCallExecutorTest {
         assertThat(executorFor(RaftGrpc.getInstallSnapshotMethod())).isNull();
         assertThat(executorFor(RaftGrpc.getForwardMethod())).isNull();
         MethodDescriptor<Object, Object> other = MethodDescriptor.newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("app.Orders/Place")
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("app.Orders/Place")
                 .setRequestMarshaller(mock(MethodDescriptor.Marshaller.class))
-                .setResponseMarshaller(mock(MethodDescriptor.Marshaller.class)).build();
+                .setResponseMarshaller(mock(MethodDescriptor.Marshaller.class))
+                .build();
         assertThat(executorFor(other)).isNull();
     }
 }

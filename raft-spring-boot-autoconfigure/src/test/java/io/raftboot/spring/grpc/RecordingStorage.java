@@ -72,8 +72,11 @@ final class RecordingStorage implements Storage {
             if (h.term() < previous.term()) {
                 violations.add("term went back from " + previous.term() + " to " + h.term());
             }
-            if (h.term() == previous.term() && previous.votedFor() != null && !previous.votedFor().equals(h.votedFor())) {
-                violations.add("vote in term " + h.term() + " changed from " + previous.votedFor() + " to " + h.votedFor());
+            if (h.term() == previous.term()
+                    && previous.votedFor() != null
+                    && !previous.votedFor().equals(h.votedFor())) {
+                violations.add(
+                        "vote in term " + h.term() + " changed from " + previous.votedFor() + " to " + h.votedFor());
             }
         }
         if (h.votedFor() != null && !members.contains(h.votedFor())) {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 
@@ -26,9 +26,20 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ActuatorIT {
 
-    private static final List<String> CONTRACT_FIELDS = List.of("nodeId", "clusterId", "role", "term", "leaderId",
-            "leaderUrl", "commitIndex", "lastApplied", "configVersion", "leaseValidForMillis", "peers");
-    private static final List<String> PEER_FIELDS = List.of("id", "url", "voting", "matchIndex", "lastContactMillis", "reachable");
+    private static final List<String> CONTRACT_FIELDS = List.of(
+            "nodeId",
+            "clusterId",
+            "role",
+            "term",
+            "leaderId",
+            "leaderUrl",
+            "commitIndex",
+            "lastApplied",
+            "configVersion",
+            "leaseValidForMillis",
+            "peers");
+    private static final List<String> PEER_FIELDS =
+            List.of("id", "url", "voting", "matchIndex", "lastContactMillis", "reachable");
 
     @TempDir
     static Path data;
@@ -52,14 +63,24 @@ class ActuatorIT {
     @Test
     @Order(1)
     void theRaftEndpointReturnsEveryContractFieldOnEveryNode() throws Exception {
-        cluster.bean(leader, io.raftboot.spring.config.ReplicatedConfig.class).put("k", "v").get(5, TimeUnit.SECONDS);
+        cluster.bean(leader, io.raftboot.spring.config.ReplicatedConfig.class)
+                .put("k", "v")
+                .get(5, TimeUnit.SECONDS);
         for (String id : cluster.running()) {
-            JsonNode status = await().atMost(Duration.ofSeconds(5)).until(() -> get(id, "/actuator/raft"),
-                    s -> s.path("configVersion").asLong() == 1 && s.path("commitIndex").asLong() == s.path("lastApplied").asLong()
-                            && s.path("peers").findValues("reachable").stream().allMatch(JsonNode::asBoolean)
-                            // peers[] may be up to 10 ticks old on the leader
-                            && (!id.equals(leader) || s.path("peers").findValues("matchIndex").stream()
-                                    .allMatch(m -> m.asLong() == s.path("commitIndex").asLong())));
+            JsonNode status = await().atMost(Duration.ofSeconds(5))
+                    .until(
+                            () -> get(id, "/actuator/raft"),
+                            s -> s.path("configVersion").asLong() == 1
+                                    && s.path("commitIndex").asLong()
+                                            == s.path("lastApplied").asLong()
+                                    && s.path("peers").findValues("reachable").stream()
+                                            .allMatch(JsonNode::asBoolean)
+                                    // peers[] may be up to 10 ticks old on the leader
+                                    && (!id.equals(leader)
+                                            || s.path("peers").findValues("matchIndex").stream()
+                                                    .allMatch(m -> m.asLong()
+                                                            == s.path("commitIndex")
+                                                                    .asLong())));
             assertThat(fieldNames(status)).containsAll(CONTRACT_FIELDS);
             assertThat(status.get("nodeId").asText()).isEqualTo(id);
             assertThat(status.get("clusterId").asText()).isEqualTo("it");
@@ -73,11 +94,14 @@ class ActuatorIT {
             for (JsonNode peer : status.get("peers")) {
                 assertThat(fieldNames(peer)).containsAll(PEER_FIELDS);
                 assertThat(peer.get("id").asText()).isNotEqualTo(id);
-                assertThat(peer.get("url").asText()).isEqualTo("127.0.0.1:" + cluster.grpcPort(peer.get("id").asText()));
+                assertThat(peer.get("url").asText())
+                        .isEqualTo(
+                                "127.0.0.1:" + cluster.grpcPort(peer.get("id").asText()));
                 assertThat(peer.get("voting").asBoolean()).isTrue();
                 assertThat(peer.get("reachable").asBoolean()).isTrue();
                 if (id.equals(leader)) {
-                    assertThat(peer.get("matchIndex").asLong()).isEqualTo(status.get("commitIndex").asLong());
+                    assertThat(peer.get("matchIndex").asLong())
+                            .isEqualTo(status.get("commitIndex").asLong());
                     assertThat(peer.get("lastContactMillis").asLong()).isBetween(0L, 1000L);
                 }
             }
@@ -102,12 +126,26 @@ class ActuatorIT {
     void theRaftMetersArePublished() throws Exception {
         String id = cluster.aFollower(leader);
         JsonNode names = get(id, "/actuator/metrics").get("names");
-        assertThat(names).extracting(JsonNode::asText).contains("raft.term", "raft.role", "raft.elections",
-                "raft.leader.changes", "raft.commit.latency", "raft.config.version", "raft.leader.only.skipped");
-        assertThat(get(id, "/actuator/metrics/raft.term").path("measurements").get(0).path("value").asLong())
+        assertThat(names)
+                .extracting(JsonNode::asText)
+                .contains(
+                        "raft.term",
+                        "raft.role",
+                        "raft.elections",
+                        "raft.leader.changes",
+                        "raft.commit.latency",
+                        "raft.config.version",
+                        "raft.leader.only.skipped");
+        assertThat(get(id, "/actuator/metrics/raft.term")
+                        .path("measurements")
+                        .get(0)
+                        .path("value")
+                        .asLong())
                 .isEqualTo(cluster.leadership(leader).term());
-        JsonNode leaderNames = await().atMost(Duration.ofSeconds(5)).until(() -> get(leader, "/actuator/metrics").get("names"),
-                n -> n.toString().contains("raft.peer.heartbeat.rtt"));
+        JsonNode leaderNames = await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> get(leader, "/actuator/metrics").get("names"),
+                        n -> n.toString().contains("raft.peer.heartbeat.rtt"));
         assertThat(leaderNames.toString()).contains("raft.peer.heartbeat.rtt");
         JsonNode role = get(leader, "/actuator/metrics/raft.role?tag=role:LEADER");
         assertThat(role.path("measurements").get(0).path("value").asDouble()).isEqualTo(1.0);
@@ -117,9 +155,11 @@ class ActuatorIT {
     @Order(4)
     void theWriteOperationTransfersLeadershipToTheGivenNode() throws Exception {
         String target = cluster.aFollower(leader);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(leader, "/actuator/raft"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"target\":\"" + target + "\"}")).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri(leader, "/actuator/raft"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"target\":\"" + target + "\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode result = json.readTree(response.body());
@@ -130,14 +170,17 @@ class ActuatorIT {
     }
 
     private static JsonNode get(String id, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(id, path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s on %s: %s", path, id, response.body()).isEqualTo(200);
+        HttpResponse<String> response =
+                http.send(HttpRequest.newBuilder(uri(id, path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode())
+                .as("GET %s on %s: %s", path, id, response.body())
+                .isEqualTo(200);
         return json.readTree(response.body());
     }
 
     static URI uri(String id, String path) {
-        int port = ((WebServerApplicationContext) cluster.node(id)).getWebServer().getPort();
+        int port =
+                ((WebServerApplicationContext) cluster.node(id)).getWebServer().getPort();
         return URI.create("http://127.0.0.1:" + port + path);
     }
 

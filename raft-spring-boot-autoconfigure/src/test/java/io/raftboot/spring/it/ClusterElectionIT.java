@@ -37,7 +37,9 @@ class ClusterElectionIT {
 
     @Test
     void aLeaderClosedWithoutHandoffIsReplacedByANewLeader() {
-        cluster = new RaftTestCluster(3, data, TestNodeApp.class).with("raft.shutdown.handoff-timeout", "0s").startAll();
+        cluster = new RaftTestCluster(3, data, TestNodeApp.class)
+                .with("raft.shutdown.handoff-timeout", "0s")
+                .startAll();
         String leader = cluster.awaitAgreedLeader(Duration.ofSeconds(10));
         long term = cluster.leadership(leader).term();
 
@@ -57,8 +59,10 @@ class ClusterElectionIT {
     @Test
     void aLeaderClosedGracefullyHandsLeadershipToAnotherNode() {
         cluster = new RaftTestCluster(3, data, TestNodeApp.class)
-                .with("raft.election-timeout", "2s").with("raft.shutdown.handoff-timeout", "3s")
-                .with("raft.crash-detection", "false").startAll();
+                .with("raft.election-timeout", "2s")
+                .with("raft.shutdown.handoff-timeout", "3s")
+                .with("raft.crash-detection", "false")
+                .startAll();
         String leader = cluster.awaitAgreedLeader(Duration.ofSeconds(15));
         long term = cluster.leadership(leader).term();
 

@@ -56,7 +56,9 @@ class ConfigReplicationIT {
 
     @BeforeAll
     static void start() {
-        cluster = new RaftTestCluster(3, data, App.class).with("raft.max-value-size", "1KB").startAll();
+        cluster = new RaftTestCluster(3, data, App.class)
+                .with("raft.max-value-size", "1KB")
+                .startAll();
         leader = cluster.awaitAgreedLeader(Duration.ofSeconds(10));
         follower = cluster.aFollower(leader);
     }
@@ -95,12 +97,18 @@ class ConfigReplicationIT {
 
         for (String id : cluster.running()) {
             ChangeRecorder recorder = cluster.bean(id, ChangeRecorder.class);
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(recorder.events)
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(recorder.events)
+                            .filteredOn(e -> e.getKey().equals("events/key"))
+                            .extracting(ConfigChangedEvent::getOldVersion, ConfigChangedEvent::getNewVersion)
+                            .containsExactly(
+                                    org.assertj.core.groups.Tuple.tuple(0L, 1L),
+                                    org.assertj.core.groups.Tuple.tuple(1L, 2L)));
+            assertThat(recorder.events)
                     .filteredOn(e -> e.getKey().equals("events/key"))
-                    .extracting(ConfigChangedEvent::getOldVersion, ConfigChangedEvent::getNewVersion)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 1L), org.assertj.core.groups.Tuple.tuple(1L, 2L)));
-            assertThat(recorder.events).filteredOn(e -> e.getKey().equals("events/key")).last()
-                    .extracting(ConfigChangedEvent::getConfigVersion).isEqualTo(second.configVersion());
+                    .last()
+                    .extracting(ConfigChangedEvent::getConfigVersion)
+                    .isEqualTo(second.configVersion());
         }
     }
 
@@ -108,18 +116,24 @@ class ConfigReplicationIT {
     void compareAndSetAppliesOnlyAtTheExpectedVersion() throws Exception {
         ConfigResult created = config(follower).compareAndSet("cas/key", 0, "a").get(5, TimeUnit.SECONDS);
         ConfigResult stale = config(follower).compareAndSet("cas/key", 0, "b").get(5, TimeUnit.SECONDS);
-        ConfigResult next = config(leader).compareAndSet("cas/key", created.newVersion(), "c").get(5, TimeUnit.SECONDS);
+        ConfigResult next = config(leader)
+                .compareAndSet("cas/key", created.newVersion(), "c")
+                .get(5, TimeUnit.SECONDS);
 
         assertThat(created.outcome()).isEqualTo(ConfigResult.Outcome.APPLIED);
         assertThat(stale.outcome()).isEqualTo(ConfigResult.Outcome.VERSION_MISMATCH);
         assertThat(next.outcome()).isEqualTo(ConfigResult.Outcome.APPLIED);
-        assertThat(config(follower).get("cas/key", ReadConsistency.LINEARIZABLE)).contains("c");
+        assertThat(config(follower).get("cas/key", ReadConsistency.LINEARIZABLE))
+                .contains("c");
     }
 
     @Test
     void deleteRemovesTheKeyEverywhereAndWatchersSeeIt() throws Exception {
         List<ConfigChange> seen = new CopyOnWriteArrayList<>();
-        String other = cluster.running().stream().filter(id -> !id.equals(leader) && !id.equals(follower)).findFirst().orElseThrow();
+        String other = cluster.running().stream()
+                .filter(id -> !id.equals(leader) && !id.equals(follower))
+                .findFirst()
+                .orElseThrow();
         try (var watch = config(other).watchPrefix("del/", seen::add)) {
             config(follower).put("del/x", "1").get(5, TimeUnit.SECONDS);
             ConfigResult deleted = config(follower).delete("del/x").get(5, TimeUnit.SECONDS);
@@ -133,26 +147,34 @@ class ConfigReplicationIT {
     @Test
     void aLinearizableReadOnAFollowerSeesAWriteCommittedThroughTheLeader() throws Exception {
         config(leader).put("lin/key", "fresh").get(5, TimeUnit.SECONDS);
-        assertThat(config(follower).get("lin/key", ReadConsistency.LINEARIZABLE)).contains("fresh");
-        assertThat(config(follower).getAll("lin/", ReadConsistency.LINEARIZABLE)).containsEntry("lin/key", "fresh");
+        assertThat(config(follower).get("lin/key", ReadConsistency.LINEARIZABLE))
+                .contains("fresh");
+        assertThat(config(follower).getAll("lin/", ReadConsistency.LINEARIZABLE))
+                .containsEntry("lin/key", "fresh");
     }
 
     @Test
     void aValueAboveTheSizeLimitIsRefusedBeforeAnythingIsWritten() {
         long before = config(follower).configVersion();
         assertThatThrownBy(() -> config(follower).put("big", "x".repeat(2000)).get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(ConfigValueTooLargeException.class)
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(ConfigValueTooLargeException.class)
                 .hasMessageContaining("raft.max-value-size");
         assertThat(config(follower).configVersion()).isEqualTo(before);
     }
 
     @Test
     void aWriteWithoutAnyLeaderFailsAfterTheWriteTimeout() throws Exception {
-        try (RaftTestCluster lonely = new RaftTestCluster(3, data.resolve("lonely"), App.class)
-                .with("raft.write-timeout", "700ms")) {
+        try (RaftTestCluster lonely =
+                new RaftTestCluster(3, data.resolve("lonely"), App.class).with("raft.write-timeout", "700ms")) {
             lonely.start("n1");
-            assertThatThrownBy(() -> lonely.bean("n1", ReplicatedConfig.class).put("k", "v").get(5, TimeUnit.SECONDS))
-                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(NoLeaderException.class)
+            assertThatThrownBy(() -> lonely.bean("n1", ReplicatedConfig.class)
+                            .put("k", "v")
+                            .get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(NoLeaderException.class)
                     .hasMessageContaining("raft.write-timeout (700 ms)");
         }
     }

@@ -34,16 +34,22 @@ class CrashDetectionIT {
     }
 
     private RaftTestCluster start(boolean crashDetection) {
-        return new RaftTestCluster(3, data, TestNodeApp.class).with("raft.election-timeout", ELECTION_TIMEOUT)
-                .with("raft.shutdown.handoff-timeout", "0s").with("raft.crash-detection", String.valueOf(crashDetection))
+        return new RaftTestCluster(3, data, TestNodeApp.class)
+                .with("raft.election-timeout", ELECTION_TIMEOUT)
+                .with("raft.shutdown.handoff-timeout", "0s")
+                .with("raft.crash-detection", String.valueOf(crashDetection))
                 .startAll();
     }
 
     /** The Raft leader every running node names, if they agree on one other than {@code old}. */
     private Optional<String> newLeaderAgreed(String old) {
-        List<Optional<String>> named = cluster.running().stream().map(id -> cluster.leadership(id).leaderId()).toList();
+        List<Optional<String>> named = cluster.running().stream()
+                .map(id -> cluster.leadership(id).leaderId())
+                .toList();
         Optional<String> first = named.get(0);
-        return first.isPresent() && !first.get().equals(old) && named.stream().allMatch(first::equals) ? first : Optional.empty();
+        return first.isPresent() && !first.get().equals(old) && named.stream().allMatch(first::equals)
+                ? first
+                : Optional.empty();
     }
 
     @Test
@@ -54,15 +60,20 @@ class CrashDetectionIT {
 
         long closed = System.nanoTime();
         cluster.close(old);
-        String next = await().atMost(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(5))
-                .until(() -> newLeaderAgreed(old), Optional::isPresent).orElseThrow();
+        String next = await().atMost(Duration.ofMillis(1500))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> newLeaderAgreed(old), Optional::isPresent)
+                .orElseThrow();
         long electedMillis = (System.nanoTime() - closed) / 1_000_000;
 
         assertThat(cluster.leadership(next).term()).isGreaterThan(term);
         assertThat(cluster.leadership(next).isLeader())
-                .as("elected after %d ms: its voters had promised the old leader up to 3 s, so no lease yet", electedMillis)
+                .as(
+                        "elected after %d ms: its voters had promised the old leader up to 3 s, so no lease yet",
+                        electedMillis)
                 .isFalse();
-        await().atMost(Duration.ofSeconds(8)).until(() -> cluster.leadership(next).isLeader());
+        await().atMost(Duration.ofSeconds(8))
+                .until(() -> cluster.leadership(next).isLeader());
     }
 
     @Test
@@ -72,7 +83,9 @@ class CrashDetectionIT {
 
         cluster.close(old);
 
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(2500)).until(() -> newLeaderAgreed(old).isEmpty());
+        await().during(Duration.ofMillis(1500))
+                .atMost(Duration.ofMillis(2500))
+                .until(() -> newLeaderAgreed(old).isEmpty());
         await().atMost(Duration.ofSeconds(10)).until(() -> newLeaderAgreed(old).isPresent());
     }
 }

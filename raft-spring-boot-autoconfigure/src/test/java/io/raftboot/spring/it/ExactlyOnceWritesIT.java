@@ -56,9 +56,12 @@ class ExactlyOnceWritesIT {
         CommandForwarder lossyForwarder(GrpcTransport transport) {
             return new CommandForwarder() {
                 @Override
-                public CompletableFuture<ForwardOutcome> forwardWrite(String leaderId, byte[] command, Duration timeout) {
+                public CompletableFuture<ForwardOutcome> forwardWrite(
+                        String leaderId, byte[] command, Duration timeout) {
                     String key = SessionCodec.isSessionCommand(command)
-                            && SessionCodec.decode(command) instanceof SessionCommand.Write w ? w.command().key() : null;
+                                    && SessionCodec.decode(command) instanceof SessionCommand.Write w
+                            ? w.command().key()
+                            : null;
                     RuntimeException thrown = key == null ? null : THROW_FIRST.remove(key);
                     if (thrown != null) {
                         throw thrown;
@@ -69,9 +72,10 @@ class ExactlyOnceWritesIT {
                         return real;
                     }
                     return real.thenCompose(outcome -> {
-                        assertThat(outcome).isInstanceOf(ForwardOutcome.Applied.class);
-                        return between.get();
-                    }).thenApply(ignored -> new ForwardOutcome.OutcomeUnknown("the answer was lost (test)"));
+                                assertThat(outcome).isInstanceOf(ForwardOutcome.Applied.class);
+                                return between.get();
+                            })
+                            .thenApply(ignored -> new ForwardOutcome.OutcomeUnknown("the answer was lost (test)"));
                 }
 
                 @Override
@@ -103,7 +107,9 @@ class ExactlyOnceWritesIT {
     }
 
     private static VersionedValue entry(String key) {
-        return config(leader).getEntry(key, io.raftboot.spring.config.ReadConsistency.LINEARIZABLE).orElse(null);
+        return config(leader)
+                .getEntry(key, io.raftboot.spring.config.ReadConsistency.LINEARIZABLE)
+                .orElse(null);
     }
 
     @Test
@@ -127,20 +133,29 @@ class ExactlyOnceWritesIT {
         ConfigResult a = done(config(follower).put("colour", "a"));
 
         assertThat(a.newVersion()).isEqualTo(1);
-        assertThat(entry("colour").valueAsString()).as("readers must not see a, b, a").isEqualTo("b");
+        assertThat(entry("colour").valueAsString())
+                .as("readers must not see a, b, a")
+                .isEqualTo("b");
         assertThat(entry("colour").version()).isEqualTo(2);
     }
 
     @Test
     void aRetriedDeleteDoesNotReleaseALockAnotherClientTookSince() throws Exception {
         done(config(follower).put("lock", "follower"));
-        LOSE_FIRST_ANSWER.put("lock", () -> config(leader).compareAndSet("lock", 0, "leader")
-                .thenAccept(taken -> assertThat(taken.applied()).as("the lock was free: %s", taken).isTrue()));
+        LOSE_FIRST_ANSWER.put(
+                "lock",
+                () -> config(leader)
+                        .compareAndSet("lock", 0, "leader")
+                        .thenAccept(taken -> assertThat(taken.applied())
+                                .as("the lock was free: %s", taken)
+                                .isTrue()));
 
         ConfigResult released = done(config(follower).delete("lock"));
 
         assertThat(released.applied()).isTrue();
-        assertThat(entry("lock")).as("the leader's lock survives the retried delete").isNotNull();
+        assertThat(entry("lock"))
+                .as("the leader's lock survives the retried delete")
+                .isNotNull();
         assertThat(entry("lock").valueAsString()).isEqualTo("leader");
     }
 
@@ -153,6 +168,8 @@ class ExactlyOnceWritesIT {
         assertThat(THROW_FIRST).doesNotContainKey("thrown");
         assertThat(r.applied()).isTrue();
         assertThat(entry("thrown").valueAsString()).isEqualTo("v");
-        assertThat(done(config(follower).put("after", "w")).applied()).as("later writes still work").isTrue();
+        assertThat(done(config(follower).put("after", "w")).applied())
+                .as("later writes still work")
+                .isTrue();
     }
 }

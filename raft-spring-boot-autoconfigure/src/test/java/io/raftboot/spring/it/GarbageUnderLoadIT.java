@@ -58,14 +58,17 @@ class GarbageUnderLoadIT {
     @Test
     void aClusterFloodedWithGarbageKeepsCommittingAndLosesNothing() throws Exception {
         cluster = new RaftTestCluster(3, data, TestNodeApp.class)
-                .with("raft.election-timeout", "1500ms").with("raft.heartbeat-interval", "150ms").startAll();
+                .with("raft.election-timeout", "1500ms")
+                .with("raft.heartbeat-interval", "150ms")
+                .startAll();
         cluster.awaitAgreedLeader(Duration.ofSeconds(20));
 
         AtomicBoolean flooding = new AtomicBoolean(true);
         AtomicLong sent = new AtomicLong();
         List<Thread> attackers = new ArrayList<>();
         for (String target : List.of("n1", "n2", "n3")) {
-            Thread t = new Thread(() -> flood(target, flooding, sent, new Random(target.hashCode())), "garbage-" + target);
+            Thread t =
+                    new Thread(() -> flood(target, flooding, sent, new Random(target.hashCode())), "garbage-" + target);
             t.setDaemon(true);
             t.start();
             attackers.add(t);
@@ -87,28 +90,38 @@ class GarbageUnderLoadIT {
                 t.join(10_000);
             }
         }
-        org.slf4j.LoggerFactory.getLogger(GarbageUnderLoadIT.class).info("{} garbage requests sent while {} writes were acknowledged",
-                sent.get(), acknowledged.size());
+        org.slf4j.LoggerFactory.getLogger(GarbageUnderLoadIT.class)
+                .info("{} garbage requests sent while {} writes were acknowledged", sent.get(), acknowledged.size());
         assertThat(sent.get()).as("garbage requests sent").isGreaterThan(100);
         assertThat(acknowledged).hasSizeGreaterThan(5);
         for (String id : cluster.running()) {
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                    assertThat(cluster.bean(id, ReplicatedConfig.class).getAll("garbage.")).containsAllEntriesOf(acknowledged));
-            assertThat(cluster.bean(id, RaftLoop.class).haltCause()).as("%s halted", id).isEmpty();
-            assertThat(cluster.bean(id, RequestRefusals.class).total()).as("refusals on %s", id).isGreaterThan(0);
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(
+                                    cluster.bean(id, ReplicatedConfig.class).getAll("garbage."))
+                            .containsAllEntriesOf(acknowledged));
+            assertThat(cluster.bean(id, RaftLoop.class).haltCause())
+                    .as("%s halted", id)
+                    .isEmpty();
+            assertThat(cluster.bean(id, RequestRefusals.class).total())
+                    .as("refusals on %s", id)
+                    .isGreaterThan(0);
             assertThat(cluster.leadership(id).term()).as("term of %s", id).isLessThan(1_000);
         }
         cluster.awaitAgreedLeader(Duration.ofSeconds(20));
     }
 
     private void flood(String target, AtomicBoolean flooding, AtomicLong sent, Random random) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", cluster.grpcPort(target)).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", cluster.grpcPort(target))
+                .usePlaintext()
+                .build();
         try {
             while (flooding.get()) {
                 byte[] bytes = garbage(target, random);
-                MethodDescriptor<?, ?> method = random.nextBoolean() ? RaftGrpc.getHeartbeatMethod() : RaftGrpc.getRequestVoteMethod();
+                MethodDescriptor<?, ?> method =
+                        random.nextBoolean() ? RaftGrpc.getHeartbeatMethod() : RaftGrpc.getRequestVoteMethod();
                 try {
-                    ClientCalls.blockingUnaryCall(channel, raw(method), CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS), bytes);
+                    ClientCalls.blockingUnaryCall(
+                            channel, raw(method), CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS), bytes);
                 } catch (StatusRuntimeException expected) {
                     // refused, as it should be
                 }
@@ -121,25 +134,60 @@ class GarbageUnderLoadIT {
 
     /** Never a well-formed request of a member of this cluster: those are a lying member, out of scope. */
     private static byte[] garbage(String target, Random r) {
-        long term = r.nextInt(4) == 0 ? (r.nextBoolean() ? -r.nextInt(5) - 1 : Long.MAX_VALUE - r.nextInt(5)) : 1_000 + r.nextInt(1_000_000);
+        long term = r.nextInt(4) == 0
+                ? (r.nextBoolean() ? -r.nextInt(5) - 1 : Long.MAX_VALUE - r.nextInt(5))
+                : 1_000 + r.nextInt(1_000_000);
         switch (r.nextInt(5)) {
             case 0: // another cluster
-                return HBeat.newBuilder().setClusterId("elsewhere").setFrom("n2").setTo(target).setTerm(term).build().toByteArray();
+                return HBeat.newBuilder()
+                        .setClusterId("elsewhere")
+                        .setFrom("n2")
+                        .setTo(target)
+                        .setTerm(term)
+                        .build()
+                        .toByteArray();
             case 1: // an unknown sender
-                return ReqVote.newBuilder().setClusterId("it").setFrom("intruder-" + r.nextInt(5000)).setTo(target).setTerm(term).build().toByteArray();
+                return ReqVote.newBuilder()
+                        .setClusterId("it")
+                        .setFrom("intruder-" + r.nextInt(5000))
+                        .setTo(target)
+                        .setTerm(term)
+                        .build()
+                        .toByteArray();
             case 2: { // a member's id, but entries with a gap: structurally impossible
                 String from = target.equals("n1") ? "n2" : "n1";
-                return HBeat.newBuilder().setClusterId("it").setFrom(from).setTo(target).setTerm(1 + r.nextInt(5)).setPrevLogIndex(3)
-                        .addEntries(LogEntry.newBuilder().setIndex(7).setTerm(1).setData(ByteString.copyFromUtf8("x"))).build().toByteArray();
+                return HBeat.newBuilder()
+                        .setClusterId("it")
+                        .setFrom(from)
+                        .setTo(target)
+                        .setTerm(1 + r.nextInt(5))
+                        .setPrevLogIndex(3)
+                        .addEntries(LogEntry.newBuilder().setIndex(7).setTerm(1).setData(ByteString.copyFromUtf8("x")))
+                        .build()
+                        .toByteArray();
             }
             case 3: { // a member's id with a negative or huge term
                 String from = target.equals("n1") ? "n3" : "n1";
-                return ReqVote.newBuilder().setClusterId("it").setFrom(from).setTo(target).setTerm(r.nextBoolean() ? -1 : Long.MAX_VALUE)
-                        .build().toByteArray();
+                return ReqVote.newBuilder()
+                        .setClusterId("it")
+                        .setFrom(from)
+                        .setTo(target)
+                        .setTerm(r.nextBoolean() ? -1 : Long.MAX_VALUE)
+                        .build()
+                        .toByteArray();
             }
             default: { // undecodable: a valid message cut short or with flipped bits
-                byte[] b = HBeat.newBuilder().setClusterId("it").setFrom("n2").setTo(target).setTerm(term)
-                        .addEntries(LogEntry.newBuilder().setIndex(1).setTerm(1).setData(ByteString.copyFromUtf8("payload"))).build().toByteArray();
+                byte[] b = HBeat.newBuilder()
+                        .setClusterId("it")
+                        .setFrom("n2")
+                        .setTo(target)
+                        .setTerm(term)
+                        .addEntries(LogEntry.newBuilder()
+                                .setIndex(1)
+                                .setTerm(1)
+                                .setData(ByteString.copyFromUtf8("payload")))
+                        .build()
+                        .toByteArray();
                 byte[] out = java.util.Arrays.copyOf(b, 1 + r.nextInt(b.length - 1));
                 out[r.nextInt(out.length)] ^= (byte) 0x80;
                 return out;
@@ -148,8 +196,12 @@ class GarbageUnderLoadIT {
     }
 
     private static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> method) {
-        return MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(method.getFullMethodName()).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        return MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(method.getFullMethodName())
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
     }
 
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {

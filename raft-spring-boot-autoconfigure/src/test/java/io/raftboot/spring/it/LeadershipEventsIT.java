@@ -40,7 +40,10 @@ class LeadershipEventsIT {
 
     /** What a grant produces on the new leader (the first element is the LeaderChangedEvent just before). */
     private static final String[] GRANTED_SIGNALS = {"granted", "@OnLeader", "si-granted:raft", "listener-granted"};
-    private static final String[] REVOKED_SIGNALS = {"revoked", "@OnLeaderRevoked", "si-revoked:raft", "listener-revoked"};
+
+    private static final String[] REVOKED_SIGNALS = {
+        "revoked", "@OnLeaderRevoked", "si-revoked:raft", "listener-revoked"
+    };
 
     @TempDir
     Path data;
@@ -73,6 +76,7 @@ class LeadershipEventsIT {
     static class Recorder implements LeadershipListener {
         final List<String> events = new CopyOnWriteArrayList<>();
         final List<Boolean> isLeaderWhenGranted = new CopyOnWriteArrayList<>();
+
         @Autowired
         LeadershipService leadership;
 
@@ -146,15 +150,21 @@ class LeadershipEventsIT {
     @Test
     void eventsAnnotatedMethodsAndListenersFireExactlyOnTheTransitions() throws Exception {
         // A lease of ~0.9 s, so a busy test JVM does not let it lapse between heartbeats.
-        cluster = new RaftTestCluster(3, data, App.class).with("raft.election-timeout", "1s")
-                .with("raft.heartbeat-interval", "100ms").startAll();
+        cluster = new RaftTestCluster(3, data, App.class)
+                .with("raft.election-timeout", "1s")
+                .with("raft.heartbeat-interval", "100ms")
+                .startAll();
         String first = cluster.awaitAgreedLeader(Duration.ofSeconds(15));
         String second = cluster.aFollower(first);
-        String bystander = cluster.running().stream().filter(id -> !id.equals(first) && !id.equals(second)).findFirst().orElseThrow();
+        String bystander = cluster.running().stream()
+                .filter(id -> !id.equals(first) && !id.equals(second))
+                .findFirst()
+                .orElseThrow();
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(recorder(first).events).startsWith("leader:" + first).hasSize(GRANTED_SIGNALS.length + 1);
-            assertThat(recorder(first).events.subList(1, GRANTED_SIGNALS.length + 1)).containsExactlyInAnyOrder(GRANTED_SIGNALS);
+            assertThat(recorder(first).events.subList(1, GRANTED_SIGNALS.length + 1))
+                    .containsExactlyInAnyOrder(GRANTED_SIGNALS);
             assertThat(recorder(second).events).containsExactly("leader:" + first);
             assertThat(recorder(bystander).events).containsExactly("leader:" + first);
         });
@@ -167,10 +177,14 @@ class LeadershipEventsIT {
             int granted = GRANTED_SIGNALS.length + 1;
             assertThat(recorder(first).events).hasSize(granted + REVOKED_SIGNALS.length + 1);
             assertThat(recorder(first).events.subList(1, granted)).containsExactlyInAnyOrder(GRANTED_SIGNALS);
-            assertThat(recorder(first).events.subList(granted, granted + REVOKED_SIGNALS.length)).containsExactlyInAnyOrder(REVOKED_SIGNALS);
+            assertThat(recorder(first).events.subList(granted, granted + REVOKED_SIGNALS.length))
+                    .containsExactlyInAnyOrder(REVOKED_SIGNALS);
             assertThat(recorder(first).events).last().isEqualTo("leader:" + second);
-            assertThat(recorder(second).events).startsWith("leader:" + first, "leader:" + second).hasSize(GRANTED_SIGNALS.length + 2);
-            assertThat(recorder(second).events.subList(2, GRANTED_SIGNALS.length + 2)).containsExactlyInAnyOrder(GRANTED_SIGNALS);
+            assertThat(recorder(second).events)
+                    .startsWith("leader:" + first, "leader:" + second)
+                    .hasSize(GRANTED_SIGNALS.length + 2);
+            assertThat(recorder(second).events.subList(2, GRANTED_SIGNALS.length + 2))
+                    .containsExactlyInAnyOrder(GRANTED_SIGNALS);
             assertThat(recorder(bystander).events).containsExactly("leader:" + first, "leader:" + second);
         });
         assertThat(recorder(second).isLeaderWhenGranted).containsExactly(true);
@@ -181,15 +195,20 @@ class LeadershipEventsIT {
 
     @Test
     void aLeaderOnlyScheduledJobRunsOnlyOnTheLeader() {
-        cluster = new RaftTestCluster(3, data, App.class).with("raft.election-timeout", "1s")
-                .with("raft.heartbeat-interval", "100ms").startAll();
+        cluster = new RaftTestCluster(3, data, App.class)
+                .with("raft.election-timeout", "1s")
+                .with("raft.heartbeat-interval", "100ms")
+                .startAll();
         String leader = cluster.awaitAgreedLeader(Duration.ofSeconds(15));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> job(leader).runs() >= 5);
         for (String id : cluster.running()) {
             if (!id.equals(leader)) {
-                await().atMost(Duration.ofSeconds(5)).until(() -> cluster.bean(id, LeaderOnlySkips.class).count() >= 5);
-                assertThat(job(id).runs()).as("runs of the job on follower %s", id).isZero();
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> cluster.bean(id, LeaderOnlySkips.class).count() >= 5);
+                assertThat(job(id).runs())
+                        .as("runs of the job on follower %s", id)
+                        .isZero();
             }
         }
     }

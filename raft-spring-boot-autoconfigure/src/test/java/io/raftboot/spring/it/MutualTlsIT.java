@@ -26,8 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -57,14 +57,17 @@ class MutualTlsIT {
         pki = new TestPki(dir, "cluster");
         otherPki = new TestPki(dir, "other");
         // Generous timing: this is about who may talk, not about failover speed on a busy machine.
-        cluster = new RaftTestCluster(3, dir.resolve("data"), TestNodeApp.class).with("raft.tls.bundle", "raft")
-                .with("raft.election-timeout", "1500ms").with("raft.heartbeat-interval", "150ms");
+        cluster = new RaftTestCluster(3, dir.resolve("data"), TestNodeApp.class)
+                .with("raft.tls.bundle", "raft")
+                .with("raft.election-timeout", "1500ms")
+                .with("raft.heartbeat-interval", "150ms");
         List<Thread> starting = new ArrayList<>();
         for (String id : List.of("n1", "n2", "n3")) {
             TestPki.Issued cert = pki.issue(id);
             List<String> props = new ArrayList<>(cert.bundle("raft", pki.caCertificate()));
             if (id.equals("n3")) {
-                props.addAll(List.of("grpc.server.security.enabled=true",
+                props.addAll(List.of(
+                        "grpc.server.security.enabled=true",
                         "grpc.server.security.certificate-chain=file:" + cert.certificateFile(),
                         "grpc.server.security.private-key=file:" + cert.keyFile(),
                         "grpc.server.security.trust-cert-collection=file:" + pki.caCertificate(),
@@ -95,10 +98,16 @@ class MutualTlsIT {
     @Order(1)
     void theClusterElectsALeaderAndReplicatesWritesOverMutualTls() throws Exception {
         String follower = cluster.aFollower(leader);
-        cluster.bean(follower, ReplicatedConfig.class).put("tls.greeting", "hello").get(10, TimeUnit.SECONDS);
+        cluster.bean(follower, ReplicatedConfig.class)
+                .put("tls.greeting", "hello")
+                .get(10, TimeUnit.SECONDS);
         for (String id : cluster.running()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.bean(id, ReplicatedConfig.class).get("tls.greeting").orElse(null),
-                    "hello"::equals);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> cluster.bean(id, ReplicatedConfig.class)
+                                    .get("tls.greeting")
+                                    .orElse(null),
+                            "hello"::equals);
         }
         for (String id : cluster.running()) {
             assertThat(refusals(id).total()).as("refusals on %s", id).isZero();
@@ -112,12 +121,14 @@ class MutualTlsIT {
         ManagedChannel channel = channel("n1", stranger);
         try {
             assertThatThrownBy(() -> stub(channel).heartbeat(heartbeat("it", "n2", "n1")))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
         } finally {
             channel.shutdownNow();
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> refusals("n1").count(RefusalReason.UNTRUSTED_CERTIFICATE) > before);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> refusals("n1").count(RefusalReason.UNTRUSTED_CERTIFICATE) > before);
         assertThat(meter("n1", "untrusted-certificate")).isGreaterThan(0);
         await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().contains("[untrusted-certificate]"));
         assertThat(output.getOut()).contains("CN=other test CA").contains("not trusted by SSL bundle 'raft'");
@@ -133,7 +144,9 @@ class MutualTlsIT {
             assertThatThrownBy(() -> stub(channel).heartbeat(heartbeat("it", "n2", "n1")))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-                        assertThat(e.getStatus().getDescription()).contains("claims to come from 'n2'").contains("[n3]");
+                        assertThat(e.getStatus().getDescription())
+                                .contains("claims to come from 'n2'")
+                                .contains("[n3]");
                     });
         } finally {
             channel.shutdownNow();
@@ -167,11 +180,15 @@ class MutualTlsIT {
 
     @Test
     void aPlaintextCallerGetsNoAnswer() {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", cluster.grpcPort("n3")).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", cluster.grpcPort("n3"))
+                .usePlaintext()
+                .build();
         try {
             assertThatThrownBy(() -> stub(channel).heartbeat(heartbeat("it", "n2", "n3")))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
-                            e -> assertThat(e.getStatus().getCode()).isIn(Status.Code.UNAVAILABLE, Status.Code.INTERNAL));
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode())
+                                    .isIn(Status.Code.UNAVAILABLE, Status.Code.INTERNAL));
         } finally {
             channel.shutdownNow();
         }
@@ -183,11 +200,21 @@ class MutualTlsIT {
     }
 
     private static double meter(String id, String reason) {
-        return cluster.bean(id, MeterRegistry.class).get("raft.requests.refused").tag("reason", reason).functionCounter().count();
+        return cluster.bean(id, MeterRegistry.class)
+                .get("raft.requests.refused")
+                .tag("reason", reason)
+                .functionCounter()
+                .count();
     }
 
     private static HBeat heartbeat(String clusterId, String from, String to) {
-        return HBeat.newBuilder().setClusterId(clusterId).setFrom(from).setLeaderId(from).setTo(to).setTerm(1000).build();
+        return HBeat.newBuilder()
+                .setClusterId(clusterId)
+                .setFrom(from)
+                .setLeaderId(from)
+                .setTo(to)
+                .setTerm(1000)
+                .build();
     }
 
     private static RaftGrpc.RaftBlockingStub stub(ManagedChannel channel) {
@@ -198,8 +225,12 @@ class MutualTlsIT {
     private static ManagedChannel channel(String target, TestPki.Issued cert) {
         try {
             return NettyChannelBuilder.forAddress("127.0.0.1", cluster.grpcPort(target))
-                    .sslContext(GrpcSslContexts.forClient().keyManager(cert.certificateFile().toFile(), cert.keyFile().toFile())
-                            .trustManager(InsecureTrustManagerFactory.INSTANCE).build())
+                    .sslContext(GrpcSslContexts.forClient()
+                            .keyManager(
+                                    cert.certificateFile().toFile(),
+                                    cert.keyFile().toFile())
+                            .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                            .build())
                     .build();
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalStateException(e);

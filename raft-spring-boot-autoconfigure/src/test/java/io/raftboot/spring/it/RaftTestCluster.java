@@ -74,8 +74,10 @@ final class RaftTestCluster implements AutoCloseable {
         props.add("management.endpoint.health.show-details=always");
         extra.forEach((k, v) -> props.add(k + "=" + v));
         props.addAll(List.of(overrides));
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(sources).web(web)
-                .properties(props.toArray(String[]::new)).run();
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(sources)
+                .web(web)
+                .properties(props.toArray(String[]::new))
+                .run();
         synchronized (nodes) {
             nodes.put(id, ctx);
         }
@@ -96,7 +98,10 @@ final class RaftTestCluster implements AutoCloseable {
 
     List<String> running() {
         synchronized (nodes) {
-            return nodes.entrySet().stream().filter(e -> e.getValue().isActive()).map(Map.Entry::getKey).toList();
+            return nodes.entrySet().stream()
+                    .filter(e -> e.getValue().isActive())
+                    .map(Map.Entry::getKey)
+                    .toList();
         }
     }
 
@@ -106,17 +111,21 @@ final class RaftTestCluster implements AutoCloseable {
 
     /** Waits until exactly one running node holds the lease and every running node names it leader. */
     String awaitAgreedLeader(Duration timeout) {
-        return await().atMost(timeout).until(this::agreedLeader, Optional::isPresent).orElseThrow();
+        return await().atMost(timeout)
+                .until(this::agreedLeader, Optional::isPresent)
+                .orElseThrow();
     }
 
     Optional<String> agreedLeader() {
         List<String> up = running();
-        List<String> leaders = up.stream().filter(id -> leadership(id).isLeader()).toList();
+        List<String> leaders =
+                up.stream().filter(id -> leadership(id).isLeader()).toList();
         if (leaders.size() != 1) {
             return Optional.empty();
         }
         String leader = leaders.get(0);
-        boolean agreed = up.stream().allMatch(id -> leadership(id).leaderId().filter(leader::equals).isPresent());
+        boolean agreed = up.stream()
+                .allMatch(id -> leadership(id).leaderId().filter(leader::equals).isPresent());
         return agreed ? Optional.of(leader) : Optional.empty();
     }
 
@@ -133,7 +142,9 @@ final class RaftTestCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        new ArrayList<>(nodes.values()).parallelStream().filter(ConfigurableApplicationContext::isActive)
-                .forEach(ConfigurableApplicationContext::close);
+        new ArrayList<>(nodes.values())
+                .parallelStream()
+                        .filter(ConfigurableApplicationContext::isActive)
+                        .forEach(ConfigurableApplicationContext::close);
     }
 }

@@ -56,9 +56,11 @@ class SharedSecretIT {
 
     @BeforeAll
     static void startClusterWithASharedSecret() {
-        cluster = new RaftTestCluster(3, dir, TestNodeApp.class).web()
+        cluster = new RaftTestCluster(3, dir, TestNodeApp.class)
+                .web()
                 .with("raft.auth.secret", SECRET)
-                .with("raft.election-timeout", "1500ms").with("raft.heartbeat-interval", "150ms")
+                .with("raft.election-timeout", "1500ms")
+                .with("raft.heartbeat-interval", "150ms")
                 .with("management.endpoints.web.exposure.include", "raft,health,metrics,configprops,env")
                 .startAll();
         leader = cluster.awaitAgreedLeader(Duration.ofSeconds(20));
@@ -74,17 +76,26 @@ class SharedSecretIT {
     @Test
     @Order(1)
     void theClusterElectsALeaderAndReplicatesWritesWithSignedRequests() throws Exception {
-        cluster.bean(cluster.aFollower(leader), ReplicatedConfig.class).put("auth.greeting", "hello").get(10, TimeUnit.SECONDS);
+        cluster.bean(cluster.aFollower(leader), ReplicatedConfig.class)
+                .put("auth.greeting", "hello")
+                .get(10, TimeUnit.SECONDS);
         for (String id : cluster.running()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.bean(id, ReplicatedConfig.class).get("auth.greeting").orElse(null),
-                    "hello"::equals);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> cluster.bean(id, ReplicatedConfig.class)
+                                    .get("auth.greeting")
+                                    .orElse(null),
+                            "hello"::equals);
             assertThat(refusals(id).total()).as("refusals on %s", id).isZero();
         }
     }
 
     @Test
     void anUnsignedRequestIsRefused(CapturedOutput output) {
-        assertRefused(call("n1", new Metadata(), heartbeat("n2", "n1", 1000)), Status.Code.UNAUTHENTICATED, "no raft.auth.secret signature");
+        assertRefused(
+                call("n1", new Metadata(), heartbeat("n2", "n1", 1000)),
+                Status.Code.UNAUTHENTICATED,
+                "no raft.auth.secret signature");
         assertThat(refusals("n1").count(RefusalReason.MISSING_SIGNATURE)).isEqualTo(1);
         assertThat(meter("n1", "missing-signature")).isEqualTo(1);
         assertThat(output.getOut()).contains("[missing-signature]");
@@ -93,8 +104,14 @@ class SharedSecretIT {
     @Test
     void aRequestSignedWithAnotherSecretIsRefused(CapturedOutput output) {
         HBeat request = heartbeat("n2", "n3", 1000);
-        Metadata headers = SignedHeaders.sign("another-secret-of-another-cluster", RaftGrpc.getHeartbeatMethod(), "it", "n2", "n3",
-                System.currentTimeMillis(), request);
+        Metadata headers = SignedHeaders.sign(
+                "another-secret-of-another-cluster",
+                RaftGrpc.getHeartbeatMethod(),
+                "it",
+                "n2",
+                "n3",
+                System.currentTimeMillis(),
+                request);
         assertRefused(call("n3", headers, request), Status.Code.UNAUTHENTICATED, "does not verify");
         assertThat(meter("n3", "bad-signature")).isEqualTo(1);
         assertThat(output.getOut()).contains("[bad-signature]");
@@ -103,8 +120,14 @@ class SharedSecretIT {
     @Test
     void aStaleRequestIsRefused() {
         HBeat request = heartbeat("n3", "n2", 1000);
-        Metadata headers = SignedHeaders.sign(SECRET, RaftGrpc.getHeartbeatMethod(), "it", "n3", "n2",
-                System.currentTimeMillis() - Duration.ofMinutes(10).toMillis(), request);
+        Metadata headers = SignedHeaders.sign(
+                SECRET,
+                RaftGrpc.getHeartbeatMethod(),
+                "it",
+                "n3",
+                "n2",
+                System.currentTimeMillis() - Duration.ofMinutes(10).toMillis(),
+                request);
         assertRefused(call("n2", headers, request), Status.Code.UNAUTHENTICATED, "outside raft.auth.replay-window");
         assertThat(refusals("n2").count(RefusalReason.STALE_TIMESTAMP)).isEqualTo(1);
     }
@@ -113,7 +136,8 @@ class SharedSecretIT {
     void aReplayedRequestIsRefused(CapturedOutput output) {
         // A stale-term heartbeat: admitted and answered, but it changes nothing.
         HBeat request = heartbeat("n3", "n1", 0);
-        Metadata headers = SignedHeaders.sign(SECRET, RaftGrpc.getHeartbeatMethod(), "it", "n3", "n1", System.currentTimeMillis(), request);
+        Metadata headers = SignedHeaders.sign(
+                SECRET, RaftGrpc.getHeartbeatMethod(), "it", "n3", "n1", System.currentTimeMillis(), request);
         HBeatReturn first = call("n1", headers, request).get();
         assertThat(first.getSuccess()).isFalse();
         assertRefused(call("n1", headers, request), Status.Code.UNAUTHENTICATED, "repeats a nonce");
@@ -124,7 +148,8 @@ class SharedSecretIT {
     @Test
     void aSignedRequestSpeakingForAnotherNodeIsRefused() {
         HBeat request = heartbeat("n2", "n1", 1000);
-        Metadata headers = SignedHeaders.sign(SECRET, RaftGrpc.getHeartbeatMethod(), "it", "n3", "n1", System.currentTimeMillis(), request);
+        Metadata headers = SignedHeaders.sign(
+                SECRET, RaftGrpc.getHeartbeatMethod(), "it", "n3", "n1", System.currentTimeMillis(), request);
         assertRefused(call("n1", headers, request), Status.Code.PERMISSION_DENIED, "signature was made for 'n3'");
         assertThat(refusals("n1").count(RefusalReason.IDENTITY_MISMATCH)).isEqualTo(1);
         assertThat(cluster.leadership("n1").term()).isLessThan(1000);
@@ -136,30 +161,40 @@ class SharedSecretIT {
         HttpClient http = HttpClient.newHttpClient();
         for (String id : cluster.running()) {
             String port = cluster.node(id).getEnvironment().getProperty("local.server.port");
-            for (String endpoint : new String[] {"raft", "configprops", "env", "health", "metrics/raft.requests.refused"}) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/" + endpoint)).build(),
+            for (String endpoint :
+                    new String[] {"raft", "configprops", "env", "health", "metrics/raft.requests.refused"}) {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/" + endpoint))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as("/actuator/%s", endpoint).isEqualTo(200);
                 assertThat(r.body()).as("/actuator/%s", endpoint).doesNotContain(SECRET);
             }
-            assertThat(cluster.bean(id, RaftProperties.class).toString()).contains("******").doesNotContain(SECRET);
+            assertThat(cluster.bean(id, RaftProperties.class).toString())
+                    .contains("******")
+                    .doesNotContain(SECRET);
         }
         assertThat(output.getAll()).doesNotContain(SECRET);
     }
 
     private static java.util.function.Supplier<HBeatReturn> call(String target, Metadata headers, HBeat request) {
         return () -> {
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", cluster.grpcPort(target)).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", cluster.grpcPort(target))
+                    .usePlaintext()
+                    .build();
             try {
-                return RaftGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                        .withDeadlineAfter(5, TimeUnit.SECONDS).heartbeat(request);
+                return RaftGrpc.newBlockingStub(channel)
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                        .withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .heartbeat(request);
             } finally {
                 channel.shutdownNow();
             }
         };
     }
 
-    private static void assertRefused(java.util.function.Supplier<HBeatReturn> call, Status.Code code, String description) {
+    private static void assertRefused(
+            java.util.function.Supplier<HBeatReturn> call, Status.Code code, String description) {
         assertThatThrownBy(call::get).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(code);
             assertThat(e.getStatus().getDescription()).contains(description).doesNotContain(SECRET);
@@ -171,10 +206,20 @@ class SharedSecretIT {
     }
 
     private static double meter(String id, String reason) {
-        return cluster.bean(id, MeterRegistry.class).get("raft.requests.refused").tag("reason", reason).functionCounter().count();
+        return cluster.bean(id, MeterRegistry.class)
+                .get("raft.requests.refused")
+                .tag("reason", reason)
+                .functionCounter()
+                .count();
     }
 
     private static HBeat heartbeat(String from, String to, long term) {
-        return HBeat.newBuilder().setClusterId("it").setFrom(from).setLeaderId(from).setTo(to).setTerm(term).build();
+        return HBeat.newBuilder()
+                .setClusterId("it")
+                .setFrom(from)
+                .setLeaderId(from)
+                .setTo(to)
+                .setTerm(term)
+                .build();
     }
 }

@@ -6,5 +6,4 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 /** A bare application: only what auto-configuration brings. */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-class TestNodeApp {
-}
+class TestNodeApp {}

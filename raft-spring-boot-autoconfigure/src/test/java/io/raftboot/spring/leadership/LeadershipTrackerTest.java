@@ -3,14 +3,14 @@ package io.raftboot.spring.leadership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.raftboot.core.store.ConfigCommand;
-import io.raftboot.core.store.ConfigCommandCodec;
-import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.loop.RaftListener;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.storage.MemoryStorage;
+import io.raftboot.core.store.ConfigCommand;
+import io.raftboot.core.store.ConfigCommandCodec;
+import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.support.RaftExecutors;
 import java.time.Duration;
 import java.util.List;
@@ -48,10 +48,18 @@ class LeadershipTrackerTest {
 
     private void startSingleNode() {
         ProtocolSettings config = ProtocolSettings.of(Membership.ofVoters("n1")).withTicks(10, 2);
-        loop = new RaftLoop("n1", config, Duration.ofMillis(10), new MemoryStorage(), new ConfigStore(), m -> { },
-                new SplittableRandom(1), 0);
+        loop = new RaftLoop(
+                "n1",
+                config,
+                Duration.ofMillis(10),
+                new MemoryStorage(),
+                new ConfigStore(),
+                m -> {},
+                new SplittableRandom(1),
+                0);
         executors = new RaftExecutors("n1");
-        tracker = new LeadershipTracker(loop, event -> events.add(event.getClass().getSimpleName()), executors, List::of);
+        tracker =
+                new LeadershipTracker(loop, event -> events.add(event.getClass().getSimpleName()), executors, List::of);
         loop.start();
         tracker.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("LeadershipGrantedEvent"));
@@ -83,7 +91,8 @@ class LeadershipTrackerTest {
         // tracker must hear of it and grant again (the lease "flipped" only as seen from outside).
         unblock.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> tracker.isLeaderPublished());
-        assertThat(events).containsSubsequence("LeadershipGrantedEvent", "LeadershipRevokedEvent", "LeadershipGrantedEvent");
+        assertThat(events)
+                .containsSubsequence("LeadershipGrantedEvent", "LeadershipRevokedEvent", "LeadershipGrantedEvent");
         assertThat(loop.status().holdsLease()).isTrue();
     }
 
@@ -93,7 +102,8 @@ class LeadershipTrackerTest {
         long leaseMillis = loop.status().leaseValidForMillis();
         assertThat(leaseMillis).isPositive();
         // Several lease lengths: each end-of-lease check finds the lease extended and looks again later.
-        await().during(Duration.ofMillis(4 * leaseMillis)).atMost(Duration.ofSeconds(10))
+        await().during(Duration.ofMillis(4 * leaseMillis))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> tracker.isLeaderPublished() && !events.contains("LeadershipRevokedEvent"));
         assertThat(events).containsExactlyInAnyOrder("LeaderChangedEvent", "LeadershipGrantedEvent");
     }

@@ -17,8 +17,7 @@ import java.util.Objects;
  */
 final class ConfigStoreModel {
 
-    private ConfigStoreModel() {
-    }
+    private ConfigStoreModel() {}
 
     /**
      * The state after {@code op} runs in {@code state}, or {@code null} if its recorded result is not

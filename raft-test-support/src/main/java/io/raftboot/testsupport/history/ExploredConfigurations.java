@@ -18,8 +18,7 @@ import java.util.Map;
  */
 final class ExploredConfigurations {
 
-    private record KnownPart(BitSet known, KeyState state) {
-    }
+    private record KnownPart(BitSet known, KeyState state) {}
 
     private final BitSet unknownOps;
     private final Map<KnownPart, List<BitSet>> explored = new HashMap<>();

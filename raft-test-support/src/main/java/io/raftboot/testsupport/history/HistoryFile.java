@@ -33,8 +33,7 @@ public final class HistoryFile {
             + " invokeNanos completeNanos outcome applied resultValue resultVersion";
     private static final int FIELDS = 12;
 
-    private HistoryFile() {
-    }
+    private HistoryFile() {}
 
     public static void write(Path file, List<Operation> history) {
         List<String> lines = new ArrayList<>(history.size() + 1);
@@ -76,7 +75,8 @@ public final class HistoryFile {
     public static String format(Operation op) {
         boolean known = !op.isUnknown();
         Result r = op.result();
-        return String.join(" ",
+        return String.join(
+                " ",
                 Integer.toString(op.id()),
                 string(op.client()),
                 string(op.key()),
@@ -100,8 +100,17 @@ public final class HistoryFile {
         Outcome outcome = Outcome.valueOf(f[8]);
         boolean known = outcome == Outcome.OK;
         Result result = known ? new Result(parseBoolean(f[9]), unstring(f[10]), Long.parseLong(f[11])) : null;
-        return new Operation(Integer.parseInt(f[0]), unstring(f[1]), unstring(f[2]), OpKind.valueOf(f[3]), unstring(f[4]),
-                Long.parseLong(f[5]), Long.parseLong(f[6]), known ? Long.parseLong(f[7]) : Operation.NEVER, outcome, result);
+        return new Operation(
+                Integer.parseInt(f[0]),
+                unstring(f[1]),
+                unstring(f[2]),
+                OpKind.valueOf(f[3]),
+                unstring(f[4]),
+                Long.parseLong(f[5]),
+                Long.parseLong(f[6]),
+                known ? Long.parseLong(f[7]) : Operation.NEVER,
+                outcome,
+                result);
     }
 
     private static boolean parseBoolean(String s) {

@@ -50,22 +50,35 @@ final class InterchangeableUnknowns {
         List<Operation> searched = new ArrayList<>(ops.size());
         for (Operation op : ops) {
             boolean hidden = op.value() != null && !observed.contains(op.value());
-            searched.add(hidden ? new Operation(op.id(), op.client(), op.key(), op.kind(), placeholder, op.expectedVersion(),
-                    op.invokeNanos(), op.completeNanos(), op.outcome(), op.result()) : op);
+            searched.add(
+                    hidden
+                            ? new Operation(
+                                    op.id(),
+                                    op.client(),
+                                    op.key(),
+                                    op.kind(),
+                                    placeholder,
+                                    op.expectedVersion(),
+                                    op.invokeNanos(),
+                                    op.completeNanos(),
+                                    op.outcome(),
+                                    op.result())
+                            : op);
         }
-        record Group(OpKind kind, String value, long expectedVersion) {
-        }
+        record Group(OpKind kind, String value, long expectedVersion) {}
         Map<Group, List<Integer>> groups = new HashMap<>();
         for (int i = 0; i < searched.size(); i++) {
             Operation op = searched.get(i);
             if (op.isUnknown()) {
-                groups.computeIfAbsent(new Group(op.kind(), op.value(), op.expectedVersion()), g -> new ArrayList<>()).add(i);
+                groups.computeIfAbsent(new Group(op.kind(), op.value(), op.expectedVersion()), g -> new ArrayList<>())
+                        .add(i);
             }
         }
         int[] predecessor = new int[ops.size()];
         Arrays.fill(predecessor, -1);
         for (List<Integer> group : groups.values()) {
-            group.sort(Comparator.comparingLong((Integer i) -> searched.get(i).invokeNanos()).thenComparing(i -> i));
+            group.sort(Comparator.comparingLong((Integer i) -> searched.get(i).invokeNanos())
+                    .thenComparing(i -> i));
             for (int j = 1; j < group.size(); j++) {
                 predecessor[group.get(j)] = group.get(j - 1);
             }

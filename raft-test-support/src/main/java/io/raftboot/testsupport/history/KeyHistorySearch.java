@@ -28,8 +28,7 @@ import java.util.List;
 final class KeyHistorySearch {
 
     /** What the search concluded. */
-    record Verdict(boolean linearizable, boolean inconclusive, String explanation, long steps) {
-    }
+    record Verdict(boolean linearizable, boolean inconclusive, String explanation, long steps) {}
 
     /** One call or return event; a call's {@code match} is its return. */
     private static final class Event {
@@ -52,9 +51,8 @@ final class KeyHistorySearch {
      * ({@code null} for an unknown one), and for an unknown one where it was in {@code unknownOrder}
      * and the pending return that bounded the choice.
      */
-    private record Frame(Event call, int op, int unknownPos, Event frontier, KeyState stateBefore,
-            BitSet linearizedBefore) {
-    }
+    private record Frame(
+            Event call, int op, int unknownPos, Event frontier, KeyState stateBefore, BitSet linearizedBefore) {}
 
     private static final int MAX_SHOWN_PREFIX = 25;
 
@@ -63,6 +61,7 @@ final class KeyHistorySearch {
     private final InterchangeableUnknowns reduction;
     /** The unknown operations, in invocation order. */
     private int[] unknownOrder;
+
     private final long budget;
     private final Event head = new Event(-1, false, Long.MIN_VALUE);
     private int bestDepth = -1;
@@ -104,13 +103,22 @@ final class KeyHistorySearch {
         long steps = 0;
         while (knownLeft > 0) {
             if (steps++ >= budget) {
-                return new Verdict(false, true, "key '" + key + "': step budget of " + budget + " exhausted after "
-                        + stack.size() + " of " + ops.size() + " operations linearized; neither proved nor refuted", steps);
+                return new Verdict(
+                        false,
+                        true,
+                        "key '" + key + "': step budget of " + budget + " exhausted after " + stack.size() + " of "
+                                + ops.size() + " operations linearized; neither proved nor refuted",
+                        steps);
             }
             if ((steps & 0x3FF) == 0 && explored.approximateBytes() > memoryBound) {
-                return new Verdict(false, true, "key '" + key + "': the search's cache outgrew a quarter of the heap ("
-                        + explored.approximateBytes() / (1024 * 1024) + " MB) after " + steps + " steps; neither proved nor"
-                        + " refuted", steps);
+                return new Verdict(
+                        false,
+                        true,
+                        "key '" + key + "': the search's cache outgrew a quarter of the heap ("
+                                + explored.approximateBytes() / (1024 * 1024) + " MB) after " + steps
+                                + " steps; neither proved nor"
+                                + " refuted",
+                        steps);
             }
             int candidate = -1;
             if (unknownPos < 0) {
@@ -121,7 +129,8 @@ final class KeyHistorySearch {
                     continue;
                 }
                 candidate = event.op;
-            } else if (unknownPos < unknownOrder.length && ops.get(unknownOrder[unknownPos]).invokeNanos() <= event.time) {
+            } else if (unknownPos < unknownOrder.length
+                    && ops.get(unknownOrder[unknownPos]).invokeNanos() <= event.time) {
                 candidate = unknownOrder[unknownPos];
             }
             if (candidate < 0) {
@@ -202,8 +211,11 @@ final class KeyHistorySearch {
         }
         // At equal times calls come first: an operation invoked at the nanosecond another completed
         // counts as concurrent with it (clocks have a granularity; never reject on a tie).
-        events.sort(Comparator.comparingLong((Event e) -> e.time).thenComparing(e -> !e.call).thenComparingInt(e -> e.op));
-        unknown.sort(Comparator.comparingLong((Integer i) -> ops.get(i).invokeNanos()).thenComparing(i -> i));
+        events.sort(Comparator.comparingLong((Event e) -> e.time)
+                .thenComparing(e -> !e.call)
+                .thenComparingInt(e -> e.op));
+        unknown.sort(Comparator.comparingLong((Integer i) -> ops.get(i).invokeNanos())
+                .thenComparing(i -> i));
         unknownOrder = unknown.stream().mapToInt(Integer::intValue).toArray();
         Event last = head;
         for (Event e : events) {
@@ -255,14 +267,22 @@ final class KeyHistorySearch {
             known += op.isUnknown() ? 0 : 1;
         }
         StringBuilder s = new StringBuilder();
-        s.append("history of key '").append(key).append("' is not linearizable (").append(ops.size())
-                .append(" operations, ").append(ops.size() - known).append(" with unknown outcome).\n");
+        s.append("history of key '")
+                .append(key)
+                .append("' is not linearizable (")
+                .append(ops.size())
+                .append(" operations, ")
+                .append(ops.size() - known)
+                .append(" with unknown outcome).\n");
         long origin = Long.MAX_VALUE;
         for (Operation op : ops) {
             origin = Math.min(origin, op.invokeNanos());
         }
-        s.append("Longest linearizable prefix found: ").append(bestPrefix.size()).append(" operations")
-                .append(bestPrefix.isEmpty() ? "" : ", state after each:").append('\n');
+        s.append("Longest linearizable prefix found: ")
+                .append(bestPrefix.size())
+                .append(" operations")
+                .append(bestPrefix.isEmpty() ? "" : ", state after each:")
+                .append('\n');
         KeyState state = KeyState.ABSENT;
         BitSet placed = new BitSet(ops.size());
         int skip = Math.max(0, bestPrefix.size() - MAX_SHOWN_PREFIX);
@@ -274,7 +294,11 @@ final class KeyHistorySearch {
             state = ConfigStoreModel.step(state, op);
             placed.set(bestPrefix.get(i));
             if (i >= skip) {
-                s.append("  ").append(line(op, origin)).append("  -> ").append(state).append('\n');
+                s.append("  ")
+                        .append(line(op, origin))
+                        .append("  -> ")
+                        .append(state)
+                        .append('\n');
             }
         }
         // The next operation must be one invoked before the earliest pending known return.
@@ -285,15 +309,19 @@ final class KeyHistorySearch {
             }
         }
         s.append("None of these could be placed next (each was invoked before the earliest pending completion, at ")
-                .append(relative(deadline, origin)).append("):\n");
+                .append(relative(deadline, origin))
+                .append("):\n");
         for (int i = 0; i < ops.size(); i++) {
             Operation op = ops.get(i);
             if (placed.get(i) || op.invokeNanos() > deadline) {
                 continue;
             }
             String misfit = ConfigStoreModel.misfit(state, op);
-            s.append("  ").append(line(op, origin)).append(": ")
-                    .append(misfit != null ? misfit : "fits here, but no linearization continues from there").append('\n');
+            s.append("  ")
+                    .append(line(op, origin))
+                    .append(": ")
+                    .append(misfit != null ? misfit : "fits here, but no linearization continues from there")
+                    .append('\n');
         }
         return s.toString();
     }

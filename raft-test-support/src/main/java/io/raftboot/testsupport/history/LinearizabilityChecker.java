@@ -33,8 +33,7 @@ public final class LinearizabilityChecker {
      */
     public static final long DEFAULT_STEP_BUDGET_PER_KEY = 20_000_000;
 
-    private LinearizabilityChecker() {
-    }
+    private LinearizabilityChecker() {}
 
     /** {@link #check(List, long)} with {@link #DEFAULT_STEP_BUDGET_PER_KEY}. */
     public static CheckResult check(List<Operation> history) {
@@ -78,9 +77,15 @@ public final class LinearizabilityChecker {
             }
         }
         if (firstInconclusive != null) {
-            return new CheckResult(false, true, inconclusiveKey, "inconclusive: " + firstInconclusive.explanation(), steps);
+            return new CheckResult(
+                    false, true, inconclusiveKey, "inconclusive: " + firstInconclusive.explanation(), steps);
         }
-        return new CheckResult(true, false, null, "linearizable: " + history.size() + " operations (" + unknown
-                + " with unknown outcome) on " + byKey.size() + " keys, " + steps + " steps", steps);
+        return new CheckResult(
+                true,
+                false,
+                null,
+                "linearizable: " + history.size() + " operations (" + unknown + " with unknown outcome) on "
+                        + byKey.size() + " keys, " + steps + " steps",
+                steps);
     }
 }

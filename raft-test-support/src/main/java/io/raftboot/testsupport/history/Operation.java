@@ -34,8 +34,17 @@ import java.util.Objects;
  * @param outcome whether the client got an answer
  * @param result the answer; ignored (may be {@code null}) when the outcome is unknown
  */
-public record Operation(int id, String client, String key, OpKind kind, String value, long expectedVersion,
-        long invokeNanos, long completeNanos, Outcome outcome, Result result) {
+public record Operation(
+        int id,
+        String client,
+        String key,
+        OpKind kind,
+        String value,
+        long expectedVersion,
+        long invokeNanos,
+        long completeNanos,
+        Outcome outcome,
+        Result result) {
 
     /** The completion time of an operation whose outcome is unknown. */
     public static final long NEVER = Long.MAX_VALUE;
@@ -66,7 +75,8 @@ public record Operation(int id, String client, String key, OpKind kind, String v
         if (outcome == Outcome.OK) {
             Objects.requireNonNull(result, self + ": an operation with a known outcome needs its result");
             if (completeNanos == NEVER || completeNanos < invokeNanos) {
-                throw new IllegalArgumentException(self + ": completed at " + completeNanos + ", invoked at " + invokeNanos);
+                throw new IllegalArgumentException(
+                        self + ": completed at " + completeNanos + ", invoked at " + invokeNanos);
             }
         }
     }
@@ -74,15 +84,34 @@ public record Operation(int id, String client, String key, OpKind kind, String v
     // ------------------------------------------------------------------ completed operations
 
     /** A PUT the store acknowledged, leaving the key at {@code versionAfter}. */
-    public static Operation put(int id, String client, String key, String value, long invokeNanos, long completeNanos,
-            long versionAfter) {
-        return new Operation(id, client, key, OpKind.PUT, value, 0, invokeNanos, completeNanos, Outcome.OK,
+    public static Operation put(
+            int id, String client, String key, String value, long invokeNanos, long completeNanos, long versionAfter) {
+        return new Operation(
+                id,
+                client,
+                key,
+                OpKind.PUT,
+                value,
+                0,
+                invokeNanos,
+                completeNanos,
+                Outcome.OK,
                 Result.applied(versionAfter));
     }
 
     /** A DELETE the store answered: {@code applied} if the key was present (it is absent afterwards either way). */
-    public static Operation delete(int id, String client, String key, long invokeNanos, long completeNanos, boolean applied) {
-        return new Operation(id, client, key, OpKind.DELETE, null, 0, invokeNanos, completeNanos, Outcome.OK,
+    public static Operation delete(
+            int id, String client, String key, long invokeNanos, long completeNanos, boolean applied) {
+        return new Operation(
+                id,
+                client,
+                key,
+                OpKind.DELETE,
+                null,
+                0,
+                invokeNanos,
+                completeNanos,
+                Outcome.OK,
                 applied ? Result.applied(0) : Result.notApplied(0));
     }
 
@@ -92,16 +121,48 @@ public record Operation(int id, String client, String key, OpKind kind, String v
      * @param newValue {@code null} for a CAS that deletes
      * @param version if applied, the key's version after it (0 if it deleted); if not, the version it found
      */
-    public static Operation cas(int id, String client, String key, long expectedVersion, String newValue, long invokeNanos,
-            long completeNanos, boolean applied, long version) {
-        return new Operation(id, client, key, OpKind.CAS, newValue, expectedVersion, invokeNanos, completeNanos,
-                Outcome.OK, applied ? Result.applied(version) : Result.notApplied(version));
+    public static Operation cas(
+            int id,
+            String client,
+            String key,
+            long expectedVersion,
+            String newValue,
+            long invokeNanos,
+            long completeNanos,
+            boolean applied,
+            long version) {
+        return new Operation(
+                id,
+                client,
+                key,
+                OpKind.CAS,
+                newValue,
+                expectedVersion,
+                invokeNanos,
+                completeNanos,
+                Outcome.OK,
+                applied ? Result.applied(version) : Result.notApplied(version));
     }
 
     /** A READ that saw {@code valueRead} at {@code versionRead}; {@code (null, 0)} for an absent key. */
-    public static Operation read(int id, String client, String key, long invokeNanos, long completeNanos, String valueRead,
+    public static Operation read(
+            int id,
+            String client,
+            String key,
+            long invokeNanos,
+            long completeNanos,
+            String valueRead,
             long versionRead) {
-        return new Operation(id, client, key, OpKind.READ, null, 0, invokeNanos, completeNanos, Outcome.OK,
+        return new Operation(
+                id,
+                client,
+                key,
+                OpKind.READ,
+                null,
+                0,
+                invokeNanos,
+                completeNanos,
+                Outcome.OK,
                 Result.read(valueRead, versionRead));
     }
 
@@ -118,10 +179,10 @@ public record Operation(int id, String client, String key, OpKind kind, String v
     }
 
     /** A CAS invoked at {@code invokeNanos} whose outcome is unknown (until {@link #completed}). */
-    public static Operation unknownCas(int id, String client, String key, long expectedVersion, String newValue,
-            long invokeNanos) {
-        return new Operation(id, client, key, OpKind.CAS, newValue, expectedVersion, invokeNanos, NEVER, Outcome.UNKNOWN,
-                null);
+    public static Operation unknownCas(
+            int id, String client, String key, long expectedVersion, String newValue, long invokeNanos) {
+        return new Operation(
+                id, client, key, OpKind.CAS, newValue, expectedVersion, invokeNanos, NEVER, Outcome.UNKNOWN, null);
     }
 
     /** A READ invoked at {@code invokeNanos} whose outcome is unknown; it constrains nothing. */
@@ -131,7 +192,8 @@ public record Operation(int id, String client, String key, OpKind kind, String v
 
     /** This operation, answered at {@code completeNanos} with {@code result}: a recorder's second half. */
     public Operation completed(long completeNanos, Result result) {
-        return new Operation(id, client, key, kind, value, expectedVersion, invokeNanos, completeNanos, Outcome.OK, result);
+        return new Operation(
+                id, client, key, kind, value, expectedVersion, invokeNanos, completeNanos, Outcome.OK, result);
     }
 
     public boolean isUnknown() {
@@ -140,18 +202,29 @@ public record Operation(int id, String client, String key, OpKind kind, String v
 
     /** For explanations: {@code #12 c3 CAS(v2 -> "x") => applied v3}. */
     public String describe() {
-        StringBuilder s = new StringBuilder("#").append(id).append(' ').append(client).append(' ').append(kind);
+        StringBuilder s = new StringBuilder("#")
+                .append(id)
+                .append(' ')
+                .append(client)
+                .append(' ')
+                .append(kind);
         switch (kind) {
             case PUT -> s.append('(').append(quote(value)).append(')');
-            case CAS -> s.append("(v").append(expectedVersion).append(" -> ")
-                    .append(value == null ? "delete" : quote(value)).append(')');
-            default -> { }
+            case CAS ->
+                s.append("(v")
+                        .append(expectedVersion)
+                        .append(" -> ")
+                        .append(value == null ? "delete" : quote(value))
+                        .append(')');
+            default -> {}
         }
         s.append(" => ");
         if (isUnknown()) {
             s.append("unknown");
         } else if (kind == OpKind.READ) {
-            s.append(result.value() == null ? "absent" : quote(result.value())).append(" v").append(result.version());
+            s.append(result.value() == null ? "absent" : quote(result.value()))
+                    .append(" v")
+                    .append(result.version());
         } else {
             s.append(result.applied() ? "applied v" : "not applied v").append(result.version());
         }

@@ -27,8 +27,8 @@ public final class BootJarLaunch {
     private final String fallbackReason;
     private final Duration preparation;
 
-    private BootJarLaunch(String java, List<String> jvmOptions, List<String> launch, String fallbackReason,
-                          Duration preparation) {
+    private BootJarLaunch(
+            String java, List<String> jvmOptions, List<String> launch, String fallbackReason, Duration preparation) {
         this.java = java;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.launch = List.copyOf(launch);
@@ -38,7 +38,9 @@ public final class BootJarLaunch {
 
     /** The {@code java} that runs this JVM, so that the nodes run on the same one. */
     public static String currentJava() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java runs this JVM"));
     }
 
@@ -53,30 +55,49 @@ public final class BootJarLaunch {
      *
      * @param trainingTimeout how long the extraction and the training run may each take
      */
-    public static BootJarLaunch withClassDataSharing(String java, Path jar, List<String> jvmOptions, Path workDir,
-                                                     Duration trainingTimeout) {
+    public static BootJarLaunch withClassDataSharing(
+            String java, Path jar, List<String> jvmOptions, Path workDir, Duration trainingTimeout) {
         long start = System.nanoTime();
         try {
             Path app = workDir.resolve("app");
             Path extracted = app.resolve(jar.getFileName());
             Path archive = workDir.resolve("app.jsa");
             Path stamp = workDir.resolve("app.stamp");
-            String jarStamp = Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis();
-            boolean fresh = Files.isRegularFile(archive) && Files.isRegularFile(extracted) && Files.isRegularFile(stamp)
+            String jarStamp =
+                    Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis();
+            boolean fresh = Files.isRegularFile(archive)
+                    && Files.isRegularFile(extracted)
+                    && Files.isRegularFile(stamp)
                     && Files.readString(stamp).equals(jarStamp);
             if (!fresh) {
                 deleteTree(app);
                 Files.deleteIfExists(archive);
                 Files.createDirectories(workDir);
-                run(List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", app.toString()),
-                        workDir.resolve("extract.log"), trainingTimeout);
+                run(
+                        List.of(
+                                java,
+                                "-Djarmode=tools",
+                                "-jar",
+                                jar.toString(),
+                                "extract",
+                                "--destination",
+                                app.toString()),
+                        workDir.resolve("extract.log"),
+                        trainingTimeout);
                 // A training run: starts the context and exits before the web server and the Raft node start.
                 Path training = workDir.resolve("training-data");
                 List<String> train = new ArrayList<>(List.of(java));
                 train.addAll(jvmOptions);
-                train.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
-                        "-jar", extracted.toString(), "--server.port=0", "--raft.node-id=t1",
-                        "--raft.peers.t1=127.0.0.1:1", "--raft.data-dir=" + training, "--logging.level.root=WARN"));
+                train.addAll(List.of(
+                        "-XX:ArchiveClassesAtExit=" + archive,
+                        "-Dspring.context.exit=onRefresh",
+                        "-jar",
+                        extracted.toString(),
+                        "--server.port=0",
+                        "--raft.node-id=t1",
+                        "--raft.peers.t1=127.0.0.1:1",
+                        "--raft.data-dir=" + training,
+                        "--logging.level.root=WARN"));
                 run(train, workDir.resolve("training.log"), trainingTimeout);
                 deleteTree(training);
                 if (!Files.isRegularFile(archive)) {
@@ -84,8 +105,11 @@ public final class BootJarLaunch {
                 }
                 Files.writeString(stamp, jarStamp);
             }
-            return new BootJarLaunch(java, jvmOptions,
-                    List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-jar", extracted.toString()), null,
+            return new BootJarLaunch(
+                    java,
+                    jvmOptions,
+                    List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-jar", extracted.toString()),
+                    null,
                     fresh ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException | RuntimeException e) {
             return new BootJarLaunch(java, jvmOptions, List.of("-jar", jar.toString()), e.toString(), Duration.ZERO);
@@ -118,7 +142,10 @@ public final class BootJarLaunch {
     }
 
     private static void run(List<String> command, Path log, Duration timeout) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -131,7 +158,10 @@ public final class BootJarLaunch {
         }
         if (p.exitValue() != 0) {
             throw new IOException("exit code " + p.exitValue() + " of " + String.join(" ", command) + ": "
-                    + Files.readString(log, StandardCharsets.UTF_8).lines().reduce((a, b) -> b).orElse(""));
+                    + Files.readString(log, StandardCharsets.UTF_8)
+                            .lines()
+                            .reduce((a, b) -> b)
+                            .orElse(""));
         }
     }
 

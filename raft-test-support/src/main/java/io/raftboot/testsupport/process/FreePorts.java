@@ -18,8 +18,7 @@ public final class FreePorts {
     /** The lowest port {@link #belowEphemeralRange} picks. */
     static final int LOW = 10_000;
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /**
      * A port the kernel says is free on loopback now. Good for a node that starts once; a node

@@ -11,8 +11,7 @@ import java.util.Optional;
  */
 public final class LeaderAgreement {
 
-    private LeaderAgreement() {
-    }
+    private LeaderAgreement() {}
 
     /** The leader these nodes agree on in these reports, if any. */
     public static <R extends RoleReport> Optional<R> among(Map<String, R> reports, Collection<String> ids) {
@@ -20,8 +19,8 @@ public final class LeaderAgreement {
     }
 
     /** The leader these nodes agree on in these reports, if any and if its term is above {@code aboveTerm}. */
-    public static <R extends RoleReport> Optional<R> among(Map<String, R> reports, Collection<String> ids,
-                                                           long aboveTerm) {
+    public static <R extends RoleReport> Optional<R> among(
+            Map<String, R> reports, Collection<String> ids, long aboveTerm) {
         R leader = null;
         for (String id : ids) {
             R report = reports.get(id);

@@ -80,10 +80,15 @@ public final class NodeProcess {
         }
         try {
             Files.createDirectories(dataDir);
-            Files.writeString(logFile, "\n===== " + Instant.now() + " start of " + id + " incarnation "
-                    + (incarnation() + 1) + ": " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            Files.writeString(
+                    logFile,
+                    "\n===== " + Instant.now() + " start of " + id + " incarnation " + (incarnation() + 1) + ": "
+                            + String.join(" ", command) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().putAll(environment);
             // Before the start: everything this incarnation writes is stamped after it.
@@ -245,7 +250,9 @@ public final class NodeProcess {
     @Override
     public String toString() {
         Process p = process;
-        return id + (p == null ? " (never started)"
-                : " (pid " + p.pid() + (p.isAlive() ? frozen ? ", stopped" : "" : ", dead") + ")");
+        return id
+                + (p == null
+                        ? " (never started)"
+                        : " (pid " + p.pid() + (p.isAlive() ? frozen ? ", stopped" : "" : ", dead") + ")");
     }
 }

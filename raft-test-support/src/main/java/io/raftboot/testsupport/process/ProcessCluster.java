@@ -34,7 +34,10 @@ public abstract class ProcessCluster implements AutoCloseable {
 
     /** @param connectTimeout of the HTTP client: how long a frozen or dead node may keep a request waiting to connect */
     protected ProcessCluster(int size, Path dir, Duration connectTimeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
         List<Integer> ports = FreePorts.belowEphemeralRange(2 * size);
         for (int i = 1; i <= size; i++) {
             String id = "n" + i;
@@ -74,7 +77,10 @@ public abstract class ProcessCluster implements AutoCloseable {
 
     /** The nodes that are running and not frozen. */
     public List<String> serving() {
-        return nodes.values().stream().filter(NodeProcess::isServing).map(NodeProcess::id).toList();
+        return nodes.values().stream()
+                .filter(NodeProcess::isServing)
+                .map(NodeProcess::id)
+                .toList();
     }
 
     /** Starts (or restarts) the node with the same ports and data directory. */
@@ -119,13 +125,14 @@ public abstract class ProcessCluster implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for " + what, e);
             }
         }
-        throw new IllegalStateException(this + ": no " + what + " within " + deadline.toSeconds() + " s\n"
-                + logTails(25));
+        throw new IllegalStateException(
+                this + ": no " + what + " within " + deadline.toSeconds() + " s\n" + logTails(25));
     }
 
     /** The last lines of every node's log, for failure messages. */
     public String logTails(int lines) {
-        return nodes.values().stream().map(n -> "----- " + n + " " + n.logFile() + "\n" + n.logTail(lines))
+        return nodes.values().stream()
+                .map(n -> "----- " + n + " " + n.logFile() + "\n" + n.logTail(lines))
                 .collect(Collectors.joining("\n"));
     }
 

@@ -7,8 +7,7 @@ import java.util.List;
 /** The application arguments that make a Spring Boot app with the Raft starter one node of a process cluster. */
 public final class StarterArguments {
 
-    private StarterArguments() {
-    }
+    private StarterArguments() {}
 
     /**
      * {@code --server.port}, {@code --raft.node-id}, one {@code --raft.peers.<id>} per node on

@@ -15,8 +15,7 @@ public final class Gen {
     /** Share of draws that pick an edge case. */
     private static final double EDGE = 0.15;
 
-    private Gen() {
-    }
+    private Gen() {}
 
     public static boolean edge(SplittableRandom r) {
         return r.nextDouble() < EDGE;
@@ -43,7 +42,9 @@ public final class Gen {
 
     /** Any byte, with 0, ±1 and the extremes favoured. */
     public static byte anyByte(SplittableRandom r) {
-        return edge(r) ? oneOf(r, (byte) 0, (byte) 1, (byte) -1, Byte.MIN_VALUE, Byte.MAX_VALUE) : (byte) r.nextInt(256);
+        return edge(r)
+                ? oneOf(r, (byte) 0, (byte) 1, (byte) -1, Byte.MIN_VALUE, Byte.MAX_VALUE)
+                : (byte) r.nextInt(256);
     }
 
     /** A double in [0, 1], both ends favoured. */
@@ -89,7 +90,20 @@ public final class Gen {
         while (s.length() < length) {
             int cp = switch (r.nextInt(6)) {
                 case 0 -> 0x20 + r.nextInt(0x5F);
-                case 1 -> oneOf(r, 0, (int) '\t', (int) '\n', (int) '\r', (int) ' ', 0x7F, 0xA0, 0x2028, 0xFEFF, 0xFFFD, 0xFFFF);
+                case 1 ->
+                    oneOf(
+                            r,
+                            0,
+                            (int) '\t',
+                            (int) '\n',
+                            (int) '\r',
+                            (int) ' ',
+                            0x7F,
+                            0xA0,
+                            0x2028,
+                            0xFEFF,
+                            0xFFFD,
+                            0xFFFF);
                 case 2 -> 0x80 + r.nextInt(0x180);
                 case 3 -> r.nextInt(0x20);
                 case 4 -> 0x10000 + r.nextInt(0x10FFFF - 0x10000 + 1);

@@ -32,17 +32,19 @@ public final class PropertyLoop {
         void run(SplittableRandom random) throws Exception;
     }
 
-    private PropertyLoop() {
-    }
+    private PropertyLoop() {}
 
     /**
      * Runs {@code body} {@code tries} times (or {@value #TRIES} times if that is more), each
      * with a seed of its own derived from the base seed and the calling test method.
      */
     public static void forAll(int tries, Try body) {
-        StackWalker.StackFrame caller = StackWalker.getInstance().walk(frames ->
-                frames.filter(f -> !f.getClassName().equals(PropertyLoop.class.getName())).findFirst().orElseThrow());
-        String test = caller.getClassName().substring(caller.getClassName().lastIndexOf('.') + 1) + "#" + caller.getMethodName();
+        StackWalker.StackFrame caller = StackWalker.getInstance()
+                .walk(frames -> frames.filter(f -> !f.getClassName().equals(PropertyLoop.class.getName()))
+                        .findFirst()
+                        .orElseThrow());
+        String test = caller.getClassName().substring(caller.getClassName().lastIndexOf('.') + 1) + "#"
+                + caller.getMethodName();
         String replay = property(REPLAY);
         if (replay != null) {
             runOne(test, 1, 1, Long.parseLong(replay), "replayed", body);

@@ -24,14 +24,16 @@ class BruteForceCrossCheckTest {
         int violations = 0;
         for (long seed = 1; seed <= SEEDS; seed++) {
             Random random = new Random(seed);
-            List<Operation> history = perturb(HistoryGenerator.generate(random,
-                    new HistoryGenerator.Shape(7, 1, 3, 0.2, 8)), random);
+            List<Operation> history =
+                    perturb(HistoryGenerator.generate(random, new HistoryGenerator.Shape(7, 1, 3, 0.2, 8)), random);
 
             boolean expected = BruteForce.linearizable(history);
             CheckResult result = LinearizabilityChecker.check(history);
 
             assertThat(result.inconclusive()).as("seed %d", seed).isFalse();
-            assertThat(result.linearizable()).as("seed %d: %s\n%s", seed, result.explanation(), history).isEqualTo(expected);
+            assertThat(result.linearizable())
+                    .as("seed %d: %s\n%s", seed, result.explanation(), history)
+                    .isEqualTo(expected);
             if (expected) {
                 linearizable++;
             } else {
@@ -54,10 +56,18 @@ class BruteForceCrossCheckTest {
             }
             Result r = op.result();
             Result wrong = switch (random.nextInt(3)) {
-                case 0 -> new Result(r.applied(), r.value(), Math.max(0, r.version() + (random.nextBoolean() ? 1 : -1)));
-                case 1 -> new Result(r.applied(), op.kind() == OpKind.READ
-                        ? (random.nextBoolean() ? null : history.get(random.nextInt(history.size())).value()) : r.value(),
-                        r.version());
+                case 0 ->
+                    new Result(r.applied(), r.value(), Math.max(0, r.version() + (random.nextBoolean() ? 1 : -1)));
+                case 1 ->
+                    new Result(
+                            r.applied(),
+                            op.kind() == OpKind.READ
+                                    ? (random.nextBoolean()
+                                            ? null
+                                            : history.get(random.nextInt(history.size()))
+                                                    .value())
+                                    : r.value(),
+                            r.version());
                 default -> new Result(!r.applied(), r.value(), r.version());
             };
             changed.set(i, op.completed(op.completeNanos(), wrong));
@@ -68,8 +78,7 @@ class BruteForceCrossCheckTest {
     /** The definition, by exhaustion; exponential, for a handful of operations only. */
     private static final class BruteForce {
 
-        private record State(String value, long version) {
-        }
+        private record State(String value, long version) {}
 
         static boolean linearizable(List<Operation> history) {
             return search(history, new boolean[history.size()], new State(null, 0));
@@ -106,7 +115,10 @@ class BruteForceCrossCheckTest {
         private static boolean mayGoNext(List<Operation> ops, boolean[] placed, int i) {
             for (int j = 0; j < ops.size(); j++) {
                 Operation other = ops.get(j);
-                if (j != i && !placed[j] && !other.isUnknown() && other.completeNanos() < ops.get(i).invokeNanos()) {
+                if (j != i
+                        && !placed[j]
+                        && !other.isUnknown()
+                        && other.completeNanos() < ops.get(i).invokeNanos()) {
                     return false;
                 }
             }
@@ -120,8 +132,11 @@ class BruteForceCrossCheckTest {
             boolean applied;
             switch (op.kind()) {
                 case READ -> {
-                    return op.isUnknown() || (Objects.equals(op.result().value(), s.value())
-                            && op.result().version() == s.version()) ? s : null;
+                    return op.isUnknown()
+                                    || (Objects.equals(op.result().value(), s.value())
+                                            && op.result().version() == s.version())
+                            ? s
+                            : null;
                 }
                 case PUT -> {
                     after = new State(op.value(), s.version() + 1);
@@ -133,7 +148,9 @@ class BruteForceCrossCheckTest {
                 }
                 default -> {
                     applied = s.version() == op.expectedVersion();
-                    after = !applied ? s : op.value() == null ? new State(null, 0) : new State(op.value(), s.version() + 1);
+                    after = !applied
+                            ? s
+                            : op.value() == null ? new State(null, 0) : new State(op.value(), s.version() + 1);
                 }
             }
             if (op.isUnknown()) {

@@ -16,8 +16,10 @@ class CheckerTimeTest {
 
     /** Other shapes: -Dhistory.operations, .keys, .clients, .unknownRate, .jitter (simulated time units). */
     private static final HistoryGenerator.Shape SHAPE = new HistoryGenerator.Shape(
-            Integer.getInteger("history.operations", 5_000), Integer.getInteger("history.keys", 20),
-            Integer.getInteger("history.clients", 5), Double.parseDouble(System.getProperty("history.unknownRate", "0.05")),
+            Integer.getInteger("history.operations", 5_000),
+            Integer.getInteger("history.keys", 20),
+            Integer.getInteger("history.clients", 5),
+            Double.parseDouble(System.getProperty("history.unknownRate", "0.05")),
             Integer.getInteger("history.jitter", 20));
 
     @Test
@@ -37,10 +39,19 @@ class CheckerTimeTest {
         CheckResult rejected = LinearizabilityChecker.check(stale);
         long rejectedMillis = (System.nanoTime() - start) / 1_000_000;
 
-        System.out.printf("CheckerTimeTest: seed %d, %d operations (%d unknown) over %d keys, %d clients, jitter %d:"
+        System.out.printf(
+                "CheckerTimeTest: seed %d, %d operations (%d unknown) over %d keys, %d clients, jitter %d:"
                         + " linearizable in %d ms (%d steps); with one stale read, rejected in %d ms (%d steps)%n",
-                seed, history.size(), unknown, SHAPE.keys(), SHAPE.clients(), SHAPE.maxJitter(), acceptedMillis, accepted.stepsTaken(),
-                rejectedMillis, rejected.stepsTaken());
+                seed,
+                history.size(),
+                unknown,
+                SHAPE.keys(),
+                SHAPE.clients(),
+                SHAPE.maxJitter(),
+                acceptedMillis,
+                accepted.stepsTaken(),
+                rejectedMillis,
+                rejected.stepsTaken());
         assertThat(accepted.linearizable()).as(accepted.explanation()).isTrue();
         assertThat(rejected.violation()).as(rejected.explanation()).isTrue();
     }

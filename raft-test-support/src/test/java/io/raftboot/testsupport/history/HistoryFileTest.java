@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,8 @@ class HistoryFileTest {
 
     @Test
     void aGeneratedHistoryReadBackGetsTheSameVerdict() {
-        List<Operation> history = HistoryGenerator.generate(new Random(7), new HistoryGenerator.Shape(300, 4, 3, 0.05, 10));
+        List<Operation> history =
+                HistoryGenerator.generate(new Random(7), new HistoryGenerator.Shape(300, 4, 3, 0.05, 10));
         Path file = dir.resolve("generated.txt");
 
         HistoryFile.write(file, history);
@@ -56,7 +56,9 @@ class HistoryFileTest {
         Operation a = Operation.put(1, "p1", "k", "x", 0, 10, 1);
         Operation b = Operation.read(1, "p2", "k", 20, 30, "x", 1);
         Path file = dir.resolve("merged.txt");
-        Files.writeString(file, "# from p1\n" + HistoryFile.format(a) + "\n\n# from p2\n" + HistoryFile.format(b) + "\n",
+        Files.writeString(
+                file,
+                "# from p1\n" + HistoryFile.format(a) + "\n\n# from p2\n" + HistoryFile.format(b) + "\n",
                 StandardCharsets.UTF_8);
 
         assertThat(HistoryFile.read(file)).containsExactly(a, b);

@@ -16,15 +16,12 @@ import java.util.Random;
 final class HistoryGenerator {
 
     /** The knobs: how many operations, keys and clients, how many unknown outcomes, how much overlap. */
-    record Shape(int operations, int keys, int clients, double unknownRate, int maxJitter) {
-    }
+    record Shape(int operations, int keys, int clients, double unknownRate, int maxJitter) {}
 
     /** The store as the generator sees it: key -> (value, version). */
-    private record Entry(String value, long version) {
-    }
+    private record Entry(String value, long version) {}
 
-    private HistoryGenerator() {
-    }
+    private HistoryGenerator() {}
 
     static List<Operation> generate(Random random, Shape shape) {
         Map<String, Entry> store = new HashMap<>();

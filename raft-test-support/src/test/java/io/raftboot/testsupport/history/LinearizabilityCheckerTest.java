@@ -63,16 +63,12 @@ class LinearizabilityCheckerTest {
 
     @Test
     void anOperationInvokedAtTheNanosecondAnotherCompletedCountsAsConcurrentWithIt() {
-        assertLinearizable(
-                put(1, "a", K, "red", 0, 10, 1),
-                read(2, "b", K, 10, 20, null, 0));
+        assertLinearizable(put(1, "a", K, "red", 0, 10, 1), read(2, "b", K, 10, 20, null, 0));
     }
 
     @Test
     void anUnknownPutMayHaveTakenEffectBeforeALaterRead() {
-        assertLinearizable(
-                Operation.unknownPut(1, "a", K, "red", 0),
-                read(2, "b", K, 100, 110, "red", 1));
+        assertLinearizable(Operation.unknownPut(1, "a", K, "red", 0), read(2, "b", K, 100, 110, "red", 1));
     }
 
     @Test
@@ -124,17 +120,13 @@ class LinearizabilityCheckerTest {
 
     @Test
     void aReadThatMissesAWriteThatCompletedBeforeItIsRejected() {
-        assertNotLinearizable(
-                put(1, "a", K, "red", 0, 10, 1),
-                read(2, "b", K, 20, 30, null, 0));
+        assertNotLinearizable(put(1, "a", K, "red", 0, 10, 1), read(2, "b", K, 20, 30, null, 0));
     }
 
     @Test
     void aStaleReadAfterALaterWriteCompletedIsRejected() {
         CheckResult result = assertNotLinearizable(
-                put(1, "a", K, "red", 0, 10, 1),
-                put(2, "b", K, "blue", 20, 30, 2),
-                read(3, "c", K, 40, 50, "red", 1));
+                put(1, "a", K, "red", 0, 10, 1), put(2, "b", K, "blue", 20, 30, 2), read(3, "c", K, 40, 50, "red", 1));
 
         assertThat(result.key()).isEqualTo(K);
         assertThat(result.explanation())
@@ -156,23 +148,17 @@ class LinearizabilityCheckerTest {
 
     @Test
     void aPutAppliedTwiceIsRejectedByTheVersionItReports() {
-        assertNotLinearizable(
-                put(1, "a", K, "red", 0, 10, 2),
-                read(2, "b", K, 20, 30, "red", 2));
+        assertNotLinearizable(put(1, "a", K, "red", 0, 10, 2), read(2, "b", K, 20, 30, "red", 2));
     }
 
     @Test
     void aPutAppliedTwiceIsRejectedByTheVersionALaterReadSees() {
-        assertNotLinearizable(
-                put(1, "a", K, "red", 0, 10, 1),
-                read(2, "b", K, 20, 30, "red", 2));
+        assertNotLinearizable(put(1, "a", K, "red", 0, 10, 1), read(2, "b", K, 20, 30, "red", 2));
     }
 
     @Test
     void aLockWonByTwoConcurrentCasIsRejected() {
-        assertNotLinearizable(
-                cas(1, "a", K, 0, "lock-a", 0, 10, true, 1),
-                cas(2, "b", K, 0, "lock-b", 5, 15, true, 1));
+        assertNotLinearizable(cas(1, "a", K, 0, "lock-a", 0, 10, true, 1), cas(2, "b", K, 0, "lock-b", 5, 15, true, 1));
     }
 
     @Test
@@ -188,9 +174,7 @@ class LinearizabilityCheckerTest {
 
     @Test
     void aReadOfAValueNobodyWroteIsRejected() {
-        assertNotLinearizable(
-                Operation.unknownPut(1, "a", K, "red", 0),
-                read(2, "b", K, 10, 20, "blue", 1));
+        assertNotLinearizable(Operation.unknownPut(1, "a", K, "red", 0), read(2, "b", K, 10, 20, "blue", 1));
     }
 
     @Test
@@ -213,36 +197,27 @@ class LinearizabilityCheckerTest {
 
     @Test
     void aCasThatFoundAnotherVersionMustReportTheCurrentOne() {
-        assertLinearizable(
-                put(1, "a", K, "red", 0, 10, 1),
-                cas(2, "b", K, 5, "blue", 20, 30, false, 1));
-        assertNotLinearizable(
-                put(1, "a", K, "red", 0, 10, 1),
-                cas(2, "b", K, 5, "blue", 20, 30, false, 5));
+        assertLinearizable(put(1, "a", K, "red", 0, 10, 1), cas(2, "b", K, 5, "blue", 20, 30, false, 1));
+        assertNotLinearizable(put(1, "a", K, "red", 0, 10, 1), cas(2, "b", K, 5, "blue", 20, 30, false, 5));
     }
 
     @Test
     void aCasWithTheExpectedVersionCannotReportNotApplied() {
-        assertNotLinearizable(
-                put(1, "a", K, "red", 0, 10, 1),
-                cas(2, "b", K, 1, "blue", 20, 30, false, 1));
+        assertNotLinearizable(put(1, "a", K, "red", 0, 10, 1), cas(2, "b", K, 1, "blue", 20, 30, false, 1));
     }
 
     @Test
     void aKeyCreatedAgainAfterADeleteStartsOverAtVersionOne() {
         assertNotLinearizable(
-                put(1, "a", K, "red", 0, 10, 1),
-                delete(2, "a", K, 20, 30, true),
-                put(3, "a", K, "blue", 40, 50, 2));
+                put(1, "a", K, "red", 0, 10, 1), delete(2, "a", K, 20, 30, true), put(3, "a", K, "blue", 40, 50, 2));
     }
 
     // ------------------------------------------------------------------ budget
 
     @Test
     void aSearchThatRunsOutOfBudgetIsInconclusiveNeverLinearizable() {
-        CheckResult result = LinearizabilityChecker.check(List.of(
-                put(1, "a", K, "red", 0, 10, 1),
-                read(2, "b", K, 20, 30, "red", 1)), 1);
+        CheckResult result = LinearizabilityChecker.check(
+                List.of(put(1, "a", K, "red", 0, 10, 1), read(2, "b", K, 20, 30, "red", 1)), 1);
 
         assertThat(result.inconclusive()).isTrue();
         assertThat(result.linearizable()).isFalse();

@@ -37,7 +37,9 @@ class RandomHistoriesTest {
 
             CheckResult result = LinearizabilityChecker.check(history);
 
-            assertThat(result.linearizable()).as("seed %d: %s", seed, result.explanation()).isTrue();
+            assertThat(result.linearizable())
+                    .as("seed %d: %s", seed, result.explanation())
+                    .isTrue();
         }
         System.out.println("RandomHistoriesTest: " + seeds().size() + " generated histories accepted");
     }
@@ -56,13 +58,17 @@ class RandomHistoriesTest {
 
             CheckResult result = LinearizabilityChecker.check(history);
 
-            assertThat(result.violation()).as("seed %d: a stale read was accepted: %s", seed, result.explanation()).isTrue();
+            assertThat(result.violation())
+                    .as("seed %d: a stale read was accepted: %s", seed, result.explanation())
+                    .isTrue();
             if (example == null) {
                 example = "seed " + seed + ": " + result.explanation();
             }
         }
         System.out.println("RandomHistoriesTest: " + mutated + " of " + seeds().size()
                 + " histories had a stale read injected, all rejected; the first explanation:\n" + example);
-        assertThat(mutated).as("histories in which a stale read could be injected").isGreaterThan(seeds().size() * 8 / 10);
+        assertThat(mutated)
+                .as("histories in which a stale read could be injected")
+                .isGreaterThan(seeds().size() * 8 / 10);
     }
 }

@@ -13,8 +13,7 @@ import java.util.Random;
  */
 final class StaleRead {
 
-    private StaleRead() {
-    }
+    private StaleRead() {}
 
     /** @return whether such a triple existed (and one read was changed) */
     static boolean inject(List<Operation> history, Random random) {
@@ -30,7 +29,9 @@ final class StaleRead {
             // The second write invoked last among those done before the read leaves the most first writes.
             Operation second = null;
             for (Operation op : history) {
-                if (changes(op) && op.key().equals(read.key()) && op.completeNanos() < read.invokeNanos()
+                if (changes(op)
+                        && op.key().equals(read.key())
+                        && op.completeNanos() < read.invokeNanos()
                         && (second == null || op.invokeNanos() > second.invokeNanos())) {
                     second = op;
                 }
@@ -46,7 +47,11 @@ final class StaleRead {
             }
             if (!firsts.isEmpty()) {
                 Operation first = firsts.get(random.nextInt(firsts.size()));
-                history.set(r, read.completed(read.completeNanos(), Result.read(first.value(), first.result().version())));
+                history.set(
+                        r,
+                        read.completed(
+                                read.completeNanos(),
+                                Result.read(first.value(), first.result().version())));
                 return true;
             }
         }

@@ -15,8 +15,11 @@ class FreePortsTest {
     void portsForNodesAreDistinctBindableAndBelowTheEphemeralRange() throws IOException {
         List<Integer> ports = FreePorts.belowEphemeralRange(6);
 
-        assertThat(ports).hasSize(6).doesNotHaveDuplicates()
-                .allSatisfy(p -> assertThat(p).isBetween(FreePorts.LOW, Math.max(FreePorts.LOW + 1000, FreePorts.ephemeralRangeStart()) - 1));
+        assertThat(ports)
+                .hasSize(6)
+                .doesNotHaveDuplicates()
+                .allSatisfy(p -> assertThat(p)
+                        .isBetween(FreePorts.LOW, Math.max(FreePorts.LOW + 1000, FreePorts.ephemeralRangeStart()) - 1));
         for (int port : ports) {
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(port));

@@ -12,8 +12,7 @@ class LeaderAgreementTest {
 
     private static final List<String> ALL = List.of("n1", "n2", "n3");
 
-    record Report(String nodeId, String role, long term, String leaderId) implements RoleReport {
-    }
+    record Report(String nodeId, String role, long term, String leaderId) implements RoleReport {}
 
     @Test
     void oneLeaderWithBothOthersItsFollowersInItsTermIsAgreed() {
@@ -23,13 +22,15 @@ class LeaderAgreementTest {
 
     @Test
     void aFollowerOfTheLeaderInAnOlderTermBreaksTheAgreement() {
-        assertThat(LeaderAgreement.among(reports(leader("n1", 5), follower("n2", "n1", 5), follower("n3", "n1", 4)), ALL))
+        assertThat(LeaderAgreement.among(
+                        reports(leader("n1", 5), follower("n2", "n1", 5), follower("n3", "n1", 4)), ALL))
                 .isEmpty();
     }
 
     @Test
     void aFollowerOfAnotherNodeBreaksTheAgreement() {
-        assertThat(LeaderAgreement.among(reports(leader("n1", 5), follower("n2", "n1", 5), follower("n3", "n2", 5)), ALL))
+        assertThat(LeaderAgreement.among(
+                        reports(leader("n1", 5), follower("n2", "n1", 5), follower("n3", "n2", 5)), ALL))
                 .isEmpty();
     }
 
@@ -49,7 +50,8 @@ class LeaderAgreementTest {
 
     @Test
     void onlyTheNodesAskedAboutCount() {
-        Map<String, Report> reports = reports(leader("n1", 5), follower("n2", "n1", 5), new Report("n3", null, -1, null));
+        Map<String, Report> reports =
+                reports(leader("n1", 5), follower("n2", "n1", 5), new Report("n3", null, -1, null));
         assertThat(LeaderAgreement.among(reports, List.of("n1", "n2"))).contains(reports.get("n1"));
     }
 

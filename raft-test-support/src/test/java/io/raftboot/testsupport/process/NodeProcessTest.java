@@ -20,6 +20,7 @@ class NodeProcessTest {
 
     @TempDir
     Path dir;
+
     private NodeProcess node;
 
     @AfterEach
@@ -61,7 +62,8 @@ class NodeProcessTest {
 
         List<Pause> pauses = node.incarnations().get(0).pauses();
         assertThat(pauses).hasSize(1);
-        assertThat(pauses.get(0).resumedNanos()).isGreaterThanOrEqualTo(pauses.get(0).stoppedNanos());
+        assertThat(pauses.get(0).resumedNanos())
+                .isGreaterThanOrEqualTo(pauses.get(0).stoppedNanos());
     }
 
     @Test
@@ -73,7 +75,9 @@ class NodeProcessTest {
 
         assertThat(node.isAlive()).isFalse();
         Incarnation life = node.incarnations().get(0);
-        assertThat(life.pauses()).singleElement().satisfies(p -> assertThat(p.resumedNanos()).isEqualTo(life.endedNanos()));
+        assertThat(life.pauses())
+                .singleElement()
+                .satisfies(p -> assertThat(p.resumedNanos()).isEqualTo(life.endedNanos()));
     }
 
     @Test
@@ -99,7 +103,8 @@ class NodeProcessTest {
 
         assertThat(node.incarnations()).allSatisfy(i -> assertThat(i.endedBy()).isEqualTo("exit"));
         List<String> log = Files.readAllLines(node.logFile());
-        assertThat(log).anyMatch(l -> l.startsWith("===== ") && l.endsWith("start of n1 incarnation 1: echo hello"))
+        assertThat(log)
+                .anyMatch(l -> l.startsWith("===== ") && l.endsWith("start of n1 incarnation 1: echo hello"))
                 .anyMatch(l -> l.endsWith("start of n1 incarnation 2: echo again"))
                 .contains("hello", "again");
         assertThat(Files.isDirectory(node.dataDir())).isTrue();

@@ -24,15 +24,15 @@ public final class CertificateIdentity {
     private static final int SAN_DNS = 2;
     private static final int SAN_URI = 6;
 
-    private CertificateIdentity() {
-    }
+    private CertificateIdentity() {}
 
     /** The names {@code certificate} carries in {@code mode}; empty if none. */
     public static Set<String> names(X509Certificate certificate, TlsIdentity mode) {
         Set<String> names = new LinkedHashSet<>();
         if (mode == TlsIdentity.CN) {
             try {
-                for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+                for (Rdn rdn :
+                        new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
                     if ("CN".equalsIgnoreCase(rdn.getType())) {
                         names.add(String.valueOf(rdn.getValue()));
                     }
@@ -46,7 +46,9 @@ public final class CertificateIdentity {
                 if (sans != null) {
                     for (List<?> san : sans) {
                         Object type = san.get(0);
-                        if (type instanceof Integer t && (t == SAN_DNS || t == SAN_URI) && san.get(1) instanceof String v) {
+                        if (type instanceof Integer t
+                                && (t == SAN_DNS || t == SAN_URI)
+                                && san.get(1) instanceof String v) {
                             names.add(v);
                         }
                     }
@@ -67,7 +69,8 @@ public final class CertificateIdentity {
             if (name.equals(nodeId)) {
                 return true;
             }
-            if (address != null && name.toLowerCase(Locale.ROOT).equals(address.host().toLowerCase(Locale.ROOT))) {
+            if (address != null
+                    && name.toLowerCase(Locale.ROOT).equals(address.host().toLowerCase(Locale.ROOT))) {
                 return true;
             }
             int scheme = name.indexOf("://");

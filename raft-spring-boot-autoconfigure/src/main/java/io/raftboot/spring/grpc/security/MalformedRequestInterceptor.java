@@ -28,8 +28,8 @@ public final class MalformedRequestInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
-                                                                 ServerCallHandler<ReqT, RespT> next) {
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+            ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
         ServerCall.Listener<ReqT> delegate = next.startCall(call, headers);
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
             private boolean refused;
@@ -44,8 +44,9 @@ public final class MalformedRequestInterceptor implements ServerInterceptor {
                     }
                     refused = true;
                     String what = call.getMethodDescriptor().getBareMethodName();
-                    String description = "node '" + nodeId + "' refuses a Raft request: its bytes are not a valid " + what
-                            + " message (" + e.getStatus().getDescription() + "); is the caller a raft-spring-boot node of a compatible version?";
+                    String description = "node '" + nodeId + "' refuses a Raft request: its bytes are not a valid "
+                            + what + " message (" + e.getStatus().getDescription()
+                            + "); is the caller a raft-spring-boot node of a compatible version?";
                     refusals.refuse(RefusalReason.INVALID_MESSAGE, "undecodable/" + what, description);
                     call.close(Status.INVALID_ARGUMENT.withDescription(description), new Metadata());
                 }

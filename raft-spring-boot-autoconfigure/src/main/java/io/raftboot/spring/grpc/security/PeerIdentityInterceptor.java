@@ -28,11 +28,12 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
-                                                                 ServerCallHandler<ReqT, RespT> next) {
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+            ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
         SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
         Set<String> names = session == null ? null : names(session);
-        Context context = Context.current().withValue(PeerIdentity.KEY, PeerIdentity.current().withCertificateNames(names));
+        Context context = Context.current()
+                .withValue(PeerIdentity.KEY, PeerIdentity.current().withCertificateNames(names));
         return Contexts.interceptCall(context, call, headers, next);
     }
 

@@ -35,8 +35,14 @@ public final class PeerSecurity {
     private final SignatureVerifyingInterceptor verifier;
     private final RequestRefusals refusals;
 
-    private PeerSecurity(ClusterSettings settings, PeerTls tls, SharedSecret secret, TlsIdentity identity,
-                         boolean requireCertificate, SignatureVerifyingInterceptor verifier, RequestRefusals refusals) {
+    private PeerSecurity(
+            ClusterSettings settings,
+            PeerTls tls,
+            SharedSecret secret,
+            TlsIdentity identity,
+            boolean requireCertificate,
+            SignatureVerifyingInterceptor verifier,
+            RequestRefusals refusals) {
         this.settings = settings;
         this.refusals = refusals;
         this.tls = tls;
@@ -48,7 +54,8 @@ public final class PeerSecurity {
 
     /** Plaintext, no secret (tests, and the default). */
     public static PeerSecurity plaintext(ClusterSettings settings) {
-        return new PeerSecurity(settings, null, null, TlsIdentity.CN, false, null, new RequestRefusals(settings.nodeId()));
+        return new PeerSecurity(
+                settings, null, null, TlsIdentity.CN, false, null, new RequestRefusals(settings.nodeId()));
     }
 
     /**
@@ -57,14 +64,20 @@ public final class PeerSecurity {
      *
      * @param bundles Spring Boot's SSL bundles, needed only with raft.tls.bundle
      */
-    public static PeerSecurity resolve(PeerSecuritySettings config, ClusterSettings settings,
-                                       Supplier<SslBundles> bundles, RequestRefusals refusals) {
+    public static PeerSecurity resolve(
+            PeerSecuritySettings config,
+            ClusterSettings settings,
+            Supplier<SslBundles> bundles,
+            RequestRefusals refusals) {
         PeerTls tls = null;
         if (config.tlsEnabled()) {
             SslBundles available = bundles.get();
             if (available == null) {
                 // Not a setting's fault but a missing bean: found here, where the bundles are used.
-                throw new RaftConfigurationException("raft.tls.bundle", config.tlsBundle(), "Spring Boot's SSL bundles are not available",
+                throw new RaftConfigurationException(
+                        "raft.tls.bundle",
+                        config.tlsBundle(),
+                        "Spring Boot's SSL bundles are not available",
                         "Keep spring-boot-autoconfigure's SslAutoConfiguration enabled, or remove raft.tls.bundle");
             }
             tls = new PeerTls(available, config.tlsBundle(), config.identity(), refusals);
@@ -74,41 +87,60 @@ public final class PeerSecurity {
         SignatureVerifyingInterceptor verifier = null;
         if (config.secretEnabled()) {
             secret = new SharedSecret(config.secret());
-            verifier = new SignatureVerifyingInterceptor(secret, settings.clusterId(), settings.nodeId(), config.replayWindow(),
-                    config.maxNonces(), refusals);
+            verifier = new SignatureVerifyingInterceptor(
+                    secret,
+                    settings.clusterId(),
+                    settings.nodeId(),
+                    config.replayWindow(),
+                    config.maxNonces(),
+                    refusals);
         }
 
         boolean requireCertificate = tls != null || config.serverRequiresClientCertificates();
-        PeerSecurity security = new PeerSecurity(settings, tls, secret, config.identity(), requireCertificate, verifier, refusals);
+        PeerSecurity security =
+                new PeerSecurity(settings, tls, secret, config.identity(), requireCertificate, verifier, refusals);
         security.warnIfExposed(config.serverTls());
         return security;
     }
 
     private void warnIfExposed(boolean serverSecurity) {
         List<String> remote = settings.members().entrySet().stream()
-                .filter(e -> !isLoopback(e.getValue())).map(e -> e.getKey() + "=" + e.getValue()).toList();
+                .filter(e -> !isLoopback(e.getValue()))
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toList();
         if (tls != null) {
-            LOG.info("Raft peers of node '{}' use mutual TLS (SSL bundle '{}', identity {}){}", settings.nodeId(), tls.bundleName(),
-                    identity.name().toLowerCase(Locale.ROOT), serverSecurity ? "; the gRPC server's TLS comes from grpc.server.security.*" : "");
+            LOG.info(
+                    "Raft peers of node '{}' use mutual TLS (SSL bundle '{}', identity {}){}",
+                    settings.nodeId(),
+                    tls.bundleName(),
+                    identity.name().toLowerCase(Locale.ROOT),
+                    serverSecurity ? "; the gRPC server's TLS comes from grpc.server.security.*" : "");
             return;
         }
         if (remote.isEmpty()) {
             return;
         }
         if (secret != null) {
-            LOG.warn("Raft peers {} are not on loopback and raft.tls.bundle is not set: Raft requests are authenticated by raft.auth.secret "
-                    + "but travel unencrypted, so anyone on the network can read the replicated config; set raft.tls.bundle (docs/security.md)", remote);
+            LOG.warn(
+                    "Raft peers {} are not on loopback and raft.tls.bundle is not set: Raft requests are authenticated by raft.auth.secret "
+                            + "but travel unencrypted, so anyone on the network can read the replicated config; set raft.tls.bundle (docs/security.md)",
+                    remote);
         } else {
-            LOG.warn("Raft peers {} are not on loopback and neither raft.tls.bundle nor raft.auth.secret is set: Raft traffic is plaintext "
-                    + "and unauthenticated, so any host that reaches the gRPC port can read the replicated config and disturb the cluster; "
-                    + "set raft.tls.bundle (mutual TLS) or raft.auth.secret (docs/security.md)", remote);
+            LOG.warn(
+                    "Raft peers {} are not on loopback and neither raft.tls.bundle nor raft.auth.secret is set: Raft traffic is plaintext "
+                            + "and unauthenticated, so any host that reaches the gRPC port can read the replicated config and disturb the cluster; "
+                            + "set raft.tls.bundle (mutual TLS) or raft.auth.secret (docs/security.md)",
+                    remote);
         }
     }
 
     static boolean isLoopback(PeerAddress address) {
         String host = address.host().toLowerCase(Locale.ROOT);
-        return host.equals("localhost") || host.endsWith(".localhost") || IPV4_LOOPBACK.matcher(host).matches()
-                || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1");
+        return host.equals("localhost")
+                || host.endsWith(".localhost")
+                || IPV4_LOOPBACK.matcher(host).matches()
+                || host.equals("::1")
+                || host.equals("0:0:0:0:0:0:0:1");
     }
 
     /** The TLS material of the peer channels, or {@code null} for plaintext. */
@@ -130,7 +162,9 @@ public final class PeerSecurity {
 
     /** The interceptor signing requests to {@code peer}, or {@code null} without raft.auth.secret. */
     public ClientInterceptor clientInterceptor(String peer) {
-        return secret == null ? null : new SigningClientInterceptor(secret, settings.clusterId(), settings.nodeId(), peer, refusals);
+        return secret == null
+                ? null
+                : new SigningClientInterceptor(secret, settings.clusterId(), settings.nodeId(), peer, refusals);
     }
 
     /**
@@ -149,6 +183,7 @@ public final class PeerSecurity {
 
     @Override
     public String toString() {
-        return "PeerSecurity[tls=" + (tls == null ? "off" : tls.bundleName()) + ", secret=" + (secret == null ? "off" : "******") + "]";
+        return "PeerSecurity[tls=" + (tls == null ? "off" : tls.bundleName()) + ", secret="
+                + (secret == null ? "off" : "******") + "]";
     }
 }

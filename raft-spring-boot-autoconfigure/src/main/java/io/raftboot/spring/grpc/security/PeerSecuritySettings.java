@@ -16,8 +16,14 @@ import java.time.Duration;
  * @param serverTls grpc.server.security.enabled: net.devh configures the server's TLS itself
  * @param clientAuth grpc.server.security.client-auth, upper case
  */
-public record PeerSecuritySettings(String tlsBundle, TlsIdentity identity, String secret, Duration replayWindow,
-                                   int maxNonces, boolean serverTls, String clientAuth) {
+public record PeerSecuritySettings(
+        String tlsBundle,
+        TlsIdentity identity,
+        String secret,
+        Duration replayWindow,
+        int maxNonces,
+        boolean serverTls,
+        String clientAuth) {
 
     /** No TLS, no secret (tests, and the default). */
     public static PeerSecuritySettings plaintext() {

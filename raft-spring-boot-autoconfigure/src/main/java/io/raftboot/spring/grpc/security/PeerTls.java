@@ -60,9 +60,13 @@ public final class PeerTls {
         try {
             bundle = bundles.getBundle(bundleName);
         } catch (NoSuchSslBundleException e) {
-            throw new RaftConfigurationException("raft.tls.bundle", bundleName, "there is no SSL bundle of this name",
+            throw new RaftConfigurationException(
+                    "raft.tls.bundle",
+                    bundleName,
+                    "there is no SSL bundle of this name",
                     "Define it as spring.ssl.bundle.pem." + bundleName + ".keystore.certificate/.private-key and "
-                            + ".truststore.certificate (or spring.ssl.bundle.jks." + bundleName + ".*), or fix raft.tls.bundle");
+                            + ".truststore.certificate (or spring.ssl.bundle.jks." + bundleName
+                            + ".*), or fix raft.tls.bundle");
         }
         use(bundle);
         bundles.addBundleUpdateHandler(bundleName, updated -> {
@@ -70,8 +74,10 @@ public final class PeerTls {
                 use(updated);
                 LOG.info("SSL bundle '{}' reloaded: new Raft peer connections use the new certificates", bundleName);
             } catch (RuntimeException e) {
-                LOG.error("SSL bundle '{}' was updated but cannot be used ({}); Raft peer connections keep the previous certificates",
-                        bundleName, e.getMessage());
+                LOG.error(
+                        "SSL bundle '{}' was updated but cannot be used ({}); Raft peer connections keep the previous certificates",
+                        bundleName,
+                        e.getMessage());
             }
         });
     }
@@ -91,14 +97,24 @@ public final class PeerTls {
                 break;
             }
         }
-        if (km == null || km.getServerAliases("RSA", null) == null && km.getServerAliases("EC", null) == null
-                && km.getServerAliases("EdDSA", null) == null) {
-            throw new RaftConfigurationException("raft.tls.bundle", bundleName, "the SSL bundle holds no private key with a certificate",
-                    "Set spring.ssl.bundle.pem." + bundleName + ".keystore.certificate and .keystore.private-key to this node's certificate and key");
+        if (km == null
+                || km.getServerAliases("RSA", null) == null
+                        && km.getServerAliases("EC", null) == null
+                        && km.getServerAliases("EdDSA", null) == null) {
+            throw new RaftConfigurationException(
+                    "raft.tls.bundle",
+                    bundleName,
+                    "the SSL bundle holds no private key with a certificate",
+                    "Set spring.ssl.bundle.pem." + bundleName
+                            + ".keystore.certificate and .keystore.private-key to this node's certificate and key");
         }
         if (tm == null || tm.getAcceptedIssuers().length == 0) {
-            throw new RaftConfigurationException("raft.tls.bundle", bundleName, "the SSL bundle trusts no CA certificate",
-                    "Set spring.ssl.bundle.pem." + bundleName + ".truststore.certificate to the CA certificate(s) that issue the nodes' certificates");
+            throw new RaftConfigurationException(
+                    "raft.tls.bundle",
+                    bundleName,
+                    "the SSL bundle trusts no CA certificate",
+                    "Set spring.ssl.bundle.pem." + bundleName
+                            + ".truststore.certificate to the CA certificate(s) that issue the nodes' certificates");
         }
         this.keyManager = km;
         this.trustManager = tm;
@@ -115,12 +131,16 @@ public final class PeerTls {
     /** The gRPC server's context: this node's certificate; client certificates of the bundle's CA required. */
     public SslContext serverContext(RequestRefusals refusals) {
         try {
-            return GrpcSslContexts.configure(SslContextBuilder.forServer(new ReloadingKeyManager(() -> keyManager)), SslProvider.JDK)
+            return GrpcSslContexts.configure(
+                            SslContextBuilder.forServer(new ReloadingKeyManager(() -> keyManager)), SslProvider.JDK)
                     .trustManager(PeerTrustManager.forServer(() -> trustManager, bundleName, refusals))
                     .clientAuth(ClientAuth.REQUIRE)
                     .build();
         } catch (SSLException e) {
-            throw new IllegalStateException("cannot build the Raft gRPC server's TLS context from SSL bundle '" + bundleName + "': " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot build the Raft gRPC server's TLS context from SSL bundle '" + bundleName + "': "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -129,11 +149,14 @@ public final class PeerTls {
         try {
             return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
                     .keyManager(new ReloadingKeyManager(() -> keyManager))
-                    .trustManager(PeerTrustManager.forPeer(() -> trustManager, bundleName, identity, peer, address, refusals))
+                    .trustManager(
+                            PeerTrustManager.forPeer(() -> trustManager, bundleName, identity, peer, address, refusals))
                     .build();
         } catch (SSLException e) {
-            throw new IllegalStateException("cannot build the TLS context of the channel to '" + peer + "' from SSL bundle '"
-                    + bundleName + "': " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot build the TLS context of the channel to '" + peer + "' from SSL bundle '" + bundleName
+                            + "': " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -39,7 +39,8 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /** Server side: trust client certificates of the bundle's CA, count the others. */
-    static PeerTrustManager forServer(Supplier<X509ExtendedTrustManager> current, String bundle, RequestRefusals refusals) {
+    static PeerTrustManager forServer(
+            Supplier<X509ExtendedTrustManager> current, String bundle, RequestRefusals refusals) {
         return new PeerTrustManager(current, bundle, refusals, null, null, null);
     }
 
@@ -48,13 +49,23 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
      *
      * @param refusals counts and logs refused server certificates; {@code null}: logged once only
      */
-    static PeerTrustManager forPeer(Supplier<X509ExtendedTrustManager> current, String bundle, TlsIdentity mode,
-                                    String peer, PeerAddress address, RequestRefusals refusals) {
+    static PeerTrustManager forPeer(
+            Supplier<X509ExtendedTrustManager> current,
+            String bundle,
+            TlsIdentity mode,
+            String peer,
+            PeerAddress address,
+            RequestRefusals refusals) {
         return new PeerTrustManager(current, bundle, refusals, mode, peer, address);
     }
 
-    private PeerTrustManager(Supplier<X509ExtendedTrustManager> current, String bundle, RequestRefusals refusals,
-                             TlsIdentity mode, String expectedPeer, PeerAddress expectedAddress) {
+    private PeerTrustManager(
+            Supplier<X509ExtendedTrustManager> current,
+            String bundle,
+            RequestRefusals refusals,
+            TlsIdentity mode,
+            String expectedPeer,
+            PeerAddress expectedAddress) {
         this.current = current;
         this.bundle = bundle;
         this.refusals = refusals;
@@ -69,11 +80,19 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
             current.get().checkClientTrusted(chain, authType);
         } catch (CertificateException | RuntimeException e) {
             if (refusals != null && expectedPeer == null) {
-                String subject = chain == null || chain.length == 0 ? "<none>" : chain[0].getSubjectX500Principal().getName();
-                String issuer = chain == null || chain.length == 0 ? "<none>" : chain[0].getIssuerX500Principal().getName();
-                refusals.refuse(RefusalReason.UNTRUSTED_CERTIFICATE, subject + "|" + issuer,
-                        "TLS client certificate '" + subject + "' issued by '" + issuer + "' is not trusted by SSL bundle '"
-                                + bundle + "' (" + e.getMessage() + "); issue the peer's certificate from the cluster's CA, "
+                String subject = chain == null || chain.length == 0
+                        ? "<none>"
+                        : chain[0].getSubjectX500Principal().getName();
+                String issuer = chain == null || chain.length == 0
+                        ? "<none>"
+                        : chain[0].getIssuerX500Principal().getName();
+                refusals.refuse(
+                        RefusalReason.UNTRUSTED_CERTIFICATE,
+                        subject + "|" + issuer,
+                        "TLS client certificate '" + subject + "' issued by '" + issuer
+                                + "' is not trusted by SSL bundle '"
+                                + bundle + "' (" + e.getMessage()
+                                + "); issue the peer's certificate from the cluster's CA, "
                                 + "or add its CA to the bundle's truststore");
             }
             throw e instanceof CertificateException ce ? ce : new CertificateException(e.getMessage(), e);
@@ -85,17 +104,24 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
         try {
             current.get().checkServerTrusted(chain, authType);
         } catch (CertificateException | RuntimeException e) {
-            String subject = chain == null || chain.length == 0 ? "<none>" : chain[0].getSubjectX500Principal().getName();
-            refuseServer(RefusalReason.UNTRUSTED_CERTIFICATE, "untrusted:" + subject, "Peer '" + expectedPeer + "' at " + expectedAddress
-                    + " presented a certificate '" + subject + "' not trusted by SSL bundle '" + bundle + "' (" + e.getMessage()
-                    + "); issue every node's certificate from the cluster's CA");
+            String subject = chain == null || chain.length == 0
+                    ? "<none>"
+                    : chain[0].getSubjectX500Principal().getName();
+            refuseServer(
+                    RefusalReason.UNTRUSTED_CERTIFICATE,
+                    "untrusted:" + subject,
+                    "Peer '" + expectedPeer + "' at " + expectedAddress
+                            + " presented a certificate '" + subject + "' not trusted by SSL bundle '" + bundle + "' ("
+                            + e.getMessage()
+                            + "); issue every node's certificate from the cluster's CA");
             throw e instanceof CertificateException ce ? ce : new CertificateException(e.getMessage(), e);
         }
         if (expectedPeer != null) {
             Set<String> names = CertificateIdentity.names(chain[0], mode);
             if (!CertificateIdentity.names(names, expectedPeer, expectedAddress)) {
-                String message = "Peer at " + expectedAddress + " presented a certificate naming " + names + " (raft.tls.identity="
-                        + mode.name().toLowerCase() + "), not node '" + expectedPeer + "'; the certificate of each node must name its node id or host";
+                String message = "Peer at " + expectedAddress + " presented a certificate naming " + names
+                        + " (raft.tls.identity=" + mode.name().toLowerCase() + "), not node '" + expectedPeer
+                        + "'; the certificate of each node must name its node id or host";
                 refuseServer(RefusalReason.IDENTITY_MISMATCH, "identity:" + names, message);
                 throw new CertificateException(message);
             }
@@ -103,22 +129,26 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         checkClientTrusted(chain, authType);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         checkClientTrusted(chain, authType);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         checkServerTrusted(chain, authType);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         checkServerTrusted(chain, authType);
     }
 

@@ -14,10 +14,14 @@ import java.util.Set;
  */
 final class ReplayGuard {
 
-    enum Verdict { FRESH, STALE, REPLAYED, FULL }
-
-    private record Seen(long expiresAtMillis, String nonce) {
+    enum Verdict {
+        FRESH,
+        STALE,
+        REPLAYED,
+        FULL
     }
+
+    private record Seen(long expiresAtMillis, String nonce) {}
 
     private final long windowMillis;
     private final int maxNonces;

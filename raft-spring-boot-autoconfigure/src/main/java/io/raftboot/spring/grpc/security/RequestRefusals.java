@@ -50,8 +50,10 @@ public final class RequestRefusals {
         }
         if (logged.size() >= MAX_LOGGED_KEYS) {
             if (saturationLogged.compareAndSet(false, true)) {
-                LOG.warn("Node '{}' has refused {} distinct kinds of Raft requests; further ones are only counted in raft.requests.refused",
-                        nodeId, MAX_LOGGED_KEYS);
+                LOG.warn(
+                        "Node '{}' has refused {} distinct kinds of Raft requests; further ones are only counted in raft.requests.refused",
+                        nodeId,
+                        MAX_LOGGED_KEYS);
             }
             return;
         }

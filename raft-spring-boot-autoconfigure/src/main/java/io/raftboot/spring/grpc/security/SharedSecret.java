@@ -21,7 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SharedSecret {
 
     static final String ALGORITHM = "HmacSHA256";
-    static final Metadata.Key<String> CLUSTER = Metadata.Key.of("x-raft-auth-cluster", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> CLUSTER =
+            Metadata.Key.of("x-raft-auth-cluster", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> FROM = Metadata.Key.of("x-raft-auth-from", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> TO = Metadata.Key.of("x-raft-auth-to", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> TIMESTAMP = Metadata.Key.of("x-raft-auth-ts", Metadata.ASCII_STRING_MARSHALLER);
@@ -48,7 +49,8 @@ public final class SharedSecret {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    byte[] signRequest(String method, String cluster, String from, String to, long timestamp, String nonce, byte[] body) {
+    byte[] signRequest(
+            String method, String cluster, String from, String to, long timestamp, String nonce, byte[] body) {
         return mac("raft-request-v1", method, cluster, from, to, Long.toString(timestamp), nonce, body);
     }
 
@@ -71,7 +73,15 @@ public final class SharedSecret {
         return Base64.getEncoder().encodeToString(mac);
     }
 
-    private byte[] mac(String domain, String method, String cluster, String from, String to, String timestamp, String nonce, byte[] body) {
+    private byte[] mac(
+            String domain,
+            String method,
+            String cluster,
+            String from,
+            String to,
+            String timestamp,
+            String nonce,
+            byte[] body) {
         ByteArrayOutputStream canonical = new ByteArrayOutputStream(128);
         for (String part : new String[] {domain, method, cluster, from, to, timestamp, nonce}) {
             writeField(canonical, part.getBytes(StandardCharsets.UTF_8));

@@ -31,8 +31,13 @@ public final class SignatureVerifyingInterceptor implements ServerInterceptor {
     private final ReplayGuard replay;
     private final RequestRefusals refusals;
 
-    public SignatureVerifyingInterceptor(SharedSecret secret, String clusterId, String nodeId, Duration replayWindow,
-                                         int maxNonces, RequestRefusals refusals) {
+    public SignatureVerifyingInterceptor(
+            SharedSecret secret,
+            String clusterId,
+            String nodeId,
+            Duration replayWindow,
+            int maxNonces,
+            RequestRefusals refusals) {
         this.secret = secret;
         this.clusterId = clusterId;
         this.nodeId = nodeId;
@@ -42,11 +47,12 @@ public final class SignatureVerifyingInterceptor implements ServerInterceptor {
 
     @Override
     @SuppressWarnings("unchecked")
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
-                                                                 ServerCallHandler<ReqT, RespT> next) {
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+            ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
         SignedCall<ReqT, RespT> signed = new SignedCall<>(call);
         ServerCall.Listener<ReqT> downstream = next.startCall(signed, headers);
-        return (ServerCall.Listener<ReqT>) new VerifyingListener<>((ServerCall.Listener<InputStream>) downstream, signed, headers);
+        return (ServerCall.Listener<ReqT>)
+                new VerifyingListener<>((ServerCall.Listener<InputStream>) downstream, signed, headers);
     }
 
     /** Signs the reply (bound to the request's nonce) into the trailers. */
@@ -66,7 +72,8 @@ public final class SignatureVerifyingInterceptor implements ServerInterceptor {
             String nonce = requestNonce;
             if (nonce != null && message instanceof InputStream in) {
                 byte[] body = SigningClientInterceptor.bytes(in);
-                replyMac = SharedSecret.encode(secret.signReply(getMethodDescriptor().getFullMethodName(), clusterId, nodeId, from, nonce, body));
+                replyMac = SharedSecret.encode(secret.signReply(
+                        getMethodDescriptor().getFullMethodName(), clusterId, nodeId, from, nonce, body));
                 super.sendMessage((RespT) new ByteArrayInputStream(body));
                 return;
             }
@@ -83,7 +90,8 @@ public final class SignatureVerifyingInterceptor implements ServerInterceptor {
         }
     }
 
-    private final class VerifyingListener<RespT> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<InputStream> {
+    private final class VerifyingListener<RespT>
+            extends ForwardingServerCallListener.SimpleForwardingServerCallListener<InputStream> {
 
         private final SignedCall<?, RespT> call;
         private final Metadata headers;
@@ -111,7 +119,8 @@ public final class SignatureVerifyingInterceptor implements ServerInterceptor {
             }
             call.from = from;
             call.requestNonce = header(SharedSecret.NONCE);
-            verified = Context.current().withValue(PeerIdentity.KEY, PeerIdentity.current().withSignedSender(from));
+            verified = Context.current()
+                    .withValue(PeerIdentity.KEY, PeerIdentity.current().withSignedSender(from));
             verified.run(() -> super.onMessage(new ByteArrayInputStream(body)));
         }
 
@@ -122,7 +131,9 @@ public final class SignatureVerifyingInterceptor implements ServerInterceptor {
             }
             if (verified == null) {
                 refused = true;
-                call.close(refuse(RefusalReason.MISSING_SIGNATURE, "no-message", "a call without a request message"), new Metadata());
+                call.close(
+                        refuse(RefusalReason.MISSING_SIGNATURE, "no-message", "a call without a request message"),
+                        new Metadata());
                 return;
             }
             verified.run(super::onHalfClose);
@@ -145,39 +156,71 @@ public final class SignatureVerifyingInterceptor implements ServerInterceptor {
             String nonce = header(SharedSecret.NONCE);
             String signature = header(SharedSecret.SIGNATURE);
             if (cluster == null || from == null || to == null || ts == null || nonce == null || signature == null) {
-                return refuse(RefusalReason.MISSING_SIGNATURE, String.valueOf(from),
-                        "a request to " + method + " from '" + from + "' carries no raft.auth.secret signature; set the same raft.auth.secret on every replica");
+                return refuse(
+                        RefusalReason.MISSING_SIGNATURE,
+                        String.valueOf(from),
+                        "a request to " + method + " from '" + from
+                                + "' carries no raft.auth.secret signature; set the same raft.auth.secret on every replica");
             }
             if (!clusterId.equals(cluster)) {
-                return refuse(RefusalReason.CLUSTER_ID, cluster + "/" + from, "a signed request from '" + from + "' belongs to cluster '" + cluster
-                        + "' but this node to cluster '" + clusterId + "'; set the same raft.cluster-id on every replica");
+                return refuse(
+                        RefusalReason.CLUSTER_ID,
+                        cluster + "/" + from,
+                        "a signed request from '" + from + "' belongs to cluster '" + cluster
+                                + "' but this node to cluster '" + clusterId
+                                + "'; set the same raft.cluster-id on every replica");
             }
             long timestamp;
             try {
                 timestamp = Long.parseLong(ts);
             } catch (NumberFormatException e) {
-                return refuse(RefusalReason.MISSING_SIGNATURE, from, "a request from '" + from + "' has a malformed signature timestamp");
+                return refuse(
+                        RefusalReason.MISSING_SIGNATURE,
+                        from,
+                        "a request from '" + from + "' has a malformed signature timestamp");
             }
             long now = System.currentTimeMillis();
             if (!replay.timely(timestamp, now)) {
-                return refuse(RefusalReason.STALE_TIMESTAMP, from, "a request from '" + from + "' is timestamped " + (now - timestamp)
-                        + " ms from this node's clock, outside raft.auth.replay-window; synchronize the replicas' clocks (NTP)");
+                return refuse(
+                        RefusalReason.STALE_TIMESTAMP,
+                        from,
+                        "a request from '" + from + "' is timestamped " + (now - timestamp)
+                                + " ms from this node's clock, outside raft.auth.replay-window; synchronize the replicas' clocks (NTP)");
             }
             byte[] expected = secret.signRequest(method, cluster, from, to, timestamp, nonce, body);
             if (!SharedSecret.matches(expected, signature)) {
-                return refuse(RefusalReason.BAD_SIGNATURE, from, "the signature of a request from '" + from
-                        + "' does not verify: it was signed with another raft.auth.secret, or altered on the way");
+                return refuse(
+                        RefusalReason.BAD_SIGNATURE,
+                        from,
+                        "the signature of a request from '" + from
+                                + "' does not verify: it was signed with another raft.auth.secret, or altered on the way");
             }
             if (!nodeId.equals(to)) {
-                return refuse(RefusalReason.WRONG_RECEIVER, from + "/" + to, "a signed request from '" + from + "' is addressed to node '" + to
-                        + "' but this is node '" + nodeId + "'; raft.peers maps ids to different addresses on different replicas");
+                return refuse(
+                        RefusalReason.WRONG_RECEIVER,
+                        from + "/" + to,
+                        "a signed request from '" + from + "' is addressed to node '" + to + "' but this is node '"
+                                + nodeId + "'; raft.peers maps ids to different addresses on different replicas");
             }
             return switch (replay.admit(timestamp, nonce, now)) {
                 case FRESH -> null;
-                case STALE -> refuse(RefusalReason.STALE_TIMESTAMP, from, "a request from '" + from + "' arrived outside raft.auth.replay-window");
-                case REPLAYED -> refuse(RefusalReason.REPLAYED, from, "a request from '" + from + "' repeats a nonce seen within raft.auth.replay-window: a replay");
-                case FULL -> refuse(RefusalReason.REPLAY_CACHE_FULL, "full", "the replay cache holds raft.auth.max-nonces nonces; "
-                        + "requests are refused until old ones expire (raise raft.auth.max-nonces or shorten raft.auth.replay-window)");
+                case STALE ->
+                    refuse(
+                            RefusalReason.STALE_TIMESTAMP,
+                            from,
+                            "a request from '" + from + "' arrived outside raft.auth.replay-window");
+                case REPLAYED ->
+                    refuse(
+                            RefusalReason.REPLAYED,
+                            from,
+                            "a request from '" + from
+                                    + "' repeats a nonce seen within raft.auth.replay-window: a replay");
+                case FULL ->
+                    refuse(
+                            RefusalReason.REPLAY_CACHE_FULL,
+                            "full",
+                            "the replay cache holds raft.auth.max-nonces nonces; "
+                                    + "requests are refused until old ones expire (raise raft.auth.max-nonces or shorten raft.auth.replay-window)");
             };
         }
 

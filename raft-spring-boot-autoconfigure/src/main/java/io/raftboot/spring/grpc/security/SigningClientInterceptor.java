@@ -34,7 +34,8 @@ public final class SigningClientInterceptor implements ClientInterceptor {
     }
 
     /** @param refusals counts and logs refused replies ({@code null}: neither) */
-    public SigningClientInterceptor(SharedSecret secret, String clusterId, String nodeId, String peerId, RequestRefusals refusals) {
+    public SigningClientInterceptor(
+            SharedSecret secret, String clusterId, String nodeId, String peerId, RequestRefusals refusals) {
         this.secret = secret;
         this.clusterId = clusterId;
         this.nodeId = nodeId;
@@ -43,7 +44,8 @@ public final class SigningClientInterceptor implements ClientInterceptor {
     }
 
     @Override
-    public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
+    public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+            MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
         return new SigningCall<>(next.newCall(method, options), method);
     }
 
@@ -91,7 +93,8 @@ public final class SigningClientInterceptor implements ClientInterceptor {
                 long now = System.currentTimeMillis();
                 nonce = SharedSecret.newNonce();
                 byte[] body = bytes(method.streamRequest(message));
-                byte[] mac = secret.signRequest(method.getFullMethodName(), clusterId, nodeId, peerId, now, nonce, body);
+                byte[] mac =
+                        secret.signRequest(method.getFullMethodName(), clusterId, nodeId, peerId, now, nonce, body);
                 headers.put(SharedSecret.CLUSTER, clusterId);
                 headers.put(SharedSecret.FROM, nodeId);
                 headers.put(SharedSecret.TO, peerId);
@@ -139,7 +142,8 @@ public final class SigningClientInterceptor implements ClientInterceptor {
         }
 
         /** Holds the reply back until the trailers show it was signed by the peer for this request. */
-        private final class VerifyingListener extends ForwardingClientCallListener.SimpleForwardingClientCallListener<RespT> {
+        private final class VerifyingListener
+                extends ForwardingClientCallListener.SimpleForwardingClientCallListener<RespT> {
 
             private RespT reply;
 
@@ -162,14 +166,19 @@ public final class SigningClientInterceptor implements ClientInterceptor {
                 boolean valid = false;
                 if (signature != null && nonce != null) {
                     byte[] body = bytes(method.streamResponse(reply));
-                    valid = SharedSecret.matches(secret.signReply(method.getFullMethodName(), clusterId, peerId, nodeId, nonce, body), signature);
+                    valid = SharedSecret.matches(
+                            secret.signReply(method.getFullMethodName(), clusterId, peerId, nodeId, nonce, body),
+                            signature);
                 }
                 if (!valid) {
                     String description = "the reply of '" + peerId + "' to " + method.getBareMethodName()
-                            + (signature == null ? " carries no raft.auth.secret signature" : " carries a raft.auth.secret signature that does not verify")
+                            + (signature == null
+                                    ? " carries no raft.auth.secret signature"
+                                    : " carries a raft.auth.secret signature that does not verify")
                             + "; every replica must use the same raft.auth.secret";
                     if (refusals != null) {
-                        RefusalReason reason = signature == null ? RefusalReason.MISSING_SIGNATURE : RefusalReason.BAD_SIGNATURE;
+                        RefusalReason reason =
+                                signature == null ? RefusalReason.MISSING_SIGNATURE : RefusalReason.BAD_SIGNATURE;
                         refusals.refuse(reason, "reply/" + peerId, "node '" + nodeId + "' refuses " + description);
                     }
                     super.onClose(Status.UNAUTHENTICATED.withDescription(description), new Metadata());

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.raftboot.spring.autoconfigure.ClusterSettingsValidator;
 import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.cluster.ClusterSettings;
-import io.raftboot.spring.autoconfigure.ClusterSettingsValidator;
 import io.raftboot.spring.cluster.RaftConfigurationException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,20 +39,35 @@ class PeerSecurityTest {
         return ClusterSettingsValidator.validate(p);
     }
 
-    private PeerSecurity resolve(RaftProperties p, ClusterSettings s, MockEnvironment env, DefaultSslBundleRegistry bundles) {
-        return PeerSecurity.resolve(ClusterSettingsValidator.peerSecurity(p, env), s, () -> bundles, new RequestRefusals("n1"));
+    private PeerSecurity resolve(
+            RaftProperties p, ClusterSettings s, MockEnvironment env, DefaultSslBundleRegistry bundles) {
+        return PeerSecurity.resolve(
+                ClusterSettingsValidator.peerSecurity(p, env), s, () -> bundles, new RequestRefusals("n1"));
     }
 
     @Test
     void plaintextWithPeersOffLoopbackIsAStartupWarning(CapturedOutput output) {
-        resolve(new RaftProperties(), settings("127.0.0.1:7001", "10.1.2.3:7002", "db-2.example.org:7003"), new MockEnvironment(), null);
-        assertThat(output.getOut()).contains("WARN").contains("not on loopback").contains("n2=10.1.2.3:7002").contains("n3=db-2.example.org:7003")
-                .contains("raft.tls.bundle").doesNotContain("n1=127.0.0.1");
+        resolve(
+                new RaftProperties(),
+                settings("127.0.0.1:7001", "10.1.2.3:7002", "db-2.example.org:7003"),
+                new MockEnvironment(),
+                null);
+        assertThat(output.getOut())
+                .contains("WARN")
+                .contains("not on loopback")
+                .contains("n2=10.1.2.3:7002")
+                .contains("n3=db-2.example.org:7003")
+                .contains("raft.tls.bundle")
+                .doesNotContain("n1=127.0.0.1");
     }
 
     @Test
     void plaintextOnLoopbackIsQuiet(CapturedOutput output) {
-        resolve(new RaftProperties(), settings("127.0.0.1:7001", "localhost:7002", "[::1]:7003"), new MockEnvironment(), null);
+        resolve(
+                new RaftProperties(),
+                settings("127.0.0.1:7001", "localhost:7002", "[::1]:7003"),
+                new MockEnvironment(),
+                null);
         assertThat(output.getOut()).doesNotContain("not on loopback");
     }
 
@@ -60,10 +75,13 @@ class PeerSecurityTest {
     void aSecretWithoutTlsOffLoopbackWarnsThatValuesTravelInClear(CapturedOutput output) {
         RaftProperties p = new RaftProperties();
         p.getAuth().setSecret("0123456789abcdef0123456789abcdef");
-        PeerSecurity security = resolve(p, settings("127.0.0.1:7001", "10.1.2.3:7002", "10.1.2.4:7003"), new MockEnvironment(), null);
+        PeerSecurity security =
+                resolve(p, settings("127.0.0.1:7001", "10.1.2.3:7002", "10.1.2.4:7003"), new MockEnvironment(), null);
         assertThat(security.requiresSignature()).isTrue();
         assertThat(security.toString()).doesNotContain("0123456789abcdef");
-        assertThat(output.getOut()).contains("authenticated by raft.auth.secret but travel unencrypted").doesNotContain("0123456789abcdef");
+        assertThat(output.getOut())
+                .contains("authenticated by raft.auth.secret but travel unencrypted")
+                .doesNotContain("0123456789abcdef");
     }
 
     @Test
@@ -84,10 +102,12 @@ class PeerSecurityTest {
         DefaultSslBundleRegistry bundles = registry("raft", pki.issue("n1"), pki);
         RaftProperties p = new RaftProperties();
         p.getTls().setBundle("raft");
-        MockEnvironment env = new MockEnvironment().withProperty("grpc.server.security.enabled", "true")
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("grpc.server.security.enabled", "true")
                 .withProperty("grpc.server.security.client-auth", "OPTIONAL");
         assertThatThrownBy(() -> resolve(p, settings("127.0.0.1:7001"), env, bundles))
-                .isInstanceOfSatisfying(RaftConfigurationException.class,
+                .isInstanceOfSatisfying(
+                        RaftConfigurationException.class,
                         e -> assertThat(e.property()).isEqualTo("grpc.server.security.client-auth"));
     }
 
@@ -111,7 +131,8 @@ class PeerSecurityTest {
         DefaultSslBundleRegistry bundles = registry("raft", first, pki);
         RaftProperties p = new RaftProperties();
         p.getTls().setBundle("raft");
-        PeerSecurity security = resolve(p, settings("127.0.0.1:7001", "127.0.0.1:7002"), new MockEnvironment(), bundles);
+        PeerSecurity security =
+                resolve(p, settings("127.0.0.1:7001", "127.0.0.1:7002"), new MockEnvironment(), bundles);
         assertThat(security.requiresCertificate()).isTrue();
         ReloadingKeyManager keys = new ReloadingKeyManager(() -> currentKeyManager(security));
         assertThat(keys.getCertificateChain(alias(keys))[0]).isEqualTo(first.certificate());

@@ -53,29 +53,35 @@ class RefusalCountingTest {
     void aPeerServerCertificateOfAnotherCaIsCountedAndLoggedOnce(CapturedOutput output) throws Exception {
         TestPki cluster = new TestPki(dir, "cluster");
         TestPki other = new TestPki(dir, "other");
-        PeerTrustManager client = PeerTrustManager.forPeer(() -> trusting(cluster), "raft", TlsIdentity.CN, "n2", N2, refusals);
+        PeerTrustManager client =
+                PeerTrustManager.forPeer(() -> trusting(cluster), "raft", TlsIdentity.CN, "n2", N2, refusals);
         X509Certificate[] impostor = {other.issue("n2").certificate()};
 
         for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> client.checkServerTrusted(impostor, "ECDHE_ECDSA")).isInstanceOf(CertificateException.class)
+            assertThatThrownBy(() -> client.checkServerTrusted(impostor, "ECDHE_ECDSA"))
+                    .isInstanceOf(CertificateException.class)
                     .hasMessageNotContaining("authType");
         }
         client.checkServerTrusted(new X509Certificate[] {cluster.issue("n2").certificate()}, "ECDHE_ECDSA");
 
         assertThat(refusals.count(RefusalReason.UNTRUSTED_CERTIFICATE)).isEqualTo(3);
         assertThat(refusals.total()).isEqualTo(3);
-        assertThat(occurrences(output.getOut(), "[untrusted-certificate]: Peer 'n2'")).isEqualTo(1);
+        assertThat(occurrences(output.getOut(), "[untrusted-certificate]: Peer 'n2'"))
+                .isEqualTo(1);
         assertThat(output.getOut()).contains("not trusted by SSL bundle 'raft'");
     }
 
     @Test
-    void aPeerServerCertificateNamingAnotherNodeIsCountedAsIdentityMismatchAndLoggedOnce(CapturedOutput output) throws Exception {
+    void aPeerServerCertificateNamingAnotherNodeIsCountedAsIdentityMismatchAndLoggedOnce(CapturedOutput output)
+            throws Exception {
         TestPki cluster = new TestPki(dir, "cluster");
-        PeerTrustManager client = PeerTrustManager.forPeer(() -> trusting(cluster), "raft", TlsIdentity.CN, "n2", N2, refusals);
+        PeerTrustManager client =
+                PeerTrustManager.forPeer(() -> trusting(cluster), "raft", TlsIdentity.CN, "n2", N2, refusals);
         X509Certificate[] n3 = {cluster.issue("n3").certificate()};
 
         for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> client.checkServerTrusted(n3, "ECDHE_ECDSA")).isInstanceOf(CertificateException.class)
+            assertThatThrownBy(() -> client.checkServerTrusted(n3, "ECDHE_ECDSA"))
+                    .isInstanceOf(CertificateException.class)
                     .hasMessageContaining("not node 'n2'");
         }
         client.checkServerTrusted(new X509Certificate[] {cluster.issue("n2").certificate()}, "ECDHE_ECDSA");
@@ -93,12 +99,14 @@ class RefusalCountingTest {
         X509Certificate[] impostor = {other.issue("n2").certificate()};
 
         for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> server.checkClientTrusted(impostor, "EC")).isInstanceOf(CertificateException.class);
+            assertThatThrownBy(() -> server.checkClientTrusted(impostor, "EC"))
+                    .isInstanceOf(CertificateException.class);
         }
         server.checkClientTrusted(new X509Certificate[] {cluster.issue("n2").certificate()}, "EC");
 
         assertThat(refusals.count(RefusalReason.UNTRUSTED_CERTIFICATE)).isEqualTo(2);
-        assertThat(occurrences(output.getOut(), "[untrusted-certificate]: TLS client certificate")).isEqualTo(1);
+        assertThat(occurrences(output.getOut(), "[untrusted-certificate]: TLS client certificate"))
+                .isEqualTo(1);
     }
 
     // ------------------------------------------------------------------ signed replies
@@ -121,11 +129,22 @@ class RefusalCountingTest {
         String otherSecret = "another-secret-of-some-other-cluster";
         for (int i = 0; i < 2; i++) {
             Metadata trailers = new Metadata();
-            trailers.put(SharedSecret.SIGNATURE, SharedSecret.encode(new SharedSecret(otherSecret)
-                    .signReply(RaftGrpc.getHeartbeatMethod().getFullMethodName(), "c", "n2", "n1", "whatever", new byte[0])));
+            trailers.put(
+                    SharedSecret.SIGNATURE,
+                    SharedSecret.encode(new SharedSecret(otherSecret)
+                            .signReply(
+                                    RaftGrpc.getHeartbeatMethod().getFullMethodName(),
+                                    "c",
+                                    "n2",
+                                    "n1",
+                                    "whatever",
+                                    new byte[0])));
             Status status = call(trailers);
             assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-            assertThat(status.getDescription()).contains("does not verify").doesNotContain(SECRET).doesNotContain(otherSecret);
+            assertThat(status.getDescription())
+                    .contains("does not verify")
+                    .doesNotContain(SECRET)
+                    .doesNotContain(otherSecret);
         }
 
         assertThat(refusals.count(RefusalReason.BAD_SIGNATURE)).isEqualTo(2);
@@ -148,7 +167,8 @@ class RefusalCountingTest {
 
     /** With {@code trailers == null} the fake peer signs its reply correctly. */
     private Status call(Metadata trailers, AtomicReference<String> nonce) {
-        SigningClientInterceptor interceptor = new SigningClientInterceptor(new SharedSecret(SECRET), "c", "n1", "n2", refusals);
+        SigningClientInterceptor interceptor =
+                new SigningClientInterceptor(new SharedSecret(SECRET), "c", "n1", "n2", refusals);
         MethodDescriptor<HBeat, HBeatReturn> method = RaftGrpc.getHeartbeatMethod();
         HBeatReturn reply = HBeatReturn.newBuilder().setTerm(3).build();
         Channel peer = new Channel() {
@@ -166,12 +186,10 @@ class RefusalCountingTest {
                     }
 
                     @Override
-                    public void request(int n) {
-                    }
+                    public void request(int n) {}
 
                     @Override
-                    public void cancel(String message, Throwable cause) {
-                    }
+                    public void cancel(String message, Throwable cause) {}
 
                     @Override
                     public void halfClose() {
@@ -180,16 +198,18 @@ class RefusalCountingTest {
                         if (t == null) {
                             t = new Metadata();
                             byte[] body = SigningClientInterceptor.bytes(method.streamResponse(reply));
-                            t.put(SharedSecret.SIGNATURE, SharedSecret.encode(new SharedSecret(SECRET)
-                                    .signReply(method.getFullMethodName(), "c", "n2", "n1", nonce.get(), body)));
+                            t.put(
+                                    SharedSecret.SIGNATURE,
+                                    SharedSecret.encode(new SharedSecret(SECRET)
+                                            .signReply(
+                                                    method.getFullMethodName(), "c", "n2", "n1", nonce.get(), body)));
                         }
                         listener.onMessage((R) reply);
                         listener.onClose(Status.OK, t);
                     }
 
                     @Override
-                    public void sendMessage(Q message) {
-                    }
+                    public void sendMessage(Q message) {}
                 };
             }
 
@@ -200,12 +220,14 @@ class RefusalCountingTest {
         };
         AtomicReference<Status> closed = new AtomicReference<>();
         ClientCall<HBeat, HBeatReturn> call = interceptor.interceptCall(method, CallOptions.DEFAULT, peer);
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onClose(Status status, Metadata t) {
-                closed.set(status);
-            }
-        }, new Metadata());
+        call.start(
+                new ClientCall.Listener<>() {
+                    @Override
+                    public void onClose(Status status, Metadata t) {
+                        closed.set(status);
+                    }
+                },
+                new Metadata());
         call.request(1);
         call.sendMessage(HBeat.newBuilder().setTerm(3).build());
         call.halfClose();
@@ -217,7 +239,8 @@ class RefusalCountingTest {
         try (InputStream in = Files.newInputStream(pki.caCertificate())) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            store.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
             return (X509ExtendedTrustManager) factory.getTrustManagers()[0];

@@ -97,44 +97,71 @@ class SecretsNeverShownTest {
 
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class, RaftActuatorAutoConfiguration.class,
-                        SslAutoConfiguration.class, EndpointAutoConfiguration.class, EnvironmentEndpointAutoConfiguration.class,
+                .withConfiguration(AutoConfigurations.of(
+                        RaftAutoConfiguration.class,
+                        RaftActuatorAutoConfiguration.class,
+                        SslAutoConfiguration.class,
+                        EndpointAutoConfiguration.class,
+                        EnvironmentEndpointAutoConfiguration.class,
                         ConfigurationPropertiesReportEndpointAutoConfiguration.class))
-                .withPropertyValues("raft.node-id=n1", "raft.cluster-id=secrets", "raft.peers.n1=127.0.0.1:" + FreePorts.any(),
+                .withPropertyValues(
+                        "raft.node-id=n1",
+                        "raft.cluster-id=secrets",
+                        "raft.peers.n1=127.0.0.1:" + FreePorts.any(),
                         // a peer off loopback, so the startup's transport security warnings run too
-                        "raft.peers.n2=10.255.255.1:7002", "raft.peers.n3=10.255.255.2:7003",
+                        "raft.peers.n2=10.255.255.1:7002",
+                        "raft.peers.n3=10.255.255.2:7003",
                         "raft.data-dir=" + dir.resolve("n1-" + System.nanoTime()),
                         "management.endpoints.web.exposure.include=raft,env,configprops");
     }
 
     @Test
     void aNodeWithASecretAndAPasswordProtectedBundleShowsThemNowhere(CapturedOutput output) throws Exception {
-        runner().withPropertyValues(bundle().toArray(String[]::new)).withPropertyValues("raft.auth.secret=" + SECRET, "raft.tls.bundle=raft").run(ctx -> {
-            assertThat(ctx).hasNotFailed();
-            assertThat(ctx.getBean(PeerSecurity.class).tls()).as("TLS from the bundle").isNotNull();
-            assertThat(ctx.getBean(PeerSecurity.class).requiresSignature()).isTrue();
-            ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+        runner().withPropertyValues(bundle().toArray(String[]::new))
+                .withPropertyValues("raft.auth.secret=" + SECRET, "raft.tls.bundle=raft")
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(PeerSecurity.class).tls())
+                            .as("TLS from the bundle")
+                            .isNotNull();
+                    assertThat(ctx.getBean(PeerSecurity.class).requiresSignature())
+                            .isTrue();
+                    ObjectMapper json = new ObjectMapper().findAndRegisterModules();
 
-            String raft = json.writeValueAsString(ctx.getBean(RaftEndpoint.class).status());
-            String env = json.writeValueAsString(ctx.getBean(EnvironmentEndpoint.class).environment(null));
-            String envEntry = json.writeValueAsString(ctx.getBean(EnvironmentEndpoint.class).environmentEntry("raft.auth.secret"));
-            String configprops = json.writeValueAsString(ctx.getBean(ConfigurationPropertiesReportEndpoint.class).configurationProperties());
+                    String raft = json.writeValueAsString(
+                            ctx.getBean(RaftEndpoint.class).status());
+                    String env = json.writeValueAsString(
+                            ctx.getBean(EnvironmentEndpoint.class).environment(null));
+                    String envEntry = json.writeValueAsString(
+                            ctx.getBean(EnvironmentEndpoint.class).environmentEntry("raft.auth.secret"));
+                    String configprops =
+                            json.writeValueAsString(ctx.getBean(ConfigurationPropertiesReportEndpoint.class)
+                                    .configurationProperties());
 
-            assertThat(raft).contains("\"nodeId\":\"n1\"");
-            assertThat(env).contains("raft.auth.secret").contains("spring.ssl.bundle.jks.raft.keystore.password");
-            assertThat(configprops).contains("\"secret\"");
-            for (String shown : List.of(raft, env, envEntry, configprops, ctx.getBean(RaftProperties.class).toString(),
-                    ctx.getBean(PeerSecurity.class).toString(), ctx.getBean(ClusterSettings.class).toString())) {
-                assertNoSecretIn(shown);
-            }
-        });
+                    assertThat(raft).contains("\"nodeId\":\"n1\"");
+                    assertThat(env)
+                            .contains("raft.auth.secret")
+                            .contains("spring.ssl.bundle.jks.raft.keystore.password");
+                    assertThat(configprops).contains("\"secret\"");
+                    for (String shown : List.of(
+                            raft,
+                            env,
+                            envEntry,
+                            configprops,
+                            ctx.getBean(RaftProperties.class).toString(),
+                            ctx.getBean(PeerSecurity.class).toString(),
+                            ctx.getBean(ClusterSettings.class).toString())) {
+                        assertNoSecretIn(shown);
+                    }
+                });
         assertThat(output.getAll()).contains("use mutual TLS (SSL bundle 'raft'");
         assertNoSecretIn(output.getAll());
     }
 
     @Test
     void aSecretWithoutTlsOffLoopbackWarnsWithoutShowingTheSecret(CapturedOutput output) {
-        runner().withPropertyValues("raft.auth.secret=" + SECRET).run(ctx -> assertThat(ctx).hasNotFailed());
+        runner().withPropertyValues("raft.auth.secret=" + SECRET)
+                .run(ctx -> assertThat(ctx).hasNotFailed());
         assertThat(output.getAll()).contains("WARN").contains("raft.auth.secret but travel unencrypted");
         assertNoSecretIn(output.getAll());
     }
@@ -146,7 +173,10 @@ class SecretsNeverShownTest {
             Throwable failure = ctx.getStartupFailure();
             FailureAnalysis analysis = new RaftConfigurationFailureAnalyzer().analyze(failure);
             assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("raft.auth.secret").contains("******").contains("shorter than 16");
+            assertThat(analysis.getDescription())
+                    .contains("raft.auth.secret")
+                    .contains("******")
+                    .contains("shorter than 16");
             assertNoSecretIn(analysis.getDescription());
             assertNoSecretIn(analysis.getAction());
             assertNoSecretIn(everythingIn(failure));
@@ -158,8 +188,10 @@ class SecretsNeverShownTest {
     void aWrongKeystorePasswordStopsTheStartWithoutShowingAnyPassword(CapturedOutput output) {
         List<String> wrong = new ArrayList<>(bundle());
         wrong.replaceAll(p -> p.startsWith("spring.ssl.bundle.jks.raft.keystore.password=")
-                ? "spring.ssl.bundle.jks.raft.keystore.password=" + TRUST_PASSWORD : p);
-        runner().withPropertyValues(wrong.toArray(String[]::new)).withPropertyValues("raft.auth.secret=" + SECRET, "raft.tls.bundle=raft")
+                ? "spring.ssl.bundle.jks.raft.keystore.password=" + TRUST_PASSWORD
+                : p);
+        runner().withPropertyValues(wrong.toArray(String[]::new))
+                .withPropertyValues("raft.auth.secret=" + SECRET, "raft.tls.bundle=raft")
                 .run(ctx -> {
                     assertThat(ctx).hasFailed();
                     assertNoSecretIn(everythingIn(ctx.getStartupFailure()));
@@ -172,16 +204,17 @@ class SecretsNeverShownTest {
     void aRequestSignedWithAnotherSecretIsRefusedAndLoggedWithoutEitherSecret(CapturedOutput output) {
         String otherSecret = "Another-Cluster's-Secret-5e8d1b";
         RequestRefusals refusals = new RequestRefusals("n1");
-        SignatureVerifyingInterceptor verifier = new SignatureVerifyingInterceptor(new SharedSecret(SECRET), "secrets", "n1",
-                Duration.ofSeconds(30), 1000, refusals);
+        SignatureVerifyingInterceptor verifier = new SignatureVerifyingInterceptor(
+                new SharedSecret(SECRET), "secrets", "n1", Duration.ofSeconds(30), 1000, refusals);
         MethodDescriptor<HBeat, ?> method = RaftGrpc.getHeartbeatMethod();
         HBeat request = HBeat.newBuilder().setTerm(2).setClusterId("secrets").build();
-        Metadata headers = SignedHeaders.sign(otherSecret, method, "secrets", "n2", "n1", System.currentTimeMillis(), request);
+        Metadata headers =
+                SignedHeaders.sign(otherSecret, method, "secrets", "n2", "n1", System.currentTimeMillis(), request);
         ServerCall call = mock(ServerCall.class);
         when(call.getMethodDescriptor()).thenReturn(method);
         when(call.getAttributes()).thenReturn(Attributes.EMPTY);
         ServerCallHandler next = mock(ServerCallHandler.class);
-        when(next.startCall(any(), any())).thenReturn(new ServerCall.Listener<>() { });
+        when(next.startCall(any(), any())).thenReturn(new ServerCall.Listener<>() {});
 
         ServerCall.Listener<InputStream> listener = verifier.interceptCall(call, headers, next);
         listener.onMessage(new ByteArrayInputStream(request.toByteArray()));
@@ -222,17 +255,25 @@ class SecretsNeverShownTest {
             Path keystore = dir.resolve("n1.p12");
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("n1", privateKey(n1.keyFile()), KEY_PASSWORD.toCharArray(), new Certificate[] {n1.certificate()});
+            keys.setKeyEntry(
+                    "n1", privateKey(n1.keyFile()), KEY_PASSWORD.toCharArray(), new Certificate[] {n1.certificate()});
             store(keys, keystore, STORE_PASSWORD);
             Path truststore = dir.resolve("trust.p12");
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
-            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(Files.newInputStream(pki.caCertificate())));
+            trust.setCertificateEntry(
+                    "ca",
+                    java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(Files.newInputStream(pki.caCertificate())));
             store(trust, truststore, TRUST_PASSWORD);
             String p = "spring.ssl.bundle.jks.raft.";
-            return List.of(p + "keystore.location=file:" + keystore, p + "keystore.type=PKCS12", p + "keystore.password=" + STORE_PASSWORD,
-                    p + "key.password=" + KEY_PASSWORD, p + "truststore.location=file:" + truststore, p + "truststore.type=PKCS12",
+            return List.of(
+                    p + "keystore.location=file:" + keystore,
+                    p + "keystore.type=PKCS12",
+                    p + "keystore.password=" + STORE_PASSWORD,
+                    p + "key.password=" + KEY_PASSWORD,
+                    p + "truststore.location=file:" + truststore,
+                    p + "truststore.type=PKCS12",
                     p + "truststore.password=" + TRUST_PASSWORD);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -240,8 +281,11 @@ class SecretsNeverShownTest {
     }
 
     private static PrivateKey privateKey(Path pem) throws Exception {
-        String body = Files.readString(pem, StandardCharsets.US_ASCII).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        String body = Files.readString(pem, StandardCharsets.US_ASCII)
+                .replaceAll("-----[A-Z ]+-----", "")
+                .replaceAll("\\s", "");
+        return KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
     }
 
     private static void store(KeyStore store, Path file, String password) throws Exception {

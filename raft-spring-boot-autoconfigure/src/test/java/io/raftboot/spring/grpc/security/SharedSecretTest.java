@@ -15,12 +15,34 @@ class SharedSecretTest {
     void aSignatureVerifiesOnlyForTheSameSecretAndContent() {
         byte[] mac = secret.signRequest("rafts.Raft/Heartbeat", "c", "n1", "n2", 1000, "nonce", body);
         String sent = SharedSecret.encode(mac);
-        assertThat(SharedSecret.matches(secret.signRequest("rafts.Raft/Heartbeat", "c", "n1", "n2", 1000, "nonce", body), sent)).isTrue();
-        assertThat(SharedSecret.matches(new SharedSecret("another-secret-0123456").signRequest("rafts.Raft/Heartbeat", "c", "n1", "n2", 1000, "nonce", body), sent)).isFalse();
-        assertThat(SharedSecret.matches(secret.signRequest("rafts.Raft/RequestVote", "c", "n1", "n2", 1000, "nonce", body), sent)).isFalse();
-        assertThat(SharedSecret.matches(secret.signRequest("rafts.Raft/Heartbeat", "c", "n3", "n2", 1000, "nonce", body), sent)).isFalse();
-        assertThat(SharedSecret.matches(secret.signRequest("rafts.Raft/Heartbeat", "c", "n1", "n2", 1001, "nonce", body), sent)).isFalse();
-        assertThat(SharedSecret.matches(secret.signRequest("rafts.Raft/Heartbeat", "c", "n1", "n2", 1000, "nonce", "other".getBytes(StandardCharsets.UTF_8)), sent)).isFalse();
+        assertThat(SharedSecret.matches(
+                        secret.signRequest("rafts.Raft/Heartbeat", "c", "n1", "n2", 1000, "nonce", body), sent))
+                .isTrue();
+        assertThat(SharedSecret.matches(
+                        new SharedSecret("another-secret-0123456")
+                                .signRequest("rafts.Raft/Heartbeat", "c", "n1", "n2", 1000, "nonce", body),
+                        sent))
+                .isFalse();
+        assertThat(SharedSecret.matches(
+                        secret.signRequest("rafts.Raft/RequestVote", "c", "n1", "n2", 1000, "nonce", body), sent))
+                .isFalse();
+        assertThat(SharedSecret.matches(
+                        secret.signRequest("rafts.Raft/Heartbeat", "c", "n3", "n2", 1000, "nonce", body), sent))
+                .isFalse();
+        assertThat(SharedSecret.matches(
+                        secret.signRequest("rafts.Raft/Heartbeat", "c", "n1", "n2", 1001, "nonce", body), sent))
+                .isFalse();
+        assertThat(SharedSecret.matches(
+                        secret.signRequest(
+                                "rafts.Raft/Heartbeat",
+                                "c",
+                                "n1",
+                                "n2",
+                                1000,
+                                "nonce",
+                                "other".getBytes(StandardCharsets.UTF_8)),
+                        sent))
+                .isFalse();
         assertThat(SharedSecret.matches(mac, "not base64 !")).isFalse();
     }
 
@@ -34,7 +56,9 @@ class SharedSecretTest {
     @Test
     void aReplySignatureIsBoundToTheRequestNonce() {
         byte[] reply = secret.signReply("m", "c", "n2", "n1", "nonce-1", body);
-        assertThat(SharedSecret.matches(secret.signReply("m", "c", "n2", "n1", "nonce-2", body), SharedSecret.encode(reply))).isFalse();
+        assertThat(SharedSecret.matches(
+                        secret.signReply("m", "c", "n2", "n1", "nonce-2", body), SharedSecret.encode(reply)))
+                .isFalse();
     }
 
     @Test

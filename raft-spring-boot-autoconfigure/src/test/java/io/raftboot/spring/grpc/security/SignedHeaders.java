@@ -6,14 +6,20 @@ import io.grpc.MethodDescriptor;
 /** Builds raft.auth.secret request headers by hand, for tests that replay or forge them. */
 public final class SignedHeaders {
 
-    private SignedHeaders() {
-    }
+    private SignedHeaders() {}
 
-    public static <ReqT> Metadata sign(String secret, MethodDescriptor<ReqT, ?> method, String cluster, String from, String to,
-                                       long timestampMillis, ReqT request) {
+    public static <ReqT> Metadata sign(
+            String secret,
+            MethodDescriptor<ReqT, ?> method,
+            String cluster,
+            String from,
+            String to,
+            long timestampMillis,
+            ReqT request) {
         String nonce = SharedSecret.newNonce();
         byte[] body = SigningClientInterceptor.bytes(method.streamRequest(request));
-        byte[] mac = new SharedSecret(secret).signRequest(method.getFullMethodName(), cluster, from, to, timestampMillis, nonce, body);
+        byte[] mac = new SharedSecret(secret)
+                .signRequest(method.getFullMethodName(), cluster, from, to, timestampMillis, nonce, body);
         Metadata headers = new Metadata();
         headers.put(SharedSecret.CLUSTER, cluster);
         headers.put(SharedSecret.FROM, from);

@@ -51,8 +51,12 @@ public final class TestPki {
         this.name = name;
         this.caKeys = ecKeys();
         X500Name subject = new X500Name("CN=" + name + " test CA,O=raft-spring-boot tests");
-        this.ca = sign(new JcaX509v3CertificateBuilder(subject, serial(), notBefore(), notAfter(), subject, caKeys.getPublic()),
-                caKeys, true, List.of());
+        this.ca = sign(
+                new JcaX509v3CertificateBuilder(
+                        subject, serial(), notBefore(), notAfter(), subject, caKeys.getPublic()),
+                caKeys,
+                true,
+                List.of());
         write(caCertificate(), pem("CERTIFICATE", encoded(ca)));
     }
 
@@ -65,10 +69,20 @@ public final class TestPki {
         KeyPair keys = ecKeys();
         List<GeneralName> sans = new ArrayList<>();
         for (String san : subjectAltNames) {
-            sans.add(new GeneralName(san.contains("://") ? GeneralName.uniformResourceIdentifier : GeneralName.dNSName, san));
+            sans.add(new GeneralName(
+                    san.contains("://") ? GeneralName.uniformResourceIdentifier : GeneralName.dNSName, san));
         }
-        X509Certificate cert = sign(new JcaX509v3CertificateBuilder(ca, serial(), notBefore(), notAfter(),
-                new X500Name("CN=" + cn + ",O=raft-spring-boot tests"), keys.getPublic()), caKeys, false, sans);
+        X509Certificate cert = sign(
+                new JcaX509v3CertificateBuilder(
+                        ca,
+                        serial(),
+                        notBefore(),
+                        notAfter(),
+                        new X500Name("CN=" + cn + ",O=raft-spring-boot tests"),
+                        keys.getPublic()),
+                caKeys,
+                false,
+                sans);
         String base = name + "-" + cn + "-" + SERIAL.incrementAndGet();
         Path certFile = dir.resolve(base + ".crt");
         Path keyFile = dir.resolve(base + ".key");
@@ -83,22 +97,30 @@ public final class TestPki {
         /** Spring Boot PEM SSL bundle properties for this certificate, trusting {@code trusted} CA. */
         public List<String> bundle(String bundleName, Path trusted) {
             String p = "spring.ssl.bundle.pem." + bundleName + ".";
-            return List.of(p + "keystore.certificate=file:" + certificateFile, p + "keystore.private-key=file:" + keyFile,
+            return List.of(
+                    p + "keystore.certificate=file:" + certificateFile,
+                    p + "keystore.private-key=file:" + keyFile,
                     p + "truststore.certificate=file:" + trusted);
         }
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKeys, boolean isCa, List<GeneralName> sans) {
+    private static X509Certificate sign(
+            X509v3CertificateBuilder builder, KeyPair issuerKeys, boolean isCa, List<GeneralName> sans) {
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
             if (isCa) {
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             } else {
-                builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-                builder.addExtension(Extension.extendedKeyUsage, false,
-                        new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+                builder.addExtension(
+                        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                    KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+                }));
                 if (!sans.isEmpty()) {
-                    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
+                    builder.addExtension(
+                            Extension.subjectAlternativeName,
+                            false,
+                            new GeneralNames(sans.toArray(GeneralName[]::new)));
                 }
             }
             ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
@@ -127,8 +149,8 @@ public final class TestPki {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private static void write(Path file, String content) {

@@ -73,20 +73,24 @@ public class ConfigController {
     }
 
     @GetMapping("/{key}")
-    public ResponseEntity<Map<String, Object>> get(@PathVariable String key,
-                                                   @RequestParam(defaultValue = "local") String consistency) {
+    public ResponseEntity<Map<String, Object>> get(
+            @PathVariable String key, @RequestParam(defaultValue = "local") String consistency) {
         Optional<VersionedValue> entry = config.getEntry(key, readConsistency(consistency));
         if (entry.isEmpty()) {
             return error(HttpStatus.NOT_FOUND, key, "no key '" + key + "' in the replicated config");
         }
         // Read after the entry: this node's copy had applied at least this many changes when it was read.
-        return ResponseEntity.ok(document(key, entry.get().valueAsString(), entry.get().version(), entry.get().modIndex(),
+        return ResponseEntity.ok(document(
+                key,
+                entry.get().valueAsString(),
+                entry.get().version(),
+                entry.get().modIndex(),
                 config.configVersion()));
     }
 
     @GetMapping
-    public Map<String, Object> all(@RequestParam(defaultValue = "") String prefix,
-                                   @RequestParam(defaultValue = "local") String consistency) {
+    public Map<String, Object> all(
+            @RequestParam(defaultValue = "") String prefix, @RequestParam(defaultValue = "local") String consistency) {
         Map<String, Object> entries = new LinkedHashMap<>();
         long configVersion = config.configVersion();
         config.getEntries(prefix, readConsistency(consistency)).forEach((k, v) -> {
@@ -113,38 +117,55 @@ public class ConfigController {
      * it compares the key's {@code modIndex} instead, which never repeats for a key (no ABA).
      */
     @PutMapping(value = "/{key}", consumes = MediaType.ALL_VALUE)
-    public ResponseEntity<Map<String, Object>> put(@PathVariable String key,
-                                                   @RequestParam(required = false) Long expectedVersion,
-                                                   @RequestParam(required = false) Long expectedModIndex,
-                                                   HttpServletRequest request) throws IOException {
+    public ResponseEntity<Map<String, Object>> put(
+            @PathVariable String key,
+            @RequestParam(required = false) Long expectedVersion,
+            @RequestParam(required = false) Long expectedModIndex,
+            HttpServletRequest request)
+            throws IOException {
         byte[] value = request.getInputStream().readAllBytes();
         if (bodyEatenByAFilter(request, value)) {
-            ResponseEntity<Map<String, Object>> refused = error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, key,
-                    "the " + request.getContentType() + " body of this request was read before it reached the controller"
+            ResponseEntity<Map<String, Object>> refused = error(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    key,
+                    "the " + request.getContentType()
+                            + " body of this request was read before it reached the controller"
                             + " (a form filter?); nothing was written. Send the value with Content-Type: text/plain or"
                             + " application/octet-stream");
             refused.getBody().put("outcomeUnknown", false);
             return refused;
         }
         if (expectedVersion != null && expectedModIndex != null) {
-            return surelyFailed(HttpStatus.BAD_REQUEST, key, "give expectedVersion or expectedModIndex, not both; nothing was written");
+            return surelyFailed(
+                    HttpStatus.BAD_REQUEST,
+                    key,
+                    "give expectedVersion or expectedModIndex, not both; nothing was written");
         }
-        CompletableFuture<ConfigResult> write = expectedVersion != null ? config.compareAndSet(key, expectedVersion, value)
-                : expectedModIndex != null ? config.compareAndSetModIndex(key, expectedModIndex, value)
-                : config.put(key, value);
+        CompletableFuture<ConfigResult> write = expectedVersion != null
+                ? config.compareAndSet(key, expectedVersion, value)
+                : expectedModIndex != null
+                        ? config.compareAndSetModIndex(key, expectedModIndex, value)
+                        : config.put(key, value);
         String expected = expectedVersion != null ? "version " + expectedVersion : "modIndex " + expectedModIndex;
         return write(key, write, result -> {
             if (result.outcome() == ConfigResult.Outcome.VERSION_MISMATCH) {
-                ResponseEntity<Map<String, Object>> conflict = error(HttpStatus.CONFLICT, key, "key '" + key + "' is at version "
-                        + result.newVersion() + ", modIndex " + result.modIndex() + ", not at " + expected + "; nothing was written");
+                ResponseEntity<Map<String, Object>> conflict = error(
+                        HttpStatus.CONFLICT,
+                        key,
+                        "key '" + key + "' is at version " + result.newVersion() + ", modIndex " + result.modIndex()
+                                + ", not at " + expected + "; nothing was written");
                 conflict.getBody().put("version", result.newVersion());
                 conflict.getBody().put("modIndex", result.modIndex());
                 conflict.getBody().put("configVersion", result.configVersion());
                 conflict.getBody().put("outcomeUnknown", false);
                 return conflict;
             }
-            return ResponseEntity.ok(document(key, new String(value, StandardCharsets.UTF_8), result.newVersion(),
-                    result.modIndex(), result.configVersion()));
+            return ResponseEntity.ok(document(
+                    key,
+                    new String(value, StandardCharsets.UTF_8),
+                    result.newVersion(),
+                    result.modIndex(),
+                    result.configVersion()));
         });
     }
 
@@ -153,8 +174,10 @@ public class ConfigController {
     public ResponseEntity<Map<String, Object>> delete(@PathVariable String key) {
         return write(key, config.delete(key), result -> {
             if (result.outcome() == ConfigResult.Outcome.NOT_FOUND) {
-                ResponseEntity<Map<String, Object>> absent = error(HttpStatus.NOT_FOUND, key, "no key '" + key
-                        + "' in the replicated config; nothing was deleted");
+                ResponseEntity<Map<String, Object>> absent = error(
+                        HttpStatus.NOT_FOUND,
+                        key,
+                        "no key '" + key + "' in the replicated config; nothing was deleted");
                 absent.getBody().put("configVersion", result.configVersion());
                 absent.getBody().put("outcomeUnknown", false);
                 return absent;
@@ -174,8 +197,10 @@ public class ConfigController {
      * {@code outcomeUnknown}: true when the write may still be (or have been) committed, false
      * when it surely was not.
      */
-    private ResponseEntity<Map<String, Object>> write(String key, CompletableFuture<ConfigResult> write,
-                                                      Function<ConfigResult, ResponseEntity<Map<String, Object>>> answer) {
+    private ResponseEntity<Map<String, Object>> write(
+            String key,
+            CompletableFuture<ConfigResult> write,
+            Function<ConfigResult, ResponseEntity<Map<String, Object>>> answer) {
         ConfigResult result;
         try {
             result = write.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -183,16 +208,19 @@ public class ConfigController {
             Thread.currentThread().interrupt();
             return unknown(key, "interrupted while waiting for the write to commit; it may still be committed");
         } catch (TimeoutException e) {
-            return unknown(key, "the write was not committed within " + writeTimeout.toMillis() + " ms; it may still be committed");
+            return unknown(
+                    key,
+                    "the write was not committed within " + writeTimeout.toMillis() + " ms; it may still be committed");
         } catch (ExecutionException | CompletionException e) {
             return writeFailed(key, e.getCause() == null ? e : e.getCause());
         }
-        if (result.outcome() == ConfigResult.Outcome.VERSION_MISMATCH || result.outcome() == ConfigResult.Outcome.NOT_FOUND
+        if (result.outcome() == ConfigResult.Outcome.VERSION_MISMATCH
+                || result.outcome() == ConfigResult.Outcome.NOT_FOUND
                 || result.applied()) {
             return answer.apply(result);
         }
-        ResponseEntity<Map<String, Object>> refused = error(HttpStatus.BAD_REQUEST, key, "the config store refused the write: "
-                + result.outcome());
+        ResponseEntity<Map<String, Object>> refused =
+                error(HttpStatus.BAD_REQUEST, key, "the config store refused the write: " + result.outcome());
         refused.getBody().put("outcomeUnknown", false);
         return refused;
     }
@@ -261,7 +289,8 @@ public class ConfigController {
         return "linearizable".equalsIgnoreCase(name) ? ReadConsistency.LINEARIZABLE : ReadConsistency.LOCAL;
     }
 
-    private static Map<String, Object> document(String key, String value, long version, long modIndex, long configVersion) {
+    private static Map<String, Object> document(
+            String key, String value, long version, long modIndex, long configVersion) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("key", key);
         body.put("value", value);

@@ -22,8 +22,7 @@ public class JobLedger {
      * @param firstRunMillis {@link System#currentTimeMillis()} of the first run in the term
      * @param lastRunMillis and of the last
      */
-    public record TermRuns(long runs, long firstRunMillis, long lastRunMillis) {
-    }
+    public record TermRuns(long runs, long firstRunMillis, long lastRunMillis) {}
 
     private final TreeMap<Long, TermRuns> byTerm = new TreeMap<>();
     private long runs;
@@ -32,8 +31,13 @@ public class JobLedger {
     public synchronized void record(long term, long atMillis) {
         runs++;
         lastRunTerm = term;
-        byTerm.merge(term, new TermRuns(1, atMillis, atMillis), (old, one) -> new TermRuns(old.runs() + 1,
-                Math.min(old.firstRunMillis(), atMillis), Math.max(old.lastRunMillis(), atMillis)));
+        byTerm.merge(
+                term,
+                new TermRuns(1, atMillis, atMillis),
+                (old, one) -> new TermRuns(
+                        old.runs() + 1,
+                        Math.min(old.firstRunMillis(), atMillis),
+                        Math.max(old.lastRunMillis(), atMillis)));
         while (byTerm.size() > MAX_TERMS) {
             byTerm.pollFirstEntry();
         }

@@ -25,6 +25,9 @@ public class LeadershipLogger {
 
     @OnLeaderRevoked
     public void revoked(LeadershipRevokedEvent event) {
-        LOG.info("Node {} no longer leads (term {}): the leader-only job stops here", event.getNodeId(), event.getTerm());
+        LOG.info(
+                "Node {} no longer leads (term {}): the leader-only job stops here",
+                event.getNodeId(),
+                event.getTerm());
     }
 }

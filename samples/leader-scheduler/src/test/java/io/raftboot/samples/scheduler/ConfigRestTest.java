@@ -33,7 +33,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * MockMvc would not run the same way): the value is the body as sent whatever the content type,
  * compare-and-set and delete answer what happened, and the lease probe writes its file.
  */
-@SpringBootTest(classes = LeaderSchedulerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = LeaderSchedulerApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "sample.lease-probe=true")
 @DirtiesContext // a running Raft node: stop it after this class
 class ConfigRestTest {
@@ -47,11 +49,15 @@ class ConfigRestTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     LeadershipService leadership;
+
     @Autowired
     RaftProperties raft;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeEach
     void leading() {
@@ -59,8 +65,14 @@ class ConfigRestTest {
     }
 
     @ParameterizedTest(name = "PUT with Content-Type {0} stores the body as sent")
-    @ValueSource(strings = {"application/x-www-form-urlencoded", "text/plain", "application/octet-stream",
-            "application/json", "text/plain; charset=UTF-8"})
+    @ValueSource(
+            strings = {
+                "application/x-www-form-urlencoded",
+                "text/plain",
+                "application/octet-stream",
+                "application/json",
+                "text/plain; charset=UTF-8"
+            })
     void theValueIsTheBodyAsSentWhateverTheContentType(String contentType) throws Exception {
         String key = "color-" + contentType.replaceAll("[^a-z]", "");
         assertThat(send(put(key, "blue", contentType)).statusCode()).isEqualTo(200);
@@ -81,8 +93,10 @@ class ConfigRestTest {
 
     @Test
     void aFormEncodedBodySentInChunksIsStoredToo() throws Exception {
-        HttpResponse<String> put = send(request("/config/chunked").header("Content-Type", "application/x-www-form-urlencoded")
-                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString("red"))).build());
+        HttpResponse<String> put = send(request("/config/chunked")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString("red")))
+                .build());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         assertThat(json(send(get("/config/chunked"))).get("value").asText()).isEqualTo("red");
     }
@@ -101,7 +115,10 @@ class ConfigRestTest {
         HttpResponse<String> moved = send(put("lock?expectedVersion=1", "owner-c", "text/plain"));
         assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
         assertThat(json(moved).get("version").asLong()).isEqualTo(2);
-        assertThat(json(send(get("/config/lock?consistency=linearizable"))).get("value").asText()).isEqualTo("owner-c");
+        assertThat(json(send(get("/config/lock?consistency=linearizable")))
+                        .get("value")
+                        .asText())
+                .isEqualTo("owner-c");
     }
 
     @Test
@@ -121,13 +138,16 @@ class ConfigRestTest {
     @Test
     void theLeaseProbeLogsThatThisNodeLeads() {
         Path file = raft.resolvedDataDir().resolve(LeaseProbeLog.FILE_NAME);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readAllLines(file))
-                .anySatisfy(line -> assertThat(line).matches("-?\\d+ n1 \\d+ true")));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(Files.readAllLines(file))
+                        .anySatisfy(line -> assertThat(line).matches("-?\\d+ n1 \\d+ true")));
     }
 
     private HttpRequest put(String keyAndQuery, String body, String contentType) {
-        return request("/config/" + keyAndQuery).header("Content-Type", contentType)
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+        return request("/config/" + keyAndQuery)
+                .header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private HttpRequest delete(String key) {
@@ -139,7 +159,8 @@ class ConfigRestTest {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30));
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

@@ -23,7 +23,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * eaten before the controller sees it: the write is refused with 415, and the stored value is
  * not overwritten with an empty one.
  */
-@SpringBootTest(classes = LeaderSchedulerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = LeaderSchedulerApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.mvc.formcontent.filter.enabled=true")
 @DirtiesContext
 class FormFilterGuardTest {
@@ -35,6 +37,7 @@ class FormFilterGuardTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     LeadershipService leadership;
 
@@ -45,21 +48,27 @@ class FormFilterGuardTest {
         HttpResponse<String> blue = http.send(put("text/plain", "blue"), HttpResponse.BodyHandlers.ofString());
         assertThat(blue.statusCode()).as(blue.body()).isEqualTo(200);
 
-        HttpResponse<String> red = http.send(put("application/x-www-form-urlencoded", "red"), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> red =
+                http.send(put("application/x-www-form-urlencoded", "red"), HttpResponse.BodyHandlers.ofString());
         assertThat(red.statusCode()).as(red.body()).isEqualTo(415);
         assertThat(red.body()).contains("\"outcomeUnknown\":false");
         // Sent in chunks, without a Content-Length to compare with.
-        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(uri())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString("red"))).build(),
+        HttpResponse<String> chunked = http.send(
+                HttpRequest.newBuilder(uri())
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString("red")))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(415);
-        HttpResponse<String> read = http.send(HttpRequest.newBuilder(uri()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> read =
+                http.send(HttpRequest.newBuilder(uri()).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(read.body()).contains("\"value\":\"blue\"");
     }
 
     private HttpRequest put(String contentType, String body) {
-        return HttpRequest.newBuilder(uri()).header("Content-Type", contentType).PUT(HttpRequest.BodyPublishers.ofString(body))
+        return HttpRequest.newBuilder(uri())
+                .header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
                 .build();
     }
 

@@ -65,8 +65,10 @@ public final class LeaseProbe {
         try {
             return new LeaseProbe(leadership, new LeaseProbeLog(file), leadership.nodeId(), file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the lease probe's file " + file.toAbsolutePath()
-                    + ": check that raft.data-dir is writable, or set sample.lease-probe=false", e);
+            throw new UncheckedIOException(
+                    "cannot open the lease probe's file " + file.toAbsolutePath()
+                            + ": check that raft.data-dir is writable, or set sample.lease-probe=false",
+                    e);
         }
     }
 

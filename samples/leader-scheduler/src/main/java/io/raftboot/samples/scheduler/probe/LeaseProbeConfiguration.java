@@ -20,7 +20,8 @@ public class LeaseProbeConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "sample.lease-probe", havingValue = "true")
-    SmartInitializingSingleton leaseProbeStarter(ObjectProvider<LeadershipService> leadership, RaftProperties properties) {
+    SmartInitializingSingleton leaseProbeStarter(
+            ObjectProvider<LeadershipService> leadership, RaftProperties properties) {
         return () -> LeaseProbe.create(leadership.getObject(), properties).start();
     }
 }

@@ -34,10 +34,11 @@ public class AdminSecurityConfig {
     @Order(1)
     SecurityFilterChain actuatorSecurity(HttpSecurity http) throws Exception {
         http.securityMatcher(EndpointRequest.toAnyEndpoint())
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(EndpointRequest.to("health", "info", "raft").withHttpMethod(HttpMethod.GET))
+                .authorizeHttpRequests(requests -> requests.requestMatchers(
+                                EndpointRequest.to("health", "info", "raft").withHttpMethod(HttpMethod.GET))
                         .permitAll()
-                        .anyRequest().hasRole(AdminUsers.ADMIN_ROLE))
+                        .anyRequest()
+                        .hasRole(AdminUsers.ADMIN_ROLE))
                 .httpBasic(withDefaults())
                 // The callers are scripts and operators' curl with Basic credentials on every
                 // request, not a browser session: no session, so no CSRF token to check.

@@ -17,8 +17,7 @@ final class AdminUsers {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminUsers.class);
 
-    private AdminUsers() {
-    }
+    private AdminUsers() {}
 
     static InMemoryUserDetailsManager of(AdminProperties admin) {
         if (!admin.hasPassword()) {
@@ -29,7 +28,9 @@ final class AdminUsers {
         }
         // Kept hashed in memory (bcrypt), so that a heap dump does not show it in clear here.
         String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(admin.password());
-        return new InMemoryUserDetailsManager(User.withUsername(admin.username()).password(hash)
-                .roles(ADMIN_ROLE).build());
+        return new InMemoryUserDetailsManager(User.withUsername(admin.username())
+                .password(hash)
+                .roles(ADMIN_ROLE)
+                .build());
     }
 }

@@ -59,6 +59,7 @@ class ClusterFaultIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     /** For anything that needs a JVM to start (slow on a loaded 2-core machine). */
     private static final Duration START_DEADLINE = Duration.ofSeconds(120);
+
     private static final Duration POLL = Duration.ofMillis(10);
 
     private static Path dir;
@@ -68,6 +69,7 @@ class ClusterFaultIT {
     private static HistoryClients history;
     /** Clients writing the same few keys concurrently, for the linearizability check. */
     private static final int HISTORY_CLIENTS = 4;
+
     private static final List<Long> failoverMillis = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
@@ -77,13 +79,18 @@ class ClusterFaultIT {
         Path jar = Path.of(System.getProperty("leader-scheduler.jar", "target/leader-scheduler.jar"));
         cluster = LocalCluster.of(3, dir, jar, base);
         cluster.startAll();
-        NodeStatus leader = awaitPresent("a leader agreed by all three nodes after the first start", START_DEADLINE,
+        NodeStatus leader = awaitPresent(
+                "a leader agreed by all three nodes after the first start",
+                START_DEADLINE,
                 () -> cluster.agreedLeader(cluster.ids()));
         LOG.info("Cluster up in {}: {} leads term {}", dir, leader.nodeId(), leader.term());
         monitor = new ClusterMonitor(cluster).start();
         writer = new ConfigWriter(cluster).start();
         history = new HistoryClients(cluster, HISTORY_CLIENTS).start();
-        awaitTrue("the first acknowledged config writes", DEADLINE, () -> writer.acknowledged().size() >= 5);
+        awaitTrue(
+                "the first acknowledged config writes",
+                DEADLINE,
+                () -> writer.acknowledged().size() >= 5);
     }
 
     @AfterAll
@@ -102,11 +109,13 @@ class ClusterFaultIT {
         }
         if (!failoverMillis.isEmpty()) {
             List<Long> sorted = failoverMillis.stream().sorted().toList();
-            String summary = String.format("failover after kill -9 of the leader, %d kills: min %d ms, median %d ms, max %d ms",
+            String summary = String.format(
+                    "failover after kill -9 of the leader, %d kills: min %d ms, median %d ms, max %d ms",
                     sorted.size(), sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
             LOG.info(summary);
-            Files.writeString(dir.getParent().resolve("failover-times.txt"), summary + "\nall (ms, in kill order): "
-                    + failoverMillis + "\n");
+            Files.writeString(
+                    dir.getParent().resolve("failover-times.txt"),
+                    summary + "\nall (ms, in kill order): " + failoverMillis + "\n");
         }
     }
 
@@ -115,33 +124,51 @@ class ClusterFaultIT {
     void survivorsAgreeOnANewLeaderAfterEveryKillOfTheLeaderAndTheKilledNodeRejoinsAsFollower() {
         int kills = Integer.getInteger("raft.it.kills", 10);
         for (int kill = 1; kill <= kills; kill++) {
-            NodeStatus leader = awaitPresent("a leader agreed by all three nodes", DEADLINE,
-                    () -> cluster.agreedLeader(cluster.ids()));
-            List<String> survivors = cluster.ids().stream().filter(id -> !id.equals(leader.nodeId())).toList();
+            NodeStatus leader = awaitPresent(
+                    "a leader agreed by all three nodes", DEADLINE, () -> cluster.agreedLeader(cluster.ids()));
+            List<String> survivors = cluster.ids().stream()
+                    .filter(id -> !id.equals(leader.nodeId()))
+                    .toList();
 
             long killedAt = System.nanoTime();
             cluster.node(leader.nodeId()).kill();
-            NodeStatus next = awaitPresent("the survivors " + survivors + " agreeing on a new leader after kill -9 of "
-                    + leader.nodeId() + " (term " + leader.term() + ")", DEADLINE,
+            NodeStatus next = awaitPresent(
+                    "the survivors " + survivors + " agreeing on a new leader after kill -9 of " + leader.nodeId()
+                            + " (term " + leader.term() + ")",
+                    DEADLINE,
                     () -> cluster.agreedLeader(survivors).filter(s -> s.term() > leader.term()));
             long millis = (System.nanoTime() - killedAt) / 1_000_000;
             failoverMillis.add(millis);
-            LOG.info("Kill {}/{}: leader {} of term {} killed; {} leads term {}, agreed by {} after {} ms", kill, kills,
-                    leader.nodeId(), leader.term(), next.nodeId(), next.term(), survivors, millis);
+            LOG.info(
+                    "Kill {}/{}: leader {} of term {} killed; {} leads term {}, agreed by {} after {} ms",
+                    kill,
+                    kills,
+                    leader.nodeId(),
+                    leader.term(),
+                    next.nodeId(),
+                    next.term(),
+                    survivors,
+                    millis);
 
             cluster.start(leader.nodeId());
             // It rejoins as a follower of the current leader; a later election may make it leader again
             // (a loaded machine can delay heartbeats past the election timeout), which is no failure.
             AtomicBoolean sawFollower = new AtomicBoolean();
-            NodeStatus agreed = awaitPresent(leader.nodeId() + " restarted from its data directory rejoining as follower",
-                    START_DEADLINE, () -> {
+            NodeStatus agreed = awaitPresent(
+                    leader.nodeId() + " restarted from its data directory rejoining as follower",
+                    START_DEADLINE,
+                    () -> {
                         Optional<NodeStatus> agreement = cluster.agreedLeader(cluster.ids());
-                        agreement.filter(l -> !l.nodeId().equals(leader.nodeId()) && l.term() >= next.term())
+                        agreement
+                                .filter(l -> !l.nodeId().equals(leader.nodeId()) && l.term() >= next.term())
                                 .ifPresent(l -> sawFollower.set(true));
                         return agreement.filter(l -> sawFollower.get());
                     });
             if (agreed.nodeId().equals(leader.nodeId())) {
-                LOG.info("{} became leader again in term {} after it rejoined as follower", leader.nodeId(), agreed.term());
+                LOG.info(
+                        "{} became leader again in term {} after it rejoined as follower",
+                        leader.nodeId(),
+                        agreed.term());
             }
             assertNoViolationsSoFar();
         }
@@ -151,11 +178,14 @@ class ClusterFaultIT {
     @Test
     @Order(2)
     void aFrozenLeaderIsReplacedMeanwhileAndStepsDownWhenItResumes() {
-        NodeStatus leader = awaitPresent("a leader agreed by all three nodes", DEADLINE,
-                () -> cluster.agreedLeader(cluster.ids()));
+        NodeStatus leader =
+                awaitPresent("a leader agreed by all three nodes", DEADLINE, () -> cluster.agreedLeader(cluster.ids()));
         NodeProcess frozen = cluster.node(leader.nodeId());
-        List<String> others = cluster.ids().stream().filter(id -> !id.equals(leader.nodeId())).toList();
-        awaitTrue(leader.nodeId() + " running the leader-only job in term " + leader.term(), DEADLINE,
+        List<String> others =
+                cluster.ids().stream().filter(id -> !id.equals(leader.nodeId())).toList();
+        awaitTrue(
+                leader.nodeId() + " running the leader-only job in term " + leader.term(),
+                DEADLINE,
                 () -> runTerms(leader.nodeId()).has(Long.toString(leader.term())));
 
         long frozenAt = System.nanoTime();
@@ -163,11 +193,20 @@ class ClusterFaultIT {
         frozen.freeze();
         NodeStatus next;
         try {
-            next = awaitPresent("the others " + others + " electing a new leader while " + leader.nodeId() + " is frozen",
-                    DEADLINE, () -> cluster.agreedLeader(others).filter(s -> s.term() > leader.term()));
-            LOG.info("{} (leader of term {}) frozen with SIGSTOP; {} leads term {} after {} ms", leader.nodeId(),
-                    leader.term(), next.nodeId(), next.term(), (System.nanoTime() - frozenAt) / 1_000_000);
-            awaitTrue(next.nodeId() + " running the leader-only job in term " + next.term(), DEADLINE,
+            next = awaitPresent(
+                    "the others " + others + " electing a new leader while " + leader.nodeId() + " is frozen",
+                    DEADLINE,
+                    () -> cluster.agreedLeader(others).filter(s -> s.term() > leader.term()));
+            LOG.info(
+                    "{} (leader of term {}) frozen with SIGSTOP; {} leads term {} after {} ms",
+                    leader.nodeId(),
+                    leader.term(),
+                    next.nodeId(),
+                    next.term(),
+                    (System.nanoTime() - frozenAt) / 1_000_000);
+            awaitTrue(
+                    next.nodeId() + " running the leader-only job in term " + next.term(),
+                    DEADLINE,
                     () -> runTerms(next.nodeId()).has(Long.toString(next.term())));
         } finally {
             // Taken before SIGCONT: a frozen process records nothing, so a run stamped at or after
@@ -177,25 +216,34 @@ class ClusterFaultIT {
         }
         LOG.info("{} resumed with SIGCONT after {} ms", leader.nodeId(), (System.nanoTime() - frozenAt) / 1_000_000);
 
-        NodeStatus steppedDown = awaitPresent(leader.nodeId() + " stepping down after it resumed", DEADLINE,
+        NodeStatus steppedDown = awaitPresent(
+                leader.nodeId() + " stepping down after it resumed",
+                DEADLINE,
                 () -> cluster.status(leader.nodeId(), Duration.ofMillis(300))
                         .filter(s -> !s.isLeader() && s.term() >= next.term())
-                        .flatMap(s -> cluster.agreedLeader(cluster.ids()).filter(l -> !l.nodeId().equals(leader.nodeId()))
+                        .flatMap(s -> cluster.agreedLeader(cluster.ids())
+                                .filter(l -> !l.nodeId().equals(leader.nodeId()))
                                 .map(l -> s)));
         assertThat(steppedDown.role()).isEqualTo("FOLLOWER");
 
         // The old leader's job: no run in its old term after it resumed, none in a newer term.
         JsonNode oldRuns = runTerms(leader.nodeId());
         JsonNode oldTerm = oldRuns.get(Long.toString(leader.term()));
-        assertThat(oldTerm).as("runs of %s in term %d", leader.nodeId(), leader.term()).isNotNull();
+        assertThat(oldTerm)
+                .as("runs of %s in term %d", leader.nodeId(), leader.term())
+                .isNotNull();
         assertThat(oldTerm.get("lastRunMillis").asLong())
-                .as("last run of the leader-only job on %s in term %d vs. the instant it resumed", leader.nodeId(), leader.term())
+                .as(
+                        "last run of the leader-only job on %s in term %d vs. the instant it resumed",
+                        leader.nodeId(), leader.term())
                 .isLessThan(resumedAtMillis);
-        oldRuns.fieldNames().forEachRemaining(term ->
-                assertThat(Long.parseLong(term)).as("a term in which frozen %s ran the job", leader.nodeId())
+        oldRuns.fieldNames()
+                .forEachRemaining(term -> assertThat(Long.parseLong(term))
+                        .as("a term in which frozen %s ran the job", leader.nodeId())
                         .isLessThan(next.term()));
         JsonNode newTerm = runTerms(next.nodeId()).get(Long.toString(next.term()));
-        assertThat(oldTerm.get("lastRunMillis").asLong()).as("old leader's last run vs. the new leader's first run")
+        assertThat(oldTerm.get("lastRunMillis").asLong())
+                .as("old leader's last run vs. the new leader's first run")
                 .isLessThanOrEqualTo(newTerm.get("firstRunMillis").asLong());
         assertNoViolationsSoFar();
     }
@@ -207,39 +255,64 @@ class ClusterFaultIT {
         int stepDowns = 0;
         int gracefulStops = 0;
         for (int handoff = 1; handoff <= handoffs; handoff++) {
-            NodeStatus leader = awaitPresent("a leader agreed by all three nodes", START_DEADLINE,
-                    () -> cluster.agreedLeader(cluster.ids()));
-            List<String> others = cluster.ids().stream().filter(id -> !id.equals(leader.nodeId())).toList();
+            NodeStatus leader = awaitPresent(
+                    "a leader agreed by all three nodes", START_DEADLINE, () -> cluster.agreedLeader(cluster.ids()));
+            List<String> others = cluster.ids().stream()
+                    .filter(id -> !id.equals(leader.nodeId()))
+                    .toList();
             long started = System.nanoTime();
-            // Every fourth a rolling-restart step (SIGTERM: the leader hands over before it stops), the others over HTTP.
+            // Every fourth a rolling-restart step (SIGTERM: the leader hands over before it stops), the others over
+            // HTTP.
             if (handoff % 4 == 0) {
                 cluster.node(leader.nodeId()).stop();
-                NodeStatus next = awaitPresent(others + " agreeing on a new leader after the graceful stop of " + leader.nodeId()
-                        + " (term " + leader.term() + ")", DEADLINE,
+                NodeStatus next = awaitPresent(
+                        others + " agreeing on a new leader after the graceful stop of " + leader.nodeId() + " (term "
+                                + leader.term() + ")",
+                        DEADLINE,
                         () -> cluster.agreedLeader(others).filter(s -> s.term() > leader.term()));
                 gracefulStops++;
-                LOG.info("Handoff {}/{}: {} (leader of term {}) stopped with SIGTERM; {} leads term {}, the process gone and the others agreeing after {} ms", handoff,
-                        handoffs, leader.nodeId(), leader.term(), next.nodeId(), next.term(),
+                LOG.info(
+                        "Handoff {}/{}: {} (leader of term {}) stopped with SIGTERM; {} leads term {}, the process gone and the others agreeing after {} ms",
+                        handoff,
+                        handoffs,
+                        leader.nodeId(),
+                        leader.term(),
+                        next.nodeId(),
+                        next.term(),
                         (System.nanoTime() - started) / 1_000_000);
                 cluster.start(leader.nodeId());
-                awaitPresent(leader.nodeId() + " back after its graceful stop, all three agreeing on a leader", START_DEADLINE,
+                awaitPresent(
+                        leader.nodeId() + " back after its graceful stop, all three agreeing on a leader",
+                        START_DEADLINE,
                         () -> cluster.agreedLeader(cluster.ids()).filter(s -> s.term() >= next.term()));
             } else {
                 HttpResponse<String> answer = cluster.stepDown(leader.nodeId(), Duration.ofSeconds(15));
-                assertThat(answer.statusCode()).as("POST /actuator/raft {} as the admin on %s: %s", leader.nodeId(),
-                        answer.body()).isEqualTo(200);
-                NodeStatus next = awaitPresent("a new leader agreed by all three after " + leader.nodeId() + " (term "
-                        + leader.term() + ") stepped down: " + answer.body(), DEADLINE,
+                assertThat(answer.statusCode())
+                        .as("POST /actuator/raft {} as the admin on %s: %s", leader.nodeId(), answer.body())
+                        .isEqualTo(200);
+                NodeStatus next = awaitPresent(
+                        "a new leader agreed by all three after " + leader.nodeId() + " (term " + leader.term()
+                                + ") stepped down: " + answer.body(),
+                        DEADLINE,
                         () -> cluster.agreedLeader(cluster.ids()).filter(s -> s.term() > leader.term()));
                 stepDowns++;
-                LOG.info("Handoff {}/{}: {} (leader of term {}) stepped down; {} leads term {} after {} ms: {}", handoff, handoffs,
-                        leader.nodeId(), leader.term(), next.nodeId(), next.term(), (System.nanoTime() - started) / 1_000_000,
+                LOG.info(
+                        "Handoff {}/{}: {} (leader of term {}) stepped down; {} leads term {} after {} ms: {}",
+                        handoff,
+                        handoffs,
+                        leader.nodeId(),
+                        leader.term(),
+                        next.nodeId(),
+                        next.term(),
+                        (System.nanoTime() - started) / 1_000_000,
                         answer.body());
             }
             assertNoViolationsSoFar();
         }
-        String summary = String.format("leadership handoffs while clients wrote: %d (%d step-downs over POST /actuator/raft,"
-                + " %d graceful stops with SIGTERM)", stepDowns + gracefulStops, stepDowns, gracefulStops);
+        String summary = String.format(
+                "leadership handoffs while clients wrote: %d (%d step-downs over POST /actuator/raft,"
+                        + " %d graceful stops with SIGTERM)",
+                stepDowns + gracefulStops, stepDowns, gracefulStops);
         LOG.info(summary);
         Files.writeString(dir.getParent().resolve("handoffs.txt"), summary + "\n");
         assertThat(stepDowns + gracefulStops).isEqualTo(handoffs);
@@ -253,9 +326,12 @@ class ClusterFaultIT {
             return s.size() == 3 ? Optional.of(s) : Optional.empty();
         });
         Map<String, String> acknowledged = writer.acknowledged();
-        long maxTermBefore = before.values().stream().mapToLong(NodeStatus::term).max().orElseThrow();
+        long maxTermBefore =
+                before.values().stream().mapToLong(NodeStatus::term).max().orElseThrow();
 
-        List<Thread> stops = cluster.nodes().stream().map(n -> new Thread(n::stop, "stop-" + n.id())).toList();
+        List<Thread> stops = cluster.nodes().stream()
+                .map(n -> new Thread(n::stop, "stop-" + n.id()))
+                .toList();
         stops.forEach(Thread::start);
         for (Thread t : stops) {
             try {
@@ -266,7 +342,9 @@ class ClusterFaultIT {
             }
         }
         assertThat(cluster.nodes()).noneMatch(NodeProcess::isAlive);
-        LOG.info("All three stopped with {} acknowledged writes, terms {}", acknowledged.size(),
+        LOG.info(
+                "All three stopped with {} acknowledged writes, terms {}",
+                acknowledged.size(),
                 before.values().stream().collect(Collectors.toMap(NodeStatus::nodeId, NodeStatus::term)));
 
         // One node alone: it serves what it has, but no write can be committed without a majority.
@@ -275,22 +353,35 @@ class ClusterFaultIT {
         awaitPresent(lonely + " answering alone", START_DEADLINE, () -> cluster.status(lonely, Duration.ofMillis(500)));
         String someKey = acknowledged.keySet().iterator().next();
         HttpResponse<String> read = cluster.get(lonely, "/config/" + someKey, Duration.ofSeconds(5));
-        assertThat(read.statusCode()).as("a local read on a node without majority").isEqualTo(200);
-        assertThat(LocalCluster.JSON.readTree(read.body()).get("value").asText()).isEqualTo(acknowledged.get(someKey));
+        assertThat(read.statusCode())
+                .as("a local read on a node without majority")
+                .isEqualTo(200);
+        assertThat(LocalCluster.JSON.readTree(read.body()).get("value").asText())
+                .isEqualTo(acknowledged.get(someKey));
         HttpResponse<String> write = cluster.put(lonely, "/config/lonely-write", "x", Duration.ofSeconds(15));
-        assertThat(write.statusCode()).as("a write on a node without majority: %s", write.body()).isEqualTo(503);
-        assertThat(LocalCluster.JSON.readTree(write.body()).path("error").asText()).isNotBlank();
+        assertThat(write.statusCode())
+                .as("a write on a node without majority: %s", write.body())
+                .isEqualTo(503);
+        assertThat(LocalCluster.JSON.readTree(write.body()).path("error").asText())
+                .isNotBlank();
 
         cluster.ids().stream().filter(id -> !id.equals(lonely)).forEach(cluster::start);
-        NodeStatus leader = awaitPresent("a leader agreed by all three nodes after the restart", START_DEADLINE,
+        NodeStatus leader = awaitPresent(
+                "a leader agreed by all three nodes after the restart",
+                START_DEADLINE,
                 () -> cluster.agreedLeader(cluster.ids()));
         assertThat(leader.term()).isGreaterThan(maxTermBefore);
         for (String id : cluster.ids()) {
             NodeStatus after = cluster.status(id, Duration.ofSeconds(2)).orElseThrow();
-            assertThat(after.term()).as("term of %s after the restart", id).isGreaterThanOrEqualTo(before.get(id).term());
+            assertThat(after.term())
+                    .as("term of %s after the restart", id)
+                    .isGreaterThanOrEqualTo(before.get(id).term());
         }
-        awaitTrue("every write acknowledged before the stop, on every node", DEADLINE,
-                () -> cluster.ids().stream().allMatch(id -> missingOrWrong(id, acknowledged).isEmpty()));
+        awaitTrue(
+                "every write acknowledged before the stop, on every node",
+                DEADLINE,
+                () -> cluster.ids().stream()
+                        .allMatch(id -> missingOrWrong(id, acknowledged).isEmpty()));
         assertNoViolationsSoFar();
     }
 
@@ -304,8 +395,11 @@ class ClusterFaultIT {
         assertThat(acknowledged).hasSizeGreaterThan(20);
 
         try {
-            awaitTrue("every acknowledged write, with its value, on every node", DEADLINE,
-                    () -> cluster.ids().stream().allMatch(id -> missingOrWrong(id, acknowledged).isEmpty()));
+            awaitTrue(
+                    "every acknowledged write, with its value, on every node",
+                    DEADLINE,
+                    () -> cluster.ids().stream()
+                            .allMatch(id -> missingOrWrong(id, acknowledged).isEmpty()));
         } catch (AssertionError e) {
             for (String id : cluster.ids()) {
                 LOG.error("{}: missing or wrong {}", id, missingOrWrong(id, acknowledged));
@@ -313,10 +407,17 @@ class ClusterFaultIT {
             throw e;
         }
         // The copies are the same everywhere, writes whose client saw no 200 included.
-        awaitTrue("the same config entries on every node", DEADLINE, () -> cluster.ids().stream()
-                .map(id -> cluster.getJson(id, "/config?prefix=" + ConfigWriter.PREFIX, Duration.ofSeconds(5))
-                        .map(j -> j.get("entries")).orElse(null))
-                .distinct().count() == 1);
+        awaitTrue(
+                "the same config entries on every node",
+                DEADLINE,
+                () -> cluster.ids().stream()
+                                .map(id -> cluster.getJson(
+                                                id, "/config?prefix=" + ConfigWriter.PREFIX, Duration.ofSeconds(5))
+                                        .map(j -> j.get("entries"))
+                                        .orElse(null))
+                                .distinct()
+                                .count()
+                        == 1);
 
         // And through the contract endpoint, key by key: a sample of them (all would be slow).
         List<String> keys = new ArrayList<>(acknowledged.keySet());
@@ -329,11 +430,15 @@ class ClusterFaultIT {
                 assertThat(r.statusCode()).as("GET /config/%s on %s", key, id).isEqualTo(200);
                 JsonNode body = LocalCluster.JSON.readTree(r.body());
                 assertThat(body.get("key").asText()).isEqualTo(key);
-                assertThat(body.get("value").asText()).as("value of %s on %s", key, id).isEqualTo(acknowledged.get(key));
+                assertThat(body.get("value").asText())
+                        .as("value of %s on %s", key, id)
+                        .isEqualTo(acknowledged.get(key));
                 assertThat(body.get("version").asLong()).isGreaterThanOrEqualTo(1);
                 assertThat(body.get("configVersion").asLong()).isGreaterThanOrEqualTo(acknowledged.size());
             }
-            assertThat(cluster.get(id, "/config/never-written", Duration.ofSeconds(5)).statusCode()).isEqualTo(404);
+            assertThat(cluster.get(id, "/config/never-written", Duration.ofSeconds(5))
+                            .statusCode())
+                    .isEqualTo(404);
         }
     }
 
@@ -343,10 +448,17 @@ class ClusterFaultIT {
         monitor.collectJobs(cluster.serving());
         Map<Long, String> leaderOfTerm = monitor.leaderOfTerm();
         List<JobHistory.TermRuns> runs = monitor.jobs().all();
-        LOG.info("{} poll rounds saw leaders of {} terms; the leader-only job ran {} times in {} terms",
-                monitor.rounds(), leaderOfTerm.size(), monitor.jobs().totalRuns(), runs.size());
-        assertThat(monitor.violations()).as("election safety, configVersion and term never going back").isEmpty();
-        assertThat(monitor.jobs().violations(leaderOfTerm)).as("one runner of the leader-only job per term, never overlapping")
+        LOG.info(
+                "{} poll rounds saw leaders of {} terms; the leader-only job ran {} times in {} terms",
+                monitor.rounds(),
+                leaderOfTerm.size(),
+                monitor.jobs().totalRuns(),
+                runs.size());
+        assertThat(monitor.violations())
+                .as("election safety, configVersion and term never going back")
+                .isEmpty();
+        assertThat(monitor.jobs().violations(leaderOfTerm))
+                .as("one runner of the leader-only job per term, never overlapping")
                 .isEmpty();
         // Every leader ran the job for a while: one term per kill at least, plus the first one.
         assertThat(runs.size()).isGreaterThan(Integer.getInteger("raft.it.kills", 10));
@@ -361,26 +473,44 @@ class ClusterFaultIT {
         long unknown = ops.stream().filter(Operation::isUnknown).count();
         long keys = ops.stream().map(Operation::key).distinct().count();
         // Kept for the post-mortem of a failure: every operation in invocation order.
-        Files.write(dir.resolve("history.txt"), ops.stream().sorted(java.util.Comparator.comparingLong(Operation::invokeNanos))
-                .map(o -> o.invokeNanos() + " " + (o.isUnknown() ? "-" : Long.toString(o.completeNanos())) + " " + o.key() + " "
-                        + o.describe()).toList());
+        Files.write(
+                dir.resolve("history.txt"),
+                ops.stream()
+                        .sorted(java.util.Comparator.comparingLong(Operation::invokeNanos))
+                        .map(o -> o.invokeNanos() + " " + (o.isUnknown() ? "-" : Long.toString(o.completeNanos())) + " "
+                                + o.key() + " " + o.describe())
+                        .toList());
         long started = System.nanoTime();
         CheckResult result = LinearizabilityChecker.check(ops);
         long checkMillis = (System.nanoTime() - started) / 1_000_000;
-        String summary = String.format("history of %d clients: %d operations (%d with unknown outcome) on %d keys, checked in"
-                + " %d ms (%d steps): %s", HISTORY_CLIENTS, ops.size(), unknown, keys, checkMillis, result.stepsTaken(),
+        String summary = String.format(
+                "history of %d clients: %d operations (%d with unknown outcome) on %d keys, checked in"
+                        + " %d ms (%d steps): %s",
+                HISTORY_CLIENTS,
+                ops.size(),
+                unknown,
+                keys,
+                checkMillis,
+                result.stepsTaken(),
                 result.linearizable() ? "linearizable" : result.inconclusive() ? "INCONCLUSIVE" : "NOT LINEARIZABLE");
         // Every key on its own as well, to tell one bad key from many (the checker stops at the first).
         List<String> badKeys = ops.stream().collect(Collectors.groupingBy(Operation::key)).entrySet().stream()
-                .filter(e -> !LinearizabilityChecker.check(e.getValue()).linearizable()).map(Map.Entry::getKey).sorted().toList();
+                .filter(e -> !LinearizabilityChecker.check(e.getValue()).linearizable())
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
         summary += "; keys not linearizable: " + badKeys;
         LOG.info("{}; outcomes {}", summary, history.outcomes());
         Files.writeString(dir.getParent().resolve("history-check.txt"), summary + "\n" + result.explanation() + "\n");
-        assertThat(history.phantoms()).as("reads that returned a value no client sent").isEmpty();
+        assertThat(history.phantoms())
+                .as("reads that returned a value no client sent")
+                .isEmpty();
         assertThat(ops).as("recorded operations").hasSizeGreaterThan(200);
-        assertThat(result.inconclusive()).as("the checker ran out of steps (counts as a failure): %s", result.explanation())
+        assertThat(result.inconclusive())
+                .as("the checker ran out of steps (counts as a failure): %s", result.explanation())
                 .isFalse();
-        assertThat(result.linearizable()).as("%s; the whole history is in %s", result.explanation(), dir.resolve("history.txt"))
+        assertThat(result.linearizable())
+                .as("%s; the whole history is in %s", result.explanation(), dir.resolve("history.txt"))
                 .isTrue();
     }
 
@@ -396,14 +526,20 @@ class ClusterFaultIT {
             all.addAll(LeaseIntervals.of(node.id(), file, node.incarnations(), now));
         }
         List<String> overlaps = LeaseIntervals.overlaps(all);
-        String summary = String.format("lease probe: %d lines, %d true intervals on %d nodes, %d overlaps", lines, all.size(),
-                cluster.nodes().size(), overlaps.size());
+        String summary = String.format(
+                "lease probe: %d lines, %d true intervals on %d nodes, %d overlaps",
+                lines, all.size(), cluster.nodes().size(), overlaps.size());
         LOG.info(summary);
-        Files.writeString(dir.getParent().resolve("lease-probe-check.txt"), summary + "\n" + String.join("\n", overlaps) + "\n");
+        Files.writeString(
+                dir.getParent().resolve("lease-probe-check.txt"), summary + "\n" + String.join("\n", overlaps) + "\n");
         // Every kill, step-down and graceful stop made a new lease-holder: the probe saw them.
-        assertThat(all).as("true intervals in the lease-probe logs").hasSizeGreaterThan(
-                Integer.getInteger("raft.it.kills", 10) + Integer.getInteger("raft.it.handoffs", 12));
-        assertThat(overlaps).as("instants at which two nodes' applications both saw isLeader() == true").isEmpty();
+        assertThat(all)
+                .as("true intervals in the lease-probe logs")
+                .hasSizeGreaterThan(
+                        Integer.getInteger("raft.it.kills", 10) + Integer.getInteger("raft.it.handoffs", 12));
+        assertThat(overlaps)
+                .as("instants at which two nodes' applications both saw isLeader() == true")
+                .isEmpty();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -413,7 +549,8 @@ class ClusterFaultIT {
     }
 
     private static JsonNode runTerms(String id) {
-        return cluster.getJson(id, "/jobs", Duration.ofSeconds(2)).map(j -> j.get("runTerms"))
+        return cluster.getJson(id, "/jobs", Duration.ofSeconds(2))
+                .map(j -> j.get("runTerms"))
                 .orElseGet(LocalCluster.JSON::createObjectNode);
     }
 
@@ -425,15 +562,22 @@ class ClusterFaultIT {
         }
         JsonNode entries = all.get().get("entries");
         Map<String, String> held = new HashMap<>();
-        entries.properties().forEach(e -> held.put(e.getKey(), e.getValue().get("value").asText()));
-        return acknowledged.entrySet().stream().filter(e -> !e.getValue().equals(held.get(e.getKey())))
-                .map(Map.Entry::getKey).toList();
+        entries.properties()
+                .forEach(e -> held.put(e.getKey(), e.getValue().get("value").asText()));
+        return acknowledged.entrySet().stream()
+                .filter(e -> !e.getValue().equals(held.get(e.getKey())))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     private static <T> T awaitPresent(String what, Duration deadline, Callable<Optional<T>> probe) {
         try {
-            return await(what).atMost(deadline).pollDelay(Duration.ZERO).pollInterval(POLL)
-                    .until(probe, Optional::isPresent).orElseThrow();
+            return await(what)
+                    .atMost(deadline)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(POLL)
+                    .until(probe, Optional::isPresent)
+                    .orElseThrow();
         } catch (ConditionTimeoutException e) {
             throw failure(what, deadline, e);
         }
@@ -441,14 +585,20 @@ class ClusterFaultIT {
 
     private static void awaitTrue(String what, Duration deadline, Callable<Boolean> probe) {
         try {
-            await(what).atMost(deadline).pollDelay(Duration.ZERO).pollInterval(POLL).until(probe);
+            await(what)
+                    .atMost(deadline)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(POLL)
+                    .until(probe);
         } catch (ConditionTimeoutException e) {
             throw failure(what, deadline, e);
         }
     }
 
     private static AssertionError failure(String what, Duration deadline, Throwable cause) {
-        return new AssertionError("no " + what + " within " + deadline.toSeconds() + " s. Nodes: " + cluster.describe()
-                + "\n" + cluster.logTails(30), cause);
+        return new AssertionError(
+                "no " + what + " within " + deadline.toSeconds() + " s. Nodes: " + cluster.describe() + "\n"
+                        + cluster.logTails(30),
+                cause);
     }
 }

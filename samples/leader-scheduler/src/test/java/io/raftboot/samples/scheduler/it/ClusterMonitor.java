@@ -108,7 +108,8 @@ final class ClusterMonitor implements AutoCloseable {
             if (s.isLeader()) {
                 String other = leadersNow.putIfAbsent(s.term(), s.nodeId());
                 if (other != null && !other.equals(s.nodeId())) {
-                    violation("two nodes report LEADER for term " + s.term() + " at the same instant: " + round.values());
+                    violation(
+                            "two nodes report LEADER for term " + s.term() + " at the same instant: " + round.values());
                 }
                 String earlier = leaderOfTerm.putIfAbsent(s.term(), s.nodeId());
                 if (earlier != null && !earlier.equals(s.nodeId())) {
@@ -169,7 +170,11 @@ final class ClusterMonitor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         pollers.shutdownNow();
-        LOG.info("Monitor: {} poll rounds, answers per node {}, {} terms with a leader seen, {} violations", rounds.get(),
-                answers, leaderOfTerm().size(), violations().size());
+        LOG.info(
+                "Monitor: {} poll rounds, answers per node {}, {} terms with a leader seen, {} violations",
+                rounds.get(),
+                answers,
+                leaderOfTerm().size(),
+                violations().size());
     }
 }

@@ -55,25 +55,34 @@ final class ConfigWriter implements AutoCloseable {
             long n = sequence.incrementAndGet();
             String key = String.format("%s%06d", PREFIX, n);
             String node = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
-            String value = "value " + n + " via " + node + " " + Long.toHexString(ThreadLocalRandom.current().nextLong());
+            String value = "value " + n + " via " + node + " "
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong());
             String outcome;
             try {
                 HttpResponse<String> response = cluster.put(node, "/config/" + key, value, TIMEOUT);
                 outcome = Integer.toString(response.statusCode());
                 if (response.statusCode() == 200) {
                     JsonNode body = LocalCluster.JSON.readTree(response.body());
-                    if (!value.equals(body.path("value").asText()) || !key.equals(body.path("key").asText())
-                            || body.path("version").asLong() < 1 || body.path("configVersion").asLong() < 1) {
+                    if (!value.equals(body.path("value").asText())
+                            || !key.equals(body.path("key").asText())
+                            || body.path("version").asLong() < 1
+                            || body.path("configVersion").asLong() < 1) {
                         violation("PUT " + key + " via " + node + " answered 200 with " + response.body());
                     }
                     acknowledged.put(key, value);
                     if (body.path("version").asLong() > 1) {
                         // Written once by this client, applied more than once: the starter retried the put.
-                        LOG.warn("PUT {} via {} was applied {} times: {}", key, node, body.path("version").asLong(), response.body());
+                        LOG.warn(
+                                "PUT {} via {} was applied {} times: {}",
+                                key,
+                                node,
+                                body.path("version").asLong(),
+                                response.body());
                         appliedMoreThanOnce.incrementAndGet();
                     }
                 } else if (response.statusCode() != 503) {
-                    violation("PUT " + key + " via " + node + " answered " + response.statusCode() + ": " + response.body());
+                    violation("PUT " + key + " via " + node + " answered " + response.statusCode() + ": "
+                            + response.body());
                 }
             } catch (java.io.IOException e) {
                 outcome = e.getClass().getSimpleName();
@@ -126,7 +135,10 @@ final class ConfigWriter implements AutoCloseable {
         if (thread.isAlive()) {
             thread.interrupt();
         }
-        LOG.info("Writer: {} writes, outcomes {}, {} acknowledged writes applied more than once", sequence.get(), outcomes(),
+        LOG.info(
+                "Writer: {} writes, outcomes {}, {} acknowledged writes applied more than once",
+                sequence.get(),
+                outcomes(),
                 appliedMoreThanOnce.get());
     }
 }

@@ -62,8 +62,10 @@ final class HistoryClients implements AutoCloseable {
     private final List<String> phantoms = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofMillis(500))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     private final long startNanos = System.nanoTime();
     private volatile boolean running = true;
 
@@ -126,24 +128,30 @@ final class HistoryClients implements AutoCloseable {
     }
 
     /** A put, or with {@code expected} a compare-and-set. */
-    private void put(String client, String node, String key, String value, Long expected, Map<String, Long> lastVersion)
-            {
+    private void put(
+            String client, String node, String key, String value, Long expected, Map<String, Long> lastVersion) {
         String kind = expected == null ? "put" : "cas";
         String path = "/config/" + key + (expected == null ? "" : "?expectedVersion=" + expected);
         sentValues.add(value);
         int id = ids.incrementAndGet();
-        HttpRequest request = request(node, path).header("Content-Type", "text/plain")
-                .PUT(HttpRequest.BodyPublishers.ofString(value)).build();
+        HttpRequest request = request(node, path)
+                .header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString(value))
+                .build();
         long invoked = System.nanoTime();
         Answer a = send(request);
         long completed = System.nanoTime();
-        Operation unknown = expected == null ? Operation.unknownPut(id, client, key, value, invoked)
+        Operation unknown = expected == null
+                ? Operation.unknownPut(id, client, key, value, invoked)
                 : Operation.unknownCas(id, client, key, expected, value, invoked);
         if (a.status == 200) {
             long version = a.body.path("version").asLong();
             lastVersion.put(key, version);
-            record(kind + " 200", expected == null ? Operation.put(id, client, key, value, invoked, completed, version)
-                    : Operation.cas(id, client, key, expected, value, invoked, completed, true, version));
+            record(
+                    kind + " 200",
+                    expected == null
+                            ? Operation.put(id, client, key, value, invoked, completed, version)
+                            : Operation.cas(id, client, key, expected, value, invoked, completed, true, version));
         } else if (a.status == 409 && expected != null) {
             long version = a.body.path("version").asLong();
             lastVersion.put(key, version);
@@ -166,10 +174,11 @@ final class HistoryClients implements AutoCloseable {
         }
     }
 
-    private void read(String client, String node, String key, boolean linearizable, Map<String, Long> lastVersion)
-            {
+    private void read(String client, String node, String key, boolean linearizable, Map<String, Long> lastVersion) {
         int id = ids.incrementAndGet();
-        HttpRequest request = request(node, "/config/" + key + (linearizable ? "?consistency=linearizable" : "")).GET().build();
+        HttpRequest request = request(node, "/config/" + key + (linearizable ? "?consistency=linearizable" : ""))
+                .GET()
+                .build();
         long invoked = System.nanoTime();
         Answer a = send(request);
         long completed = System.nanoTime();
@@ -197,7 +206,9 @@ final class HistoryClients implements AutoCloseable {
             count(kind + " not sent (" + a.describe() + ")");
             return;
         }
-        boolean surelyFailed = a.body != null && a.body.has("outcomeUnknown") && !a.body.get("outcomeUnknown").asBoolean();
+        boolean surelyFailed = a.body != null
+                && a.body.has("outcomeUnknown")
+                && !a.body.get("outcomeUnknown").asBoolean();
         if (surelyFailed) {
             count(kind + " " + a.status + " surely failed");
         } else {
@@ -212,8 +223,10 @@ final class HistoryClients implements AutoCloseable {
     }
 
     private void count(String outcome) {
-        outcomes.computeIfAbsent(outcome.replaceAll("\\(.*\\)", "(...)").replaceAll("unknown \\(...\\)", "unknown"),
-                k -> new AtomicLong()).incrementAndGet();
+        outcomes.computeIfAbsent(
+                        outcome.replaceAll("\\(.*\\)", "(...)").replaceAll("unknown \\(...\\)", "unknown"),
+                        k -> new AtomicLong())
+                .incrementAndGet();
     }
 
     /** What came back: a status and body, or an exception (status 0). */
@@ -249,7 +262,9 @@ final class HistoryClients implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String node, String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.node(node).httpPort() + path)).timeout(TIMEOUT);
+        return HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + cluster.node(node).httpPort() + path))
+                .timeout(TIMEOUT);
     }
 
     /** The recorded operations so far. */

@@ -14,8 +14,7 @@ import java.util.Map;
 final class JobHistory {
 
     /** The runs of one node in one term. */
-    record TermRuns(String nodeId, long term, long runs, long firstRunMillis, long lastRunMillis) {
-    }
+    record TermRuns(String nodeId, long term, long runs, long firstRunMillis, long lastRunMillis) {}
 
     private final Map<String, Map<Long, TermRuns>> byNode = new HashMap<>();
 
@@ -28,10 +27,21 @@ final class JobHistory {
         for (Map.Entry<String, JsonNode> e : runTerms.properties()) {
             long term = Long.parseLong(e.getKey());
             JsonNode r = e.getValue();
-            TermRuns seen = new TermRuns(nodeId, term, r.get("runs").asLong(), r.get("firstRunMillis").asLong(),
+            TermRuns seen = new TermRuns(
+                    nodeId,
+                    term,
+                    r.get("runs").asLong(),
+                    r.get("firstRunMillis").asLong(),
                     r.get("lastRunMillis").asLong());
-            terms.merge(term, seen, (a, b) -> new TermRuns(nodeId, term, Math.max(a.runs(), b.runs()),
-                    Math.min(a.firstRunMillis(), b.firstRunMillis()), Math.max(a.lastRunMillis(), b.lastRunMillis())));
+            terms.merge(
+                    term,
+                    seen,
+                    (a, b) -> new TermRuns(
+                            nodeId,
+                            term,
+                            Math.max(a.runs(), b.runs()),
+                            Math.min(a.firstRunMillis(), b.firstRunMillis()),
+                            Math.max(a.lastRunMillis(), b.lastRunMillis())));
         }
     }
 
@@ -63,12 +73,15 @@ final class JobHistory {
             }
             String leader = leaderOfTerm.get(r.term());
             if (leader != null && !leader.equals(r.nodeId())) {
-                problems.add("the leader-only job ran on " + r.nodeId() + " in term " + r.term() + " led by " + leader + ": " + r);
+                problems.add("the leader-only job ran on " + r.nodeId() + " in term " + r.term() + " led by " + leader
+                        + ": " + r);
             }
         }
         TermRuns latestEnding = null;
         for (TermRuns r : all) {
-            if (latestEnding != null && latestEnding.term() < r.term() && latestEnding.lastRunMillis() > r.firstRunMillis()) {
+            if (latestEnding != null
+                    && latestEnding.term() < r.term()
+                    && latestEnding.lastRunMillis() > r.firstRunMillis()) {
                 problems.add("runs overlap in time: " + latestEnding + " ran until after " + r + " began");
             }
             if (latestEnding == null || r.lastRunMillis() > latestEnding.lastRunMillis()) {

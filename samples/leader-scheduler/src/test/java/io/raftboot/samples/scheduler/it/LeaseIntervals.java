@@ -66,15 +66,16 @@ final class LeaseIntervals {
         }
     }
 
-    private LeaseIntervals() {
-    }
+    private LeaseIntervals() {}
 
     static List<Line> read(Path file) {
         try {
             if (!Files.exists(file)) {
                 return List.of();
             }
-            return Files.readAllLines(file, StandardCharsets.US_ASCII).stream().filter(l -> !l.isBlank()).map(Line::parse)
+            return Files.readAllLines(file, StandardCharsets.US_ASCII).stream()
+                    .filter(l -> !l.isBlank())
+                    .map(Line::parse)
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -93,7 +94,9 @@ final class LeaseIntervals {
         for (int i = 0; i < lives.size(); i++) {
             Incarnation life = lives.get(i);
             long nextStart = i + 1 < lives.size() ? lives.get(i + 1).startedNanos() : Long.MAX_VALUE;
-            List<Line> own = lines.stream().filter(l -> l.nanos() >= life.startedNanos() && l.nanos() < nextStart).toList();
+            List<Line> own = lines.stream()
+                    .filter(l -> l.nanos() >= life.startedNanos() && l.nanos() < nextStart)
+                    .toList();
             for (int j = 0; j < own.size(); j++) {
                 Line line = own.get(j);
                 if (!line.leader()) {
@@ -113,7 +116,9 @@ final class LeaseIntervals {
                 }
                 for (Pause pause : life.pauses()) {
                     // A pause that began in this interval, and whose end the next observation (or the death) follows.
-                    if (pause.stoppedNanos() < end && pause.resumedNanos() > line.nanos() && end >= pause.resumedNanos()) {
+                    if (pause.stoppedNanos() < end
+                            && pause.resumedNanos() > line.nanos()
+                            && end >= pause.resumedNanos()) {
                         end = Math.max(line.nanos(), pause.stoppedNanos());
                         endedBy = "SIGSTOP";
                         break;

@@ -17,36 +17,53 @@ class LeaseIntervalsTest {
 
     @Test
     void aTrueIntervalRunsToTheNextLine() {
-        List<Interval> intervals = LeaseIntervals.of("n1", lines("n1", "10 false", "20 true", "50 false", "60 true", "70 false"),
-                List.of(alive(0)), NOW);
-        assertThat(intervals).extracting(Interval::fromNanos, Interval::toNanos)
+        List<Interval> intervals = LeaseIntervals.of(
+                "n1", lines("n1", "10 false", "20 true", "50 false", "60 true", "70 false"), List.of(alive(0)), NOW);
+        assertThat(intervals)
+                .extracting(Interval::fromNanos, Interval::toNanos)
                 .containsExactly(tuple(20, 50), tuple(60, 70));
     }
 
     @Test
     void theLastTrueIntervalOfAKilledProcessEndsAtTheKill() {
-        List<Interval> intervals = LeaseIntervals.of("n1", lines("n1", "10 true", "500 true"),
-                List.of(Incarnation.of(0, 200, "kill -9", List.of()), alive(300)), NOW);
-        assertThat(intervals).extracting(Interval::fromNanos, Interval::toNanos)
+        List<Interval> intervals = LeaseIntervals.of(
+                "n1",
+                lines("n1", "10 true", "500 true"),
+                List.of(Incarnation.of(0, 200, "kill -9", List.of()), alive(300)),
+                NOW);
+        assertThat(intervals)
+                .extracting(Interval::fromNanos, Interval::toNanos)
                 .containsExactly(tuple(10, 200), tuple(500, NOW));
     }
 
     @Test
     void aStoppedProcessHoldsNothingWhileStoppedAndTheStaleLineBeforeItsFirstSampleIsNoLease() {
         // Stopped at 100, resumed at 900, its first sample after resuming (901) says false.
-        List<Interval> resumedFollower = LeaseIntervals.of("n1", lines("n1", "10 true", "901 false"),
-                List.of(Incarnation.of(0, Long.MAX_VALUE, "", List.of(new Pause(100, 900)))), NOW);
-        assertThat(resumedFollower).extracting(Interval::fromNanos, Interval::toNanos).containsExactly(tuple(10, 100));
+        List<Interval> resumedFollower = LeaseIntervals.of(
+                "n1",
+                lines("n1", "10 true", "901 false"),
+                List.of(Incarnation.of(0, Long.MAX_VALUE, "", List.of(new Pause(100, 900)))),
+                NOW);
+        assertThat(resumedFollower)
+                .extracting(Interval::fromNanos, Interval::toNanos)
+                .containsExactly(tuple(10, 100));
 
         // The same, but it still held the lease when it resumed: the probe wrote that sample again.
-        List<Interval> resumedLeader = LeaseIntervals.of("n1", lines("n1", "10 true", "901 true", "950 false"),
-                List.of(Incarnation.of(0, Long.MAX_VALUE, "", List.of(new Pause(100, 900)))), NOW);
-        assertThat(resumedLeader).extracting(Interval::fromNanos, Interval::toNanos)
+        List<Interval> resumedLeader = LeaseIntervals.of(
+                "n1",
+                lines("n1", "10 true", "901 true", "950 false"),
+                List.of(Incarnation.of(0, Long.MAX_VALUE, "", List.of(new Pause(100, 900)))),
+                NOW);
+        assertThat(resumedLeader)
+                .extracting(Interval::fromNanos, Interval::toNanos)
                 .containsExactly(tuple(10, 100), tuple(901, 950));
 
         // Killed while stopped.
-        List<Interval> killed = LeaseIntervals.of("n1", lines("n1", "10 true"),
-                List.of(Incarnation.of(0, 700, "kill -9", List.of(new Pause(100, 700)))), NOW);
+        List<Interval> killed = LeaseIntervals.of(
+                "n1",
+                lines("n1", "10 true"),
+                List.of(Incarnation.of(0, 700, "kill -9", List.of(new Pause(100, 700)))),
+                NOW);
         assertThat(killed).extracting(Interval::fromNanos, Interval::toNanos).containsExactly(tuple(10, 100));
     }
 
@@ -58,7 +75,11 @@ class LeaseIntervalsTest {
         assertThat(LeaseIntervals.overlaps(all)).isEmpty();
 
         all.addAll(LeaseIntervals.of("n3", lines("n3", "150 true", "160 false"), List.of(alive(0)), NOW));
-        assertThat(LeaseIntervals.overlaps(all)).singleElement().asString().contains("n2 term").contains("n3 term");
+        assertThat(LeaseIntervals.overlaps(all))
+                .singleElement()
+                .asString()
+                .contains("n2 term")
+                .contains("n3 term");
     }
 
     @Test

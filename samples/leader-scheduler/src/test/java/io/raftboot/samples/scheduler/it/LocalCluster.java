@@ -35,13 +35,18 @@ final class LocalCluster extends ProcessCluster {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
     static final ObjectMapper JSON = new ObjectMapper();
     /** A small heap and the C1 compiler only: the nodes start quickly and three fit beside the build. */
-    static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx192m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+    static final List<String> JVM_OPTIONS = List.of(
+            "-Xms64m",
+            "-Xmx192m",
+            "-Xss512k",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+ExitOnOutOfMemoryError");
 
     private final BootJarLaunch launch;
     /** The nodes' admin password (ADMIN_PASSWORD), for POST /actuator/raft; made up per run, never logged. */
-    private final String adminPassword = Long.toHexString(new SecureRandom().nextLong())
-            + Long.toHexString(new SecureRandom().nextLong());
+    private final String adminPassword =
+            Long.toHexString(new SecureRandom().nextLong()) + Long.toHexString(new SecureRandom().nextLong());
 
     private LocalCluster(int size, Path dir, BootJarLaunch launch) {
         super(size, dir, Duration.ofMillis(500));
@@ -63,10 +68,13 @@ final class LocalCluster extends ProcessCluster {
             launch = BootJarLaunch.plain(java, jar, JVM_OPTIONS);
         } else {
             launch = BootJarLaunch.withClassDataSharing(java, jar, JVM_OPTIONS, cdsDir, Duration.ofSeconds(180));
-            launch.fallbackReason().ifPresent(why ->
-                    LOG.warn("Could not prepare the class data sharing archive ({}); the nodes run {} as is", why, jar));
+            launch.fallbackReason()
+                    .ifPresent(why -> LOG.warn(
+                            "Could not prepare the class data sharing archive ({}); the nodes run {} as is", why, jar));
             if (!launch.preparation().isZero()) {
-                LOG.info("Prepared the class data sharing archive for the nodes in {} ms", launch.preparation().toMillis());
+                LOG.info(
+                        "Prepared the class data sharing archive for the nodes in {} ms",
+                        launch.preparation().toMillis());
             }
         }
         return new LocalCluster(size, dir, launch);
@@ -89,7 +97,12 @@ final class LocalCluster extends ProcessCluster {
     public void start(String id) {
         super.start(id);
         NodeProcess node = node(id);
-        LOG.info("Started {} (HTTP {}, gRPC {}), incarnation {}", node, node.httpPort(), node.raftPort(), node.incarnation());
+        LOG.info(
+                "Started {} (HTTP {}, gRPC {}), incarnation {}",
+                node,
+                node.httpPort(),
+                node.raftPort(),
+                node.incarnation());
     }
 
     // ------------------------------------------------------------------ HTTP
@@ -112,8 +125,8 @@ final class LocalCluster extends ProcessCluster {
 
     Optional<JsonNode> getJson(String id, String path, Duration timeout) {
         try {
-            HttpResponse<String> response = http().send(request(id, path, timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http().send(request(id, path, timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -123,17 +136,26 @@ final class LocalCluster extends ProcessCluster {
         }
     }
 
-    HttpResponse<String> put(String id, String path, String body, Duration timeout) throws IOException, InterruptedException {
-        return http().send(request(id, path, timeout).header("Content-Type", "text/plain")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> put(String id, String path, String body, Duration timeout)
+            throws IOException, InterruptedException {
+        return http().send(
+                        request(id, path, timeout)
+                                .header("Content-Type", "text/plain")
+                                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** {@code POST /actuator/raft} with {@code {}} as the admin: the leader steps down in favour of the most up-to-date voter. */
     HttpResponse<String> stepDown(String id, Duration timeout) throws IOException, InterruptedException {
         String basic = Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
-        return http().send(request(id, "/actuator/raft", timeout).header("Content-Type", "application/json")
-                .header("Authorization", "Basic " + basic).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http().send(
+                        request(id, "/actuator/raft", timeout)
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Basic " + basic)
+                                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String id, String path, Duration timeout) throws IOException, InterruptedException {
@@ -152,7 +174,8 @@ final class LocalCluster extends ProcessCluster {
 
     String describe() {
         Map<String, NodeStatus> statuses = statuses(serving(), Duration.ofMillis(300));
-        return nodes().stream().map(n -> n + ": " + statuses.getOrDefault(n.id(), null))
+        return nodes().stream()
+                .map(n -> n + ": " + statuses.getOrDefault(n.id(), null))
                 .collect(Collectors.joining("; "));
     }
 }

@@ -56,8 +56,8 @@ class LeaseProbeTest {
             probe.observe(6_000_100, 6_000_101, 3, false);
         }
         // A true line carries the time before the call, a false line the time after it.
-        assertThat(Files.readAllLines(file)).containsExactly("101 n3 1 false", "3000100 n3 2 true", "5000100 n3 3 true",
-                "6000101 n3 3 false");
+        assertThat(Files.readAllLines(file))
+                .containsExactly("101 n3 1 false", "3000100 n3 2 true", "5000100 n3 3 true", "6000101 n3 3 false");
     }
 
     @Test
@@ -74,7 +74,8 @@ class LeaseProbeTest {
             probe.observe(53_000_000, 53_000_001, 4, false);
             probe.observe(153_000_000, 153_000_001, 4, false);
         }
-        assertThat(Files.readAllLines(file)).containsExactly("0 n1 4 true", "51000000 n1 4 true", "53000001 n1 4 false");
+        assertThat(Files.readAllLines(file))
+                .containsExactly("0 n1 4 true", "51000000 n1 4 true", "53000001 n1 4 false");
     }
 
     @Test
@@ -83,7 +84,8 @@ class LeaseProbeTest {
         // A mock, so that methods the interface gains later need no change here.
         LeadershipService leadership = mock(LeadershipService.class);
         when(leadership.term()).thenReturn(9L);
-        when(leadership.lease()).thenReturn(Optional.of(new LeaderLease(9, System.nanoTime() + 1_000_000_000L)))
+        when(leadership.lease())
+                .thenReturn(Optional.of(new LeaderLease(9, System.nanoTime() + 1_000_000_000L)))
                 .thenThrow(new IllegalStateException("context closed"));
         try (LeaseProbeLog log = new LeaseProbeLog(file)) {
             LeaseProbe probe = new LeaseProbe(leadership, log, "n1", file);
@@ -96,5 +98,4 @@ class LeaseProbeTest {
         assertThat(lines.get(0)).endsWith(" n1 9 true");
         assertThat(lines.get(1)).endsWith(" n1 9 false");
     }
-
 }

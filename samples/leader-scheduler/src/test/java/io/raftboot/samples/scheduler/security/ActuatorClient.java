@@ -18,7 +18,8 @@ final class ActuatorClient {
     /** {@code {}}: a step-down. */
     static final String STEP_DOWN = "{}";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final int port;
 
     ActuatorClient(int port) {
@@ -47,7 +48,8 @@ final class ActuatorClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {

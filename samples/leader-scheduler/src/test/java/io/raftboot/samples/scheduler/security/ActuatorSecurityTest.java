@@ -25,7 +25,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * write operation (POST /actuator/raft: transfer, step-down) needs the admin's credentials;
  * reads and the demo API stay open.
  */
-@SpringBootTest(classes = LeaderSchedulerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = LeaderSchedulerApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"sample.admin.username=ops", "sample.admin.password=" + ActuatorSecurityTest.PASSWORD})
 @DirtiesContext // a running Raft node: stop it after this class
 class ActuatorSecurityTest {
@@ -39,8 +41,10 @@ class ActuatorSecurityTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     LeadershipService leadership;
+
     ActuatorClient client;
 
     @BeforeEach
@@ -53,19 +57,25 @@ class ActuatorSecurityTest {
     void anonymousWriteIsRefused(String body) {
         HttpResponse<String> response = client.postJson("/actuator/raft", body);
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
     }
 
     @ParameterizedTest(name = "wrong password {0} -> 401")
     @ValueSource(strings = {TRANSFER, STEP_DOWN})
     void wrongPasswordIsRefused(String body) {
-        assertThat(client.postJson("/actuator/raft", body, "ops", PASSWORD + "x").statusCode()).isEqualTo(401);
-        assertThat(client.postJson("/actuator/raft", body, "ops", "").statusCode()).isEqualTo(401);
+        assertThat(client.postJson("/actuator/raft", body, "ops", PASSWORD + "x")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(client.postJson("/actuator/raft", body, "ops", "").statusCode())
+                .isEqualTo(401);
     }
 
     @Test
     void rightPasswordOfAnotherUserIsRefused() {
-        assertThat(client.postJson("/actuator/raft", TRANSFER, "admin", PASSWORD).statusCode()).isEqualTo(401);
+        assertThat(client.postJson("/actuator/raft", TRANSFER, "admin", PASSWORD)
+                        .statusCode())
+                .isEqualTo(401);
     }
 
     @Test
@@ -81,7 +91,8 @@ class ActuatorSecurityTest {
     }
 
     @ParameterizedTest(name = "GET {0} -> 200 anonymously")
-    @ValueSource(strings = {"/actuator/raft", "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"})
+    @ValueSource(
+            strings = {"/actuator/raft", "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"})
     void readsAreOpen(String path) {
         assertThat(client.get(path).statusCode()).isEqualTo(200);
     }

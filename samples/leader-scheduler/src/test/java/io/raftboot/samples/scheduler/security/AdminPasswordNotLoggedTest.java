@@ -36,14 +36,21 @@ class AdminPasswordNotLoggedTest {
         args.add("--logging.level.org.springframework.security=TRACE");
         args.add("--logging.level.io.raftboot=DEBUG");
         args.add("--logging.level.io.raftboot.samples=DEBUG"); // logback-test.xml names it at INFO
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(LeaderSchedulerApplication.class)
-                .run(args.toArray(String[]::new))) {
-            ActuatorClient client = new ActuatorClient(((WebServerApplicationContext) app).getWebServer().getPort());
+        try (ConfigurableApplicationContext app =
+                new SpringApplicationBuilder(LeaderSchedulerApplication.class).run(args.toArray(String[]::new))) {
+            ActuatorClient client = new ActuatorClient(
+                    ((WebServerApplicationContext) app).getWebServer().getPort());
             await().atMost(Duration.ofSeconds(20)).until(app.getBean(LeadershipService.class)::isLeader);
 
-            assertThat(client.postJson("/actuator/raft", STEP_DOWN, "admin", PASSWORD).statusCode()).isEqualTo(200);
-            assertThat(client.postJson("/actuator/raft", TRANSFER, "admin", PASSWORD + "-wrong").statusCode()).isEqualTo(401);
-            assertThat(client.postJson("/actuator/raft", TRANSFER, "nobody", PASSWORD).statusCode()).isEqualTo(401);
+            assertThat(client.postJson("/actuator/raft", STEP_DOWN, "admin", PASSWORD)
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(client.postJson("/actuator/raft", TRANSFER, "admin", PASSWORD + "-wrong")
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(client.postJson("/actuator/raft", TRANSFER, "nobody", PASSWORD)
+                            .statusCode())
+                    .isEqualTo(401);
             assertThat(app.getBean(AdminProperties.class).toString()).doesNotContain(PASSWORD);
         }
         // The capture works: the node's own lines and Spring Security's are in it.

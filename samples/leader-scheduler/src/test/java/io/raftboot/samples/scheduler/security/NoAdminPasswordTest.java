@@ -27,19 +27,24 @@ class NoAdminPasswordTest {
     void writesAreRefusedForEveryoneAndNoPasswordIsGenerated(CapturedOutput output) {
         List<String> args = new ArrayList<>(SingleNodeProperties.args());
         args.add("--sample.admin.password="); // also overrides an ADMIN_PASSWORD of the environment
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(LeaderSchedulerApplication.class)
-                .run(args.toArray(String[]::new))) {
-            ActuatorClient client = new ActuatorClient(((WebServerApplicationContext) app).getWebServer().getPort());
+        try (ConfigurableApplicationContext app =
+                new SpringApplicationBuilder(LeaderSchedulerApplication.class).run(args.toArray(String[]::new))) {
+            ActuatorClient client = new ActuatorClient(
+                    ((WebServerApplicationContext) app).getWebServer().getPort());
 
             for (String body : List.of(TRANSFER, STEP_DOWN)) {
                 assertThat(client.postJson("/actuator/raft", body).statusCode()).isEqualTo(401);
-                assertThat(client.postJson("/actuator/raft", body, "admin", "").statusCode()).isEqualTo(401);
-                assertThat(client.postJson("/actuator/raft", body, "admin", "admin").statusCode()).isEqualTo(401);
+                assertThat(client.postJson("/actuator/raft", body, "admin", "").statusCode())
+                        .isEqualTo(401);
+                assertThat(client.postJson("/actuator/raft", body, "admin", "admin")
+                                .statusCode())
+                        .isEqualTo(401);
             }
             assertThat(client.get("/actuator/raft").statusCode()).isEqualTo(200);
             assertThat(client.get("/actuator/health").statusCode()).isEqualTo(200);
         }
-        assertThat(output).contains("No admin password is set (ADMIN_PASSWORD)")
+        assertThat(output)
+                .contains("No admin password is set (ADMIN_PASSWORD)")
                 .doesNotContain("Using generated security password");
     }
 }

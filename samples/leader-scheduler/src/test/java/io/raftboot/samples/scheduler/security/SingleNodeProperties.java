@@ -15,8 +15,7 @@ import java.util.Map;
  */
 public final class SingleNodeProperties {
 
-    private SingleNodeProperties() {
-    }
+    private SingleNodeProperties() {}
 
     /** New ones on every call (another port, another directory). */
     public static Map<String, String> properties() {
@@ -33,7 +32,9 @@ public final class SingleNodeProperties {
 
     /** The same as command-line arguments, which take precedence over the environment. */
     public static List<String> args() {
-        return properties().entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
+        return properties().entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toList();
     }
 
     private static Path freshDataDir() {
