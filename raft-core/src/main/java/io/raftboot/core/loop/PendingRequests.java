@@ -66,6 +66,13 @@ final class PendingRequests {
             } catch (NotLeaderException e) {
                 r.future().completeExceptionally(e);
             }
+        } else if (request instanceof Request.ChangeMembership c) {
+            try {
+                long index = node.changeMembership(c.change());
+                proposals.put(index, new PendingProposal(node.term(), c.future()));
+            } catch (NotLeaderException | IllegalStateException | IllegalArgumentException e) {
+                c.future().completeExceptionally(e);
+            }
         } else if (request instanceof Request.Transfer t) {
             startTransfer(node, t.target(), t.future());
         } else if (request instanceof Request.StepDown s) {

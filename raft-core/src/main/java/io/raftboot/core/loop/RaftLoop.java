@@ -3,6 +3,7 @@ package io.raftboot.core.loop;
 import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.message.Message;
+import io.raftboot.core.node.MembershipChange;
 import io.raftboot.core.node.NotLeaderException;
 import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.RaftNode;
@@ -338,6 +339,21 @@ public final class RaftLoop implements AutoCloseable {
     }
 
     /**
+     * Changes the cluster's configuration (one voter at a time, thesis §4.1). Completes with the
+     * log index of the new configuration once it is committed and applied on this node. Fails
+     * with {@link NotLeaderException} if this node is not the leader, {@link IllegalStateException}
+     * if the change must wait (this leader has not committed an entry of its term yet, or another
+     * change is not committed yet: retry), {@link IllegalArgumentException} if it cannot apply
+     * (e.g. promoting a voter), and like {@link #propose} once it is in the log.
+     */
+    public CompletableFuture<Long> changeMembership(MembershipChange change) {
+        Objects.requireNonNull(change, "change");
+        return submit(new Request.ChangeMembership(change, new CompletableFuture<>()))
+                .future()
+                .thenApply(index -> (Long) index);
+    }
+
+    /**
      * Gives up leadership to the most up-to-date voter. Completes with that voter's id once this
      * node no longer leads; with {@code null} at once if this node is not the leader or has no
      * other voter to hand over to. Fails with {@link TimeoutException} after two election timeouts.
@@ -522,6 +538,8 @@ public final class RaftLoop implements AutoCloseable {
         Object result = null;
         if (entry.type() == EntryType.NORMAL) {
             result = stateMachine.apply(entry.index(), entry.data());
+        } else if (entry.type() == EntryType.MEMBERSHIP) {
+            result = entry.index(); // what changeMembership's future completes with
         }
         lastApplied = entry.index();
         requests.applied(entry, result);

@@ -1,5 +1,6 @@
 package io.raftboot.core.loop;
 
+import io.raftboot.core.node.MembershipChange;
 import java.util.concurrent.CompletableFuture;
 
 /** A client request queued for the loop thread; its future is its answer. */
@@ -12,6 +13,8 @@ sealed interface Request {
     record Read(CompletableFuture<Long> future) implements Request {}
 
     record Transfer(String target, CompletableFuture<String> future) implements Request {}
+
+    record ChangeMembership(MembershipChange change, CompletableFuture<Object> future) implements Request {}
 
     record StepDown(CompletableFuture<String> future) implements Request {}
 }

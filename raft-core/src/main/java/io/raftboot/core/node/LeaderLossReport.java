@@ -12,7 +12,7 @@ import io.raftboot.core.message.Message;
 final class LeaderLossReport {
 
     private final ProtocolSettings config;
-    private final Membership membership;
+    private final Configurations configs;
     /** The leader reported gone, or {@code null}: cleared when any leader is heard. */
     private String lostLeader;
 
@@ -20,9 +20,9 @@ final class LeaderLossReport {
     /** Tick at which to start the early pre-vote, or -1. */
     private long campaignTick = -1;
 
-    LeaderLossReport(ProtocolSettings config, Membership membership) {
+    LeaderLossReport(ProtocolSettings config, Configurations configs) {
         this.config = config;
-        this.membership = membership;
+        this.configs = configs;
     }
 
     /**
@@ -91,7 +91,7 @@ final class LeaderLossReport {
     /** Position of {@code voter} among the voters (other than a lost leader, if any), in id order. */
     int rank(String voter) {
         int rank = 0;
-        for (String v : membership.voters()) {
+        for (String v : configs.current().voters()) {
             if (!v.equals(lostLeader) && v.compareTo(voter) < 0) {
                 rank++;
             }

@@ -22,7 +22,7 @@ final class Leadership {
 
     private final RaftNode node;
     private final ProtocolSettings settings;
-    private final Membership membership;
+    private final Configurations configs;
     private final RaftLog log;
     /** Numbered from 1 in each term: followers echo the round of the append they answer. */
     private final HeartbeatRounds rounds = new HeartbeatRounds();
@@ -38,13 +38,13 @@ final class Leadership {
     /** A follower could learn a higher commit index than we told it: tell it in the next Ready. */
     private boolean commitNoticeDue;
 
-    Leadership(RaftNode node, ProtocolSettings settings, RaftLog log, long brokenPromiseTicks) {
+    Leadership(RaftNode node, ProtocolSettings settings, Configurations configs, RaftLog log, long brokenPromiseTicks) {
         this.node = node;
         this.settings = settings;
-        this.membership = settings.membership();
+        this.configs = configs;
         this.log = log;
         this.lease = new Lease(settings, node.ticks(), brokenPromiseTicks);
-        this.replication = new Replication(node.id(), node.term(), settings, log, node.ticks(), node::send);
+        this.replication = new Replication(node.id(), node.term(), settings, configs, log, node.ticks(), node::send);
     }
 
     /** §5.4.2 / §8: commit a no-op of our term so earlier entries commit and reads may start. */
@@ -64,7 +64,8 @@ final class Leadership {
         }
         // Check-quorum (thesis §6.2): a leader that has not heard from a majority within an
         // election timeout steps down, so a partitioned leader stops acting as one.
-        if (settings.checkQuorum() && replication.activeVoters(now) < membership.quorum()) {
+        if (settings.checkQuorum()
+                && replication.activeVoters(now) < configs.current().quorum()) {
             LOG.log(Level.INFO, "{0}: term {1}: lost contact with a majority, stepping down", node.id(), node.term());
             node.becomeFollower(node.term(), null);
             return;
@@ -73,6 +74,83 @@ final class Leadership {
             heartbeatElapsed = 0;
             broadcastHeartbeat();
             replication.retransmitStalled(node.commitIndex(), rounds.current(), now);
+            promoteCaughtUpLearner(now);
+        }
+    }
+
+    /**
+     * Appends a configuration change (single-server changes, thesis §4.1). Refused while a
+     * transfer runs, before this leader committed an entry of its own term (the fix to the
+     * single-server algorithm: without it a change of an earlier term that never committed and
+     * ours could both be decided by disjoint majorities), and while another change is not yet
+     * committed (one change at a time).
+     *
+     * @return the log index of the new configuration
+     * @throws IllegalStateException when the change must wait; retry it
+     * @throws IllegalArgumentException when it can never apply to the current configuration
+     */
+    long changeMembership(MembershipChange change) {
+        if (transfer != null) {
+            throw new NotLeaderException(
+                    node.id(), transfer.target(), "it is handing leadership to '" + transfer.target() + "'");
+        }
+        long commit = node.commitIndex();
+        if (log.term(commit) != node.term()) {
+            throw new IllegalStateException("node '" + node.id() + "' became leader of term " + node.term()
+                    + " and has not committed an entry of its term yet; retry the membership change shortly");
+        }
+        if (configs.changePending(commit)) {
+            throw new IllegalStateException("the membership change at index " + configs.index()
+                    + " is not committed yet; one change at a time");
+        }
+        Membership current = configs.current();
+        Membership next = change.applyTo(current);
+        if (next.votersChangedFrom(current) > 1) {
+            throw new IllegalArgumentException(
+                    "a change may add or remove one voter at a time: " + current + " -> " + next);
+        }
+        return appendConfiguration(next);
+    }
+
+    private long appendConfiguration(Membership next) {
+        long index = log.lastIndex() + 1;
+        log.append(new LogEntry(index, node.term(), EntryType.MEMBERSHIP, MembershipCodec.encode(next)));
+        configs.appended(index, next);
+        replication.membershipChanged(node.ticks());
+        node.configurationChanged();
+        broadcastRequested = true;
+        return index;
+    }
+
+    /**
+     * Thesis §4.2.1: a new server joins as a learner and becomes a voter only once its log is
+     * close to ours (within one append's worth of entries, and heard from within an election
+     * timeout), so adding it does not stall commitment while it catches up. The intent is in
+     * the configuration ({@link Membership#joining()}), so a later leader carries it on.
+     */
+    private void promoteCaughtUpLearner(long now) {
+        Membership m = configs.current();
+        if (m.joining().isEmpty()
+                || log.term(node.commitIndex()) != node.term()
+                || configs.changePending(node.commitIndex())) {
+            return;
+        }
+        for (String id : m.joining()) {
+            Progress pr = replication.follower(id);
+            if (pr != null
+                    && log.lastIndex() - pr.match <= settings.maxEntriesPerAppend()
+                    && now - pr.lastResponseTick < settings.electionTicks()) {
+                LOG.log(
+                        Level.INFO,
+                        "{0}: term {1}: {2} caught up (match {3} of {4}), promoting it to voter",
+                        node.id(),
+                        node.term(),
+                        id,
+                        pr.match,
+                        log.lastIndex());
+                appendConfiguration(new MembershipChange.Promote(id).applyTo(m));
+                return;
+            }
         }
     }
 
@@ -99,9 +177,9 @@ final class Leadership {
     }
 
     void transferTo(String target) {
-        if (!membership.isVoter(target)) {
-            throw new IllegalArgumentException(
-                    "cannot transfer leadership to '" + target + "': it is not a voter of " + membership.voters());
+        if (!configs.current().isVoter(target)) {
+            throw new IllegalArgumentException("cannot transfer leadership to '" + target + "': it is not a voter of "
+                    + configs.current().voters());
         }
         if (target.equals(node.id()) || target.equals(targetOrNull())) {
             return;
@@ -133,7 +211,7 @@ final class Leadership {
         }
         if (m.readSeq() > pr.ackedSeq) {
             pr.ackedSeq = m.readSeq();
-            rounds.confirm(replication::echoes, membership.quorum(), node.readStateSink());
+            rounds.confirm(replication::echoes, configs.current().quorum(), node.readStateSink());
         }
         if (m.success()) {
             if (pr.maybeUpdate(m.matchIndex(), node.ticks())) {
@@ -194,7 +272,7 @@ final class Leadership {
             heartbeatRequested = true; // the next Ready starts the round that confirms it
         } else {
             rounds.start(node.ticks()); // a single voter is its own quorum
-            rounds.confirm(replication::echoes, membership.quorum(), node.readStateSink());
+            rounds.confirm(replication::echoes, configs.current().quorum(), node.readStateSink());
         }
     }
 

@@ -1,21 +1,35 @@
 package io.raftboot.core.node;
 
 import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The cluster's members: voters elect and form quorums; learners replicate and know the
- * leader but never vote or count toward a quorum. Fixed for the life of a cluster
- * (no joint consensus yet).
+ * The cluster's members: voters elect and form quorums; learners replicate and know the leader
+ * but never vote or count toward a quorum. A configuration lives in the replicated log (a
+ * {@link io.raftboot.core.log.EntryType#MEMBERSHIP} entry) and in snapshots; the one in the
+ * settings only bootstraps a new cluster. It changes one voter at a time ({@link MembershipChange},
+ * thesis §4.1).
+ *
+ * @param joining learners to promote to voters once their log caught up (thesis §4.2.1); any
+ *     leader of a later term carries the promotion on, since the intent is in the log
+ * @param addresses where each member listens ("host:port"), as far as known; opaque to the core,
+ *     carried so that a node learns a new member's address from the log
  */
-public record Membership(Set<String> voters, Set<String> learners) {
+public record Membership(Set<String> voters, Set<String> learners, Set<String> joining, Map<String, String> addresses) {
 
     public Membership {
         // Sorted, not Set.copyOf: the iteration order of Set.of/Set.copyOf is salted per JVM, and
         // RaftNode sends vote requests in voters() order, so the simulation must not depend on it.
         voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
         learners = Collections.unmodifiableSortedSet(new TreeSet<>(learners));
+        joining = Collections.unmodifiableSortedSet(new TreeSet<>(joining));
+        SortedMap<String, String> sortedAddresses = new TreeMap<>(addresses);
+        addresses = Collections.unmodifiableSortedMap(sortedAddresses);
         if (voters.isEmpty()) {
             throw new IllegalArgumentException("a cluster needs at least one voter");
         }
@@ -24,6 +38,20 @@ public record Membership(Set<String> voters, Set<String> learners) {
                 throw new IllegalArgumentException("node '" + learner + "' is listed as both voter and learner");
             }
         }
+        for (String id : joining) {
+            if (!learners.contains(id)) {
+                throw new IllegalArgumentException("node '" + id + "' is joining but is not a learner");
+            }
+        }
+        for (String id : addresses.keySet()) {
+            if (!voters.contains(id) && !learners.contains(id)) {
+                throw new IllegalArgumentException("an address is given for '" + id + "', which is not a member");
+            }
+        }
+    }
+
+    public Membership(Set<String> voters, Set<String> learners) {
+        this(voters, learners, Set.of(), Map.of());
     }
 
     public static Membership ofVoters(String... ids) {
@@ -52,5 +80,47 @@ public record Membership(Set<String> voters, Set<String> learners) {
         TreeSet<String> all = new TreeSet<>(voters);
         all.addAll(learners);
         return all;
+    }
+
+    /** The member's address, or null when this configuration does not say. */
+    public String address(String id) {
+        return addresses.get(id);
+    }
+
+    /** The same members with ids only compared: whether {@code other} has the same voters and learners. */
+    public boolean sameMembers(Membership other) {
+        return voters.equals(other.voters) && learners.equals(other.learners);
+    }
+
+    /** How many voters are in one of the two configurations and not in the other. */
+    int votersChangedFrom(Membership other) {
+        int changed = 0;
+        for (String v : voters) {
+            if (!other.voters.contains(v)) {
+                changed++;
+            }
+        }
+        for (String v : other.voters) {
+            if (!voters.contains(v)) {
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public String toString() {
+        return "voters " + voters + (learners.isEmpty() ? "" : ", learners " + learners)
+                + (joining.isEmpty() ? "" : " (joining " + joining + ")");
+    }
+
+    Membership withAddress(String id, String address) {
+        Map<String, String> next = new TreeMap<>(addresses);
+        if (address == null) {
+            next.remove(id);
+        } else {
+            next.put(id, Objects.requireNonNull(address));
+        }
+        return new Membership(voters, learners, joining, next);
     }
 }

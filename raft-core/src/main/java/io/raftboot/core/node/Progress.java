@@ -16,7 +16,9 @@ final class Progress {
     }
 
     final String id;
-    final boolean voter;
+    /** Counts toward quorums; changes with the configuration. */
+    boolean voter;
+
     long match;
     long next;
     State state = State.PROBE;

@@ -49,6 +49,19 @@ public record ProtocolSettings(
         return new ProtocolSettings(membership, 10, 1, 0.1, 64, 4, true, true);
     }
 
+    /** The same settings with another bootstrap membership (a node joining a running cluster). */
+    public ProtocolSettings withMembership(Membership bootstrap) {
+        return new ProtocolSettings(
+                bootstrap,
+                electionTicks,
+                heartbeatTicks,
+                maxClockDrift,
+                maxEntriesPerAppend,
+                maxInflightAppends,
+                preVote,
+                checkQuorum);
+    }
+
     public ProtocolSettings withTicks(int electionTicks, int heartbeatTicks) {
         return new ProtocolSettings(
                 membership,

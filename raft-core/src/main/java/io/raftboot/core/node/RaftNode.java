@@ -33,7 +33,9 @@ public final class RaftNode {
     private static final int MAX_APPLY_BATCH = 4096;
     private final String id;
     private final ProtocolSettings config;
-    private final Membership membership;
+    /** The configurations in the log: the latest one is in force (thesis §4.1). */
+    private final Configurations configs;
+
     private final RaftLog log;
 
     // Persistent state (Figure 2) and the commit index, reported through Ready.hardState.
@@ -64,14 +66,15 @@ public final class RaftNode {
     public RaftNode(String id, ProtocolSettings config, PersistentState state, RandomGenerator random) {
         this.id = id;
         this.config = config;
-        this.membership = config.membership();
-        this.lossReport = new LeaderLossReport(config, membership);
-        this.stickiness = new Stickiness(config, lossReport);
-        this.electionTimer = new ElectionTimer(config.electionTicks(), random);
-        if (!membership.contains(id)) {
-            throw new IllegalArgumentException("node '" + id + "' is neither a voter nor a learner of " + membership);
+        if (!config.membership().contains(id)) {
+            throw new IllegalArgumentException(
+                    "node '" + id + "' is neither a voter nor a learner of " + config.membership());
         }
         this.log = new RaftLog(state.snapshot(), state.entries());
+        this.configs = new Configurations(config.membership(), log);
+        this.lossReport = new LeaderLossReport(config, configs);
+        this.stickiness = new Stickiness(config, lossReport);
+        this.electionTimer = new ElectionTimer(config.electionTicks(), random);
         HardState hs = state.hardState();
         this.term = hs.term();
         this.votedFor = hs.votedFor();
@@ -82,10 +85,10 @@ public final class RaftNode {
         }
         this.commit = Math.max(hs.commit(), log.snapshotIndex());
         this.applied = log.snapshotIndex();
-        this.role = membership.isVoter(id) ? Role.FOLLOWER : Role.LEARNER;
+        this.role = configs.current().isVoter(id) ? Role.FOLLOWER : Role.LEARNER;
         this.outbox = new Outbox(hs, softState());
         this.followerLog = new FollowerLog(this, log);
-        this.voteRules = new VoteRules(id, membership, log, stickiness);
+        this.voteRules = new VoteRules(id, configs, log, stickiness);
     }
 
     // ------------------------------------------------------------------ inputs
@@ -95,12 +98,24 @@ public final class RaftNode {
         now++;
         if (leadership != null) {
             stickiness.leaderHeard();
+            if (!configs.current().isVoter(id) && !configs.changePending(commit)) {
+                // Thesis §4.2.2: a leader removed from the voters leads until the change
+                // commits (without counting itself), then steps down.
+                LOG.log(
+                        Level.INFO,
+                        "{0}: term {1}: no longer a voter ({2}), stepping down",
+                        id,
+                        term,
+                        configs.current());
+                becomeFollower(term, null);
+                return;
+            }
             leadership.tick();
             return;
         }
         stickiness.tick();
         // §5.2: a follower that receives no communication over the election timeout campaigns.
-        if (electionTimer.tickExpired() && membership.isVoter(id)) {
+        if (electionTimer.tickExpired() && configs.current().isVoter(id)) {
             campaign(config.preVote(), false);
         } else if (role == Role.FOLLOWER && lossReport.campaignDue(now)) {
             campaign(true, false);
@@ -120,7 +135,7 @@ public final class RaftNode {
      * even then. Ignored without pre-vote, for any peer that is not our leader, and on non-voters.
      */
     public void peerUnreachable(String peer) {
-        if (!config.preVote() || role != Role.FOLLOWER || !membership.isVoter(id) || !peer.equals(leaderId)) {
+        if (!config.preVote() || role != Role.FOLLOWER || !configs.current().isVoter(id) || !peer.equals(leaderId)) {
             return;
         }
         LOG.log(
@@ -136,7 +151,13 @@ public final class RaftNode {
 
     /** Delivers one message from a peer: the term rules once, then the role's own handling. */
     public void step(Message m) {
-        if (!m.to().equals(id) || !membership.contains(m.from()) || m.from().equals(id)) {
+        // Thesis §4.2.3: votes of servers outside the configuration (removed, or never added) are
+        // ignored, so they cannot disrupt the cluster. A leader's messages are taken from anyone
+        // the term rules accept: a new server learns the configuration from them.
+        boolean vote = m instanceof VoteRequest || m instanceof VoteResponse;
+        if (!m.to().equals(id)
+                || m.from().equals(id)
+                || vote && !configs.current().contains(m.from())) {
             LOG.log(Level.DEBUG, "{0}: dropping message not meant for this cluster member: {1}", id, m);
             return;
         }
@@ -229,11 +250,19 @@ public final class RaftNode {
         if (m instanceof AppendEntries ae) {
             acceptLeader(ae.from());
             followerLog.onAppendEntries(ae);
+            if (!ae.entries().isEmpty() && configs.refresh(log, ae.prevLogIndex() + 1)) {
+                configurationChanged();
+            }
         } else if (m instanceof InstallSnapshot is) {
             acceptLeader(is.from());
             Snapshot received = followerLog.onInstallSnapshot(is);
             if (received != null) {
                 outbox.snapshotReceived(received);
+                Membership before = configs.current();
+                configs.rescan(log);
+                if (!before.equals(configs.current())) {
+                    configurationChanged();
+                }
             }
         } else if (m instanceof TimeoutNow tn) {
             handleTimeoutNow(tn);
@@ -274,6 +303,33 @@ public final class RaftNode {
     }
 
     /**
+     * Changes the cluster's configuration, one voter at a time (thesis §4.1); the change takes
+     * effect on every node as soon as it is in its log, and is done once committed.
+     *
+     * @return the log index of the new configuration
+     * @throws NotLeaderException if this node is not the leader or is transferring leadership
+     * @throws IllegalStateException if the change must wait (a new leader's first commit, or a
+     *     change not yet committed): retry
+     * @throws IllegalArgumentException if the change cannot apply to the current configuration
+     */
+    public long changeMembership(MembershipChange change) {
+        if (leadership == null) {
+            throw new NotLeaderException(id, leaderId, "only the leader changes the membership");
+        }
+        return leadership.changeMembership(change);
+    }
+
+    /** The configuration in force: the latest in the log, committed or not. */
+    public Membership membership() {
+        return configs.current();
+    }
+
+    /** Log index of {@link #membership()}'s entry (the snapshot's index, or 0 for the bootstrap membership). */
+    public long membershipIndex() {
+        return configs.index();
+    }
+
+    /**
      * Gives up leadership by handing it to the most up-to-date voter (so no election timeout is
      * lost). Returns the chosen node, or {@code null} when there is none (single voter).
      */
@@ -287,7 +343,7 @@ public final class RaftNode {
             throw new IllegalArgumentException("cannot snapshot at " + index + ": applied is " + applied
                     + ", current snapshot at " + log.snapshotIndex());
         }
-        return new Snapshot(index, log.term(index), membership, data);
+        return new Snapshot(index, log.term(index), configs.at(log, index), data);
     }
 
     /** Discards log entries covered by a snapshot the caller has already persisted (§7). */
@@ -428,14 +484,14 @@ public final class RaftNode {
 
     public List<PeerStatus> peers() {
         List<PeerStatus> result = new ArrayList<>();
-        for (String peer : membership.all()) {
+        for (String peer : configs.current().all()) {
             if (peer.equals(id)) {
                 continue;
             }
             Progress pr = leadership == null ? null : leadership.follower(peer);
             result.add(
                     pr == null
-                            ? new PeerStatus(peer, membership.isVoter(peer), -1, -1)
+                            ? new PeerStatus(peer, configs.current().isVoter(peer), -1, -1)
                             : new PeerStatus(peer, pr.voter, pr.match, now - pr.lastResponseTick));
         }
         return result;
@@ -444,7 +500,7 @@ public final class RaftNode {
     // ------------------------------------------------------------------ election
 
     private void campaign(boolean preVote, boolean transfer) {
-        if (!membership.isVoter(id)) {
+        if (!configs.current().isVoter(id)) {
             return;
         }
         lossReport.cancelCampaign();
@@ -469,7 +525,7 @@ public final class RaftNode {
                     term,
                     transfer ? " (leadership transfer)" : "");
         }
-        for (String peer : membership.voters()) {
+        for (String peer : configs.current().voters()) {
             if (!peer.equals(id)) {
                 send(new VoteRequest(id, peer, voteTerm, log.lastIndex(), log.lastTerm(), preVote, transfer));
             }
@@ -518,7 +574,7 @@ public final class RaftNode {
 
     private void handleVoteResponse(VoteResponse m) {
         Candidacy c = candidacy;
-        if (m.preVote() != c.isPreVote() || !membership.isVoter(m.from())) {
+        if (m.preVote() != c.isPreVote() || !configs.current().isVoter(m.from())) {
             return;
         }
         if (c.isPreVote() && m.granted() && m.term() != term + 1) {
@@ -528,7 +584,7 @@ public final class RaftNode {
     }
 
     private void countVote(Candidacy c, String voter, boolean granted, long promiseTicks) {
-        switch (c.record(voter, granted, promiseTicks, membership.quorum())) {
+        switch (c.record(voter, granted, promiseTicks, configs.current().quorum())) {
             case WON -> {
                 if (c.isPreVote()) {
                     campaign(false, false);
@@ -545,10 +601,19 @@ public final class RaftNode {
     }
 
     private void handleTimeoutNow(TimeoutNow m) {
-        if (!m.from().equals(leaderId) || !membership.isVoter(id)) {
+        if (!m.from().equals(leaderId) || !configs.current().isVoter(id)) {
             return;
         }
         campaign(false, true);
+    }
+
+    /** The configuration in force changed: a learner promoted follows, a voter demoted stops campaigning. */
+    void configurationChanged() {
+        Membership m = configs.current();
+        LOG.log(Level.INFO, "{0}: term {1}: configuration of index {2}: {3}", id, term, configs.index(), m);
+        if (leadership == null && (role == Role.LEARNER) == m.isVoter(id)) {
+            becomeFollower(term, leaderId);
+        }
     }
 
     void becomeFollower(long newTerm, String leader) {
@@ -556,7 +621,7 @@ public final class RaftNode {
             term = newTerm;
             votedFor = null; // a new term, a new vote; a step-down in the same term keeps it
         }
-        role = membership.isVoter(id) ? Role.FOLLOWER : Role.LEARNER;
+        role = configs.current().isVoter(id) ? Role.FOLLOWER : Role.LEARNER;
         candidacy = null;
         leaderId = leader;
         if (leader != null) {
@@ -578,7 +643,7 @@ public final class RaftNode {
         leaderId = id;
         stickiness.leaderHeard();
         lossReport.clear();
-        leadership = new Leadership(this, config, log, won.brokenPromiseTicks());
+        leadership = new Leadership(this, config, configs, log, won.brokenPromiseTicks());
         leadership.begin();
         LOG.log(Level.INFO, "{0}: term {1}: became LEADER", id, term);
     }

@@ -26,21 +26,45 @@ final class Replication {
     private final String leaderId;
     private final long term;
     private final ProtocolSettings config;
-    private final Membership membership;
+    private final Configurations configs;
     private final RaftLog log;
     private final Consumer<Message> out;
     private final TreeMap<String, Progress> followers = new TreeMap<>();
 
-    Replication(String leaderId, long term, ProtocolSettings config, RaftLog log, long now, Consumer<Message> out) {
+    Replication(
+            String leaderId,
+            long term,
+            ProtocolSettings config,
+            Configurations configs,
+            RaftLog log,
+            long now,
+            Consumer<Message> out) {
         this.leaderId = leaderId;
         this.term = term;
         this.config = config;
-        this.membership = config.membership();
+        this.configs = configs;
         this.log = log;
         this.out = out;
-        for (String peer : membership.all()) {
-            if (!peer.equals(leaderId)) {
-                followers.put(peer, new Progress(peer, membership.isVoter(peer), log.lastIndex() + 1, now));
+        membershipChanged(now);
+    }
+
+    /**
+     * Keeps a {@link Progress} for every member of the latest configuration but this node: a new
+     * member starts probing from the end of our log, a removed one is dropped, a promoted or
+     * demoted one counts (or stops counting) toward quorums at once (thesis §4.1).
+     */
+    void membershipChanged(long now) {
+        Membership m = configs.current();
+        followers.keySet().removeIf(id -> !m.contains(id));
+        for (String peer : m.all()) {
+            if (peer.equals(leaderId)) {
+                continue;
+            }
+            Progress pr = followers.get(peer);
+            if (pr == null) {
+                followers.put(peer, new Progress(peer, m.isVoter(peer), log.lastIndex() + 1, now));
+            } else {
+                pr.voter = m.isVoter(peer);
             }
         }
     }
@@ -172,7 +196,7 @@ final class Replication {
     /** §5.3: the highest index stored on a quorum of voters, this node's durable log included. */
     long quorumMatch(long leaderStableIndex) {
         List<Long> matches = new ArrayList<>();
-        if (membership.isVoter(leaderId)) {
+        if (configs.current().isVoter(leaderId)) {
             matches.add(leaderStableIndex);
         }
         for (Progress pr : followers.values()) {
@@ -181,12 +205,12 @@ final class Replication {
             }
         }
         matches.sort((a, b) -> Long.compare(b, a));
-        return matches.get(membership.quorum() - 1);
+        return matches.get(configs.current().quorum() - 1);
     }
 
     /** Voters heard from within an election timeout, this node included (check-quorum). */
     int activeVoters(long now) {
-        int active = membership.isVoter(leaderId) ? 1 : 0;
+        int active = configs.current().isVoter(leaderId) ? 1 : 0;
         for (Progress pr : followers.values()) {
             if (pr.voter && now - pr.lastResponseTick < config.electionTicks()) {
                 active++;
@@ -197,7 +221,7 @@ final class Replication {
 
     /** Voters, this node included, that echoed heartbeat round {@code round} or a later one. */
     int echoes(long round) {
-        int acks = membership.isVoter(leaderId) ? 1 : 0;
+        int acks = configs.current().isVoter(leaderId) ? 1 : 0;
         for (Progress pr : followers.values()) {
             if (pr.voter && pr.ackedSeq >= round) {
                 acks++;
@@ -209,7 +233,7 @@ final class Replication {
     /** Send tick of the latest heartbeat round a quorum (this node included) echoed, or -1. */
     long quorumEchoTick(HeartbeatRounds rounds, long now) {
         List<Long> sendTicks = new ArrayList<>();
-        if (membership.isVoter(leaderId)) {
+        if (configs.current().isVoter(leaderId)) {
             sendTicks.add(now);
         }
         for (Progress pr : followers.values()) {
@@ -218,11 +242,11 @@ final class Replication {
                 sendTicks.add(sent);
             }
         }
-        if (sendTicks.size() < membership.quorum()) {
+        if (sendTicks.size() < configs.current().quorum()) {
             return -1;
         }
         sendTicks.sort((a, b) -> Long.compare(b, a));
-        return sendTicks.get(membership.quorum() - 1);
+        return sendTicks.get(configs.current().quorum() - 1);
     }
 
     /** The voter with the longest matching log (ties: lowest id), or null. */

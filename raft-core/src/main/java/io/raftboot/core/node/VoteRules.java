@@ -7,13 +7,13 @@ import io.raftboot.core.message.VoteRequest;
 final class VoteRules {
 
     private final String self;
-    private final Membership membership;
+    private final Configurations configs;
     private final RaftLog log;
     private final Stickiness stickiness;
 
-    VoteRules(String self, Membership membership, RaftLog log, Stickiness stickiness) {
+    VoteRules(String self, Configurations configs, RaftLog log, Stickiness stickiness) {
         this.self = self;
-        this.membership = membership;
+        this.configs = configs;
         this.log = log;
         this.stickiness = stickiness;
     }
@@ -24,6 +24,7 @@ final class VoteRules {
      * for the election (transfer); a learner never votes.
      */
     VoteDecision decide(VoteRequest m, long term, String votedFor, String leaderId) {
+        Membership membership = configs.current();
         if (!membership.isVoter(self)) {
             return VoteDecision.refused("this node is not a voter");
         }

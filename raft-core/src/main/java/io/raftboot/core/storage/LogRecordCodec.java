@@ -3,6 +3,7 @@ package io.raftboot.core.storage;
 import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.node.Membership;
+import io.raftboot.core.node.MembershipCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -27,7 +28,10 @@ import java.util.zip.CRC32C;
  *                                                        holds the entries after prevIndex
  *   ENTRY       index long, term long, type ordinal byte, data length int, data
  *   HARD_STATE  term long, has vote boolean, [votedFor UTF], commit long
- *   SNAPSHOT_V2 has cluster id boolean, [cluster id UTF], then the SNAPSHOT payload
+ *   SNAPSHOT_V3 has cluster id boolean, [cluster id UTF], lastIndex long, lastTerm long,
+ *               membership length int, membership (MembershipCodec: voters, learners, joining,
+ *               addresses), data length int, data                      (written since membership changes)
+ *   SNAPSHOT_V2 has cluster id boolean, [cluster id UTF], then the SNAPSHOT payload  (still read)
  *   META        format version int, has node id boolean, [node id UTF],
  *               has cluster id boolean, [cluster id UTF]      (versions 2 and 3)
  *   LOG_START_BATCHED  as LOG_START; first record of a log written in batches (version 3)
@@ -72,6 +76,8 @@ final class LogRecordCodec {
     static final byte LOG_START_BATCHED = 7;
     /** The end of a batch (format version 3). */
     static final byte BATCH_END = 8;
+    /** A snapshot whose membership has joining learners and addresses (format version 3, since membership changes). */
+    static final byte SNAPSHOT_V3 = 9;
 
     /** A BATCH_END record's content. */
     record BatchEnd(long start, int records, int crc) {}
@@ -212,8 +218,22 @@ final class LogRecordCodec {
         }));
     }
 
-    /** A SNAPSHOT_V2 record (format version 2). */
+    /** A SNAPSHOT_V3 record. */
     static byte[] snapshot(Snapshot s, String clusterId) {
+        return frame(SNAPSHOT_V3, write(out -> {
+            writeOptionalString(out, clusterId);
+            out.writeLong(s.lastIndex());
+            out.writeLong(s.lastTerm());
+            byte[] membership = MembershipCodec.encode(s.membership());
+            out.writeInt(membership.length);
+            out.write(membership);
+            out.writeInt(s.data().length);
+            out.write(s.data());
+        }));
+    }
+
+    /** A SNAPSHOT_V2 record, as versions before membership changes wrote it: for tests of reading one. */
+    static byte[] snapshotV2(Snapshot s, String clusterId) {
         return frame(SNAPSHOT_V2, write(out -> {
             writeOptionalString(out, clusterId);
             writeSnapshotFields(out, s);
@@ -273,6 +293,21 @@ final class LogRecordCodec {
     static StoredSnapshot decodeSnapshotFile(Record r) throws IOException {
         if (r.type() == SNAPSHOT) {
             return new StoredSnapshot(FORMAT_VERSION_1, null, decodeSnapshotFields(reader(r, SNAPSHOT)));
+        }
+        if (r.type() == SNAPSHOT_V3) {
+            DataInputStream in = reader(r, SNAPSHOT_V3);
+            String clusterId = readOptionalString(in);
+            long lastIndex = in.readLong();
+            long lastTerm = in.readLong();
+            Membership membership;
+            try {
+                membership = MembershipCodec.decode(readBytes(in));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("malformed membership: " + e.getMessage(), e);
+            }
+            Snapshot s = new Snapshot(lastIndex, lastTerm, membership, readBytes(in));
+            requireConsumed(in);
+            return new StoredSnapshot(FORMAT_VERSION, clusterId, s);
         }
         DataInputStream in = reader(r, SNAPSHOT_V2);
         String clusterId = readOptionalString(in);

@@ -215,15 +215,33 @@ class FaultToleranceTest {
     }
 
     @Test
-    void messagesFromNonMembersOrForAnotherNodeAreIgnored() {
+    void votesFromNonMembersAndMessagesForAnotherNodeAreIgnored() {
         RaftNode b = new RaftNode("b", Network.threeVoters(), PersistentState.EMPTY, new Random(1));
 
-        List<Message> fromStranger = messages(stepAlone(b, new AppendEntries("z", "b", 5, 0, 0, logOfTerms(5), 1, 1)));
+        List<Message> voteOfStranger =
+                messages(stepAlone(b, new io.raftboot.core.message.VoteRequest("z", "b", 5, 9, 5, false, false)));
         List<Message> forC = messages(stepAlone(b, new AppendEntries("a", "c", 5, 0, 0, logOfTerms(5), 1, 1)));
 
-        assertThat(fromStranger).isEmpty();
+        assertThat(voteOfStranger).isEmpty();
         assertThat(forC).isEmpty();
         assertThat(b.term()).isZero();
         assertThat(b.lastIndex()).isZero();
+    }
+
+    /**
+     * A leader outside this node's configuration is followed (thesis §4.1: a node learns that a
+     * new server joined from the log that leader sends; refusing it would strand a lagging
+     * follower once the new server leads). Servers of another cluster never get this far: the
+     * transport admits only requests of this cluster's id (ClusterGuard).
+     */
+    @Test
+    void aLeaderNotYetInThisNodesConfigurationIsFollowed() {
+        RaftNode b = new RaftNode("b", Network.threeVoters(), PersistentState.EMPTY, new Random(1));
+
+        List<Message> answer = messages(stepAlone(b, new AppendEntries("z", "b", 5, 0, 0, logOfTerms(5), 1, 1)));
+
+        assertThat(answer).hasSize(1);
+        assertThat(b.leaderId()).isEqualTo("z");
+        assertThat(b.lastIndex()).isEqualTo(1);
     }
 }

@@ -112,6 +112,8 @@ final class Network {
     private final Map<String, Long> stateMachineIndex = new HashMap<>();
     private final Map<String, List<ReadState>> readStates = new HashMap<>();
     private final Map<Long, String> leadersByTerm = new HashMap<>();
+    /** Nodes that joined later, with the bootstrap settings they started with. */
+    private final Map<String, ProtocolSettings> joinedWith = new HashMap<>();
 
     private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
     private final List<Message> held = new ArrayList<>();
@@ -231,11 +233,29 @@ final class Network {
     private void start(String id) {
         int incarnation = incarnations.get(id);
         long nodeSeed = seed * 31 + id.hashCode() * 1_000_003L + incarnation;
-        RaftNode n = new RaftNode(id, config, disks.get(id).load(), new java.util.Random(nodeSeed));
+        RaftNode n = new RaftNode(
+                id, joinedWith.getOrDefault(id, config), disks.get(id).load(), new java.util.Random(nodeSeed));
         live.put(id, n);
         Snapshot s = disks.get(id).snapshot;
         stateMachines.put(id, s == null ? new ArrayList<>() : decode(s.data()));
         stateMachineIndex.put(id, s == null ? 0 : s.lastIndex());
+    }
+
+    /**
+     * Starts a new, empty node that knows the cluster from its bootstrap membership (the
+     * network's, with itself as a learner), as a new replica of a running cluster starts.
+     */
+    RaftNode join(String id) {
+        Membership m = config.membership();
+        java.util.Set<String> learners = new java.util.TreeSet<>(m.learners());
+        learners.add(id);
+        joinedWith.put(id, config.withMembership(new Membership(m.voters(), learners)));
+        disks.put(id, new Disk(PersistentState.EMPTY));
+        incarnations.put(id, 0);
+        readies.put(id, new ArrayList<>());
+        readStates.put(id, new ArrayList<>());
+        start(id);
+        return node(id);
     }
 
     /** The node stops; its volatile state and the messages addressed to it are lost, its disk is kept. */
@@ -537,8 +557,9 @@ final class Network {
         if (own.term() == n.term() && n.id().equals(own.votedFor())) {
             voters.add(n.id());
         }
-        voters.retainAll(n.config().membership().voters());
-        if (voters.size() < n.config().membership().quorum()) {
+        // The configuration it was elected in: the latest in its log (thesis §4.1).
+        voters.retainAll(n.membership().voters());
+        if (voters.size() < n.membership().quorum()) {
             fail(n.id() + " leads term " + n.term() + " with durable votes of " + voters + " only");
         }
     }

@@ -1,5 +1,6 @@
 package io.raftboot.core.sim;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Collection;
@@ -46,11 +47,10 @@ final class TraceDigest {
                 || value instanceof Character) {
             mixLong(value.toString().hashCode());
         } else if (value.getClass().isRecord()) {
+            Method[] accessors = ACCESSORS.get(value.getClass());
             mixLong(value.getClass().getSimpleName().hashCode());
-            for (RecordComponent c : value.getClass().getRecordComponents()) {
-                if (!IGNORED.contains(c.getName())) {
-                    mix(read(c, value));
-                }
+            for (Method accessor : accessors) {
+                mix(read(accessor, value));
             }
         } else if (value instanceof Collection<?> items) {
             mixLong(items.size());
@@ -71,12 +71,23 @@ final class TraceDigest {
         hash ^= hash >>> 29;
     }
 
-    private static Object read(RecordComponent c, Object record) {
+    private static Object read(Method accessor, Object record) {
         try {
-            c.getAccessor().setAccessible(true);
-            return c.getAccessor().invoke(record);
+            return accessor.invoke(record);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read " + c, e);
+            throw new IllegalStateException("cannot read " + accessor, e);
         }
     }
+
+    /** Each record class' component accessors (minus the ignored ones), looked up once: reflection per Ready was slow. */
+    private static final ClassValue<Method[]> ACCESSORS = new ClassValue<>() {
+        @Override
+        protected Method[] computeValue(Class<?> type) {
+            return java.util.Arrays.stream(type.getRecordComponents())
+                    .filter(c -> !IGNORED.contains(c.getName()))
+                    .map(RecordComponent::getAccessor)
+                    .peek(m -> m.setAccessible(true))
+                    .toArray(Method[]::new);
+        }
+    };
 }

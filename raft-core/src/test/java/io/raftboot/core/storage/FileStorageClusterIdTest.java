@@ -88,7 +88,8 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
     void aNewDirectoryRecordsTheClusterIdInItsMetaAndSnapshotFiles() throws IOException {
         writeState(data(), "n1", "c1");
         assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
-        assertThat(snapshot(snapshotFile())).isEqualTo(new StoredSnapshot(2, "c1", SNAPSHOT));
+        assertThat(snapshot(snapshotFile()))
+                .isEqualTo(new StoredSnapshot(LogRecordCodec.FORMAT_VERSION, "c1", SNAPSHOT));
     }
 
     @Test
@@ -124,7 +125,8 @@ class FileStorageClusterIdTest extends FileStorageTestSupport {
         assertThat(loadOnce(data(), "n1", "c1")).isEqualTo(before);
 
         assertThat(meta(metaFile())).isEqualTo(new Meta(LogRecordCodec.FORMAT_VERSION, "n1", "c1"));
-        assertThat(snapshot(snapshotFile())).isEqualTo(new StoredSnapshot(2, "c1", SNAPSHOT));
+        assertThat(snapshot(snapshotFile()))
+                .isEqualTo(new StoredSnapshot(LogRecordCodec.FORMAT_VERSION, "c1", SNAPSHOT));
         assertThat(loadOnce(data(), "n1", "c1")).isEqualTo(before);
         assertThatThrownBy(() -> new FileStorage(data(), "n1", "c2"))
                 .isInstanceOf(StorageException.class)
