@@ -35,7 +35,8 @@ record SimOptions(
         int maxRestartTicks,
         boolean forgetVotes,
         int minorityFaultTicks,
-        boolean publishBeforeSendWhenLeaseShrinks) {
+        boolean publishBeforeSendWhenLeaseShrinks,
+        boolean membershipChanges) {
 
     static SimOptions forSeed(long seed) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L);
@@ -46,7 +47,20 @@ record SimOptions(
         boolean preVote = r.nextInt(100) >= 15;
         boolean checkQuorum = r.nextInt(100) >= 15;
         return new SimOptions(
-                seed, voters, learners, 300 + r.nextInt(300), 400, 0.1, preVote, checkQuorum, 40, 60, false, 200, true);
+                seed,
+                voters,
+                learners,
+                300 + r.nextInt(300),
+                400,
+                0.1,
+                preVote,
+                checkQuorum,
+                40,
+                60,
+                false,
+                200,
+                true,
+                false);
     }
 
     /**
@@ -67,7 +81,8 @@ record SimOptions(
                 3,
                 true,
                 minorityFaultTicks,
-                publishBeforeSendWhenLeaseShrinks);
+                publishBeforeSendWhenLeaseShrinks,
+                membershipChanges);
     }
 
     /** The driver's publication order before the fix: a status is published only after its Ready's messages left. */
@@ -85,6 +100,30 @@ record SimOptions(
                 maxRestartTicks,
                 forgetVotes,
                 minorityFaultTicks,
-                false);
+                false,
+                membershipChanges);
+    }
+
+    /**
+     * The leader also changes the membership during the chaos: adds spare nodes (as learners,
+     * most to be promoted), promotes, demotes and removes members, itself included. No minority
+     * phase: its stability check assumes fixed voters.
+     */
+    SimOptions withMembershipChanges() {
+        return new SimOptions(
+                seed,
+                voters,
+                learners,
+                chaosTicks,
+                healTicks,
+                maxDrift,
+                preVote,
+                checkQuorum,
+                faultGapTicks,
+                maxRestartTicks,
+                forgetVotes,
+                0,
+                publishBeforeSendWhenLeaseShrinks,
+                true);
     }
 }

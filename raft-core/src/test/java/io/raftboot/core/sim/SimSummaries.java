@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Prints one line per seed (the run's summary, or the violation it ends with), for comparing
- * runs across JVMs: {@code SimSummaries <firstSeed> <lastSeed> [plain|forgetVotes|both]}, with
+ * runs across JVMs: {@code SimSummaries <firstSeed> <lastSeed> [plain|forgetVotes|both|membership]}, with
  * {@code SimOptions.forSeed(seed)}, its {@code withForgetVotes()}, or both in turn (default
  * plain). Used by {@link CrossJvmDeterminismTest}.
  */
@@ -17,6 +17,10 @@ final class SimSummaries {
     static List<String> summaries(long first, long last, String mode) {
         List<String> lines = new ArrayList<>();
         for (long seed = first; seed <= last; seed++) {
+            if (mode.equals("membership")) {
+                lines.add(summaryOf(SimOptions.forSeed(seed).withMembershipChanges()));
+                continue;
+            }
             if (!mode.equals("forgetVotes")) {
                 lines.add(summary(seed, false));
             }
@@ -28,7 +32,11 @@ final class SimSummaries {
     }
 
     static String summary(long seed, boolean forgetVotes) {
-        SimOptions options = forgetVotes ? SimOptions.forSeed(seed).withForgetVotes() : SimOptions.forSeed(seed);
+        return summaryOf(forgetVotes ? SimOptions.forSeed(seed).withForgetVotes() : SimOptions.forSeed(seed));
+    }
+
+    static String summaryOf(SimOptions options) {
+        long seed = options.seed();
         try {
             return new Simulation(options).run();
         } catch (InvariantViolation e) {

@@ -4,6 +4,7 @@ import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.message.Message;
 import io.raftboot.core.node.Membership;
+import io.raftboot.core.node.MembershipChange;
 import io.raftboot.core.node.NotLeaderException;
 import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.RaftNode;
@@ -69,6 +70,13 @@ final class Simulation {
         /** A pause freezes the node's ticks, so its tick lease no longer measures real time (the published one does). */
         boolean pausedThisIncarnation;
 
+        /** The bootstrap settings it starts with: a spare that joins knows the cluster it joins. */
+        ProtocolSettings settings;
+        /** The commit index last checked against the configuration's quorum. */
+        long checkedCommit;
+        /** A spare node exists from the start but runs only once the leader adds it. */
+        boolean everStarted;
+
         SimNode(String id) {
             this.id = id;
         }
@@ -80,6 +88,9 @@ final class Simulation {
             new PriorityQueue<>(Comparator.comparingLong(Event::time).thenComparingLong(Event::seq));
     private final TreeMap<String, SimNode> nodes = new TreeMap<>();
     private final List<String> voterIds = new ArrayList<>();
+    /** Nodes outside the initial membership, for the leader to add (membership-change runs only). */
+    private final java.util.Set<String> spares = new java.util.TreeSet<>();
+
     private final ProtocolSettings config;
     private final SimNetwork network;
     private final InvariantChecker checker = new InvariantChecker();
@@ -97,6 +108,7 @@ final class Simulation {
     private long readIds;
     private boolean chaos = true;
     private long elections;
+    private long membershipChanges;
 
     Simulation(SimOptions options) {
         this.options = options;
@@ -132,13 +144,24 @@ final class Simulation {
                 new SplittableRandom(options.seed() * 0xC2B2AE3D27D4EB4FL + 3),
                 P,
                 new ArrayList<>(nodes.keySet()));
+        if (options.membershipChanges()) {
+            for (String id : List.of("s1", "s2")) {
+                spares.add(id);
+                nodes.put(id, new SimNode(id));
+            }
+        }
     }
 
     /** Runs the seed; returns a one-line summary or throws {@link InvariantViolation}. */
     String run() {
-        nodes.values().forEach(this::start);
+        nodes.values().stream().filter(n -> !spares.contains(n.id)).forEach(this::start);
         long chaosEnd = options.chaosTicks() * P;
         scheduleFaults(chaosEnd);
+        if (options.membershipChanges()) {
+            for (long t = (20 + random.nextInt(20)) * P; t < chaosEnd; t += (10 + random.nextInt(40)) * P) {
+                queue.add(new Event(t, seq++, this::changeMembership));
+            }
+        }
         scheduleClients(P, chaosEnd);
         sessionClients.start();
         runUntil(chaosEnd);
@@ -147,7 +170,7 @@ final class Simulation {
         long deadline = now + options.healTicks() * P;
         RaftNode leader = awaitAgreedLeader(deadline);
         awaitFinalWriteEverywhere(leader, deadline);
-        for (SimNode n : nodes.values()) {
+        for (SimNode n : members(nodes.get(leader.id()))) {
             checker.checkAckedWritesApplied(n.id, n.lastApplied);
         }
         String summary =
@@ -257,6 +280,11 @@ final class Simulation {
         return sessionClients.history().size();
     }
 
+    /** Membership changes the leader made (promotions of caught-up learners not counted). */
+    long membershipChanges() {
+        return membershipChanges;
+    }
+
     long stabilityCheckedTicks() {
         return stability.protectedTime() / P;
     }
@@ -284,7 +312,9 @@ final class Simulation {
             }
             checker.afterEvent(live, tickLeases);
             checkPublishedLeases();
-            checkStability();
+            if (!options.membershipChanges()) {
+                checkStability(); // it assumes fixed voters
+            }
         }
         now = time;
     }
@@ -345,7 +375,9 @@ final class Simulation {
             n.sm.restore(state.snapshot().data());
         }
         n.lastApplied = state.snapshot() == null ? 0 : state.snapshot().lastIndex();
-        n.raft = new RaftNode(n.id, config, state, new SplittableRandom(random.nextLong()));
+        n.everStarted = true;
+        n.raft = new RaftNode(
+                n.id, n.settings != null ? n.settings : config, state, new SplittableRandom(random.nextLong()));
         processReady(n);
         int incarnation = n.incarnation;
         schedule(random.nextLong(n.period), () -> tick(n, incarnation));
@@ -458,7 +490,12 @@ final class Simulation {
                 }
             }
             serveReads(n);
+            long commitBefore = n.checkedCommit;
             n.raft.advance(r);
+            if (options.membershipChanges()) {
+                checkCommitBackedByQuorum(n, commitBefore);
+                n.checkedCommit = n.raft.commitIndex();
+            }
             if (r.softState() != null && r.softState().role() == Role.LEADER) {
                 elections++;
                 checker.onLeader(n.raft);
@@ -734,6 +771,114 @@ final class Simulation {
         return up.get(random.nextInt(up.size()));
     }
 
+    // ------------------------------------------------------------------ membership changes
+
+    /**
+     * The leader changes the membership: adds a spare or a removed node as a learner (most to be
+     * promoted once caught up), promotes or removes a learner, demotes or removes a voter (the
+     * leader too), keeping at least three voters. A change refused (one in flight, a new
+     * leader's first commit pending) is simply not made. A node it adds starts, if it is not
+     * running, from the leader's configuration with itself as a learner, like a new replica.
+     */
+    private void changeMembership() {
+        SimNode leader = currentLeader();
+        if (leader == null || leader.pausedUntil > now) {
+            return;
+        }
+        Membership m = leader.raft.membership();
+        List<MembershipChange> candidates = new ArrayList<>();
+        for (SimNode n : nodes.values()) {
+            if (!m.contains(n.id)) {
+                candidates.add(new MembershipChange.AddLearner(n.id, n.id + ":9090", random.nextInt(4) != 0));
+            }
+        }
+        for (String l : m.learners()) {
+            candidates.add(new MembershipChange.Promote(l));
+            candidates.add(new MembershipChange.Remove(l));
+        }
+        if (m.voters().size() > 3) {
+            for (String v : m.voters()) {
+                candidates.add(new MembershipChange.Demote(v));
+                candidates.add(new MembershipChange.Remove(v));
+            }
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        MembershipChange change = candidates.get(random.nextInt(candidates.size()));
+        long configIndexBefore = leader.raft.membershipIndex();
+        long index;
+        try {
+            index = leader.raft.changeMembership(change);
+        } catch (IllegalStateException | IllegalArgumentException | NotLeaderException refused) {
+            return;
+        }
+        checkChangeRules(leader, index, configIndexBefore, m);
+        membershipChanges++;
+        if (change instanceof MembershipChange.AddLearner add) {
+            SimNode joining = nodes.get(add.id());
+            if (!joining.up && !joining.everStarted) {
+                java.util.Set<String> learners = new java.util.TreeSet<>(m.learners());
+                learners.add(joining.id);
+                joining.settings = config.withMembership(new Membership(m.voters(), learners));
+                start(joining);
+            }
+        }
+        processReady(leader);
+    }
+
+    /**
+     * The rules of single-server changes (thesis §4.1 and its fix): a leader changes the
+     * configuration only after committing an entry of its own term, only when the previous
+     * change is committed, and by one voter at most.
+     */
+    private void checkChangeRules(SimNode leader, long index, long previousConfigIndex, Membership previous) {
+        RaftNode raft = leader.raft;
+        if (leader.disk.term(raft.commitIndex()) != raft.term()) {
+            throw new InvariantViolation("membership: " + leader.id + " changed the configuration at " + index
+                    + " in term " + raft.term() + " before committing an entry of its term");
+        }
+        if (previousConfigIndex > raft.commitIndex()) {
+            throw new InvariantViolation("membership: " + leader.id + " changed the configuration at " + index
+                    + " while the change at " + previousConfigIndex + " was not committed");
+        }
+        Membership next = raft.membership();
+        java.util.Set<String> changed = new java.util.TreeSet<>(next.voters());
+        changed.removeAll(previous.voters());
+        java.util.Set<String> gone = new java.util.TreeSet<>(previous.voters());
+        gone.removeAll(next.voters());
+        if (changed.size() + gone.size() > 1) {
+            throw new InvariantViolation("membership: " + leader.id + " changed more than one voter at " + index + ": "
+                    + previous + " -> " + next);
+        }
+    }
+
+    /**
+     * With membership changes: whenever a leader's commit index advances, the entry there is in
+     * the durable logs of a majority of the voters of the configuration it uses (§5.3 with §4.1:
+     * a server that left no longer counts).
+     */
+    private void checkCommitBackedByQuorum(SimNode n, long previousCommit) {
+        RaftNode raft = n.raft;
+        long commit = raft.commitIndex();
+        if (raft.role() != Role.LEADER || commit <= previousCommit) {
+            return;
+        }
+        long term = n.disk.term(commit);
+        Membership m = raft.membership();
+        int holders = 0;
+        for (String v : m.voters()) {
+            SimDisk disk = nodes.get(v).disk;
+            if (disk.snapshotIndex() >= commit || disk.lastIndex() >= commit && disk.term(commit) == term) {
+                holders++;
+            }
+        }
+        if (holders < m.quorum()) {
+            throw new InvariantViolation("membership: " + n.id + " committed index " + commit + " (term " + term
+                    + ") held durably by " + holders + " of the voters " + m.voters() + " only");
+        }
+    }
+
     private void transferLeadership() {
         SimNode leader = currentLeader();
         if (leader == null || leader.pausedUntil > now) {
@@ -744,12 +889,26 @@ final class Simulation {
             if (random.nextBoolean()) {
                 leader.raft.stepDown();
             } else {
-                leader.raft.transferLeadership(voterIds.get(random.nextInt(voterIds.size())));
+                List<String> voters = options.membershipChanges()
+                        ? List.copyOf(leader.raft.membership().voters())
+                        : voterIds;
+                leader.raft.transferLeadership(voters.get(random.nextInt(voters.size())));
             }
         } catch (NotLeaderException ignored) {
             // racing with an election: fine
         }
         processReady(leader);
+    }
+
+    /**
+     * The nodes the leader's configuration names: every node when the membership is fixed; with
+     * membership changes, nodes removed (or never added) are not expected to follow.
+     */
+    private List<SimNode> members(SimNode leader) {
+        if (!options.membershipChanges()) {
+            return List.copyOf(nodes.values());
+        }
+        return leader.raft.membership().all().stream().map(nodes::get).toList();
     }
 
     private SimNode currentLeader() {
@@ -818,7 +977,7 @@ final class Simulation {
         chaos = false;
         network.heal();
         for (SimNode n : nodes.values()) {
-            if (!n.up) {
+            if (!n.up && (n.everStarted || !spares.contains(n.id))) {
                 start(n);
             }
         }
@@ -829,7 +988,7 @@ final class Simulation {
             runUntil(now + P);
             SimNode leader = currentLeader();
             if (leader != null
-                    && nodes.values().stream()
+                    && members(leader).stream()
                             .allMatch(n -> n.up
                                     && n.raft.term() == leader.raft.term()
                                     && leader.id.equals(n.raft.leaderId()))) {
@@ -861,8 +1020,8 @@ final class Simulation {
             }
             runUntil(now + P);
             long target = index;
-            if (target > 0 && nodes.values().stream().allMatch(x -> x.lastApplied >= target)) {
-                for (SimNode x : nodes.values()) {
+            if (target > 0 && members(n).stream().allMatch(x -> x.lastApplied >= target)) {
+                for (SimNode x : members(n)) {
                     if (x.lastApplied == n.lastApplied && x.sm.configVersion() != n.sm.configVersion()) {
                         throw new InvariantViolation(
                                 x.id + " and " + n.id + " applied the same log but disagree on configVersion");

@@ -57,11 +57,47 @@ class SimulationTest {
         assertThat(failures).as("seeds that broke an invariant").isEmpty();
     }
 
+    /**
+     * The same faults while the leader changes the membership (adds spares, promotes, demotes,
+     * removes, itself too): {@code -Draft.sim.membershipSeeds=N} (default 500).
+     */
+    @Test
+    void membershipChangesUnderFaultsKeepEveryInvariant() {
+        long count = Long.getLong("raft.sim.membershipSeeds", 500);
+        long first = Long.getLong("raft.sim.firstSeed", 1);
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        AtomicLong changes = new AtomicLong();
+        long started = System.nanoTime();
+        LongStream.range(first, first + count).parallel().forEach(seed -> {
+            try {
+                Simulation simulation = new Simulation(SimOptions.forSeed(seed).withMembershipChanges());
+                simulation.run();
+                changes.addAndGet(simulation.membershipChanges());
+            } catch (RuntimeException | AssertionError e) {
+                failures.add(e + "\n  replay: ./mvnw -pl raft-core test -Dtest=SimulationTest#replaysOneSeed"
+                        + " -Draft.sim.membership=true -Draft.sim.seed=" + seed);
+            }
+        });
+        LOG.log(
+                System.Logger.Level.INFO,
+                "simulation with membership changes: {0} seeds from {1} in {2} ms, {3} failed; {4} changes made",
+                count,
+                first,
+                (System.nanoTime() - started) / 1_000_000,
+                failures.size(),
+                changes.get());
+        assertThat(failures).as("seeds that broke an invariant").isEmpty();
+        assertThat(changes.get()).as("changes made").isGreaterThan(count);
+    }
+
     @Test
     void replaysOneSeed() {
         String seed = System.getProperty("raft.sim.seed");
         assumeTrue(seed != null, "set -Draft.sim.seed=<seed> to replay one seed");
-        String summary = new Simulation(SimOptions.forSeed(Long.parseLong(seed))).run();
+        SimOptions options = SimOptions.forSeed(Long.parseLong(seed));
+        String summary = new Simulation(
+                        Boolean.getBoolean("raft.sim.membership") ? options.withMembershipChanges() : options)
+                .run();
         LOG.log(System.Logger.Level.INFO, summary);
     }
 
