@@ -61,7 +61,7 @@ public final class RaftNode {
 
     private final Outbox outbox;
     private final FollowerLog followerLog;
-    private final VoteRules voteRules;
+    private final Elections elections;
 
     public RaftNode(String id, ProtocolSettings config, PersistentState state, RandomGenerator random) {
         this.id = id;
@@ -88,7 +88,8 @@ public final class RaftNode {
         this.role = configs.current().isVoter(id) ? Role.FOLLOWER : Role.LEARNER;
         this.outbox = new Outbox(hs, softState());
         this.followerLog = new FollowerLog(this, log);
-        this.voteRules = new VoteRules(id, configs, log, stickiness);
+        this.elections =
+                new Elections(this, configs, log, lossReport, stickiness, new VoteRules(id, configs, log, stickiness));
     }
 
     // ------------------------------------------------------------------ inputs
@@ -116,9 +117,9 @@ public final class RaftNode {
         stickiness.tick();
         // §5.2: a follower that receives no communication over the election timeout campaigns.
         if (electionTimer.tickExpired() && configs.current().isVoter(id)) {
-            campaign(config.preVote(), false);
+            elections.campaign(config.preVote(), false);
         } else if (role == Role.FOLLOWER && lossReport.campaignDue(now)) {
-            campaign(true, false);
+            elections.campaign(true, false);
         }
     }
 
@@ -145,7 +146,7 @@ public final class RaftNode {
                 term,
                 peer);
         if (lossReport.report(peer, id, now)) {
-            campaign(true, false);
+            elections.campaign(true, false);
         }
     }
 
@@ -174,7 +175,7 @@ public final class RaftNode {
             return;
         }
         if (m instanceof VoteRequest vr) {
-            handleVoteRequest(vr);
+            elections.onVoteRequest(vr);
         } else if (leadership != null) {
             stepLeader(m);
         } else if (candidacy != null) {
@@ -240,7 +241,7 @@ public final class RaftNode {
 
     private void stepCandidate(Message m) {
         if (m instanceof VoteResponse vr) {
-            handleVoteResponse(vr);
+            elections.onVoteResponse(vr);
         } else if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
             stepFollower(m); // §5.2: a candidate that hears the leader of its term steps back
         }
@@ -265,7 +266,7 @@ public final class RaftNode {
                 }
             }
         } else if (m instanceof TimeoutNow tn) {
-            handleTimeoutNow(tn);
+            elections.onTimeoutNow(tn);
         }
     }
 
@@ -385,7 +386,7 @@ public final class RaftNode {
                 && id.equals(ready.hardState().votedFor())
                 && !candidacy.hasVoted(id)) {
             // §5.2: our vote for ourselves counts once it is durable (see Outbox#messagesMayLeaveBeforePersist).
-            countVote(candidacy, id, true, 0);
+            elections.countVote(candidacy, id, true, 0);
         }
         if (ready.snapshot() != null) {
             applied = Math.max(applied, ready.snapshot().lastIndex());
@@ -497,114 +498,32 @@ public final class RaftNode {
         return result;
     }
 
-    // ------------------------------------------------------------------ election
+    // ------------------------------------------------------------------ election (see Elections)
 
-    private void campaign(boolean preVote, boolean transfer) {
-        if (!configs.current().isVoter(id)) {
-            return;
-        }
+    /** Enters a campaign (thesis §9.6 pre-vote, or §5.2 election) with a new {@link Candidacy}. */
+    void becomeCandidate(Candidacy c) {
         lossReport.cancelCampaign();
-        Candidacy c = new Candidacy(preVote, transfer ? 0 : stickiness.promiseTicks());
         candidacy = c;
         leaderId = null;
         role = Role.CANDIDATE;
         electionTimer.reset();
-        long voteTerm;
-        if (preVote) {
-            voteTerm = term + 1; // thesis §9.6: ask whether we could win, changing no state
-            LOG.log(Level.INFO, "{0}: term {1}: starting pre-vote", id, term);
-        } else {
-            // §5.2: increment term, vote for self; Ready persists both before the requests leave.
-            term++;
-            votedFor = id;
-            voteTerm = term;
-            LOG.log(
-                    Level.INFO,
-                    "{0}: term {1}: starting election{2}",
-                    id,
-                    term,
-                    transfer ? " (leadership transfer)" : "");
-        }
-        for (String peer : configs.current().voters()) {
-            if (!peer.equals(id)) {
-                send(new VoteRequest(id, peer, voteTerm, log.lastIndex(), log.lastTerm(), preVote, transfer));
-            }
-        }
-        if (preVote) {
-            countVote(c, id, true, 0); // a pre-vote changes nothing, so our own counts at once
-        }
-        // A real election's own vote counts once the Ready that persists it is advanced.
     }
 
-    private void handleVoteRequest(VoteRequest m) {
-        VoteDecision decision = voteRules.decide(m, term, votedFor, leaderId);
-        long promise = 0;
-        if (decision.granted() && m.preVote()) {
-            // Two voters that start pre-votes within one round trip of each other both win them
-            // and then split the real vote (after a frozen leader: 1 of 30 benchmark runs took an
-            // extra election, ~1 s); survivors of a crash-fast report overlap more often. Granting
-            // a better-ranked (lower id, the lost leader aside) pre-candidate's pre-vote, give way
-            // to it: drop our own early campaign and our own pre-vote. Timers only: no safety change.
-            lossReport.cancelCampaign();
-            if (candidacy != null && candidacy.isPreVote() && lossReport.rank(m.from()) < lossReport.rank(id)) {
-                becomeFollower(term, null);
-            }
-        }
-        if (decision.granted() && !m.preVote()) {
-            votedFor = m.from();
-            electionTimer.restart();
-            lossReport.cancelCampaign();
-            // A transfer candidate's leader forfeited its lease when it sent TimeoutNow.
-            promise = m.transfer() ? 0 : stickiness.promiseTicks();
-        }
-        if (!decision.granted()) {
-            LOG.log(
-                    Level.DEBUG,
-                    "{0}: term {1}: refusing {2} of term {3} from {4}: {5}",
-                    id,
-                    term,
-                    m.preVote() ? "pre-vote" : "vote",
-                    m.term(),
-                    m.from(),
-                    decision.refusal());
-        }
-        boolean granted = decision.granted();
-        send(new VoteResponse(id, m.from(), granted && m.preVote() ? m.term() : term, granted, m.preVote(), promise));
+    /** §5.2: a candidate's new term and its vote for itself, persisted by the next Ready. */
+    void startTerm() {
+        term++;
+        votedFor = id;
     }
 
-    private void handleVoteResponse(VoteResponse m) {
-        Candidacy c = candidacy;
-        if (m.preVote() != c.isPreVote() || !configs.current().isVoter(m.from())) {
-            return;
-        }
-        if (c.isPreVote() && m.granted() && m.term() != term + 1) {
-            return;
-        }
-        countVote(c, m.from(), m.granted(), m.promiseTicks());
+    /** Grants a real vote: one per term (§5.2); the timer restarts, the early campaign is off. */
+    void recordVote(String candidate) {
+        votedFor = candidate;
+        electionTimer.restart();
+        lossReport.cancelCampaign();
     }
 
-    private void countVote(Candidacy c, String voter, boolean granted, long promiseTicks) {
-        switch (c.record(voter, granted, promiseTicks, configs.current().quorum())) {
-            case WON -> {
-                if (c.isPreVote()) {
-                    campaign(false, false);
-                } else {
-                    becomeLeader(c);
-                }
-            }
-            case LOST -> {
-                LOG.log(Level.INFO, "{0}: term {1}: lost the {2}", id, term, c.isPreVote() ? "pre-vote" : "election");
-                becomeFollower(term, null);
-            }
-            case PENDING -> {}
-        }
-    }
-
-    private void handleTimeoutNow(TimeoutNow m) {
-        if (!m.from().equals(leaderId) || !configs.current().isVoter(id)) {
-            return;
-        }
-        campaign(false, true);
+    Candidacy candidacy() {
+        return candidacy;
     }
 
     /** The configuration in force changed: a learner promoted follows, a voter demoted stops campaigning. */
@@ -637,7 +556,7 @@ public final class RaftNode {
         }
     }
 
-    private void becomeLeader(Candidacy won) {
+    void becomeLeader(Candidacy won) {
         role = Role.LEADER;
         candidacy = null;
         leaderId = id;
