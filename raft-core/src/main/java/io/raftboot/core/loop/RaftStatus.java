@@ -1,7 +1,9 @@
 package io.raftboot.core.loop;
 
+import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.Role;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,6 +14,8 @@ import java.util.Optional;
  *     {@link Long#MIN_VALUE} when it holds no lease
  * @param peers the other members as this node sees them; rebuilt when the role or term changes
  *     and otherwise at most 10 ticks (100 ms by default) old, since it is for display only
+ * @param membership the configuration in force on this node (the newest in its log, thesis §4.1)
+ * @param membershipIndex the log index of that configuration's entry (0: the bootstrap membership)
  */
 public record RaftStatus(
         String nodeId,
@@ -22,10 +26,13 @@ public record RaftStatus(
         long lastApplied,
         long lastIndex,
         long leaseValidUntilNanos,
-        List<PeerState> peers) {
+        List<PeerState> peers,
+        Membership membership,
+        long membershipIndex) {
 
     public RaftStatus {
         peers = List.copyOf(peers);
+        Objects.requireNonNull(membership, "membership");
     }
 
     /** Whether this node is leader and its lease has not run out yet (checked against the clock now). */

@@ -40,7 +40,8 @@ final class StatusPublisher {
         this.settings = settings;
         this.tickIntervalNanos = tickIntervalNanos;
         this.listeners = listeners;
-        this.status = new RaftStatus(nodeId, idleRole(), 0, null, 0, 0, 0, Long.MIN_VALUE, List.of());
+        this.status = new RaftStatus(
+                nodeId, idleRole(), 0, null, 0, 0, 0, Long.MIN_VALUE, List.of(), settings.membership(), 0);
     }
 
     /** The status as last published; any thread. */
@@ -86,7 +87,9 @@ final class StatusPublisher {
                 lastApplied,
                 node.lastIndex(),
                 leaseValidUntilNanos(node),
-                peers);
+                peers,
+                node.membership(),
+                node.membershipIndex());
     }
 
     /**
@@ -120,7 +123,9 @@ final class StatusPublisher {
                 last.lastApplied(),
                 last.lastIndex(),
                 Long.MIN_VALUE,
-                List.of()));
+                List.of(),
+                last.membership(),
+                last.membershipIndex()));
     }
 
     /**
@@ -144,13 +149,16 @@ final class StatusPublisher {
         // its end): a listener checking at the lease's end saw it lapse and must see it again.
         boolean leaseFlipped = holdsLease != leaseNotified || holdsLease && !previous.holdsLease();
         leaseNotified = holdsLease;
-        if (previous.role() == current.role()
-                && previous.term() == current.term()
-                && Objects.equals(previous.leaderId(), current.leaderId())) {
-            if (!leaseFlipped) {
-                return;
-            }
-        } else {
+        boolean roleChanged = previous.role() != current.role()
+                || previous.term() != current.term()
+                || !Objects.equals(previous.leaderId(), current.leaderId());
+        // A new configuration is news too: the transport must reach (and admit) its members.
+        boolean membershipChanged = previous.membershipIndex() != current.membershipIndex()
+                || !previous.membership().equals(current.membership());
+        if (!roleChanged && !membershipChanged && !leaseFlipped) {
+            return;
+        }
+        if (roleChanged) {
             LOG.log(
                     Level.INFO,
                     "node {0}: term {1}: {2}, leader {3}",

@@ -70,16 +70,17 @@ public sealed interface MembershipChange {
         public Membership applyTo(Membership current) {
             if (current.isLearner(id)) {
                 return new Membership(
-                                current.voters(),
-                                without(current.learners(), id),
-                                without(current.joining(), id),
-                                current.addresses())
-                        .withAddress(id, null);
+                        current.voters(),
+                        without(current.learners(), id),
+                        without(current.joining(), id),
+                        addressesWithout(current, id));
             }
             requireVoterThatIsNotTheLast(current, id, "remove");
             return new Membership(
-                            without(current.voters(), id), current.learners(), current.joining(), current.addresses())
-                    .withAddress(id, null);
+                    without(current.voters(), id),
+                    current.learners(),
+                    current.joining(),
+                    addressesWithout(current, id));
         }
     }
 
@@ -105,6 +106,12 @@ public sealed interface MembershipChange {
         if (current.voters().size() == 1) {
             throw new IllegalArgumentException("cannot " + what + " '" + id + "': it is the last voter");
         }
+    }
+
+    private static java.util.Map<String, String> addressesWithout(Membership current, String id) {
+        java.util.Map<String, String> next = new java.util.TreeMap<>(current.addresses());
+        next.remove(id);
+        return next;
     }
 
     private static Set<String> with(Set<String> set, String id) {

@@ -152,13 +152,11 @@ public final class RaftNode {
 
     /** Delivers one message from a peer: the term rules once, then the role's own handling. */
     public void step(Message m) {
-        // Thesis §4.2.3: votes of servers outside the configuration (removed, or never added) are
-        // ignored, so they cannot disrupt the cluster. A leader's messages are taken from anyone
-        // the term rules accept: a new server learns the configuration from them.
-        boolean vote = m instanceof VoteRequest || m instanceof VoteResponse;
-        if (!m.to().equals(id)
-                || m.from().equals(id)
-                || vote && !configs.current().contains(m.from())) {
+        // Messages are taken from servers outside this node's configuration too (thesis §4.1): a
+        // new server learns the configuration from its leader's appends, and a lagging voter must
+        // answer a candidate its log does not know yet. Servers of another cluster never get here:
+        // the transport admits only this cluster's id.
+        if (!m.to().equals(id) || m.from().equals(id)) {
             LOG.log(Level.DEBUG, "{0}: dropping message not meant for this cluster member: {1}", id, m);
             return;
         }

@@ -21,16 +21,14 @@ final class VoteRules {
     /**
      * Figure 2, RequestVote receiver: one vote per term (§5.2), only for a log at least as up to
      * date as ours (§5.4.1), none while sticky to a live leader unless the leader itself asked
-     * for the election (transfer); a learner never votes.
+     * for the election (transfer). Whoever asks gets an answer, whatever this node's own
+     * configuration says of either of them (thesis §4.1): the candidate counts only the votes of
+     * the voters of its configuration, which may be newer or older than ours (a learner asked for
+     * its vote may be a voter in the candidate's log already). Refusing there could leave no
+     * majority able to elect anyone. A removed server cannot disrupt the cluster this way: a voter
+     * that hears a leader refuses every candidate for an election timeout (§4.2.3).
      */
     VoteDecision decide(VoteRequest m, long term, String votedFor, String leaderId) {
-        Membership membership = configs.current();
-        if (!membership.isVoter(self)) {
-            return VoteDecision.refused("this node is not a voter");
-        }
-        if (!membership.isVoter(m.from())) {
-            return VoteDecision.refused("the candidate is not a voter");
-        }
         boolean canVote =
                 m.from().equals(votedFor) || (votedFor == null && leaderId == null) || (m.preVote() && m.term() > term);
         if (!canVote) {

@@ -9,7 +9,18 @@ import org.junit.jupiter.api.Test;
 class RaftStatusTest {
 
     private static RaftStatus status(Role role, long leaseValidUntilNanos) {
-        return new RaftStatus("n1", role, 3, "n1", 10, 10, 10, leaseValidUntilNanos, List.of());
+        return new RaftStatus(
+                "n1",
+                role,
+                3,
+                "n1",
+                10,
+                10,
+                10,
+                leaseValidUntilNanos,
+                List.of(),
+                io.raftboot.core.node.Membership.ofVoters("n1"),
+                0);
     }
 
     @Test

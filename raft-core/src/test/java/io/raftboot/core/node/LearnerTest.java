@@ -70,21 +70,24 @@ class LearnerTest {
     }
 
     @Test
-    void candidatesDoNotAskLearnersForVotesAndLearnersRefuseThem() {
+    void candidatesDoNotAskLearnersForVotesButALearnerAskedAnswersLikeAVoter() {
         Network net = new Network(WITH_LEARNER, 63);
         net.elect("a");
         assertThat(net.sent)
                 .filteredOn(m -> m instanceof VoteRequest && m.to().equals("l"))
                 .isEmpty();
 
+        // A candidate whose log already promoted l asks it (thesis §4.1): l answers, and records
+        // its vote, one per term; only the candidate's configuration decides whether it counts.
         RaftNode l = new RaftNode("l", WITH_LEARNER.withCheckQuorum(false), PersistentState.EMPTY, new Random(1));
         List<Message> out = messages(stepAlone(l, new VoteRequest("a", "l", 1, 0, 0, false, false)));
 
         assertThat(out)
                 .singleElement()
                 .isInstanceOfSatisfying(
-                        VoteResponse.class, r -> assertThat(r.granted()).isFalse());
-        assertThat(l.votedFor()).isNull();
+                        VoteResponse.class, r -> assertThat(r.granted()).isTrue());
+        assertThat(l.votedFor()).isEqualTo("a");
+        assertThat(l.role()).isEqualTo(Role.LEARNER);
     }
 
     @Test

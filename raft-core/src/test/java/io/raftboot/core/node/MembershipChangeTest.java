@@ -106,19 +106,17 @@ class MembershipChangeTest {
     }
 
     @Test
-    void votesFromServersOutsideTheConfigurationAreIgnored() {
+    void aRemovedServerCannotDisruptVotersThatHearTheirLeader() {
         Network net = ledByA(6);
         change(net, "a", new MembershipChange.Remove("c"));
         net.tickAll(3);
         assertThat(net.node("b").membership().voters()).containsExactlyInAnyOrder("a", "b");
 
-        net.isolate("a");
-        net.isolate("c");
         RaftNode b = net.node("b");
         long term = b.term();
-        b.step(new VoteRequest("c", "b", term + 5, 100, term + 5, false, false));
+        Network.stepAlone(b, new VoteRequest("c", "b", term + 5, 100, term + 5, false, false));
         assertThat(b.term())
-                .as("c is no member: its vote request is dropped, its term not adopted")
+                .as("b hears its leader: stickiness ignores the removed server's campaign (§4.2.3)")
                 .isEqualTo(term);
     }
 
@@ -152,6 +150,24 @@ class MembershipChangeTest {
         assertThat(b.membership().learners()).containsExactly("d");
         assertThat(b.membership().address("d")).isEqualTo("h:1");
         assertThat(b.firstIndex()).isGreaterThan(b.membershipIndex());
+    }
+
+    @Test
+    void removingAMemberDropsItsAddressAndAnyPromotionIntent() {
+        Membership m = new Membership(
+                Set.of("a", "b", "c"),
+                Set.of("d"),
+                Set.of("d"),
+                java.util.Map.of("a", "h:1", "b", "h:2", "c", "h:3", "d", "h:4"));
+
+        Membership withoutD = new MembershipChange.Remove("d").applyTo(m);
+        Membership withoutB = new MembershipChange.Remove("b").applyTo(withoutD);
+
+        assertThat(withoutD.learners()).isEmpty();
+        assertThat(withoutD.joining()).isEmpty();
+        assertThat(withoutD.addresses()).doesNotContainKey("d");
+        assertThat(withoutB.voters()).containsExactlyInAnyOrder("a", "c");
+        assertThat(withoutB.addresses()).containsOnlyKeys("a", "c");
     }
 
     @Test

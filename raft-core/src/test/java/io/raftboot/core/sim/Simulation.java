@@ -810,8 +810,8 @@ final class Simulation {
         long index;
         try {
             index = leader.raft.changeMembership(change);
-        } catch (IllegalStateException | IllegalArgumentException | NotLeaderException refused) {
-            return;
+        } catch (IllegalStateException | NotLeaderException mustWait) {
+            return; // the previous change or the new leader's first commit is pending; not a bug
         }
         checkChangeRules(leader, index, configIndexBefore, m);
         membershipChanges++;

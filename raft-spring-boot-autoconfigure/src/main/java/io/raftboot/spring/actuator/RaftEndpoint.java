@@ -1,6 +1,7 @@
 package io.raftboot.spring.actuator;
 
 import io.raftboot.spring.leadership.LeadershipService;
+import io.raftboot.spring.membership.MembershipService;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.lang.Nullable;
 
@@ -17,7 +19,11 @@ import org.springframework.lang.Nullable;
  * {@code /actuator/raft}. Read: this node's {@link RaftStatusView}. Write (POST, JSON body):
  * {@code {"target": "n2"}} transfers leadership to n2; an empty body (or no target) makes the
  * leader step down in favour of the most up-to-date voter. Answers after the handover or after
- * the timeout.
+ * the timeout. Membership (POST {@code /actuator/raft/{operation}}, on the leader): operations
+ * {@code add-voter}, {@code add-learner}, {@code promote}, {@code demote}, {@code remove},
+ * {@code change-address}, body {@code {"id": "n4", "address": "10.0.0.4:9090"}} (the address for
+ * the adds and change-address only); answers once the change committed ({@code add-voter}: once
+ * the member is a voter) or failed.
  */
 @Endpoint(id = "raft")
 public class RaftEndpoint {
@@ -25,11 +31,64 @@ public class RaftEndpoint {
     private final RaftStatusReporter reporter;
     private final LeadershipService leadership;
     private final Duration timeout;
+    private final MembershipService membership;
+    private final Duration membershipTimeout;
 
-    public RaftEndpoint(RaftStatusReporter reporter, LeadershipService leadership, Duration timeout) {
+    public RaftEndpoint(
+            RaftStatusReporter reporter,
+            LeadershipService leadership,
+            Duration timeout,
+            MembershipService membership,
+            Duration membershipTimeout) {
         this.reporter = reporter;
         this.leadership = leadership;
         this.timeout = timeout;
+        this.membership = membership;
+        this.membershipTimeout = membershipTimeout;
+    }
+
+    @WriteOperation
+    public Map<String, Object> membership(@Selector String operation, @Nullable String id, @Nullable String address) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("operation", operation);
+        result.put("id", id);
+        CompletableFuture<Long> change;
+        try {
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("the body must name the member: {\"id\": \"n4\"}");
+            }
+            change = switch (operation) {
+                case "add-voter" -> membership.addVoter(id.trim(), address);
+                case "add-learner" -> membership.addLearner(id.trim(), address);
+                case "promote" -> membership.promote(id.trim());
+                case "demote" -> membership.demote(id.trim());
+                case "remove" -> membership.remove(id.trim());
+                case "change-address" -> membership.changeAddress(id.trim(), address);
+                default ->
+                    throw new IllegalArgumentException("unknown operation '" + operation
+                            + "'; use add-voter, add-learner, promote, demote, remove or change-address");
+            };
+        } catch (RuntimeException e) {
+            change = CompletableFuture.failedFuture(e);
+        }
+        try {
+            result.put("membershipIndex", change.get(membershipTimeout.toMillis(), TimeUnit.MILLISECONDS));
+            result.put("ok", true);
+        } catch (ExecutionException e) {
+            result.put("ok", false);
+            result.put(
+                    "error", e.getCause() == null ? e.toString() : e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            result.put("ok", false);
+            result.put(
+                    "error", "no answer within " + membershipTimeout.toMillis() + " ms; the change may still happen");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.put("ok", false);
+            result.put("error", "interrupted");
+        }
+        result.put("members", membership.members());
+        return result;
     }
 
     @ReadOperation

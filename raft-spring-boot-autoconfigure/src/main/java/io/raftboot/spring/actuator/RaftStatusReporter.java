@@ -3,9 +3,11 @@ package io.raftboot.spring.actuator;
 import io.raftboot.core.loop.PeerState;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.RaftStatus;
+import io.raftboot.core.node.Membership;
 import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
+import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.grpc.PeerContacts;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +24,7 @@ public class RaftStatusReporter {
 
     private final RaftLoop loop;
     private final ClusterSettings settings;
+    private final PeerDirectory directory;
     private final ConfigStore store;
     private final PeerContacts contacts;
     private final Predicate<String> reachable;
@@ -32,8 +35,19 @@ public class RaftStatusReporter {
             ConfigStore store,
             PeerContacts contacts,
             Predicate<String> reachable) {
+        this(loop, settings, new PeerDirectory(settings), store, contacts, reachable);
+    }
+
+    public RaftStatusReporter(
+            RaftLoop loop,
+            ClusterSettings settings,
+            PeerDirectory directory,
+            ConfigStore store,
+            PeerContacts contacts,
+            Predicate<String> reachable) {
         this.loop = loop;
         this.settings = settings;
+        this.directory = directory;
         this.store = store;
         this.contacts = contacts;
         this.reachable = reachable;
@@ -46,7 +60,15 @@ public class RaftStatusReporter {
             known.put(p.id(), p);
         }
         List<RaftStatusView.Peer> peers = new ArrayList<>();
-        for (Map.Entry<String, PeerAddress> member : settings.members().entrySet()) {
+        Membership membership = s.membership();
+        List<RaftStatusView.Member> members = new ArrayList<>();
+        for (String id : membership.all()) {
+            PeerAddress address = directory.addressOf(id);
+            String role =
+                    membership.isVoter(id) ? "voter" : membership.joining().contains(id) ? "joining" : "learner";
+            members.add(new RaftStatusView.Member(id, address == null ? null : address.toString(), role));
+        }
+        for (Map.Entry<String, PeerAddress> member : directory.members().entrySet()) {
             String id = member.getKey();
             if (id.equals(settings.nodeId())) {
                 continue;
@@ -57,12 +79,12 @@ public class RaftStatusReporter {
             peers.add(new RaftStatusView.Peer(
                     id,
                     member.getValue().toString(),
-                    settings.voters().contains(id),
+                    membership.isVoter(id),
                     p == null ? -1 : p.matchIndex(),
                     contact,
                     reachable.test(id)));
         }
-        PeerAddress leader = settings.addressOf(s.leaderId());
+        PeerAddress leader = directory.addressOf(s.leaderId());
         return new RaftStatusView(
                 settings.nodeId(),
                 settings.clusterId(),
@@ -74,6 +96,8 @@ public class RaftStatusReporter {
                 s.lastApplied(),
                 store.configVersion(),
                 s.leaseValidForMillis(),
-                peers);
+                peers,
+                s.membershipIndex(),
+                members);
     }
 }

@@ -10,6 +10,9 @@ import java.util.List;
  * @param leaderId the leader this node knows of, or null
  * @param leaderUrl that leader's host:port, or null
  * @param leaseValidForMillis how much longer this node surely leads; 0 on non-leaders
+ * @param membershipIndex log index of the configuration in force (0: the bootstrap membership of
+ *     raft.peers)
+ * @param members every member of that configuration, this node included, with its role
  */
 public record RaftStatusView(
         String nodeId,
@@ -22,7 +25,9 @@ public record RaftStatusView(
         long lastApplied,
         long configVersion,
         long leaseValidForMillis,
-        List<Peer> peers) {
+        List<Peer> peers,
+        long membershipIndex,
+        List<Member> members) {
 
     /**
      * One other member.
@@ -32,6 +37,14 @@ public record RaftStatusView(
      * @param lastContactMillis milliseconds since this node last heard from it, -1 if never
      * @param reachable whether its connection is up or it was heard from recently
      */
+    /**
+     * One member of the configuration in force.
+     *
+     * @param role {@code voter}, {@code learner}, or {@code joining} (a learner the leader promotes
+     *     once its log caught up)
+     */
+    public record Member(String id, String url, String role) {}
+
     public record Peer(
             String id, String url, boolean voting, long matchIndex, long lastContactMillis, boolean reachable) {}
 }

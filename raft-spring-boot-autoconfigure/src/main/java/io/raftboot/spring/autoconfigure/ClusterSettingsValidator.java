@@ -70,7 +70,9 @@ public final class ClusterSettingsValidator {
                     nodeId,
                     "this node is not one of raft.peers " + members.keySet(),
                     "Add raft.peers." + nodeId + "=host:port for this node, or set raft.node-id to one of "
-                            + members.keySet());
+                            + members.keySet() + ". A node joining a running cluster lists the members and itself"
+                            + " with raft.learners=" + nodeId + ", and the leader adds it at runtime"
+                            + " (docs/operations.md, Adding and removing members)");
         }
         String clusterId = p.getClusterId();
         if (clusterId == null || clusterId.isBlank()) {
@@ -123,6 +125,7 @@ public final class ClusterSettingsValidator {
         Duration writeTimeout = positive("raft.write-timeout", p.getWriteTimeout());
         notNegative("raft.health.leaderless-grace", p.getHealth().getLeaderlessGrace());
         notNegative("raft.shutdown.handoff-timeout", p.getShutdown().getHandoffTimeout());
+        positive("raft.membership.catch-up-timeout", p.getMembership().getCatchUpTimeout());
         if (!(p.getMaxClockDrift() >= 0 && p.getMaxClockDrift() < 0.5)) {
             throw new RaftConfigurationException(
                     "raft.max-clock-drift",

@@ -6,6 +6,7 @@ import io.raftboot.spring.actuator.RaftHealthIndicator;
 import io.raftboot.spring.actuator.RaftStatusReporter;
 import io.raftboot.spring.leadership.LeadershipService;
 import io.raftboot.spring.leadership.LeadershipTracker;
+import io.raftboot.spring.membership.MembershipService;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -25,14 +26,19 @@ public class RaftActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
     public RaftEndpoint raftEndpoint(
-            RaftStatusReporter reporter, LeadershipService leadership, RaftProperties properties) {
+            RaftStatusReporter reporter,
+            LeadershipService leadership,
+            MembershipService membership,
+            RaftProperties properties) {
         return new RaftEndpoint(
                 reporter,
                 leadership,
                 properties
                         .getShutdown()
                         .getHandoffTimeout()
-                        .plus(properties.getElectionTimeout().multipliedBy(2)));
+                        .plus(properties.getElectionTimeout().multipliedBy(2)),
+                membership,
+                properties.getMembership().getCatchUpTimeout().plus(properties.getWriteTimeout()));
     }
 
     @Bean

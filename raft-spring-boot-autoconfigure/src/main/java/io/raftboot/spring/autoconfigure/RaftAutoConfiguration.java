@@ -8,12 +8,16 @@ import io.raftboot.core.storage.FileStorage;
 import io.raftboot.core.storage.Storage;
 import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.MessageRelay;
 import io.raftboot.spring.grpc.PendingReplies;
 import io.raftboot.spring.leadership.LeadershipTracker;
 import io.raftboot.spring.support.RaftExecutors;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -46,6 +50,13 @@ public class RaftAutoConfiguration {
         return ClusterSettingsValidator.validate(properties);
     }
 
+    /** Who the members are and where they listen: raft.peers, then the configuration in the log. */
+    @Bean
+    @ConditionalOnMissingBean
+    public PeerDirectory raftPeerDirectory(ClusterSettings settings) {
+        return new PeerDirectory(settings);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     public RaftExecutors raftExecutors(ClusterSettings settings) {
@@ -75,9 +86,14 @@ public class RaftAutoConfiguration {
             Storage storage,
             ConfigStore store,
             Transport transport,
-            MessageRelay relay) {
+            MessageRelay relay,
+            PeerDirectory directory) {
+        // The bootstrap membership of a new cluster carries every address, so that each
+        // configuration in the log does too (a new member learns where the others listen).
+        Map<String, String> addresses = new TreeMap<>();
+        settings.members().forEach((id, address) -> addresses.put(id, address.toString()));
         ProtocolSettings config = new ProtocolSettings(
-                new Membership(settings.voters(), settings.learners()),
+                new Membership(settings.voters(), settings.learners(), Set.of(), addresses),
                 settings.electionTicks(),
                 settings.heartbeatTicks(),
                 settings.maxClockDrift(),
@@ -100,6 +116,8 @@ public class RaftAutoConfiguration {
         // starts: nothing can then read a config older than before the restart. The network
         // part starts later, in RaftLifecycle.
         loop.recover();
+        directory.adoptRecovered(loop.status());
+        loop.addListener(directory);
         return loop;
     }
 

@@ -4,6 +4,7 @@ import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.grpc.CallExecutorServerConfigurer;
 import io.raftboot.spring.grpc.ClusterGuard;
@@ -46,8 +47,8 @@ class RaftGrpcConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    MessageMapper raftMessageMapper(ClusterSettings settings, ConfigStore store) {
-        return new MessageMapper(settings, store::configVersion);
+    MessageMapper raftMessageMapper(ClusterSettings settings, PeerDirectory directory, ConfigStore store) {
+        return new MessageMapper(settings, directory, store::configVersion);
     }
 
     @Bean
@@ -80,8 +81,10 @@ class RaftGrpcConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ClusterGuard raftClusterGuard(ClusterSettings settings, RequestRefusals refusals, PeerSecurity security) {
-        return new ClusterGuard(settings, refusals, security.requiresCertificate(), security.requiresSignature());
+    ClusterGuard raftClusterGuard(
+            ClusterSettings settings, PeerDirectory directory, RequestRefusals refusals, PeerSecurity security) {
+        return new ClusterGuard(
+                settings, directory, refusals, security.requiresCertificate(), security.requiresSignature());
     }
 
     @Bean
@@ -94,12 +97,13 @@ class RaftGrpcConfiguration {
     @ConditionalOnMissingBean(Transport.class)
     GrpcTransport raftTransport(
             ClusterSettings settings,
+            PeerDirectory directory,
             MessageMapper mapper,
             PendingReplies pending,
             PeerContacts contacts,
             MessageRelay relay,
             PeerSecurity security) {
-        return new GrpcTransport(settings, mapper, pending, contacts, relay, security);
+        return new GrpcTransport(settings, directory, mapper, pending, contacts, relay, security);
     }
 
     @Bean
@@ -135,8 +139,8 @@ class RaftGrpcConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "raft.crash-detection", havingValue = "true", matchIfMissing = true)
-    LeaderCrashDetector raftLeaderCrashDetector(ClusterSettings settings, RaftLoop loop) {
-        return new LeaderCrashDetector(settings, loop::peerUnreachable, settings.rpcTimeout());
+    LeaderCrashDetector raftLeaderCrashDetector(ClusterSettings settings, PeerDirectory directory, RaftLoop loop) {
+        return new LeaderCrashDetector(settings, directory, loop::peerUnreachable, settings.rpcTimeout());
     }
 
     /** The only bean that touches net.devh: registers {@link RaftServer} with its gRPC server. */

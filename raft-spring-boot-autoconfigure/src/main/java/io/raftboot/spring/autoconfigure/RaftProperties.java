@@ -130,6 +130,9 @@ public class RaftProperties {
     /** Settings of the graceful shutdown. */
     private final Shutdown shutdown = new Shutdown();
 
+    /** Settings of membership changes at runtime. */
+    private final Membership membership = new Membership();
+
     /** Settings of the Spring Integration leadership events. */
     private final Integration integration = new Integration();
 
@@ -295,6 +298,10 @@ public class RaftProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public Membership getMembership() {
+        return membership;
     }
 
     public Shutdown getShutdown() {
@@ -502,6 +509,25 @@ public class RaftProperties {
 
         public void setLeaderlessGrace(Duration leaderlessGrace) {
             this.leaderlessGrace = leaderlessGrace;
+        }
+    }
+
+    /** Changes of the cluster's members at runtime (MembershipService, the actuator's membership operations). */
+    public static class Membership {
+
+        /**
+         * How long adding a voter waits for the new member to catch up and be promoted; after
+         * it the call fails, and the member stays a learner that the leader promotes once caught
+         * up.
+         */
+        private Duration catchUpTimeout = Duration.ofSeconds(60);
+
+        public Duration getCatchUpTimeout() {
+            return catchUpTimeout;
+        }
+
+        public void setCatchUpTimeout(Duration catchUpTimeout) {
+            this.catchUpTimeout = catchUpTimeout;
         }
     }
 

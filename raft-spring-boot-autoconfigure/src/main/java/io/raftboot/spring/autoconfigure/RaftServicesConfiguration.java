@@ -5,6 +5,7 @@ import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.actuator.RaftStatusReporter;
 import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.config.ConfigChangePublisher;
 import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.config.RaftReplicatedConfig;
@@ -16,6 +17,8 @@ import io.raftboot.spring.leadership.LeadershipListener;
 import io.raftboot.spring.leadership.LeadershipService;
 import io.raftboot.spring.leadership.LeadershipTracker;
 import io.raftboot.spring.leadership.RaftLeadershipService;
+import io.raftboot.spring.membership.MembershipService;
+import io.raftboot.spring.membership.RaftMembershipService;
 import io.raftboot.spring.support.RaftExecutors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -42,6 +45,16 @@ class RaftServicesConfiguration {
     @ConditionalOnMissingBean
     LeadershipService leadershipService(RaftLoop loop, ClusterSettings settings, LeadershipTracker tracker) {
         return new RaftLeadershipService(loop, settings, tracker);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    MembershipService membershipService(RaftLoop loop, ClusterSettings settings, RaftProperties properties) {
+        return new RaftMembershipService(
+                loop,
+                settings.writeTimeout(),
+                properties.getMembership().getCatchUpTimeout(),
+                settings.heartbeatInterval());
     }
 
     @Bean
@@ -78,11 +91,12 @@ class RaftServicesConfiguration {
     RaftStatusReporter raftStatusReporter(
             RaftLoop loop,
             ClusterSettings settings,
+            PeerDirectory directory,
             ConfigStore store,
             PeerContacts contacts,
             ObjectProvider<GrpcTransport> transport) {
         GrpcTransport grpc = transport.getIfAvailable();
         return new RaftStatusReporter(
-                loop, settings, store, contacts, grpc != null ? grpc::isReachable : contacts::isReachable);
+                loop, settings, directory, store, contacts, grpc != null ? grpc::isReachable : contacts::isReachable);
     }
 }

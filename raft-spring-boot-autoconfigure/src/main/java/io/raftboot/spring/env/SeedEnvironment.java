@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *   <li>{@code NODE_ADDRESS=host:port} -> this node's own entry {@code raft.peers.<node-id>};</li>
  *   <li>{@code K8S=true} with {@code HOSTNAME=<name>-<ordinal>} -> {@code raft.node-id=<ordinal>} and
  *       {@code raft.peers.<i>=<name>-<i>.<service>.<namespace>.svc.cluster.local:<port>} for
- *       {@code i < raft.kubernetes.replicas}.</li>
+ *       {@code i < raft.kubernetes.replicas}; a pod whose ordinal is not below that count (the
+ *       StatefulSet was scaled up) adds itself as a learner that waits to be added at runtime.</li>
  * </ul>
  * Pure: reads the variables and the already configured properties through functions, returns
  * the properties to add (the caller adds them with the lowest precedence, so explicit
@@ -127,19 +128,24 @@ public final class SeedEnvironment {
                     "a StatefulSet needs at least one replica",
                     "Set raft.kubernetes.replicas to the StatefulSet's replica count");
         }
-        if (Integer.parseInt(ordinal) >= replicas) {
-            throw new RaftConfigurationException(
-                    "raft.kubernetes.replicas",
-                    replicas,
-                    "pod " + hostname + " has ordinal " + ordinal + ", not below the replica count",
-                    "Set raft.kubernetes.replicas to the StatefulSet's replica count");
-        }
-        out.put("raft.node-id", String.valueOf(Integer.parseInt(ordinal)));
+        int self = Integer.parseInt(ordinal);
+        out.put("raft.node-id", String.valueOf(self));
         if (!peersConfigured) {
             for (int i = 0; i < replicas; i++) {
                 out.put(
                         "raft.peers." + i,
                         name + "-" + i + "." + service + "." + namespace + K8S_DNS_SUFFIX + ":" + port);
+            }
+            if (self >= replicas) {
+                // A pod beyond the bootstrap members: the StatefulSet was scaled up. It starts as a
+                // learner of the bootstrap list and waits for the leader to add it (docs/kubernetes.md).
+                out.put(
+                        "raft.peers." + self,
+                        name + "-" + self + "." + service + "." + namespace + K8S_DNS_SUFFIX + ":" + port);
+                String learners = trim(property.apply("raft.learners"));
+                out.put(
+                        "raft.learners",
+                        learners == null || learners.isEmpty() ? String.valueOf(self) : learners + "," + self);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.raftboot.spring.grpc;
 
 import io.grpc.Status;
 import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.grpc.security.CertificateIdentity;
 import io.raftboot.spring.grpc.security.PeerIdentity;
 import io.raftboot.spring.grpc.security.RefusalReason;
@@ -19,13 +20,14 @@ import java.util.Set;
 public final class ClusterGuard {
 
     private final ClusterSettings settings;
+    private final PeerDirectory directory;
     private final RequestRefusals refusals;
     private final boolean requireCertificate;
     private final boolean requireSignature;
 
     /** Plaintext, no shared secret. */
     public ClusterGuard(ClusterSettings settings) {
-        this(settings, new RequestRefusals(settings.nodeId()), false, false);
+        this(settings, new PeerDirectory(settings), new RequestRefusals(settings.nodeId()), false, false);
     }
 
     /**
@@ -34,7 +36,21 @@ public final class ClusterGuard {
      */
     public ClusterGuard(
             ClusterSettings settings, RequestRefusals refusals, boolean requireCertificate, boolean requireSignature) {
+        this(settings, new PeerDirectory(settings), refusals, requireCertificate, requireSignature);
+    }
+
+    /**
+     * @param directory the members: those of {@code raft.peers} and of the configuration in the
+     *     log, so a member added at runtime is admitted
+     */
+    public ClusterGuard(
+            ClusterSettings settings,
+            PeerDirectory directory,
+            RequestRefusals refusals,
+            boolean requireCertificate,
+            boolean requireSignature) {
         this.settings = settings;
+        this.directory = directory;
         this.refusals = refusals;
         this.requireCertificate = requireCertificate;
         this.requireSignature = requireSignature;
@@ -60,13 +76,15 @@ public final class ClusterGuard {
                     "it belongs to cluster '" + clusterId + "' but this node to cluster '" + settings.clusterId()
                             + "'; set the same raft.cluster-id on every replica");
         }
-        if (!settings.isMember(from) || settings.nodeId().equals(from)) {
+        if (!directory.isMember(from) || settings.nodeId().equals(from)) {
             return refuse(
                     RefusalReason.UNKNOWN_SENDER,
                     from,
                     from,
-                    "sender '" + from + "' is not another member of raft.peers "
-                            + settings.members().keySet() + "; list it in raft.peers on every replica");
+                    "sender '" + from + "' is not another member "
+                            + directory.members().keySet()
+                            + " (raft.peers and the configuration in the log); add it with the membership"
+                            + " operations (docs/operations.md), or list it in raft.peers of a new cluster");
         }
         if (to != null && !to.isEmpty() && !settings.nodeId().equals(to)) {
             return refuse(
@@ -86,7 +104,7 @@ public final class ClusterGuard {
                     "it came without a TLS client certificate naming a node "
                             + "(raft.tls.identity); every peer must connect with its certificate from the SSL bundle named in raft.tls.bundle");
         }
-        if (names != null && !names.isEmpty() && !CertificateIdentity.names(names, from, settings.addressOf(from))) {
+        if (names != null && !names.isEmpty() && !CertificateIdentity.names(names, from, directory.addressOf(from))) {
             return refuse(
                     RefusalReason.IDENTITY_MISMATCH,
                     from + "/" + names,

@@ -23,6 +23,8 @@ import io.raftboot.proto.RaftGrpc;
 import io.raftboot.proto.ReqVoteReturn;
 import io.raftboot.proto.TimeoutNowReturn;
 import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerAddress;
+import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.grpc.security.PeerSecurity;
 import java.time.Duration;
 import java.util.Map;
@@ -54,6 +56,7 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
     private final PeerContacts contacts;
     private final MessageRelay inbound;
     private final PeerSecurity security;
+    private final PeerDirectory directory;
     private final Map<String, PeerChannel> channels = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -74,6 +77,19 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
             PeerContacts contacts,
             MessageRelay inbound,
             PeerSecurity security) {
+        this(settings, new PeerDirectory(settings), mapper, pending, contacts, inbound, security);
+    }
+
+    /** @param directory who the members are and where they listen (raft.peers, then the log's configuration) */
+    public GrpcTransport(
+            ClusterSettings settings,
+            PeerDirectory directory,
+            MessageMapper mapper,
+            PendingReplies pending,
+            PeerContacts contacts,
+            MessageRelay inbound,
+            PeerSecurity security) {
+        this.directory = directory;
         this.security = security;
         this.settings = settings;
         this.mapper = mapper;
@@ -84,7 +100,7 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
 
     /** Opens the connections to all peers now, so the first election does not wait for them. */
     public void connect() {
-        for (String peer : settings.members().keySet()) {
+        for (String peer : directory.members().keySet()) {
             if (!peer.equals(settings.nodeId())) {
                 PeerChannel channel = channel(peer);
                 if (channel != null) {
@@ -100,6 +116,14 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
      */
     public void keepConnected() {
         if (!closed) {
+            // A member removed from the configuration is no longer reached.
+            channels.entrySet().removeIf(e -> {
+                boolean gone = !directory.isMember(e.getKey());
+                if (gone) {
+                    e.getValue().shutdown();
+                }
+                return gone;
+            });
             channels.values().forEach(PeerChannel::keepConnected);
         }
     }
@@ -295,10 +319,25 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
     }
 
     private PeerChannel channel(String peer) {
-        if (closed || peer.equals(settings.nodeId()) || !settings.isMember(peer)) {
+        PeerAddress address = directory.addressOf(peer);
+        if (closed || peer.equals(settings.nodeId()) || address == null) {
             return null;
         }
-        return channels.computeIfAbsent(peer, id -> new PeerChannel(id, settings.addressOf(id), settings, security));
+        PeerChannel known = channels.get(peer);
+        if (known != null && known.address().equals(address)) {
+            return known; // the usual case, without a lock
+        }
+        PeerChannel channel = channels.compute(peer, (id, existing) -> {
+            if (existing != null && existing.address().equals(address)) {
+                return existing;
+            }
+            if (existing != null) {
+                LOG.info("Peer {} moved from {} to {}: reconnecting", id, existing.address(), address);
+                existing.shutdown();
+            }
+            return new PeerChannel(id, address, settings, security);
+        });
+        return channel;
     }
 
     private void warnOnce(String key, String format, Object... args) {

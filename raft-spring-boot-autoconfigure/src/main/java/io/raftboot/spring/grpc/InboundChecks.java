@@ -75,7 +75,7 @@ final class InboundChecks {
                 return "entry " + e.getIndex() + " has term " + e.getTerm() + ", outside [" + previousTerm + ", "
                         + m.getTerm() + "] (entry terms never decrease and never exceed the leader's term)";
             }
-            if (e.getTypeValue() != 0 && e.getTypeValue() != 1) {
+            if (e.getType() == io.raftboot.proto.EntryType.UNRECOGNIZED) {
                 return "entry " + e.getIndex() + " has unknown type " + e.getTypeValue();
             }
             previousTerm = e.getTerm();

@@ -12,6 +12,7 @@ import io.raftboot.proto.HBeat;
 import io.raftboot.proto.RaftGrpc;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
+import io.raftboot.spring.cluster.PeerDirectory;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -58,6 +59,7 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
     private static final String HEARTBEAT = RaftGrpc.getHeartbeatMethod().getFullMethodName();
 
     private final ClusterSettings settings;
+    private final PeerDirectory directory;
     private final Consumer<String> onGone;
     private final int connectTimeoutMillis;
     /** Remote address of each connection that carried a member's heartbeat -> that member. */
@@ -71,7 +73,13 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
      * @param connectTimeout bound on one probe's connect attempt
      */
     public LeaderCrashDetector(ClusterSettings settings, Consumer<String> onGone, Duration connectTimeout) {
+        this(settings, new PeerDirectory(settings), onGone, connectTimeout);
+    }
+
+    public LeaderCrashDetector(
+            ClusterSettings settings, PeerDirectory directory, Consumer<String> onGone, Duration connectTimeout) {
         this.settings = settings;
+        this.directory = directory;
         this.onGone = onGone;
         // Bounded and never 0 (0 would wait for the kernel's own, minutes-long timeout).
         this.connectTimeoutMillis = (int) Math.max(1, Math.min(connectTimeout.toMillis(), MAX_CONNECT_TIMEOUT_MILLIS));
@@ -120,7 +128,7 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
             @Override
             public void onMessage(Q message) {
                 if (message instanceof HBeat hb
-                        && settings.isMember(hb.getFrom())
+                        && directory.isMember(hb.getFrom())
                         && !settings.nodeId().equals(hb.getFrom())) {
                     heartbeatSenders.put(remote, hb.getFrom());
                 }
@@ -131,7 +139,7 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
 
     /** Reports {@code peer} if a connection to its gRPC port is refused at every address it resolves to. */
     void probe(String peer) {
-        PeerAddress address = settings.addressOf(peer);
+        PeerAddress address = directory.addressOf(peer);
         if (address == null) {
             return;
         }

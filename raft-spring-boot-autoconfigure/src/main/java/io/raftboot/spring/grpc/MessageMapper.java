@@ -11,6 +11,7 @@ import io.raftboot.core.message.TimeoutNow;
 import io.raftboot.core.message.VoteRequest;
 import io.raftboot.core.message.VoteResponse;
 import io.raftboot.core.node.Membership;
+import io.raftboot.core.node.MembershipCodec;
 import io.raftboot.core.storage.Snapshot;
 import io.raftboot.proto.HBeat;
 import io.raftboot.proto.HBeatReturn;
@@ -23,6 +24,7 @@ import io.raftboot.proto.TimeoutNowRequest;
 import io.raftboot.proto.TimeoutNowReturn;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
+import io.raftboot.spring.cluster.PeerDirectory;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +39,7 @@ import java.util.function.LongSupplier;
 public final class MessageMapper {
 
     private final ClusterSettings settings;
+    private final PeerDirectory directory;
     private final LongSupplier configVersion;
 
     /**
@@ -44,7 +47,13 @@ public final class MessageMapper {
      *     {@code version} / {@code last_version} fields
      */
     public MessageMapper(ClusterSettings settings, LongSupplier configVersion) {
+        this(settings, new PeerDirectory(settings), configVersion);
+    }
+
+    /** @param directory where members listen, for the seed's informational url fields */
+    public MessageMapper(ClusterSettings settings, PeerDirectory directory, LongSupplier configVersion) {
         this.settings = settings;
+        this.directory = directory;
         this.configVersion = configVersion;
     }
 
@@ -77,7 +86,7 @@ public final class MessageMapper {
     }
 
     public ReqVote toProto(VoteRequest m) {
-        PeerAddress self = settings.addressOf(m.from());
+        PeerAddress self = directory.addressOf(m.from());
         return ReqVote.newBuilder()
                 .setTerm(m.term())
                 .setCandidateId(m.from())
@@ -115,6 +124,7 @@ public final class MessageMapper {
                 .setData(ByteString.copyFrom(s.data()));
         s.membership().voters().stream().sorted().forEach(id -> b.addVoters(node(id)));
         s.membership().learners().stream().sorted().forEach(id -> b.addLearners(node(id)));
+        b.setMembership(ByteString.copyFrom(MembershipCodec.encode(s.membership())));
         return b.build();
     }
 
@@ -156,10 +166,13 @@ public final class MessageMapper {
         p.getVotersList().forEach(n -> voters.add(n.getId()));
         Set<String> learners = new LinkedHashSet<>();
         p.getLearnersList().forEach(n -> learners.add(n.getId()));
+        Membership membership = p.getMembership().isEmpty()
+                ? new Membership(voters, learners)
+                : MembershipCodec.decode(p.getMembership().toByteArray());
         Snapshot s = new Snapshot(
                 p.getLastIncludedIndex(),
                 p.getLastIncludedTerm(),
-                new Membership(voters, learners),
+                membership,
                 p.getData().toByteArray());
         return new InstallSnapshot(p.getFrom(), p.getTo(), p.getTerm(), s);
     }
@@ -260,20 +273,30 @@ public final class MessageMapper {
                 .setIndex(e.index())
                 .setTerm(e.term())
                 .setType(
-                        e.type() == EntryType.NOOP
-                                ? io.raftboot.proto.EntryType.NOOP
-                                : io.raftboot.proto.EntryType.NORMAL)
+                        switch (e.type()) {
+                            case NORMAL -> io.raftboot.proto.EntryType.NORMAL;
+                            case NOOP -> io.raftboot.proto.EntryType.NOOP;
+                            case MEMBERSHIP -> io.raftboot.proto.EntryType.MEMBERSHIP;
+                        })
                 .setData(ByteString.copyFrom(e.data()))
                 .build();
     }
 
     private LogEntry fromProto(io.raftboot.proto.LogEntry e) {
-        EntryType type = e.getType() == io.raftboot.proto.EntryType.NOOP ? EntryType.NOOP : EntryType.NORMAL;
+        EntryType type = switch (e.getType()) {
+            case NORMAL -> EntryType.NORMAL;
+            case NOOP -> EntryType.NOOP;
+            case MEMBERSHIP -> EntryType.MEMBERSHIP;
+            // A type this node does not know: applying it as a command would corrupt the store.
+            case UNRECOGNIZED ->
+                throw new IllegalArgumentException("log entry " + e.getIndex()
+                        + " has an entry type this node does not know (" + e.getTypeValue() + "); upgrade this node");
+        };
         return new LogEntry(e.getIndex(), e.getTerm(), type, e.getData().toByteArray());
     }
 
     private Node node(String id) {
-        PeerAddress address = settings.addressOf(id);
+        PeerAddress address = directory.addressOf(id);
         return Node.newBuilder()
                 .setId(id)
                 .setUrl(address == null ? "" : address.toString())

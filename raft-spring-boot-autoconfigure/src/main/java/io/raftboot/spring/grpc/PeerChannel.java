@@ -36,12 +36,19 @@ final class PeerChannel {
     private final AtomicLong lastBackoffResetNanos = new AtomicLong(System.nanoTime());
     private final long reconnectCapNanos;
 
+    private final PeerAddress address;
+
+    PeerAddress address() {
+        return address;
+    }
+
     PeerChannel(String peerId, PeerAddress address, ClusterSettings settings) {
         this(peerId, address, settings, PeerSecurity.plaintext(settings));
     }
 
     PeerChannel(String peerId, PeerAddress address, ClusterSettings settings, PeerSecurity security) {
         this.peerId = peerId;
+        this.address = address;
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.host(), address.port());
         if (security.tls() != null) {
             builder.sslContext(security.tls().clientContext(peerId, address));

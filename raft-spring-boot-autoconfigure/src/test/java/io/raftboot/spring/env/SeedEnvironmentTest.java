@@ -92,6 +92,21 @@ class SeedEnvironmentTest {
     }
 
     @Test
+    void aPodBeyondTheBootstrapReplicasStartsAsALearnerOfTheBootstrapMembers() {
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("K8S", "true")
+                .withProperty("HOSTNAME", "my-app-3")
+                .withProperty("POD_NAMESPACE", "team");
+        RaftProperties p = process(env);
+        assertThat(p.getNodeId()).isEqualTo("3");
+        assertThat(p.getPeers())
+                .hasSize(4)
+                .containsEntry("0", "my-app-0.my-app.team.svc.cluster.local:9090")
+                .containsEntry("3", "my-app-3.my-app.team.svc.cluster.local:9090");
+        assertThat(p.getLearners()).containsExactly("3");
+    }
+
+    @Test
     void kubernetesModeDefaultsServiceToTheSetNameAndNamespaceToPodNamespace() {
         MockEnvironment env = new MockEnvironment()
                 .withProperty("K8S", "TRUE")

@@ -25,6 +25,9 @@ final class RaftTestCluster implements AutoCloseable {
     private final Class<?>[] sources;
     private final Path dataRoot;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    /** Nodes started later that joined the running cluster (not in the others' raft.peers). */
+    private final Map<String, Integer> joined = new LinkedHashMap<>();
+
     private final Map<String, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
     private final Map<String, String> extra = new HashMap<>();
     private WebApplicationType web = WebApplicationType.NONE;
@@ -60,6 +63,26 @@ final class RaftTestCluster implements AutoCloseable {
 
     /** Starts (or restarts) node {@code id} with the cluster's properties plus {@code overrides} ("k=v"). */
     ConfigurableApplicationContext start(String id, String... overrides) {
+        if (joined.containsKey(id)) {
+            List<String> asJoiner = new ArrayList<>(
+                    List.of("raft.peers." + id + "=127.0.0.1:" + joined.get(id), "raft.learners=" + id));
+            asJoiner.addAll(List.of(overrides));
+            return launch(id, asJoiner.toArray(String[]::new));
+        }
+        return launch(id, overrides);
+    }
+
+    /**
+     * Starts a new node that joins the running cluster, as a new replica would: its raft.peers
+     * are the cluster's and itself, as a learner, until the log it receives says otherwise. The
+     * leader must add it (MembershipService) for it to be reached.
+     */
+    ConfigurableApplicationContext join(String id) {
+        joined.put(id, FreePorts.any());
+        return start(id);
+    }
+
+    private ConfigurableApplicationContext launch(String id, String... overrides) {
         List<String> props = new ArrayList<>();
         props.add("raft.node-id=" + id);
         props.add("raft.cluster-id=it");
@@ -106,7 +129,7 @@ final class RaftTestCluster implements AutoCloseable {
     }
 
     int grpcPort(String id) {
-        return ports.get(id);
+        return ports.containsKey(id) ? ports.get(id) : joined.get(id);
     }
 
     /** Waits until exactly one running node holds the lease and every running node names it leader. */

@@ -1,0 +1,122 @@
+package io.raftboot.spring.cluster;
+
+import io.raftboot.core.loop.RaftListener;
+import io.raftboot.core.loop.RaftStatus;
+import io.raftboot.core.node.Membership;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who the members are and where they listen, as far as this node knows: {@code raft.peers} at
+ * start, then the configuration in force in the replicated log (thesis §4.1), whose entries carry
+ * each member's address. A member added at runtime is reached and admitted this way, with no
+ * replica's settings changed; a member that moved is reached at its new address. Updated by the
+ * loop's status ({@link RaftListener}); read from any thread.
+ */
+public final class PeerDirectory implements RaftListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeerDirectory.class);
+
+    private final ClusterSettings settings;
+    private volatile Map<String, PeerAddress> members;
+    private volatile long membershipIndex = -1;
+
+    public PeerDirectory(ClusterSettings settings) {
+        this.settings = settings;
+        this.members = Collections.unmodifiableMap(new TreeMap<>(settings.members()));
+    }
+
+    /** Every member this node knows of (this node included) and its address. */
+    public Map<String, PeerAddress> members() {
+        return members;
+    }
+
+    public boolean isMember(String id) {
+        return id != null && members.containsKey(id);
+    }
+
+    /** The member's address, or {@code null} for an id this node does not know. */
+    public PeerAddress addressOf(String id) {
+        return id == null ? null : members.get(id);
+    }
+
+    /**
+     * Takes the configuration the node recovered from its data. A node that starts with data
+     * follows the log's configuration, not {@code raft.peers}; when the two differ it says so
+     * once, naming both.
+     */
+    public void adoptRecovered(RaftStatus recovered) {
+        Membership log = recovered.membership();
+        if (recovered.membershipIndex() > 0
+                && (!log.voters().equals(settings.voters()) || !log.learners().equals(settings.learners()))) {
+            LOG.warn(
+                    "The data of node '{}' records the members of log index {}: {}; raft.peers and raft.learners"
+                            + " say voters {}, learners {}. The node follows its log: raft.peers only bootstraps a new"
+                            + " cluster. Change members with the membership operations (docs/operations.md), and"
+                            + " update raft.peers to match so that a replica started without data joins the same cluster.",
+                    settings.nodeId(),
+                    recovered.membershipIndex(),
+                    log,
+                    new java.util.TreeSet<>(settings.voters()),
+                    new java.util.TreeSet<>(settings.learners()));
+        }
+        update(log, recovered.membershipIndex());
+    }
+
+    @Override
+    public void onStateChange(RaftStatus previous, RaftStatus current) {
+        update(current.membership(), current.membershipIndex());
+    }
+
+    /**
+     * Takes the configuration in force: its members, at the address it records, else the one
+     * known so far. Members outside it are dropped, but this node always knows itself.
+     *
+     * @return whether the directory changed
+     */
+    public synchronized boolean update(Membership membership, long index) {
+        if (index == membershipIndex) {
+            return false;
+        }
+        Map<String, PeerAddress> before = members;
+        Map<String, PeerAddress> next = new TreeMap<>();
+        for (String id : membership.all()) {
+            PeerAddress address = parseOrNull(id, membership.address(id));
+            if (address == null) {
+                address = before.getOrDefault(id, settings.addressOf(id));
+            }
+            if (address != null) {
+                next.put(id, address);
+            } else {
+                LOG.warn(
+                        "Member '{}' of the configuration at log index {} has no known address; it cannot be"
+                                + " reached until a change records one",
+                        id,
+                        index);
+            }
+        }
+        next.putIfAbsent(settings.nodeId(), settings.self());
+        membershipIndex = index;
+        if (next.equals(before)) {
+            return false;
+        }
+        members = Collections.unmodifiableMap(next);
+        LOG.info("Members as of log index {}: {}", index, next);
+        return true;
+    }
+
+    private static PeerAddress parseOrNull(String id, String address) {
+        if (address == null) {
+            return null;
+        }
+        try {
+            return PeerAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Member '{}' has an unusable address in the configuration: {}", id, e.getMessage());
+            return null;
+        }
+    }
+}
