@@ -28,7 +28,10 @@ public abstract class ProcessCluster implements AutoCloseable {
     /** How often {@link #await} asks. */
     private static final long POLL_MILLIS = 10;
 
-    private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+    /** Replaced, never changed in place: readers on other threads see a whole map. */
+    private volatile Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+
+    private final Path dir;
     private final HttpClient http;
     private final Thread shutdownHook = new Thread(this::killAll, "process-cluster-cleanup");
 
@@ -38,11 +41,14 @@ public abstract class ProcessCluster implements AutoCloseable {
                 .connectTimeout(connectTimeout)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
+        this.dir = dir;
         List<Integer> ports = FreePorts.belowEphemeralRange(2 * size);
+        Map<String, NodeProcess> initial = new LinkedHashMap<>();
         for (int i = 1; i <= size; i++) {
             String id = "n" + i;
-            nodes.put(id, new NodeProcess(id, ports.get(2 * i - 2), ports.get(2 * i - 1), dir));
+            initial.put(id, new NodeProcess(id, ports.get(2 * i - 2), ports.get(2 * i - 1), dir));
         }
+        nodes = initial;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -57,6 +63,30 @@ public abstract class ProcessCluster implements AutoCloseable {
     /** Variables added to the node's environment; none by default. */
     protected Map<String, String> environment(NodeProcess node) {
         return Map.of();
+    }
+
+    /**
+     * Registers one more node (free ports no other node of this cluster uses, its own data
+     * directory) without starting it: a replica added to a running cluster.
+     */
+    public synchronized NodeProcess add(String id) {
+        if (nodes.containsKey(id)) {
+            throw new IllegalArgumentException("node " + id + " exists already");
+        }
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        nodes.values().forEach(n -> {
+            taken.add(n.httpPort());
+            taken.add(n.raftPort());
+        });
+        List<Integer> ports;
+        do {
+            ports = FreePorts.belowEphemeralRange(2);
+        } while (taken.contains(ports.get(0)) || taken.contains(ports.get(1)));
+        NodeProcess node = new NodeProcess(id, ports.get(0), ports.get(1), dir);
+        Map<String, NodeProcess> next = new LinkedHashMap<>(nodes);
+        next.put(id, node);
+        nodes = next;
+        return node;
     }
 
     public List<String> ids() {

@@ -17,7 +17,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -381,7 +380,7 @@ class ClusterFaultIT {
                 "every write acknowledged before the stop, on every node",
                 DEADLINE,
                 () -> cluster.ids().stream()
-                        .allMatch(id -> missingOrWrong(id, acknowledged).isEmpty()));
+                        .allMatch(id -> cluster.missingOrWrong(id, acknowledged).isEmpty()));
         assertNoViolationsSoFar();
     }
 
@@ -399,10 +398,11 @@ class ClusterFaultIT {
                     "every acknowledged write, with its value, on every node",
                     DEADLINE,
                     () -> cluster.ids().stream()
-                            .allMatch(id -> missingOrWrong(id, acknowledged).isEmpty()));
+                            .allMatch(id ->
+                                    cluster.missingOrWrong(id, acknowledged).isEmpty()));
         } catch (AssertionError e) {
             for (String id : cluster.ids()) {
-                LOG.error("{}: missing or wrong {}", id, missingOrWrong(id, acknowledged));
+                LOG.error("{}: missing or wrong {}", id, cluster.missingOrWrong(id, acknowledged));
             }
             throw e;
         }
@@ -552,22 +552,6 @@ class ClusterFaultIT {
         return cluster.getJson(id, "/jobs", Duration.ofSeconds(2))
                 .map(j -> j.get("runTerms"))
                 .orElseGet(LocalCluster.JSON::createObjectNode);
-    }
-
-    /** The acknowledged keys that node {@code id} lacks or holds with another value (all, if it does not answer). */
-    private static List<String> missingOrWrong(String id, Map<String, String> acknowledged) {
-        Optional<JsonNode> all = cluster.getJson(id, "/config?prefix=" + ConfigWriter.PREFIX, Duration.ofSeconds(5));
-        if (all.isEmpty()) {
-            return List.copyOf(acknowledged.keySet());
-        }
-        JsonNode entries = all.get().get("entries");
-        Map<String, String> held = new HashMap<>();
-        entries.properties()
-                .forEach(e -> held.put(e.getKey(), e.getValue().get("value").asText()));
-        return acknowledged.entrySet().stream()
-                .filter(e -> !e.getValue().equals(held.get(e.getKey())))
-                .map(Map.Entry::getKey)
-                .toList();
     }
 
     private static <T> T awaitPresent(String what, Duration deadline, Callable<Optional<T>> probe) {

@@ -49,8 +49,8 @@ final class ConfigWriter implements AutoCloseable {
     }
 
     private void run() {
-        List<String> ids = cluster.ids();
         while (running) {
+            List<String> ids = cluster.ids(); // nodes added meanwhile get writes too
             long started = System.nanoTime();
             long n = sequence.incrementAndGet();
             String key = String.format("%s%06d", PREFIX, n);

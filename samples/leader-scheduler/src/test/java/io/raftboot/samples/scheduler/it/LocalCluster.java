@@ -48,6 +48,9 @@ final class LocalCluster extends ProcessCluster {
     private final String adminPassword =
             Long.toHexString(new SecureRandom().nextLong()) + Long.toHexString(new SecureRandom().nextLong());
 
+    /** Nodes added to the running cluster: they start as learners of the members they know. */
+    private final java.util.Set<String> joiners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private LocalCluster(int size, Path dir, BootJarLaunch launch) {
         super(size, dir, Duration.ofMillis(500));
         this.launch = launch;
@@ -85,6 +88,9 @@ final class LocalCluster extends ProcessCluster {
         List<String> args = new ArrayList<>(StarterArguments.of(node, nodes()));
         // Every change of isLeader() to <data-dir>/lease-probe.log, read back by LeaseIntervals.
         args.add("--sample.lease-probe=true");
+        if (joiners.contains(node.id())) {
+            args.add("--raft.learners=" + node.id());
+        }
         return launch.command(args);
     }
 
@@ -103,6 +109,17 @@ final class LocalCluster extends ProcessCluster {
                 node.httpPort(),
                 node.raftPort(),
                 node.incarnation());
+    }
+
+    /**
+     * Registers and starts a new replica with an empty data directory: its settings list every
+     * node of this cluster and itself, as a learner, and it waits until the leader adds it.
+     */
+    NodeProcess join(String id) {
+        NodeProcess node = add(id);
+        joiners.add(id);
+        start(id);
+        return node;
     }
 
     // ------------------------------------------------------------------ HTTP
@@ -156,6 +173,36 @@ final class LocalCluster extends ProcessCluster {
                                 .POST(HttpRequest.BodyPublishers.ofString("{}"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code POST /actuator/raft/{operation}} as the admin, with a JSON body: a membership change. */
+    HttpResponse<String> membership(String id, String operation, String json, Duration timeout)
+            throws IOException, InterruptedException {
+        String basic = Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+        return http().send(
+                        request(id, "/actuator/raft/" + operation, timeout)
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Basic " + basic)
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The acknowledged keys that node {@code id} lacks or holds with another value (all, if it does not answer). */
+    List<String> missingOrWrong(String id, Map<String, String> acknowledged) {
+        Optional<JsonNode> all = getJson(id, "/config?prefix=" + ConfigWriter.PREFIX, Duration.ofSeconds(5));
+        if (all.isEmpty()) {
+            return List.copyOf(acknowledged.keySet());
+        }
+        Map<String, String> held = new java.util.HashMap<>();
+        all.get()
+                .get("entries")
+                .properties()
+                .forEach(e -> held.put(e.getKey(), e.getValue().get("value").asText()));
+        return acknowledged.entrySet().stream()
+                .filter(e -> !e.getValue().equals(held.get(e.getKey())))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     HttpResponse<String> get(String id, String path, Duration timeout) throws IOException, InterruptedException {
