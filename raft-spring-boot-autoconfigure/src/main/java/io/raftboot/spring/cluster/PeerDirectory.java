@@ -21,12 +21,22 @@ public final class PeerDirectory implements RaftListener {
     private static final Logger LOG = LoggerFactory.getLogger(PeerDirectory.class);
 
     private final ClusterSettings settings;
+    /** The configuration in force (and this node). */
     private volatile Map<String, PeerAddress> members;
+    /**
+     * Every member this node ever knew: raft.peers and every configuration it has seen, at the
+     * latest address. Requests are admitted from all of them (thesis §4.1: a node lagging behind
+     * the configuration that added its leader must still hear that leader), not only from the
+     * configuration in force.
+     */
+    private volatile Map<String, PeerAddress> known;
+
     private volatile long membershipIndex = -1;
 
     public PeerDirectory(ClusterSettings settings) {
         this.settings = settings;
         this.members = Collections.unmodifiableMap(new TreeMap<>(settings.members()));
+        this.known = members;
     }
 
     /** Every member this node knows of (this node included) and its address. */
@@ -34,13 +44,28 @@ public final class PeerDirectory implements RaftListener {
         return members;
     }
 
+    /** Whether {@code id} is a member of the configuration in force. */
     public boolean isMember(String id) {
         return id != null && members.containsKey(id);
     }
 
-    /** The member's address, or {@code null} for an id this node does not know. */
+    /** Whether {@code id} was ever a member this node knew of (raft.peers or a configuration it saw). */
+    public boolean isKnown(String id) {
+        return id != null && known.containsKey(id);
+    }
+
+    /** Every id this node ever knew as a member. */
+    public java.util.Set<String> knownIds() {
+        return known.keySet();
+    }
+
+    /** The member's address (the latest known), or {@code null} for an id this node never knew. */
     public PeerAddress addressOf(String id) {
-        return id == null ? null : members.get(id);
+        if (id == null) {
+            return null;
+        }
+        PeerAddress address = members.get(id);
+        return address != null ? address : known.get(id);
     }
 
     /**
@@ -86,7 +111,7 @@ public final class PeerDirectory implements RaftListener {
         for (String id : membership.all()) {
             PeerAddress address = parseOrNull(id, membership.address(id));
             if (address == null) {
-                address = before.getOrDefault(id, settings.addressOf(id));
+                address = before.getOrDefault(id, known.get(id));
             }
             if (address != null) {
                 next.put(id, address);
@@ -100,6 +125,9 @@ public final class PeerDirectory implements RaftListener {
         }
         next.putIfAbsent(settings.nodeId(), settings.self());
         membershipIndex = index;
+        Map<String, PeerAddress> everKnown = new TreeMap<>(known);
+        everKnown.putAll(next);
+        known = Collections.unmodifiableMap(everKnown);
         if (next.equals(before)) {
             return false;
         }

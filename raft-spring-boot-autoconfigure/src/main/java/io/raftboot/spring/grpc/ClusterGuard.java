@@ -76,13 +76,13 @@ public final class ClusterGuard {
                     "it belongs to cluster '" + clusterId + "' but this node to cluster '" + settings.clusterId()
                             + "'; set the same raft.cluster-id on every replica");
         }
-        if (!directory.isMember(from) || settings.nodeId().equals(from)) {
+        if (!directory.isKnown(from) || settings.nodeId().equals(from)) {
             return refuse(
                     RefusalReason.UNKNOWN_SENDER,
                     from,
                     from,
                     "sender '" + from + "' is not another member "
-                            + directory.members().keySet()
+                            + directory.knownIds()
                             + " (raft.peers and the configuration in the log); add it with the membership"
                             + " operations (docs/operations.md), or list it in raft.peers of a new cluster");
         }

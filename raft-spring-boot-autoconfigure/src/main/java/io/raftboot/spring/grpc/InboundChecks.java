@@ -5,7 +5,6 @@ import io.raftboot.proto.ForwardRequest;
 import io.raftboot.proto.HBeat;
 import io.raftboot.proto.InstallSnapshotRequest;
 import io.raftboot.proto.LogEntry;
-import io.raftboot.proto.Node;
 import io.raftboot.proto.ReqVote;
 import io.raftboot.proto.TimeoutNowRequest;
 import io.raftboot.spring.cluster.ClusterSettings;
@@ -121,16 +120,7 @@ final class InboundChecks {
         if (m.getVotersCount() == 0) {
             return "the snapshot has no voters";
         }
-        for (Node n : m.getVotersList()) {
-            if (!settings.isMember(n.getId())) {
-                return "snapshot voter '" + n.getId() + "' is not a member of raft.peers";
-            }
-        }
-        for (Node n : m.getLearnersList()) {
-            if (!settings.isMember(n.getId())) {
-                return "snapshot learner '" + n.getId() + "' is not a member of raft.peers";
-            }
-        }
+        // Its members are those of the leader's log, not raft.peers: members change at runtime.
         return null;
     }
 

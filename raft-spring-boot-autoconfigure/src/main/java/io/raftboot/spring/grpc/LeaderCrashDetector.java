@@ -128,7 +128,7 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
             @Override
             public void onMessage(Q message) {
                 if (message instanceof HBeat hb
-                        && directory.isMember(hb.getFrom())
+                        && directory.isKnown(hb.getFrom())
                         && !settings.nodeId().equals(hb.getFrom())) {
                     heartbeatSenders.put(remote, hb.getFrom());
                 }

@@ -88,6 +88,11 @@ final class LocalCluster extends ProcessCluster {
         List<String> args = new ArrayList<>(StarterArguments.of(node, nodes()));
         // Every change of isLeader() to <data-dir>/lease-probe.log, read back by LeaseIntervals.
         args.add("--sample.lease-probe=true");
+        // More application arguments for every node, e.g. -Draft.it.nodeArgs=--raft.max-config-keys=20000
+        String extra = System.getProperty("raft.it.nodeArgs", "").trim();
+        if (!extra.isEmpty()) {
+            args.addAll(List.of(extra.split("\\s+")));
+        }
         if (joiners.contains(node.id())) {
             args.add("--raft.learners=" + node.id());
         }
