@@ -8,7 +8,7 @@
 #   samples/cluster.sh stop <node>      stop one node gracefully (SIGTERM; a leader hands over first)
 #   samples/cluster.sh start <node>     start one member again (from its data directory)
 #   samples/cluster.sh transfer <node>  ask the leader to hand leadership to <node>
-#   samples/cluster.sh add <node>       start a new node (empty data directory) and make it a voter (n4..n9)
+#   samples/cluster.sh add <node>       start a new node (empty data directory, an id never used) and make it a voter
 #   samples/cluster.sh remove <node>    remove a member (the leader too) on the leader, then stop it
 #   samples/cluster.sh replace <old> <new>  remove <old> (running or dead), then add <new>: always a new id
 #   samples/cluster.sh put <key> <value> [node]   write a config key (through any node)
@@ -254,7 +254,10 @@ print_table() { # MEMBER: the node's own role in the configuration it follows (v
 need_id() { [[ $# -ge 1 && -n "$1" ]] || die "which node? e.g. $(basename "$0") $CMD n2"; index_of "$1" >/dev/null; }
 need_node() { # a member
   need_id "$@"
-  is_member "$1" || die "$1 is not a member: the members are $(node_ids | tr '\n' ' ')(see $(members_file)); add a node with $(basename "$0") add $1"
+  is_member "$1" && return 0
+  local removed; removed="$(removed_dir_of "$1")"
+  [[ -z "$removed" ]] || die "$1 was removed from this cluster (its data: $removed) and never comes back; the members are $(node_ids | tr '\n' ' ')"
+  die "$1 is not a member: the members are $(node_ids | tr '\n' ' ')(see $(members_file)); add a node with $(basename "$0") add $1"
 }
 
 # --- membership changes: on the leader, through POST /actuator/raft/<operation> as admin
@@ -307,39 +310,49 @@ check_joinable() { # a node that joins: a valid new id, never a member, not runn
   ! has_data "$id" || die "$CLUSTER_DIR/$id holds data: a node that joins starts with an empty data directory; move it away if an add that failed left it, or pick another id"
 }
 
+start_joining() { # start_joining <id>: start it (if it is not running) as a learner that waits, until it listens
+  local id="$1" started_at deadline
+  [[ -z "$(pid_of "$id")" ]] || return 0
+  started_at="$(now_ms)"
+  start_node "$id" --raft.learners="$id"   # with data (an earlier add) it follows its log instead
+  echo "waiting for $id to listen on gRPC $(grpc_port "$id") (up to ${START_TIMEOUT} s) ..."
+  deadline=$(( $(date +%s) + START_TIMEOUT ))
+  until port_in_use "$(grpc_port "$id")"; do
+    if [[ -z "$(pid_of "$id")" ]]; then
+      echo "cluster.sh: $id exited; the end of its log $(log_file "$id"):" >&2; tail -n 20 "$(log_file "$id")" >&2
+      rm -f "$(pid_file "$id")"; die "$id did not start; the leader was not asked to add it"
+    fi
+    (( $(date +%s) < deadline )) || die "$id does not listen on gRPC $(grpc_port "$id") after ${START_TIMEOUT} s; see $(log_file "$id"), stop it with $(basename "$0") stop $id"
+    sleep 0.2
+  done
+  echo "$id listens, $(( $(now_ms) - started_at )) ms after its start"
+}
+
 add_member() { # add_member <id>: start it as a learner that waits, add-voter on the leader, record it
-  local id="$1" leader role started_at deadline ids
+  local id="$1" leader role started_at ids
   index_of "$id" >/dev/null
   ! is_member "$id" || die "$id is already a member (see $(basename "$0") status); a node that joins gets a new id"
   leader="$(leader_within 15)" || { print_table; die "no single node reports LEADER within 15 s: adding a node needs a leader; start the stopped members ($(basename "$0") start <node>)"; }
   role="$(member_role "$(status_json "$leader")" "$id")"
   started_at="$(now_ms)"
-  case "$role" in
-    voter)   # an earlier add answered late or not at all, but the change went through
-      echo "$leader lists $id as a voter already (an earlier add): recording it" ;;
+  case "$role" in   # voter, joining, learner: what an earlier add that failed or timed out left
+    voter)
+      echo "$leader lists $id as a voter already (an earlier add): recording it"; start_joining "$id" ;;
     joining)
+      start_joining "$id"
       echo "$id is a learner that $leader promotes once caught up (an earlier add); waiting up to 120 s ..."
       wait_for_voter 120 "$id" || die "$id is still not a voter: see $(log_file "$id"); remove it with $(basename "$0") remove $id"
       ;;
     learner)
+      start_joining "$id"
       echo "$id is a learner on $leader (an earlier add-learner): promoting it ..."
       leader_post promote "$id"; echo "$ANSWER"
       [[ "$(json_field "$ANSWER" ok)" == true ]] || die "$LEADER did not promote $id: $(json_field "$ANSWER" error)"
       ;;
     *)
       check_joinable "$id"
-      start_node "$id" --raft.learners="$id"
-      echo "waiting for $id to listen on gRPC $(grpc_port "$id") (up to ${START_TIMEOUT} s) ..."
-      deadline=$(( $(date +%s) + START_TIMEOUT ))
-      until port_in_use "$(grpc_port "$id")"; do
-        if [[ -z "$(pid_of "$id")" ]]; then
-          echo "cluster.sh: $id exited; the end of its log $(log_file "$id"):" >&2; tail -n 20 "$(log_file "$id")" >&2
-          rm -f "$(pid_file "$id")"; die "$id did not start; nothing was changed in the cluster"
-        fi
-        (( $(date +%s) < deadline )) || die "$id does not listen on gRPC $(grpc_port "$id") after ${START_TIMEOUT} s; see $(log_file "$id"), stop it with $(basename "$0") stop $id"
-        sleep 0.2
-      done
-      echo "$id listens ($(( $(now_ms) - started_at )) ms after its start); asking the leader to add it as a voter (it answers once $id is one) ..."
+      start_joining "$id"
+      echo "asking the leader to add $id as a voter (it answers once $id is one) ..."
       leader_post add-voter "$id" "127.0.0.1:$(grpc_port "$id")"; echo "$ANSWER"
       if [[ "$(json_field "$ANSWER" ok)" != true ]]; then
         role="$(member_role "$(status_json "$LEADER")" "$id")"
