@@ -1,26 +1,35 @@
 #!/usr/bin/env bash
-# A local 3-node cluster of the leader-scheduler sample, on this machine.
+# A local cluster of the leader-scheduler sample, on this machine: n1..n3 at first, then the members
+# you add and remove.
 #
-#   samples/cluster.sh up               build the jar if missing, start n1..n3, wait for a leader, show the table
-#   samples/cluster.sh status           the table: node, pid, role, term, leader, configVersion
+#   samples/cluster.sh up               build the jar if missing, start the members, wait for a leader, show the table
+#   samples/cluster.sh status           the table: node, pid, role, term, leader, configVersion, lease, member role
 #   samples/cluster.sh kill-leader      kill -9 the leader and show how long the others took to elect a new one
 #   samples/cluster.sh stop <node>      stop one node gracefully (SIGTERM; a leader hands over first)
-#   samples/cluster.sh start <node>     start one node again (from its data directory)
+#   samples/cluster.sh start <node>     start one member again (from its data directory)
 #   samples/cluster.sh transfer <node>  ask the leader to hand leadership to <node>
+#   samples/cluster.sh add <node>       start a new node (empty data directory, an id never used) and make it a voter
+#   samples/cluster.sh remove <node>    remove a member (the leader too) on the leader, then stop it
+#   samples/cluster.sh replace <old> <new>  remove <old> (running or dead), then add <new>: always a new id
 #   samples/cluster.sh put <key> <value> [node]   write a config key (through any node)
 #   samples/cluster.sh get <key> [node]           read a config key from a node
 #   samples/cluster.sh logs <node>      follow a node's log
 #   samples/cluster.sh down             stop all nodes
 #
-# Node nI listens on HTTP 808I and gRPC 909I (127.0.0.1); data and logs are under
+# Node nI (n1..n9) listens on HTTP 808I and gRPC 909I (127.0.0.1); data and logs are under
 # samples/leader-scheduler/target/cluster/. Needs java (17+) and curl; uses jq when present.
-# POST /actuator/raft (transfer) needs the sample's admin: `up` makes a random password (or takes
+# The members are in target/cluster/members, one id a line: `up` writes n1..nNODES there for a new
+# cluster and keeps the file of an existing one; add, remove and replace change it (after the
+# leader committed the change), and every node starts with them as its raft.peers. A removed
+# node's data directory becomes <node>.removed-<time>, so it never starts into the cluster again;
+# its id is never used again (docs/operations.md, "Adding and removing members").
+# POST /actuator/raft (transfer, add, remove) needs the sample's admin: `up` makes a random password (or takes
 # ADMIN_PASSWORD), gives it to every node it starts and keeps it, never printed, in
-# target/cluster/admin-password (mode 0600); `transfer` sends it. By hand:
+# target/cluster/admin-password (mode 0600); `transfer`, `add` and `remove` send it. By hand:
 #   curl -u "admin:$(cat samples/leader-scheduler/target/cluster/admin-password)" ...
 # Environment: JAVA (java command), JAVA_OPTS (JVM options), HTTP_BASE (8080), GRPC_BASE (9090),
-# NODES (3), RAFT_ARGS (more application arguments for every node, e.g. --raft.election-timeout=1s),
-# NO_JQ=1 (parse JSON with sed even when jq is installed), ADMIN_USER (admin), ADMIN_PASSWORD (random).
+# NODES (3: the members of a new cluster), RAFT_ARGS (more application arguments for every node, e.g. --raft.election-timeout=1s),
+# NO_JQ=1 (parse JSON without jq even when it is installed), ADMIN_USER (admin), ADMIN_PASSWORD (random).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +39,7 @@ JAVA="${JAVA:-java}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 HTTP_BASE="${HTTP_BASE:-8080}"
 GRPC_BASE="${GRPC_BASE:-9090}"
+NODES_GIVEN="${NODES:+yes}"
 NODES="${NODES:-3}"
 RAFT_ARGS="${RAFT_ARGS:-}"
 START_TIMEOUT="${START_TIMEOUT:-90}"
@@ -37,11 +47,25 @@ ADMIN_USER="${ADMIN_USER:-admin}"
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
-node_ids() { local i; for ((i = 1; i <= NODES; i++)); do echo "n$i"; done; }
+members_file() { echo "$CLUSTER_DIR/members"; }
+# The members, one id a line: the members file, or n1..nNODES before `up` wrote it.
+node_ids() {
+  if [[ -s "$(members_file)" ]]; then sed '/^[[:space:]]*$/d' "$(members_file)"
+  else local i; for ((i = 1; i <= NODES; i++)); do echo "n$i"; done; fi
+}
+is_member() { grep -qx -- "$1" < <(node_ids); }
+first_member() { node_ids | sed -n 1p; }
+write_members() { # write_members <id>...: the members file, replaced at once, in id order
+  printf '%s\n' "$@" | sort -u >"$(members_file).tmp" && mv "$(members_file).tmp" "$(members_file)"
+}
+# The number of a node id: nI listens on HTTP_BASE+I and GRPC_BASE+I.
 index_of() {
-  [[ "$1" =~ ^n([0-9]+)$ ]] && (( BASH_REMATCH[1] >= 1 && BASH_REMATCH[1] <= NODES )) \
-    || die "unknown node '$1': the nodes are $(node_ids | tr '\n' ' ')"
+  [[ "$1" =~ ^n([1-9])$ ]] || die "unknown node '$1': node ids are n1..n9; the members are $(node_ids | tr '\n' ' ')"
   echo "${BASH_REMATCH[1]}"
+}
+has_data() { [[ -n "$(ls -A "$CLUSTER_DIR/$1" 2>/dev/null)" ]]; }
+removed_dir_of() { # the data directory a removal put aside, if any
+  local d; for d in "$CLUSTER_DIR/$1".removed-*; do [[ -e "$d" ]] && { echo "$d"; return 0; }; done; return 0
 }
 http_port() { echo $((HTTP_BASE + $(index_of "$1"))); }
 grpc_port() { echo $((GRPC_BASE + $(index_of "$1"))); }
@@ -50,18 +74,29 @@ log_file() { echo "$CLUSTER_DIR/$1.log"; }
 password_file() { echo "$CLUSTER_DIR/admin-password"; }
 now_ms() { date +%s%3N; }
 
-# --- JSON without jq: the fields of /actuator/raft we print are unique names in a compact document.
+# --- JSON without jq: the top-level fields of /actuator/raft we print come before any member's field
+# of the same name ("role") in the compact document, so the first occurrence is the one.
 have_jq() { [[ -z "${NO_JQ:-}" ]] && command -v jq >/dev/null 2>&1; }
 json_field() { # json_field <json> <name>: the value as text (strings unquoted), empty if absent or null
   local json="$1" name="$2" value
   if have_jq; then
     value="$(jq -r --arg n "$name" '.[$n] // empty' <<<"$json" 2>/dev/null)" || value=""
+  elif [[ "$json" == *"\"$name\":"* ]]; then
+    value="${json#*"\"$name\":"}"   # shortest prefix: after the first occurrence
+    if [[ "$value" == \"* ]]; then value="${value#\"}"; value="${value%%\"*}"
+    else value="${value%%[,\}\]]*}"; [[ "$value" == null ]] && value=""; fi
   else
-    value="$(sed -n "s/.*\"$name\":\(\"[^\"]*\"\|[^,}]*\).*/\1/p" <<<"$json" | head -1)"
-    value="${value#\"}"; value="${value%\"}"
-    [[ "$value" == null ]] && value=""
+    value=""
   fi
   echo "$value"
+}
+member_role() { # member_role <status json> <id>: voter, learner or joining in that node's view; empty if no member
+  local json="$1" id="$2"
+  if have_jq; then
+    jq -r --arg id "$id" '.members[]? | select(.id == $id) | .role' <<<"$json" 2>/dev/null || true
+  else   # a member is {"id":..,"url":..,"role":..}; peers[] have no "role"
+    { grep -o "{\"id\":\"$id\",[^}]*\"role\":\"[a-z]*\"" <<<"$json" || true; } | sed -n '1s/.*"role":"\([a-z]*\)".*/\1/p'
+  fi
 }
 
 # --- the admin password of the actuator's write operations: in a 0600 file and in the nodes'
@@ -112,18 +147,20 @@ build_if_missing() {
   [[ -f "$JAR" ]] || die "the build did not produce $JAR"
 }
 
-start_node() {
+start_node() { # start_node <id> [application argument]...: its raft.peers are the members and itself
   local id="$1" pid http grpc peers=() j
+  shift
   pid="$(pid_of "$id")"
   [[ -z "$pid" ]] || { echo "$id is already running (pid $pid)"; return 0; }
   http="$(http_port "$id")"; grpc="$(grpc_port "$id")"
   port_in_use "$http" && die "cannot start $id: HTTP port $http is already in use by another process (see: ss -ltnp | grep :$http); free it or set HTTP_BASE"
   port_in_use "$grpc" && die "cannot start $id: gRPC port $grpc is already in use by another process (see: ss -ltnp | grep :$grpc); free it or set GRPC_BASE"
   for j in $(node_ids); do peers+=("--raft.peers.$j=127.0.0.1:$(grpc_port "$j")"); done
+  is_member "$id" || peers+=("--raft.peers.$id=127.0.0.1:$grpc")
   mkdir -p "$CLUSTER_DIR/$id"
   # shellcheck disable=SC2086 # JAVA_OPTS and RAFT_ARGS are word lists
   ADMIN_USER="$ADMIN_USER" ADMIN_PASSWORD="$(admin_password)" nohup "$JAVA" $JAVA_OPTS -jar "$JAR" --server.port="$http" --raft.node-id="$id" "${peers[@]}" \
-    --raft.data-dir="$CLUSTER_DIR/$id" $RAFT_ARGS >>"$(log_file "$id")" 2>&1 &
+    --raft.data-dir="$CLUSTER_DIR/$id" "$@" $RAFT_ARGS >>"$(log_file "$id")" 2>&1 &
   echo $! >"$(pid_file "$id")"
   echo "started $id (pid $!, HTTP $http, gRPC $grpc, log $(log_file "$id"))"
 }
@@ -186,33 +223,191 @@ wait_for_leader() { # wait_for_leader <seconds> [min-term]
   return 1
 }
 
-print_table() {
-  local id pid json fmt="%-5s %-8s %-6s %-10s %-6s %-7s %-14s %s\n"
+# The members, then any other node running (one being added, or left by an add that failed).
+table_ids() {
+  local i; node_ids
+  for ((i = 1; i <= 9; i++)); do is_member "n$i" || [[ -z "$(pid_of "n$i")" ]] || echo "n$i"; done
+}
+
+print_table() { # MEMBER: the node's own role in the configuration it follows (voter, learner, joining)
+  local id pid json fmt="%-5s %-8s %-6s %-10s %-6s %-7s %-14s %-8s %s\n"
   # shellcheck disable=SC2059
-  printf "$fmt" NODE PID HTTP ROLE TERM LEADER CONFIG-VERSION LEASE-MS
-  for id in $(node_ids); do
+  printf "$fmt" NODE PID HTTP ROLE TERM LEADER CONFIG-VERSION LEASE-MS MEMBER
+  for id in $(table_ids); do
     pid="$(pid_of "$id")"
     if [[ -z "$pid" ]]; then
       # shellcheck disable=SC2059
-      printf "$fmt" "$id" "-" "$(http_port "$id")" down - - - -; continue
+      printf "$fmt" "$id" "-" "$(http_port "$id")" down - - - - -; continue
     fi
     json="$(status_json "$id")"
     if [[ -z "$json" ]]; then
       # shellcheck disable=SC2059
-      printf "$fmt" "$id" "$pid" "$(http_port "$id")" "(no answer)" - - - -; continue
+      printf "$fmt" "$id" "$pid" "$(http_port "$id")" "(no answer)" - - - - -; continue
     fi
     # shellcheck disable=SC2059
     printf "$fmt" "$id" "$pid" "$(http_port "$id")" "$(json_field "$json" role)" "$(json_field "$json" term)" \
-      "$(json_field "$json" leaderId)" "$(json_field "$json" configVersion)" "$(json_field "$json" leaseValidForMillis)"
+      "$(json_field "$json" leaderId)" "$(json_field "$json" configVersion)" "$(json_field "$json" leaseValidForMillis)" \
+      "$(member_role "$json" "$id")"
   done
 }
 
-need_node() { [[ $# -ge 1 && -n "$1" ]] || die "which node? e.g. $(basename "$0") $CMD n2"; index_of "$1" >/dev/null; }
+need_id() { [[ $# -ge 1 && -n "$1" ]] || die "which node? e.g. $(basename "$0") $CMD n2"; index_of "$1" >/dev/null; }
+need_node() { # a member
+  need_id "$@"
+  is_member "$1" && return 0
+  local removed; removed="$(removed_dir_of "$1")"
+  [[ -z "$removed" ]] || die "$1 was removed from this cluster (its data: $removed) and never comes back; the members are $(node_ids | tr '\n' ' ')"
+  die "$1 is not a member: the members are $(node_ids | tr '\n' ' ')(see $(members_file)); add a node with $(basename "$0") add $1"
+}
+
+# --- membership changes: on the leader, through POST /actuator/raft/<operation> as admin
+leader_within() { # leader_within <seconds>: the single node that reports LEADER, waiting for one
+  local deadline=$(( $(date +%s) + $1 )) found
+  while :; do
+    found="$(current_leader)"
+    [[ -z "$found" ]] || { echo "${found%%:*}"; return 0; }
+    (( $(date +%s) < deadline )) || return 1
+    sleep 0.2
+  done
+}
+
+# leader_post <operation> <id> [address]: sends the change to the leader, again to the new leader
+# when leadership moved in between (refused at once: nothing reached the log). Sets LEADER and ANSWER.
+leader_post() {
+  local op="$1" body answer code
+  body="{\"id\":\"$2\"${3:+,\"address\":\"$3\"}}"
+  for _ in 1 2 3; do
+    LEADER="$(leader_within 15)" || { print_table; die "no single node reports LEADER within 15 s: a membership change needs a leader and a majority of the voters up; start the stopped members ($(basename "$0") start <node>)"; }
+    answer="$(admin_curl -sS -m 120 -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' -d "$body" \
+      "http://127.0.0.1:$(http_port "$LEADER")/actuator/raft/$op")" \
+      || die "the $op request to $LEADER got no answer within 120 s; the change may still happen: see $(basename "$0") status and $(log_file "$LEADER")"
+    code="${answer##*$'\n'}"; ANSWER="${answer%$'\n'*}"
+    [[ "$code" != 401 && "$code" != 403 ]] || die "$LEADER refused the admin credentials (HTTP $code): it was started with another ADMIN_PASSWORD than the one in $(password_file); restart the cluster: $0 down; $0 up"
+    [[ "$code" == 2?? ]] || die "$LEADER answered HTTP $code to $op: $ANSWER"
+    [[ "$(json_field "$ANSWER" ok)" != true && "$ANSWER" == *"cannot accept this"* ]] || return 0
+    echo "$LEADER no longer leads; asking the new leader ..."
+  done
+}
+
+wait_for_voter() { # wait_for_voter <seconds> <id>: until the leader lists <id> as a voter
+  local deadline=$(( $(date +%s) + $1 )) leader
+  while (( $(date +%s) < deadline )); do
+    leader="$(current_leader)"
+    if [[ -n "$leader" && "$(member_role "$(status_json "${leader%%:*}")" "$2")" == voter ]]; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+check_joinable() { # a node that joins: a valid new id, never a member, not running, no data
+  local id="$1" pid removed
+  index_of "$id" >/dev/null
+  ! is_member "$id" || die "$id is already a member (see $(basename "$0") status); a node that joins gets a new id"
+  removed="$(removed_dir_of "$id")"
+  [[ -z "$removed" ]] || die "$id was removed from this cluster (its data: $removed): a node that joins gets an id never used before, see docs/operations.md (Replacing a dead voter)"
+  pid="$(pid_of "$id")"
+  [[ -z "$pid" ]] || die "$id is running (pid $pid) but the leader does not list it: stop it ($(basename "$0") stop $id), move $CLUSTER_DIR/$id away and add it again"
+  ! has_data "$id" || die "$CLUSTER_DIR/$id holds data: a node that joins starts with an empty data directory; move it away if an add that failed left it, or pick another id"
+}
+
+start_joining() { # start_joining <id>: start it (if it is not running) as a learner that waits, until it listens
+  local id="$1" started_at deadline
+  [[ -z "$(pid_of "$id")" ]] || return 0
+  started_at="$(now_ms)"
+  start_node "$id" --raft.learners="$id"   # with data (an earlier add) it follows its log instead
+  echo "waiting for $id to listen on gRPC $(grpc_port "$id") (up to ${START_TIMEOUT} s) ..."
+  deadline=$(( $(date +%s) + START_TIMEOUT ))
+  until port_in_use "$(grpc_port "$id")"; do
+    if [[ -z "$(pid_of "$id")" ]]; then
+      echo "cluster.sh: $id exited; the end of its log $(log_file "$id"):" >&2; tail -n 20 "$(log_file "$id")" >&2
+      rm -f "$(pid_file "$id")"; die "$id did not start; the leader was not asked to add it"
+    fi
+    (( $(date +%s) < deadline )) || die "$id does not listen on gRPC $(grpc_port "$id") after ${START_TIMEOUT} s; see $(log_file "$id"), stop it with $(basename "$0") stop $id"
+    sleep 0.2
+  done
+  echo "$id listens, $(( $(now_ms) - started_at )) ms after its start"
+}
+
+add_member() { # add_member <id>: start it as a learner that waits, add-voter on the leader, record it
+  local id="$1" leader role started_at ids
+  index_of "$id" >/dev/null
+  ! is_member "$id" || die "$id is already a member (see $(basename "$0") status); a node that joins gets a new id"
+  leader="$(leader_within 15)" || { print_table; die "no single node reports LEADER within 15 s: adding a node needs a leader; start the stopped members ($(basename "$0") start <node>)"; }
+  role="$(member_role "$(status_json "$leader")" "$id")"
+  started_at="$(now_ms)"
+  case "$role" in   # voter, joining, learner: what an earlier add that failed or timed out left
+    voter)
+      echo "$leader lists $id as a voter already (an earlier add): recording it"; start_joining "$id" ;;
+    joining)
+      start_joining "$id"
+      echo "$id is a learner that $leader promotes once caught up (an earlier add); waiting up to 120 s ..."
+      wait_for_voter 120 "$id" || die "$id is still not a voter: see $(log_file "$id"); remove it with $(basename "$0") remove $id"
+      ;;
+    learner)
+      start_joining "$id"
+      echo "$id is a learner on $leader (an earlier add-learner): promoting it ..."
+      leader_post promote "$id"; echo "$ANSWER"
+      [[ "$(json_field "$ANSWER" ok)" == true ]] || die "$LEADER did not promote $id: $(json_field "$ANSWER" error)"
+      ;;
+    *)
+      check_joinable "$id"
+      start_joining "$id"
+      echo "asking the leader to add $id as a voter (it answers once $id is one) ..."
+      leader_post add-voter "$id" "127.0.0.1:$(grpc_port "$id")"; echo "$ANSWER"
+      if [[ "$(json_field "$ANSWER" ok)" != true ]]; then
+        role="$(member_role "$(status_json "$LEADER")" "$id")"
+        [[ -n "$role" ]] || die "$LEADER did not add $id: $(json_field "$ANSWER" error); $id still runs: stop it ($(basename "$0") stop $id) and move $CLUSTER_DIR/$id away"
+        die "$id is a $role, not a voter yet: $(json_field "$ANSWER" error). Run $(basename "$0") add $id again to wait, or $(basename "$0") remove $id"
+      fi
+      ;;
+  esac
+  mapfile -t ids < <(node_ids); write_members "${ids[@]}" "$id"
+  echo "$id is a voter, $(( $(now_ms) - started_at )) ms after the add began; the members: $(node_ids | tr '\n' ' ')"
+  wait_for_leader 10 >/dev/null || echo "cluster.sh: the members do not agree on a leader yet; see $(basename "$0") status" >&2
+}
+
+remove_member() { # remove_member <id>: remove on the leader, then stop it and put its data aside
+  local id="$1" leader term aside removed_at agreed ids
+  index_of "$id" >/dev/null
+  leader="$(leader_within 15)" || { print_table; die "no single node reports LEADER within 15 s: a removal needs a leader and a majority of the voters up; start the stopped members ($(basename "$0") start <node>)"; }
+  # a learner left by an add that failed is in the leader's list only
+  is_member "$id" || [[ -n "$(member_role "$(status_json "$leader")" "$id")" ]] \
+    || die "$id is not a member: the members are $(node_ids | tr '\n' ' ')"
+  term="$(json_field "$(status_json "$leader")" term)"
+  echo "asking the leader to remove $id ..."
+  leader_post remove "$id"; echo "$ANSWER"
+  [[ "$(json_field "$ANSWER" ok)" == true ]] || die "$LEADER did not remove $id: $(json_field "$ANSWER" error)"
+  removed_at="$(now_ms)"
+  if is_member "$id"; then mapfile -t ids < <(node_ids | grep -vx -- "$id" || true); write_members "${ids[@]}"; fi
+  [[ "$LEADER" != "$id" ]] || echo "$id led: it steps down now that its removal is committed"
+  stop_node "$id" TERM
+  if [[ -d "$CLUSTER_DIR/$id" ]]; then
+    aside="$CLUSTER_DIR/$id.removed-$(date +%Y%m%d-%H%M%S)"
+    mv "$CLUSTER_DIR/$id" "$aside"
+    echo "put $id's data aside in $aside: it never starts into the cluster again"
+  fi
+  if [[ "$LEADER" == "$id" ]]; then
+    if agreed="$(wait_for_leader 30 "${term:-0}")"; then
+      echo "new leader: ${agreed% *} in term ${agreed#* }, agreed by the members $(( $(now_ms) - removed_at )) ms after the removal committed"
+    else
+      echo "cluster.sh: no new leader agreed within 30 s; see $(basename "$0") status" >&2
+    fi
+  fi
+  echo "removed $id; the members: $(node_ids | tr '\n' ' ')"
+}
 
 CMD="${1:-}"; shift || true
 case "$CMD" in
   up)
     check_java; check_curl; build_if_missing; mkdir -p "$CLUSTER_DIR"
+    # A new cluster gets n1..nNODES; one with data keeps the members that add and remove left.
+    kept=""; if [[ -s "$(members_file)" ]]; then for id in $(node_ids); do has_data "$id" && kept=yes; done; fi
+    if [[ -z "$kept" ]]; then
+      [[ "$NODES" =~ ^[1-9]$ ]] || die "NODES must be 1 to 9 (node ids n1..n9), not '$NODES'"
+      mapfile -t ids < <(for ((i = 1; i <= NODES; i++)); do echo "n$i"; done); write_members "${ids[@]}"
+    elif [[ -n "$NODES_GIVEN" && "$(node_ids | tr '\n' ' ')" != "$(for ((i = 1; i <= NODES; i++)); do printf 'n%s ' "$i"; done)" ]]; then
+      echo "NODES=$NODES applies to a new cluster only; this one has data and the members $(node_ids | tr '\n' ' ')(to change them: $0 add|remove <node>)"
+    fi
     for id in $(node_ids); do   # every port first, so that a taken port starts nothing
       [[ -n "$(pid_of "$id")" ]] && continue
       for port in "$(http_port "$id")" "$(grpc_port "$id")"; do
@@ -250,7 +445,7 @@ case "$CMD" in
     echo; echo "restart it with: $0 start $leader"
     ;;
   stop)
-    need_node "${1:-}"; stop_node "$1" TERM ;;
+    need_id "${1:-}"; stop_node "$1" TERM ;;
   start)
     need_node "${1:-}"; check_java; [[ -f "$JAR" ]] || build_if_missing; mkdir -p "$CLUSTER_DIR"
     [[ -s "$(password_file)" ]] || new_admin_password
@@ -273,18 +468,30 @@ case "$CMD" in
     ;;
   put)
     [[ $# -ge 2 ]] || die "usage: $0 put <key> <value> [node]"; check_curl
-    node="${3:-n1}"; index_of "$node" >/dev/null
+    node="${3:-$(first_member)}"; index_of "$node" >/dev/null
     curl -sS -m 10 -X PUT -H 'Content-Type: text/plain' --data-binary "$2" "http://127.0.0.1:$(http_port "$node")/config/$1"; echo ;;
   get)
     [[ $# -ge 1 ]] || die "usage: $0 get <key> [node]"; check_curl
-    node="${2:-n1}"; index_of "$node" >/dev/null
+    node="${2:-$(first_member)}"; index_of "$node" >/dev/null
     curl -sS -m 10 "http://127.0.0.1:$(http_port "$node")/config/$1"; echo ;;
   logs)
-    need_node "${1:-}"; exec tail -n 50 -f "$(log_file "$1")" ;;
+    need_id "${1:-}"; exec tail -n 50 -f "$(log_file "$1")" ;;
+  add)
+    need_id "${1:-}"; check_java; check_curl; [[ -f "$JAR" ]] || build_if_missing
+    add_member "$1"; echo; print_table ;;
+  remove)
+    need_id "${1:-}"; check_curl
+    remove_member "$1"; echo; print_table ;;
+  replace)
+    [[ $# -ge 2 ]] || die "usage: $0 replace <old> <new>, e.g. $0 replace n3 n6 (the replacement always gets a new id)"
+    index_of "$1" >/dev/null; [[ "$1" != "$2" ]] || die "the replacement of $1 needs a new id: a node under an old id with an empty disk has forgotten its votes (docs/operations.md)"
+    check_java; check_curl; [[ -f "$JAR" ]] || build_if_missing
+    check_joinable "$2"   # before anything changes
+    remove_member "$1"; echo; add_member "$2"; echo; print_table ;;
   down)
-    for id in $(node_ids); do stop_node "$id" TERM; done ;;
+    for id in $(table_ids); do stop_node "$id" TERM; done ;;
   ""|-h|--help|help)
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
+    sed -n '2,/^[^#]/p' "$0" | sed -n 's/^# \{0,1\}//p' ;;
   *)
     die "unknown command '$CMD'; try: $0 help" ;;
 esac
