@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
  * replicated log), and shows them. Call it on any node: a change is made by the leader, and
  * fails with {@link io.raftboot.core.node.NotLeaderException} (naming the leader) elsewhere.
  * Every future completes with the log index of the new configuration once it is committed,
- * except {@link #addVoter}'s, which completes once the new member is a voter. A change that must
+ * except {@link #addVoter}'s, which completes once the new member is a voter of the configuration in
+ * force on this node (on the leader its entry commits a round trip later). A change that must
  * wait (another change is not committed yet; a new leader has not committed an entry of its term)
  * is retried until {@code raft.write-timeout}; one that cannot apply fails at once with
  * {@link IllegalArgumentException} saying why. See docs/operations.md for the procedures.
