@@ -102,9 +102,11 @@ public final class ClusterSettingsValidator {
                     "every member is a learner, so no node can vote or lead",
                     "Remove at least one id (better three) from raft.learners");
         }
-        if (voters.size() % 2 == 0) {
+        // A learner's raft.peers (a node joining a running cluster) do not make the membership.
+        if (voters.size() % 2 == 0 && !learners.contains(nodeId)) {
             LOG.warn(
-                    "raft.peers lists {} voters {}: an even number tolerates no more failures than {} voters; add or remove one voter (or make one a learner with raft.learners)",
+                    "raft.peers lists {} voters {}: an even number tolerates no more failures than a cluster of {};"
+                            + " add or remove one voter (or make one a learner with raft.learners)",
                     voters.size(),
                     voters,
                     voters.size() - 1);
