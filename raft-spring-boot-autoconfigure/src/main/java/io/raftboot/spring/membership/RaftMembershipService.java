@@ -2,6 +2,7 @@ package io.raftboot.spring.membership;
 
 import io.raftboot.core.loop.RaftListener;
 import io.raftboot.core.loop.RaftLoop;
+import io.raftboot.core.loop.RaftLoopStoppedException;
 import io.raftboot.core.loop.RaftStatus;
 import io.raftboot.core.node.MembershipChange;
 import io.raftboot.spring.cluster.PeerAddress;
@@ -96,7 +97,9 @@ public final class RaftMembershipService implements MembershipService {
                 return;
             }
             Throwable cause = unwrap(failure);
-            if (cause instanceof IllegalStateException && System.nanoTime() - deadline < 0) {
+            // RaftLoopStoppedException is an IllegalStateException too, but a stopped loop stays stopped.
+            boolean mustWait = cause instanceof IllegalStateException && !(cause instanceof RaftLoopStoppedException);
+            if (mustWait && System.nanoTime() - deadline < 0) {
                 retryLater.execute(() -> attempt(change, deadline, result));
             } else {
                 result.completeExceptionally(cause);

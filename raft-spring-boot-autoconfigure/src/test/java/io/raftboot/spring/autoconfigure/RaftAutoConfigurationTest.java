@@ -34,6 +34,7 @@ import io.raftboot.spring.integration.IntegrationLeaderEventPublisher;
 import io.raftboot.spring.integration.RaftLeaderContext;
 import io.raftboot.spring.leadership.LeadershipService;
 import io.raftboot.spring.leadership.LeadershipTracker;
+import io.raftboot.spring.membership.MembershipService;
 import io.raftboot.spring.metrics.RaftMetrics;
 import io.raftboot.spring.support.RaftExecutors;
 import io.raftboot.testsupport.process.FreePorts;
@@ -220,6 +221,7 @@ class RaftAutoConfigurationTest {
                 override(LeadershipService.class, () -> mock(LeadershipService.class)),
                 override(ConfigChangePublisher.class, () -> mock(ConfigChangePublisher.class)),
                 override(ReplicatedConfig.class, () -> mock(ReplicatedConfig.class)),
+                override(MembershipService.class, () -> mock(MembershipService.class)),
                 override(RaftStatusReporter.class, () -> mock(RaftStatusReporter.class)),
                 override(RaftLifecycle.class, () -> mock(RaftLifecycle.class)),
                 override(LeaderOnlySkips.class, LeaderOnlySkips::new),
