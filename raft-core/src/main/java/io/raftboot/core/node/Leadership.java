@@ -131,13 +131,17 @@ final class Leadership {
     private void promoteCaughtUpLearner(long now) {
         Membership m = configs.current();
         if (m.joining().isEmpty()
+                || transfer != null
                 || log.term(node.commitIndex()) != node.term()
                 || configs.changePending(node.commitIndex())) {
             return;
         }
         for (String id : m.joining()) {
             Progress pr = replication.follower(id);
+            // Heard from, not only created: a new Progress looks fresh, and a learner that never
+            // answered (not running, a wrong address) must not become a voter a quorum waits for.
             if (pr != null
+                    && pr.heard
                     && log.lastIndex() - pr.match <= settings.maxEntriesPerAppend()
                     && now - pr.lastResponseTick < settings.electionTicks()) {
                 LOG.log(
@@ -252,6 +256,7 @@ final class Leadership {
         Progress pr = replication.follower(follower);
         if (pr != null) {
             pr.lastResponseTick = node.ticks();
+            pr.heard = true;
         }
         return pr;
     }

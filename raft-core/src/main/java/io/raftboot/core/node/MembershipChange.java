@@ -37,6 +37,10 @@ public sealed interface MembershipChange {
 
     /** Makes a learner a voter. */
     record Promote(String id) implements MembershipChange {
+        public Promote {
+            Objects.requireNonNull(id, "id");
+        }
+
         @Override
         public Membership applyTo(Membership current) {
             if (!current.isLearner(id)) {
@@ -53,6 +57,10 @@ public sealed interface MembershipChange {
 
     /** Makes a voter a learner; the last voter cannot go. */
     record Demote(String id) implements MembershipChange {
+        public Demote {
+            Objects.requireNonNull(id, "id");
+        }
+
         @Override
         public Membership applyTo(Membership current) {
             requireVoterThatIsNotTheLast(current, id, "demote");
@@ -66,6 +74,10 @@ public sealed interface MembershipChange {
 
     /** Removes a member, voter or learner; the last voter cannot go. */
     record Remove(String id) implements MembershipChange {
+        public Remove {
+            Objects.requireNonNull(id, "id");
+        }
+
         @Override
         public Membership applyTo(Membership current) {
             if (current.isLearner(id)) {
@@ -87,6 +99,7 @@ public sealed interface MembershipChange {
     /** Records a member's new address (a pod that came back with a new IP, a moved host). */
     record ChangeAddress(String id, String address) implements MembershipChange {
         public ChangeAddress {
+            Objects.requireNonNull(id, "id");
             Objects.requireNonNull(address, "address");
         }
 

@@ -34,6 +34,8 @@ final class Progress {
     final ArrayDeque<Long> inflight = new ArrayDeque<>();
     /** In PROBE: an append is outstanding, wait for its answer (or the next heartbeat). */
     boolean probeSent;
+    /** Anything at all was heard from this follower in this term (a learner is promoted only then). */
+    boolean heard;
 
     Progress(String id, boolean voter, long next, long tick) {
         this.id = id;

@@ -51,6 +51,18 @@ class MembershipChangeTest {
     }
 
     @Test
+    void aLearnerThatNeverAnswersIsNotPromoted() {
+        Network net = ledByA(11); // a short log: "within one append of the leader" holds at once
+        net.dropWhere(m -> m.to().equals("d")); // d is not running, or its address is wrong
+        change(net, "a", new MembershipChange.AddLearner("d", "h:4", true));
+        net.tickAll(5 * net.config().electionTicks());
+
+        assertThat(net.node("a").membership().voters()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(net.node("a").membership().joining()).containsExactly("d");
+        assertThat(net.node("a").role()).isEqualTo(Role.LEADER);
+    }
+
+    @Test
     void aSecondChangeWaitsUntilTheFirstCommitted() {
         Network net = ledByA(2);
         net.dropWhere(m -> m instanceof AppendEntries ae && !ae.entries().isEmpty());

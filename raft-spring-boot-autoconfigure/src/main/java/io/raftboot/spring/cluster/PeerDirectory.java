@@ -32,6 +32,7 @@ public final class PeerDirectory implements RaftListener {
     private volatile Map<String, PeerAddress> known;
 
     private volatile long membershipIndex = -1;
+    private Membership applied;
 
     public PeerDirectory(ClusterSettings settings) {
         this.settings = settings;
@@ -103,9 +104,12 @@ public final class PeerDirectory implements RaftListener {
      * @return whether the directory changed
      */
     public synchronized boolean update(Membership membership, long index) {
-        if (index == membershipIndex) {
+        // The index alone is not enough: a configuration overwritten at the same index (a
+        // truncated suffix, a snapshot ending there) differs with the same index.
+        if (index == membershipIndex && membership.equals(applied)) {
             return false;
         }
+        applied = membership;
         Map<String, PeerAddress> before = members;
         Map<String, PeerAddress> next = new TreeMap<>();
         for (String id : membership.all()) {

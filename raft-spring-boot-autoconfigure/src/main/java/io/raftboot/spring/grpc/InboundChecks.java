@@ -77,6 +77,14 @@ final class InboundChecks {
             if (e.getType() == io.raftboot.proto.EntryType.UNRECOGNIZED) {
                 return "entry " + e.getIndex() + " has unknown type " + e.getTypeValue();
             }
+            if (e.getType() == io.raftboot.proto.EntryType.MEMBERSHIP) {
+                // Decoded here, not first on the Raft loop thread, where bad bytes would halt the node.
+                try {
+                    io.raftboot.core.node.MembershipCodec.decode(e.getData().toByteArray());
+                } catch (IllegalArgumentException bad) {
+                    return "entry " + e.getIndex() + " is a membership this node cannot read: " + bad.getMessage();
+                }
+            }
             previousTerm = e.getTerm();
         }
         if (m.getPrevLogIndex() + n > MAX_TERM) {
