@@ -7,7 +7,6 @@ import io.raftboot.proto.InstallSnapshotRequest;
 import io.raftboot.proto.LogEntry;
 import io.raftboot.proto.ReqVote;
 import io.raftboot.proto.TimeoutNowRequest;
-import io.raftboot.spring.cluster.ClusterSettings;
 
 /**
  * Structural checks of a request from an admitted member, before it reaches the Raft core: the
@@ -111,7 +110,7 @@ final class InboundChecks {
         return common(m.getTerm(), m.getTo());
     }
 
-    static String check(InstallSnapshotRequest m, ClusterSettings settings) {
+    static String check(InstallSnapshotRequest m) {
         String p = common(m.getTerm(), m.getTo());
         if (p == null) {
             p = range("last_included_index", m.getLastIncludedIndex());
@@ -129,6 +128,13 @@ final class InboundChecks {
             return "the snapshot has no voters";
         }
         // Its members are those of the leader's log, not raft.peers: members change at runtime.
+        // Built here, as the mapper will, so that lists that are no membership (an id both voter
+        // and learner) are refused with a reason rather than failing the handler.
+        try {
+            MessageMapper.membership(m);
+        } catch (IllegalArgumentException bad) {
+            return "the snapshot's membership is invalid: " + bad.getMessage();
+        }
         return null;
     }
 

@@ -162,19 +162,29 @@ public final class MessageMapper {
     }
 
     public InstallSnapshot fromProto(InstallSnapshotRequest p) {
+        Snapshot s = new Snapshot(
+                p.getLastIncludedIndex(),
+                p.getLastIncludedTerm(),
+                membership(p),
+                p.getData().toByteArray());
+        return new InstallSnapshot(p.getFrom(), p.getTo(), p.getTerm(), s);
+    }
+
+    /**
+     * The snapshot's membership: the encoded one a current leader sends, else (a leader of an
+     * older release) the voter and learner lists.
+     *
+     * @throws IllegalArgumentException if the lists or bytes are not a valid membership
+     */
+    static Membership membership(InstallSnapshotRequest p) {
+        if (!p.getMembership().isEmpty()) {
+            return MembershipCodec.decode(p.getMembership().toByteArray());
+        }
         Set<String> voters = new LinkedHashSet<>();
         p.getVotersList().forEach(n -> voters.add(n.getId()));
         Set<String> learners = new LinkedHashSet<>();
         p.getLearnersList().forEach(n -> learners.add(n.getId()));
-        Membership membership = p.getMembership().isEmpty()
-                ? new Membership(voters, learners)
-                : MembershipCodec.decode(p.getMembership().toByteArray());
-        Snapshot s = new Snapshot(
-                p.getLastIncludedIndex(),
-                p.getLastIncludedTerm(),
-                membership,
-                p.getData().toByteArray());
-        return new InstallSnapshot(p.getFrom(), p.getTo(), p.getTerm(), s);
+        return new Membership(voters, learners);
     }
 
     // ------------------------------------------------------------- responses

@@ -101,7 +101,7 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
 
     @Override
     public void installSnapshot(InstallSnapshotRequest request, StreamObserver<InstallSnapshotReturn> observer) {
-        String problem = InboundChecks.check(request, mapper.settings());
+        String problem = InboundChecks.check(request);
         if (problem == null) {
             String unreadable = snapshotCheck.apply(request.getData().toByteArray());
             problem = unreadable == null ? null : "the snapshot's state-machine data cannot be restored: " + unreadable;

@@ -82,7 +82,7 @@ class MessageDecodingFuzzTest {
                 }
                 case 2 -> {
                     InstallSnapshotRequest m = InstallSnapshotRequest.parseFrom(bytes);
-                    if (InboundChecks.check(m, SETTINGS) == null) {
+                    if (InboundChecks.check(m) == null) {
                         MAPPER.fromProto(m);
                     }
                 }
