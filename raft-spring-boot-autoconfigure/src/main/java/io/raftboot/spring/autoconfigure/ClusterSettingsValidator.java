@@ -222,6 +222,13 @@ public final class ClusterSettingsValidator {
                     "grpc.server.security.enabled=true makes the gRPC server speak TLS, but the peer channels have no TLS settings and could not connect",
                     "Set raft.tls.bundle to an SSL bundle (spring.ssl.bundle.pem.<name>.*) holding this node's certificate and the cluster's CA");
         }
+        if (p.getMembership().isAutoJoin() && !tls.isEnabled() && !auth.isEnabled()) {
+            throw new RaftConfigurationException(
+                    "raft.membership.auto-join",
+                    true,
+                    "a leader adds every node that asks to join, and without mutual TLS or a shared secret nothing proves who asks",
+                    "Set raft.auth.secret (the same on every replica) or raft.tls.bundle, or turn auto-join off and add members with the membership operations (docs/operations.md)");
+        }
         if (auth.isEnabled()) {
             if (auth.getSecret().length() < MIN_SECRET_CHARS) {
                 // The value shown is never the secret (docs/security.md).

@@ -9,6 +9,7 @@ import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.grpc.CallExecutorServerConfigurer;
 import io.raftboot.spring.grpc.ClusterGuard;
 import io.raftboot.spring.grpc.CrashDetectionServerConfigurer;
+import io.raftboot.spring.grpc.GrpcJoinRequester;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.LeaderCrashDetector;
 import io.raftboot.spring.grpc.MessageMapper;
@@ -21,6 +22,9 @@ import io.raftboot.spring.grpc.RaftServer;
 import io.raftboot.spring.grpc.RaftServerTls;
 import io.raftboot.spring.grpc.security.PeerSecurity;
 import io.raftboot.spring.grpc.security.RequestRefusals;
+import io.raftboot.spring.membership.AutoJoin;
+import io.raftboot.spring.membership.JoinHandler;
+import io.raftboot.spring.membership.MembershipService;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -37,6 +41,9 @@ import org.springframework.core.env.Environment;
  */
 @Configuration(proxyBeanMethods = false)
 class RaftGrpcConfiguration {
+
+    /** How often a joining node asks again; a join takes a commit, far less than this. */
+    static final java.time.Duration AUTO_JOIN_RETRY_INTERVAL = java.time.Duration.ofSeconds(1);
 
     @Bean
     @ConditionalOnMissingBean
@@ -115,7 +122,8 @@ class RaftGrpcConfiguration {
             PeerContacts contacts,
             MessageRelay relay,
             LeaderCommandHandler forwardHandler,
-            RaftLoop loop) {
+            RaftLoop loop,
+            JoinHandler joins) {
         return new RaftServer(
                 mapper,
                 guard,
@@ -132,7 +140,28 @@ class RaftGrpcConfiguration {
                     } catch (RuntimeException e) {
                         return String.valueOf(e.getMessage());
                     }
-                });
+                },
+                joins);
+    }
+
+    /** Answers nodes that ask to join; adds them only where raft.membership.auto-join is on. */
+    @Bean
+    @ConditionalOnMissingBean
+    JoinHandler raftJoinHandler(RaftLoop loop, MembershipService membership, RaftProperties properties) {
+        return new JoinHandler(loop, membership, properties.getMembership().isAutoJoin());
+    }
+
+    /** raft.membership.auto-join: a node that is no voter asks the members to add it. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "raft.membership.auto-join", havingValue = "true")
+    AutoJoin raftAutoJoin(ClusterSettings settings, RaftLoop loop, PeerDirectory directory, PeerSecurity security) {
+        return new AutoJoin(
+                settings.nodeId(),
+                loop,
+                directory,
+                new GrpcJoinRequester(settings, directory, security),
+                AUTO_JOIN_RETRY_INTERVAL);
     }
 
     /** Crash-fast detection (raft.crash-detection): tells the loop when the leader's process is gone. */

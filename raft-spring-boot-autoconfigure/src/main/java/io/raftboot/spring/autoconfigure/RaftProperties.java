@@ -522,6 +522,23 @@ public class RaftProperties {
          */
         private Duration catchUpTimeout = Duration.ofSeconds(60);
 
+        /**
+         * Whether a node that is not a voter of the configuration it knows (a StatefulSet pod
+         * beyond raft.kubernetes.replicas, a replica started as a learner of raft.peers) asks
+         * the leader to add it, and whether this node, as leader, adds nodes that ask: as a
+         * learner, promoted to voter once caught up. Needs raft.auth.secret or mutual TLS, which
+         * prove the joiner's id. Turn it on on every replica.
+         */
+        private boolean autoJoin = false;
+
+        public boolean isAutoJoin() {
+            return autoJoin;
+        }
+
+        public void setAutoJoin(boolean autoJoin) {
+            this.autoJoin = autoJoin;
+        }
+
         public Duration getCatchUpTimeout() {
             return catchUpTimeout;
         }

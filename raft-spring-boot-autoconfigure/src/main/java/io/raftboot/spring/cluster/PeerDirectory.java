@@ -140,6 +140,23 @@ public final class PeerDirectory implements RaftListener {
         return true;
     }
 
+    /**
+     * Learns the members of a configuration another member reported (a join answer), without
+     * taking it as in force: a joiner admits the leader of that configuration before its own
+     * log records it (thesis §4.2.1; otherwise a leader added at runtime could never reach a node
+     * that joins later). Authenticated like every peer answer; never forgets a known member.
+     */
+    public synchronized void learn(Membership membership) {
+        Map<String, PeerAddress> everKnown = new TreeMap<>(known);
+        for (String id : membership.all()) {
+            PeerAddress address = parseOrNull(id, membership.address(id));
+            if (address != null) {
+                everKnown.put(id, address);
+            }
+        }
+        known = Collections.unmodifiableMap(everKnown);
+    }
+
     private static PeerAddress parseOrNull(String id, String address) {
         if (address == null) {
             return null;

@@ -2,6 +2,7 @@ package io.raftboot.spring.grpc;
 
 import io.grpc.Status;
 import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.PeerAddress;
 import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.grpc.security.CertificateIdentity;
 import io.raftboot.spring.grpc.security.PeerIdentity;
@@ -94,6 +95,47 @@ public final class ClusterGuard {
                     "it is addressed to node '" + to + "' but this is node '" + settings.nodeId()
                             + "'; raft.peers maps ids to different addresses on different replicas");
         }
+        return checkIdentity(from, directory.addressOf(from));
+    }
+
+    /**
+     * Checks a join request (raft.membership.auto-join): its sender is no member yet, so it is
+     * admitted only if it proves its id, with a client certificate that names it (or the host of
+     * the address it asks to be dialled at) or with a raft.auth.secret signature made for it. A
+     * cluster without either cannot tell a joiner from anyone who reaches the port.
+     *
+     * @param address the address the joiner asks to be added at
+     * @return {@code null} to admit, or the status to refuse with
+     */
+    public Status checkJoin(String clusterId, String from, PeerAddress address) {
+        if (!settings.clusterId().equals(clusterId)) {
+            return refuse(
+                    RefusalReason.CLUSTER_ID,
+                    clusterId + "/" + from,
+                    from,
+                    "it belongs to cluster '" + clusterId + "' but this node to cluster '" + settings.clusterId()
+                            + "'; set the same raft.cluster-id on every replica");
+        }
+        if (settings.nodeId().equals(from)) {
+            return refuse(
+                    RefusalReason.UNKNOWN_SENDER,
+                    from,
+                    from,
+                    "a join request claims this node's own id '" + from + "'; give every replica its own raft.node-id");
+        }
+        if (!requireCertificate && !requireSignature) {
+            return refuse(
+                    RefusalReason.UNAUTHENTICATED_JOIN,
+                    from,
+                    from,
+                    "'" + from + "' asks to join, but this cluster has neither mutual TLS (raft.tls) nor"
+                            + " raft.auth.secret, so nothing proves who asks; configure one of them to use"
+                            + " raft.membership.auto-join");
+        }
+        return checkIdentity(from, address);
+    }
+
+    private Status checkIdentity(String from, PeerAddress address) {
         PeerIdentity identity = PeerIdentity.current();
         Set<String> names = identity.certificateNames();
         if (requireCertificate && (names == null || names.isEmpty())) {
@@ -104,7 +146,7 @@ public final class ClusterGuard {
                     "it came without a TLS client certificate naming a node "
                             + "(raft.tls.identity); every peer must connect with its certificate from the SSL bundle named in raft.tls.bundle");
         }
-        if (names != null && !names.isEmpty() && !CertificateIdentity.names(names, from, directory.addressOf(from))) {
+        if (names != null && !names.isEmpty() && !CertificateIdentity.names(names, from, address)) {
             return refuse(
                     RefusalReason.IDENTITY_MISMATCH,
                     from + "/" + names,

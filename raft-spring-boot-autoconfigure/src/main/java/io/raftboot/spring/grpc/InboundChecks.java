@@ -4,9 +4,11 @@ import io.raftboot.proto.ForwardKind;
 import io.raftboot.proto.ForwardRequest;
 import io.raftboot.proto.HBeat;
 import io.raftboot.proto.InstallSnapshotRequest;
+import io.raftboot.proto.JoinRequest;
 import io.raftboot.proto.LogEntry;
 import io.raftboot.proto.ReqVote;
 import io.raftboot.proto.TimeoutNowRequest;
+import io.raftboot.spring.cluster.PeerAddress;
 
 /**
  * Structural checks of a request from an admitted member, before it reaches the Raft core: the
@@ -141,6 +143,24 @@ final class InboundChecks {
     static String check(ForwardRequest m) {
         if (m.getKind() == ForwardKind.UNRECOGNIZED) {
             return "unknown forward kind " + m.getKindValue();
+        }
+        return null;
+    }
+
+    /** Ids and addresses become log entries (MembershipCodec's UTF strings): keep them short. */
+    static final int MAX_ID_LENGTH = 253;
+
+    static String check(JoinRequest m) {
+        if (m.getFrom().isEmpty() || m.getFrom().length() > MAX_ID_LENGTH) {
+            return "the joiner's id must have 1 to " + MAX_ID_LENGTH + " characters";
+        }
+        if (m.getAddress().length() > MAX_ID_LENGTH + 6) {
+            return "the joiner's address is longer than " + (MAX_ID_LENGTH + 6) + " characters";
+        }
+        try {
+            PeerAddress.parse(m.getAddress());
+        } catch (IllegalArgumentException e) {
+            return "the joiner's address: " + e.getMessage();
         }
         return null;
     }

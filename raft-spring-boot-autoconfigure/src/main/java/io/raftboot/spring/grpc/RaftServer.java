@@ -11,12 +11,17 @@ import io.raftboot.proto.HBeat;
 import io.raftboot.proto.HBeatReturn;
 import io.raftboot.proto.InstallSnapshotRequest;
 import io.raftboot.proto.InstallSnapshotReturn;
+import io.raftboot.proto.JoinRequest;
+import io.raftboot.proto.JoinReturn;
 import io.raftboot.proto.RaftGrpc;
 import io.raftboot.proto.ReqVote;
 import io.raftboot.proto.ReqVoteReturn;
 import io.raftboot.proto.TimeoutNowRequest;
 import io.raftboot.proto.TimeoutNowReturn;
+import io.raftboot.spring.cluster.PeerAddress;
 import io.raftboot.spring.config.LeaderCommandHandler;
+import io.raftboot.spring.membership.JoinHandler;
+import io.raftboot.spring.membership.JoinOutcome;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -43,6 +48,7 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
     private final LeaderCommandHandler forwardHandler;
     private final LongSupplier currentTerm;
     private final java.util.function.Function<byte[], String> snapshotCheck;
+    private final JoinHandler joins;
 
     /**
      * @param inbound delivers a message to the Raft loop (must not block)
@@ -73,6 +79,21 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
             LeaderCommandHandler forwardHandler,
             LongSupplier currentTerm,
             java.util.function.Function<byte[], String> snapshotCheck) {
+        this(mapper, guard, pending, contacts, inbound, forwardHandler, currentTerm, snapshotCheck, null);
+    }
+
+    /** @param joins answers nodes that ask to join (raft.membership.auto-join), or {@code null} to refuse them */
+    public RaftServer(
+            MessageMapper mapper,
+            ClusterGuard guard,
+            PendingReplies pending,
+            PeerContacts contacts,
+            Consumer<Message> inbound,
+            LeaderCommandHandler forwardHandler,
+            LongSupplier currentTerm,
+            java.util.function.Function<byte[], String> snapshotCheck,
+            JoinHandler joins) {
+        this.joins = joins;
         this.snapshotCheck = snapshotCheck;
         this.mapper = mapper;
         this.guard = guard;
@@ -158,6 +179,35 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
                 }
             } catch (RuntimeException e) {
                 LOG.debug("Forward answer to {} not delivered: {}", request.getFrom(), e.toString());
+            }
+        });
+    }
+
+    @Override
+    public void join(JoinRequest request, StreamObserver<JoinReturn> observer) {
+        String problem = InboundChecks.check(request);
+        Status refusal = problem != null
+                ? guard.invalid(request.getFrom(), problem)
+                : guard.checkJoin(request.getClusterId(), request.getFrom(), PeerAddress.parse(request.getAddress()));
+        if (refusal != null) {
+            observer.onError(refusal.asRuntimeException());
+            return;
+        }
+        CompletableFuture<JoinOutcome> handled = joins != null
+                ? joins.join(request.getFrom(), request.getAddress())
+                : CompletableFuture.completedFuture(new JoinOutcome.Refused("this node adds no joiners"));
+        handled.whenComplete((outcome, error) -> {
+            try {
+                if (error != null) {
+                    observer.onError(Status.INTERNAL
+                            .withDescription("join failed: " + error)
+                            .asRuntimeException());
+                } else {
+                    observer.onNext(JoinMessages.toProto(outcome));
+                    observer.onCompleted();
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Join answer to {} not delivered: {}", request.getFrom(), e.toString());
             }
         });
     }

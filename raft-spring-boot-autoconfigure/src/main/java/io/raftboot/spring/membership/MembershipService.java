@@ -28,6 +28,13 @@ public interface MembershipService {
      */
     CompletableFuture<Long> addVoter(String id, String address);
 
+    /**
+     * Starts adding a voter: adds it as a learner that the leader promotes once caught up, as
+     * {@link #addVoter} does, but completes as soon as the learner is added. What the leader does
+     * for a node that asks to join (raft.membership.auto-join).
+     */
+    CompletableFuture<Long> addJoiningLearner(String id, String address);
+
     /** Adds a member that replicates the log but never votes. */
     CompletableFuture<Long> addLearner(String id, String address);
 

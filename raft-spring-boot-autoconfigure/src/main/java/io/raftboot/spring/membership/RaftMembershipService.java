@@ -51,6 +51,11 @@ public final class RaftMembershipService implements MembershipService {
     }
 
     @Override
+    public CompletableFuture<Long> addJoiningLearner(String id, String address) {
+        return change(new MembershipChange.AddLearner(id, checkedAddress(address), true));
+    }
+
+    @Override
     public CompletableFuture<Long> addLearner(String id, String address) {
         return change(new MembershipChange.AddLearner(id, checkedAddress(address), false));
     }

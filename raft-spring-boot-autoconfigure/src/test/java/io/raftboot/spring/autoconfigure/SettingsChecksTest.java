@@ -44,6 +44,7 @@ class SettingsChecksTest {
                 "grpc.server.security.enabled=true | raft.tls.bundle | peer channels have no TLS settings",
                 "raft.tls.bundle=raft;grpc.server.security.enabled=true;grpc.server.security.client-auth=OPTIONAL"
                         + " | grpc.server.security.client-auth | must require client certificates",
+                "raft.membership.auto-join=true | raft.membership.auto-join | nothing proves who asks",
             })
     void aBadSettingIsRefusedByTheValidatorAloneAndStopsTheStartWithTheSameReport(
             String setting, String property, String problem) {

@@ -77,9 +77,9 @@ final class RaftTestCluster implements AutoCloseable {
      * are the cluster's and itself, as a learner, until the log it receives says otherwise. The
      * leader must add it (MembershipService) for it to be reached.
      */
-    ConfigurableApplicationContext join(String id) {
+    ConfigurableApplicationContext join(String id, String... overrides) {
         joined.put(id, FreePorts.any());
-        return start(id);
+        return start(id, overrides);
     }
 
     private ConfigurableApplicationContext launch(String id, String... overrides) {

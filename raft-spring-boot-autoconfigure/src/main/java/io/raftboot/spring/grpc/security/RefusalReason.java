@@ -26,6 +26,8 @@ public enum RefusalReason {
     REPLAYED("replayed"),
     /** The replay cache is full (raft.auth.max-nonces); the request cannot be checked for replay. */
     REPLAY_CACHE_FULL("replay-cache-full"),
+    /** A node asked to join, but neither mutual TLS nor raft.auth.secret could prove its id. */
+    UNAUTHENTICATED_JOIN("unauthenticated-join"),
     /** The request is structurally invalid (negative or out-of-range terms or indexes, gaps, ...). */
     INVALID_MESSAGE("invalid-message");
 
