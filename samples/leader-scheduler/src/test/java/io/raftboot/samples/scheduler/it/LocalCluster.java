@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Three JVMs of the sample jar on free loopback ports (HTTP and gRPC), each with its own data
  * directory, and the HTTP calls the fault test makes: status, config reads and writes, step-down.
  */
-final class LocalCluster extends ProcessCluster {
+class LocalCluster extends ProcessCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
     static final ObjectMapper JSON = new ObjectMapper();
@@ -51,7 +51,7 @@ final class LocalCluster extends ProcessCluster {
     /** Nodes added to the running cluster: they start as learners of the members they know. */
     private final java.util.Set<String> joiners = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private LocalCluster(int size, Path dir, BootJarLaunch launch) {
+    LocalCluster(int size, Path dir, BootJarLaunch launch) {
         super(size, dir, Duration.ofMillis(500));
         this.launch = launch;
     }
@@ -61,6 +61,11 @@ final class LocalCluster extends ProcessCluster {
      *               none with {@code -Draft.it.noCds=true}
      */
     static LocalCluster of(int size, Path dir, Path jar, Path cdsDir) {
+        return new LocalCluster(size, dir, launch(jar, cdsDir));
+    }
+
+    /** How the nodes run the sample jar: with a class data sharing archive, unless -Draft.it.noCds=true. */
+    static BootJarLaunch launch(Path jar, Path cdsDir) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the sample jar " + jar + " does not exist: build it with"
                     + " ./mvnw -pl samples/leader-scheduler -am package -DskipTests");
@@ -80,7 +85,7 @@ final class LocalCluster extends ProcessCluster {
                         launch.preparation().toMillis());
             }
         }
-        return new LocalCluster(size, dir, launch);
+        return launch;
     }
 
     @Override
@@ -96,6 +101,11 @@ final class LocalCluster extends ProcessCluster {
         if (joiners.contains(node.id())) {
             args.add("--raft.learners=" + node.id());
         }
+        return launchCommand(args);
+    }
+
+    /** The JVM command that runs the sample jar with these application arguments. */
+    protected final List<String> launchCommand(List<String> args) {
         return launch.command(args);
     }
 
@@ -191,6 +201,16 @@ final class LocalCluster extends ProcessCluster {
                                 .POST(HttpRequest.BodyPublishers.ofString(json))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Each member's role ({@code voter}, {@code learner}, {@code joining}) as node {@code id} reports it. */
+    Map<String, String> roles(String id) {
+        Map<String, String> roles = new java.util.TreeMap<>();
+        getJson(id, "/actuator/raft", Duration.ofSeconds(2))
+                .orElseThrow(() -> new IllegalStateException(id + " does not answer"))
+                .get("members")
+                .forEach(m -> roles.put(m.get("id").asText(), m.get("role").asText()));
+        return roles;
     }
 
     /** The acknowledged keys that node {@code id} lacks or holds with another value (all, if it does not answer). */

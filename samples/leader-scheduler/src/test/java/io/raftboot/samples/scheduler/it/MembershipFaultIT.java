@@ -169,8 +169,7 @@ class MembershipFaultIT {
     }
 
     private Map<String, String> roles(String id) {
-        return roleMap(
-                cluster.getJson(id, "/actuator/raft", Duration.ofSeconds(2)).orElseThrow());
+        return cluster.roles(id);
     }
 
     private static Map<String, String> roleMap(JsonNode status) {
