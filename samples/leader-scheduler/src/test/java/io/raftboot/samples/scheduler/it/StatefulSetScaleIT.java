@@ -78,10 +78,15 @@ class StatefulSetScaleIT {
         String moved = leader.equals("1") ? "2" : "1";
         cluster.node(moved).stop();
         cluster.move(moved, "127.0.0.4" + moved);
+        long restarted = System.nanoTime();
         cluster.start(moved);
         leader = awaitLeader(five, START_DEADLINE);
         write(leader, "after-move", "2");
         awaitValue(moved, "after-move", "2");
+        LOG.info(
+                "Pod {} had a write from the leader at its new address {} ms after its restart",
+                moved,
+                (System.nanoTime() - restarted) / 1_000_000);
 
         // kubectl scale --replicas=3: remove pods 4 and 3 on the leader first, one at a time.
         for (String gone : List.of("4", "3")) {
