@@ -46,6 +46,17 @@ public record ClusterSettings(
         return tick.multipliedBy(heartbeatTicks);
     }
 
+    /**
+     * The settings every member must share, as {@code name=value} pairs: the election timeout,
+     * the heartbeat interval (whose fifth is the tick, the unit of the promises voters send in
+     * votes) and the max clock drift. The lease is safe only if every voter waits as long as the
+     * leader assumes it does (thesis §6.4.1), so a node refuses requests from one whose values
+     * differ. Carried in every Raft request.
+     */
+    public String fingerprint() {
+        return SettingsFingerprint.of(tick.multipliedBy(electionTicks), heartbeatInterval(), maxClockDrift);
+    }
+
     public PeerAddress self() {
         return members.get(nodeId);
     }

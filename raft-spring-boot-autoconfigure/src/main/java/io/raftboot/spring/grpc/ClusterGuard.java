@@ -4,10 +4,12 @@ import io.grpc.Status;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
 import io.raftboot.spring.cluster.PeerDirectory;
+import io.raftboot.spring.cluster.SettingsFingerprint;
 import io.raftboot.spring.grpc.security.CertificateIdentity;
 import io.raftboot.spring.grpc.security.PeerIdentity;
 import io.raftboot.spring.grpc.security.RefusalReason;
 import io.raftboot.spring.grpc.security.RequestRefusals;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +23,7 @@ import java.util.Set;
 public final class ClusterGuard {
 
     private final ClusterSettings settings;
+    private final String ownFingerprint;
     private final PeerDirectory directory;
     private final RequestRefusals refusals;
     private final boolean requireCertificate;
@@ -51,6 +54,7 @@ public final class ClusterGuard {
             boolean requireCertificate,
             boolean requireSignature) {
         this.settings = settings;
+        this.ownFingerprint = settings.fingerprint();
         this.directory = directory;
         this.refusals = refusals;
         this.requireCertificate = requireCertificate;
@@ -69,6 +73,36 @@ public final class ClusterGuard {
      * @return {@code null} to admit, or the status to refuse with
      */
     public Status check(String clusterId, String from, String to) {
+        return check(clusterId, from, to, null);
+    }
+
+    /**
+     * As {@link #check(String, String, String)}, and the sender's settings must be this node's
+     * ({@link ClusterSettings#fingerprint()}): a node started with another election timeout,
+     * heartbeat interval or clock drift bound would break the lease's assumptions, so it is told
+     * apart from a merely stale member and refused ({@code settings-mismatch}).
+     *
+     * @param fingerprint the sender's settings, or {@code null}/empty when the request has none
+     */
+    public Status check(String clusterId, String from, String to, String fingerprint) {
+        Status refusal = checkMember(clusterId, from, to);
+        return refusal != null ? refusal : checkSettings(from, fingerprint);
+    }
+
+    private Status checkSettings(String from, String fingerprint) {
+        List<String> differences = SettingsFingerprint.differences(fingerprint, ownFingerprint);
+        if (!differences.isEmpty()) {
+            return refuse(
+                    RefusalReason.SETTINGS_MISMATCH,
+                    from + "/" + fingerprint,
+                    from,
+                    "its settings differ from this node's (" + String.join("; ", differences)
+                            + "); these must be the same on every replica (docs/operations.md, \"Timeouts\")");
+        }
+        return null;
+    }
+
+    private Status checkMember(String clusterId, String from, String to) {
         if (!settings.clusterId().equals(clusterId)) {
             return refuse(
                     RefusalReason.CLUSTER_ID,
@@ -105,9 +139,10 @@ public final class ClusterGuard {
      * cluster without either cannot tell a joiner from anyone who reaches the port.
      *
      * @param address the address the joiner asks to be added at
+     * @param fingerprint the joiner's settings ({@link ClusterSettings#fingerprint()})
      * @return {@code null} to admit, or the status to refuse with
      */
-    public Status checkJoin(String clusterId, String from, PeerAddress address) {
+    public Status checkJoin(String clusterId, String from, PeerAddress address, String fingerprint) {
         if (!settings.clusterId().equals(clusterId)) {
             return refuse(
                     RefusalReason.CLUSTER_ID,
@@ -132,7 +167,8 @@ public final class ClusterGuard {
                             + " raft.auth.secret, so nothing proves who asks; configure one of them to use"
                             + " raft.membership.auto-join");
         }
-        return checkIdentity(from, address);
+        Status refusal = checkIdentity(from, address);
+        return refusal != null ? refusal : checkSettings(from, fingerprint);
     }
 
     private Status checkIdentity(String from, PeerAddress address) {

@@ -53,6 +53,7 @@ public final class GrpcJoinRequester implements JoinRequester {
                 .setClusterId(settings.clusterId())
                 .setFrom(settings.nodeId())
                 .setAddress(settings.self().toString())
+                .setSettings(settings.fingerprint())
                 .build();
         CompletableFuture<JoinOutcome> result = new CompletableFuture<>();
         // Adding a learner is one log entry: a write's deadline bounds it, as for a forwarded write.

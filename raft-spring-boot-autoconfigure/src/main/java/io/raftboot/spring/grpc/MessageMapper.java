@@ -41,6 +41,8 @@ public final class MessageMapper {
     private final ClusterSettings settings;
     private final PeerDirectory directory;
     private final LongSupplier configVersion;
+    /** Sent in every request: computed once, the settings never change while the node runs. */
+    private final String fingerprint;
 
     /**
      * @param configVersion this node's applied config version, sent in the seed's informational
@@ -53,6 +55,7 @@ public final class MessageMapper {
     /** @param directory where members listen, for the seed's informational url fields */
     public MessageMapper(ClusterSettings settings, PeerDirectory directory, LongSupplier configVersion) {
         this.settings = settings;
+        this.fingerprint = settings.fingerprint();
         this.directory = directory;
         this.configVersion = configVersion;
     }
@@ -78,7 +81,8 @@ public final class MessageMapper {
                 .setPrevLogIndex(m.prevLogIndex())
                 .setPrevLogTerm(m.prevLogTerm())
                 .setLeaderCommit(m.leaderCommit())
-                .setReadSeq(m.readSeq());
+                .setReadSeq(m.readSeq())
+                .setSettings(fingerprint);
         for (LogEntry e : m.entries()) {
             b.addEntries(toProto(e));
         }
@@ -100,6 +104,7 @@ public final class MessageMapper {
                 .setLastLogIndex(m.lastLogIndex())
                 .setPreVote(m.preVote())
                 .setTransfer(m.transfer())
+                .setSettings(fingerprint)
                 .build();
     }
 
@@ -109,6 +114,7 @@ public final class MessageMapper {
                 .setClusterId(settings.clusterId())
                 .setFrom(m.from())
                 .setTo(m.to())
+                .setSettings(fingerprint)
                 .build();
     }
 
@@ -121,7 +127,8 @@ public final class MessageMapper {
                 .setTo(m.to())
                 .setLastIncludedIndex(s.lastIndex())
                 .setLastIncludedTerm(s.lastTerm())
-                .setData(ByteString.copyFrom(s.data()));
+                .setData(ByteString.copyFrom(s.data()))
+                .setSettings(fingerprint);
         s.membership().voters().stream().sorted().forEach(id -> b.addVoters(node(id)));
         s.membership().learners().stream().sorted().forEach(id -> b.addLearners(node(id)));
         b.setMembership(ByteString.copyFrom(MembershipCodec.encode(s.membership())));

@@ -107,7 +107,12 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
     @Override
     public void heartbeat(HBeat request, StreamObserver<HBeatReturn> observer) {
         if (admitted(
-                request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
+                request.getClusterId(),
+                request.getFrom(),
+                request.getTo(),
+                request.getSettings(),
+                InboundChecks.check(request),
+                observer)) {
             deliver(request.getFrom(), PendingReplies.Kind.APPEND, () -> mapper.fromProto(request), observer);
         }
     }
@@ -115,7 +120,12 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
     @Override
     public void requestVote(ReqVote request, StreamObserver<ReqVoteReturn> observer) {
         if (admitted(
-                request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
+                request.getClusterId(),
+                request.getFrom(),
+                request.getTo(),
+                request.getSettings(),
+                InboundChecks.check(request),
+                observer)) {
             deliver(request.getFrom(), PendingReplies.Kind.VOTE, () -> mapper.fromProto(request), observer);
         }
     }
@@ -127,7 +137,8 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
             String unreadable = snapshotCheck.apply(request.getData().toByteArray());
             problem = unreadable == null ? null : "the snapshot's state-machine data cannot be restored: " + unreadable;
         }
-        if (admitted(request.getClusterId(), request.getFrom(), request.getTo(), problem, observer)) {
+        if (admitted(
+                request.getClusterId(), request.getFrom(), request.getTo(), request.getSettings(), problem, observer)) {
             deliver(request.getFrom(), PendingReplies.Kind.SNAPSHOT, () -> mapper.fromProto(request), observer);
         }
     }
@@ -135,7 +146,12 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
     @Override
     public void timeoutNow(TimeoutNowRequest request, StreamObserver<TimeoutNowReturn> observer) {
         if (!admitted(
-                request.getClusterId(), request.getFrom(), request.getTo(), InboundChecks.check(request), observer)) {
+                request.getClusterId(),
+                request.getFrom(),
+                request.getTo(),
+                request.getSettings(),
+                InboundChecks.check(request),
+                observer)) {
             return;
         }
         try {
@@ -150,7 +166,8 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
 
     @Override
     public void forward(ForwardRequest request, StreamObserver<ForwardReturn> observer) {
-        if (!admitted(request.getClusterId(), request.getFrom(), "", InboundChecks.check(request), observer)) {
+        // A forwarded command does not depend on the timing settings: not checked (null).
+        if (!admitted(request.getClusterId(), request.getFrom(), "", null, InboundChecks.check(request), observer)) {
             return;
         }
         CompletableFuture<ForwardOutcome> handled;
@@ -188,7 +205,11 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
         String problem = InboundChecks.check(request);
         Status refusal = problem != null
                 ? guard.invalid(request.getFrom(), problem)
-                : guard.checkJoin(request.getClusterId(), request.getFrom(), PeerAddress.parse(request.getAddress()));
+                : guard.checkJoin(
+                        request.getClusterId(),
+                        request.getFrom(),
+                        PeerAddress.parse(request.getAddress()),
+                        request.getSettings());
         if (refusal != null) {
             observer.onError(refusal.asRuntimeException());
             return;
@@ -216,10 +237,12 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
      * Admits a request if its claims pass the {@link ClusterGuard} and it is structurally valid
      * ({@link InboundChecks}); otherwise answers with the refusal.
      *
+     * @param settings the sender's settings fingerprint, or {@code null} where they do not matter
      * @param problem what {@link InboundChecks} found wrong, or {@code null}
      */
-    private boolean admitted(String clusterId, String from, String to, String problem, StreamObserver<?> observer) {
-        Status refusal = guard.check(clusterId, from, to);
+    private boolean admitted(
+            String clusterId, String from, String to, String settings, String problem, StreamObserver<?> observer) {
+        Status refusal = guard.check(clusterId, from, to, settings);
         if (refusal == null && problem != null) {
             refusal = guard.invalid(from, problem);
         }

@@ -28,6 +28,8 @@ public enum RefusalReason {
     REPLAY_CACHE_FULL("replay-cache-full"),
     /** A node asked to join, but neither mutual TLS nor raft.auth.secret could prove its id. */
     UNAUTHENTICATED_JOIN("unauthenticated-join"),
+    /** The sender's election timeout, heartbeat interval or clock drift bound differ from this node's. */
+    SETTINGS_MISMATCH("settings-mismatch"),
     /** The request is structurally invalid (negative or out-of-range terms or indexes, gaps, ...). */
     INVALID_MESSAGE("invalid-message");
 
