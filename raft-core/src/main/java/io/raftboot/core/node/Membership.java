@@ -22,6 +22,24 @@ import java.util.TreeSet;
  */
 public record Membership(Set<String> voters, Set<String> learners, Set<String> joining, Map<String, String> addresses) {
 
+    /**
+     * Longest member id (a DNS name's length). Ids are written with DataOutput.writeUTF, which
+     * fails beyond 65,535 bytes; a change that could not be written would stop the node.
+     */
+    public static final int MAX_ID_CHARS = 253;
+
+    /** Longest address: a DNS name, a colon and a port. */
+    public static final int MAX_ADDRESS_CHARS = MAX_ID_CHARS + 6;
+
+    /** @throws IllegalArgumentException if {@code id} is longer than {@link #MAX_ID_CHARS} */
+    public static String checkedId(String id) {
+        if (id.length() > MAX_ID_CHARS) {
+            throw new IllegalArgumentException("a member id has " + id.length() + " characters, more than "
+                    + MAX_ID_CHARS + ": '" + id.substring(0, 40) + "...'");
+        }
+        return id;
+    }
+
     public Membership {
         // Sorted, not Set.copyOf: the iteration order of Set.of/Set.copyOf is salted per JVM, and
         // RaftNode sends vote requests in voters() order, so the simulation must not depend on it.
@@ -32,6 +50,14 @@ public record Membership(Set<String> voters, Set<String> learners, Set<String> j
         addresses = Collections.unmodifiableSortedMap(sortedAddresses);
         if (voters.isEmpty()) {
             throw new IllegalArgumentException("a cluster needs at least one voter");
+        }
+        voters.forEach(Membership::checkedId);
+        learners.forEach(Membership::checkedId);
+        for (Map.Entry<String, String> e : addresses.entrySet()) {
+            if (e.getValue().length() > MAX_ADDRESS_CHARS) {
+                throw new IllegalArgumentException(
+                        "the address of '" + e.getKey() + "' has more than " + MAX_ADDRESS_CHARS + " characters");
+            }
         }
         for (String learner : learners) {
             if (voters.contains(learner)) {

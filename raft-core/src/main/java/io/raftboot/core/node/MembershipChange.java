@@ -21,7 +21,7 @@ public sealed interface MembershipChange {
      */
     record AddLearner(String id, String address, boolean promote) implements MembershipChange {
         public AddLearner {
-            Objects.requireNonNull(id, "id");
+            Membership.checkedId(Objects.requireNonNull(id, "id"));
         }
 
         @Override
@@ -38,7 +38,7 @@ public sealed interface MembershipChange {
     /** Makes a learner a voter. */
     record Promote(String id) implements MembershipChange {
         public Promote {
-            Objects.requireNonNull(id, "id");
+            Membership.checkedId(Objects.requireNonNull(id, "id"));
         }
 
         @Override
@@ -58,7 +58,7 @@ public sealed interface MembershipChange {
     /** Makes a voter a learner; the last voter cannot go. */
     record Demote(String id) implements MembershipChange {
         public Demote {
-            Objects.requireNonNull(id, "id");
+            Membership.checkedId(Objects.requireNonNull(id, "id"));
         }
 
         @Override
@@ -75,7 +75,7 @@ public sealed interface MembershipChange {
     /** Removes a member, voter or learner; the last voter cannot go. */
     record Remove(String id) implements MembershipChange {
         public Remove {
-            Objects.requireNonNull(id, "id");
+            Membership.checkedId(Objects.requireNonNull(id, "id"));
         }
 
         @Override
@@ -99,7 +99,7 @@ public sealed interface MembershipChange {
     /** Records a member's new address (a pod that came back with a new IP, a moved host). */
     record ChangeAddress(String id, String address) implements MembershipChange {
         public ChangeAddress {
-            Objects.requireNonNull(id, "id");
+            Membership.checkedId(Objects.requireNonNull(id, "id"));
             Objects.requireNonNull(address, "address");
         }
 

@@ -27,6 +27,25 @@ class MembershipChangeTest {
     }
 
     @Test
+    void anIdOrAddressTooLongToBeWrittenIsRefusedBeforeItReachesTheLog() {
+        String longId = "n".repeat(Membership.MAX_ID_CHARS + 1);
+        // DataOutput.writeUTF fails beyond 65,535 bytes: such a change reached the log and stopped the node.
+        assertThatThrownBy(() -> new MembershipChange.AddLearner(longId, "h:1", true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than " + Membership.MAX_ID_CHARS);
+        assertThatThrownBy(() -> new MembershipChange.ChangeAddress("a", "h".repeat(70_000) + ":1")
+                        .applyTo(Membership.ofVoters("a", "b", "c")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("characters");
+        Membership longest = new Membership(
+                Set.of("n".repeat(Membership.MAX_ID_CHARS)),
+                Set.of(),
+                Set.of(),
+                java.util.Map.of("n".repeat(Membership.MAX_ID_CHARS), "h".repeat(Membership.MAX_ID_CHARS) + ":65535"));
+        assertThat(MembershipCodec.decode(MembershipCodec.encode(longest))).isEqualTo(longest);
+    }
+
+    @Test
     void aNewNodeJoinsAsALearnerCatchesUpAndIsPromotedToVoterByTheLeader() {
         Network net = ledByA(1);
         net.propose("a", "x");

@@ -277,6 +277,15 @@ public final class ClusterSettingsValidator {
                         "a member has a blank id",
                         "Give every member of raft.peers a non-blank id");
             }
+            if (id.length() > io.raftboot.core.node.Membership.MAX_ID_CHARS) {
+                throw new RaftConfigurationException(
+                        "raft.peers",
+                        id.substring(0, 40) + "...",
+                        "a member id has " + id.length() + " characters, more than "
+                                + io.raftboot.core.node.Membership.MAX_ID_CHARS,
+                        "Give every member of raft.peers an id of at most "
+                                + io.raftboot.core.node.Membership.MAX_ID_CHARS + " characters");
+            }
             String clash = idsIgnoringCase.put(id.toLowerCase(Locale.ROOT), id);
             if (clash != null) {
                 throw new RaftConfigurationException(

@@ -24,6 +24,10 @@ public record PeerAddress(String host, int port) {
             throw new IllegalArgumentException("address is missing; expected host:port");
         }
         String v = value.trim();
+        if (v.length() > io.raftboot.core.node.Membership.MAX_ADDRESS_CHARS) {
+            throw new IllegalArgumentException("an address of " + v.length() + " characters is not host:port (at most "
+                    + io.raftboot.core.node.Membership.MAX_ADDRESS_CHARS + ")");
+        }
         int colon = v.lastIndexOf(':');
         if (colon <= 0 || colon == v.length() - 1) {
             throw new IllegalArgumentException("'" + value + "' is not host:port (for example 10.0.0.5:9090)");

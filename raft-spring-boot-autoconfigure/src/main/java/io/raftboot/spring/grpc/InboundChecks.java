@@ -1,5 +1,6 @@
 package io.raftboot.spring.grpc;
 
+import io.raftboot.core.node.Membership;
 import io.raftboot.proto.ForwardKind;
 import io.raftboot.proto.ForwardRequest;
 import io.raftboot.proto.HBeat;
@@ -147,15 +148,10 @@ final class InboundChecks {
         return null;
     }
 
-    /** Ids and addresses become log entries (MembershipCodec's UTF strings): keep them short. */
-    static final int MAX_ID_LENGTH = 253;
-
     static String check(JoinRequest m) {
-        if (m.getFrom().isEmpty() || m.getFrom().length() > MAX_ID_LENGTH) {
-            return "the joiner's id must have 1 to " + MAX_ID_LENGTH + " characters";
-        }
-        if (m.getAddress().length() > MAX_ID_LENGTH + 6) {
-            return "the joiner's address is longer than " + (MAX_ID_LENGTH + 6) + " characters";
+        // Ids and addresses become log entries: Membership's limits, checked before the loop sees them.
+        if (m.getFrom().isEmpty() || m.getFrom().length() > Membership.MAX_ID_CHARS) {
+            return "the joiner's id must have 1 to " + Membership.MAX_ID_CHARS + " characters";
         }
         try {
             PeerAddress.parse(m.getAddress());
