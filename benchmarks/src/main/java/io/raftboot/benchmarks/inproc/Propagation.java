@@ -66,7 +66,7 @@ public final class Propagation {
                         "raft.node-id=n" + (i + 1),
                         "raft.cluster-id=bench",
                         "raft.data-dir=" + dir.resolve("ours/n" + (i + 1)),
-                        "grpc.server.address=127.0.0.1",
+                        "raft.server.address=127.0.0.1",
                         "spring.main.banner-mode=off",
                         "logging.level.root=WARN",
                         "spring.application.name=n" + (i + 1)));

@@ -200,7 +200,7 @@ final class Leadership {
 
     /** Hands leadership to the most up-to-date voter; returns it, or null when there is none. */
     String stepDown() {
-        Progress best = replication.mostUpToDateVoter();
+        Progress best = replication.mostUpToDateVoter(node.ticks());
         if (best == null) {
             return null;
         }

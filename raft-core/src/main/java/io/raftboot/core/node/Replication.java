@@ -249,12 +249,24 @@ final class Replication {
         return sendTicks.get(configs.current().quorum() - 1);
     }
 
-    /** The voter with the longest matching log (ties: lowest id), or null. */
-    Progress mostUpToDateVoter() {
+    /**
+     * The successor for a handoff (thesis §3.10): the voter with the longest matching log among
+     * those that answered within the last two heartbeat intervals (ties: lowest id), else among
+     * all voters. A voter that stopped answering (a follower that was stopped a moment before
+     * the leader) would never campaign on TimeoutNow, and the handoff would only cost its
+     * timeout.
+     */
+    Progress mostUpToDateVoter(long now) {
         Progress best = null;
+        boolean bestRecent = false;
         for (Progress pr : followers.values()) {
-            if (pr.voter && (best == null || pr.match > best.match)) {
+            if (!pr.voter) {
+                continue;
+            }
+            boolean recent = now - pr.lastResponseTick <= 2L * config.heartbeatTicks();
+            if (best == null || (recent && !bestRecent) || (recent == bestRecent && pr.match > best.match)) {
                 best = pr;
+                bestRecent = recent;
             }
         }
         return best;

@@ -199,6 +199,20 @@ class LeadershipTransferTest {
     }
 
     @Test
+    void stepDownPrefersAVoterThatStillAnswersOverTheLowestIdThatStopped() {
+        Network net = clusterLedBy("a", 58);
+        // b (the lowest id, as up to date as c) stops, as a follower stopped just before the leader.
+        net.crash("b");
+        net.tickAll(3 * net.config().heartbeatTicks());
+
+        String chosen = net.node("a").stepDown();
+        net.flush("a");
+        net.tickUntil(() -> net.node("c").role() == Role.LEADER, T - 1, "c leads");
+
+        assertThat(chosen).isEqualTo("c");
+    }
+
+    @Test
     void leadershipCannotBeTransferredToALearnerOrByAFollower() {
         Network net = new Network(
                 ProtocolSettings.of(new Membership(java.util.Set.of("a", "b", "c"), java.util.Set.of("l"))), 59);

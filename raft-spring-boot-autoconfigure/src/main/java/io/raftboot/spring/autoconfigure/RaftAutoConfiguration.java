@@ -12,6 +12,7 @@ import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.MessageRelay;
 import io.raftboot.spring.grpc.PendingReplies;
+import io.raftboot.spring.grpc.RaftGrpcServer;
 import io.raftboot.spring.leadership.LeadershipTracker;
 import io.raftboot.spring.support.RaftExecutors;
 import java.util.Map;
@@ -130,7 +131,8 @@ public class RaftAutoConfiguration {
             PendingReplies pending,
             RaftProperties properties,
             RaftExecutors executors,
-            ClusterSettings settings) {
+            ClusterSettings settings,
+            ObjectProvider<RaftGrpcServer> server) {
         return new RaftLifecycle(
                 loop,
                 tracker,
@@ -138,6 +140,7 @@ public class RaftAutoConfiguration {
                 pending,
                 properties.getShutdown().getHandoffTimeout(),
                 executors,
-                settings.rpcTimeout());
+                settings.rpcTimeout(),
+                server.getIfAvailable());
     }
 }

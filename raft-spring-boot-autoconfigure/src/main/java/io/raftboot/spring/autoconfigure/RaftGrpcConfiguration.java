@@ -18,6 +18,7 @@ import io.raftboot.spring.grpc.PeerContacts;
 import io.raftboot.spring.grpc.PendingReplies;
 import io.raftboot.spring.grpc.RaftCallExecutor;
 import io.raftboot.spring.grpc.RaftGrpcRegistration;
+import io.raftboot.spring.grpc.RaftGrpcServer;
 import io.raftboot.spring.grpc.RaftServer;
 import io.raftboot.spring.grpc.RaftServerTls;
 import io.raftboot.spring.grpc.security.PeerSecurity;
@@ -172,9 +173,47 @@ class RaftGrpcConfiguration {
         return new LeaderCrashDetector(settings, directory, loop::peerUnreachable, settings.rpcTimeout());
     }
 
+    /**
+     * The starter's own gRPC server (raft.server.mode), on raft.server.port or the port of this
+     * node's entry in raft.peers; started and stopped by {@link RaftLifecycle}.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @org.springframework.context.annotation.Conditional(OnOwnServerCondition.class)
+    RaftGrpcServer raftGrpcServer(
+            RaftServer server,
+            ClusterSettings settings,
+            RaftProperties properties,
+            PeerSecurity security,
+            RequestRefusals refusals,
+            ObjectProvider<LeaderCrashDetector> crashDetector) {
+        RaftProperties.Server own = properties.getServer();
+        int port = own.getPort() != null ? own.getPort() : settings.self().port();
+        String host = own.getAddress() == null || own.getAddress().isBlank()
+                ? null
+                : own.getAddress().trim();
+        java.net.InetSocketAddress address =
+                host == null ? new java.net.InetSocketAddress(port) : new java.net.InetSocketAddress(host, port);
+        return new RaftGrpcServer(
+                address, server, security, refusals, crashDetector.getIfAvailable(), settings.maxMessageBytes());
+    }
+
+    /** raft.server.mode=shared with no server to share: the start fails and says so, rather than a node nobody reaches. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(ServerMode.NET_DEVH_SERVICE)
+    @org.springframework.context.annotation.Conditional(OnSharedServerCondition.class)
+    Object raftNoServerToShare() {
+        throw new io.raftboot.spring.cluster.RaftConfigurationException(
+                "raft.server.mode",
+                "shared",
+                "there is no net.devh gRPC server on the class path for Raft to share",
+                "Add net.devh:grpc-server-spring-boot-starter to the application, or set raft.server.mode=own (or auto)");
+    }
+
     /** The only bean that touches net.devh: registers {@link RaftServer} with its gRPC server. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "net.devh.boot.grpc.server.service.GrpcService")
+    @ConditionalOnClass(name = ServerMode.NET_DEVH_SERVICE)
+    @org.springframework.context.annotation.Conditional(OnSharedServerCondition.class)
     static class NetDevhRegistration {
 
         @Bean

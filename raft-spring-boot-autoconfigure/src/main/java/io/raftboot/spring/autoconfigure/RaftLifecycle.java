@@ -4,6 +4,7 @@ import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.node.Role;
 import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.PendingReplies;
+import io.raftboot.spring.grpc.RaftGrpcServer;
 import io.raftboot.spring.leadership.LeadershipTracker;
 import io.raftboot.spring.support.RaftExecutors;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
     private final Duration handoffTimeout;
     private final RaftExecutors executors;
     private final Duration reconnectPeriod;
+    private final RaftGrpcServer server;
     private volatile boolean running;
     private volatile boolean handedOff;
     private ScheduledFuture<?> reconnecting;
@@ -61,6 +63,20 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
             Duration handoffTimeout,
             RaftExecutors executors,
             Duration reconnectPeriod) {
+        this(loop, tracker, transport, pending, handoffTimeout, executors, reconnectPeriod, null);
+    }
+
+    /** @param server the starter's own gRPC server, or {@code null} when the application's server serves Raft */
+    public RaftLifecycle(
+            RaftLoop loop,
+            LeadershipTracker tracker,
+            GrpcTransport transport,
+            PendingReplies pending,
+            Duration handoffTimeout,
+            RaftExecutors executors,
+            Duration reconnectPeriod,
+            RaftGrpcServer server) {
+        this.server = server;
         this.executors = executors;
         this.reconnectPeriod = reconnectPeriod;
         this.loop = loop;
@@ -74,6 +90,11 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
     public void start() {
         if (running) {
             return;
+        }
+        if (server != null) {
+            // Peers are accepted before this node campaigns: its vote requests' answers and a
+            // leader's first appends find it listening.
+            server.start();
         }
         if (transport != null) {
             transport.connect();
@@ -115,6 +136,10 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
             transport.close();
         }
         pending.failAllStopping(loop.nodeId());
+        if (server != null) {
+            // Last: the handoff above needed it to answer the successor's vote request.
+            server.stop();
+        }
     }
 
     private synchronized void handOffLeadership() {

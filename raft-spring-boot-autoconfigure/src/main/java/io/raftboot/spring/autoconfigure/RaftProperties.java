@@ -133,6 +133,9 @@ public class RaftProperties {
     /** Settings of membership changes at runtime. */
     private final Membership membership = new Membership();
 
+    /** The gRPC server that receives Raft requests. */
+    private final Server server = new Server();
+
     /** Settings of the Spring Integration leadership events. */
     private final Integration integration = new Integration();
 
@@ -298,6 +301,10 @@ public class RaftProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public Server getServer() {
+        return server;
     }
 
     public Membership getMembership() {
@@ -583,6 +590,48 @@ public class RaftProperties {
 
         public void setRole(String role) {
             this.role = role;
+        }
+    }
+
+    /** The gRPC server that receives Raft requests. */
+    public static class Server {
+
+        /**
+         * Which server serves Raft: own (a server the starter starts and stops with the node,
+         * serving only Raft, on raft.server.port), shared (the application's net.devh gRPC
+         * server, on grpc.server.port), or auto (shared when net.devh's server is on the class
+         * path, own otherwise).
+         */
+        private ServerMode mode = ServerMode.AUTO;
+
+        /** Address the own server binds; all interfaces when empty. */
+        private String address;
+
+        /** Port of the own server; the port of this node's entry in raft.peers when empty. */
+        private Integer port;
+
+        public ServerMode getMode() {
+            return mode;
+        }
+
+        public void setMode(ServerMode mode) {
+            this.mode = mode;
+        }
+
+        public String getAddress() {
+            return address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
+        }
+
+        public Integer getPort() {
+            return port;
+        }
+
+        public void setPort(Integer port) {
+            this.port = port;
         }
     }
 }

@@ -18,7 +18,8 @@ import org.springframework.core.env.MapPropertySource;
  * <ol>
  *   <li>the {@code raft.*} properties derived from the seed's environment variables
  *       ({@link SeedEnvironment});</li>
- *   <li>{@code grpc.server.port} = the port of this node's own entry in {@code raft.peers};
+ *   <li>{@code grpc.server.port} = the port of this node's own entry in {@code raft.peers}, for the
+ *       application's net.devh server when it serves Raft (not with {@code raft.server.mode=own});
  *       {@code grpc.server.max-inbound-message-size} = {@code raft.max-message-size};
  *       {@code grpc.server.permit-keep-alive-time} = 10s (the peer channels ping every 20 s).</li>
  * </ol>
@@ -74,7 +75,11 @@ public class RaftEnvironmentPostProcessor implements EnvironmentPostProcessor, O
         defaults.put("grpc.server.max-inbound-message-size", environment.getProperty("raft.max-message-size", "16MB"));
         defaults.put("grpc.server.permit-keep-alive-time", "10s");
         String nodeId = environment.getProperty("raft.node-id");
-        if (nodeId == null || environment.containsProperty("grpc.server.port")) {
+        // With raft.server.mode=own the application's gRPC server, if any, keeps its own port.
+        boolean ownServer = "own"
+                .equalsIgnoreCase(
+                        environment.getProperty("raft.server.mode", "auto").trim());
+        if (nodeId == null || ownServer || environment.containsProperty("grpc.server.port")) {
             return defaults;
         }
         String own = Binder.get(environment)

@@ -1,7 +1,6 @@
 package io.raftboot.spring.grpc;
 
 import io.grpc.BindableService;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.raftboot.spring.grpc.security.PeerSecurity;
 import net.devh.boot.grpc.server.service.GrpcService;
@@ -36,10 +35,6 @@ public class RaftGrpcRegistration implements BindableService {
 
     @Override
     public ServerServiceDefinition bindService() {
-        ServerServiceDefinition service = server.bindService();
-        if (crashDetector != null) {
-            service = ServerInterceptors.intercept(service, crashDetector);
-        }
-        return security == null ? service : security.protect(service);
+        return RaftServiceDefinition.of(server, security, crashDetector);
     }
 }

@@ -29,6 +29,7 @@ import io.raftboot.spring.grpc.MessageRelay;
 import io.raftboot.spring.grpc.PeerContacts;
 import io.raftboot.spring.grpc.PendingReplies;
 import io.raftboot.spring.grpc.RaftGrpcRegistration;
+import io.raftboot.spring.grpc.RaftGrpcServer;
 import io.raftboot.spring.grpc.RaftServer;
 import io.raftboot.spring.integration.IntegrationLeaderEventPublisher;
 import io.raftboot.spring.integration.RaftLeaderContext;
@@ -157,12 +158,38 @@ class RaftAutoConfigurationTest {
     }
 
     @Test
-    void withoutNetDevhTheServiceExistsButIsNotRegistered() {
-        runner().withClassLoader(new FilteredClassLoader("net.devh"))
+    void withoutNetDevhRaftRunsOnTheStartersOwnServer() {
+        runner().withClassLoader(new FilteredClassLoader("net.devh")).run(ctx -> {
+            assertThat(ctx)
+                    .hasNotFailed()
+                    .hasSingleBean(RaftServer.class)
+                    .hasSingleBean(RaftGrpcServer.class)
+                    .doesNotHaveBean(RaftGrpcRegistration.class);
+            LeadershipService leadership = ctx.getBean(LeadershipService.class);
+            await().atMost(Duration.ofSeconds(5)).until(leadership::isLeader);
+        });
+    }
+
+    @Test
+    void withNetDevhRaftSharesItsServerUnlessTheOwnServerIsChosen() {
+        runner().run(ctx -> assertThat(ctx)
+                .hasNotFailed()
+                .hasSingleBean(RaftGrpcRegistration.class)
+                .doesNotHaveBean(RaftGrpcServer.class));
+        // net.devh's idle server takes a free port: the Raft port is the own server's.
+        runner().withPropertyValues("raft.server.mode=own", "grpc.server.port=0")
                 .run(ctx -> assertThat(ctx)
                         .hasNotFailed()
-                        .hasSingleBean(RaftServer.class)
+                        .hasSingleBean(RaftGrpcServer.class)
                         .doesNotHaveBean(RaftGrpcRegistration.class));
+    }
+
+    @Test
+    void sharingAServerThatIsNotThereFailsTheStartAndSaysWhy() {
+        runner().withClassLoader(new FilteredClassLoader("net.devh"))
+                .withPropertyValues("raft.server.mode=shared")
+                .run(ctx ->
+                        assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining("raft.server.mode"));
     }
 
     @Test

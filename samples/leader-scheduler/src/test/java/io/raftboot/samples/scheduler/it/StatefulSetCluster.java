@@ -66,7 +66,7 @@ final class StatefulSetCluster extends LocalCluster {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + node.httpPort(),
                 "--raft.data-dir=" + node.dataDir(),
-                "--grpc.server.address=" + addressOf(node.id()),
+                "--raft.server.address=" + addressOf(node.id()),
                 "--raft.kubernetes.replicas=" + replicas,
                 "--raft.kubernetes.port=" + grpcPort,
                 "--raft.membership.auto-join=true",

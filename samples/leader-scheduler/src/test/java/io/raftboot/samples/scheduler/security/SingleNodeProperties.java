@@ -22,7 +22,7 @@ public final class SingleNodeProperties {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("server.port", "0");
         p.put("server.address", "127.0.0.1");
-        p.put("grpc.server.address", "127.0.0.1");
+        p.put("raft.server.address", "127.0.0.1");
         p.put("raft.node-id", "n1");
         // grpc.server.port is derived from this node's own entry.
         p.put("raft.peers.n1", "127.0.0.1:" + FreePorts.any());

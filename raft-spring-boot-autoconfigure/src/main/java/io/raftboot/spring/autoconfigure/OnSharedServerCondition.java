@@ -1,0 +1,15 @@
+package io.raftboot.spring.autoconfigure;
+
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/** Matches when Raft runs on the application's net.devh gRPC server ({@link ServerMode}). */
+class OnSharedServerCondition extends OnOwnServerCondition {
+
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+        ConditionOutcome own = super.getMatchOutcome(context, metadata);
+        return new ConditionOutcome(!own.isMatch(), own.getConditionMessage());
+    }
+}
