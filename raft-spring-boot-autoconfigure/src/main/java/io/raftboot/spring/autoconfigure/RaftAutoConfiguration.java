@@ -138,6 +138,6 @@ public class RaftAutoConfiguration {
                 pending,
                 properties.getShutdown().getHandoffTimeout(),
                 executors,
-                settings.rpcTimeout());
+                settings.electionTimeout());
     }
 }

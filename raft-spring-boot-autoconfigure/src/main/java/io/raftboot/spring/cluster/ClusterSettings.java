@@ -46,6 +46,14 @@ public record ClusterSettings(
         return tick.multipliedBy(heartbeatTicks);
     }
 
+    /**
+     * The election timeout T: the period of the connection upkeep (reconnects, crash probes),
+     * which must stay short whatever the RPC deadline is.
+     */
+    public Duration electionTimeout() {
+        return tick.multipliedBy(electionTicks);
+    }
+
     public PeerAddress self() {
         return members.get(nodeId);
     }
