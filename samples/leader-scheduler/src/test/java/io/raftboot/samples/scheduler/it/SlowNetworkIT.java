@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * the defaults (300 ms election timeout, 50 ms heartbeats): at 50 ms one way some node holds the
  * lease through the whole window (lease-probe logs, {@link LeaseAvailability}); at 150 ms one way
  * the nodes agree on one leader, the same one, for the whole window, and every write through a
- * random node is acknowledged and ends up on every node. {@code -Draft.it.slow.delays=75,100,125}
+ * random node is acknowledged and ends up on every node; at 100 ms one way, past the lease's edge,
+ * the lease does not flap. {@code -Draft.it.slow.delays=75,100,125}
  * also measures the lease at those delays (logged, not asserted). The numbers go to
  * {@code target/it-cluster/slow-network.txt}.
  */
@@ -137,9 +138,25 @@ class SlowNetworkIT {
         }
     }
 
-    /** A measurement only: {@code -Draft.it.slow.delays=75,100,125}. */
+    /**
+     * Past the lease's edge (a round trip plus the heartbeat interval about the 250 ms lease) the
+     * lease must not flap: it may end once, when the delay changes, and stays off (hysteresis),
+     * instead of ending and coming back with every heartbeat (193 times in 10 s before).
+     */
     @Test
     @Order(3)
+    void atOneHundredMillisecondsOneWayTheLeaseDoesNotFlap() {
+        Phase phase = measure(Duration.ofMillis(100), false);
+
+        assertThat(phase.lease().losses())
+                .as("times a lease-holder lost the lease at 100 ms one way: %s", phase)
+                .isLessThanOrEqualTo(1);
+        assertThat(phase.leaders()).as("leaders at 100 ms one way: %s", phase).hasSize(1);
+    }
+
+    /** A measurement only: {@code -Draft.it.slow.delays=75,100,125}. */
+    @Test
+    @Order(4)
     void measuresTheLeaseAtFurtherDelays() {
         String delays = System.getProperty("raft.it.slow.delays", "").trim();
         Assumptions.assumeFalse(delays.isEmpty(), "no -Draft.it.slow.delays given");
