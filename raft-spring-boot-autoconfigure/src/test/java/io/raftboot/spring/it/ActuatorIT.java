@@ -149,6 +149,20 @@ class ActuatorIT {
         assertThat(leaderNames.toString()).contains("raft.peer.heartbeat.rtt");
         JsonNode role = get(leader, "/actuator/metrics/raft.role?tag=role:LEADER");
         assertThat(role.path("measurements").get(0).path("value").asDouble()).isEqualTo(1.0);
+        assertThat(leaderNames.toString()).contains("raft.lease.renewal.margin", "raft.lease.lapses");
+        // On loopback a renewal leaves most of the lease: far more than nothing, less than the whole.
+        double margin = await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> get(leader, "/actuator/metrics/raft.lease.renewal.margin")
+                                .path("measurements")
+                                .get(0)
+                                .path("value")
+                                .asDouble(),
+                        m -> m > 0);
+        assertThat(margin)
+                .isLessThan(cluster.bean(leader, io.raftboot.spring.cluster.ClusterSettings.class)
+                        .electionTimeout()
+                        .toMillis());
     }
 
     @Test
