@@ -409,9 +409,9 @@ public final class RaftLoop implements AutoCloseable {
      * What the leader lease had left when it was last renewed (negative: it had lapsed), or empty
      * before any renewal: how close the round trip runs to the lease (docs/operations.md).
      */
-    public java.util.Optional<Duration> leaseRenewalMargin() {
+    public Optional<Duration> leaseRenewalMargin() {
         long margin = publisher.hysteresis().renewalMarginNanos();
-        return margin == Long.MIN_VALUE ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(margin));
+        return margin == Long.MIN_VALUE ? Optional.empty() : Optional.of(Duration.ofNanos(margin));
     }
 
     /** Renewals of the leader lease that arrived after it had run out, since the node started. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raftboot.spring.cluster.ClusterSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -160,7 +161,7 @@ class ActuatorIT {
                                 .asDouble(),
                         m -> m > 0);
         assertThat(margin)
-                .isLessThan(cluster.bean(leader, io.raftboot.spring.cluster.ClusterSettings.class)
+                .isLessThan(cluster.bean(leader, ClusterSettings.class)
                         .electionTimeout()
                         .toMillis());
     }

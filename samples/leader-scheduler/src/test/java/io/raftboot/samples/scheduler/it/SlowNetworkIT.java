@@ -21,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -325,8 +327,7 @@ class SlowNetworkIT {
         }
     }
 
-    private static <T> T awaitPresent(
-            String what, Duration deadline, java.util.concurrent.Callable<Optional<T>> probe) {
+    private static <T> T awaitPresent(String what, Duration deadline, Callable<Optional<T>> probe) {
         List<T> found = new ArrayList<>(1);
         try {
             await().alias(what)
@@ -337,7 +338,7 @@ class SlowNetworkIT {
                         value.ifPresent(found::add);
                         return value.isPresent();
                     });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError(
                     "no " + what + " within " + deadline.toSeconds() + " s: " + cluster.describe() + "\n"
                             + cluster.logTails(20),
