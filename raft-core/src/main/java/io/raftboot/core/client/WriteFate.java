@@ -74,6 +74,15 @@ public final class WriteFate {
         return new GiveUp(mayHaveApplied, "no answer before the deadline; last: " + lastProblem);
     }
 
+    /**
+     * Stop before the deadline: the node knows it cannot reach a leader (it has known none for
+     * long). Like {@link #onDeadline()}, "applied once or never" if an attempt may have reached a log.
+     */
+    public GiveUp onCutOff(String why) {
+        lastProblem = why;
+        return new GiveUp(mayHaveApplied, why);
+    }
+
     /** Whether an attempt so far may have reached a log. */
     public boolean mayHaveApplied() {
         return mayHaveApplied;

@@ -405,6 +405,20 @@ public final class RaftLoop implements AutoCloseable {
         return publisher.status().holdsLease();
     }
 
+    /**
+     * What the leader lease had left when it was last renewed (negative: it had lapsed), or empty
+     * before any renewal: how close the round trip runs to the lease (docs/operations.md).
+     */
+    public Optional<Duration> leaseRenewalMargin() {
+        long margin = publisher.hysteresis().renewalMarginNanos();
+        return margin == Long.MIN_VALUE ? Optional.empty() : Optional.of(Duration.ofNanos(margin));
+    }
+
+    /** Renewals of the leader lease that arrived after it had run out, since the node started. */
+    public long leaseLapses() {
+        return publisher.hysteresis().lapses();
+    }
+
     /** Inbound messages dropped because the queue was full or the loop not running. */
     public long droppedMessages() {
         return droppedMessages.get();

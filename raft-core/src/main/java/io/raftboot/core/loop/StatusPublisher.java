@@ -34,12 +34,16 @@ final class StatusPublisher {
     private long peersBuiltAtTick = Long.MIN_VALUE / 2;
     /** {@link RaftStatus#holdsLease()} as last told to the listeners. */
     private boolean leaseNotified;
+    /** What of the lease is published, and how close its renewals come to its end. */
+    private final LeaseHysteresis hysteresis;
 
     StatusPublisher(String nodeId, ProtocolSettings settings, long tickIntervalNanos, Listeners listeners) {
         this.nodeId = nodeId;
         this.settings = settings;
         this.tickIntervalNanos = tickIntervalNanos;
         this.listeners = listeners;
+        this.hysteresis = new LeaseHysteresis(
+                nodeId, settings.leaseTicks() * tickIntervalNanos, settings.heartbeatTicks() * tickIntervalNanos);
         this.status = new RaftStatus(
                 nodeId, idleRole(), 0, null, 0, 0, 0, Long.MIN_VALUE, List.of(), settings.membership(), 0);
     }
@@ -86,7 +90,7 @@ final class StatusPublisher {
                 node.commitIndex(),
                 lastApplied,
                 node.lastIndex(),
-                leaseValidUntilNanos(node),
+                publishableLease(node, previous),
                 peers,
                 node.membership(),
                 node.membershipIndex());
@@ -126,6 +130,20 @@ final class StatusPublisher {
                 List.of(),
                 last.membership(),
                 last.membershipIndex()));
+    }
+
+    /** The node's lease as {@link LeaseHysteresis} lets it be published after {@code previous}. */
+    private long publishableLease(RaftNode node, RaftStatus previous) {
+        boolean sameLeadership = previous.role() == Role.LEADER && previous.term() == node.term();
+        return hysteresis.publishable(
+                node.term(),
+                sameLeadership ? previous.leaseValidUntilNanos() : Long.MIN_VALUE,
+                node.role() == Role.LEADER ? leaseValidUntilNanos(node) : Long.MIN_VALUE,
+                System.nanoTime());
+    }
+
+    LeaseHysteresis hysteresis() {
+        return hysteresis;
     }
 
     /**

@@ -111,6 +111,21 @@ public record ProtocolSettings(
     }
 
     /**
+     * Ticks without an answer from a majority after which a leader steps down (check-quorum,
+     * thesis §6.2): two election timeouts, the longest a follower waits before it campaigns. The
+     * thesis says one; but a new leader heard its voters last when their votes arrived, and its
+     * first heartbeats are answered a round trip later, so with one election timeout a round trip
+     * of about T (issue 18: 300 ms) deposed every new leader before its first answers came back,
+     * and a sudden jump of the round trip did the same to a stable one. Stepping down later
+     * changes no safety property: the lease runs from the send time of heartbeats a quorum echoed
+     * and rests on the voters' promises ({@link Stickiness}), not on this; a cut-off leader only
+     * reports LEADER (without a lease) for up to one more election timeout.
+     */
+    public int checkQuorumTicks() {
+        return 2 * electionTicks;
+    }
+
+    /**
      * Ticks the leader may count after sending a heartbeat that a majority acknowledged, during
      * which no other node can be elected. A voter refuses votes for T of its own ticks after
      * hearing the leader, which (discrete ticks) is at least T - 1 full tick periods; a leader

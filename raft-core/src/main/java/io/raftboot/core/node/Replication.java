@@ -208,11 +208,11 @@ final class Replication {
         return matches.get(configs.current().quorum() - 1);
     }
 
-    /** Voters heard from within an election timeout, this node included (check-quorum). */
+    /** Voters heard from within {@link ProtocolSettings#checkQuorumTicks()}, this node included (check-quorum). */
     int activeVoters(long now) {
         int active = configs.current().isVoter(leaderId) ? 1 : 0;
         for (Progress pr : followers.values()) {
-            if (pr.voter && now - pr.lastResponseTick < config.electionTicks()) {
+            if (pr.voter && now - pr.lastResponseTick < config.checkQuorumTicks()) {
                 active++;
             }
         }

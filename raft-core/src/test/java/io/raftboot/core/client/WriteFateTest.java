@@ -54,4 +54,16 @@ class WriteFateTest {
         assertThat(stale).isInstanceOf(WriteFate.GiveUp.class);
         assertThat(((WriteFate.GiveUp) stale).outcomeUnknown()).isTrue();
     }
+
+    @Test
+    void aCutOffNodeGivesUpAtOnceSayingWhetherAnAttemptMayHaveReachedALog() {
+        assertThat(fate.onCutOff("no leader for 1500 ms").outcomeUnknown()).isFalse();
+
+        fate.onOutcome(new ForwardOutcome.OutcomeUnknown("the leader changed"));
+
+        WriteFate.GiveUp later = fate.onCutOff("no leader for 1600 ms");
+        assertThat(later.outcomeUnknown()).isTrue();
+        assertThat(later.reason()).isEqualTo("no leader for 1600 ms");
+        assertThat(fate.lastProblem()).isEqualTo("no leader for 1600 ms");
+    }
 }

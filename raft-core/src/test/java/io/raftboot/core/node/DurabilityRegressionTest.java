@@ -124,7 +124,7 @@ class DurabilityRegressionTest {
         RaftNode a = net.node("a");
         long term = a.term();
         net.isolate("a");
-        net.tickAll(T); // check-quorum
+        net.tickAll(2 * T); // check-quorum
         assertThat(a.role()).isEqualTo(Role.FOLLOWER);
         assertThat(a.term()).isEqualTo(term);
 

@@ -143,7 +143,7 @@ class ReadIndexTest {
         a.readIndex(5);
         net.flush("a");
 
-        net.tickAll(T); // check-quorum: no acknowledgement ever arrived
+        net.tickAll(2 * T); // check-quorum: no acknowledgement ever arrived
 
         assertThat(a.role()).isEqualTo(Role.FOLLOWER);
         assertThat(net.readStates("a")).singleElement().satisfies(r -> {

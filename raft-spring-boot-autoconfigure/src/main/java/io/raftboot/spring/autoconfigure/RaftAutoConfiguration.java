@@ -140,7 +140,7 @@ public class RaftAutoConfiguration {
                 pending,
                 properties.getShutdown().getHandoffTimeout(),
                 executors,
-                settings.rpcTimeout(),
+                settings.electionTimeout(),
                 server.getIfAvailable());
     }
 }

@@ -170,7 +170,7 @@ class RaftGrpcConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "raft.crash-detection", havingValue = "true", matchIfMissing = true)
     LeaderCrashDetector raftLeaderCrashDetector(ClusterSettings settings, PeerDirectory directory, RaftLoop loop) {
-        return new LeaderCrashDetector(settings, directory, loop::peerUnreachable, settings.rpcTimeout());
+        return new LeaderCrashDetector(settings, directory, loop::peerUnreachable, settings.electionTimeout());
     }
 
     /**

@@ -70,7 +70,9 @@ public class RaftProperties {
 
     /**
      * Deadline of one Raft RPC (AppendEntries, RequestVote, TimeoutNow) to a peer. Defaults to
-     * the election timeout. InstallSnapshot gets ten times as long.
+     * four election timeouts: a reply that arrives late still counts (terms guard staleness, the
+     * lease counts from the send time), so the deadline must not be what limits the round trip a
+     * cluster survives. InstallSnapshot gets ten times as long.
      */
     private Duration rpcTimeout;
 
@@ -222,10 +224,17 @@ public class RaftProperties {
         this.rpcTimeout = rpcTimeout;
     }
 
-    /** The RPC deadline, or its default: the election timeout. */
+    /** The RPC deadline, or its default: {@value #DEFAULT_RPC_TIMEOUT_ELECTION_TIMEOUTS} election timeouts. */
     public Duration resolvedRpcTimeout() {
-        return rpcTimeout != null ? rpcTimeout : electionTimeout;
+        return rpcTimeout != null ? rpcTimeout : electionTimeout.multipliedBy(DEFAULT_RPC_TIMEOUT_ELECTION_TIMEOUTS);
     }
+
+    /**
+     * The default RPC deadline in election timeouts. It was one election timeout: at a round trip
+     * of about the election timeout every reply then arrived after its call had failed, the
+     * leader stepped down (check-quorum) and no election could complete (issue 18).
+     */
+    static final int DEFAULT_RPC_TIMEOUT_ELECTION_TIMEOUTS = 4;
 
     public DataSize getMaxMessageSize() {
         return maxMessageSize;

@@ -47,6 +47,14 @@ public record ClusterSettings(
     }
 
     /**
+     * The election timeout T: the period of the connection upkeep (reconnects, crash probes),
+     * which must stay short whatever the RPC deadline is.
+     */
+    public Duration electionTimeout() {
+        return tick.multipliedBy(electionTicks);
+    }
+
+    /**
      * The settings every member must share, as {@code name=value} pairs: the election timeout,
      * the heartbeat interval (whose fifth is the tick, the unit of the promises voters send in
      * votes) and the max clock drift. The lease is safe only if every voter waits as long as the
@@ -54,7 +62,7 @@ public record ClusterSettings(
      * differ. Carried in every Raft request.
      */
     public String fingerprint() {
-        return SettingsFingerprint.of(tick.multipliedBy(electionTicks), heartbeatInterval(), maxClockDrift);
+        return SettingsFingerprint.of(electionTimeout(), heartbeatInterval(), maxClockDrift);
     }
 
     public PeerAddress self() {

@@ -50,6 +50,15 @@ final class SessionWriter implements AutoCloseable {
     private CompletableFuture<Long> opening;
     /** Writes not answered yet: failed on {@link #close()} so that no caller waits forever. */
     private final Set<Write> unanswered = ConcurrentHashMap.newKeySet();
+    /** Ends attempts that wait on a leader this node no longer follows, so they are retried at the new one. */
+    private final LeaderFollowingAttempts following;
+    /**
+     * A write gives up before its deadline once this node has known no leader for this long: five
+     * election timeouts, longer than an election takes even at a round trip of an election
+     * timeout, so writes still ride through elections; a node cut off from the majority fails
+     * them after this instead of after raft.write-timeout.
+     */
+    private final long leaderlessGiveUpNanos;
 
     SessionWriter(
             RaftLoop loop,
@@ -66,6 +75,28 @@ final class SessionWriter implements AutoCloseable {
         this.waiter = new ConditionWaiter(executors, settings.tick());
         this.observer = observer;
         this.retryNanos = settings.heartbeatInterval().toNanos();
+        this.following = new LeaderFollowingAttempts(loop);
+        this.leaderlessGiveUpNanos = settings.electionTimeout().toNanos() * LEADERLESS_GIVE_UP_ELECTION_TIMEOUTS;
+    }
+
+    static final int LEADERLESS_GIVE_UP_ELECTION_TIMEOUTS = 5;
+
+    /** Whether this node has known no leader for so long that waiting out a write's deadline is pointless. */
+    private boolean cutOff() {
+        return following.leaderlessNanos() >= leaderlessGiveUpNanos;
+    }
+
+    private String cutOffProblem() {
+        return "node '" + settings.nodeId() + "' has known no leader for "
+                + following.leaderlessNanos() / 1_000_000 + " ms (more than "
+                + LEADERLESS_GIVE_UP_ELECTION_TIMEOUTS + " election timeouts): it is cut off from a majority,"
+                + " or the cluster has none";
+    }
+
+    /** One attempt at the leader, ended early (outcome unknown) when the leader changes meanwhile. */
+    private CompletableFuture<ForwardOutcome> attemptAtLeader(byte[] bytes, long remainingNanos) {
+        RaftStatus sentUnder = loop.status();
+        return following.follow(sentUnder, route.write(bytes, Duration.ofNanos(remainingNanos)));
     }
 
     CompletableFuture<ConfigResult> write(ConfigCommand command) {
@@ -98,6 +129,7 @@ final class SessionWriter implements AutoCloseable {
      */
     @Override
     public void close() {
+        following.close();
         for (Write write : unanswered) {
             write.fail("node '" + settings.nodeId() + "' is shutting down", null);
         }
@@ -148,6 +180,10 @@ final class SessionWriter implements AutoCloseable {
                 decide(fate.onDeadline());
                 return;
             }
+            if (cutOff()) {
+                decide(fate.onCutOff(cutOffProblem()));
+                return;
+            }
             if (ticket == null) {
                 sessionId(deadline)
                         .whenCompleteAsync(
@@ -167,7 +203,7 @@ final class SessionWriter implements AutoCloseable {
             byte[] bytes = store.encode(new SessionCommand.Write(
                     ticket.sessionId(), ticket.sequence(), session.lowestUnacknowledged(ticket), command));
             attemptPending = true;
-            route.write(bytes, Duration.ofNanos(remaining))
+            attemptAtLeader(bytes, remaining)
                     .whenCompleteAsync(
                             (outcome, error) -> {
                                 attemptPending = false;
@@ -278,10 +314,14 @@ final class SessionWriter implements AutoCloseable {
             opened.completeExceptionally(noLeader("opening of this node's client session", lastProblem));
             return;
         }
+        if (cutOff()) {
+            opened.completeExceptionally(noLeader("opening of this node's client session", cutOffProblem()));
+            return;
+        }
         // An unknown outcome may leave a session opened and unused: harmless, it expires as the idlest.
         CompletableFuture<ForwardOutcome> attempt;
         try {
-            attempt = route.write(store.encodeOpenSession(), Duration.ofNanos(remaining));
+            attempt = attemptAtLeader(store.encodeOpenSession(), remaining);
         } catch (RuntimeException e) {
             opened.completeExceptionally(new ConfigWriteException(
                     "node '" + settings.nodeId() + "' could not open its" + " client session: " + e

@@ -111,8 +111,8 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
     }
 
     /**
-     * Reconnects idle or failed channels, at most once per RPC timeout each; call periodically
-     * (the lifecycle does, every RPC timeout).
+     * Reconnects idle or failed channels, at most once per election timeout each; call periodically
+     * (the lifecycle does, every election timeout).
      */
     public void keepConnected() {
         if (!closed) {

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link PeerSecurity}), with the settings Raft needs: messages up to
  * {@code raft.max-message-size}, keepalive to notice dead connections, a bound on calls in flight
  * (a dead peer must not pile up calls; Raft resends what matters), and a reconnect backoff
- * capped at the RPC timeout: grpc-java's own backoff grows to two minutes, far longer than an
- * election, so a failed call resets it at most once per RPC timeout.
+ * capped at the election timeout: grpc-java's own backoff grows to two minutes, far longer than an
+ * election, so a failed call resets it at most once per election timeout.
  */
 final class PeerChannel {
 
@@ -67,7 +67,7 @@ final class PeerChannel {
                 .userAgent("raft-spring-boot/" + settings.nodeId())
                 .build();
         this.stub = RaftGrpc.newStub(channel);
-        this.reconnectCapNanos = settings.rpcTimeout().toNanos();
+        this.reconnectCapNanos = settings.electionTimeout().toNanos();
     }
 
     /** Reserves a slot for a call, or returns false when too many are outstanding. */
@@ -104,7 +104,7 @@ final class PeerChannel {
     /**
      * Keeps an idle or failed connection coming back, so a follower sees its fellow followers as
      * reachable and a campaign does not start on a cold channel: reconnects now (resetting
-     * grpc-java's backoff) at most once per RPC timeout.
+     * grpc-java's backoff) at most once per election timeout.
      */
     void keepConnected() {
         ConnectivityState state = channel.getState(false);
@@ -118,7 +118,7 @@ final class PeerChannel {
         return channel.getState(false) == ConnectivityState.READY;
     }
 
-    /** After a failed call: let the channel try to reconnect now, at most once per RPC timeout. */
+    /** After a failed call: let the channel try to reconnect now, at most once per election timeout. */
     void onFailure(Status status) {
         if (status.getCode() != Status.Code.UNAVAILABLE) {
             return;

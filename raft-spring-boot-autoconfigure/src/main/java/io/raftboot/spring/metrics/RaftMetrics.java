@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code raft.elections} (campaigns this node started), {@code raft.leader.changes} (new
  * leaderships seen), {@code raft.commit.latency} (config writes, submission to commit),
  * {@code raft.config.version}, {@code raft.peer.heartbeat.rtt} (tag {@code peer}),
- * {@code raft.leader.only.skipped}.
+ * {@code raft.leader.only.skipped}, {@code raft.lease.renewal.margin} (ms the leader lease had
+ * left at its latest renewal, negative when it had lapsed; NaN before any) and
+ * {@code raft.lease.lapses} (renewals that came after the lease had run out): how close the round
+ * trip runs to the lease (docs/operations.md, the envelope).
  */
 public class RaftMetrics implements MeterBinder, RaftListener, LeadershipListener, WriteObserver {
 
@@ -61,6 +64,18 @@ public class RaftMetrics implements MeterBinder, RaftListener, LeadershipListene
         Gauge.builder("raft.config.version", store, ConfigStore::configVersion)
                 .tag("node", node)
                 .description("Changes applied to the replicated config on this node")
+                .register(registry);
+        Gauge.builder(
+                        "raft.lease.renewal.margin",
+                        loop,
+                        l -> l.leaseRenewalMargin().map(m -> m.toNanos() / 1e6).orElse(Double.NaN))
+                .tag("node", node)
+                .baseUnit("milliseconds")
+                .description("What the leader lease had left when it was last renewed; negative: it had lapsed")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("raft.lease.lapses", loop, RaftLoop::leaseLapses)
+                .tag("node", node)
+                .description("Renewals of the leader lease that came after it had run out")
                 .register(registry);
         registerCounter("raft.elections", elections, "Elections (campaigns) this node started");
         registerCounter("raft.leader.changes", leaderChanges, "New leaderships this node learned of");

@@ -36,7 +36,7 @@ class ClusterSettingsValidatorTest {
         assertThat(s.self()).isEqualTo(new PeerAddress("10.0.0.2", 9092));
         assertThat(s.addressOf("n3").toString()).isEqualTo("[::1]:9093");
         assertThat(s.voters()).containsExactlyInAnyOrder("n1", "n2", "n3");
-        assertThat(s.rpcTimeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(s.rpcTimeout()).isEqualTo(Duration.ofMillis(1200));
         assertThat(s.clusterId()).isEqualTo("default");
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raftboot.spring.cluster.ClusterSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -149,6 +150,20 @@ class ActuatorIT {
         assertThat(leaderNames.toString()).contains("raft.peer.heartbeat.rtt");
         JsonNode role = get(leader, "/actuator/metrics/raft.role?tag=role:LEADER");
         assertThat(role.path("measurements").get(0).path("value").asDouble()).isEqualTo(1.0);
+        assertThat(leaderNames.toString()).contains("raft.lease.renewal.margin", "raft.lease.lapses");
+        // On loopback a renewal leaves most of the lease: far more than nothing, less than the whole.
+        double margin = await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> get(leader, "/actuator/metrics/raft.lease.renewal.margin")
+                                .path("measurements")
+                                .get(0)
+                                .path("value")
+                                .asDouble(),
+                        m -> m > 0);
+        assertThat(margin)
+                .isLessThan(cluster.bean(leader, ClusterSettings.class)
+                        .electionTimeout()
+                        .toMillis());
     }
 
     @Test

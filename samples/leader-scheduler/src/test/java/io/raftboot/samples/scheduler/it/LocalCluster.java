@@ -51,6 +51,9 @@ class LocalCluster extends ProcessCluster {
     /** Nodes added to the running cluster: they start as learners of the members they know. */
     private final java.util.Set<String> joiners = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** Node id to the port peers reach it on when that is not its own gRPC port (a proxy in front of it). */
+    private final Map<String, Integer> advertisedRaftPorts = new java.util.concurrent.ConcurrentHashMap<>();
+
     LocalCluster(int size, Path dir, BootJarLaunch launch) {
         super(size, dir, Duration.ofMillis(500));
         this.launch = launch;
@@ -90,7 +93,8 @@ class LocalCluster extends ProcessCluster {
 
     @Override
     protected List<String> command(NodeProcess node) {
-        List<String> args = new ArrayList<>(StarterArguments.of(node, nodes()));
+        List<String> args = new ArrayList<>(
+                StarterArguments.of(node, nodes(), n -> advertisedRaftPorts.getOrDefault(n.id(), n.raftPort())));
         // Every change of isLeader() to <data-dir>/lease-probe.log, read back by LeaseIntervals.
         args.add("--sample.lease-probe=true");
         // More application arguments for every node, e.g. -Draft.it.nodeArgs=--raft.max-config-keys=20000
@@ -107,6 +111,14 @@ class LocalCluster extends ProcessCluster {
     /** The JVM command that runs the sample jar with these application arguments. */
     protected final List<String> launchCommand(List<String> args) {
         return launch.command(args);
+    }
+
+    /**
+     * Peers (and the node itself, in its raft.peers) reach node {@code id} on {@code port}, e.g. a
+     * proxy that forwards to its gRPC port; applies to nodes started from now on.
+     */
+    void advertise(String id, int port) {
+        advertisedRaftPorts.put(id, port);
     }
 
     @Override

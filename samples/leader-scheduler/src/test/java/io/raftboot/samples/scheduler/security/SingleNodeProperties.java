@@ -24,7 +24,7 @@ public final class SingleNodeProperties {
         p.put("server.address", "127.0.0.1");
         p.put("raft.server.address", "127.0.0.1");
         p.put("raft.node-id", "n1");
-        // grpc.server.port is derived from this node's own entry.
+        // The own gRPC server listens on the port of this node's own entry.
         p.put("raft.peers.n1", "127.0.0.1:" + FreePorts.any());
         p.put("raft.data-dir", freshDataDir().toString());
         return p;
