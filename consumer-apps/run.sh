@@ -12,7 +12,7 @@
 #
 # Environment: MVNW (the Maven command, default ./mvnw of the project root), MAVEN_ARGS (extra Maven arguments,
 # read by Maven itself), CONSUMER_WORK (where the nodes' logs and data go, default <line-dir>/target/cluster),
-# ELECT_TIMEOUT_S (default 60). Exits non-zero with a message saying which step failed.
+# ELECT_TIMEOUT_S (default 120: three JVMs starting on two busy cores took 40 s here). Exits non-zero with a message saying which step failed.
 set -euo pipefail
 
 usage() { echo "usage: $0 <line-dir> [--offline]" >&2; exit 2; }
@@ -29,7 +29,7 @@ for arg in "$@"; do
 done
 MVNW=${MVNW:-./mvnw}
 WORK=${CONSUMER_WORK:-$LINE/target/cluster}
-ELECT_TIMEOUT_S=${ELECT_TIMEOUT_S:-60}
+ELECT_TIMEOUT_S=${ELECT_TIMEOUT_S:-120}
 NAME=$(basename "$LINE")
 FAILURES=()
 
@@ -60,13 +60,21 @@ for family in 'io.grpc:' 'com.google.protobuf:' 'io.netty:' 'com.fasterxml.jacks
         { split($1, ga, ":"); v[$2] = v[$2] " " ga[2] }
         END { for (ver in v) printf "    %-26s %-16s %s\n", f, ver, v[ver] }' || true
 done
-GRPC_VERSIONS=$(echo "$ARTIFACTS" | grep '^io\.grpc:' | awk '{ print $2 }' | sort -u)
-if [[ $(echo "$GRPC_VERSIONS" | grep -c .) -gt 1 ]]; then
-    FAILURES+=("io.grpc artifacts at different versions: $(echo $GRPC_VERSIONS) ($(echo "$ARTIFACTS" \
-        | grep '^io\.grpc:' | tr '\n' ',' | sed 's/,$//'))")
-    say "MISMATCH: ${FAILURES[-1]}"
-fi
-NETTY_VERSIONS=$(echo "$ARTIFACTS" | grep '^io\.netty:netty-' | grep -v tcnative | awk '{ print $2 }' | sort -u)
+# Artifacts of one family at more than one version: "a.b 1.0\na.c 2.0" -> the versions, one a line.
+versions_of() { echo "$ARTIFACTS" | grep -E "$1" | awk '{ print $2 }' | sort -u || true; }
+mismatch() { # family regex, what to call it
+    local versions
+    versions=$(versions_of "$1")
+    if [[ $(echo "$versions" | grep -c .) -gt 1 ]]; then
+        FAILURES+=("$2 at different versions: $(echo $versions) ($(echo "$ARTIFACTS" | grep -E "$1" \
+            | tr '\n' ',' | sed 's/,$//'))")
+        say "MISMATCH: ${FAILURES[-1]}"
+    fi
+}
+mismatch '^io\.grpc:' 'io.grpc artifacts'
+# protobuf-java-util 3.x beside protobuf-java 4.x is the same kind of skew (it came with grpc-services 1.63).
+mismatch '^com\.google\.protobuf:' 'com.google.protobuf artifacts'
+NETTY_VERSIONS=$(versions_of '^io\.netty:netty-(codec|common|buffer|handler|transport|resolver)')
 if [[ $(echo "$NETTY_VERSIONS" | grep -c .) -gt 1 ]]; then
     say "note: io.netty artifacts at different versions: $(echo $NETTY_VERSIONS)"
 fi
@@ -86,6 +94,7 @@ IDS=(n1 n2 n3)
 HTTP=("${PORTS[0]}" "${PORTS[1]}" "${PORTS[2]}")
 RAFT=("${PORTS[3]}" "${PORTS[4]}" "${PORTS[5]}")
 PIDS=()
+CLUSTER_OK=""
 stop_nodes() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do
@@ -103,7 +112,7 @@ show_logs() {
 on_exit() {
     local rc=$?
     stop_nodes
-    [[ $rc -eq 0 ]] || show_logs
+    [[ $rc -eq 0 || -n "$CLUSTER_OK" ]] || show_logs
 }
 trap on_exit EXIT
 
@@ -187,6 +196,7 @@ for i in 0 1 2; do
     [[ "$SEEN" == "$VALUE" ]] || fail "node ${IDS[$i]} reads '${SEEN}' for consumer.check, not '$VALUE', after 5 s"
 done
 say "the write on ${IDS[$FI]} reads back on n1, n2 and n3"
+CLUSTER_OK=yes
 
 if [[ ${#FAILURES[@]} -gt 0 ]]; then
     for f in "${FAILURES[@]}"; do say "FAILED: $f" >&2; done
