@@ -12,7 +12,8 @@
 #
 # Environment: MVNW (the Maven command, default ./mvnw of the project root), MAVEN_ARGS (extra Maven arguments,
 # read by Maven itself), CONSUMER_WORK (where the nodes' logs and data go, default <line-dir>/target/cluster),
-# ELECT_TIMEOUT_S (default 120: three JVMs starting on two busy cores took 40 s here). Exits non-zero with a message saying which step failed.
+# CONSUMER_APP_ARGS (more arguments for every node, e.g. --spring.autoconfigure.exclude=... to look past a
+# failure), ELECT_TIMEOUT_S (default 120: three JVMs starting on two busy cores took 40 s here). Exits non-zero with a message saying which step failed.
 set -euo pipefail
 
 usage() { echo "usage: $0 <line-dir> [--offline]" >&2; exit 2; }
@@ -121,7 +122,7 @@ for i in 0 1 2; do PEERS+=("--raft.peers.${IDS[$i]}=127.0.0.1:${RAFT[$i]}"); don
 STARTED=$(date +%s%N)
 for i in 0 1 2; do
     java -Xmx256m -jar "$JAR" --server.port="${HTTP[$i]}" --raft.node-id="${IDS[$i]}" "${PEERS[@]}" \
-        --raft.data-dir="$WORK/${IDS[$i]}" >"$WORK/${IDS[$i]}.log" 2>&1 &
+        --raft.data-dir="$WORK/${IDS[$i]}" ${CONSUMER_APP_ARGS:-} >"$WORK/${IDS[$i]}.log" 2>&1 &
     PIDS+=($!)
 done
 say "started ${IDS[*]}: http ${HTTP[*]}, raft ${RAFT[*]} (logs in $WORK)"
