@@ -36,6 +36,8 @@ FAILURES=()
 
 say() { echo "[consumer $NAME] $*"; }
 fail() { say "FAILED: $*" >&2; exit 1; }
+# A command that fails outside the checks is a bug of this script: say where rather than stop silently.
+trap 'say "FAILED: run.sh line $LINENO: \"$BASH_COMMAND\" failed unexpectedly" >&2' ERR
 for tool in curl jq python3 java; do
     command -v "$tool" >/dev/null || fail "$tool is needed and is not on the PATH"
 done
@@ -154,7 +156,7 @@ done
 [[ -n "$LEADER" ]] || fail "no single agreed leader within ${ELECT_TIMEOUT_S}s; last views: ${VIEWS[*]}"
 say "leader $LEADER in term $TERM, agreed by all three, $(( ($(date +%s%N) - STARTED) / 1000000 )) ms after launch"
 
-index_of() { for i in 0 1 2; do [[ "${IDS[$i]}" == "$1" ]] && echo "$i"; done; }
+index_of() { for i in 0 1 2; do if [[ "${IDS[$i]}" == "$1" ]]; then echo "$i"; fi; done; }
 LI=$(index_of "$LEADER")
 jobs_of() { curl -fsS --max-time 2 "http://127.0.0.1:${HTTP[$1]}/jobs"; }
 
@@ -162,7 +164,7 @@ jobs_of() { curl -fsS --max-time 2 "http://127.0.0.1:${HTTP[$1]}/jobs"; }
 RAN=""
 DEADLINE=$((SECONDS + 5))
 while [[ $SECONDS -lt $DEADLINE ]]; do
-    RUNS=$(jobs_of "$LI" | jq -r --arg t "$TERM" '.runsByTerm[$t] // 0')
+    RUNS=$(jobs_of "$LI" 2>/dev/null | jq -r --arg t "$TERM" '.runsByTerm[$t] // 0') || RUNS=0
     if [[ "$RUNS" -gt 0 ]]; then RAN=yes; break; fi
     sleep 0.1
 done
