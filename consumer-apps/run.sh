@@ -108,8 +108,13 @@ stop_nodes() {
 }
 show_logs() {
     for id in "${IDS[@]}"; do
+        [[ -f "$WORK/$id.log" ]] || continue
+        # The first error and its causes say what broke; a stack trace's last lines rarely do.
+        echo "----- errors in $WORK/$id.log"
+        grep -E ' ERROR |^Caused by: |^[A-Za-z.$]+(Exception|Error): |^Description:|^Action:' "$WORK/$id.log" \
+            | cut -c1-300 | head -n 20 || true
         echo "----- last lines of $WORK/$id.log"
-        tail -n 40 "$WORK/$id.log" 2>/dev/null || true
+        tail -n 15 "$WORK/$id.log" | cut -c1-300
     done
 }
 on_exit() {
