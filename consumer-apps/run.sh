@@ -2,7 +2,8 @@
 # Builds one consumer app (a tiny app whose parent is Spring Boot's own starter parent, not ours) and checks,
 # as a user would see it, that the installed starter works on that Boot line:
 #   1. the versions of gRPC, protobuf, Netty and Jackson the app really gets (mvn dependency:tree), and no two
-#      io.grpc artifacts at different versions (net.devh once dragged grpc 1.63 in next to our 1.83);
+#      io.grpc (or com.google.protobuf) artifacts at different versions (net.devh 3.1.0 drags grpc-services 1.63
+#      in next to our grpc 1.83, and protobuf-java-util 3.25 next to protobuf-java 4.36);
 #   2. three processes of its jar elect exactly one leader that all of them agree on (/actuator/raft);
 #   3. the @LeaderOnly job runs on the leader, and on no other node in the leader's term;
 #   4. a write on a follower is read back on every node.
@@ -13,7 +14,8 @@
 # Environment: MVNW (the Maven command, default ./mvnw of the project root), MAVEN_ARGS (extra Maven arguments,
 # read by Maven itself), CONSUMER_WORK (where the nodes' logs and data go, default <line-dir>/target/cluster),
 # CONSUMER_APP_ARGS (more arguments for every node, e.g. --spring.autoconfigure.exclude=... to look past a
-# failure), ELECT_TIMEOUT_S (default 120: three JVMs starting on two busy cores took 40 s here). Exits non-zero with a message saying which step failed.
+# failure), ELECT_TIMEOUT_S (default 120: three JVMs starting on two busy cores took 40 s here).
+# Exits non-zero with a message saying which step failed.
 set -euo pipefail
 
 usage() { echo "usage: $0 <line-dir> [--offline]" >&2; exit 2; }
