@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Builds one consumer app (a tiny app whose parent is Spring Boot's own starter parent, not ours) and checks,
+# as a user would see it, that the installed starter works on that Boot line:
+#   1. the versions of gRPC, protobuf, Netty and Jackson the app really gets (mvn dependency:tree), and no two
+#      io.grpc (or com.google.protobuf) artifacts at different versions (net.devh 3.1.0 drags grpc-services 1.63
+#      in next to our grpc 1.83, and protobuf-java-util 3.25 next to protobuf-java 4.36);
+#   2. three processes of its jar elect exactly one leader that all of them agree on (/actuator/raft);
+#   3. the @LeaderOnly job runs on the leader, and on no other node in the leader's term;
+#   4. a write on a follower is read back on every node.
+#
+#   ./mvnw install -DskipTests            # the starter into ~/.m2 first
+#   consumer-apps/run.sh consumer-apps/boot-3.5 [--offline]
+#
+# Environment: MVNW (the Maven command, default ./mvnw of the project root), MAVEN_ARGS (extra Maven arguments,
+# read by Maven itself), CONSUMER_WORK (where the nodes' logs and data go, default <line-dir>/target/cluster),
+# CONSUMER_APP_ARGS (more arguments for every node, e.g. --spring.autoconfigure.exclude=... to look past a
+# failure), ELECT_TIMEOUT_S (default 120: three JVMs starting on two busy cores took 40 s here).
+# Exits non-zero with a message saying which step failed.
+set -euo pipefail
+
+usage() { echo "usage: $0 <line-dir> [--offline]" >&2; exit 2; }
+[[ $# -ge 1 ]] || usage
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LINE=$(cd "$1" && pwd) || usage
+shift
+OFFLINE=()
+for arg in "$@"; do
+    case "$arg" in
+        --offline) OFFLINE=(-o) ;;
+        *) usage ;;
+    esac
+done
+MVNW=${MVNW:-./mvnw}
+WORK=${CONSUMER_WORK:-$LINE/target/cluster}
+ELECT_TIMEOUT_S=${ELECT_TIMEOUT_S:-120}
+NAME=$(basename "$LINE")
+FAILURES=()
+
+say() { echo "[consumer $NAME] $*"; }
+fail() { say "FAILED: $*" >&2; exit 1; }
+# A command that fails outside the checks is a bug of this script: say where rather than stop silently.
+trap 'say "FAILED: run.sh line $LINENO: \"$BASH_COMMAND\" failed unexpectedly" >&2' ERR
+for tool in curl jq python3 java; do
+    command -v "$tool" >/dev/null || fail "$tool is needed and is not on the PATH"
+done
+
+# --- build -------------------------------------------------------------------------------------------------
+say "building $LINE with $MVNW ${OFFLINE[*]:-}"
+(cd "$ROOT" && $MVNW -B -q "${OFFLINE[@]}" -f "$LINE/pom.xml" package -DskipTests) \
+    || fail "the build failed: a user on this Boot line could not compile against the starter (output above)"
+JAR="$LINE/target/consumer.jar"
+[[ -f "$JAR" ]] || fail "no $JAR after the build"
+
+# --- versions ----------------------------------------------------------------------------------------------
+TREE="$LINE/target/dependency-tree.txt"
+(cd "$ROOT" && $MVNW -B -q "${OFFLINE[@]}" -f "$LINE/pom.xml" dependency:tree -DoutputFile="$TREE") \
+    || fail "mvn dependency:tree failed"
+# Lines look like "|  +- io.grpc:grpc-core:jar:1.83.1:compile"; keep group:artifact version.
+ARTIFACTS=$(grep -oE '[a-z0-9_.-]+:[A-Za-z0-9_.-]+:jar(:[A-Za-z0-9_.-]+)?:[^:]+:(compile|runtime)' "$TREE" \
+    | awk -F: '{ print $1 ":" $2 " " $(NF-1) }' | sort -u)
+say "versions the app gets (from mvn dependency:tree):"
+for family in 'io.grpc:' 'com.google.protobuf:' 'io.netty:' 'com.fasterxml.jackson' 'tools.jackson' \
+    'net.devh:' 'org.springframework.grpc:' 'org.springframework.boot:spring-boot '; do
+    echo "$ARTIFACTS" | grep -F "$family" | awk -v f="$family" '
+        { split($1, ga, ":"); v[$2] = v[$2] " " ga[2] }
+        END { for (ver in v) printf "    %-26s %-16s %s\n", f, ver, v[ver] }' || true
+done
+# Artifacts of one family at more than one version: "a.b 1.0\na.c 2.0" -> the versions, one a line.
+versions_of() { echo "$ARTIFACTS" | grep -E "$1" | awk '{ print $2 }' | sort -u || true; }
+mismatch() { # family regex, what to call it
+    local versions
+    versions=$(versions_of "$1")
+    if [[ $(echo "$versions" | grep -c .) -gt 1 ]]; then
+        FAILURES+=("$2 at different versions: $(echo $versions) ($(echo "$ARTIFACTS" | grep -E "$1" \
+            | tr '\n' ',' | sed 's/,$//'))")
+        say "MISMATCH: ${FAILURES[-1]}"
+    fi
+}
+mismatch '^io\.grpc:' 'io.grpc artifacts'
+# protobuf-java-util 3.x beside protobuf-java 4.x is the same kind of skew (it came with grpc-services 1.63).
+mismatch '^com\.google\.protobuf:' 'com.google.protobuf artifacts'
+NETTY_VERSIONS=$(versions_of '^io\.netty:netty-(codec|common|buffer|handler|transport|resolver)')
+if [[ $(echo "$NETTY_VERSIONS" | grep -c .) -gt 1 ]]; then
+    say "note: io.netty artifacts at different versions: $(echo $NETTY_VERSIONS)"
+fi
+
+# --- cluster -----------------------------------------------------------------------------------------------
+rm -rf "$WORK" && mkdir -p "$WORK"
+# Six free loopback ports (HTTP and Raft for three nodes), held open together so none repeats.
+read -r -a PORTS <<<"$(python3 - <<'EOF'
+import socket
+socks = []
+for _ in range(6):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+EOF
+)"
+IDS=(n1 n2 n3)
+HTTP=("${PORTS[0]}" "${PORTS[1]}" "${PORTS[2]}")
+RAFT=("${PORTS[3]}" "${PORTS[4]}" "${PORTS[5]}")
+PIDS=()
+CLUSTER_OK=""
+stop_nodes() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do
+        # A node that does not stop within 15 s is killed; the check is over either way.
+        for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+}
+show_logs() {
+    for id in "${IDS[@]}"; do
+        [[ -f "$WORK/$id.log" ]] || continue
+        # The first error and its causes say what broke; a stack trace's last lines rarely do.
+        echo "----- errors in $WORK/$id.log"
+        grep -E ' ERROR |^Caused by: |^[A-Za-z.$]+(Exception|Error): |^Description:|^Action:' "$WORK/$id.log" \
+            | cut -c1-300 | head -n 20 || true
+        echo "----- last lines of $WORK/$id.log"
+        tail -n 15 "$WORK/$id.log" | cut -c1-300
+    done
+}
+on_exit() {
+    local rc=$?
+    stop_nodes
+    [[ $rc -eq 0 || -n "$CLUSTER_OK" ]] || show_logs
+}
+trap on_exit EXIT
+
+PEERS=()
+for i in 0 1 2; do PEERS+=("--raft.peers.${IDS[$i]}=127.0.0.1:${RAFT[$i]}"); done
+STARTED=$(date +%s%N)
+for i in 0 1 2; do
+    java -Xmx256m -jar "$JAR" --server.port="${HTTP[$i]}" --raft.node-id="${IDS[$i]}" "${PEERS[@]}" \
+        --raft.data-dir="$WORK/${IDS[$i]}" ${CONSUMER_APP_ARGS:-} >"$WORK/${IDS[$i]}.log" 2>&1 &
+    PIDS+=($!)
+done
+say "started ${IDS[*]}: http ${HTTP[*]}, raft ${RAFT[*]} (logs in $WORK)"
+
+raft_view() { curl -fsS --max-time 2 "http://127.0.0.1:${HTTP[$1]}/actuator/raft" 2>/dev/null; }
+alive_or_fail() {
+    for i in 0 1 2; do
+        kill -0 "${PIDS[$i]}" 2>/dev/null || fail "node ${IDS[$i]} exited (see its log below)"
+    done
+}
+
+# Exactly one LEADER, and every node names it as leader in the same term.
+LEADER=""
+DEADLINE=$((SECONDS + ELECT_TIMEOUT_S))
+while [[ $SECONDS -lt $DEADLINE ]]; do
+    alive_or_fail
+    VIEWS=()
+    for i in 0 1 2; do VIEWS+=("$(raft_view "$i" || echo '{}')"); done
+    LEADERS=$(printf '%s\n' "${VIEWS[@]}" | jq -r 'select(.role == "LEADER") | .nodeId' | sort -u)
+    AGREED=$(printf '%s\n' "${VIEWS[@]}" | jq -r '"\(.leaderId) \(.term)"' | sort -u)
+    if [[ $(echo "$LEADERS" | grep -c .) -eq 1 && $(echo "$AGREED" | grep -c .) -eq 1 \
+        && "$AGREED" == "$LEADERS "* ]]; then
+        LEADER=$LEADERS
+        TERM=${AGREED#* }
+        break
+    fi
+    sleep 0.2
+done
+[[ -n "$LEADER" ]] || fail "no single agreed leader within ${ELECT_TIMEOUT_S}s; last views: ${VIEWS[*]}"
+say "leader $LEADER in term $TERM, agreed by all three, $(( ($(date +%s%N) - STARTED) / 1000000 )) ms after launch"
+
+index_of() { for i in 0 1 2; do if [[ "${IDS[$i]}" == "$1" ]]; then echo "$i"; fi; done; }
+LI=$(index_of "$LEADER")
+jobs_of() { curl -fsS --max-time 2 "http://127.0.0.1:${HTTP[$1]}/jobs"; }
+
+# The job ran on the leader in its term within 5 s, and on no other node in that term.
+RAN=""
+DEADLINE=$((SECONDS + 5))
+while [[ $SECONDS -lt $DEADLINE ]]; do
+    RUNS=$(jobs_of "$LI" 2>/dev/null | jq -r --arg t "$TERM" '.runsByTerm[$t] // 0') || RUNS=0
+    if [[ "$RUNS" -gt 0 ]]; then RAN=yes; break; fi
+    sleep 0.1
+done
+[[ -n "$RAN" ]] || fail "the @LeaderOnly job did not run on the leader $LEADER within 5 s"
+for i in 0 1 2; do
+    J=$(jobs_of "$i") || fail "GET /jobs on ${IDS[$i]} failed"
+    say "  /jobs ${IDS[$i]}: $J"
+    if [[ $i -ne $LI ]]; then
+        OTHER=$(echo "$J" | jq -r --arg t "$TERM" '.runsByTerm[$t] // 0')
+        [[ "$OTHER" -eq 0 ]] || fail "the @LeaderOnly job ran $OTHER times on follower ${IDS[$i]} in term $TERM"
+        [[ $(echo "$J" | jq -r .runs) -eq 0 ]] \
+            || say "  note: follower ${IDS[$i]} ran the job in an earlier term (it led then)"
+    fi
+done
+say "the @LeaderOnly job ran on $LEADER only"
+
+# A write on a follower, read back on every node.
+FI=$(( (LI + 1) % 3 ))
+VALUE="written-on-${IDS[$FI]}-$RANDOM"
+PUT=$(curl -fsS --max-time 15 -X PUT -H 'Content-Type: text/plain' --data "$VALUE" \
+    "http://127.0.0.1:${HTTP[$FI]}/config/consumer.check") || fail "PUT /config/consumer.check on follower ${IDS[$FI]} failed"
+say "PUT on follower ${IDS[$FI]}: $PUT"
+for i in 0 1 2; do
+    SEEN=""
+    DEADLINE=$((SECONDS + 5))
+    while [[ $SECONDS -lt $DEADLINE ]]; do
+        SEEN=$(curl -fsS --max-time 2 "http://127.0.0.1:${HTTP[$i]}/config/consumer.check" 2>/dev/null \
+            | jq -r .value) || true
+        [[ "$SEEN" == "$VALUE" ]] && break
+        sleep 0.1
+    done
+    [[ "$SEEN" == "$VALUE" ]] || fail "node ${IDS[$i]} reads '${SEEN}' for consumer.check, not '$VALUE', after 5 s"
+done
+say "the write on ${IDS[$FI]} reads back on n1, n2 and n3"
+CLUSTER_OK=yes
+
+if [[ ${#FAILURES[@]} -gt 0 ]]; then
+    for f in "${FAILURES[@]}"; do say "FAILED: $f" >&2; done
+    say "the cluster worked, but the dependency check above failed"
+    exit 1
+fi
+say "OK"
