@@ -6,7 +6,8 @@
 #      in next to our grpc 1.83, and protobuf-java-util 3.25 next to protobuf-java 4.36);
 #   2. three processes of its jar elect exactly one leader that all of them agree on (/actuator/raft);
 #   3. the @LeaderOnly job runs on the leader, and on no other node in the leader's term;
-#   4. a write on a follower is read back on every node.
+#   4. a write on a follower is read back on every node;
+#   5. the raft health indicator is UP on every node (its API moved between Boot 3 and 4).
 #
 #   ./mvnw install -DskipTests            # the starter into ~/.m2 first
 #   consumer-apps/run.sh consumer-apps/boot-3.5 [--offline]
@@ -206,6 +207,13 @@ for i in 0 1 2; do
     [[ "$SEEN" == "$VALUE" ]] || fail "node ${IDS[$i]} reads '${SEEN}' for consumer.check, not '$VALUE', after 5 s"
 done
 say "the write on ${IDS[$FI]} reads back on n1, n2 and n3"
+
+# The raft health indicator, whose API moved between Boot 3 and Boot 4, is there and UP.
+for i in 0 1 2; do
+    RAFT_HEALTH=$(curl -sS --max-time 5 "http://127.0.0.1:${HTTP[$i]}/actuator/health" | jq -r '.components.raft.status // "absent"') || true
+    [[ "$RAFT_HEALTH" == "UP" ]] || fail "the raft health of node ${IDS[$i]} is '${RAFT_HEALTH}', not UP (GET /actuator/health)"
+done
+say "the raft health indicator is UP on n1, n2 and n3"
 CLUSTER_OK=yes
 
 if [[ ${#FAILURES[@]} -gt 0 ]]; then

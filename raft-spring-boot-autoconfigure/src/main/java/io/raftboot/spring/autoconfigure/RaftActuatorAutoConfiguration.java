@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /** The {@code raft} actuator endpoint and health indicator, when Spring Boot Actuator is present. */
 @AutoConfiguration(after = RaftAutoConfiguration.class)
@@ -41,11 +42,21 @@ public class RaftActuatorAutoConfiguration {
                 properties.getMembership().getCatchUpTimeout().plus(properties.getWriteTimeout()));
     }
 
-    @Bean
-    @ConditionalOnMissingBean(name = "raftHealthIndicator")
-    @ConditionalOnEnabledHealthIndicator("raft")
-    public RaftHealthIndicator raftHealthIndicator(
-            RaftLoop loop, LeadershipTracker tracker, RaftProperties properties) {
-        return new RaftHealthIndicator(loop, tracker, properties.getHealth().getLeaderlessGrace());
+    /**
+     * The health indicator of Spring Boot 3's health API. A class of its own, read only where
+     * that API exists: on Boot 4 it moved (raft-spring-boot-autoconfigure-boot4 has that line's
+     * indicator), and a bean method returning a missing type would fail this whole class.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.AbstractHealthIndicator")
+    static class Boot3Health {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "raftHealthIndicator")
+        @ConditionalOnEnabledHealthIndicator("raft")
+        public RaftHealthIndicator raftHealthIndicator(
+                RaftLoop loop, LeadershipTracker tracker, RaftProperties properties) {
+            return new RaftHealthIndicator(loop, tracker, properties.getHealth().getLeaderlessGrace());
+        }
     }
 }
