@@ -54,19 +54,10 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
     private ScheduledFuture<?> reconnecting;
     private ApplicationContext context;
 
-    /** @param transport the gRPC transport to connect and close, or {@code null} if another Transport is used */
-    public RaftLifecycle(
-            RaftLoop loop,
-            LeadershipTracker tracker,
-            GrpcTransport transport,
-            PendingReplies pending,
-            Duration handoffTimeout,
-            RaftExecutors executors,
-            Duration reconnectPeriod) {
-        this(loop, tracker, transport, pending, handoffTimeout, executors, reconnectPeriod, null);
-    }
-
-    /** @param server the starter's own gRPC server, or {@code null} when the application's server serves Raft */
+    /**
+     * @param transport the gRPC transport to connect and close, or {@code null} if another Transport is used
+     * @param server the starter's own gRPC server, or {@code null} when the application's server serves Raft
+     */
     public RaftLifecycle(
             RaftLoop loop,
             LeadershipTracker tracker,

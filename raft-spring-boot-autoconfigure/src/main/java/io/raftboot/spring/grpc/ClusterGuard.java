@@ -89,6 +89,18 @@ public final class ClusterGuard {
         return refusal != null ? refusal : checkSettings(from, fingerprint);
     }
 
+    private Status checkClusterId(String clusterId, String from) {
+        if (settings.clusterId().equals(clusterId)) {
+            return null;
+        }
+        return refuse(
+                RefusalReason.CLUSTER_ID,
+                clusterId + "/" + from,
+                from,
+                "it belongs to cluster '" + clusterId + "' but this node to cluster '" + settings.clusterId()
+                        + "'; set the same raft.cluster-id on every replica");
+    }
+
     private Status checkSettings(String from, String fingerprint) {
         List<String> differences = SettingsFingerprint.differences(fingerprint, ownFingerprint);
         if (!differences.isEmpty()) {
@@ -103,13 +115,9 @@ public final class ClusterGuard {
     }
 
     private Status checkMember(String clusterId, String from, String to) {
-        if (!settings.clusterId().equals(clusterId)) {
-            return refuse(
-                    RefusalReason.CLUSTER_ID,
-                    clusterId + "/" + from,
-                    from,
-                    "it belongs to cluster '" + clusterId + "' but this node to cluster '" + settings.clusterId()
-                            + "'; set the same raft.cluster-id on every replica");
+        Status otherCluster = checkClusterId(clusterId, from);
+        if (otherCluster != null) {
+            return otherCluster;
         }
         if (!directory.isKnown(from) || settings.nodeId().equals(from)) {
             return refuse(
@@ -143,13 +151,9 @@ public final class ClusterGuard {
      * @return {@code null} to admit, or the status to refuse with
      */
     public Status checkJoin(String clusterId, String from, PeerAddress address, String fingerprint) {
-        if (!settings.clusterId().equals(clusterId)) {
-            return refuse(
-                    RefusalReason.CLUSTER_ID,
-                    clusterId + "/" + from,
-                    from,
-                    "it belongs to cluster '" + clusterId + "' but this node to cluster '" + settings.clusterId()
-                            + "'; set the same raft.cluster-id on every replica");
+        Status otherCluster = checkClusterId(clusterId, from);
+        if (otherCluster != null) {
+            return otherCluster;
         }
         if (settings.nodeId().equals(from)) {
             return refuse(

@@ -5,8 +5,6 @@ import io.raftboot.core.loop.RaftStatus;
 import io.raftboot.core.node.NotLeaderException;
 import io.raftboot.core.node.Role;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Answers a node that asks to join (raft.membership.auto-join) by adding it as a learner that the
@@ -47,7 +45,7 @@ public final class JoinHandler {
             if (failure == null) {
                 return new JoinOutcome.Joined(index, loop.status().membership());
             }
-            Throwable cause = unwrap(failure);
+            Throwable cause = Causes.unwrap(failure);
             RaftStatus now = loop.status();
             if (now.membership().contains(id)) {
                 // Another request of the same joiner added it meanwhile.
@@ -61,14 +59,5 @@ public final class JoinHandler {
             }
             return new JoinOutcome.Retry(String.valueOf(cause.getMessage()));
         });
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

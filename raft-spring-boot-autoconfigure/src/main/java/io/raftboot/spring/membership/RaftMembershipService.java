@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -101,7 +100,7 @@ public final class RaftMembershipService implements MembershipService {
                 result.complete(index);
                 return;
             }
-            Throwable cause = unwrap(failure);
+            Throwable cause = Causes.unwrap(failure);
             // RaftLoopStoppedException is an IllegalStateException too, but a stopped loop stays stopped.
             boolean mustWait = cause instanceof IllegalStateException && !(cause instanceof RaftLoopStoppedException);
             if (mustWait && System.nanoTime() - deadline < 0) {
@@ -133,20 +132,11 @@ public final class RaftMembershipService implements MembershipService {
                                 + " check that it runs and reaches the leader, or remove it"));
                     }
                     if (failure != null) {
-                        throw new CompletionException(unwrap(failure));
+                        throw new CompletionException(Causes.unwrap(failure));
                     }
                     return index;
                 });
         bounded.whenComplete((index, failure) -> loop.removeListener(listener));
         return bounded;
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }
