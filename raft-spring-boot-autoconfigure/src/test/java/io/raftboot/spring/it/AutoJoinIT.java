@@ -6,16 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.membership.Members;
 import io.raftboot.spring.membership.MembershipService;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
 /**
  * raft.membership.auto-join on real nodes over gRPC, with raft.auth.secret proving the joiner's
@@ -23,25 +18,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
  * replicas is, becomes a voter with no operator call; and a node that joins later reaches a
  * leader that none of its settings name (one that itself joined at runtime).
  */
-class AutoJoinIT {
+class AutoJoinIT extends AutoConfiguredClusterIT {
 
     private static final String SECRET = "auto-join-it-secret-0123456789abcdef";
-
-    @TempDir
-    Path data;
-
-    private RaftTestCluster cluster;
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class App {}
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private Optional<Members.Role> roleOf(String observer, String id) {
         return cluster.bean(observer, MembershipService.class).members().members().stream()
@@ -52,7 +31,7 @@ class AutoJoinIT {
 
     @Test
     void nodesThatAskToJoinBecomeVotersEvenUnderALeaderTheyWereNeverConfiguredWith() throws Exception {
-        cluster = new RaftTestCluster(3, data, App.class)
+        newCluster(3)
                 .with("raft.auth.secret", SECRET)
                 .with("raft.membership.auto-join", "true")
                 .startAll();
@@ -89,9 +68,7 @@ class AutoJoinIT {
 
     @Test
     void aClusterWithAutoJoinOffAddsNobody() throws Exception {
-        cluster = new RaftTestCluster(3, data, App.class)
-                .with("raft.auth.secret", SECRET)
-                .startAll();
+        newCluster(3).with("raft.auth.secret", SECRET).startAll();
         String leader = cluster.awaitAgreedLeader(Duration.ofSeconds(10));
 
         cluster.join("n4", "raft.membership.auto-join=true");

@@ -10,39 +10,18 @@ import io.raftboot.spring.actuator.RaftStatusView;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.membership.Members;
 import io.raftboot.spring.membership.MembershipService;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
 /**
  * Membership changes on real nodes over gRPC: a new node joins a running cluster with nothing but
  * its own settings, catches up, becomes a voter; a member is removed and the rest carry on.
  */
-class MembershipChangeIT {
-
-    @TempDir
-    Path data;
-
-    private RaftTestCluster cluster;
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class App {}
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class MembershipChangeIT extends AutoConfiguredClusterIT {
 
     private MembershipService membership(String id) {
         return cluster.bean(id, MembershipService.class);
@@ -61,7 +40,7 @@ class MembershipChangeIT {
 
     @Test
     void aNewNodeJoinsAsAVoterAndARemovedMemberIsNoLongerNeeded() throws Exception {
-        cluster = new RaftTestCluster(3, data, App.class).startAll();
+        newCluster(3).startAll();
         String leader = cluster.awaitAgreedLeader(Duration.ofSeconds(10));
         config(leader).put("before", "1").get(5, TimeUnit.SECONDS);
 
@@ -105,7 +84,7 @@ class MembershipChangeIT {
 
     @Test
     void aChangeOnAFollowerOrOneThatCannotApplyFailsAndSaysWhy() throws Exception {
-        cluster = new RaftTestCluster(3, data, App.class).startAll();
+        newCluster(3).startAll();
         String leader = cluster.awaitAgreedLeader(Duration.ofSeconds(10));
         String follower = cluster.aFollower(leader);
 

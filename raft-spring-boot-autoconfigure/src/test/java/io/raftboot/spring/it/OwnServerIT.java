@@ -6,16 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.grpc.RaftGrpcServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -26,27 +21,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
  * stopped, the successor needs the stopping leader's own vote).
  */
 @ExtendWith(OutputCaptureExtension.class)
-class OwnServerIT {
-
-    @TempDir
-    Path data;
-
-    private RaftTestCluster cluster;
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class App {}
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class OwnServerIT extends AutoConfiguredClusterIT {
 
     @Test
     void threeNodesOnTheirOwnServersElectReplicateAndHandOverOnStop(CapturedOutput output) throws Exception {
-        cluster = new RaftTestCluster(3, data, App.class)
+        newCluster(3)
                 .with("raft.server.mode", "own")
                 .with("raft.server.address", "127.0.0.1")
                 .with("grpc.server.port", "0")

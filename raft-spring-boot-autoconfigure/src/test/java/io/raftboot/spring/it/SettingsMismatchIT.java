@@ -6,42 +6,21 @@ import static org.awaitility.Awaitility.await;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.grpc.security.RefusalReason;
 import io.raftboot.spring.grpc.security.RequestRefusals;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
 /**
  * A member started with another election timeout is told apart from a stale one: the others
  * refuse its requests and it refuses theirs ({@code settings-mismatch}), so it never takes part
  * in an election or a lease whose assumptions it breaks; the two that agree carry on.
  */
-class SettingsMismatchIT {
-
-    @TempDir
-    Path data;
-
-    private RaftTestCluster cluster;
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class App {}
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class SettingsMismatchIT extends AutoConfiguredClusterIT {
 
     @Test
     void aMemberWithAnotherElectionTimeoutIsRefusedAndTheOthersCarryOn() throws Exception {
-        cluster = new RaftTestCluster(3, data, App.class);
+        newCluster(3);
         cluster.start("n1");
         cluster.start("n2");
         cluster.start("n3", "raft.election-timeout=450ms");
