@@ -256,6 +256,16 @@ class LocalCluster extends ProcessCluster {
         return LeaderAgreement.among(statuses(ids, Duration.ofMillis(300)), ids);
     }
 
+    /** Waits, with a deadline, for a leader that the serving nodes among {@code ids} agree on; its id. */
+    String awaitLeader(Collection<String> ids, Duration deadline) {
+        List<String> up = ids.stream().filter(serving()::contains).toList();
+        return org.awaitility.Awaitility.await("a leader agreed by " + up)
+                .atMost(deadline)
+                .until(() -> agreedLeader(up), Optional::isPresent)
+                .orElseThrow()
+                .nodeId();
+    }
+
     String describe() {
         Map<String, NodeStatus> statuses = statuses(serving(), Duration.ofMillis(300));
         return nodes().stream()

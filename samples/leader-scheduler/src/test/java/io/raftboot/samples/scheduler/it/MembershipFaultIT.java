@@ -63,7 +63,7 @@ class MembershipFaultIT {
         Path jar = Path.of(System.getProperty("leader-scheduler.jar", "target/leader-scheduler.jar"));
         cluster = LocalCluster.of(3, dir, jar, base);
         cluster.startAll();
-        awaitLeader(List.of("n1", "n2", "n3"), START_DEADLINE);
+        cluster.awaitLeader(List.of("n1", "n2", "n3"), START_DEADLINE);
         preload(Integer.getInteger("raft.it.preloadKeys", 0));
         monitor = new ClusterMonitor(cluster).start();
         writer = new ConfigWriter(cluster).start();
@@ -71,13 +71,13 @@ class MembershipFaultIT {
 
         // 3 -> 5: each new node starts empty, is added as a voter, and catches up first.
         addVoter("n4");
-        String killed = awaitLeader(members(), DEADLINE);
+        String killed = cluster.awaitLeader(members(), DEADLINE);
         cluster.node(killed).kill();
         LOG.info("Killed the leader {} with kill -9", killed);
-        awaitLeader(without(members(), killed), DEADLINE);
+        cluster.awaitLeader(without(members(), killed), DEADLINE);
         cluster.start(killed);
         addVoter("n5");
-        assertThat(roles(awaitLeader(members(), DEADLINE)))
+        assertThat(roles(cluster.awaitLeader(members(), DEADLINE)))
                 .containsEntry("n4", "voter")
                 .containsEntry("n5", "voter")
                 .hasSize(5);
@@ -95,7 +95,7 @@ class MembershipFaultIT {
         addVoter("n6");
 
         List<String> finalMembers = List.of("n4", "n5", "n6");
-        String leader = awaitLeader(finalMembers, DEADLINE);
+        String leader = cluster.awaitLeader(finalMembers, DEADLINE);
         assertThat(roles(leader)).containsOnlyKeys("n4", "n5", "n6").containsValues("voter");
         writer.close();
         Map<String, String> acknowledged = writer.acknowledged();
@@ -134,7 +134,7 @@ class MembershipFaultIT {
     private JsonNode change(String operation, String body) throws Exception {
         long deadline = System.nanoTime() + CHANGE_TIMEOUT.toNanos();
         while (true) {
-            String leader = awaitLeader(members(), DEADLINE);
+            String leader = cluster.awaitLeader(members(), DEADLINE);
             HttpResponse<String> response = cluster.membership(leader, operation, body, CHANGE_TIMEOUT);
             JsonNode answer = LocalCluster.JSON.readTree(response.body());
             if (response.statusCode() == 200 && answer.path("ok").asBoolean()) {
@@ -177,15 +177,6 @@ class MembershipFaultIT {
         status.get("members")
                 .forEach(m -> roles.put(m.get("id").asText(), m.get("role").asText()));
         return roles;
-    }
-
-    private String awaitLeader(List<String> ids, Duration deadline) {
-        List<String> serving = ids.stream().filter(cluster.serving()::contains).toList();
-        return await("a leader agreed by " + serving)
-                .atMost(deadline)
-                .until(() -> cluster.agreedLeader(serving), Optional::isPresent)
-                .orElseThrow()
-                .nodeId();
     }
 
     private static List<String> without(List<String> ids, String id) {

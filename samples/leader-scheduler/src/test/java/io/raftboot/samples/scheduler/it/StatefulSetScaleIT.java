@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -49,7 +48,7 @@ class StatefulSetScaleIT {
             cluster.pod(ordinal);
         }
         cluster.startAll();
-        String leader = awaitLeader(List.of("0", "1", "2"), START_DEADLINE);
+        String leader = cluster.awaitLeader(List.of("0", "1", "2"), START_DEADLINE);
         write(leader, "before", "1");
 
         // kubectl scale --replicas=5: pods 3 and 4 start, ask to join, and become voters.
@@ -74,13 +73,13 @@ class StatefulSetScaleIT {
         awaitValue("4", "before", "1");
 
         // A follower restarts at a new IP, as a rescheduled pod does: its name now resolves there.
-        leader = awaitLeader(five, DEADLINE);
+        leader = cluster.awaitLeader(five, DEADLINE);
         String moved = leader.equals("1") ? "2" : "1";
         cluster.node(moved).stop();
         cluster.move(moved, "127.0.0.4" + moved);
         long restarted = System.nanoTime();
         cluster.start(moved);
-        leader = awaitLeader(five, START_DEADLINE);
+        leader = cluster.awaitLeader(five, START_DEADLINE);
         write(leader, "after-move", "2");
         awaitValue(moved, "after-move", "2");
         LOG.info(
@@ -90,13 +89,13 @@ class StatefulSetScaleIT {
 
         // kubectl scale --replicas=3: remove pods 4 and 3 on the leader first, one at a time.
         for (String gone : List.of("4", "3")) {
-            leader = awaitLeader(cluster.serving(), DEADLINE);
+            leader = cluster.awaitLeader(cluster.serving(), DEADLINE);
             HttpResponse<String> answer = cluster.membership(leader, "remove", "{\"id\":\"" + gone + "\"}", DEADLINE);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             cluster.node(gone).stop();
         }
         List<String> three = List.of("0", "1", "2");
-        leader = awaitLeader(three, DEADLINE);
+        leader = cluster.awaitLeader(three, DEADLINE);
         assertThat(cluster.roles(leader)).containsOnlyKeys(three).containsValues("voter");
         write(leader, "after-scale-down", "3");
         for (String id : three) {
@@ -116,14 +115,5 @@ class StatefulSetScaleIT {
                         .map(json -> json.path("value").asText())
                         .filter(value::equals)
                         .isPresent());
-    }
-
-    private String awaitLeader(List<String> ids, Duration deadline) {
-        List<String> serving = ids.stream().filter(cluster.serving()::contains).toList();
-        return await("a leader agreed by " + serving)
-                .atMost(deadline)
-                .until(() -> cluster.agreedLeader(serving), Optional::isPresent)
-                .orElseThrow()
-                .nodeId();
     }
 }
