@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -24,8 +25,12 @@ import org.springframework.lang.Nullable;
  * {@code change-address}, body {@code {"id": "n4", "address": "10.0.0.4:9090"}} (the address for
  * the adds and change-address only); answers once the change committed ({@code add-voter}: once
  * the member is a voter) or failed.
+ *
+ * <p>The write operations change the cluster, so the endpoint is read-only until an operator
+ * opts in with {@code management.endpoint.raft.access=unrestricted} (Spring Boot's endpoint
+ * access model); protect them as well, as the sample does with HTTP Basic.
  */
-@Endpoint(id = "raft")
+@Endpoint(id = "raft", defaultAccess = Access.READ_ONLY)
 public class RaftEndpoint {
 
     private final RaftStatusReporter reporter;

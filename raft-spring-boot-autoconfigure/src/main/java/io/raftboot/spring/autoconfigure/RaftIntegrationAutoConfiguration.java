@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = RaftAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.integration.leader.event.OnGrantedEvent")
-@ConditionalOnBean(LeadershipService.class)
+// RaftProperties: Raft is on (raft.enabled=false leaves a LeadershipService that never leads, and no role to map).
+@ConditionalOnBean({LeadershipService.class, RaftProperties.class})
 public class RaftIntegrationAutoConfiguration {
 
     @Bean

@@ -16,10 +16,12 @@ import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.actuator.RaftEndpoint;
 import io.raftboot.spring.actuator.RaftHealthIndicator;
 import io.raftboot.spring.actuator.RaftStatusReporter;
+import io.raftboot.spring.annotation.LeaderOnly;
 import io.raftboot.spring.annotation.LeaderOnlyBeanPostProcessor;
 import io.raftboot.spring.annotation.LeaderOnlySkips;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.config.ConfigChangePublisher;
+import io.raftboot.spring.config.ConfigWriteException;
 import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.config.ReplicatedConfig;
 import io.raftboot.spring.grpc.ClusterGuard;
@@ -42,6 +44,7 @@ import io.raftboot.testsupport.process.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -64,6 +67,7 @@ class RaftAutoConfigurationTest {
 
     private static final AutoConfigurations ALL = AutoConfigurations.of(
             RaftAutoConfiguration.class,
+            RaftDisabledAutoConfiguration.class,
             RaftActuatorAutoConfiguration.class,
             RaftMetricsAutoConfiguration.class,
             RaftIntegrationAutoConfiguration.class);
@@ -115,19 +119,67 @@ class RaftAutoConfigurationTest {
     }
 
     @Test
-    void raftEnabledFalseCreatesNothing() {
-        runner().withPropertyValues("raft.enabled=false").run(ctx -> {
-            assertThat(ctx).hasNotFailed();
-            assertThat(ctx)
-                    .doesNotHaveBean(RaftLoop.class)
-                    .doesNotHaveBean(LeadershipService.class)
-                    .doesNotHaveBean(ReplicatedConfig.class)
-                    .doesNotHaveBean(RaftServer.class)
-                    .doesNotHaveBean(RaftEndpoint.class)
-                    .doesNotHaveBean(RaftMetrics.class)
-                    .doesNotHaveBean(RaftLeaderContext.class)
-                    .doesNotHaveBean(ClusterSettings.class);
-        });
+    void raftEnabledFalseCreatesNoNodeButSafeStandIns() {
+        runner().withPropertyValues("raft.enabled=false")
+                .withUserConfiguration(LeaderOnlyJob.class)
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx)
+                            .doesNotHaveBean(RaftLoop.class)
+                            .doesNotHaveBean(RaftServer.class)
+                            .doesNotHaveBean(RaftEndpoint.class)
+                            .doesNotHaveBean(RaftMetrics.class)
+                            .doesNotHaveBean(RaftLeaderContext.class)
+                            .doesNotHaveBean(ClusterSettings.class);
+                    LeadershipService leadership = ctx.getBean(LeadershipService.class);
+                    assertThat(leadership.isLeader()).isFalse();
+                    assertThat(leadership.nodeId()).isEqualTo("n1");
+                    assertThat(leadership.awaitLeader(Duration.ofSeconds(10))).isEmpty();
+                    assertThat(leadership.stepDown()).failsWithin(Duration.ZERO);
+                    ReplicatedConfig config = ctx.getBean(ReplicatedConfig.class);
+                    assertThat(config.get("k")).isEmpty();
+                    assertThat(config.put("k", "v"))
+                            .failsWithin(Duration.ZERO)
+                            .withThrowableOfType(ExecutionException.class)
+                            .havingCause()
+                            .isInstanceOfSatisfying(
+                                    ConfigWriteException.class,
+                                    e -> assertThat(e.isOutcomeUnknown()).isFalse())
+                            .withMessageContaining("raft.enabled=false");
+                    LeaderOnlyJob job = ctx.getBean(LeaderOnlyJob.class);
+                    job.run();
+                    assertThat(job.runs())
+                            .as("a @LeaderOnly method of a node without Raft")
+                            .isZero();
+                });
+    }
+
+    @Test
+    void raftEnabledFalseBacksOffFromTheApplicationsOwnBeans() {
+        LeadershipService own = mock(LeadershipService.class);
+        ReplicatedConfig ownConfig = mock(ReplicatedConfig.class);
+        runner().withPropertyValues("raft.enabled=false")
+                .withBean(LeadershipService.class, () -> own)
+                .withBean(ReplicatedConfig.class, () -> ownConfig)
+                .run(ctx -> {
+                    assertThat(ctx.getBean(LeadershipService.class)).isSameAs(own);
+                    assertThat(ctx.getBean(ReplicatedConfig.class)).isSameAs(ownConfig);
+                });
+    }
+
+    /** A user's leader-only job; counts the calls that got through. */
+    static class LeaderOnlyJob {
+        private int runs;
+
+        @LeaderOnly
+        public void run() {
+            runs++;
+        }
+
+        /** Through the proxy to the target: a field read on the proxy would always see 0. */
+        public int runs() {
+            return runs;
+        }
     }
 
     @Test

@@ -95,6 +95,7 @@ final class RaftTestCluster implements AutoCloseable {
         props.add("spring.application.name=" + id);
         props.add("management.endpoints.web.exposure.include=raft,health,metrics");
         props.add("management.endpoint.health.show-details=always");
+        props.add("management.endpoint.raft.access=unrestricted");
         extra.forEach((k, v) -> props.add(k + "=" + v));
         props.addAll(List.of(overrides));
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(sources)
