@@ -6,12 +6,15 @@ import io.raftboot.spring.cluster.RaftConfigurationException;
 import io.raftboot.spring.grpc.security.PeerSecuritySettings;
 import io.raftboot.spring.grpc.security.TlsIdentity;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +43,10 @@ public final class ClusterSettingsValidator {
     static final int MIN_PENDING_REQUESTS = 16;
     /** Fewest nonces the replay cache must hold. */
     static final int MIN_NONCES = 1000;
+    /** raft.node-id of a single node (raft.single-node) that names none. */
+    static final String SINGLE_NODE_ID = "local";
+    /** The properties that set the port of an application's own gRPC server. */
+    static final List<String> APPLICATION_GRPC_PORTS = List.of("grpc.server.port", "spring.grpc.server.port");
 
     private ClusterSettingsValidator() {}
 
@@ -47,13 +54,28 @@ public final class ClusterSettingsValidator {
     public static ClusterSettings validate(RaftProperties p) {
         String nodeId = p.getNodeId() == null ? null : p.getNodeId().trim();
         Map<String, String> peers = p.getPeers() == null ? Map.of() : p.getPeers();
+        Set<String> configuredLearners = p.getLearners() == null ? Set.of() : p.getLearners();
+        if (p.isSingleNode()) {
+            nodeId = nodeId == null || nodeId.isEmpty() ? SINGLE_NODE_ID : nodeId;
+            String address = "127.0.0.1:" + LoopbackPort.free();
+            LOG.warn(
+                    "raft.single-node=true: node '{}' is a cluster of one on {}{}; for tests and local runs only,"
+                            + " no replica takes over when it stops",
+                    nodeId,
+                    address,
+                    peers.isEmpty() ? "" : " (raft.peers " + peers.keySet() + " ignored)");
+            peers = Map.of(nodeId, address);
+            configuredLearners = Set.of();
+        }
         if (peers.isEmpty()) {
             throw new RaftConfigurationException(
                     "raft.peers",
                     "{}",
                     "no cluster members are listed",
                     "List every replica, this one included, as raft.peers.<id>=host:port, "
-                            + "or set the CLUSTER environment variable (CLUSTER=1=host1:9090,2=host2:9090,3=host3:9090)");
+                            + "or set the CLUSTER environment variable (CLUSTER=1=host1:9090,2=host2:9090,3=host3:9090)."
+                            + " For tests and local runs, raft.single-node=true makes a cluster of this node alone;"
+                            + " raft.enabled=false turns Raft off");
         }
         if (nodeId == null || nodeId.isEmpty()) {
             throw new RaftConfigurationException(
@@ -83,7 +105,7 @@ public final class ClusterSettingsValidator {
                     "Set raft.cluster-id to the same non-blank name on every replica, or remove it to use 'default'");
         }
         Set<String> learners = new LinkedHashSet<>();
-        for (String learner : p.getLearners() == null ? Set.<String>of() : p.getLearners()) {
+        for (String learner : configuredLearners) {
             if (!members.containsKey(learner)) {
                 throw new RaftConfigurationException(
                         "raft.learners",
@@ -192,6 +214,38 @@ public final class ClusterSettingsValidator {
                 writeTimeout,
                 maxMessage,
                 maxValue);
+    }
+
+    /**
+     * Where the starter's own gRPC server listens: raft.server.address and raft.server.port, else
+     * all interfaces (loopback for raft.single-node) on the port of this node's entry in
+     * raft.peers. That port must not be one the application's own gRPC server takes
+     * (net.devh's grpc.server.port, Spring gRPC's spring.grpc.server.port): two servers on one
+     * port fail at bind time with an error that names neither setting.
+     */
+    public static InetSocketAddress ownServerAddress(
+            RaftProperties p, ClusterSettings settings, PropertyResolver environment) {
+        RaftProperties.Server own = p.getServer();
+        int port = own.getPort() != null ? own.getPort() : settings.self().port();
+        for (String appPort : APPLICATION_GRPC_PORTS) {
+            Integer taken = environment.getProperty(appPort, Integer.class);
+            if (taken != null && taken != 0 && taken == port) {
+                throw new RaftConfigurationException(
+                        own.getPort() != null ? "raft.server.port" : "raft.peers." + settings.nodeId(),
+                        port,
+                        "Raft's own gRPC server would listen on the port of the application's gRPC server (" + appPort
+                                + "=" + taken + ")",
+                        "Give Raft a port of its own (raft.server.port, or this node's entry in raft.peers), or serve"
+                                + " Raft on the application's server with raft.server.mode=shared");
+            }
+        }
+        String host = own.getAddress() == null || own.getAddress().isBlank()
+                ? null
+                : own.getAddress().trim();
+        if (host == null && p.isSingleNode()) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        }
+        return host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
     /**

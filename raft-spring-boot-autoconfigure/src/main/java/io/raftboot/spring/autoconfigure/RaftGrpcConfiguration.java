@@ -186,14 +186,10 @@ class RaftGrpcConfiguration {
             RaftProperties properties,
             PeerSecurity security,
             RequestRefusals refusals,
-            ObjectProvider<LeaderCrashDetector> crashDetector) {
-        RaftProperties.Server own = properties.getServer();
-        int port = own.getPort() != null ? own.getPort() : settings.self().port();
-        String host = own.getAddress() == null || own.getAddress().isBlank()
-                ? null
-                : own.getAddress().trim();
+            ObjectProvider<LeaderCrashDetector> crashDetector,
+            org.springframework.core.env.Environment environment) {
         java.net.InetSocketAddress address =
-                host == null ? new java.net.InetSocketAddress(port) : new java.net.InetSocketAddress(host, port);
+                ClusterSettingsValidator.ownServerAddress(properties, settings, environment);
         return new RaftGrpcServer(
                 address, server, security, refusals, crashDetector.getIfAvailable(), settings.maxMessageBytes());
     }

@@ -23,6 +23,13 @@ public class RaftProperties {
     private boolean enabled = true;
 
     /**
+     * A cluster of this one node, for tests and local runs: it elects itself at once, on a free
+     * loopback port, and raft.peers and raft.learners are ignored. Never for production: no
+     * replica takes over when it stops. Logged as a warning at startup.
+     */
+    private boolean singleNode = false;
+
+    /**
      * This node's id: one of the keys of raft.peers. The seed's BROKER_ID environment variable,
      * or the StatefulSet ordinal with K8S=true, is used when this is not set.
      */
@@ -153,6 +160,14 @@ public class RaftProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public boolean isSingleNode() {
+        return singleNode;
+    }
+
+    public void setSingleNode(boolean singleNode) {
+        this.singleNode = singleNode;
     }
 
     public String getNodeId() {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.mock.env.MockEnvironment;
 
 class ClusterSettingsValidatorTest {
 
@@ -52,6 +53,52 @@ class ClusterSettingsValidatorTest {
                 .isInstanceOf(RaftConfigurationException.class)
                 .satisfies(e ->
                         assertThat(((RaftConfigurationException) e).property()).isEqualTo("raft.heartbeat-interval"));
+    }
+
+    @Test
+    void aSingleNodeIsAClusterOfItselfOnALoopbackPortWhateverThePeersSay() {
+        RaftProperties p = threeNodes();
+        p.setNodeId(null);
+        p.setLearners(Set.of("n3"));
+        p.setSingleNode(true);
+        ClusterSettings s = ClusterSettingsValidator.validate(p);
+        assertThat(s.nodeId()).isEqualTo("local");
+        assertThat(s.voters()).containsExactly("local");
+        assertThat(s.learners()).isEmpty();
+        assertThat(s.members()).containsOnlyKeys("local");
+        assertThat(s.self().host()).isEqualTo("127.0.0.1");
+        assertThat(ClusterSettingsValidator.ownServerAddress(p, s, new MockEnvironment())
+                        .getAddress()
+                        .isLoopbackAddress())
+                .isTrue();
+    }
+
+    @Test
+    void withoutPeersTheErrorNamesTheSingleNodeModeAndTheOffSwitch() {
+        RaftProperties p = new RaftProperties();
+        p.setDataDir(data);
+        assertThatThrownBy(() -> ClusterSettingsValidator.validate(p))
+                .isInstanceOf(RaftConfigurationException.class)
+                .hasMessageContaining("raft.single-node=true")
+                .hasMessageContaining("raft.enabled=false");
+    }
+
+    @Test
+    void theOwnServerRefusesThePortOfTheApplicationsGrpcServer() {
+        RaftProperties p = threeNodes();
+        ClusterSettings s = ClusterSettingsValidator.validate(p);
+        for (String appPort : ClusterSettingsValidator.APPLICATION_GRPC_PORTS) {
+            MockEnvironment environment = new MockEnvironment().withProperty(appPort, "9092");
+            assertThatThrownBy(() -> ClusterSettingsValidator.ownServerAddress(p, s, environment))
+                    .isInstanceOf(RaftConfigurationException.class)
+                    .hasMessageContaining(appPort + "=9092")
+                    .satisfies(e -> assertThat(((RaftConfigurationException) e).property())
+                            .isEqualTo("raft.peers.n2"));
+        }
+        assertThat(ClusterSettingsValidator.ownServerAddress(
+                                p, s, new MockEnvironment().withProperty("grpc.server.port", "9000"))
+                        .getPort())
+                .isEqualTo(9092);
     }
 
     @Test

@@ -155,6 +155,22 @@ class RaftAutoConfigurationTest {
     }
 
     @Test
+    void aSingleNodeElectsItselfWithoutAnyPeers() {
+        new ApplicationContextRunner()
+                .withConfiguration(ALL)
+                .withPropertyValues(
+                        "raft.single-node=true", "raft.data-dir=" + data.resolve("single" + System.nanoTime()))
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    LeadershipService leadership = ctx.getBean(LeadershipService.class);
+                    await().atMost(Duration.ofSeconds(5)).until(leadership::isLeader);
+                    assertThat(leadership.leaderId()).contains("local");
+                    assertThat(ctx.getBean(ReplicatedConfig.class).put("k", "v"))
+                            .succeedsWithin(Duration.ofSeconds(5));
+                });
+    }
+
+    @Test
     void raftEnabledFalseBacksOffFromTheApplicationsOwnBeans() {
         LeadershipService own = mock(LeadershipService.class);
         ReplicatedConfig ownConfig = mock(ReplicatedConfig.class);
