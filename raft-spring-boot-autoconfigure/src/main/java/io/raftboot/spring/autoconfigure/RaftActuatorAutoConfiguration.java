@@ -3,12 +3,15 @@ package io.raftboot.spring.autoconfigure;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.spring.actuator.RaftEndpoint;
 import io.raftboot.spring.actuator.RaftHealthIndicator;
+import io.raftboot.spring.actuator.RaftInfoContributor;
 import io.raftboot.spring.actuator.RaftStatusReporter;
+import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.leadership.LeadershipService;
 import io.raftboot.spring.leadership.LeadershipTracker;
 import io.raftboot.spring.membership.MembershipService;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -17,7 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The {@code raft} actuator endpoint and health indicator, when Spring Boot Actuator is present. */
+/** The {@code raft} actuator endpoint, health indicator and info contributor, when Spring Boot Actuator is present. */
 @AutoConfiguration(after = RaftAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(RaftLoop.class)
@@ -40,6 +43,13 @@ public class RaftActuatorAutoConfiguration {
                         .plus(properties.getElectionTimeout().multipliedBy(2)),
                 membership,
                 properties.getMembership().getCatchUpTimeout().plus(properties.getWriteTimeout()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnEnabledInfoContributor("raft")
+    public RaftInfoContributor raftInfoContributor(RaftLoop loop, ClusterSettings settings) {
+        return new RaftInfoContributor(loop, settings.clusterId());
     }
 
     /**

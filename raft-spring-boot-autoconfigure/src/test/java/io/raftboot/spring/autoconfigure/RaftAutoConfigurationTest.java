@@ -15,6 +15,7 @@ import io.raftboot.core.storage.Storage;
 import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.actuator.RaftEndpoint;
 import io.raftboot.spring.actuator.RaftHealthIndicator;
+import io.raftboot.spring.actuator.RaftInfoContributor;
 import io.raftboot.spring.actuator.RaftStatusReporter;
 import io.raftboot.spring.annotation.LeaderOnly;
 import io.raftboot.spring.annotation.LeaderOnlyBeanPostProcessor;
@@ -43,10 +44,12 @@ import io.raftboot.spring.support.RaftExecutors;
 import io.raftboot.testsupport.process.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +58,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -103,6 +107,7 @@ class RaftAutoConfigurationTest {
                 RaftStatusReporter.class,
                 RaftEndpoint.class,
                 RaftHealthIndicator.class,
+                RaftInfoContributor.class,
                 RaftMetrics.class,
                 RaftLeaderContext.class,
                 IntegrationLeaderEventPublisher.class,
@@ -267,6 +272,29 @@ class RaftAutoConfigurationTest {
                         .hasNotFailed()
                         .hasSingleBean(RaftEndpoint.class)
                         .doesNotHaveBean(RaftHealthIndicator.class));
+    }
+
+    @Test
+    void theInfoContributorNamesTheClusterAndItsLeader() {
+        runner().withPropertyValues("raft.cluster-id=billing").run(ctx -> {
+            LeadershipService leadership = ctx.getBean(LeadershipService.class);
+            await().atMost(Duration.ofSeconds(5)).until(leadership::isLeader);
+            Info.Builder info = new Info.Builder();
+            ctx.getBean(RaftInfoContributor.class).contribute(info);
+            assertThat(info.build().getDetails().get("raft"))
+                    .asInstanceOf(InstanceOfAssertFactories.MAP)
+                    .containsEntry("nodeId", "n1")
+                    .containsEntry("clusterId", "billing")
+                    .containsEntry("role", "LEADER")
+                    .containsEntry("leaderId", "n1")
+                    .containsEntry("voters", List.of("n1"));
+        });
+    }
+
+    @Test
+    void theInfoContributorCanBeDisabled() {
+        runner().withPropertyValues("management.info.raft.enabled=false")
+                .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(RaftInfoContributor.class));
     }
 
     @Test
