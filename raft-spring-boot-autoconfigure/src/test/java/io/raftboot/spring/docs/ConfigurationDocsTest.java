@@ -46,6 +46,9 @@ class ConfigurationDocsTest {
     /** Name to metadata entry, of this module's own metadata only. */
     private static Map<String, JsonNode> metadata;
 
+    /** The value hints of that metadata (merged in from additional-spring-configuration-metadata.json). */
+    private static List<JsonNode> hints;
+
     private static List<List<String>> tableRows;
 
     @BeforeAll
@@ -56,6 +59,17 @@ class ConfigurationDocsTest {
                 .as("docs/configuration.md, resolved from the module directory")
                 .isRegularFile();
         tableRows = tableRows(Files.readAllLines(DOC, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyValueHintIsForAPropertyThatExists() {
+        assertThat(hints).as("value hints in the metadata").isNotEmpty();
+        for (JsonNode hint : hints) {
+            String name = hint.path("name").asText();
+            assertThat(metadata)
+                    .as("the property of the value hint '%s' (renamed or removed? fix the hint)", name)
+                    .containsKey(name);
+        }
     }
 
     @Test
@@ -177,6 +191,8 @@ class ConfigurationDocsTest {
             for (JsonNode property : root.path("properties")) {
                 byName.put(property.path("name").asText(), property);
             }
+            hints = new ArrayList<>();
+            root.path("hints").forEach(hints::add);
             return byName;
         }
         return fail(
