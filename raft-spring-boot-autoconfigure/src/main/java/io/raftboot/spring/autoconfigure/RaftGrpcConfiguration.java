@@ -3,6 +3,7 @@ package io.raftboot.spring.autoconfigure;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.core.store.ConfigStore;
+import io.raftboot.spring.aot.RaftRuntimeHints;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.config.LeaderCommandHandler;
@@ -34,6 +35,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 
 /**
@@ -41,6 +43,7 @@ import org.springframework.core.env.Environment;
  * server (only when net.devh is present), and the peer channels ({@link GrpcTransport}).
  */
 @Configuration(proxyBeanMethods = false)
+@ImportRuntimeHints(RaftRuntimeHints.class)
 class RaftGrpcConfiguration {
 
     /** How often a joining node asks again; a join takes a commit, far less than this. */
