@@ -198,7 +198,7 @@ public final class RaftLog {
         return i;
     }
 
-    /** Last index whose term is <= {@code term}, searching down from {@code index}. */
+    /** Last index whose term is {@code <= term}, searching down from {@code index}. */
     public long lastIndexWithTermAtMost(long index, long term) {
         long i = Math.min(index, lastIndex());
         while (i > snapshotIndex && term(i) > term) {

@@ -354,8 +354,8 @@ public final class RaftLoop implements AutoCloseable {
     }
 
     /**
-     * Gives up leadership to the most up-to-date voter. Completes with that voter's id once this
-     * node no longer leads; with {@code null} at once if this node is not the leader or has no
+     * Gives up leadership to the most up-to-date voter. Completes with that voter's id (the chosen
+     * target, not necessarily the next leader) once this node no longer leads; with {@code null} at once if this node is not the leader or has no
      * other voter to hand over to. Fails with {@link TimeoutException} after two election timeouts.
      */
     public CompletableFuture<String> stepDown() {

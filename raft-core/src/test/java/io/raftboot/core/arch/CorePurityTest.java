@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** raft-core is plain JDK, and only the driver has threads and clocks (DESIGN.md). */
+/** raft-core is plain JDK, and only the driver has threads and clocks (docs/architecture.md, "The core"). */
 class CorePurityTest {
 
     private static final JavaClasses CORE = new ClassFileImporter()

@@ -3,8 +3,8 @@ package io.raftboot.spring.actuator;
 import java.util.List;
 
 /**
- * The {@code GET /actuator/raft} document. Field names are a contract (DESIGN.md): fields may be
- * added, never renamed.
+ * The {@code GET /actuator/raft} document. Field names are a contract (docs/api.md,
+ * "GET /actuator/raft"): fields may be added, never renamed.
  *
  * @param role LEADER, CANDIDATE, FOLLOWER or LEARNER
  * @param leaderId the leader this node knows of, or null

@@ -9,10 +9,13 @@ import java.lang.annotation.Target;
 import org.springframework.context.event.EventListener;
 
 /**
- * Marks a bean method to call when this node is granted leadership (with a valid lease:
- * {@code LeadershipService.isLeader()} is already true when it runs). The method takes no
- * argument or a {@link LeadershipGrantedEvent}. It runs on the Raft event thread; start long work
- * elsewhere, and stop it in an {@link OnLeaderRevoked} method.
+ * Marks a bean method to call when this node is granted leadership (it won a term and holds a
+ * valid lease). The method takes no argument or a {@link LeadershipGrantedEvent}. It runs later,
+ * on the Raft event thread ({@code raft-events-<node>}), one event at a time: by then the lease
+ * may have lapsed or leadership moved on, so {@code LeadershipService.isLeader()} is not
+ * necessarily still true there. Check {@code LeadershipService.lease()} (and that its term is the
+ * event's) before acting on leadership; start long work elsewhere, and stop it in an
+ * {@link OnLeaderRevoked} method.
  */
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)

@@ -202,7 +202,7 @@ public class RaftProperties {
         this.dataDir = dataDir;
     }
 
-    /** The data directory, or its default ./raft-data/<node-id>. */
+    /** The data directory, or its default {@code ./raft-data/<node-id>}. */
     public Path resolvedDataDir() {
         return dataDir != null ? dataDir : Path.of("raft-data", nodeId == null ? "node" : nodeId);
     }

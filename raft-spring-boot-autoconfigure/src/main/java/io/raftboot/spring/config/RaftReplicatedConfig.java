@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  *
  * <p>Writes go through the {@link SessionWriter}: exactly-once, proposed here when this node
  * leads and forwarded to the leader otherwise, retried with the same session sequence number
- * until {@code raft.write-timeout}. A write completes after this node has applied it too
- * (read-your-writes on this node). Linearizable reads ask the leader for a read index
+ * until {@code raft.write-timeout}. A forwarded write waits for this node to apply it too, until
+ * the write's deadline at most; past it the future completes anyway, so a local read right after
+ * is not guaranteed to see it (no read-your-writes guarantee; {@link #sync()} gives one). Linearizable reads ask the leader for a read index
  * ({@link LeaderRoute}) and wait until this node applied up to it.
  */
 public class RaftReplicatedConfig implements ReplicatedConfig, AutoCloseable {

@@ -12,8 +12,12 @@ import java.util.concurrent.CompletableFuture;
  * copy of, written through the Raft leader.
  *
  * <p>Writes may be called on any node: a follower forwards them to the leader. The returned
- * future completes only after the write is committed (on a majority) and applied on this node,
- * with the store's {@link ConfigResult} (the key's new version and the new configVersion). A
+ * future completes after the write is committed (on a majority) and applied on the leader, with
+ * the store's {@link ConfigResult} (the key's new version and the new configVersion). For a
+ * forwarded write it first waits until this node applied it too, but only until the write's
+ * {@code raft.write-timeout} runs out: a {@link ReadConsistency#LOCAL} read right after usually
+ * sees the write, and is not guaranteed to (a node that lags further still completes the future).
+ * To be sure, read with {@link ReadConsistency#LINEARIZABLE} or call {@link #sync()} first. A
  * compare-and-set that finds another version completes normally with
  * {@link ConfigResult.Outcome#VERSION_MISMATCH}. When no leader is known within
  * {@code raft.write-timeout} the future fails with

@@ -8,10 +8,17 @@ package io.raftboot.spring.leadership;
  */
 public interface LeadershipListener {
 
-    /** This node became leader with a valid lease in {@code term}; {@code isLeader()} is true now. */
+    /**
+     * This node became leader with a valid lease in {@code term}. Called later, on the Raft event
+     * thread: {@code isLeader()} was true when the transition happened and may be false again by
+     * now; read {@link LeadershipService#lease()} and compare its term before acting.
+     */
     default void onLeadershipGranted(long term) {}
 
-    /** This node stopped being leader (or lost its lease); {@code isLeader()} is false now. */
+    /**
+     * This node stopped being leader (or lost its lease) in {@code term}; {@code isLeader()} was
+     * false from that moment on (it may be true again, in a later term, by the time this runs).
+     */
     default void onLeadershipRevoked(long term) {}
 
     /** A leader became known: {@code leaderId} leads in {@code term} (called on every node). */

@@ -67,8 +67,10 @@ public interface LeadershipService {
     CompletableFuture<Void> transferLeadership(String nodeId);
 
     /**
-     * Gives leadership to the most up-to-date voter; completes with its id once this node no
-     * longer leads, or with {@code null} if this node was not leading.
+     * Gives leadership to the most up-to-date voter; completes with the id of that chosen target
+     * once this node no longer leads (the target is asked to campaign at once and usually wins, but
+     * the future does not wait to see who does: read {@link #leaderId()} for that), or with
+     * {@code null} if this node was not leading or had no other voter.
      */
     CompletableFuture<String> stepDown();
 

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Samples {@link LeadershipService#lease()} (what {@code isLeader()} answers, with its term) about every millisecond on a daemon thread and
  * writes each change to {@code <raft.data-dir>/lease-probe.log} ({@link LeaseProbeLog}): the
  * lease as the application sees it, for tests that check from outside the process that no two
- * nodes ever hold it at the same instant (issue 11; DESIGN.md, "Lease probe").
+ * nodes ever hold it at the same instant (issue 11; docs/getting-started.md, "The lease probe").
  *
  * <p>Rules of the file, which its readers rely on:
  * <ul>

@@ -29,7 +29,7 @@ public final class LeaseProbeLog implements AutoCloseable {
         this.out = new FileOutputStream(file.toFile(), true);
     }
 
-    /** One line in the contract's format (DESIGN.md, "Lease probe"). */
+    /** One line in the contract's format (docs/getting-started.md, "The lease probe"). */
     public static String line(long nanoTime, String nodeId, long term, boolean leader) {
         return nanoTime + " " + nodeId + " " + term + " " + leader + "\n";
     }
