@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * not isolate it: its own calls to the followers go through their proxies, and a proxy cut closes
  * connections, which fails calls at once instead of leaving them hanging.)
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LeaderCutIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderCutIT.class);
@@ -51,6 +55,8 @@ class LeaderCutIT {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
     /** The client gives the node more than its write timeout, so that the node's answer is what is measured. */
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(8);
+
+    private static final String ADMIN_PASSWORD = Long.toHexString(new java.security.SecureRandom().nextLong());
 
     private static LocalCluster cluster;
     private static final Map<String, DelayProxy> proxies = new LinkedHashMap<>();
@@ -70,7 +76,20 @@ class LeaderCutIT {
         Path base = Path.of(System.getProperty("raft.it.dir", "target/it-cluster"));
         Path dir = base.resolve("cut-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Path jar = Path.of(System.getProperty("leader-scheduler.jar", "target/leader-scheduler.jar"));
-        cluster = LocalCluster.of(3, dir, jar, base);
+        cluster = new LocalCluster(3, dir, LocalCluster.launch(jar, base)) {
+            @Override
+            protected List<String> command(NodeProcess node) {
+                List<String> command = new ArrayList<>(super.command(node));
+                command.add("--management.endpoints.web.exposure.include=health,raft,metrics");
+                return command;
+            }
+
+            /** An admin password this test knows: /actuator/metrics is for the admin only. */
+            @Override
+            protected Map<String, String> environment(NodeProcess node) {
+                return Map.of("ADMIN_PASSWORD", ADMIN_PASSWORD);
+            }
+        };
         for (NodeProcess node : cluster.nodes()) {
             DelayProxy proxy = new DelayProxy(0, node.raftPort(), ONE_WAY);
             proxies.put(node.id(), proxy);
@@ -93,7 +112,62 @@ class LeaderCutIT {
         proxies.values().forEach(DelayProxy::close);
     }
 
+    /**
+     * The gauge {@code raft.peer.round.trip} (smoothed AppendEntries round trip, seconds) on the
+     * leader: at least the proxies' round trip (twice the one-way delay), well below a second.
+     */
     @Test
+    @Order(1)
+    void theLeaderPublishesTheSmoothedRoundTripToEachPeer() {
+        String leader = cluster.awaitLeader(cluster.ids(), DEADLINE);
+        for (String peer : cluster.ids()) {
+            if (peer.equals(leader)) {
+                continue;
+            }
+            double seconds = await("raft.peer.round.trip of " + peer + " on " + leader)
+                    .atMost(DEADLINE)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> roundTripSeconds(leader, peer), v -> !Double.isNaN(v));
+            LOG.info("raft.peer.round.trip on {} for {}: {} s", leader, peer, seconds);
+            assertThat(seconds)
+                    .as("smoothed round trip from %s to %s in seconds", leader, peer)
+                    .isGreaterThanOrEqualTo(2 * ONE_WAY.toNanos() / 1e9)
+                    .isLessThan(1.0);
+        }
+    }
+
+    private static double roundTripSeconds(String node, String peer) {
+        String basic = java.util.Base64.getEncoder()
+                .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            HttpResponse<String> r = cluster.http()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(cluster.uri(
+                                            node, "/actuator/metrics/raft.peer.round.trip?tag=peer:" + peer))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .header("Authorization", "Basic " + basic)
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return Double.NaN;
+            }
+            return LocalCluster.JSON
+                    .readTree(r.body())
+                    .path("measurements")
+                    .path(0)
+                    .path("value")
+                    .asDouble(Double.NaN);
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    @Test
+    @Order(2)
     void writesThroughFollowersAroundALeaderCutCompleteAtTheNewLeaderAndSurvive() throws Exception {
         NodeStatus before = cluster.agreedLeader(cluster.ids()).orElseThrow();
         String oldLeader = before.nodeId();
