@@ -162,8 +162,8 @@ final class Texts {
                     (`DelayProxy`, raft-test-support) that delays every byte by the one-way delay in both directions;
                     the nodes reach each other (and Ratis' embedded client the servers) only through the proxies, so
                     every link has a round trip of twice the delay. HTTP from the benchmark to the nodes is not
-                    delayed. Per delay: the proxies go back to zero until the nodes agree on a leader, then the delay
-                    is set and for 10 s one client writes one key after another through a random node (8 s HTTP
+                    delayed. After the start, 200 writes at zero delay warm the JITs up. Per delay: the proxies go back
+                    to zero until the nodes agree on a leader (ours: and one node holds the lease), then the delay is set and for 10 s one client writes one key after another through a random node (8 s HTTP
                     timeout, at most one write per 50 ms) while each node's status is read every 100 ms. *Write
                     latency*: the acknowledged writes. *Writes acknowledged*: of those attempted. *One leader*: polls in
                     which exactly one node said it was LEADER. *One lease* (ours only; Ratis publishes no lease): polls
