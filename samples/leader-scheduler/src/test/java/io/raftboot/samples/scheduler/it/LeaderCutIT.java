@@ -20,7 +20,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -241,6 +243,51 @@ class LeaderCutIT {
         assertThat(cluster.awaitLeader(cluster.ids(), DEADLINE))
                 .as("the leader all three agree on once the old one is back")
                 .isNotNull();
+    }
+
+    /**
+     * A measurement only ({@code -Draft.it.cut.delays=100,150,200}): at each one-way delay, the
+     * leader is frozen and the time until the other two agree on a new leader is logged (or that
+     * none came within 20 s): the round trip up to which a failover still completes.
+     */
+    @Test
+    @Order(3)
+    void measuresFailoverAtFurtherDelays() {
+        String delays = System.getProperty("raft.it.cut.delays", "").trim();
+        Assumptions.assumeFalse(delays.isEmpty(), "no -Draft.it.cut.delays given");
+        List<String> results = new ArrayList<>();
+        for (String d : delays.split(",")) {
+            Duration oneWay = Duration.ofMillis(Long.parseLong(d.trim()));
+            proxies.values().forEach(p -> p.setDelay(ONE_WAY));
+            String leader = cluster.awaitLeader(cluster.ids(), DEADLINE);
+            proxies.values().forEach(p -> p.setDelay(oneWay));
+            // Two seconds at the new delay first, so that the cut hits a cluster that settled there.
+            await().pollDelay(Duration.ofSeconds(2)).atMost(DEADLINE).until(() -> true);
+            List<String> others =
+                    cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
+            cluster.node(leader).freeze();
+            long cut = System.nanoTime();
+            Optional<NodeStatus> next = Optional.empty();
+            try {
+                while (next.isEmpty() && System.nanoTime() - cut < DEADLINE.toNanos()) {
+                    long polled = System.nanoTime();
+                    next = cluster.agreedLeader(others);
+                    // Pacing of the measurement (20 ms a poll), so that polling does not load the nodes.
+                    LockSupport.parkNanos(Duration.ofMillis(20).toNanos() - (System.nanoTime() - polled));
+                }
+            } finally {
+                cluster.node(leader).resume();
+            }
+            long millis = (System.nanoTime() - cut) / 1_000_000;
+            String result = "one-way " + oneWay.toMillis() + " ms: "
+                    + next.map(s -> s.nodeId() + " leads term " + s.term() + " " + millis + " ms after the cut of "
+                                    + leader)
+                            .orElse("no new leader within " + DEADLINE.toSeconds() + " s of the cut of " + leader);
+            LOG.info("Failover at a delay: {}", result);
+            results.add(result);
+        }
+        proxies.values().forEach(p -> p.setDelay(ONE_WAY));
+        assertThat(results).as("failovers measured").hasSize(delays.split(",").length);
     }
 
     /** Writes one key after another through {@code follower} until told to stop. */
