@@ -192,7 +192,7 @@ final class Texts {
             `run.sh` builds the sample jar and the benchmarks module (`./mvnw -q -pl benchmarks -am package -DskipTests`),
             then runs `io.raftboot.benchmarks.Main` with the module's classpath; it writes
             `benchmarks/results/<date>.csv` (`<date>-quick.csv` for a quick run) and regenerates this page and
-            `docs/benchmarks/*.png`. `--only 2,3` runs some scenarios (9 = JMH) and writes under
+            `docs/benchmarks/*.png`. `--only 2,3` runs some scenarios (9 = JMH, 10 = slow network) and writes under
             `benchmarks/target/bench-work/` instead. Nothing here runs during `./mvnw verify`.
             Node logs and data directories of the last run are under `benchmarks/target/bench-work/`.
             """;
