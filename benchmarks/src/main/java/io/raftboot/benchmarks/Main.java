@@ -9,6 +9,7 @@ import io.raftboot.benchmarks.jmh.JmhRunner;
 import io.raftboot.benchmarks.report.Report;
 import io.raftboot.benchmarks.scenario.Failover;
 import io.raftboot.benchmarks.scenario.Footprint;
+import io.raftboot.benchmarks.scenario.SlowNetwork;
 import io.raftboot.benchmarks.scenario.Stability;
 import io.raftboot.benchmarks.scenario.Startup;
 import io.raftboot.benchmarks.scenario.Throughput;
@@ -26,7 +27,7 @@ import java.util.TreeSet;
  * Runs every scenario and writes {@code benchmarks/results/<date>[-quick].csv} and
  * {@code docs/benchmarks.md} with its plots. Started by {@code benchmarks/run.sh}:
  * <pre>java -cp target/classes:$(cat target/classpath.txt) io.raftboot.benchmarks.Main --root .. [--quick] [--only 2,3]</pre>
- * {@code --only} runs some scenarios (1-8, 9 = JMH) and writes the page under target/ instead.
+ * {@code --only} runs some scenarios (1-8, 9 = JMH, 10 = slow network) and writes the page under target/ instead.
  */
 public final class Main {
 
@@ -37,7 +38,7 @@ public final class Main {
         String only = value(args, "--only", "");
         Set<Integer> scenarios = new TreeSet<>();
         if (only.isEmpty()) {
-            for (int i = 1; i <= 9; i++) {
+            for (int i = 1; i <= 10; i++) {
                 scenarios.add(i);
             }
         } else {
@@ -131,6 +132,17 @@ public final class Main {
         }
         if (scenarios.contains(9)) {
             new JmhRunner(run).measure(quick);
+        }
+        if (scenarios.contains(10)) {
+            int[] delays = {50, 100, 150};
+            Duration slowWindow = Duration.ofSeconds(10);
+            SlowNetwork slow = new SlowNetwork(run);
+            slow.measure(
+                    n -> new OursCluster(
+                            n, work.resolve("slow-ours"), java, jar, root.resolve("benchmarks/target/bench-cds")),
+                    delays,
+                    slowWindow);
+            slow.measure(n -> new RatisCluster(n, work.resolve("slow-ratis"), java, run.classpath), delays, slowWindow);
         }
 
         double minutes = (System.nanoTime() - started) / 60e9;

@@ -3,6 +3,7 @@ package io.raftboot.benchmarks.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raftboot.testsupport.process.LeaderAgreement;
+import io.raftboot.testsupport.process.NodeProcess;
 import io.raftboot.testsupport.process.ProcessCluster;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 /**
  * Three (or more) node processes of one system, driven over HTTP: the adapter the scenarios see.
@@ -34,8 +36,22 @@ public abstract class Cluster extends ProcessCluster {
             "-XX:+ExitOnOutOfMemoryError",
             "-XX:-UseDynamicNumberOfCompilerThreads");
 
+    private volatile ToIntFunction<NodeProcess> advertisedRaftPort = NodeProcess::raftPort;
+
     protected Cluster(int size, Path dir) {
         super(size, dir, Duration.ofMillis(300));
+    }
+
+    /**
+     * Where the nodes reach each other's Raft port (e.g. a proxy in front of it); each node still
+     * listens on its own {@link NodeProcess#raftPort()}. Call before the nodes start.
+     */
+    public void advertise(ToIntFunction<NodeProcess> advertisedRaftPort) {
+        this.advertisedRaftPort = advertisedRaftPort;
+    }
+
+    protected int advertisedRaftPort(NodeProcess node) {
+        return advertisedRaftPort.applyAsInt(node);
     }
 
     /** The system's name in the results. */

@@ -31,7 +31,7 @@ public final class OursCluster extends Cluster {
 
     @Override
     protected List<String> command(NodeProcess node) {
-        return launch.command(StarterArguments.of(node, nodes()));
+        return launch.command(StarterArguments.of(node, nodes(), this::advertisedRaftPort));
     }
 
     @Override

@@ -41,8 +41,12 @@ public final class RatisCluster extends Cluster {
                 Integer.toString(node.httpPort()),
                 "--dir",
                 node.dataDir().toString(),
+                "--raft-port",
+                Integer.toString(node.raftPort()),
                 "--peers",
-                nodes().stream().map(p -> p.id() + "=127.0.0.1:" + p.raftPort()).collect(Collectors.joining(","))));
+                nodes().stream()
+                        .map(p -> p.id() + "=127.0.0.1:" + advertisedRaftPort(p))
+                        .collect(Collectors.joining(","))));
         return c;
     }
 

@@ -47,7 +47,11 @@ public final class RatisNodeMain {
         RaftPeer self = group.getPeer(RaftPeerId.valueOf(id));
 
         KvStateMachine sm = new KvStateMachine(null);
-        RaftServer server = newServer(self, group, dir, sm);
+        // --raft-port: where this server listens when its address in --peers is a proxy in front of it.
+        String listen = optionalArg(args, "--raft-port");
+        RaftServer server = listen == null
+                ? newServer(self, group, dir, sm)
+                : newServer(self, Integer.parseInt(listen), group, dir, sm);
         server.start();
         RaftClient client = newClient(group);
 
@@ -107,10 +111,19 @@ public final class RatisNodeMain {
     }
 
     public static RaftServer newServer(RaftPeer self, RaftGroup group, File dir, KvStateMachine sm) throws IOException {
+        return newServer(
+                self,
+                Integer.parseInt(self.getAddress().substring(self.getAddress().lastIndexOf(':') + 1)),
+                group,
+                dir,
+                sm);
+    }
+
+    /** @param port where the server listens (its address in the group may be a proxy in front of it) */
+    public static RaftServer newServer(RaftPeer self, int port, RaftGroup group, File dir, KvStateMachine sm)
+            throws IOException {
         RaftProperties p = RatisSettings.properties(dir);
-        GrpcConfigKeys.Server.setPort(
-                p,
-                Integer.parseInt(self.getAddress().substring(self.getAddress().lastIndexOf(':') + 1)));
+        GrpcConfigKeys.Server.setPort(p, port);
         boolean exists = new File(dir, GROUP_ID.getUuid().toString()).exists();
         return RaftServer.newBuilder()
                 .setServerId(self.getId())
@@ -147,6 +160,15 @@ public final class RatisNodeMain {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(b);
         }
+    }
+
+    private static String optionalArg(String[] args, String name) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return null;
     }
 
     private static String arg(String[] args, String name) {

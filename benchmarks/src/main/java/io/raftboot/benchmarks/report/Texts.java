@@ -15,7 +15,8 @@ final class Texts {
             "6-footprint",
             "7-scale",
             "8-stability-under-cpu-hog",
-            "9-jmh");
+            "9-jmh",
+            "10-slow-network");
 
     /**
      * Why the goals that are not met are not; written from the runs of 2026-11-26 (update it
@@ -78,6 +79,7 @@ final class Texts {
             case "7-scale" -> "7. Scale: 4 voters + 50 learners";
             case "8-stability-under-cpu-hog" -> "8. Stability under a CPU hog";
             case "9-jmh" -> "JMH micro-benchmarks of raft-core";
+            case "10-slow-network" -> "10. Slow network: 50 / 100 / 150 ms one way on every link";
             default -> scenario;
         };
     }
@@ -155,6 +157,18 @@ final class Texts {
                     new 64-byte entry. `FileStorageAppend`:
                     `FileStorage.persist` of a batch of 1, 16 or 128 entries of 64 bytes plus the hard state with one fsync
                     (group commit), in entries per second.""";
+            case "10-slow-network" -> """
+                    Three nodes of each system, each one's Raft port behind a TCP proxy on loopback
+                    (`DelayProxy`, raft-test-support) that delays every byte by the one-way delay in both directions;
+                    the nodes reach each other (and Ratis' embedded client the servers) only through the proxies, so
+                    every link has a round trip of twice the delay. HTTP from the benchmark to the nodes is not
+                    delayed. After the start, 200 writes at zero delay warm the JITs up. Per delay: the proxies go back
+                    to zero until the nodes agree on a leader (ours: and one node holds the lease), then the delay is set and for 10 s one client writes one key after another through a random node (8 s HTTP
+                    timeout, at most one write per 50 ms) while each node's status is read every 100 ms. *Write
+                    latency*: the acknowledged writes. *Writes acknowledged*: of those attempted. *One leader*: polls in
+                    which exactly one node said it was LEADER. *One lease* (ours only; Ratis publishes no lease): polls
+                    in which exactly one node reported `leaseValidForMillis > 0`, i.e. `isLeader()` and `@LeaderOnly`
+                    work would run. Both at their default timeouts (300/600 ms election timeout).""";
             default -> "";
         };
     }
@@ -178,7 +192,7 @@ final class Texts {
             `run.sh` builds the sample jar and the benchmarks module (`./mvnw -q -pl benchmarks -am package -DskipTests`),
             then runs `io.raftboot.benchmarks.Main` with the module's classpath; it writes
             `benchmarks/results/<date>.csv` (`<date>-quick.csv` for a quick run) and regenerates this page and
-            `docs/benchmarks/*.png`. `--only 2,3` runs some scenarios (9 = JMH) and writes under
+            `docs/benchmarks/*.png`. `--only 2,3` runs some scenarios (9 = JMH, 10 = slow network) and writes under
             `benchmarks/target/bench-work/` instead. Nothing here runs during `./mvnw verify`.
             Node logs and data directories of the last run are under `benchmarks/target/bench-work/`.
             """;

@@ -59,6 +59,7 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
     private final PeerDirectory directory;
     private final Map<String, PeerChannel> channels = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final RoundTripWarnings roundTripWarnings;
     private volatile boolean closed;
 
     public GrpcTransport(
@@ -96,6 +97,39 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
         this.pending = pending;
         this.contacts = contacts;
         this.inbound = inbound;
+        this.roundTripWarnings = new RoundTripWarnings(RoundTripEnvelope.of(settings), System::nanoTime);
+        contacts.addRoundTripListener((peer, rtt) -> checkRoundTrip(peer));
+    }
+
+    /**
+     * Logs when the smoothed round trip to {@code peer} nears the envelope of the settings
+     * ({@link RoundTripEnvelope}): WARN on the way up and at most once a minute while it stays,
+     * INFO when it has come back down.
+     */
+    private void checkRoundTrip(String peer) {
+        double smoothed = contacts.smoothedRoundTripNanos(peer);
+        RoundTripEnvelope envelope = roundTripWarnings.envelope();
+        switch (roundTripWarnings.observe(peer, smoothed)) {
+            case WARN -> {
+                LOG.warn(
+                        "The round trip to peer {} is about {} ms (smoothed; {} more such measurements since the"
+                                + " last warning), above {} ms: {}. Bring the nodes closer or raise"
+                                + " raft.election-timeout; see the envelope in docs/operations.md",
+                        peer,
+                        Math.round(smoothed / 1e6),
+                        roundTripWarnings.suppressed(peer),
+                        envelope.warnAboveNanos() / 1_000_000,
+                        envelope.describe());
+                roundTripWarnings.logged(peer);
+            }
+            case CLEARED ->
+                LOG.info(
+                        "The round trip to peer {} is back to about {} ms (smoothed), below {} ms",
+                        peer,
+                        Math.round(smoothed / 1e6),
+                        envelope.clearBelowNanos() / 1_000_000);
+            case NONE -> {}
+        }
     }
 
     /** Opens the connections to all peers now, so the first election does not wait for them. */

@@ -8,8 +8,8 @@ import java.util.function.BiConsumer;
 
 /**
  * What the transport observed of each peer: when it last heard from it (a reply to our request,
- * or a valid request from it), whether the last call to it failed, and heartbeat round-trip
- * times. Thread-safe; read by the actuator endpoint, the health indicator and the metrics.
+ * or a valid request from it), whether the last call to it failed, and AppendEntries round-trip
+ * times, the latest and smoothed. Thread-safe; read by the actuator endpoint, the health indicator and the metrics.
  */
 public final class PeerContacts {
 
@@ -17,6 +17,7 @@ public final class PeerContacts {
         volatile long lastContactNanos = Long.MIN_VALUE;
         volatile boolean lastCallFailed;
         volatile long lastRttNanos = -1;
+        final RoundTripEstimate rtt = new RoundTripEstimate();
     }
 
     private final Map<String, Contact> contacts = new ConcurrentHashMap<>();
@@ -39,7 +40,9 @@ public final class PeerContacts {
     }
 
     void heartbeatRoundTrip(String peer, long nanos) {
-        contact(peer).lastRttNanos = nanos;
+        Contact c = contact(peer);
+        c.lastRttNanos = nanos;
+        c.rtt.add(nanos); // before the listeners, which read the smoothed value
         Duration rtt = Duration.ofNanos(nanos);
         for (BiConsumer<String, Duration> l : rttListeners) {
             l.accept(peer, rtt);
@@ -68,6 +71,20 @@ public final class PeerContacts {
     public Duration lastRoundTrip(String peer) {
         Contact c = contacts.get(peer);
         return c == null || c.lastRttNanos < 0 ? null : Duration.ofNanos(c.lastRttNanos);
+    }
+
+    /**
+     * The smoothed round trip to {@code peer} in seconds ({@link RoundTripEstimate}: the moving
+     * average of its AppendEntries round trips), or NaN if none was measured: the
+     * {@code raft.peer.round.trip} gauge.
+     */
+    public double smoothedRoundTripSeconds(String peer) {
+        return smoothedRoundTripNanos(peer) / 1e9;
+    }
+
+    double smoothedRoundTripNanos(String peer) {
+        Contact c = contacts.get(peer);
+        return c == null ? Double.NaN : c.rtt.smoothedNanos();
     }
 
     /** Called with (peer, round trip) for each answered AppendEntries this node sent. */

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code raft.term}, {@code raft.role} (one gauge per role, 1 for the current one),
  * {@code raft.elections} (campaigns this node started), {@code raft.leader.changes} (new
  * leaderships seen), {@code raft.commit.latency} (config writes, submission to commit),
- * {@code raft.config.version}, {@code raft.peer.heartbeat.rtt} (tag {@code peer}),
+ * {@code raft.config.version}, {@code raft.peer.heartbeat.rtt} and {@code raft.peer.round.trip}
+ * (smoothed, seconds; tag {@code peer}),
  * {@code raft.leader.only.skipped}, {@code raft.lease.renewal.margin} (ms the leader lease had
  * left at its latest renewal, negative when it had lapsed; NaN before any) and
  * {@code raft.lease.lapses} (renewals that came after the lease had run out): how close the round
@@ -35,6 +36,7 @@ public class RaftMetrics implements MeterBinder, RaftListener, LeadershipListene
     private final LeaderOnlySkips skips;
     private final AtomicLong elections = new AtomicLong();
     private final AtomicLong leaderChanges = new AtomicLong();
+    private final java.util.Set<String> roundTripGauges = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile MeterRegistry registry;
     private volatile Timer commitLatency;
 
@@ -89,6 +91,16 @@ public class RaftMetrics implements MeterBinder, RaftListener, LeadershipListene
                 .description("Round trip of AppendEntries (heartbeats) to a peer")
                 .register(registry)
                 .record(rtt));
+        contacts.addRoundTripListener((peer, rtt) -> {
+            if (roundTripGauges.add(peer)) {
+                Gauge.builder("raft.peer.round.trip", contacts, c -> c.smoothedRoundTripSeconds(peer))
+                        .tag("node", node)
+                        .tag("peer", peer)
+                        .baseUnit("seconds")
+                        .description("Smoothed round trip of AppendEntries to a peer (moving average, gain 1/8)")
+                        .register(registry);
+            }
+        });
         if (skips != null) {
             io.micrometer.core.instrument.FunctionCounter.builder(
                             "raft.leader.only.skipped", skips, LeaderOnlySkips::count)
