@@ -3,7 +3,6 @@ package io.raftboot.spring.autoconfigure;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
 import io.raftboot.core.store.ConfigStore;
-import io.raftboot.spring.aot.RaftRuntimeHints;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.config.LeaderCommandHandler;
@@ -22,6 +21,8 @@ import io.raftboot.spring.grpc.RaftGrpcRegistration;
 import io.raftboot.spring.grpc.RaftGrpcServer;
 import io.raftboot.spring.grpc.RaftServer;
 import io.raftboot.spring.grpc.RaftServerTls;
+import io.raftboot.spring.grpc.RaftServiceOffApplicationServer;
+import io.raftboot.spring.grpc.aot.RaftRuntimeHints;
 import io.raftboot.spring.grpc.security.PeerSecurity;
 import io.raftboot.spring.grpc.security.RequestRefusals;
 import io.raftboot.spring.membership.AutoJoin;
@@ -207,6 +208,22 @@ class RaftGrpcConfiguration {
                 "shared",
                 "there is no net.devh gRPC server on the class path for Raft to share",
                 "Add net.devh:grpc-server-spring-boot-starter to the application, or set raft.server.mode=own (or auto)");
+    }
+
+    /**
+     * Spring gRPC (Boot 4) serves every BindableService bean: keep the bare {@link RaftServer} off
+     * the application's server. An application with a filter of its own must exclude
+     * {@code rafts.Raft} in it (docs/spring.md).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.grpc.server.ServerServiceDefinitionFilter")
+    static class SpringGrpcExclusion {
+
+        @Bean
+        @ConditionalOnMissingBean(type = "org.springframework.grpc.server.ServerServiceDefinitionFilter")
+        RaftServiceOffApplicationServer raftServiceOffApplicationServer() {
+            return new RaftServiceOffApplicationServer();
+        }
     }
 
     /** The only bean that touches net.devh: registers {@link RaftServer} with its gRPC server. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
+import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.Transport;
@@ -34,6 +35,7 @@ import io.raftboot.spring.grpc.PendingReplies;
 import io.raftboot.spring.grpc.RaftGrpcRegistration;
 import io.raftboot.spring.grpc.RaftGrpcServer;
 import io.raftboot.spring.grpc.RaftServer;
+import io.raftboot.spring.grpc.RaftServiceOffApplicationServer;
 import io.raftboot.spring.integration.IntegrationLeaderEventPublisher;
 import io.raftboot.spring.integration.RaftLeaderContext;
 import io.raftboot.spring.leadership.LeadershipService;
@@ -62,6 +64,7 @@ import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.grpc.server.ServerServiceDefinitionFilter;
 
 /** Every condition and every {@code @ConditionalOnMissingBean} of the auto-configuration. */
 class RaftAutoConfigurationTest {
@@ -295,6 +298,26 @@ class RaftAutoConfigurationTest {
     void theInfoContributorCanBeDisabled() {
         runner().withPropertyValues("management.info.raft.enabled=false")
                 .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(RaftInfoContributor.class));
+    }
+
+    @Test
+    void theRaftServiceIsKeptOffASpringGrpcServerAndOnlyIt() {
+        runner().run(ctx -> {
+            ServerServiceDefinitionFilter filter = ctx.getBean(ServerServiceDefinitionFilter.class);
+            assertThat(filter).isInstanceOf(RaftServiceOffApplicationServer.class);
+            assertThat(filter.filter(ctx.getBean(RaftServer.class).bindService(), null))
+                    .as("the bare Raft service on the application's Spring gRPC server")
+                    .isFalse();
+            ServerServiceDefinition other =
+                    ServerServiceDefinition.builder("app.Orders").build();
+            assertThat(filter.filter(other, null)).isTrue();
+        });
+        runner().withClassLoader(new FilteredClassLoader(ServerServiceDefinitionFilter.class))
+                .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(RaftServiceOffApplicationServer.class));
+        ServerServiceDefinitionFilter own = (service, factory) -> true;
+        runner().withBean(ServerServiceDefinitionFilter.class, () -> own)
+                .run(ctx -> assertThat(ctx.getBean(ServerServiceDefinitionFilter.class))
+                        .isSameAs(own));
     }
 
     @Test

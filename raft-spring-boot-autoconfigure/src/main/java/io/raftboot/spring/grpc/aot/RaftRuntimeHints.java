@@ -1,4 +1,4 @@
-package io.raftboot.spring.aot;
+package io.raftboot.spring.grpc.aot;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumDescriptor;

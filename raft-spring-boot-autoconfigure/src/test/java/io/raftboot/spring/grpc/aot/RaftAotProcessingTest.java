@@ -1,4 +1,4 @@
-package io.raftboot.spring.aot;
+package io.raftboot.spring.grpc.aot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
