@@ -37,10 +37,13 @@ public record RaftStatus(
 
     /** Whether this node is leader and its lease has not run out yet (checked against the clock now). */
     public boolean holdsLease() {
-        // MIN_VALUE is tested first: nanoTime() - MIN_VALUE overflows and would look like a valid lease.
-        return role == Role.LEADER
-                && leaseValidUntilNanos != Long.MIN_VALUE
-                && System.nanoTime() - leaseValidUntilNanos < 0;
+        return holdsLeaseAt(System.nanoTime());
+    }
+
+    /** {@link #holdsLease()} at {@code nanos}, for the driver's own clock. */
+    boolean holdsLeaseAt(long nanos) {
+        // MIN_VALUE is tested first: nanos - MIN_VALUE overflows and would look like a valid lease.
+        return role == Role.LEADER && leaseValidUntilNanos != Long.MIN_VALUE && nanos - leaseValidUntilNanos < 0;
     }
 
     /**
