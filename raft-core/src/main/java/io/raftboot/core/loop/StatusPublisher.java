@@ -71,7 +71,8 @@ final class StatusPublisher {
     /**
      * The status after this iteration. The per-peer part is rebuilt only when the role or term
      * changed or {@link #PEERS_REFRESH_TICKS} passed: building it on every iteration (a hundred
-     * times a second when idle) was the largest cost of an idle loop, and it is only shown.
+     * times a second when idle, when the loop still woke at every tick) was the largest cost of
+     * an idle loop, and it is only shown.
      */
     RaftStatus current(RaftNode node, long lastApplied) {
         RaftStatus previous = status;
