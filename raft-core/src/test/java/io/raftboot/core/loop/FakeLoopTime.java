@@ -1,7 +1,9 @@
 package io.raftboot.core.loop;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongUnaryOperator;
 
@@ -23,6 +25,8 @@ final class FakeLoopTime implements LoopTime {
     private volatile long now = START;
     /** The instants at which the loop woke because its wait ran out. */
     final List<Long> wakeUps = new CopyOnWriteArrayList<>();
+    /** Inputs that arrive at a given instant during a wait, as from another thread. */
+    private final ConcurrentSkipListMap<Long, Object> arrivals = new ConcurrentSkipListMap<>();
 
     FakeLoopTime(int maxWakeUps, LongUnaryOperator lateness) {
         this.maxWakeUps = maxWakeUps;
@@ -44,13 +48,27 @@ final class FakeLoopTime implements LoopTime {
         if (input != null) {
             return input;
         }
-        if (wakeUps.size() >= maxWakeUps || timeoutNanos == Long.MAX_VALUE) {
+        if (wakeUps.size() >= maxWakeUps) {
+            return inbox.take();
+        }
+        Map.Entry<Long, Object> arrival = arrivals.firstEntry();
+        if (arrival != null && (timeoutNanos == Long.MAX_VALUE || arrival.getKey() - now <= timeoutNanos)) {
+            arrivals.remove(arrival.getKey());
+            now = Math.max(now, arrival.getKey());
+            return arrival.getValue();
+        }
+        if (timeoutNanos == Long.MAX_VALUE) {
             return inbox.take();
         }
         long due = now + timeoutNanos;
         now = due + lateness.applyAsLong(due);
         wakeUps.add(now);
         return null;
+    }
+
+    /** {@code input} arrives at {@code instant}, waking the loop if it waits then. */
+    void arriveAt(long instant, Object input) {
+        arrivals.put(instant, input);
     }
 
     boolean finished() {

@@ -111,6 +111,28 @@ class IdleWakeUpTest {
     }
 
     @Test
+    void aHeartbeatThatWakesASleepingFollowerCountsFromTheTickItArrivedIn() {
+        FakeLoopTime time = new FakeLoopTime(1);
+        // Nine and a half ticks in: before any election timeout ([T, 2T) ticks) ran out.
+        long arrival = FakeLoopTime.START + 9 * TICK + TICK / 2;
+        time.arriveAt(arrival, new AppendEntries("n2", "n1", 1, 0, 0, List.of(), 0, 1));
+        RaftLoop loop = start(time, new Peers(time, now -> false));
+        loop.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(time::finished);
+
+        assertThat(loop.status().term())
+                .as("the heartbeat of term 1 was handled")
+                .isEqualTo(1);
+        // The loop ticked the node up to tick 9 before it handled the heartbeat, so the election
+        // timeout restarted there; had it handled it at the tick it slept at (0), then caught up,
+        // the timeout would run out 9 ticks early, and the promise not to vote for another
+        // leader (stickiness) that the leader's lease rests on would end 9 ticks early too.
+        long ticksAfterArrival = (time.wakeUps.get(0) - FakeLoopTime.START) / TICK - 9;
+        assertThat(ticksAfterArrival).isBetween((long) T, 2L * T - 1);
+    }
+
+    @Test
     void aLeaderWhoseFollowersAnswerWakesOnlyForEachHeartbeat() {
         FakeLoopTime time = new FakeLoopTime(60);
         AtomicLong ledFrom = new AtomicLong(-1);
