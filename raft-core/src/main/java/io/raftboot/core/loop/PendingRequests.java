@@ -15,6 +15,7 @@ import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * The client requests the loop thread took from its queue and has not answered yet (in the
@@ -43,8 +44,11 @@ final class PendingRequests {
             new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
     private final List<PendingTransfer> transfers = new ArrayList<>();
 
-    PendingRequests(String nodeId, int electionTicks, long tickIntervalNanos) {
+    private final LongSupplier clock;
+
+    PendingRequests(String nodeId, int electionTicks, long tickIntervalNanos, LongSupplier clock) {
         this.nodeId = nodeId;
+        this.clock = clock;
         this.transferTicks = 2 * electionTicks;
         this.transferTimeoutNanos = transferTicks * tickIntervalNanos;
     }
@@ -80,7 +84,7 @@ final class PendingRequests {
             if (target == null) {
                 s.future().complete(null);
             } else {
-                transfers.add(new PendingTransfer(target, s.future(), System.nanoTime() + transferTimeoutNanos));
+                transfers.add(new PendingTransfer(target, s.future(), clock.getAsLong() + transferTimeoutNanos));
             }
         }
     }
@@ -101,7 +105,7 @@ final class PendingRequests {
             future.completeExceptionally(e);
             return;
         }
-        transfers.add(new PendingTransfer(target, future, System.nanoTime() + transferTimeoutNanos));
+        transfers.add(new PendingTransfer(target, future, clock.getAsLong() + transferTimeoutNanos));
     }
 
     /**
@@ -167,7 +171,7 @@ final class PendingRequests {
         if (transfers.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         Iterator<PendingTransfer> it = transfers.iterator();
         while (it.hasNext()) {
             PendingTransfer t = it.next();
@@ -183,6 +187,18 @@ final class PendingRequests {
                 it.remove();
             }
         }
+    }
+
+    /**
+     * Nanoseconds from {@code now} until the earliest transfer deadline ({@link #checkTransfers}
+     * must run then), or {@link Long#MAX_VALUE} when no transfer waits.
+     */
+    long nanosUntilNextDeadline(long now) {
+        long next = Long.MAX_VALUE;
+        for (PendingTransfer t : transfers) {
+            next = Math.min(next, Math.max(0, t.deadlineNanos() - now));
+        }
+        return next;
     }
 
     /**

@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -30,16 +29,26 @@ import java.util.random.RandomGenerator;
  * The driver of one {@link RaftNode}: the only code of raft-core with a thread and a clock.
  *
  * <p>One dedicated thread owns the node, the {@link Storage} and the {@link StateMachine}. It
- * ticks the node every {@code tickInterval} and feeds it what arrives through a bounded queue:
+ * ticks the node once per {@code tickInterval} and feeds it what arrives through a bounded queue:
  * messages from the {@link Transport} ({@link #receive}) and client requests ({@link #propose},
  * {@link #readIndex}, {@link #transferLeadership}, {@link #stepDown}). After every input it does
  * the node's {@link Ready} work in the order that contract requires: persist, restore a
  * snapshot, send, apply and complete futures, serve reads, advance.
  *
- * <p>Ticks use fixed-delay semantics: the next tick is due one interval after the previous one
- * started, so after a pause (GC, a slow fsync) the node ticks once, never a burst of missed
- * ticks. A burst would run this node's logical clock fast, and the leader lease relies on no
- * node's clock running faster than real time (by more than {@code maxClockDrift}).
+ * <p>The thread sleeps until something is due instead of waking at every tick: it waits on its
+ * queue until the tick at which the node's next timer fires ({@link
+ * RaftNode#ticksUntilNextEvent()}), the published lease ends (so that listeners hear of it on
+ * time), or a transfer's deadline passes, whichever comes first; an input wakes it at once.
+ * Woken, it first catches up the ticks that came due while it slept, then handles the input:
+ * the ticks before the node's next event only count, so the node behaves as if ticked all along.
+ * Tick k is due {@code k} intervals after the loop started, counted from that one monotonic
+ * start: the node's clock never runs ahead of real time (the leader lease relies on no node's
+ * clock running faster than real time, by more than {@code maxClockDrift}) and does not drift
+ * behind it by the time the loop spent working. Because the ticks are caught up (read from the
+ * clock) right before each input is handled, a follower's tick count when it hears the leader
+ * is that of the instant it read the clock, after the message arrived: the stickiness promise
+ * it then keeps for T ticks outlasts T - 1 intervals after the heartbeat left, as the lease
+ * requires, even when a pause (GC, a slow fsync) made it catch up a burst of ticks.
  *
  * <p>Any exception from the storage, the state machine or the node <em>halts</em> the loop: it
  * stops, fails every pending future with that exception, tells {@link RaftListener#onHalted}
@@ -72,6 +81,10 @@ public final class RaftLoop implements AutoCloseable {
     private final String nodeId;
     private final ProtocolSettings config;
     private final long tickIntervalNanos;
+    private final LoopTime time;
+    /** When tick 0 started: tick k is due {@code k * tickIntervalNanos} later. */
+    private long startNanos;
+
     private final Storage storage;
     private final StateMachine stateMachine;
     private final Transport transport;
@@ -132,6 +145,32 @@ public final class RaftLoop implements AutoCloseable {
             RandomGenerator random,
             long snapshotThreshold,
             int queueCapacity) {
+        this(
+                nodeId,
+                config,
+                tickInterval,
+                storage,
+                stateMachine,
+                transport,
+                random,
+                snapshotThreshold,
+                queueCapacity,
+                LoopTime.SYSTEM);
+    }
+
+    /** With the clock and the wait a test controls. */
+    RaftLoop(
+            String nodeId,
+            ProtocolSettings config,
+            Duration tickInterval,
+            Storage storage,
+            StateMachine stateMachine,
+            Transport transport,
+            RandomGenerator random,
+            long snapshotThreshold,
+            int queueCapacity,
+            LoopTime time) {
+        this.time = Objects.requireNonNull(time, "time");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(tickInterval, "tickInterval");
@@ -152,8 +191,8 @@ public final class RaftLoop implements AutoCloseable {
         this.random = Objects.requireNonNull(random, "random");
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.listeners = new Listeners(nodeId);
-        this.publisher = new StatusPublisher(nodeId, config, tickIntervalNanos, listeners);
-        this.requests = new PendingRequests(nodeId, config.electionTicks(), tickIntervalNanos);
+        this.publisher = new StatusPublisher(nodeId, config, tickIntervalNanos, listeners, time::nanoTime);
+        this.requests = new PendingRequests(nodeId, config.electionTicks(), tickIntervalNanos, time::nanoTime);
         this.snapshots = new SnapshotPolicy(nodeId, snapshotThreshold);
     }
 
@@ -214,7 +253,8 @@ public final class RaftLoop implements AutoCloseable {
                 throw new IllegalStateException("RaftLoop of node '" + nodeId + "' was already started");
             }
             recover();
-            publisher.ticked(0, System.nanoTime());
+            startNanos = time.nanoTime();
+            publisher.ticked(node.ticks(), startNanos); // tick 0
             LOG.log(
                     Level.INFO,
                     "node {0}: starting at term {1} as {2}, tick {3} ms",
@@ -435,27 +475,20 @@ public final class RaftLoop implements AutoCloseable {
     // ------------------------------------------------------------------ the loop thread
 
     private void run() {
-        long nextTickNanos = System.nanoTime() + tickIntervalNanos;
         try {
             while (!closing) {
-                long now = System.nanoTime();
-                if (now - nextTickNanos >= 0) {
-                    node.tick();
-                    // The tick's start time: heartbeats of this tick leave after it, so a lease
-                    // counted from here is conservative.
-                    publisher.ticked(node.ticks(), now);
-                    nextTickNanos = now + tickIntervalNanos; // fixed delay: never a burst of ticks
-                }
+                catchUpTicks();
                 processReady();
                 afterReady();
-                long waitNanos = nextTickNanos - System.nanoTime();
-                Object input = waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
+                long waitNanos = nanosUntilNextWakeUp(time.nanoTime());
+                Object input = waitNanos > 0 ? time.poll(queue, waitNanos) : queue.poll();
                 for (int n = 0; input != null; n++) {
                     if (closing) {
                         // Taken from the queue but never handled: drainQueue() will not see it.
                         failUnhandled(input);
                         break;
                     }
+                    catchUpTicks(); // the node's clock is current when it hears anything (see the class comment)
                     handle(input);
                     input = n < MAX_INPUTS_PER_ITERATION ? queue.poll() : null;
                 }
@@ -467,6 +500,49 @@ public final class RaftLoop implements AutoCloseable {
         } finally {
             shutDown();
         }
+    }
+
+    /**
+     * Ticks the node up to the tick due by the clock now. When more than one is due (the loop
+     * slept, or a pause held it up) the ones before the node's next event only count; should one
+     * of them do something after all (a pause longer than the sleep), its Ready is processed
+     * before the next tick, as if ticked on time.
+     */
+    private void catchUpTicks() {
+        long now = time.nanoTime();
+        long due = (now - startNanos) / tickIntervalNanos;
+        while (node.ticks() < due) {
+            node.tick();
+            // When the tick ran: heartbeats of this tick leave after it, so a lease counted
+            // from here is conservative.
+            publisher.ticked(node.ticks(), now);
+            if (node.ticks() < due && node.hasReady()) {
+                processReady();
+            }
+        }
+    }
+
+    /**
+     * How long the loop may sleep if no input arrives: until the tick of the node's next event,
+     * the end of the published lease (listeners must hear it ended on time; a renewal normally
+     * moves it first), or a transfer's deadline. {@link Long#MAX_VALUE}: until an input.
+     */
+    private long nanosUntilNextWakeUp(long now) {
+        long wait = Long.MAX_VALUE;
+        long ticks = node.ticksUntilNextEvent();
+        if (ticks != Long.MAX_VALUE) {
+            try {
+                long dueSinceStart = Math.multiplyExact(Math.addExact(node.ticks(), ticks), tickIntervalNanos);
+                wait = dueSinceStart - (now - startNanos);
+            } catch (ArithmeticException beyondAnyClock) {
+                // wait stays unbounded
+            }
+        }
+        long lease = publisher.status().leaseValidUntilNanos();
+        if (lease != Long.MIN_VALUE && lease - now > 0) {
+            wait = Math.min(wait, lease - now);
+        }
+        return Math.min(wait, requests.nanosUntilNextDeadline(now));
     }
 
     private void handle(Object input) {

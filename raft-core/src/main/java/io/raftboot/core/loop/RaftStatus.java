@@ -13,7 +13,9 @@ import java.util.Optional;
  * @param leaseValidUntilNanos {@link System#nanoTime()} until which this node surely leads, or
  *     {@link Long#MIN_VALUE} when it holds no lease
  * @param peers the other members as this node sees them; rebuilt when the role or term changes
- *     and otherwise at most 10 ticks (100 ms by default) old, since it is for display only
+ *     and otherwise when the loop wakes 10 ticks (100 ms by default) or more after the last
+ *     build, since it is for display only (a leader wakes at every heartbeat; the loop sleeps
+ *     between its timers' deadlines)
  * @param membership the configuration in force on this node (the newest in its log, thesis §4.1)
  * @param membershipIndex the log index of that configuration's entry (0: the bootstrap membership)
  */
@@ -37,10 +39,13 @@ public record RaftStatus(
 
     /** Whether this node is leader and its lease has not run out yet (checked against the clock now). */
     public boolean holdsLease() {
-        // MIN_VALUE is tested first: nanoTime() - MIN_VALUE overflows and would look like a valid lease.
-        return role == Role.LEADER
-                && leaseValidUntilNanos != Long.MIN_VALUE
-                && System.nanoTime() - leaseValidUntilNanos < 0;
+        return holdsLeaseAt(System.nanoTime());
+    }
+
+    /** {@link #holdsLease()} at {@code nanos}, for the driver's own clock. */
+    boolean holdsLeaseAt(long nanos) {
+        // MIN_VALUE is tested first: nanos - MIN_VALUE overflows and would look like a valid lease.
+        return role == Role.LEADER && leaseValidUntilNanos != Long.MIN_VALUE && nanos - leaseValidUntilNanos < 0;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link RaftStatus} other threads read, and the listeners told when it changes: built by the
@@ -37,8 +38,12 @@ final class StatusPublisher {
     /** What of the lease is published, and how close its renewals come to its end. */
     private final LeaseHysteresis hysteresis;
 
-    StatusPublisher(String nodeId, ProtocolSettings settings, long tickIntervalNanos, Listeners listeners) {
+    private final LongSupplier clock;
+
+    StatusPublisher(
+            String nodeId, ProtocolSettings settings, long tickIntervalNanos, Listeners listeners, LongSupplier clock) {
         this.nodeId = nodeId;
+        this.clock = clock;
         this.settings = settings;
         this.tickIntervalNanos = tickIntervalNanos;
         this.listeners = listeners;
@@ -66,7 +71,8 @@ final class StatusPublisher {
     /**
      * The status after this iteration. The per-peer part is rebuilt only when the role or term
      * changed or {@link #PEERS_REFRESH_TICKS} passed: building it on every iteration (a hundred
-     * times a second when idle) was the largest cost of an idle loop, and it is only shown.
+     * times a second when idle, when the loop still woke at every tick) was the largest cost of
+     * an idle loop, and it is only shown.
      */
     RaftStatus current(RaftNode node, long lastApplied) {
         RaftStatus previous = status;
@@ -139,7 +145,7 @@ final class StatusPublisher {
                 node.term(),
                 sameLeadership ? previous.leaseValidUntilNanos() : Long.MIN_VALUE,
                 node.role() == Role.LEADER ? leaseValidUntilNanos(node) : Long.MIN_VALUE,
-                System.nanoTime());
+                clock.getAsLong());
     }
 
     LeaseHysteresis hysteresis() {
@@ -147,9 +153,10 @@ final class StatusPublisher {
     }
 
     /**
-     * The lease in real time: the start of the tick at which the heartbeat a quorum acknowledged
-     * was sent, plus the lease's length in tick intervals (each real tick interval is at least
-     * that long, thanks to fixed-delay ticking).
+     * The lease in real time: when the loop ticked the tick at which the heartbeat a quorum
+     * acknowledged was sent (the heartbeat left after that), plus the lease's length in tick
+     * intervals. Only the followers' clocks bound it (their stickiness promise, thesis §6.4.1):
+     * the loop never runs a node's ticks ahead of real time, see {@link RaftLoop}.
      */
     private long leaseValidUntilNanos(RaftNode node) {
         long start = node.leaseStartTick();
@@ -162,10 +169,10 @@ final class StatusPublisher {
     void publish(RaftStatus current) {
         RaftStatus previous = status;
         status = current;
-        boolean holdsLease = current.holdsLease();
+        boolean holdsLease = current.holdsLeaseAt(clock.getAsLong());
         // Also a lease that ran out since the last status and holds again (the loop stalled past
         // its end): a listener checking at the lease's end saw it lapse and must see it again.
-        boolean leaseFlipped = holdsLease != leaseNotified || holdsLease && !previous.holdsLease();
+        boolean leaseFlipped = holdsLease != leaseNotified || holdsLease && !previous.holdsLeaseAt(clock.getAsLong());
         leaseNotified = holdsLease;
         boolean roleChanged = previous.role() != current.role()
                 || previous.term() != current.term()

@@ -31,6 +31,11 @@ final class ElectionTimer {
         elapsed = 0;
     }
 
+    /** Ticks until {@link #tickExpired()} first answers true: the k-th call from now, at least 1. */
+    int ticksLeft() {
+        return Math.max(1, timeout - elapsed);
+    }
+
     /** Counts one tick; whether the timeout has run out. */
     boolean tickExpired() {
         return ++elapsed >= timeout;

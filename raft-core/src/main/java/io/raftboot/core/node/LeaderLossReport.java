@@ -53,6 +53,14 @@ final class LeaderLossReport {
         return false;
     }
 
+    /**
+     * Ticks from {@code now} until {@link #campaignDue} first answers true (at least 1), or
+     * {@link Long#MAX_VALUE} when no early pre-vote is scheduled.
+     */
+    long ticksUntilCampaign(long now) {
+        return campaignTick < 0 ? Long.MAX_VALUE : Math.max(1, campaignTick - now);
+    }
+
     /** Drops the scheduled early pre-vote (another campaign started, or we gave way). */
     void cancelCampaign() {
         campaignTick = -1;

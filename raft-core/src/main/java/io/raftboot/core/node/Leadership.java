@@ -79,6 +79,35 @@ final class Leadership {
     }
 
     /**
+     * Ticks until {@link #tick()} may do something (see {@link RaftNode#ticksUntilNextEvent()}):
+     * the next heartbeat, the transfer's timeout, check-quorum's step-down, the end of the wait
+     * before a lease may start, or the lease's end. At least 1: the heartbeat always comes.
+     */
+    long ticksUntilNextEvent() {
+        long now = node.ticks();
+        long next = settings.heartbeatTicks() - heartbeatElapsed;
+        long wait = lease.ticksUntilWaitOver(now);
+        if (wait > 0) {
+            next = Math.min(next, wait); // a lease may be claimed from then on
+        }
+        if (transfer != null) {
+            // Its timer counts only the ticks at which the wait is over.
+            next = Math.min(next, Math.max(1, wait) + transfer.ticksLeft(settings.electionTicks()) - 1);
+        }
+        if (settings.checkQuorum()) {
+            long lost = replication.quorumLostTick(now, configs.current().quorum());
+            if (lost != Long.MAX_VALUE) {
+                next = Math.min(next, lost - now);
+            }
+        }
+        long start = leaseStartTick();
+        if (start >= 0 && start + settings.leaseTicks() > now) {
+            next = Math.min(next, start + settings.leaseTicks() - now); // the lease ends
+        }
+        return Math.max(1, next);
+    }
+
+    /**
      * Appends a configuration change (single-server changes, thesis §4.1). Refused while a
      * transfer runs, before this leader committed an entry of its own term (the fix to the
      * single-server algorithm: without it a change of an earlier term that never committed and

@@ -24,6 +24,11 @@ final class Lease {
         return now >= notBeforeTick;
     }
 
+    /** Ticks from {@code now} until {@link #waitOver} first holds; 0 if it holds now. */
+    long ticksUntilWaitOver(long now) {
+        return Math.max(0, notBeforeTick - now);
+    }
+
     /** TimeoutNow left: its target may campaign past stickiness. */
     void forfeit() {
         forfeited = true;

@@ -124,6 +124,34 @@ public final class RaftNode {
     }
 
     /**
+     * How many {@link #tick()}s from now the first one comes that may do something if no input
+     * arrives meanwhile: send, persist, change role, term, leader or commit, start or end the
+     * lease. The ticks before it only count (timers, stickiness), so a driver may sleep until
+     * that tick is due, then tick up to it, and the node behaves exactly as if it had ticked all
+     * along; any input ({@link #step}, a request, {@link #peerUnreachable}) may change the answer,
+     * so ask again after one. The minimum over the election timer (§5.2) and a scheduled early
+     * pre-vote on a follower or candidate, and over the heartbeat, check-quorum (thesis §6.2), a
+     * transfer's timeout (thesis §3.10) and the lease (thesis §6.4.1) on a leader; never less
+     * than 1, {@link Long#MAX_VALUE} when no tick ever will (a learner that hears nothing).
+     */
+    public long ticksUntilNextEvent() {
+        if (leadership != null) {
+            if (!configs.current().isVoter(id) && !configs.changePending(commit)) {
+                return 1; // steps down at the next tick
+            }
+            return leadership.ticksUntilNextEvent();
+        }
+        long next = Long.MAX_VALUE;
+        if (configs.current().isVoter(id)) {
+            next = electionTimer.ticksLeft();
+        }
+        if (role == Role.FOLLOWER) {
+            next = Math.min(next, lossReport.ticksUntilCampaign(now));
+        }
+        return next;
+    }
+
+    /**
      * Crash-fast detection: the driver saw {@code peer}'s process go away (the connection it held
      * to us closed and a new one was refused: nothing listens on its port any more). If
      * {@code peer} is the leader this follower follows, it stops keeping its stickiness promise

@@ -219,6 +219,32 @@ final class Replication {
         return active;
     }
 
+    /**
+     * The first tick after {@code now} at which {@link #activeVoters} drops below {@code quorum}
+     * if nothing more is heard, or {@link Long#MAX_VALUE} if it never does (this node alone is a
+     * quorum). A voter last heard at tick h stops counting at tick h + checkQuorumTicks.
+     */
+    long quorumLostTick(long now, int quorum) {
+        int active = configs.current().isVoter(leaderId) ? 1 : 0;
+        List<Long> lapses = new ArrayList<>();
+        for (Progress pr : followers.values()) {
+            long lapse = pr.lastResponseTick + config.checkQuorumTicks();
+            if (pr.voter && lapse > now) {
+                active++;
+                lapses.add(lapse);
+            }
+        }
+        if (active < quorum) {
+            return now + 1;
+        }
+        int mustLapse = active - quorum + 1;
+        if (mustLapse > lapses.size()) {
+            return Long.MAX_VALUE;
+        }
+        lapses.sort(Long::compare);
+        return lapses.get(mustLapse - 1);
+    }
+
     /** Voters, this node included, that echoed heartbeat round {@code round} or a later one. */
     int echoes(long round) {
         int acks = configs.current().isVoter(leaderId) ? 1 : 0;

@@ -18,6 +18,11 @@ final class Transfer {
         return target;
     }
 
+    /** Counted ticks until {@link #tickExpired(int)} first answers true for {@code limit}, at least 1. */
+    int ticksLeft(int limit) {
+        return Math.max(1, limit - elapsed);
+    }
+
     /** Counts one tick; whether the transfer has run for {@code limit} ticks. */
     boolean tickExpired(int limit) {
         return ++elapsed >= limit;

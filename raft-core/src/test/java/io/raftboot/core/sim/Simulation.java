@@ -409,7 +409,7 @@ final class Simulation {
         if (deferIfPaused(n, () -> tick(n, incarnation))) {
             return;
         }
-        n.raft.tick();
+        QuietTickOracle.tick(n.raft);
         n.tickTimes.add(now);
         processReady(n);
         if (n.up && n.incarnation == incarnation) {
