@@ -14,13 +14,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.PropertyResolver;
+import org.springframework.util.ClassUtils;
 
 /**
  * Checks {@link RaftProperties} at startup and resolves them into {@link ClusterSettings} and
@@ -45,8 +45,16 @@ public final class ClusterSettingsValidator {
     static final int MIN_NONCES = 1000;
     /** raft.node-id of a single node (raft.single-node) that names none. */
     static final String SINGLE_NODE_ID = "local";
-    /** The properties that set the port of an application's own gRPC server. */
-    static final List<String> APPLICATION_GRPC_PORTS = List.of("grpc.server.port", "spring.grpc.server.port");
+    /**
+     * The properties that set the port of an application's own gRPC server, each with a class
+     * present only where that server can run: a grpc.server.port left in the configuration of an
+     * application without net.devh's server takes no port.
+     */
+    static final Map<String, String> APPLICATION_GRPC_PORTS = Map.of(
+            "grpc.server.port",
+            ServerMode.NET_DEVH_SERVICE,
+            "spring.grpc.server.port",
+            "org.springframework.grpc.server.GrpcServerFactory");
 
     private ClusterSettingsValidator() {}
 
@@ -220,14 +228,19 @@ public final class ClusterSettingsValidator {
      * Where the starter's own gRPC server listens: raft.server.address and raft.server.port, else
      * all interfaces (loopback for raft.single-node) on the port of this node's entry in
      * raft.peers. That port must not be one the application's own gRPC server takes
-     * (net.devh's grpc.server.port, Spring gRPC's spring.grpc.server.port): two servers on one
-     * port fail at bind time with an error that names neither setting.
+     * (net.devh's grpc.server.port, Spring gRPC's spring.grpc.server.port, when set and that
+     * server is on the class path): two servers on one port fail at bind time with an error that
+     * names neither setting.
      */
     public static InetSocketAddress ownServerAddress(
-            RaftProperties p, ClusterSettings settings, PropertyResolver environment) {
+            RaftProperties p, ClusterSettings settings, PropertyResolver environment, ClassLoader classLoader) {
         RaftProperties.Server own = p.getServer();
         int port = own.getPort() != null ? own.getPort() : settings.self().port();
-        for (String appPort : APPLICATION_GRPC_PORTS) {
+        for (Map.Entry<String, String> server : APPLICATION_GRPC_PORTS.entrySet()) {
+            if (!ClassUtils.isPresent(server.getValue(), classLoader)) {
+                continue;
+            }
+            String appPort = server.getKey();
             Integer taken = environment.getProperty(appPort, Integer.class);
             if (taken != null && taken != 0 && taken == port) {
                 throw new RaftConfigurationException(

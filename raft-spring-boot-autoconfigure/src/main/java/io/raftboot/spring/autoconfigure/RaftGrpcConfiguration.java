@@ -192,8 +192,8 @@ class RaftGrpcConfiguration {
             RequestRefusals refusals,
             ObjectProvider<LeaderCrashDetector> crashDetector,
             org.springframework.core.env.Environment environment) {
-        java.net.InetSocketAddress address =
-                ClusterSettingsValidator.ownServerAddress(properties, settings, environment);
+        java.net.InetSocketAddress address = ClusterSettingsValidator.ownServerAddress(
+                properties, settings, environment, RaftGrpcConfiguration.class.getClassLoader());
         return new RaftGrpcServer(
                 address, server, security, refusals, crashDetector.getIfAvailable(), settings.maxMessageBytes());
     }

@@ -11,12 +11,15 @@ import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.mock.env.MockEnvironment;
 
 class ClusterSettingsValidatorTest {
 
     @TempDir
     Path data;
+
+    private static final ClassLoader LOADER = ClusterSettingsValidatorTest.class.getClassLoader();
 
     private RaftProperties threeNodes() {
         RaftProperties p = new RaftProperties();
@@ -67,7 +70,7 @@ class ClusterSettingsValidatorTest {
         assertThat(s.learners()).isEmpty();
         assertThat(s.members()).containsOnlyKeys("local");
         assertThat(s.self().host()).isEqualTo("127.0.0.1");
-        assertThat(ClusterSettingsValidator.ownServerAddress(p, s, new MockEnvironment())
+        assertThat(ClusterSettingsValidator.ownServerAddress(p, s, new MockEnvironment(), LOADER)
                         .getAddress()
                         .isLoopbackAddress())
                 .isTrue();
@@ -87,16 +90,22 @@ class ClusterSettingsValidatorTest {
     void theOwnServerRefusesThePortOfTheApplicationsGrpcServer() {
         RaftProperties p = threeNodes();
         ClusterSettings s = ClusterSettingsValidator.validate(p);
-        for (String appPort : ClusterSettingsValidator.APPLICATION_GRPC_PORTS) {
+        for (String appPort : ClusterSettingsValidator.APPLICATION_GRPC_PORTS.keySet()) {
             MockEnvironment environment = new MockEnvironment().withProperty(appPort, "9092");
-            assertThatThrownBy(() -> ClusterSettingsValidator.ownServerAddress(p, s, environment))
+            assertThatThrownBy(() -> ClusterSettingsValidator.ownServerAddress(p, s, environment, LOADER))
                     .isInstanceOf(RaftConfigurationException.class)
                     .hasMessageContaining(appPort + "=9092")
                     .satisfies(e -> assertThat(((RaftConfigurationException) e).property())
                             .isEqualTo("raft.peers.n2"));
         }
         assertThat(ClusterSettingsValidator.ownServerAddress(
-                                p, s, new MockEnvironment().withProperty("grpc.server.port", "9000"))
+                                p, s, new MockEnvironment().withProperty("grpc.server.port", "9000"), LOADER)
+                        .getPort())
+                .isEqualTo(9092);
+        // Without net.devh's server on the class path, a leftover grpc.server.port takes no port.
+        ClassLoader withoutNetDevh = new FilteredClassLoader(ServerMode.NET_DEVH_SERVICE);
+        assertThat(ClusterSettingsValidator.ownServerAddress(
+                                p, s, new MockEnvironment().withProperty("grpc.server.port", "9092"), withoutNetDevh)
                         .getPort())
                 .isEqualTo(9092);
     }
