@@ -34,10 +34,14 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         boolean quick = Arrays.asList(args).contains("--quick");
+        // --startup-only: scenario 6's start-up part alone (no clusters, no footprints), 10 starts each.
+        boolean startupOnly = Arrays.asList(args).contains("--startup-only");
         Path root = Path.of(value(args, "--root", "..")).toAbsolutePath().normalize();
         String only = value(args, "--only", "");
         Set<Integer> scenarios = new TreeSet<>();
-        if (only.isEmpty()) {
+        if (startupOnly) {
+            scenarios.add(6);
+        } else if (only.isEmpty()) {
             for (int i = 1; i <= 10; i++) {
                 scenarios.add(i);
             }
@@ -68,7 +72,7 @@ public final class Main {
         Duration window = Duration.ofSeconds(quick ? 2 : 10);
         int[] writers = {1, 8, 64};
 
-        if (scenarios.stream().anyMatch(s -> s <= 6 || s == 8)) {
+        if (!startupOnly && scenarios.stream().anyMatch(s -> s <= 6 || s == 8)) {
             try (Cluster ours =
                     new OursCluster(3, work.resolve("ours"), java, jar, root.resolve("benchmarks/target/bench-cds"))) {
                 ours.startAll();
@@ -97,7 +101,7 @@ public final class Main {
                     new Stability(run, ours).measure(Duration.ofSeconds(quick ? 10 : 600));
                 }
             }
-            if (scenarios.stream().anyMatch(s -> s == 2 || s == 3 || s == 5 || s == 6)) {
+            if (!startupOnly && scenarios.stream().anyMatch(s -> s == 2 || s == 3 || s == 5 || s == 6)) {
                 try (Cluster ratis = new RatisCluster(3, work.resolve("ratis"), java, run.classpath)) {
                     ratis.startAll();
                     ratis.awaitAgreedLeader(ratis.ids(), Duration.ofSeconds(600));
@@ -121,8 +125,11 @@ public final class Main {
                 }
             }
             if (scenarios.contains(6)) {
-                new Startup(run).measure(quick ? 1 : 5);
+                new Startup(run).measure(quick ? 1 : 10);
             }
+        }
+        if (startupOnly) {
+            new Startup(run).measure(quick ? 1 : 10);
         }
         if (scenarios.contains(4)) {
             new Propagation(run, work.resolve("propagation")).measure(quick ? 60 : 500);

@@ -534,8 +534,25 @@ public class RaftProperties {
          */
         private Duration leaderlessGrace = Duration.ofSeconds(5);
 
+        /**
+         * Whether the application becomes ready (Spring's ReadinessState, /actuator/health/readiness)
+         * only once this node has caught up with the leader: one linearizable sync (the leader's
+         * commit index, applied here) succeeded, waited for at most
+         * raft.membership.catch-up-timeout. After that, readiness never depends on Raft. For
+         * rolling updates; with a StatefulSet use podManagementPolicy Parallel.
+         */
+        private boolean readinessAfterCatchUp = false;
+
         public Duration getLeaderlessGrace() {
             return leaderlessGrace;
+        }
+
+        public boolean isReadinessAfterCatchUp() {
+            return readinessAfterCatchUp;
+        }
+
+        public void setReadinessAfterCatchUp(boolean readinessAfterCatchUp) {
+            this.readinessAfterCatchUp = readinessAfterCatchUp;
         }
 
         public void setLeaderlessGrace(Duration leaderlessGrace) {

@@ -6,6 +6,7 @@ import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.actuator.RaftStatusReporter;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerDirectory;
+import io.raftboot.spring.config.CatchUpBeforeReady;
 import io.raftboot.spring.config.ConfigChangePublisher;
 import io.raftboot.spring.config.LeaderCommandHandler;
 import io.raftboot.spring.config.RaftReplicatedConfig;
@@ -22,6 +23,7 @@ import io.raftboot.spring.membership.RaftMembershipService;
 import io.raftboot.spring.support.RaftExecutors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -84,6 +86,16 @@ class RaftServicesConfiguration {
         WriteObserver observer = latency -> observers.orderedStream().forEach(o -> o.committed(latency));
         return new RaftReplicatedConfig(
                 loop, store, settings, leader, forwarder::getIfAvailable, executors, changes, observer);
+    }
+
+    /** raft.health.readiness-after-catch-up: readiness waits for one successful sync with the leader. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "raft.health", name = "readiness-after-catch-up", havingValue = "true")
+    CatchUpBeforeReady raftCatchUpBeforeReady(
+            ReplicatedConfig config, ClusterSettings settings, RaftProperties properties) {
+        return new CatchUpBeforeReady(
+                config, settings.electionTimeout(), properties.getMembership().getCatchUpTimeout());
     }
 
     @Bean

@@ -51,6 +51,7 @@ public class RaftEnvironmentPostProcessor implements EnvironmentPostProcessor, O
         if (!environment.getProperty("raft.enabled", Boolean.class, true)) {
             return;
         }
+        ClassPreloader.start(application == null ? null : application.getClassLoader());
         boolean peersConfigured = !Binder.get(environment)
                 .bind("raft.peers", STRING_MAP)
                 .orElse(Map.of())

@@ -1,0 +1,70 @@
+package io.raftboot.spring.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+class ClassPreloaderTest {
+
+    /** Records what it is asked to load; loads through its parent. */
+    static final class RecordingLoader extends ClassLoader {
+        final Set<String> asked = ConcurrentHashMap.newKeySet();
+
+        RecordingLoader() {
+            super(ClassPreloaderTest.class.getClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            asked.add(name);
+            return super.loadClass(name, resolve);
+        }
+    }
+
+    private static List<String> listed() throws IOException {
+        try (InputStream in = ClassPreloaderTest.class.getClassLoader().getResourceAsStream(ClassPreloader.LIST)) {
+            assertThat(in).as(ClassPreloader.LIST).isNotNull();
+            List<String> names = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    names.add(line.trim());
+                }
+            }
+            return names;
+        }
+    }
+
+    @Test
+    void everyListedClassIsAskedForAndMissingOnesAreSkipped() throws IOException {
+        RecordingLoader loader = new RecordingLoader();
+        new ClassPreloader(loader).run();
+        assertThat(loader.asked).containsAll(listed());
+    }
+
+    /** A stale list only wastes time; this says when it has gone stale (a gRPC or Netty upgrade). */
+    @Test
+    void almostEveryListedClassExistsWithTheVersionsWeBuildWith() throws IOException {
+        List<String> names = listed();
+        long present = names.stream()
+                .filter(name -> {
+                    try {
+                        Class.forName(name, false, getClass().getClassLoader());
+                        return true;
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        return false;
+                    }
+                })
+                .count();
+        assertThat(names).hasSizeGreaterThan(500);
+        assertThat(present)
+                .as("listed classes that exist; regenerate %s from a node's -Xlog:class+load", ClassPreloader.LIST)
+                .isGreaterThanOrEqualTo(names.size() * 9 / 10);
+    }
+}
