@@ -27,7 +27,8 @@ import java.util.TreeSet;
  * Runs every scenario and writes {@code benchmarks/results/<date>[-quick].csv} and
  * {@code docs/benchmarks.md} with its plots. Started by {@code benchmarks/run.sh}:
  * <pre>java -cp target/classes:$(cat target/classpath.txt) io.raftboot.benchmarks.Main --root .. [--quick] [--only 2,3]</pre>
- * {@code --only} runs some scenarios (1-8, 9 = JMH, 10 = slow network) and writes the page under target/ instead.
+ * {@code --only} runs some scenarios (1-8, 9 = JMH, 10 = slow network), {@code --startup-only} the start-up part of
+ * scenario 6 (10 starts of each variant); both write the page under target/ instead.
  */
 public final class Main {
 
@@ -154,7 +155,7 @@ public final class Main {
 
         double minutes = (System.nanoTime() - started) / 60e9;
         String date = LocalDate.now().toString();
-        boolean partial = !only.isEmpty();
+        boolean partial = !only.isEmpty() || startupOnly;
         Path results = partial ? work : root.resolve("benchmarks/results");
         Path docs = partial ? work.resolve("docs") : root.resolve("docs");
         String name = date + (quick ? "-quick" : "");
