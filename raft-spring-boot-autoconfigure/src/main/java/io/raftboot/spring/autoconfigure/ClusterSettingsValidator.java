@@ -248,8 +248,10 @@ public final class ClusterSettingsValidator {
                         port,
                         "Raft's own gRPC server would listen on the port of the application's gRPC server (" + appPort
                                 + "=" + taken + ")",
-                        "Give Raft a port of its own (raft.server.port, or this node's entry in raft.peers), or serve"
-                                + " Raft on the application's server with raft.server.mode=shared");
+                        "Give Raft a port of its own (raft.server.port, or this node's entry in raft.peers)"
+                                + (appPort.equals("grpc.server.port")
+                                        ? ", or serve Raft on net.devh's server with raft.server.mode=shared"
+                                        : ""));
             }
         }
         String host = own.getAddress() == null || own.getAddress().isBlank()

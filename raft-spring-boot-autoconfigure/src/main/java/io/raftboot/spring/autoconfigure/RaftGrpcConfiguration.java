@@ -28,6 +28,7 @@ import io.raftboot.spring.grpc.security.RequestRefusals;
 import io.raftboot.spring.membership.AutoJoin;
 import io.raftboot.spring.membership.JoinHandler;
 import io.raftboot.spring.membership.MembershipService;
+import java.net.InetSocketAddress;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -191,8 +192,8 @@ class RaftGrpcConfiguration {
             PeerSecurity security,
             RequestRefusals refusals,
             ObjectProvider<LeaderCrashDetector> crashDetector,
-            org.springframework.core.env.Environment environment) {
-        java.net.InetSocketAddress address = ClusterSettingsValidator.ownServerAddress(
+            Environment environment) {
+        InetSocketAddress address = ClusterSettingsValidator.ownServerAddress(
                 properties, settings, environment, RaftGrpcConfiguration.class.getClassLoader());
         return new RaftGrpcServer(
                 address, server, security, refusals, crashDetector.getIfAvailable(), settings.maxMessageBytes());

@@ -8,10 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Loads the gRPC, Netty, protobuf and Guava classes a node needs on a background thread while
- * Spring builds the context, so the main thread finds most of them loaded when the Raft beans
- * and the gRPC server are made: about 900 classes, most of what the starter added to an app's
- * start once net.devh was gone (docs/benchmarks.md, start-up).
+ * Loads the gRPC, Netty, protobuf and Guava classes a node needs (about 900) on a background
+ * thread while Spring builds the context, so the main thread finds many of them loaded when the
+ * Raft beans and the gRPC server are made; on a machine with a spare core that takes class
+ * loading off the start-up path (docs/benchmarks.md, start-up, measures it).
  *
  * <p>Classes are loaded and never initialized ({@code Class.forName(name, false, loader)}): no
  * static initializer runs on this thread, so it cannot deadlock with the main thread
@@ -23,7 +23,7 @@ final class ClassPreloader implements Runnable {
 
     static final String LIST = "META-INF/raft-spring-boot/preload-classes.txt";
 
-    /** Once per class loader is enough; tests start many applications in one JVM. */
+    /** Once per JVM is enough: tests start many applications in one, with one class loader. */
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     private final ClassLoader loader;
