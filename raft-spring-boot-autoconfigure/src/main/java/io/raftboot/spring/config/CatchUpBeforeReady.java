@@ -47,7 +47,7 @@ public class CatchUpBeforeReady implements ApplicationRunner, Ordered {
                 timeout);
         long started = System.nanoTime();
         try {
-            syncUntilItSucceeds().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            syncUntilItSucceeds(started + timeout.toNanos()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             caughtUp = true;
             LOG.info(
                     "Caught up with the leader after {} ms",
@@ -65,15 +65,19 @@ public class CatchUpBeforeReady implements ApplicationRunner, Ordered {
         return caughtUp;
     }
 
-    private CompletableFuture<Void> syncUntilItSucceeds() {
+    /** Tries again after each failure, but not past {@code deadline}: no retries outlive the wait. */
+    private CompletableFuture<Void> syncUntilItSucceeds(long deadline) {
         return config.sync().handle((ok, error) -> error).thenCompose(error -> {
             if (error == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
+            if (System.nanoTime() - deadline >= 0) {
+                return CompletableFuture.<Void>failedFuture(error);
+            }
             LOG.debug("Not caught up yet ({}); trying again in {}", error.toString(), retry);
             return CompletableFuture.supplyAsync(
                             () -> null, CompletableFuture.delayedExecutor(retry.toMillis(), TimeUnit.MILLISECONDS))
-                    .thenCompose(next -> syncUntilItSucceeds());
+                    .thenCompose(next -> syncUntilItSucceeds(deadline));
         });
     }
 

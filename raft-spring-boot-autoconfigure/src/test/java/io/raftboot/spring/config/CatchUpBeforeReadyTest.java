@@ -1,11 +1,16 @@
 package io.raftboot.spring.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import io.raftboot.spring.autoconfigure.RaftAutoConfiguration;
 import io.raftboot.testsupport.process.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.DefaultApplicationArguments;
@@ -52,6 +57,25 @@ class CatchUpBeforeReadyTest {
                     assertThat(Duration.ofNanos(System.nanoTime() - started))
                             .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
                 });
+    }
+
+    @Test
+    void noSyncIsTriedAfterItGaveUp() throws Exception {
+        AtomicInteger syncs = new AtomicInteger();
+        ReplicatedConfig config = mock(ReplicatedConfig.class);
+        when(config.sync()).thenAnswer(call -> {
+            syncs.incrementAndGet();
+            return CompletableFuture.failedFuture(new IllegalStateException("no leader"));
+        });
+        CatchUpBeforeReady gate = new CatchUpBeforeReady(config, Duration.ofMillis(20), Duration.ofMillis(300));
+        gate.run(new DefaultApplicationArguments());
+        assertThat(gate.caughtUp()).isFalse();
+        int afterReturn = syncs.get();
+        assertThat(afterReturn).isGreaterThan(1);
+        // A retry already scheduled at the deadline may still run once; none after it.
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> syncs.get() <= afterReturn + 1);
     }
 
     @Test
