@@ -10,6 +10,7 @@ import io.raftboot.core.node.RaftNode;
 import io.raftboot.core.node.ReadState;
 import io.raftboot.core.node.Ready;
 import io.raftboot.core.node.Role;
+import io.raftboot.core.node.RoleCandidacy;
 import io.raftboot.core.statemachine.StateMachine;
 import io.raftboot.core.storage.PersistentState;
 import io.raftboot.core.storage.Snapshot;
@@ -402,6 +403,18 @@ public final class RaftLoop implements AutoCloseable {
         return submit(new Request.StepDown(new CompletableFuture<>())).future();
     }
 
+    /**
+     * Offers this node for the named roles of {@code candidacy} (issue 16), or withdraws it. Roles
+     * it holds and no longer offers stop at once: when the future completes,
+     * {@link RaftStatus#roles()} no longer lists them, and the leader may give them to another
+     * node as soon as it revoked them.
+     */
+    public CompletableFuture<Void> offerRoles(RoleCandidacy candidacy) {
+        Objects.requireNonNull(candidacy, "candidacy");
+        return submit(new Request.OfferRoles(candidacy, new CompletableFuture<>()))
+                .future();
+    }
+
     private <R extends Request> R submit(R request) {
         if (lifecycle != Lifecycle.RUNNING || closing) {
             request.future().completeExceptionally(stoppedException());
@@ -541,6 +554,11 @@ public final class RaftLoop implements AutoCloseable {
         long lease = publisher.status().leaseValidUntilNanos();
         if (lease != Long.MIN_VALUE && lease - now > 0) {
             wait = Math.min(wait, lease - now);
+        }
+        for (RoleLease role : publisher.status().roles().values()) {
+            if (role.holdsAt(now)) {
+                wait = Math.min(wait, role.validUntilNanos() - now); // listeners hear of its end
+            }
         }
         return Math.min(wait, requests.nanosUntilNextDeadline(now));
     }

@@ -2,9 +2,12 @@ package io.raftboot.core.loop;
 
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.Role;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * An immutable view of a node, published by the driver after every step; safe to read from any
@@ -18,6 +21,8 @@ import java.util.Optional;
  *     between its timers' deadlines)
  * @param membership the configuration in force on this node (the newest in its log, thesis §4.1)
  * @param membershipIndex the log index of that configuration's entry (0: the bootstrap membership)
+ * @param roles the named roles this node holds (issue 16), with their deadlines; who holds each
+ *     role cluster-wide is {@code membership().roles()}
  */
 public record RaftStatus(
         String nodeId,
@@ -30,11 +35,66 @@ public record RaftStatus(
         long leaseValidUntilNanos,
         List<PeerState> peers,
         Membership membership,
-        long membershipIndex) {
+        long membershipIndex,
+        Map<String, RoleLease> roles) {
 
     public RaftStatus {
         peers = List.copyOf(peers);
         Objects.requireNonNull(membership, "membership");
+        roles = roles.isEmpty() ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(roles));
+    }
+
+    /** Without held roles. */
+    public RaftStatus(
+            String nodeId,
+            Role role,
+            long term,
+            String leaderId,
+            long commitIndex,
+            long lastApplied,
+            long lastIndex,
+            long leaseValidUntilNanos,
+            List<PeerState> peers,
+            Membership membership,
+            long membershipIndex) {
+        this(
+                nodeId,
+                role,
+                term,
+                leaderId,
+                commitIndex,
+                lastApplied,
+                lastIndex,
+                leaseValidUntilNanos,
+                peers,
+                membership,
+                membershipIndex,
+                Map.of());
+    }
+
+    /**
+     * The hold of {@code role} right now, with its token, checked against the clock once: empty
+     * when this node does not hold it or its proof ran out.
+     */
+    public Optional<RoleLease> roleLease(String role) {
+        RoleLease lease = roles.get(role);
+        return lease != null && lease.holdsAt(System.nanoTime()) ? Optional.of(lease) : Optional.empty();
+    }
+
+    /** Whether this node holds {@code role} right now. */
+    public boolean holdsRole(String role) {
+        return roleLease(role).isPresent();
+    }
+
+    /** The names of the roles held at {@code nanos}. */
+    java.util.Set<String> rolesHeldAt(long nanos) {
+        java.util.Set<String> held = new java.util.TreeSet<>();
+        roles.forEach((name, lease) -> {
+            if (lease.holdsAt(nanos)) {
+                held.add(name);
+            }
+        });
+        return held;
     }
 
     /** Whether this node is leader and its lease has not run out yet (checked against the clock now). */

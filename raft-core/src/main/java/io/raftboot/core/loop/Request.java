@@ -1,6 +1,7 @@
 package io.raftboot.core.loop;
 
 import io.raftboot.core.node.MembershipChange;
+import io.raftboot.core.node.RoleCandidacy;
 import java.util.concurrent.CompletableFuture;
 
 /** A client request queued for the loop thread; its future is its answer. */
@@ -17,4 +18,6 @@ sealed interface Request {
     record ChangeMembership(MembershipChange change, CompletableFuture<Object> future) implements Request {}
 
     record StepDown(CompletableFuture<String> future) implements Request {}
+
+    record OfferRoles(RoleCandidacy candidacy, CompletableFuture<Void> future) implements Request {}
 }

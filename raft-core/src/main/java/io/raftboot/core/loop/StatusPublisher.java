@@ -1,5 +1,6 @@
 package io.raftboot.core.loop;
 
+import io.raftboot.core.node.HeldRole;
 import io.raftboot.core.node.PeerStatus;
 import io.raftboot.core.node.ProtocolSettings;
 import io.raftboot.core.node.RaftNode;
@@ -7,7 +8,9 @@ import io.raftboot.core.node.Role;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,6 +38,8 @@ final class StatusPublisher {
     private long peersBuiltAtTick = Long.MIN_VALUE / 2;
     /** {@link RaftStatus#holdsLease()} as last told to the listeners. */
     private boolean leaseNotified;
+    /** The named roles held as last told to the listeners. */
+    private java.util.Set<String> rolesNotified = java.util.Set.of();
     /** What of the lease is published, and how close its renewals come to its end. */
     private final LeaseHysteresis hysteresis;
 
@@ -99,7 +104,24 @@ final class StatusPublisher {
                 publishableLease(node, previous),
                 peers,
                 node.membership(),
-                node.membershipIndex());
+                node.membershipIndex(),
+                heldRoles(node));
+    }
+
+    /** The roles the node holds, each mapped from its start tick to real time like the lease. */
+    private Map<String, RoleLease> heldRoles(RaftNode node) {
+        List<HeldRole> held = node.heldRoles();
+        if (held.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, RoleLease> roles = new TreeMap<>();
+        for (HeldRole h : held) {
+            if (node.ticks() - h.startTick() < TICK_RING) {
+                long until = tickNanos[(int) (h.startTick() % TICK_RING)] + h.ticks() * tickIntervalNanos;
+                roles.put(h.role(), new RoleLease(h.role(), h.token(), until));
+            }
+        }
+        return roles;
     }
 
     /**
@@ -112,13 +134,29 @@ final class StatusPublisher {
      */
     void publishLeaseLossBeforeSending(RaftNode node, long lastApplied) {
         long published = status.leaseValidUntilNanos();
-        if (published == Long.MIN_VALUE) {
-            return;
+        if (published != Long.MIN_VALUE) {
+            long lease = node.role() == Role.LEADER ? leaseValidUntilNanos(node) : Long.MIN_VALUE;
+            if (lease == Long.MIN_VALUE || lease - published < 0) {
+                publish(current(node, lastApplied));
+                return;
+            }
         }
-        long lease = node.role() == Role.LEADER ? leaseValidUntilNanos(node) : Long.MIN_VALUE;
-        if (lease == Long.MIN_VALUE || lease - published < 0) {
+        if (!status.roles().isEmpty() && rolesShrank(status.roles(), heldRoles(node))) {
+            // A released role: the response that tells the leader so may let it move the role.
             publish(current(node, lastApplied));
         }
+    }
+
+    private static boolean rolesShrank(Map<String, RoleLease> published, Map<String, RoleLease> now) {
+        for (RoleLease before : published.values()) {
+            RoleLease after = now.get(before.role());
+            if (after == null
+                    || after.token() != before.token()
+                    || after.validUntilNanos() - before.validUntilNanos() < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A stopped node leads nothing: the last status keeps its term and indexes, without role, leader or lease. */
@@ -135,7 +173,8 @@ final class StatusPublisher {
                 Long.MIN_VALUE,
                 List.of(),
                 last.membership(),
-                last.membershipIndex()));
+                last.membershipIndex(),
+                Map.of()));
     }
 
     /** The node's lease as {@link LeaseHysteresis} lets it be published after {@code previous}. */
@@ -180,7 +219,11 @@ final class StatusPublisher {
         // A new configuration is news too: the transport must reach (and admit) its members.
         boolean membershipChanged = previous.membershipIndex() != current.membershipIndex()
                 || !previous.membership().equals(current.membership());
-        if (!roleChanged && !membershipChanged && !leaseFlipped) {
+        // Named roles held or not, as the listeners last heard: gained, lost, or lapsed and back.
+        java.util.Set<String> rolesHeld = current.rolesHeldAt(clock.getAsLong());
+        boolean rolesFlipped = !rolesHeld.equals(rolesNotified);
+        rolesNotified = rolesHeld;
+        if (!roleChanged && !membershipChanged && !leaseFlipped && !rolesFlipped) {
             return;
         }
         if (roleChanged) {

@@ -3,6 +3,7 @@ package io.raftboot.core.node;
 import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.log.RaftLog;
+import io.raftboot.core.message.AppendEntries;
 import io.raftboot.core.message.AppendResponse;
 import io.raftboot.core.message.SnapshotResponse;
 import io.raftboot.core.message.TimeoutNow;
@@ -29,6 +30,9 @@ final class Leadership {
 
     private final Replication replication;
     private final Lease lease;
+    /** Who offers which named role, and which role changes hands next (issue 16). */
+    private final RoleAssigner roles;
+
     private Transfer transfer;
     private int heartbeatElapsed;
     /** A read waits for a heartbeat round: start one in the next Ready. */
@@ -44,6 +48,7 @@ final class Leadership {
         this.configs = configs;
         this.log = log;
         this.lease = new Lease(settings, node.ticks(), brokenPromiseTicks);
+        this.roles = new RoleAssigner(node.id(), node.term(), settings, lease.waitOverTick());
         this.replication = new Replication(node.id(), node.term(), settings, configs, log, node.ticks(), node::send);
     }
 
@@ -76,6 +81,45 @@ final class Leadership {
             replication.retransmitStalled(node.commitIndex(), rounds.current(), now);
             promoteCaughtUpLearner(now);
         }
+        assignRoles(now);
+    }
+
+    /** Appends the next role change, if one is due and the configuration may change now. */
+    private void assignRoles(long now) {
+        if (configurationChangeRefusal() != null) {
+            return;
+        }
+        Membership next =
+                roles.next(configs.current(), node.ownRoleCandidacy(), now, log.lastIndex() + 1, this::lastHeard);
+        if (next != null) {
+            appendConfiguration(next);
+        }
+    }
+
+    /** The tick at which {@code member} was last heard in this term (now for this node). */
+    private long lastHeard(String member) {
+        if (member.equals(node.id())) {
+            return node.ticks();
+        }
+        Progress pr = replication.follower(member);
+        return pr == null ? Long.MIN_VALUE / 2 : pr.lastResponseTick;
+    }
+
+    /**
+     * The append with this follower's role echo: its latest probe and the roles we confirm, only
+     * while our lease holds (an echo must prove that we still led after the probe left).
+     */
+    AppendEntries withRoleEcho(AppendEntries ae) {
+        long probe = roles.probeOf(ae.to());
+        if (probe == 0 || !leaseHolds()) {
+            return ae;
+        }
+        return ae.withRoleEcho(probe, roles.confirmedFor(ae.to(), configs.current(), node.commitIndex()));
+    }
+
+    private boolean leaseHolds() {
+        long start = leaseStartTick();
+        return start >= 0 && node.ticks() - start < settings.leaseTicks();
     }
 
     /**
@@ -104,6 +148,8 @@ final class Leadership {
         if (start >= 0 && start + settings.leaseTicks() > now) {
             next = Math.min(next, start + settings.leaseTicks() - now); // the lease ends
         }
+        next = Math.min(
+                next, roles.ticksUntilGrantable(configs.current(), node.ownRoleCandidacy(), now, this::lastHeard));
         return Math.max(1, next);
     }
 
@@ -123,14 +169,9 @@ final class Leadership {
             throw new NotLeaderException(
                     node.id(), transfer.target(), "it is handing leadership to '" + transfer.target() + "'");
         }
-        long commit = node.commitIndex();
-        if (log.term(commit) != node.term()) {
-            throw new IllegalStateException("node '" + node.id() + "' became leader of term " + node.term()
-                    + " and has not committed an entry of its term yet; retry the membership change shortly");
-        }
-        if (configs.changePending(commit)) {
-            throw new IllegalStateException("the membership change at index " + configs.index()
-                    + " is not committed yet; one change at a time");
+        String refusal = configurationChangeRefusal();
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
         }
         Membership current = configs.current();
         Membership next = change.applyTo(current);
@@ -139,6 +180,26 @@ final class Leadership {
                     "a change may add or remove one voter at a time: " + current + " -> " + next);
         }
         return appendConfiguration(next);
+    }
+
+    /**
+     * Why the configuration may not change now, or null: a transfer runs, this leader has not
+     * committed an entry of its term yet, or the previous change is not committed (one at a time).
+     */
+    private String configurationChangeRefusal() {
+        long commit = node.commitIndex();
+        if (transfer != null) {
+            return "node '" + node.id() + "' is handing leadership to '" + transfer.target() + "'";
+        }
+        if (log.term(commit) != node.term()) {
+            return "node '" + node.id() + "' became leader of term " + node.term()
+                    + " and has not committed an entry of its term yet; retry the membership change shortly";
+        }
+        if (configs.changePending(commit)) {
+            return "the configuration change at index " + configs.index()
+                    + " is not committed yet; one change at a time";
+        }
+        return null;
     }
 
     private long appendConfiguration(Membership next) {
@@ -159,10 +220,7 @@ final class Leadership {
      */
     private void promoteCaughtUpLearner(long now) {
         Membership m = configs.current();
-        if (m.joining().isEmpty()
-                || transfer != null
-                || log.term(node.commitIndex()) != node.term()
-                || configs.changePending(node.commitIndex())) {
+        if (m.joining().isEmpty() || configurationChangeRefusal() != null) {
             return;
         }
         for (String id : m.joining()) {
@@ -242,6 +300,7 @@ final class Leadership {
         if (pr == null) {
             return;
         }
+        roles.onResponse(m);
         if (m.readSeq() > pr.ackedSeq) {
             pr.ackedSeq = m.readSeq();
             rounds.confirm(replication::echoes, configs.current().quorum(), node.readStateSink());

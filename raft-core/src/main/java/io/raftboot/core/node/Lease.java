@@ -24,6 +24,11 @@ final class Lease {
         return now >= notBeforeTick;
     }
 
+    /** The first tick at which {@link #waitOver} holds. */
+    long waitOverTick() {
+        return notBeforeTick;
+    }
+
     /** Ticks from {@code now} until {@link #waitOver} first holds; 0 if it holds now. */
     long ticksUntilWaitOver(long now) {
         return Math.max(0, notBeforeTick - now);

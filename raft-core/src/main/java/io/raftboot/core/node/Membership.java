@@ -19,8 +19,17 @@ import java.util.TreeSet;
  *     leader of a later term carries the promotion on, since the intent is in the log
  * @param addresses where each member listens ("host:port"), as far as known; opaque to the core,
  *     carried so that a node learns a new member's address from the log
+ * @param roles who holds each named role (issue 16), as the leader assigned them; a role not
+ *     listed is held by nobody. Role assignments live in the configuration so that they are in
+ *     force as soon as they are in the log, fall back with it when a suffix is truncated, and
+ *     travel in snapshots, exactly like the members (thesis §4.1)
  */
-public record Membership(Set<String> voters, Set<String> learners, Set<String> joining, Map<String, String> addresses) {
+public record Membership(
+        Set<String> voters,
+        Set<String> learners,
+        Set<String> joining,
+        Map<String, String> addresses,
+        Map<String, RoleGrant> roles) {
 
     /**
      * Longest member id (a DNS name's length). Ids are written with DataOutput.writeUTF, which
@@ -48,6 +57,7 @@ public record Membership(Set<String> voters, Set<String> learners, Set<String> j
         joining = Collections.unmodifiableSortedSet(new TreeSet<>(joining));
         SortedMap<String, String> sortedAddresses = new TreeMap<>(addresses);
         addresses = Collections.unmodifiableSortedMap(sortedAddresses);
+        roles = Collections.unmodifiableSortedMap(new TreeMap<>(roles));
         if (voters.isEmpty()) {
             throw new IllegalArgumentException("a cluster needs at least one voter");
         }
@@ -74,6 +84,19 @@ public record Membership(Set<String> voters, Set<String> learners, Set<String> j
                 throw new IllegalArgumentException("an address is given for '" + id + "', which is not a member");
             }
         }
+        for (Map.Entry<String, RoleGrant> e : roles.entrySet()) {
+            RoleCandidacy.checkedRole(e.getKey());
+            String holder = e.getValue().holder();
+            if (!voters.contains(holder) && !learners.contains(holder)) {
+                throw new IllegalArgumentException(
+                        "role '" + e.getKey() + "' is held by '" + holder + "', which is not a member");
+            }
+        }
+    }
+
+    /** Members without roles. */
+    public Membership(Set<String> voters, Set<String> learners, Set<String> joining, Map<String, String> addresses) {
+        this(voters, learners, joining, addresses, Map.of());
     }
 
     public Membership(Set<String> voters, Set<String> learners) {
@@ -147,6 +170,22 @@ public record Membership(Set<String> voters, Set<String> learners, Set<String> j
         } else {
             next.put(id, Objects.requireNonNull(address));
         }
-        return new Membership(voters, learners, joining, next);
+        return new Membership(voters, learners, joining, next, roles);
+    }
+
+    /** The same members with other role assignments. */
+    Membership withRoles(Map<String, RoleGrant> nextRoles) {
+        return new Membership(voters, learners, joining, addresses, nextRoles);
+    }
+
+    /** The roles {@code id} holds in this configuration. */
+    public SortedMap<String, RoleGrant> rolesHeldBy(String id) {
+        SortedMap<String, RoleGrant> held = new TreeMap<>();
+        roles.forEach((role, grant) -> {
+            if (grant.holder().equals(id)) {
+                held.put(role, grant);
+            }
+        });
+        return held;
     }
 }

@@ -31,7 +31,8 @@ public sealed interface MembershipChange {
             }
             Set<String> learners = with(current.learners(), id);
             Set<String> joining = promote ? with(current.joining(), id) : current.joining();
-            return new Membership(current.voters(), learners, joining, current.addresses()).withAddress(id, address);
+            return new Membership(current.voters(), learners, joining, current.addresses(), current.roles())
+                    .withAddress(id, address);
         }
     }
 
@@ -51,7 +52,8 @@ public sealed interface MembershipChange {
                     with(current.voters(), id),
                     without(current.learners(), id),
                     without(current.joining(), id),
-                    current.addresses());
+                    current.addresses(),
+                    current.roles());
         }
     }
 
@@ -68,7 +70,8 @@ public sealed interface MembershipChange {
                     without(current.voters(), id),
                     with(current.learners(), id),
                     current.joining(),
-                    current.addresses());
+                    current.addresses(),
+                    current.roles());
         }
     }
 
@@ -85,14 +88,16 @@ public sealed interface MembershipChange {
                         current.voters(),
                         without(current.learners(), id),
                         without(current.joining(), id),
-                        addressesWithout(current, id));
+                        addressesWithout(current, id),
+                        rolesWithout(current, id));
             }
             requireVoterThatIsNotTheLast(current, id, "remove");
             return new Membership(
                     without(current.voters(), id),
                     current.learners(),
                     current.joining(),
-                    addressesWithout(current, id));
+                    addressesWithout(current, id),
+                    rolesWithout(current, id));
         }
     }
 
@@ -124,6 +129,16 @@ public sealed interface MembershipChange {
     private static java.util.Map<String, String> addressesWithout(Membership current, String id) {
         java.util.Map<String, String> next = new java.util.TreeMap<>(current.addresses());
         next.remove(id);
+        return next;
+    }
+
+    /**
+     * A removed member's roles are revoked by the same entry; the leader then waits out the
+     * member's possible proofs before granting them again, as for any revocation ({@link RoleAssigner}).
+     */
+    private static java.util.Map<String, RoleGrant> rolesWithout(Membership current, String id) {
+        java.util.Map<String, RoleGrant> next = new java.util.TreeMap<>(current.roles());
+        next.values().removeIf(grant -> grant.holder().equals(id));
         return next;
     }
 

@@ -14,18 +14,21 @@ import java.util.TreeSet;
 /**
  * The bytes of a {@link Membership}, as a MEMBERSHIP log entry and a snapshot carry them: a
  * format byte (1), then voters, learners, joining learners (each a count and UTF strings) and the
- * addresses (a count and id/address pairs).
+ * addresses (a count and id/address pairs). Format 2 adds the roles after the addresses (a count,
+ * then role, holder and token for each); a configuration without roles is still written in
+ * format 1, so a cluster that uses no roles writes what builds before roles read.
  */
 public final class MembershipCodec {
 
     private static final byte FORMAT = 1;
+    private static final byte FORMAT_WITH_ROLES = 2;
 
     private MembershipCodec() {}
 
     public static byte[] encode(Membership m) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
+            out.writeByte(m.roles().isEmpty() ? FORMAT : FORMAT_WITH_ROLES);
             writeStrings(out, m.voters());
             writeStrings(out, m.learners());
             writeStrings(out, m.joining());
@@ -33,6 +36,14 @@ public final class MembershipCodec {
             for (Map.Entry<String, String> e : m.addresses().entrySet()) {
                 out.writeUTF(e.getKey());
                 out.writeUTF(e.getValue());
+            }
+            if (!m.roles().isEmpty()) {
+                out.writeInt(m.roles().size());
+                for (Map.Entry<String, RoleGrant> e : m.roles().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeUTF(e.getValue().holder());
+                    out.writeLong(e.getValue().token());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -44,7 +55,7 @@ public final class MembershipCodec {
     public static Membership decode(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int format = in.readUnsignedByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_WITH_ROLES) {
                 throw new IllegalArgumentException("unknown membership format " + format);
             }
             Set<String> voters = readStrings(in);
@@ -58,10 +69,20 @@ public final class MembershipCodec {
             for (int i = 0; i < addresses; i++) {
                 map.put(in.readUTF(), in.readUTF());
             }
+            Map<String, RoleGrant> roles = new TreeMap<>();
+            if (format == FORMAT_WITH_ROLES) {
+                int count = in.readInt();
+                if (count < 0 || count > 100_000) {
+                    throw new IllegalArgumentException("implausible role count " + count);
+                }
+                for (int i = 0; i < count; i++) {
+                    roles.put(in.readUTF(), new RoleGrant(in.readUTF(), in.readLong()));
+                }
+            }
             if (in.available() > 0) {
                 throw new IllegalArgumentException(in.available() + " unexpected bytes after a membership");
             }
-            return new Membership(voters, learners, joining, map);
+            return new Membership(voters, learners, joining, map, roles);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated membership: " + e, e);
         }

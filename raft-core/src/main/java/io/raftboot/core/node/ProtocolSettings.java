@@ -134,4 +134,22 @@ public record ProtocolSettings(
     public int leaseTicks() {
         return Math.max(0, (int) Math.floor((electionTicks - 1) * (1 - maxClockDrift)) - 1);
     }
+
+    /**
+     * Ticks a named role's holder keeps it after the probe that the leader's latest echo answered
+     * (issue 16, {@link RoleProofs}): the leader lease's length, so a holder renewed by every
+     * heartbeat keeps its roles through the same hiccups as the leader keeps its lease.
+     */
+    public int roleLeaseTicks() {
+        return leaseTicks();
+    }
+
+    /**
+     * Ticks of the leader's clock that surely outlast {@link #roleLeaseTicks()} ticks of any
+     * holder's clock (whose tick may last up to 1 / (1 - drift) of ours; one more for our partial
+     * tick): how long a leader waits before granting a revoked role to another node.
+     */
+    public int roleWaitTicks() {
+        return (int) Math.ceil(roleLeaseTicks() / (1 - maxClockDrift)) + 1;
+    }
 }

@@ -59,6 +59,9 @@ public final class RaftNode {
     /** Crash-fast detection: the leader the driver reported gone, and the early pre-vote. */
     private final LeaderLossReport lossReport;
 
+    /** This node's side of named roles: what it offers, its probes and its proofs (issue 16). */
+    private final RoleProofs roleProofs;
+
     private final Outbox outbox;
     private final FollowerLog followerLog;
     private final Elections elections;
@@ -75,6 +78,7 @@ public final class RaftNode {
         this.lossReport = new LeaderLossReport(config, configs);
         this.stickiness = new Stickiness(config, lossReport);
         this.electionTimer = new ElectionTimer(config.electionTicks(), random);
+        this.roleProofs = new RoleProofs(random);
         HardState hs = state.hardState();
         this.term = hs.term();
         this.votedFor = hs.votedFor();
@@ -139,14 +143,23 @@ public final class RaftNode {
             if (!configs.current().isVoter(id) && !configs.changePending(commit)) {
                 return 1; // steps down at the next tick
             }
-            return leadership.ticksUntilNextEvent();
+            return Math.min(leadership.ticksUntilNextEvent(), ticksUntilHeldRoleEnds());
         }
-        long next = Long.MAX_VALUE;
+        long next = ticksUntilHeldRoleEnds();
         if (configs.current().isVoter(id)) {
-            next = electionTimer.ticksLeft();
+            next = Math.min(next, electionTimer.ticksLeft());
         }
         if (role == Role.FOLLOWER) {
             next = Math.min(next, lossReport.ticksUntilCampaign(now));
+        }
+        return next;
+    }
+
+    /** Ticks until the first held role's proof runs out (the driver publishes the loss then). */
+    private long ticksUntilHeldRoleEnds() {
+        long next = Long.MAX_VALUE;
+        for (HeldRole held : heldRoles()) {
+            next = Math.min(next, Math.max(1, held.endTick() - now));
         }
         return next;
     }
@@ -280,6 +293,7 @@ public final class RaftNode {
             if (!ae.entries().isEmpty() && configs.refresh(log, ae.prevLogIndex() + 1)) {
                 configurationChanged();
             }
+            roleProofs.onEcho(ae.probeEcho(), ae.roles(), now);
         } else if (m instanceof InstallSnapshot is) {
             acceptLeader(is.from());
             Snapshot received = followerLog.onInstallSnapshot(is);
@@ -371,6 +385,42 @@ public final class RaftNode {
                     + ", current snapshot at " + log.snapshotIndex());
         }
         return new Snapshot(index, log.term(index), configs.at(log, index), data);
+    }
+
+    /**
+     * What this node offers to hold of the named roles (issue 16), and whether it is available
+     * at all. A role it holds and no longer offers (or all of them, when it becomes unavailable)
+     * stops at once and is released for good, so the leader may give it to another node as soon
+     * as the revocation commits.
+     */
+    public void offerRoles(RoleCandidacy candidacy) {
+        roleProofs.offer(candidacy, configs.current(), id);
+    }
+
+    RoleCandidacy ownRoleCandidacy() {
+        return roleProofs.candidacy();
+    }
+
+    /**
+     * The named roles this node holds now (issue 16): granted to it by the configuration in its
+     * log, offered and not released, and covered by a proof, the leader's echo of its probe or,
+     * on the leader, its own lease. Each with the tick it runs from; the driver maps it to real
+     * time as for the lease.
+     */
+    public List<HeldRole> heldRoles() {
+        return roleProofs.held(
+                configs.current(),
+                id,
+                now,
+                commit,
+                leadership == null ? -1 : leadership.leaseStartTick(),
+                config.leaseTicks(),
+                config.roleLeaseTicks());
+    }
+
+    /** Who holds each named role, as the configuration in force says. */
+    public java.util.SortedMap<String, RoleGrant> roleAssignments() {
+        return new java.util.TreeMap<>(configs.current().roles());
     }
 
     /** Discards log entries covered by a snapshot the caller has already persisted (§7). */
@@ -618,7 +668,13 @@ public final class RaftNode {
 
     // ------------------------------------------------------------------ helpers
 
+    /** Queues {@code m}; responses carry our role probe and offer, a leader's appends its role echo. */
     void send(Message m) {
+        if (m instanceof AppendResponse ar && roleProofs.candidacy() != RoleCandidacy.NONE) {
+            m = ar.withRoles(roleProofs.probe(now), roleProofs.candidacy());
+        } else if (m instanceof AppendEntries ae && leadership != null) {
+            m = leadership.withRoleEcho(ae);
+        }
         outbox.send(m);
     }
 

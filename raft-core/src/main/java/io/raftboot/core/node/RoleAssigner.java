@@ -1,0 +1,258 @@
+package io.raftboot.core.node;
+
+import io.raftboot.core.message.AppendResponse;
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.ToLongFunction;
+
+/**
+ * The leader's side of named roles (issue 16), for one term: who offers what, the probes to echo,
+ * and which role changes hands next. Assignments are configuration entries ({@link Membership#roles()}),
+ * so they follow the configuration's rules: one change at a time, none before this leader
+ * committed an entry of its term (thesis §4.1).
+ *
+ * <p>The safety rule (docs/protocol.md, "Named roles"): a role is granted only when the latest
+ * entry about it in the log is a committed revocation (or none), and when every proof its
+ * previous holder may have got has surely run out. A holder's proof runs from a probe it sent to
+ * a leader; a leader echoes probes only while its lease holds, so every echo of an earlier
+ * term left before this leader's lease wait ended ({@link Lease}), and every echo of this term
+ * carried a probe sent before the holder's latest response arrived here. Hence a role revoked
+ * from {@code h} may be granted again {@link ProtocolSettings#roleWaitTicks()} after the later of
+ * the two, unless {@code h} released it for good ({@link RoleCandidacy#released()}) or is this
+ * leader (whose own hold ends with the configuration that revokes it). A role granted earlier
+ * and still held stays with its holder across leaders: nothing else can hold it.
+ *
+ * <p>The policy: revoke from holders that are lost (silent for an election timeout), no longer
+ * offer the role, or released it; grant an unheld role to the eligible node with the least
+ * weight held (ties: the lower id); and, when every offered role is held, move one role from the
+ * most loaded holder when that strictly evens the load out (a difference of more than the role's
+ * weight), so a stable cluster converges and then nothing moves.
+ */
+final class RoleAssigner {
+
+    private static final System.Logger LOG = System.getLogger(RaftNode.class.getName());
+
+    private final String self;
+    private final long term;
+    private final ProtocolSettings settings;
+    /** Before this tick no role unheld when this term began may be granted. */
+    private final long termGrantableTick;
+
+    private final Map<String, RoleCandidacy> offers = new HashMap<>();
+    private final Map<String, Long> probes = new HashMap<>();
+    /** Roles this leader revoked: the tick from which each may be granted again. */
+    private final Map<String, Long> grantableAt = new HashMap<>();
+
+    RoleAssigner(String self, long term, ProtocolSettings settings, long leaseWaitOverTick) {
+        this.self = self;
+        this.term = term;
+        this.settings = settings;
+        this.termGrantableTick = leaseWaitOverTick + settings.roleWaitTicks();
+    }
+
+    /** A follower's response: its latest probe, and what it offers (its releases only grow). */
+    void onResponse(AppendResponse m) {
+        probes.put(m.from(), m.probe());
+        RoleCandidacy previous = offers.get(m.from());
+        RoleCandidacy next = m.candidacy();
+        if (previous != null && !previous.released().isEmpty()) {
+            SortedMap<String, Long> released = new TreeMap<>(previous.released());
+            next.released().forEach((role, token) -> released.merge(role, token, Math::max));
+            next = next.withReleased(released);
+        }
+        offers.put(m.from(), next);
+    }
+
+    /** The latest probe of {@code follower} to echo, 0 for none. */
+    long probeOf(String follower) {
+        return probes.getOrDefault(follower, 0L);
+    }
+
+    /** The roles to confirm to {@code follower}: its committed grants that it did not release. */
+    Map<String, Long> confirmedFor(String follower, Membership config, long commit) {
+        RoleCandidacy offer = offers.get(follower);
+        Map<String, Long> confirmed = new TreeMap<>();
+        config.rolesHeldBy(follower).forEach((role, grant) -> {
+            if (grant.token() <= commit && (offer == null || !offer.released(role, grant.token()))) {
+                confirmed.put(role, grant.token());
+            }
+        });
+        return confirmed;
+    }
+
+    /**
+     * The configuration with the next role change, or null when none is due at {@code now}.
+     * Revocations come first (all due ones in one entry), then grants (all ready ones in one
+     * entry, each with {@code nextIndex} as its token), then at most one move for balance.
+     *
+     * @param lastHeard the tick at which a member was last heard in this term
+     */
+    Membership next(Membership config, RoleCandidacy own, long now, long nextIndex, ToLongFunction<String> lastHeard) {
+        Membership revoked = revocations(config, own, now, lastHeard);
+        if (revoked != null) {
+            return revoked;
+        }
+        Map<String, RoleGrant> roles = new TreeMap<>(config.roles());
+        Map<String, Integer> load = loads(config, own);
+        boolean waiting = false;
+        for (String role : offeredRoles(config, own, now, lastHeard)) {
+            if (roles.containsKey(role)) {
+                continue;
+            }
+            if (now < grantableAt(role)) {
+                waiting = true;
+                continue;
+            }
+            String best = leastLoaded(config, own, role, now, lastHeard, load, null);
+            if (best != null) {
+                roles.put(role, new RoleGrant(best, nextIndex));
+                load.merge(best, weight(best, own, role), Integer::sum);
+                LOG.log(Level.INFO, "{0}: term {1}: granting role {2} to {3}", self, term, role, best);
+            }
+        }
+        if (!roles.equals(config.roles())) {
+            return config.withRoles(roles);
+        }
+        return waiting ? null : balanceMove(config, own, now, lastHeard, load);
+    }
+
+    /** Ticks until a revoked or new role may be granted, {@link Long#MAX_VALUE} when none waits. */
+    long ticksUntilGrantable(Membership config, RoleCandidacy own, long now, ToLongFunction<String> lastHeard) {
+        long next = Long.MAX_VALUE;
+        for (String role : offeredRoles(config, own, now, lastHeard)) {
+            if (!config.roles().containsKey(role) && grantableAt(role) > now) {
+                next = Math.min(next, grantableAt(role) - now);
+            }
+        }
+        return next;
+    }
+
+    private Membership revocations(Membership config, RoleCandidacy own, long now, ToLongFunction<String> lastHeard) {
+        Map<String, RoleGrant> roles = new TreeMap<>(config.roles());
+        for (Map.Entry<String, RoleGrant> e : config.roles().entrySet()) {
+            String role = e.getKey();
+            RoleGrant grant = e.getValue();
+            String holder = grant.holder();
+            RoleCandidacy offer = offerOf(holder, own);
+            boolean lost = lost(holder, now, lastHeard);
+            boolean released = offer != null && offer.released(role, grant.token());
+            if (!lost && !released && (offer == null || offer.offers(role))) {
+                continue;
+            }
+            roles.remove(role);
+            long from = holder.equals(self) || released
+                    ? now
+                    : Math.max(termGrantableTick, lastHeard.applyAsLong(holder) + settings.roleWaitTicks());
+            grantableAt.put(role, from);
+            LOG.log(
+                    Level.INFO,
+                    "{0}: term {1}: revoking role {2} from {3} ({4}); grantable again in {5} ticks",
+                    self,
+                    term,
+                    role,
+                    holder,
+                    lost ? "lost" : released ? "released" : "no longer offered",
+                    Math.max(0, from - now));
+        }
+        return roles.size() == config.roles().size() ? null : config.withRoles(roles);
+    }
+
+    /**
+     * One role moved off the most loaded holder, when giving it to the least loaded eligible node
+     * strictly evens the load out; null when the assignment is balanced.
+     */
+    private Membership balanceMove(
+            Membership config,
+            RoleCandidacy own,
+            long now,
+            ToLongFunction<String> lastHeard,
+            Map<String, Integer> load) {
+        for (Map.Entry<String, RoleGrant> e : config.roles().entrySet()) {
+            String role = e.getKey();
+            String holder = e.getValue().holder();
+            int w = weight(holder, own, role);
+            String best = leastLoaded(config, own, role, now, lastHeard, load, holder);
+            if (best != null && load.getOrDefault(holder, 0) - load.getOrDefault(best, 0) > w) {
+                Map<String, RoleGrant> roles = new TreeMap<>(config.roles());
+                roles.remove(role);
+                grantableAt.put(
+                        role,
+                        holder.equals(self)
+                                ? now
+                                : Math.max(
+                                        termGrantableTick, lastHeard.applyAsLong(holder) + settings.roleWaitTicks()));
+                LOG.log(Level.INFO, "{0}: term {1}: moving role {2} off {3} for balance", self, term, role, holder);
+                return config.withRoles(roles);
+            }
+        }
+        return null;
+    }
+
+    private String leastLoaded(
+            Membership config,
+            RoleCandidacy own,
+            String role,
+            long now,
+            ToLongFunction<String> lastHeard,
+            Map<String, Integer> load,
+            String except) {
+        String best = null;
+        for (String member : config.all()) {
+            if (member.equals(except) || !eligible(member, own, role, now, lastHeard)) {
+                continue;
+            }
+            if (best == null || load.getOrDefault(member, 0) < load.getOrDefault(best, 0)) {
+                best = member;
+            }
+        }
+        return best;
+    }
+
+    /** Roles some eligible member offers, sorted. */
+    private TreeSet<String> offeredRoles(
+            Membership config, RoleCandidacy own, long now, ToLongFunction<String> lastHeard) {
+        TreeSet<String> roles = new TreeSet<>();
+        for (String member : config.all()) {
+            RoleCandidacy offer = offerOf(member, own);
+            if (offer != null && offer.available() && !lost(member, now, lastHeard)) {
+                roles.addAll(offer.roles().keySet());
+            }
+        }
+        return roles;
+    }
+
+    private Map<String, Integer> loads(Membership config, RoleCandidacy own) {
+        Map<String, Integer> load = new HashMap<>();
+        config.roles()
+                .forEach((role, grant) -> load.merge(grant.holder(), weight(grant.holder(), own, role), Integer::sum));
+        return load;
+    }
+
+    private boolean eligible(
+            String member, RoleCandidacy own, String role, long now, ToLongFunction<String> lastHeard) {
+        RoleCandidacy offer = offerOf(member, own);
+        return offer != null && offer.offers(role) && !lost(member, now, lastHeard);
+    }
+
+    private int weight(String member, RoleCandidacy own, String role) {
+        RoleCandidacy offer = offerOf(member, own);
+        return offer == null ? 1 : offer.weight(role);
+    }
+
+    /** What {@code member} offers as last heard in this term; null when not heard yet. */
+    private RoleCandidacy offerOf(String member, RoleCandidacy own) {
+        return member.equals(self) ? own : offers.get(member);
+    }
+
+    private boolean lost(String member, long now, ToLongFunction<String> lastHeard) {
+        return !member.equals(self) && now - lastHeard.applyAsLong(member) >= settings.electionTicks();
+    }
+
+    private long grantableAt(String role) {
+        return grantableAt.getOrDefault(role, termGrantableTick);
+    }
+}
