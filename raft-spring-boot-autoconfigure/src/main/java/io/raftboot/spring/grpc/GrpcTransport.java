@@ -314,7 +314,18 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
             @Override
             public void onNext(R reply) {
                 contacts.heardFrom(peer);
-                Message response = toMessage.apply(reply);
+                Message response;
+                try {
+                    response = toMessage.apply(reply);
+                } catch (IllegalArgumentException malformed) {
+                    // e.g. a role name no node of ours would send: dropped, as if lost
+                    warnOnce(
+                            "malformed:" + peer,
+                            "Dropping a malformed reply from {}: {}",
+                            peer,
+                            malformed.getMessage());
+                    return;
+                }
                 if (response == null) {
                     return;
                 }

@@ -12,6 +12,7 @@ import io.raftboot.core.message.VoteRequest;
 import io.raftboot.core.message.VoteResponse;
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.MembershipCodec;
+import io.raftboot.core.node.RoleCandidacy;
 import io.raftboot.core.storage.Snapshot;
 import io.raftboot.proto.HBeat;
 import io.raftboot.proto.HBeatReturn;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -82,6 +84,8 @@ public final class MessageMapper {
                 .setPrevLogTerm(m.prevLogTerm())
                 .setLeaderCommit(m.leaderCommit())
                 .setReadSeq(m.readSeq())
+                .setRoleProbeEcho(m.probeEcho())
+                .putAllRoles(m.roles())
                 .setSettings(fingerprint);
         for (LogEntry e : m.entries()) {
             b.addEntries(toProto(e));
@@ -150,7 +154,9 @@ public final class MessageMapper {
                 p.getPrevLogTerm(),
                 entries,
                 p.getLeaderCommit(),
-                p.getReadSeq());
+                p.getReadSeq(),
+                p.getRoleProbeEcho(),
+                p.getRolesMap());
     }
 
     public VoteRequest fromProto(ReqVote p) {
@@ -207,10 +213,22 @@ public final class MessageMapper {
                 .setRejectHintIndex(m.rejectHintIndex())
                 .setRejectHintTerm(m.rejectHintTerm())
                 .setReadSeq(m.readSeq())
+                .setRoleProbe(m.probe())
+                .setRolesUnavailable(!m.candidacy().available())
+                .putAllRoleWeights(m.candidacy().roles())
+                .putAllRolesReleased(m.candidacy().released())
                 .build();
     }
 
+    /** @throws IllegalArgumentException if a role name or weight is invalid */
     public AppendResponse fromProto(HBeatReturn p) {
+        RoleCandidacy candidacy =
+                p.getRoleWeightsCount() == 0 && p.getRolesReleasedCount() == 0 && !p.getRolesUnavailable()
+                        ? RoleCandidacy.NONE
+                        : new RoleCandidacy(
+                                !p.getRolesUnavailable(),
+                                new TreeMap<>(p.getRoleWeightsMap()),
+                                new TreeMap<>(p.getRolesReleasedMap()));
         return new AppendResponse(
                 p.getFrom(),
                 p.getTo(),
@@ -219,7 +237,9 @@ public final class MessageMapper {
                 p.getMatchIndex(),
                 p.getRejectHintIndex(),
                 p.getRejectHintTerm(),
-                p.getReadSeq());
+                p.getReadSeq(),
+                p.getRoleProbe(),
+                candidacy);
     }
 
     public ReqVoteReturn toProto(VoteResponse m) {
