@@ -148,8 +148,11 @@ final class Leadership {
         if (start >= 0 && start + settings.leaseTicks() > now) {
             next = Math.min(next, start + settings.leaseTicks() - now); // the lease ends
         }
-        next = Math.min(
-                next, roles.ticksUntilGrantable(configs.current(), node.ownRoleCandidacy(), now, this::lastHeard));
+        if (configurationChangeRefusal() == null
+                && roles.changeDue(configs.current(), node.ownRoleCandidacy(), now + 1, this::lastHeard)) {
+            return 1; // an input made a role change due (a commit, an offer): the next tick makes it
+        }
+        next = Math.min(next, roles.ticksUntilDue(configs.current(), node.ownRoleCandidacy(), now, this::lastHeard));
         return Math.max(1, next);
     }
 
@@ -179,6 +182,7 @@ final class Leadership {
             throw new IllegalArgumentException(
                     "a change may add or remove one voter at a time: " + current + " -> " + next);
         }
+        roles.revokedWith(current, next, node.ticks(), this::lastHeard); // a removed member's roles
         return appendConfiguration(next);
     }
 

@@ -92,12 +92,81 @@ final class RoleAssigner {
      * @param lastHeard the tick at which a member was last heard in this term
      */
     Membership next(Membership config, RoleCandidacy own, long now, long nextIndex, ToLongFunction<String> lastHeard) {
-        Membership revoked = revocations(config, own, now, lastHeard);
+        Change change = plan(config, own, now, nextIndex, lastHeard);
+        if (change == null) {
+            return null;
+        }
+        grantableAt.putAll(change.grantableAt());
+        change.log().forEach(line -> LOG.log(Level.INFO, "{0}: term {1}: {2}", self, term, line));
+        return change.next();
+    }
+
+    /**
+     * Whether {@link #next} would change anything at {@code tick}, without changing anything: for
+     * the driver's sleep ({@link RaftNode#ticksUntilNextEvent()}).
+     */
+    boolean changeDue(Membership config, RoleCandidacy own, long tick, ToLongFunction<String> lastHeard) {
+        return plan(config, own, tick, Long.MAX_VALUE, lastHeard) != null;
+    }
+
+    /**
+     * Ticks until something time-driven may change the assignment: a revoked or new role becomes
+     * grantable, or a holder has been silent for an election timeout; {@link Long#MAX_VALUE} for never.
+     */
+    long ticksUntilDue(Membership config, RoleCandidacy own, long now, ToLongFunction<String> lastHeard) {
+        long next = Long.MAX_VALUE;
+        for (String role : offeredRoles(config, own, now, lastHeard)) {
+            if (!config.roles().containsKey(role) && grantableAt(role) > now) {
+                next = Math.min(next, grantableAt(role) - now);
+            }
+        }
+        for (RoleGrant grant : config.roles().values()) {
+            if (!grant.holder().equals(self)) {
+                long lostAt = lastHeard.applyAsLong(grant.holder()) + settings.electionTicks();
+                if (lostAt > now) {
+                    next = Math.min(next, lostAt - now);
+                }
+            }
+        }
+        return next;
+    }
+
+    /**
+     * A configuration change of the members revoked roles ({@link MembershipChange.Remove} takes a
+     * removed member's roles with it): each becomes grantable again only once its holder's proofs
+     * surely ran out, as for any revocation.
+     */
+    void revokedWith(Membership current, Membership next, long now, ToLongFunction<String> lastHeard) {
+        current.roles().forEach((role, grant) -> {
+            if (!grant.equals(next.roles().get(role))) {
+                grantableAt.put(role, waitOver(grant.holder(), false, now, lastHeard));
+            }
+        });
+    }
+
+    /**
+     * The tick from which a role revoked from {@code holder} at {@code now} may be granted again:
+     * at once if the holder is this leader (its hold ends with the configuration that revokes it)
+     * or released it for good; else once every proof it may have got surely ran out.
+     */
+    private long waitOver(String holder, boolean released, long now, ToLongFunction<String> lastHeard) {
+        return holder.equals(self) || released
+                ? now
+                : Math.max(termGrantableTick, lastHeard.applyAsLong(holder) + settings.roleWaitTicks());
+    }
+
+    /** A role change: the next configuration, when revoked roles become grantable, what to log. */
+    private record Change(Membership next, Map<String, Long> grantableAt, java.util.List<String> log) {}
+
+    private Change plan(
+            Membership config, RoleCandidacy own, long now, long nextIndex, ToLongFunction<String> lastHeard) {
+        Change revoked = revocations(config, own, now, lastHeard);
         if (revoked != null) {
             return revoked;
         }
         Map<String, RoleGrant> roles = new TreeMap<>(config.roles());
         Map<String, Integer> load = loads(config, own);
+        java.util.List<String> log = new java.util.ArrayList<>();
         boolean waiting = false;
         for (String role : offeredRoles(config, own, now, lastHeard)) {
             if (roles.containsKey(role)) {
@@ -111,28 +180,19 @@ final class RoleAssigner {
             if (best != null) {
                 roles.put(role, new RoleGrant(best, nextIndex));
                 load.merge(best, weight(best, own, role), Integer::sum);
-                LOG.log(Level.INFO, "{0}: term {1}: granting role {2} to {3}", self, term, role, best);
+                log.add("granting role " + role + " to " + best);
             }
         }
         if (!roles.equals(config.roles())) {
-            return config.withRoles(roles);
+            return new Change(config.withRoles(roles), Map.of(), log);
         }
         return waiting ? null : balanceMove(config, own, now, lastHeard, load);
     }
 
-    /** Ticks until a revoked or new role may be granted, {@link Long#MAX_VALUE} when none waits. */
-    long ticksUntilGrantable(Membership config, RoleCandidacy own, long now, ToLongFunction<String> lastHeard) {
-        long next = Long.MAX_VALUE;
-        for (String role : offeredRoles(config, own, now, lastHeard)) {
-            if (!config.roles().containsKey(role) && grantableAt(role) > now) {
-                next = Math.min(next, grantableAt(role) - now);
-            }
-        }
-        return next;
-    }
-
-    private Membership revocations(Membership config, RoleCandidacy own, long now, ToLongFunction<String> lastHeard) {
+    private Change revocations(Membership config, RoleCandidacy own, long now, ToLongFunction<String> lastHeard) {
         Map<String, RoleGrant> roles = new TreeMap<>(config.roles());
+        Map<String, Long> grantable = new TreeMap<>();
+        java.util.List<String> log = new java.util.ArrayList<>();
         for (Map.Entry<String, RoleGrant> e : config.roles().entrySet()) {
             String role = e.getKey();
             RoleGrant grant = e.getValue();
@@ -144,28 +204,20 @@ final class RoleAssigner {
                 continue;
             }
             roles.remove(role);
-            long from = holder.equals(self) || released
-                    ? now
-                    : Math.max(termGrantableTick, lastHeard.applyAsLong(holder) + settings.roleWaitTicks());
-            grantableAt.put(role, from);
-            LOG.log(
-                    Level.INFO,
-                    "{0}: term {1}: revoking role {2} from {3} ({4}); grantable again in {5} ticks",
-                    self,
-                    term,
-                    role,
-                    holder,
-                    lost ? "lost" : released ? "released" : "no longer offered",
-                    Math.max(0, from - now));
+            long from = waitOver(holder, released, now, lastHeard);
+            grantable.put(role, from);
+            log.add("revoking role " + role + " from " + holder + " ("
+                    + (lost ? "lost" : released ? "released" : "no longer offered") + "); grantable again in "
+                    + Math.max(0, from - now) + " ticks");
         }
-        return roles.size() == config.roles().size() ? null : config.withRoles(roles);
+        return roles.size() == config.roles().size() ? null : new Change(config.withRoles(roles), grantable, log);
     }
 
     /**
      * One role moved off the most loaded holder, when giving it to the least loaded eligible node
      * strictly evens the load out; null when the assignment is balanced.
      */
-    private Membership balanceMove(
+    private Change balanceMove(
             Membership config,
             RoleCandidacy own,
             long now,
@@ -179,14 +231,11 @@ final class RoleAssigner {
             if (best != null && load.getOrDefault(holder, 0) - load.getOrDefault(best, 0) > w) {
                 Map<String, RoleGrant> roles = new TreeMap<>(config.roles());
                 roles.remove(role);
-                grantableAt.put(
-                        role,
-                        holder.equals(self)
-                                ? now
-                                : Math.max(
-                                        termGrantableTick, lastHeard.applyAsLong(holder) + settings.roleWaitTicks()));
-                LOG.log(Level.INFO, "{0}: term {1}: moving role {2} off {3} for balance", self, term, role, holder);
-                return config.withRoles(roles);
+                long from = waitOver(holder, false, now, lastHeard);
+                return new Change(
+                        config.withRoles(roles),
+                        Map.of(role, from),
+                        java.util.List.of("moving role " + role + " off " + holder + " for balance"));
             }
         }
         return null;

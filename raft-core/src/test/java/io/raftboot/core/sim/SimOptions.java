@@ -21,6 +21,8 @@ import java.util.SplittableRandom;
  *     {@code Simulation.processReady}): true, the fixed rule, publishes a status whose lease
  *     shrank (lease start dropped, role or term changed) before any message of the Ready leaves;
  *     false, RaftLoop's order before the fix, publishes only after the Ready's work
+ * @param roles nodes offer named roles (issue 16), change their offers during the faults, and
+ *     the {@link RoleChecker} checks every role's single holder, tokens and final balance
  */
 record SimOptions(
         long seed,
@@ -36,7 +38,8 @@ record SimOptions(
         boolean forgetVotes,
         int minorityFaultTicks,
         boolean publishBeforeSendWhenLeaseShrinks,
-        boolean membershipChanges) {
+        boolean membershipChanges,
+        boolean roles) {
 
     static SimOptions forSeed(long seed) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L);
@@ -60,6 +63,7 @@ record SimOptions(
                 false,
                 200,
                 true,
+                false,
                 false);
     }
 
@@ -82,7 +86,8 @@ record SimOptions(
                 true,
                 minorityFaultTicks,
                 publishBeforeSendWhenLeaseShrinks,
-                membershipChanges);
+                membershipChanges,
+                roles);
     }
 
     /** The driver's publication order before the fix: a status is published only after its Ready's messages left. */
@@ -101,7 +106,8 @@ record SimOptions(
                 forgetVotes,
                 minorityFaultTicks,
                 false,
-                membershipChanges);
+                membershipChanges,
+                roles);
     }
 
     /**
@@ -124,6 +130,27 @@ record SimOptions(
                 forgetVotes,
                 0,
                 publishBeforeSendWhenLeaseShrinks,
+                true,
+                roles);
+    }
+
+    /** Nodes offer named roles and change their offers during the faults (issue 16). */
+    SimOptions withRoles() {
+        return new SimOptions(
+                seed,
+                voters,
+                learners,
+                chaosTicks,
+                healTicks,
+                maxDrift,
+                preVote,
+                checkQuorum,
+                faultGapTicks,
+                maxRestartTicks,
+                forgetVotes,
+                minorityFaultTicks,
+                publishBeforeSendWhenLeaseShrinks,
+                membershipChanges,
                 true);
     }
 }

@@ -17,6 +17,10 @@ final class SimSummaries {
     static List<String> summaries(long first, long last, String mode) {
         List<String> lines = new ArrayList<>();
         for (long seed = first; seed <= last; seed++) {
+            if (mode.equals("roles")) {
+                lines.add(summaryOf(SimulationTest.rolesOptions(seed)));
+                continue;
+            }
             if (mode.equals("membership")) {
                 lines.add(summaryOf(SimOptions.forSeed(seed).withMembershipChanges()));
                 continue;

@@ -3,6 +3,7 @@ package io.raftboot.core.sim;
 import io.raftboot.core.log.EntryType;
 import io.raftboot.core.log.LogEntry;
 import io.raftboot.core.message.Message;
+import io.raftboot.core.node.HeldRole;
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.node.MembershipChange;
 import io.raftboot.core.node.NotLeaderException;
@@ -100,6 +101,10 @@ final class Simulation {
     private final SplittableRandom pauseRandom;
     /** Clients with sessions on every node; their own random stream, so faults are drawn as before. */
     private final SessionClients sessionClients;
+    /** Named roles (issue 16): what nodes offer, and the check of their holders; null without roles. */
+    private final SimRoles roles;
+
+    private final RoleChecker roleChecker = new RoleChecker();
 
     private final int compactEvery;
     private long now;
@@ -144,6 +149,7 @@ final class Simulation {
                 new SplittableRandom(options.seed() * 0xC2B2AE3D27D4EB4FL + 3),
                 P,
                 new ArrayList<>(nodes.keySet()));
+        this.roles = options.roles() ? new SimRoles(options.seed()) : null;
         if (options.membershipChanges()) {
             for (String id : List.of("s1", "s2")) {
                 spares.add(id);
@@ -163,6 +169,11 @@ final class Simulation {
             }
         }
         scheduleClients(P, chaosEnd);
+        if (roles != null) {
+            for (long t = roles.gapTicks() * P; t < chaosEnd; t += roles.gapTicks() * P) {
+                queue.add(new Event(t, seq++, this::changeRoleOffer));
+            }
+        }
         sessionClients.start();
         runUntil(chaosEnd);
         sessionClients.stop();
@@ -170,13 +181,18 @@ final class Simulation {
         long deadline = now + options.healTicks() * P;
         RaftNode leader = awaitAgreedLeader(deadline);
         awaitFinalWriteEverywhere(leader, deadline);
+        if (roles != null && options.checkQuorum()) {
+            // Without check-quorum there is no lease, so no echo proves a role: none is ever held.
+            awaitRolesHeldAndBalanced(deadline);
+        }
         for (SimNode n : members(nodes.get(leader.id()))) {
             checker.checkAckedWritesApplied(n.id, n.lastApplied);
         }
         String summary =
                 "seed " + options.seed() + ": " + options.voters() + " voters, " + options.learners() + " learners, "
                         + elections + " leader elections, " + checker.ackedCount() + " acknowledged writes, "
-                        + sessionClients.checkLinearizable();
+                        + sessionClients.checkLinearizable()
+                        + (roles == null ? "" : ", " + roleChecker.grantsHeld() + " role grants held");
         runMinorityFaults();
         return summary + String.format(", trace %016x", trace.value());
     }
@@ -312,6 +328,11 @@ final class Simulation {
             }
             checker.afterEvent(live, tickLeases);
             checkPublishedLeases();
+            if (roles != null) {
+                Map<String, PublishedStatus> published = new TreeMap<>();
+                nodes.values().stream().filter(n -> n.up).forEach(n -> published.put(n.id, n.published));
+                roleChecker.afterEvent(published, now);
+            }
             if (!options.membershipChanges()) {
                 checkStability(); // it assumes fixed voters
             }
@@ -378,6 +399,9 @@ final class Simulation {
         n.everStarted = true;
         n.raft = new RaftNode(
                 n.id, n.settings != null ? n.settings : config, state, new SplittableRandom(random.nextLong()));
+        if (roles != null) {
+            n.raft.offerRoles(roles.offerOf(n.id));
+        }
         processReady(n);
         int incarnation = n.incarnation;
         schedule(random.nextLong(n.period), () -> tick(n, incarnation));
@@ -525,7 +549,33 @@ final class Simulation {
     }
 
     private void publish(SimNode n) {
-        n.published = new PublishedStatus(n.raft.role(), n.raft.term(), leaseUntil(n));
+        n.published = new PublishedStatus(n.raft.role(), n.raft.term(), leaseUntil(n), roleHolds(n));
+    }
+
+    /** The driver's role deadlines ({@code StatusPublisher}) in virtual time, like {@link #leaseUntil}. */
+    private Map<String, PublishedStatus.RoleHold> roleHolds(SimNode n) {
+        Map<String, PublishedStatus.RoleHold> holds = new TreeMap<>();
+        for (HeldRole h : n.raft.heldRoles()) {
+            holds.put(
+                    h.role(),
+                    new PublishedStatus.RoleHold(
+                            h.token(), n.tickTimes.get((int) h.startTick()) + h.ticks() * n.period));
+        }
+        return holds;
+    }
+
+    /** Whether a role published as held is no longer held, or ends earlier (a release). */
+    private boolean rolesShrank(SimNode n) {
+        Map<String, PublishedStatus.RoleHold> now = roleHolds(n);
+        for (Map.Entry<String, PublishedStatus.RoleHold> e : n.published.roles().entrySet()) {
+            PublishedStatus.RoleHold after = now.get(e.getKey());
+            if (after == null
+                    || after.token() != e.getValue().token()
+                    || after.until() < e.getValue().until()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -539,6 +589,8 @@ final class Simulation {
                 && p.role() == Role.LEADER
                 && (n.raft.role() != Role.LEADER || n.raft.term() != p.term() || leaseUntil(n) < p.leaseUntil())) {
             publish(n);
+        } else if (options.publishBeforeSendWhenLeaseShrinks() && !p.roles().isEmpty() && rolesShrank(n)) {
+            publish(n); // as StatusPublisher: a release may let the leader move the role
         }
     }
 
@@ -980,7 +1032,63 @@ final class Simulation {
             if (!n.up && (n.everStarted || !spares.contains(n.id))) {
                 start(n);
             }
+            if (roles != null && n.up) {
+                n.raft.offerRoles(roles.restore(n.id));
+                processReady(n);
+            }
         }
+    }
+
+    /** During the faults: one live node changes what it offers (availability, a role dropped or back). */
+    private void changeRoleOffer() {
+        List<SimNode> up = nodes.values().stream().filter(x -> x.up).toList();
+        if (!chaos || up.isEmpty()) {
+            return;
+        }
+        SimNode n = up.get(roles.pick(up.size()));
+        if (deferIfPaused(n, this::changeRoleOffer)) {
+            return;
+        }
+        n.raft.offerRoles(roles.change(n.id));
+        processReady(n);
+    }
+
+    /**
+     * After the faults healed: every role some member offers is held, as the application sees
+     * it, by one node, and the assignment is balanced ({@link RoleChecker#imbalance}), within
+     * the bound of the other liveness checks.
+     */
+    private void awaitRolesHeldAndBalanced(long deadline) {
+        String missing = "";
+        while (now < deadline) {
+            runUntil(now + P);
+            SimNode leader = currentLeader();
+            if (leader == null) {
+                missing = "no leader";
+                continue;
+            }
+            Membership config = leader.raft.membership();
+            java.util.Set<String> offered = new java.util.TreeSet<>();
+            for (String member : config.all()) {
+                offered.addAll(roles.offerOf(member).roles().keySet());
+            }
+            missing = "";
+            for (String role : offered) {
+                boolean held = nodes.values().stream().anyMatch(x -> x.up && x.published.roleAt(role, now) != null);
+                if (!held) {
+                    missing += " " + role;
+                }
+            }
+            String imbalance = RoleChecker.imbalance(config, roles::offerOf);
+            if (missing.isEmpty() && imbalance == null) {
+                return;
+            }
+            if (missing.isEmpty()) {
+                missing = imbalance;
+            }
+        }
+        throw new InvariantViolation("liveness: named roles not all held and balanced within " + options.healTicks()
+                + " ticks after the faults healed:" + missing);
     }
 
     private RaftNode awaitAgreedLeader(long deadline) {

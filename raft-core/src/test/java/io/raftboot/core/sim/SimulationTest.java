@@ -90,14 +90,52 @@ class SimulationTest {
         assertThat(changes.get()).as("changes made").isGreaterThan(count);
     }
 
+    /**
+     * Named roles (issue 16) under the same faults, nodes also changing what they offer:
+     * {@code -Draft.sim.roleSeeds=N} (default 400); a third of them with membership changes too.
+     */
+    @Test
+    void namedRolesUnderFaultsHaveOneHolderAtATime() {
+        long count = Long.getLong("raft.sim.roleSeeds", 400);
+        long first = Long.getLong("raft.sim.firstSeed", 1);
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        long started = System.nanoTime();
+        LongStream.range(first, first + count).parallel().forEach(seed -> {
+            SimOptions options = rolesOptions(seed);
+            try {
+                new Simulation(options).run();
+            } catch (RuntimeException | AssertionError e) {
+                failures.add(e + "\n  replay: ./mvnw -pl raft-core test -Dtest=SimulationTest#replaysOneSeed"
+                        + " -Draft.sim.roles=true -Draft.sim.seed=" + seed);
+            }
+        });
+        LOG.log(
+                System.Logger.Level.INFO,
+                "simulation with named roles: {0} seeds from {1} in {2} ms, {3} failed",
+                count,
+                first,
+                (System.nanoTime() - started) / 1_000_000,
+                failures.size());
+        assertThat(failures).as("seeds that broke an invariant").isEmpty();
+    }
+
+    /** The roles run of {@code seed}: every third one also changes the membership. */
+    static SimOptions rolesOptions(long seed) {
+        SimOptions options = SimOptions.forSeed(seed).withRoles();
+        return seed % 3 == 0 ? options.withMembershipChanges() : options;
+    }
+
     @Test
     void replaysOneSeed() {
         String seed = System.getProperty("raft.sim.seed");
         assumeTrue(seed != null, "set -Draft.sim.seed=<seed> to replay one seed");
         SimOptions options = SimOptions.forSeed(Long.parseLong(seed));
-        String summary = new Simulation(
-                        Boolean.getBoolean("raft.sim.membership") ? options.withMembershipChanges() : options)
-                .run();
+        if (Boolean.getBoolean("raft.sim.roles")) {
+            options = rolesOptions(Long.parseLong(seed));
+        } else if (Boolean.getBoolean("raft.sim.membership")) {
+            options = options.withMembershipChanges();
+        }
+        String summary = new Simulation(options).run();
         LOG.log(System.Logger.Level.INFO, summary);
     }
 
