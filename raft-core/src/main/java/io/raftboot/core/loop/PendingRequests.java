@@ -79,9 +79,13 @@ final class PendingRequests {
             }
         } else if (request instanceof Request.Transfer t) {
             startTransfer(node, t.target(), t.future());
-        } else if (request instanceof Request.OfferRoles o) {
-            node.offerRoles(o.candidacy());
-            o.future().complete(null);
+        } else if (request instanceof Request.MoveRole mr) {
+            try {
+                node.moveRole(mr.role(), mr.target());
+                mr.future().complete(null);
+            } catch (NotLeaderException | IllegalArgumentException e) {
+                mr.future().completeExceptionally(e);
+            }
         } else if (request instanceof Request.StepDown s) {
             String target = node.role() == Role.LEADER ? node.stepDown() : null;
             if (target == null) {

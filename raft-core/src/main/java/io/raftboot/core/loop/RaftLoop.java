@@ -415,6 +415,20 @@ public final class RaftLoop implements AutoCloseable {
                 .future();
     }
 
+    /**
+     * Moves named role {@code role} to {@code target} (see {@link RaftNode#moveRole}). Completes
+     * once the leader took the request: the move itself follows (revocation, the wait for the old
+     * holder's proof, the grant); watch {@link RaftStatus#membership()}'s roles for its end. Fails
+     * with {@link NotLeaderException} on a node that is not the leader, and with
+     * {@link IllegalArgumentException} if {@code target} is not a member or does not offer the role.
+     */
+    public CompletableFuture<Void> moveRole(String role, String target) {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(target, "target");
+        return submit(new Request.MoveRole(role, target, new CompletableFuture<>()))
+                .future();
+    }
+
     private <R extends Request> R submit(R request) {
         if (lifecycle != Lifecycle.RUNNING || closing) {
             request.future().completeExceptionally(stoppedException());
@@ -568,6 +582,11 @@ public final class RaftLoop implements AutoCloseable {
             node.step(m);
         } else if (input instanceof PeerGone g) {
             node.peerUnreachable(g.peer());
+        } else if (input instanceof Request.OfferRoles o) {
+            node.offerRoles(o.candidacy());
+            // Published before the future completes: its caller then sees the released roles gone.
+            publisher.publish(publisher.current(node, lastApplied));
+            o.future().complete(null);
         } else if (input instanceof Request r) {
             requests.start(r, node);
         }

@@ -19,5 +19,7 @@ sealed interface Request {
 
     record StepDown(CompletableFuture<String> future) implements Request {}
 
+    record MoveRole(String role, String target, CompletableFuture<Void> future) implements Request {}
+
     record OfferRoles(RoleCandidacy candidacy, CompletableFuture<Void> future) implements Request {}
 }

@@ -96,6 +96,11 @@ final class Leadership {
         }
     }
 
+    /** See {@link RaftNode#moveRole}. */
+    void moveRole(String role, String target) {
+        roles.pin(role, target, configs.current(), node.ownRoleCandidacy());
+    }
+
     /** The tick at which {@code member} was last heard in this term (now for this node). */
     private long lastHeard(String member) {
         if (member.equals(node.id())) {

@@ -397,6 +397,22 @@ public final class RaftNode {
         roleProofs.offer(candidacy, configs.current(), id);
     }
 
+    /**
+     * Moves named role {@code role} to {@code target} (an operator's request): the leader revokes
+     * it from its holder, waits out the holder's proof as for any revocation, and grants it to
+     * {@code target}. Afterwards the balance moves it only if the load is off by more than the
+     * role's weight, as for any role.
+     *
+     * @throws NotLeaderException if this node is not the leader
+     * @throws IllegalArgumentException if {@code target} is not a member or does not offer the role
+     */
+    public void moveRole(String role, String target) {
+        if (leadership == null) {
+            throw new NotLeaderException(id, leaderId, "only the leader moves roles");
+        }
+        leadership.moveRole(role, target);
+    }
+
     RoleCandidacy ownRoleCandidacy() {
         return roleProofs.candidacy();
     }

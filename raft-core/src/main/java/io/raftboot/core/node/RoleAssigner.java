@@ -46,12 +46,36 @@ final class RoleAssigner {
     private final Map<String, Long> probes = new HashMap<>();
     /** Roles this leader revoked: the tick from which each may be granted again. */
     private final Map<String, Long> grantableAt = new HashMap<>();
+    /** Roles an operator moved ({@link #pin}): each goes to its node whenever that node may hold it, for this term. */
+    private final Map<String, String> pins = new HashMap<>();
 
     RoleAssigner(String self, long term, ProtocolSettings settings, long leaseWaitOverTick) {
         this.self = self;
         this.term = term;
         this.settings = settings;
         this.termGrantableTick = leaseWaitOverTick + settings.roleWaitTicks();
+    }
+
+    /**
+     * An operator moves {@code role} to {@code target}: revoked from its holder (with the usual
+     * wait for the holder's proof) and granted to {@code target}. The move ends once
+     * {@code target} holds the role (or may no longer hold it, or this term ends); from then on the
+     * role is like any other, so a move that leaves the load within the balance's tolerance stays.
+     *
+     * @throws IllegalArgumentException if {@code target} is not a member, or does not offer the role
+     */
+    void pin(String role, String target, Membership config, RoleCandidacy own) {
+        RoleCandidacy.checkedRole(role);
+        if (!config.contains(target)) {
+            throw new IllegalArgumentException(
+                    "cannot move role '" + role + "' to '" + target + "': not a member of " + config);
+        }
+        RoleCandidacy offer = offerOf(target, own);
+        if (offer == null || !offer.offers(role)) {
+            throw new IllegalArgumentException("cannot move role '" + role + "' to '" + target + "': it does not offer"
+                    + " that role now" + (offer == null ? " (not heard from in this term yet)" : ""));
+        }
+        pins.put(role, target);
     }
 
     /** A follower's response: its latest probe, and what it offers (its releases only grow). */
@@ -92,6 +116,7 @@ final class RoleAssigner {
      * @param lastHeard the tick at which a member was last heard in this term
      */
     Membership next(Membership config, RoleCandidacy own, long now, long nextIndex, ToLongFunction<String> lastHeard) {
+        pins.keySet().retainAll(activePins(config, own, now, lastHeard).keySet());
         Change change = plan(config, own, now, nextIndex, lastHeard);
         if (change == null) {
             return null;
@@ -158,9 +183,22 @@ final class RoleAssigner {
     /** A role change: the next configuration, when revoked roles become grantable, what to log. */
     private record Change(Membership next, Map<String, Long> grantableAt, java.util.List<String> log) {}
 
+    /** The moves under way: one is done once its target holds the role, given up once the target may not hold it. */
+    private Map<String, String> activePins(
+            Membership config, RoleCandidacy own, long now, ToLongFunction<String> lastHeard) {
+        Map<String, String> active = new TreeMap<>();
+        pins.forEach((role, target) -> {
+            if (!target.equals(holderOf(config, role)) && eligible(target, own, role, now, lastHeard)) {
+                active.put(role, target);
+            }
+        });
+        return active;
+    }
+
     private Change plan(
             Membership config, RoleCandidacy own, long now, long nextIndex, ToLongFunction<String> lastHeard) {
-        Change revoked = revocations(config, own, now, lastHeard);
+        Map<String, String> pins = activePins(config, own, now, lastHeard);
+        Change revoked = revocations(config, own, now, lastHeard, pins);
         if (revoked != null) {
             return revoked;
         }
@@ -176,7 +214,8 @@ final class RoleAssigner {
                 waiting = true;
                 continue;
             }
-            String best = leastLoaded(config, own, role, now, lastHeard, load, null);
+            String pinned = pins.get(role);
+            String best = pinned != null ? pinned : leastLoaded(config, own, role, now, lastHeard, load, null);
             if (best != null) {
                 roles.put(role, new RoleGrant(best, nextIndex));
                 load.merge(best, weight(best, own, role), Integer::sum);
@@ -186,10 +225,15 @@ final class RoleAssigner {
         if (!roles.equals(config.roles())) {
             return new Change(config.withRoles(roles), Map.of(), log);
         }
-        return waiting ? null : balanceMove(config, own, now, lastHeard, load);
+        return waiting ? null : balanceMove(config, own, now, lastHeard, load, pins);
     }
 
-    private Change revocations(Membership config, RoleCandidacy own, long now, ToLongFunction<String> lastHeard) {
+    private Change revocations(
+            Membership config,
+            RoleCandidacy own,
+            long now,
+            ToLongFunction<String> lastHeard,
+            Map<String, String> pins) {
         Map<String, RoleGrant> roles = new TreeMap<>(config.roles());
         Map<String, Long> grantable = new TreeMap<>();
         java.util.List<String> log = new java.util.ArrayList<>();
@@ -200,14 +244,17 @@ final class RoleAssigner {
             RoleCandidacy offer = offerOf(holder, own);
             boolean lost = lost(holder, now, lastHeard);
             boolean released = offer != null && offer.released(role, grant.token());
-            if (!lost && !released && (offer == null || offer.offers(role))) {
+            String pinned = pins.get(role);
+            boolean moving = pinned != null;
+            if (!lost && !released && !moving && (offer == null || offer.offers(role))) {
                 continue;
             }
             roles.remove(role);
             long from = waitOver(holder, released, now, lastHeard);
             grantable.put(role, from);
             log.add("revoking role " + role + " from " + holder + " ("
-                    + (lost ? "lost" : released ? "released" : "no longer offered") + "); grantable again in "
+                    + (lost ? "lost" : released ? "released" : moving ? "moved to " + pinned : "no longer offered")
+                    + "); grantable again in "
                     + Math.max(0, from - now) + " ticks");
         }
         return roles.size() == config.roles().size() ? null : new Change(config.withRoles(roles), grantable, log);
@@ -222,10 +269,14 @@ final class RoleAssigner {
             RoleCandidacy own,
             long now,
             ToLongFunction<String> lastHeard,
-            Map<String, Integer> load) {
+            Map<String, Integer> load,
+            Map<String, String> pins) {
         for (Map.Entry<String, RoleGrant> e : config.roles().entrySet()) {
             String role = e.getKey();
             String holder = e.getValue().holder();
+            if (pins.containsKey(role)) {
+                continue; // an operator is moving it
+            }
             int w = weight(holder, own, role);
             String best = leastLoaded(config, own, role, now, lastHeard, load, holder);
             if (best != null && load.getOrDefault(holder, 0) - load.getOrDefault(best, 0) > w) {
@@ -299,6 +350,11 @@ final class RoleAssigner {
 
     private boolean lost(String member, long now, ToLongFunction<String> lastHeard) {
         return !member.equals(self) && now - lastHeard.applyAsLong(member) >= settings.electionTicks();
+    }
+
+    private static String holderOf(Membership config, String role) {
+        RoleGrant grant = config.roles().get(role);
+        return grant == null ? null : grant.holder();
     }
 
     private long grantableAt(String role) {

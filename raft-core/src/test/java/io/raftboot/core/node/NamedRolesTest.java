@@ -135,6 +135,35 @@ class NamedRolesTest {
         assertThat(net.leader().id()).isEqualTo("c");
     }
 
+    @Test
+    void anOperatorMovesARoleAndTheBalanceLeavesItThere() {
+        Network net = Network.ofThreeLedByA(96);
+        offer(net, "b", "x");
+        offer(net, "c", "x");
+        net.tickUntil(() -> holders(net, "x").size() == 1, 40, "x held");
+        String target = holders(net, "x").get(0).equals("b") ? "c" : "b";
+
+        net.node("a").moveRole("x", target);
+        net.tickUntil(() -> holders(net, "x").equals(List.of(target)), 40, "x moved to " + target);
+        for (int round = 1; round <= 30; round++) {
+            net.tickAll();
+            assertThat(holders(net, "x")).as("round %d", round).containsExactly(target);
+        }
+    }
+
+    @Test
+    void aMoveToANodeThatDoesNotOfferTheRoleIsRefused() {
+        Network net = Network.ofThreeLedByA(97);
+        offer(net, "b", "x");
+        net.tickAll(3);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> net.node("a").moveRole("x", "c"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not offer");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> net.node("b").moveRole("x", "b"))
+                .isInstanceOf(NotLeaderException.class);
+    }
+
     private static void offer(Network net, String id, String... roles) {
         Map<String, Integer> weights = new TreeMap<>();
         for (String role : roles) {

@@ -1049,7 +1049,18 @@ final class Simulation {
         if (deferIfPaused(n, this::changeRoleOffer)) {
             return;
         }
-        n.raft.offerRoles(roles.change(n.id));
+        if (roles.pick(4) == 0 && n.raft.role() == Role.LEADER) {
+            // An operator moves a role (to a node that may not offer it: refused then).
+            List<String> members = List.copyOf(n.raft.membership().all());
+            try {
+                n.raft.moveRole(
+                        SimRoles.NAMES.get(roles.pick(SimRoles.NAMES.size())), members.get(roles.pick(members.size())));
+            } catch (IllegalArgumentException refused) {
+                // the target does not offer the role, or was not heard from yet
+            }
+        } else {
+            n.raft.offerRoles(roles.change(n.id));
+        }
         processReady(n);
     }
 
