@@ -108,7 +108,22 @@ public class RoleOffers implements ApplicationListener<AvailabilityChangeEvent<R
                     loop.nodeId(),
                     nowReady ? "accepts" : "refuses",
                     nowReady ? "offering" : "withdrawing");
-            offer();
+            CompletableFuture<Void> offered = offer();
+            if (!nowReady) {
+                // The roles stop when the loop took the withdrawal: wait for it (bounded), so
+                // isLeader(role) is false once this event was published.
+                awaitQuietly(offered, yieldPause);
+            }
+        }
+    }
+
+    private void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
+        try {
+            future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("Node {}: withdrawing the roles: {}", loop.nodeId(), e.toString());
         }
     }
 
@@ -122,7 +137,7 @@ public class RoleOffers implements ApplicationListener<AvailabilityChangeEvent<R
             return;
         }
         LOG.info("Node {} yields role '{}' for {} ms", loop.nodeId(), role, yieldPause.toMillis());
-        offer();
+        awaitQuietly(offer(), yieldPause);
         try {
             executors
                     .timer()
