@@ -10,7 +10,7 @@ import org.springframework.boot.actuate.info.InfoContributor;
 
 /**
  * The {@code raft} section of {@code /actuator/info}: which cluster this replica belongs to and
- * who leads it, for inventories and dashboards that read info rather than the raft endpoint. The
+ * who leads it, and the named roles this replica holds, for inventories and dashboards that read info rather than the raft endpoint. The
  * full status stays in {@code /actuator/raft}.
  */
 public class RaftInfoContributor implements InfoContributor {
@@ -34,6 +34,10 @@ public class RaftInfoContributor implements InfoContributor {
         raft.put("leaderId", status.leaderId());
         raft.put("voters", List.copyOf(status.membership().voters()));
         raft.put("learners", List.copyOf(status.membership().learners()));
+        // The named roles held here with a valid lease (issue 16), by name.
+        raft.put(
+                "roles",
+                status.roles().keySet().stream().filter(status::holdsRole).toList());
         raft.put("version", StarterVersion.get());
         builder.withDetail("raft", raft);
     }

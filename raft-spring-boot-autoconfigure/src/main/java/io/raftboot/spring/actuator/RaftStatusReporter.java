@@ -3,6 +3,7 @@ package io.raftboot.spring.actuator;
 import io.raftboot.core.loop.PeerState;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.RaftStatus;
+import io.raftboot.core.loop.RoleLease;
 import io.raftboot.core.node.Membership;
 import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.cluster.ClusterSettings;
@@ -98,6 +99,24 @@ public class RaftStatusReporter {
                 s.leaseValidForMillis(),
                 peers,
                 s.membershipIndex(),
-                members);
+                members,
+                roles(s));
+    }
+
+    /** The roles the configuration in force assigns, and whether this node holds each now. */
+    private static List<RaftStatusView.NamedRole> roles(RaftStatus s) {
+        java.util.SortedMap<String, RaftStatusView.NamedRole> roles = new java.util.TreeMap<>();
+        s.membership().roles().forEach((name, grant) -> {
+            java.util.Optional<RoleLease> here = s.roleLease(name);
+            roles.put(
+                    name,
+                    new RaftStatusView.NamedRole(
+                            name,
+                            grant.holder(),
+                            grant.token(),
+                            here.isPresent(),
+                            here.map(l -> l.remaining().toMillis()).orElse(0L)));
+        });
+        return List.copyOf(roles.values());
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
  * @param membershipIndex log index of the configuration in force (0: the bootstrap membership of
  *     raft.peers)
  * @param members every member of that configuration, this node included, with its role
+ * @param roles every named role assigned in that configuration (issue 16), by name
  */
 public record RaftStatusView(
         String nodeId,
@@ -27,7 +28,19 @@ public record RaftStatusView(
         long leaseValidForMillis,
         List<Peer> peers,
         long membershipIndex,
-        List<Member> members) {
+        List<Member> members,
+        List<NamedRole> roles) {
+
+    /**
+     * One named role as this node knows it.
+     *
+     * @param holder the node the configuration assigns it to
+     * @param token the fencing token of that grant (the log index of the grant)
+     * @param heldHere whether this node holds it with a valid lease right now
+     * @param leaseValidForMillis how much longer this node surely holds it; 0 unless held here
+     *     (the lease of another holder is not known here)
+     */
+    public record NamedRole(String name, String holder, long token, boolean heldHere, long leaseValidForMillis) {}
 
     /**
      * One other member.

@@ -14,9 +14,18 @@ import java.lang.annotation.Target;
  * {@code null}, {@code Optional.empty()}, an empty collection, {@code false} or 0. Skips are
  * counted in the {@code raft.leader.only.skipped} metric and logged at DEBUG. Typical use: on a
  * {@code @Scheduled} job that must run on one replica only.
+ *
+ * <p>With a {@link #role() role}, calls go through only while this node holds that named role
+ * ({@code LeadershipService.isLeader(role)}): the leader spreads the roles over the nodes, so
+ * jobs on different roles run on different replicas. The role's name is offered by this node
+ * from startup on (see {@code raft.roles.*}). A method's own annotation wins over its class's.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
 @Documented
-public @interface LeaderOnly {}
+public @interface LeaderOnly {
+
+    /** The named role this node must hold; empty (the default): the Raft leader's. */
+    String role() default "";
+}

@@ -1,6 +1,7 @@
 package io.raftboot.spring.annotation;
 
 import io.raftboot.spring.leadership.LeadershipService;
+import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -15,20 +16,31 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
-/** Proceeds with a {@link LeaderOnly} call only while this node is the leader with a valid lease. */
+/**
+ * Proceeds with a {@link LeaderOnly} call only while this node is the leader with a valid lease,
+ * or, for a {@link LeaderOnly#role() named role}, only while it holds that role.
+ */
 public class LeaderOnlyInterceptor implements MethodInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderOnlyInterceptor.class);
 
     private final Supplier<LeadershipService> leadership;
     private final Supplier<LeaderOnlySkips> skips;
+    /** The role of each intercepted method: found once, as annotations do not change. */
+    private final Map<MethodKey, String> roles = new ConcurrentHashMap<>();
+
+    /** A method as called on one target class (a class-level role depends on the class). */
+    private record MethodKey(Method method, Class<?> targetClass) {}
 
     /**
      * @param leadership resolved on the first call that finds it, then kept: resolving the bean
@@ -64,7 +76,8 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
         LeadershipService service = leadership.get();
-        if (service != null && service.isLeader()) {
+        String role = roleOf(invocation);
+        if (service != null && service.isLeader(role)) {
             return invocation.proceed();
         }
         LeaderOnlySkips counter = skips.get();
@@ -72,10 +85,33 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
             counter.skipped(invocation.getMethod());
         }
         LOG.debug(
-                "Skipped @LeaderOnly {}.{}: this node is not the leader",
+                "Skipped @LeaderOnly {}.{}: this node {}",
                 invocation.getMethod().getDeclaringClass().getSimpleName(),
-                invocation.getMethod().getName());
+                invocation.getMethod().getName(),
+                role.isEmpty() ? "is not the leader" : "does not hold role '" + role + "'");
         return emptyValue(invocation.getMethod().getReturnType());
+    }
+
+    private String roleOf(MethodInvocation invocation) {
+        Class<?> target = invocation.getThis() == null
+                ? invocation.getMethod().getDeclaringClass()
+                : AopUtils.getTargetClass(invocation.getThis());
+        return roles.computeIfAbsent(
+                new MethodKey(invocation.getMethod(), target), LeaderOnlyInterceptor::requiredRole);
+    }
+
+    /** The role a call needs: the method's own {@link LeaderOnly} wins over its class's. */
+    private static String requiredRole(MethodKey key) {
+        Method specific = AopUtils.getMostSpecificMethod(key.method(), key.targetClass());
+        LeaderOnly onMethod = AnnotatedElementUtils.findMergedAnnotation(specific, LeaderOnly.class);
+        if (onMethod == null) {
+            onMethod = AnnotatedElementUtils.findMergedAnnotation(key.method(), LeaderOnly.class);
+        }
+        if (onMethod != null) {
+            return onMethod.role();
+        }
+        LeaderOnly onClass = AnnotatedElementUtils.findMergedAnnotation(key.targetClass(), LeaderOnly.class);
+        return onClass == null ? "" : onClass.role();
     }
 
     /** What a skipped call returns: "nothing" of the method's return type. */

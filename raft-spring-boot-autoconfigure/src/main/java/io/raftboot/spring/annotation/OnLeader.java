@@ -16,9 +16,18 @@ import org.springframework.context.event.EventListener;
  * necessarily still true there. Check {@code LeadershipService.lease()} (and that its term is the
  * event's) before acting on leadership; start long work elsewhere, and stop it in an
  * {@link OnLeaderRevoked} method.
+ *
+ * <p>With a {@link #role() role}, the method is called when this node is granted that named role
+ * instead; it takes no argument or a {@code RoleGrantedEvent}, whose token is the role's fencing
+ * token. Check {@code LeadershipService.roleLease(role)} (and that its token is the event's)
+ * before acting on the role.
  */
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @EventListener(LeadershipGrantedEvent.class)
-public @interface OnLeader {}
+public @interface OnLeader {
+
+    /** The named role whose grant calls the method; empty (the default): Raft leadership. */
+    String role() default "";
+}

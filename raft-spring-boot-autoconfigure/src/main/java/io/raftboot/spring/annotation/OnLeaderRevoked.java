@@ -17,4 +17,8 @@ import org.springframework.context.event.EventListener;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @EventListener(LeadershipRevokedEvent.class)
-public @interface OnLeaderRevoked {}
+public @interface OnLeaderRevoked {
+
+    /** The named role whose loss calls the method; empty (the default): Raft leadership. */
+    String role() default "";
+}

@@ -14,6 +14,8 @@ import io.raftboot.spring.grpc.MessageRelay;
 import io.raftboot.spring.grpc.PendingReplies;
 import io.raftboot.spring.grpc.RaftGrpcServer;
 import io.raftboot.spring.leadership.LeadershipTracker;
+import io.raftboot.spring.leadership.RoleTracker;
+import io.raftboot.spring.roles.RoleOffers;
 import io.raftboot.spring.support.RaftExecutors;
 import java.util.Map;
 import java.util.Set;
@@ -132,8 +134,10 @@ public class RaftAutoConfiguration {
             RaftProperties properties,
             RaftExecutors executors,
             ClusterSettings settings,
-            ObjectProvider<RaftGrpcServer> server) {
-        return new RaftLifecycle(
+            ObjectProvider<RaftGrpcServer> server,
+            ObjectProvider<RoleTracker> roleTracker,
+            ObjectProvider<RoleOffers> roleOffers) {
+        RaftLifecycle lifecycle = new RaftLifecycle(
                 loop,
                 tracker,
                 transport.getIfAvailable(),
@@ -142,5 +146,13 @@ public class RaftAutoConfiguration {
                 executors,
                 settings.electionTimeout(),
                 server.getIfAvailable());
+        // Two election timeouts: a follower's withdrawal reaches the leader with its next
+        // response, the revocation commits in a round trip, and this node learns it with the
+        // following heartbeat; well within, unless the cluster has no leader.
+        lifecycle.withRoles(
+                roleTracker.getIfAvailable(),
+                roleOffers.getIfAvailable(),
+                settings.electionTimeout().multipliedBy(2));
+        return lifecycle;
     }
 }

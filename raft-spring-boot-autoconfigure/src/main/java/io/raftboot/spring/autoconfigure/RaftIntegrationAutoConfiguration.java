@@ -1,8 +1,10 @@
 package io.raftboot.spring.autoconfigure;
 
 import io.raftboot.spring.integration.IntegrationLeaderEventPublisher;
+import io.raftboot.spring.integration.IntegrationRoleEventPublisher;
 import io.raftboot.spring.integration.RaftLeaderContext;
 import io.raftboot.spring.leadership.LeadershipService;
+import io.raftboot.spring.roles.RoleOffers;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,7 +14,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * When spring-integration-core is present, Raft leadership is also published as Spring
- * Integration's {@code OnGrantedEvent} / {@code OnRevokedEvent} (role {@code raft.integration.role}).
+ * Integration's {@code OnGrantedEvent} / {@code OnRevokedEvent} (role {@code raft.integration.role}),
+ * and so is each named role this node gains or loses (role: the role's name).
  */
 @AutoConfiguration(after = RaftAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.integration.leader.event.OnGrantedEvent")
@@ -31,5 +34,13 @@ public class RaftIntegrationAutoConfiguration {
     public IntegrationLeaderEventPublisher raftIntegrationLeaderEventPublisher(
             ApplicationEventPublisher publisher, RaftLeaderContext context) {
         return new IntegrationLeaderEventPublisher(publisher, context);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(RoleOffers.class)
+    public IntegrationRoleEventPublisher raftIntegrationRoleEventPublisher(
+            ApplicationEventPublisher publisher, LeadershipService leadership, RoleOffers offers) {
+        return new IntegrationRoleEventPublisher(publisher, leadership, offers);
     }
 }

@@ -6,6 +6,8 @@ import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.PendingReplies;
 import io.raftboot.spring.grpc.RaftGrpcServer;
 import io.raftboot.spring.leadership.LeadershipTracker;
+import io.raftboot.spring.leadership.RoleTracker;
+import io.raftboot.spring.roles.RoleOffers;
 import io.raftboot.spring.support.RaftExecutors;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -34,6 +36,10 @@ import org.springframework.context.event.ContextClosedEvent;
  * before it) still answers then, so the successor's vote request reaches this node, which steps
  * down at once, and the shutdown does not wait for the server's stop before handing over.
  * {@link #stop()} hands off too, for a stop without a context close.
+ *
+ * <p>Named roles (issue 16) move first: before the leadership handoff this node withdraws its
+ * offer of every role and waits, at most the role handoff timeout, until the configuration names
+ * it for no role, so the leader, which may be this node, reassigns them while it still leads.
  */
 public class RaftLifecycle implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
 
@@ -52,6 +58,10 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
     private volatile boolean running;
     private volatile boolean handedOff;
     private ScheduledFuture<?> reconnecting;
+    private RoleTracker roleTracker;
+    private RoleOffers roleOffers;
+    private Duration roleHandoffTimeout = Duration.ZERO;
+    private volatile boolean rolesHandedOff;
     private ApplicationContext context;
 
     /**
@@ -77,6 +87,19 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
         this.handoffTimeout = handoffTimeout;
     }
 
+    /**
+     * Named roles: events for the roles held here, and this node's offer of roles.
+     *
+     * @param tracker publishes the role events, or {@code null}
+     * @param offers offers the roles and withdraws them on shutdown, or {@code null}
+     * @param handoffTimeout how long a shutdown waits for the roles to leave this node
+     */
+    public void withRoles(RoleTracker tracker, RoleOffers offers, Duration handoffTimeout) {
+        this.roleTracker = tracker;
+        this.roleOffers = offers;
+        this.roleHandoffTimeout = handoffTimeout;
+    }
+
     @Override
     public void start() {
         if (running) {
@@ -93,8 +116,15 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
         }
         loop.start();
         tracker.start();
+        if (roleTracker != null) {
+            roleTracker.start();
+        }
         handedOff = false;
+        rolesHandedOff = false;
         running = true;
+        if (roleOffers != null) {
+            roleOffers.start();
+        }
     }
 
     @Override
@@ -107,6 +137,7 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
     public void onApplicationEvent(ContextClosedEvent event) {
         // A child context (say, a separate management server) closing is not our shutdown.
         if (event.getApplicationContext() == context && running) {
+            handOffRoles();
             handOffLeadership();
         }
     }
@@ -117,9 +148,13 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
             return;
         }
         running = false;
+        handOffRoles();
         handOffLeadership();
         loop.close();
         tracker.stop(Duration.ofSeconds(5));
+        if (roleTracker != null) {
+            roleTracker.stop(Duration.ofSeconds(5));
+        }
         if (reconnecting != null) {
             reconnecting.cancel(false);
         }
@@ -130,6 +165,30 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
         if (server != null) {
             // Last: the handoff above needed it to answer the successor's vote request.
             server.stop();
+        }
+    }
+
+    /** Withdraws this node's roles and waits, bounded, until the configuration names it for none. */
+    private synchronized void handOffRoles() {
+        if (rolesHandedOff || roleOffers == null || roleOffers.roles().isEmpty() || !loop.isRunning()) {
+            return;
+        }
+        rolesHandedOff = true;
+        long started = System.nanoTime();
+        boolean moved = roleOffers.withdrawAndWait(roleHandoffTimeout);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (moved) {
+            LOG.info(
+                    "Node {} withdrew its roles before stopping; no role is assigned to it ({} ms)",
+                    loop.nodeId(),
+                    millis);
+        } else {
+            LOG.warn(
+                    "Node {}: roles {} still assigned to it after {} ms; stopping anyway, the leader reassigns them"
+                            + " once their leases ran out",
+                    loop.nodeId(),
+                    loop.status().membership().rolesHeldBy(loop.nodeId()).keySet(),
+                    millis);
         }
     }
 

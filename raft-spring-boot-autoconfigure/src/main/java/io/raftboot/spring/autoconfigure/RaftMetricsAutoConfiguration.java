@@ -8,6 +8,7 @@ import io.raftboot.spring.grpc.PeerContacts;
 import io.raftboot.spring.grpc.security.RequestRefusals;
 import io.raftboot.spring.metrics.RaftMetrics;
 import io.raftboot.spring.metrics.RaftSecurityMetrics;
+import io.raftboot.spring.metrics.RoleMetrics;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -26,6 +27,12 @@ public class RaftMetricsAutoConfiguration {
     public RaftMetrics raftMetrics(
             RaftLoop loop, ConfigStore store, PeerContacts contacts, ObjectProvider<LeaderOnlySkips> skips) {
         return new RaftMetrics(loop, store, contacts, skips.getIfAvailable());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RoleMetrics raftRoleMetrics(RaftLoop loop) {
+        return new RoleMetrics(loop);
     }
 
     @Bean

@@ -154,6 +154,17 @@ public class RaftProperties {
     /** Shared-secret request authentication between peers (see docs/security.md). */
     private final Auth auth = new Auth();
 
+    /**
+     * Named roles (issue 16), by role name: each is held by one node at a time, chosen by the
+     * leader among the nodes that offer it. A node offers every role named here or in a
+     * role attribute of @LeaderOnly, @OnLeader or @OnLeaderRevoked, unless its id is in the
+     * role's excluded-nodes.
+     */
+    private final Map<String, RoleSettings> roles = new LinkedHashMap<>();
+
+    /** When this node offers its named roles. */
+    private final Availability availability = new Availability();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -341,6 +352,14 @@ public class RaftProperties {
 
     public Tls getTls() {
         return tls;
+    }
+
+    public Map<String, RoleSettings> getRoles() {
+        return roles;
+    }
+
+    public Availability getAvailability() {
+        return availability;
     }
 
     public Auth getAuth() {
@@ -673,6 +692,55 @@ public class RaftProperties {
 
         public void setPort(Integer port) {
             this.port = port;
+        }
+    }
+
+    /** One named role (raft.roles.<name>.*). */
+    public static class RoleSettings {
+
+        /**
+         * Weight of the role, at least 1: the leader balances the sum of the weights of the
+         * roles each node holds, so a heavy job counts for more than a light one.
+         */
+        private int weight = 1;
+
+        /** Node ids that must not hold this role; a node whose own id is listed does not offer it. */
+        private Set<String> excludedNodes = new LinkedHashSet<>();
+
+        public int getWeight() {
+            return weight;
+        }
+
+        public void setWeight(int weight) {
+            this.weight = weight;
+        }
+
+        public Set<String> getExcludedNodes() {
+            return excludedNodes;
+        }
+
+        public void setExcludedNodes(Set<String> excludedNodes) {
+            this.excludedNodes = excludedNodes;
+        }
+    }
+
+    /** When this node offers its named roles. */
+    public static class Availability {
+
+        /**
+         * Whether this node offers its named roles only while the application accepts traffic
+         * (Spring's ReadinessState.ACCEPTING_TRAFFIC), and withdraws them on REFUSING_TRAFFIC.
+         * When false, the roles are offered as soon as the Raft node starts. Leadership of the
+         * Raft cluster itself (the unnamed role) does not depend on it.
+         */
+        private boolean requireReadiness = true;
+
+        public boolean isRequireReadiness() {
+            return requireReadiness;
+        }
+
+        public void setRequireReadiness(boolean requireReadiness) {
+            this.requireReadiness = requireReadiness;
         }
     }
 }

@@ -4,6 +4,7 @@ import io.raftboot.core.client.CommandForwarder;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.store.ConfigStore;
 import io.raftboot.spring.actuator.RaftStatusReporter;
+import io.raftboot.spring.annotation.AnnotatedRoles;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerDirectory;
 import io.raftboot.spring.config.CatchUpBeforeReady;
@@ -18,9 +19,13 @@ import io.raftboot.spring.leadership.LeadershipListener;
 import io.raftboot.spring.leadership.LeadershipService;
 import io.raftboot.spring.leadership.LeadershipTracker;
 import io.raftboot.spring.leadership.RaftLeadershipService;
+import io.raftboot.spring.leadership.RoleTracker;
 import io.raftboot.spring.membership.MembershipService;
 import io.raftboot.spring.membership.RaftMembershipService;
+import io.raftboot.spring.roles.RoleDefinitions;
+import io.raftboot.spring.roles.RoleOffers;
 import io.raftboot.spring.support.RaftExecutors;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -41,6 +46,42 @@ class RaftServicesConfiguration {
             ObjectProvider<LeadershipListener> listeners) {
         return new LeadershipTracker(
                 loop, publisher, executors, () -> listeners.orderedStream().toList());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RoleTracker raftRoleTracker(RaftLoop loop, ApplicationEventPublisher publisher, RaftExecutors executors) {
+        return new RoleTracker(loop, publisher, executors);
+    }
+
+    /** raft.roles.* and raft.availability.*, checked: a bad role fails the start here. */
+    @Bean
+    @ConditionalOnMissingBean
+    RoleDefinitions raftRoleDefinitions(RaftProperties properties, ClusterSettings settings) {
+        return RoleSettingsValidator.validate(properties, settings.nodeId());
+    }
+
+    /**
+     * What this node offers to hold. A yielded role (Spring Integration's Context.yield()) stays
+     * withdrawn for two election timeouts: time for the leader to revoke it and grant it elsewhere.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    RoleOffers raftRoleOffers(
+            RaftLoop loop,
+            RoleDefinitions definitions,
+            ObjectProvider<AnnotatedRoles> annotated,
+            RaftExecutors executors,
+            ClusterSettings settings) {
+        return new RoleOffers(
+                loop,
+                definitions,
+                () -> {
+                    AnnotatedRoles found = annotated.getIfAvailable();
+                    return found == null ? Set.of() : found.names();
+                },
+                executors,
+                settings.electionTimeout().multipliedBy(2));
     }
 
     @Bean

@@ -1,10 +1,13 @@
 package io.raftboot.spring.disabled;
 
 import io.raftboot.core.loop.LeaderLease;
+import io.raftboot.core.loop.RoleLease;
 import io.raftboot.core.node.Role;
+import io.raftboot.core.node.RoleGrant;
 import io.raftboot.spring.leadership.LeadershipListener;
 import io.raftboot.spring.leadership.LeadershipService;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,6 +34,22 @@ public class DisabledLeadershipService implements LeadershipService {
     @Override
     public boolean isLeader() {
         return false;
+    }
+
+    /** No named role either: a role held on every replica would run its work on all of them. */
+    @Override
+    public boolean isLeader(String role) {
+        return false;
+    }
+
+    @Override
+    public Optional<RoleLease> roleLease(String role) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Map<String, RoleGrant> roleAssignments() {
+        return Map.of();
     }
 
     @Override

@@ -1,8 +1,11 @@
 package io.raftboot.spring.leadership;
 
 import io.raftboot.core.loop.LeaderLease;
+import io.raftboot.core.loop.RoleLease;
 import io.raftboot.core.node.Role;
+import io.raftboot.core.node.RoleGrant;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,6 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * false. Guard leader-only side effects with it. To fence an external system against a deposed
  * leader's late writes, read {@link #lease()} once and send its {@link LeaderLease#fencingToken()}:
  * the term and the lease come from one status, so the token is always the lease's own.
+ *
+ * <p>Named roles (issue 16) work the same way, one lease per role: {@link #isLeader(String)}
+ * guards a role's side effects, {@link #roleLease(String)} gives its fencing token. The role
+ * methods have defaults that hold nothing, so an implementation written before them stays safe.
  */
 public interface LeadershipService {
 
@@ -73,6 +80,39 @@ public interface LeadershipService {
      * {@code null} if this node was not leading or had no other voter.
      */
     CompletableFuture<String> stepDown();
+
+    /**
+     * Whether this node holds the named {@code role} with a valid lease right now. The empty
+     * role is the Raft leader's: {@code isLeader("")} is {@link #isLeader()}.
+     */
+    default boolean isLeader(String role) {
+        return role.isEmpty() ? isLeader() : roleLease(role).isPresent();
+    }
+
+    /**
+     * This node's hold of the named {@code role}, read atomically with its fencing token: empty
+     * unless this node holds the role with a valid lease right now. Send the token as the fencing
+     * token, so a store rejects the late writes of an earlier holder:
+     * <pre>{@code
+     * leadership.roleLease("billing").ifPresent(lease -> store.write(data, lease.fencingToken()));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for the empty role: the Raft leader's lease is {@link #lease()}
+     */
+    default Optional<RoleLease> roleLease(String role) {
+        if (role.isEmpty()) {
+            throw new IllegalArgumentException("the empty role is the Raft leader's: read lease() instead");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Who holds each named role, cluster-wide, as the configuration this node knows says (it may
+     * lag behind the leader's); the token of each grant is its fencing token.
+     */
+    default Map<String, RoleGrant> roleAssignments() {
+        return Map.of();
+    }
 
     /** Registers a callback for leadership transitions, called on the Raft event thread. */
     void addListener(LeadershipListener listener);

@@ -3,10 +3,13 @@ package io.raftboot.spring.leadership;
 import io.raftboot.core.loop.LeaderLease;
 import io.raftboot.core.loop.RaftLoop;
 import io.raftboot.core.loop.RaftStatus;
+import io.raftboot.core.loop.RoleLease;
 import io.raftboot.core.node.Role;
+import io.raftboot.core.node.RoleGrant;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.cluster.PeerAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +37,24 @@ public class RaftLeadershipService implements LeadershipService {
     @Override
     public boolean isLeader() {
         return loop.holdsLease();
+    }
+
+    @Override
+    public boolean isLeader(String role) {
+        return role.isEmpty() ? isLeader() : loop.status().holdsRole(role);
+    }
+
+    @Override
+    public Optional<RoleLease> roleLease(String role) {
+        if (role.isEmpty()) {
+            throw new IllegalArgumentException("the empty role is the Raft leader's: read lease() instead");
+        }
+        return loop.status().roleLease(role);
+    }
+
+    @Override
+    public Map<String, RoleGrant> roleAssignments() {
+        return loop.status().membership().roles();
     }
 
     @Override

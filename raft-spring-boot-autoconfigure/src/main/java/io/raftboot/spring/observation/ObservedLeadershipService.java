@@ -2,10 +2,13 @@ package io.raftboot.spring.observation;
 
 import io.micrometer.observation.ObservationRegistry;
 import io.raftboot.core.loop.LeaderLease;
+import io.raftboot.core.loop.RoleLease;
 import io.raftboot.core.node.Role;
+import io.raftboot.core.node.RoleGrant;
 import io.raftboot.spring.leadership.LeadershipListener;
 import io.raftboot.spring.leadership.LeadershipService;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,6 +50,21 @@ public class ObservedLeadershipService implements LeadershipService {
     @Override
     public boolean isLeader() {
         return delegate.isLeader();
+    }
+
+    @Override
+    public boolean isLeader(String role) {
+        return delegate.isLeader(role);
+    }
+
+    @Override
+    public Optional<RoleLease> roleLease(String role) {
+        return delegate.roleLease(role);
+    }
+
+    @Override
+    public Map<String, RoleGrant> roleAssignments() {
+        return delegate.roleAssignments();
     }
 
     @Override
