@@ -24,7 +24,9 @@ import org.springframework.lang.Nullable;
  * {@code add-voter}, {@code add-learner}, {@code promote}, {@code demote}, {@code remove},
  * {@code change-address}, body {@code {"id": "n4", "address": "10.0.0.4:9090"}} (the address for
  * the adds and change-address only); answers once the change committed ({@code add-voter}: once
- * the member is a voter) or failed.
+ * the member is a voter) or failed. Named roles (on the leader): operation {@code move-role},
+ * body {@code {"role": "billing", "id": "n2"}}; answers once {@code n2} holds the role's grant,
+ * or after the membership timeout (the move may still complete).
  *
  * <p>The write operations change the cluster, so the endpoint is read-only until an operator
  * opts in with {@code management.endpoint.raft.access=unrestricted} (Spring Boot's endpoint
@@ -53,7 +55,11 @@ public class RaftEndpoint {
     }
 
     @WriteOperation
-    public Map<String, Object> membership(@Selector String operation, @Nullable String id, @Nullable String address) {
+    public Map<String, Object> membership(
+            @Selector String operation, @Nullable String id, @Nullable String address, @Nullable String role) {
+        if ("move-role".equals(operation)) {
+            return moveRole(role, id);
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("operation", operation);
         result.put("id", id);
@@ -94,6 +100,52 @@ public class RaftEndpoint {
         }
         result.put("members", membership.members());
         return result;
+    }
+
+    /** Moves {@code role} to {@code target} and waits, at most the membership timeout, until it holds the grant. */
+    private Map<String, Object> moveRole(@Nullable String role, @Nullable String target) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("operation", "move-role");
+        result.put("role", role);
+        result.put("id", target);
+        if (role == null || role.isBlank() || target == null || target.isBlank()) {
+            result.put("ok", false);
+            result.put("error", "the body must name the role and the member: {\"role\": \"billing\", \"id\": \"n2\"}");
+            return result;
+        }
+        long deadline = System.nanoTime() + membershipTimeout.toNanos();
+        try {
+            leadership.moveRole(role.trim(), target.trim()).get(membershipTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            while (!isHolder(role.trim(), target.trim()) && System.nanoTime() - deadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // the move takes a lease's wait at most
+            }
+            boolean moved = isHolder(role.trim(), target.trim());
+            result.put("ok", moved);
+            if (moved) {
+                result.put(
+                        "token", leadership.roleAssignments().get(role.trim()).token());
+            } else {
+                result.put(
+                        "error", "not moved within " + membershipTimeout.toMillis() + " ms; the move may still happen");
+            }
+        } catch (ExecutionException e) {
+            result.put("ok", false);
+            result.put(
+                    "error", e.getCause() == null ? e.toString() : e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            result.put("ok", false);
+            result.put("error", "no answer within " + membershipTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.put("ok", false);
+            result.put("error", "interrupted");
+        }
+        return result;
+    }
+
+    private boolean isHolder(String role, String target) {
+        var grant = leadership.roleAssignments().get(role);
+        return grant != null && grant.holder().equals(target);
     }
 
     @ReadOperation

@@ -114,6 +114,19 @@ public interface LeadershipService {
         return Map.of();
     }
 
+    /**
+     * Moves the named {@code role} to member {@code target} (on the leader; an operator's
+     * request): completes once the leader took the request. The move then runs: the holder's
+     * grant is revoked, the leader waits until the holder's lease surely ran out (unless it gave
+     * the role up itself), and grants it to {@code target}; watch {@link #roleAssignments()}. Fails
+     * with {@code NotLeaderException} on another node and with {@link IllegalArgumentException}
+     * when {@code target} is not a member or does not offer the role.
+     */
+    default CompletableFuture<Void> moveRole(String role, String target) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this LeadershipService moves no role"));
+    }
+
     /** Registers a callback for leadership transitions, called on the Raft event thread. */
     void addListener(LeadershipListener listener);
 

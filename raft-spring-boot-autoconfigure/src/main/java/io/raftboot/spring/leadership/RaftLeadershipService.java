@@ -53,6 +53,11 @@ public class RaftLeadershipService implements LeadershipService {
     }
 
     @Override
+    public CompletableFuture<Void> moveRole(String role, String target) {
+        return loop.moveRole(role, target);
+    }
+
+    @Override
     public Map<String, RoleGrant> roleAssignments() {
         return loop.status().membership().roles();
     }

@@ -63,6 +63,11 @@ public class ObservedLeadershipService implements LeadershipService {
     }
 
     @Override
+    public CompletableFuture<Void> moveRole(String role, String target) {
+        return delegate.moveRole(role, target);
+    }
+
+    @Override
     public Map<String, RoleGrant> roleAssignments() {
         return delegate.roleAssignments();
     }

@@ -112,20 +112,9 @@ public class RoleOffers implements ApplicationListener<AvailabilityChangeEvent<R
             if (!nowReady) {
                 // The roles stop when the loop took the withdrawal: wait for it (bounded), so
                 // isLeader(role) is false once this event was published.
-                awaitQuietly(released(offered, roles.keySet()), yieldPause);
+                awaitQuietly(offered, yieldPause); // the loop publishes the release before it completes this
             }
         }
-    }
-
-    /**
-     * Completes once the loop took {@code offered} and its published status holds none of
-     * {@code withdrawn}: the loop completes an offer before it publishes the status that follows
-     * from it, so the offer's future alone would let a caller still read the role as held.
-     */
-    private CompletableFuture<Void> released(CompletableFuture<Void> offered, Set<String> withdrawn) {
-        long deadline = System.nanoTime() + yieldPause.toNanos();
-        return offered.thenCompose(v -> new ConditionWaiter(executors, Duration.ofMillis(1))
-                .await(() -> withdrawn.stream().noneMatch(loop.status()::holdsRole), deadline, null));
     }
 
     private void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
@@ -148,7 +137,7 @@ public class RoleOffers implements ApplicationListener<AvailabilityChangeEvent<R
             return;
         }
         LOG.info("Node {} yields role '{}' for {} ms", loop.nodeId(), role, yieldPause.toMillis());
-        awaitQuietly(released(offer(), Set.of(role)), yieldPause);
+        awaitQuietly(offer(), yieldPause);
         try {
             executors
                     .timer()

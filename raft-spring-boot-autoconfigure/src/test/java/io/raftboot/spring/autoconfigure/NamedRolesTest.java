@@ -248,6 +248,26 @@ class NamedRolesTest {
     }
 
     @Test
+    void theEndpointMovesARoleOnlyToAMemberThatOffersIt() {
+        runner().run(ctx -> {
+            LeadershipService leadership = ctx.getBean(LeadershipService.class);
+            ready(ctx, true);
+            await().atMost(DEADLINE).until(() -> leadership.isLeader("billing"));
+            RaftEndpoint endpoint = ctx.getBean(RaftEndpoint.class);
+
+            Map<String, Object> toItself = endpoint.membership("move-role", "n1", null, "billing");
+            Map<String, Object> toStranger = endpoint.membership("move-role", "n9", null, "billing");
+            Map<String, Object> noRole = endpoint.membership("move-role", "n1", null, null);
+
+            assertThat(toItself).containsEntry("ok", true).containsKey("token");
+            assertThat(toStranger).containsEntry("ok", false);
+            assertThat((String) toStranger.get("error")).contains("not a member");
+            assertThat(noRole).containsEntry("ok", false);
+            assertThat(leadership.isLeader("billing")).isTrue();
+        });
+    }
+
+    @Test
     void springIntegrationHearsOfEachRoleAndYieldMovesItAway() {
         runner().run(ctx -> {
             LeadershipService leadership = ctx.getBean(LeadershipService.class);
