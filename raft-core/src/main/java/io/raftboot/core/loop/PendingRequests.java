@@ -79,6 +79,9 @@ final class PendingRequests {
             }
         } else if (request instanceof Request.Transfer t) {
             startTransfer(node, t.target(), t.future());
+        } else if (request instanceof Request.AllowCampaigns a) {
+            node.allowCampaigns(a.allowed());
+            a.future().complete(null);
         } else if (request instanceof Request.MoveRole mr) {
             try {
                 node.moveRole(mr.role(), mr.target());

@@ -415,6 +415,12 @@ public final class RaftLoop implements AutoCloseable {
                 .future();
     }
 
+    /** Whether this voter may start elections (see {@link RaftNode#allowCampaigns}). */
+    public CompletableFuture<Void> allowCampaigns(boolean allowed) {
+        return submit(new Request.AllowCampaigns(allowed, new CompletableFuture<>()))
+                .future();
+    }
+
     /**
      * Moves named role {@code role} to {@code target} (see {@link RaftNode#moveRole}). Completes
      * once the leader took the request: the move itself follows (revocation, the wait for the old

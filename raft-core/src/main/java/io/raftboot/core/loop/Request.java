@@ -21,5 +21,7 @@ sealed interface Request {
 
     record MoveRole(String role, String target, CompletableFuture<Void> future) implements Request {}
 
+    record AllowCampaigns(boolean allowed, CompletableFuture<Void> future) implements Request {}
+
     record OfferRoles(RoleCandidacy candidacy, CompletableFuture<Void> future) implements Request {}
 }

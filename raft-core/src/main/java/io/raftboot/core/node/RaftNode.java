@@ -59,6 +59,12 @@ public final class RaftNode {
     /** Crash-fast detection: the leader the driver reported gone, and the early pre-vote. */
     private final LeaderLossReport lossReport;
 
+    /**
+     * Whether this voter may start elections (issue 16: leadership that follows the application's
+     * readiness). A voter that may not still votes and replicates; only its own campaigns wait.
+     */
+    private boolean mayCampaign = true;
+
     /** This node's side of named roles: what it offers, its probes and its proofs (issue 16). */
     private final RoleProofs roleProofs;
 
@@ -120,7 +126,11 @@ public final class RaftNode {
         }
         stickiness.tick();
         // §5.2: a follower that receives no communication over the election timeout campaigns.
-        if (electionTimer.tickExpired() && configs.current().isVoter(id)) {
+        boolean timedOut = electionTimer.tickExpired();
+        if (!mayCampaign) {
+            return; // the timer keeps running out; the campaign starts once campaigns are allowed
+        }
+        if (timedOut && configs.current().isVoter(id)) {
             elections.campaign(config.preVote(), false);
         } else if (role == Role.FOLLOWER && lossReport.campaignDue(now)) {
             elections.campaign(true, false);
@@ -146,6 +156,9 @@ public final class RaftNode {
             return Math.min(leadership.ticksUntilNextEvent(), ticksUntilHeldRoleEnds());
         }
         long next = ticksUntilHeldRoleEnds();
+        if (!mayCampaign) {
+            return next; // no timer does anything until campaigns are allowed (an input)
+        }
         if (configs.current().isVoter(id)) {
             next = Math.min(next, electionTimer.ticksLeft());
         }
@@ -177,7 +190,11 @@ public final class RaftNode {
      * even then. Ignored without pre-vote, for any peer that is not our leader, and on non-voters.
      */
     public void peerUnreachable(String peer) {
-        if (!config.preVote() || role != Role.FOLLOWER || !configs.current().isVoter(id) || !peer.equals(leaderId)) {
+        if (!mayCampaign
+                || !config.preVote()
+                || role != Role.FOLLOWER
+                || !configs.current().isVoter(id)
+                || !peer.equals(leaderId)) {
             return;
         }
         LOG.log(
@@ -385,6 +402,18 @@ public final class RaftNode {
                     + ", current snapshot at " + log.snapshotIndex());
         }
         return new Snapshot(index, log.term(index), configs.at(log, index), data);
+    }
+
+    /**
+     * Whether this voter may start elections (issue 16): a node that is not ready keeps voting and
+     * replicating but does not campaign, so it does not become leader (a transfer to it, which an
+     * operator or a leader asks for, still runs). Allowed again, a voter whose election timeout
+     * ran out meanwhile campaigns at its next tick. If no voter may campaign, no leader is
+     * elected: nothing is written and no leader-only work runs until one may again. A leader that
+     * may not campaign keeps leading; the driver's caller hands leadership over.
+     */
+    public void allowCampaigns(boolean allowed) {
+        mayCampaign = allowed;
     }
 
     /**

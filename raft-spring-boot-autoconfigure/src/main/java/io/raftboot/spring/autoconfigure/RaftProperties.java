@@ -735,6 +735,22 @@ public class RaftProperties {
          */
         private boolean requireReadiness = true;
 
+        /**
+         * Whether this voter starts elections only while the application accepts traffic
+         * (Spring's ReadinessState), and a leader that turns unready hands leadership over. Off
+         * by default: if no voter is ready, no leader is elected, so config writes and
+         * leader-only work stop until one is.
+         */
+        private boolean campaignWhenReady = false;
+
+        public boolean isCampaignWhenReady() {
+            return campaignWhenReady;
+        }
+
+        public void setCampaignWhenReady(boolean campaignWhenReady) {
+            this.campaignWhenReady = campaignWhenReady;
+        }
+
         public boolean isRequireReadiness() {
             return requireReadiness;
         }

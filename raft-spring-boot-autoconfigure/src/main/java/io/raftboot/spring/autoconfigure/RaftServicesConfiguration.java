@@ -19,6 +19,7 @@ import io.raftboot.spring.leadership.LeadershipListener;
 import io.raftboot.spring.leadership.LeadershipService;
 import io.raftboot.spring.leadership.LeadershipTracker;
 import io.raftboot.spring.leadership.RaftLeadershipService;
+import io.raftboot.spring.leadership.ReadinessCampaigns;
 import io.raftboot.spring.leadership.RoleTracker;
 import io.raftboot.spring.membership.MembershipService;
 import io.raftboot.spring.membership.RaftMembershipService;
@@ -82,6 +83,15 @@ class RaftServicesConfiguration {
                 },
                 executors,
                 settings.electionTimeout().multipliedBy(2));
+    }
+
+    /** Leadership that follows readiness, when asked for (off by default: see the property). */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "raft.availability.campaign-when-ready", havingValue = "true")
+    ReadinessCampaigns raftReadinessCampaigns(RaftLoop loop, LeadershipService leadership) {
+        // Right after RaftLifecycle: the loop runs, and its first election timeout is still ahead.
+        return new ReadinessCampaigns(loop, leadership, RaftLifecycle.PHASE + 1);
     }
 
     @Bean

@@ -50,6 +50,11 @@ class NamedRolesTest {
 
     /** A one-node cluster, as in RaftAutoConfigurationTest. */
     static ApplicationContextRunner node() {
+        return node(data);
+    }
+
+    /** A one-node cluster whose data directory is a new one under {@code dataRoot}. */
+    static ApplicationContextRunner node(Path dataRoot) {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(
                         RaftAutoConfiguration.class,
@@ -60,7 +65,7 @@ class NamedRolesTest {
                 .withPropertyValues(
                         "raft.node-id=n1",
                         "raft.peers.n1=127.0.0.1:" + FreePorts.any(),
-                        "raft.data-dir=" + data.resolve("n" + System.nanoTime()),
+                        "raft.data-dir=" + dataRoot.resolve("n" + System.nanoTime()),
                         "management.endpoints.web.exposure.include=raft");
     }
 
