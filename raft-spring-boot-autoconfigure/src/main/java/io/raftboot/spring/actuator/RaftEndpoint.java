@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -82,21 +83,13 @@ public class RaftEndpoint {
         } catch (RuntimeException e) {
             change = CompletableFuture.failedFuture(e);
         }
-        try {
-            result.put("membershipIndex", change.get(membershipTimeout.toMillis(), TimeUnit.MILLISECONDS));
-            result.put("ok", true);
-        } catch (ExecutionException e) {
-            result.put("ok", false);
-            result.put(
-                    "error", e.getCause() == null ? e.toString() : e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            result.put("ok", false);
-            result.put(
-                    "error", "no answer within " + membershipTimeout.toMillis() + " ms; the change may still happen");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.put("ok", false);
-            result.put("error", "interrupted");
+        Long index = awaitInto(
+                result,
+                change,
+                membershipTimeout,
+                "no answer within " + membershipTimeout.toMillis() + " ms; the change may still happen");
+        if (index != null) {
+            result.put("membershipIndex", index);
         }
         result.put("members", membership.members());
         return result;
@@ -114,33 +107,52 @@ public class RaftEndpoint {
             return result;
         }
         long deadline = System.nanoTime() + membershipTimeout.toNanos();
+        String name = role.trim();
+        String to = target.trim();
+        CompletableFuture<Void> started;
         try {
-            leadership.moveRole(role.trim(), target.trim()).get(membershipTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            while (!isHolder(role.trim(), target.trim()) && System.nanoTime() - deadline < 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // the move takes a lease's wait at most
+            started = leadership.moveRole(name, to);
+        } catch (RuntimeException e) {
+            started = CompletableFuture.failedFuture(e);
+        }
+        awaitInto(result, started, membershipTimeout, "no answer within " + membershipTimeout.toMillis() + " ms");
+        if (Boolean.TRUE.equals(result.get("ok"))) {
+            while (!isHolder(name, to) && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(5_000_000); // the move takes a role lease's wait at most
             }
-            boolean moved = isHolder(role.trim(), target.trim());
-            result.put("ok", moved);
-            if (moved) {
-                result.put(
-                        "token", leadership.roleAssignments().get(role.trim()).token());
+            if (isHolder(name, to)) {
+                result.put("token", leadership.roleAssignments().get(name).token());
             } else {
+                result.put("ok", false);
                 result.put(
                         "error", "not moved within " + membershipTimeout.toMillis() + " ms; the move may still happen");
             }
-        } catch (ExecutionException e) {
-            result.put("ok", false);
-            result.put(
-                    "error", e.getCause() == null ? e.toString() : e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            result.put("ok", false);
-            result.put("error", "no answer within " + membershipTimeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.put("ok", false);
-            result.put("error", "interrupted");
         }
         return result;
+    }
+
+    /**
+     * Waits for {@code future}, at most {@code timeout}, and records the outcome in {@code result}
+     * ({@code ok}, and {@code error} when not ok). Returns the future's value, or null when not ok.
+     */
+    private static <T> T awaitInto(
+            Map<String, Object> result, CompletableFuture<T> future, Duration timeout, String timeoutError) {
+        String error;
+        try {
+            T value = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            result.put("ok", true);
+            return value;
+        } catch (ExecutionException e) {
+            error = e.getCause() == null ? e.toString() : e.getCause().getMessage();
+        } catch (TimeoutException e) {
+            error = timeoutError;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        }
+        result.put("ok", false);
+        result.put("error", error);
+        return null;
     }
 
     private boolean isHolder(String role, String target) {
@@ -162,21 +174,7 @@ public class RaftEndpoint {
             result.put("target", target);
         }
         CompletableFuture<?> done = stepDown ? leadership.stepDown() : leadership.transferLeadership(target.trim());
-        try {
-            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            result.put("ok", true);
-        } catch (ExecutionException e) {
-            result.put("ok", false);
-            result.put(
-                    "error", e.getCause() == null ? e.toString() : e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            result.put("ok", false);
-            result.put("error", "leadership did not move within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.put("ok", false);
-            result.put("error", "interrupted");
-        }
+        awaitInto(result, done, timeout, "leadership did not move within " + timeout.toMillis() + " ms");
         result.put("leaderId", leadership.leaderId().orElse(null));
         result.put("term", leadership.term());
         return result;
