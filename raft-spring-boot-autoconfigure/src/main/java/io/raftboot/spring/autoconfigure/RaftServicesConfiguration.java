@@ -25,6 +25,7 @@ import io.raftboot.spring.membership.MembershipService;
 import io.raftboot.spring.membership.RaftMembershipService;
 import io.raftboot.spring.roles.RoleDefinitions;
 import io.raftboot.spring.roles.RoleOffers;
+import io.raftboot.spring.roles.RoleSource;
 import io.raftboot.spring.support.RaftExecutors;
 import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
@@ -72,14 +73,20 @@ class RaftServicesConfiguration {
             RaftLoop loop,
             RoleDefinitions definitions,
             ObjectProvider<AnnotatedRoles> annotated,
+            ObjectProvider<RoleSource> sources,
             RaftExecutors executors,
             ClusterSettings settings) {
         return new RoleOffers(
                 loop,
                 definitions,
                 () -> {
+                    Set<String> names = new java.util.TreeSet<>();
                     AnnotatedRoles found = annotated.getIfAvailable();
-                    return found == null ? Set.of() : found.names();
+                    if (found != null) {
+                        names.addAll(found.names());
+                    }
+                    sources.orderedStream().forEach(source -> names.addAll(source.roleNames()));
+                    return names;
                 },
                 executors,
                 settings.electionTimeout().multipliedBy(2));
