@@ -531,6 +531,8 @@ case "$CMD" in
     [[ "$code" != 401 && "$code" != 403 ]] || die "$leader refused the admin credentials (HTTP $code): it was started with another ADMIN_PASSWORD than the one in $(password_file); restart the cluster: $0 down; $0 up"
     [[ "$code" == 2?? ]] || die "$leader answered HTTP $code to move-role"
     echo; print_roles
+    # After the table, so that a refused move still shows where the roles are.
+    [[ "$(json_field "${answer%$'\n'*}" ok)" == true ]] || die "$leader did not move role $1 to $2 (see its answer above)"
     ;;
   put)
     [[ $# -ge 2 ]] || die "usage: $0 put <key> <value> [node]"; check_curl
