@@ -8,6 +8,8 @@
 #   samples/cluster.sh stop <node>      stop one node gracefully (SIGTERM; a leader hands over first)
 #   samples/cluster.sh start <node>     start one member again (from its data directory)
 #   samples/cluster.sh transfer <node>  ask the leader to hand leadership to <node>
+#   samples/cluster.sh roles            each node's view of the named roles: holder, token, held here, lease left
+#   samples/cluster.sh move-role <role> <node>    ask the leader to move a named role to <node>
 #   samples/cluster.sh add <node>       start a new node (empty data directory, an id never used) and make it a voter
 #   samples/cluster.sh remove <node>    remove a member (the leader too) on the leader, then stop it
 #   samples/cluster.sh replace <old> <new>  remove <old> (running or dead), then add <new>: always a new id
@@ -25,7 +27,7 @@
 # its id is never used again (docs/operations.md, "Adding and removing members").
 # POST /actuator/raft (transfer, add, remove) needs the sample's admin: `up` makes a random password (or takes
 # ADMIN_PASSWORD), gives it to every node it starts and keeps it, never printed, in
-# target/cluster/admin-password (mode 0600); `transfer`, `add` and `remove` send it. By hand:
+# target/cluster/admin-password (mode 0600); `transfer`, `move-role`, `add` and `remove` send it. By hand:
 #   curl -u "admin:$(cat samples/leader-scheduler/target/cluster/admin-password)" ...
 # Environment: JAVA (java command), JAVA_OPTS (JVM options), HTTP_BASE (8080), GRPC_BASE (9090),
 # NODES (3: the members of a new cluster), RAFT_ARGS (more application arguments for every node, e.g. --raft.election-timeout=1s),
@@ -257,6 +259,35 @@ print_table() { # MEMBER: the node's own role in the configuration it follows (v
   done
 }
 
+# One line per node and named role, from that node's /actuator/raft "roles": its own view (a
+# follower's may lag the leader's by a heartbeat). HELD-HERE is what isLeader(role) answers there.
+print_roles() {
+  local id json fmt="%-5s %-10s %-7s %-7s %-10s %s\n" rows row
+  # shellcheck disable=SC2059
+  printf "$fmt" NODE ROLE HOLDER TOKEN HELD-HERE LEASE-MS
+  for id in $(table_ids); do
+    json=""; [[ -z "$(pid_of "$id")" ]] || json="$(status_json "$id")"
+    if [[ -z "$json" ]]; then
+      # shellcheck disable=SC2059
+      printf "$fmt" "$id" "(down or no answer)" - - - -; continue
+    fi
+    if have_jq; then
+      rows="$(jq -r '.roles[]? | [.name, (.holder // "-"), .token, .heldHere, .leaseValidForMillis] | @tsv' <<<"$json" 2>/dev/null)" || rows=""
+    else   # a role is {"name":..,"holder":..,"token":..,"heldHere":..,"leaseValidForMillis":..}
+      rows="$({ grep -o '{"name":"[^"]*","holder":[^}]*}' <<<"$json" || true; } \
+        | sed 's/{"name":"\([^"]*\)","holder":"\{0,1\}\([^",]*\)"\{0,1\},"token":\([0-9]*\),"heldHere":\([a-z]*\),"leaseValidForMillis":\([0-9]*\)}/\1\t\2\t\3\t\4\t\5/')"
+    fi
+    if [[ -z "$rows" ]]; then
+      # shellcheck disable=SC2059
+      printf "$fmt" "$id" "(none)" - - - -; continue
+    fi
+    while IFS=$'\t' read -r -a row; do
+      # shellcheck disable=SC2059
+      printf "$fmt" "$id" "${row[0]}" "${row[1]/null/-}" "${row[2]}" "${row[3]}" "${row[4]}"
+    done <<<"$rows"
+  done
+}
+
 need_id() { [[ $# -ge 1 && -n "$1" ]] || die "which node? e.g. $(basename "$0") $CMD n2"; index_of "$1" >/dev/null; }
 need_node() { # a member
   need_id "$@"
@@ -485,6 +516,23 @@ case "$CMD" in
     code="${answer##*$'\n'}"; echo "${answer%$'\n'*}"
     [[ "$code" != 401 && "$code" != 403 ]] || die "$leader refused the admin credentials (HTTP $code): it was started with another ADMIN_PASSWORD than the one in $(password_file); restart the cluster: $0 down; $0 up"
     echo; wait_for_leader 10 >/dev/null || true; print_table
+    ;;
+  roles)
+    check_curl; print_roles ;;
+  move-role)
+    [[ $# -ge 2 ]] || die "usage: $0 move-role <role> <node>, e.g. $0 move-role billing n2 (see $0 roles)"
+    need_node "$2"; check_curl
+    leader="$(leader_within 15)" || { print_table; die "no single node reports LEADER within 15 s: the leader moves roles"; }
+    echo "asking $leader to move role $1 to $2 ..."
+    answer="$(admin_curl -sS -m 120 -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
+      -d "{\"role\":\"$1\",\"id\":\"$2\"}" "http://127.0.0.1:$(http_port "$leader")/actuator/raft/move-role")" \
+      || die "the move-role request to $leader got no answer within 120 s; the move may still happen: see $0 roles"
+    code="${answer##*$'\n'}"; echo "${answer%$'\n'*}"
+    [[ "$code" != 401 && "$code" != 403 ]] || die "$leader refused the admin credentials (HTTP $code): it was started with another ADMIN_PASSWORD than the one in $(password_file); restart the cluster: $0 down; $0 up"
+    [[ "$code" == 2?? ]] || die "$leader answered HTTP $code to move-role"
+    echo; print_roles
+    # After the table, so that a refused move still shows where the roles are.
+    [[ "$(json_field "${answer%$'\n'*}" ok)" == true ]] || die "$leader did not move role $1 to $2 (see its answer above)"
     ;;
   put)
     [[ $# -ge 2 ]] || die "usage: $0 put <key> <value> [node]"; check_curl

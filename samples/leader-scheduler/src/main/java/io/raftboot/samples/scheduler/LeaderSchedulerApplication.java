@@ -6,8 +6,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * A service run as several replicas that elect a leader among themselves: one runs the
- * {@link LeaderJob}, all of them serve the replicated config over REST ({@link ConfigController})
- * and report the job's runs ({@link JobsController}).
+ * {@link LeaderJob}; the leader spreads the named roles of {@link SampleRoles} over them, each
+ * running that role's job ({@link RoleJobs}); all of them serve the replicated config over REST
+ * ({@link ConfigController}) and report the jobs' runs ({@link JobsController}).
  *
  * <pre>
  * java -jar leader-scheduler.jar --server.port=8081 --raft.node-id=n1 \

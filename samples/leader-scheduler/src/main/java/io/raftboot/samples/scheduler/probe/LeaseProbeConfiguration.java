@@ -1,5 +1,6 @@
 package io.raftboot.samples.scheduler.probe;
 
+import io.raftboot.samples.scheduler.SampleRoles;
 import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.leadership.LeadershipService;
 import org.springframework.beans.factory.ObjectProvider;
@@ -10,8 +11,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Starts the {@link LeaseProbe} with {@code sample.lease-probe=true}: after the singletons exist
- * and before the lifecycle beans start, so the Raft node cannot lead before the probe looks.
+ * Starts the {@link LeaseProbe} and the {@link RoleProbe} (of the roles in {@link SampleRoles})
+ * with {@code sample.lease-probe=true}: after the singletons exist
+ * and before the lifecycle beans start, so the Raft node cannot lead before the probes look.
  * Nothing stops it: it has to outlive the context (see {@link LeaseProbe}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -23,5 +25,13 @@ public class LeaseProbeConfiguration {
     SmartInitializingSingleton leaseProbeStarter(
             ObjectProvider<LeadershipService> leadership, RaftProperties properties) {
         return () -> LeaseProbe.create(leadership.getObject(), properties).start();
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "sample.lease-probe", havingValue = "true")
+    SmartInitializingSingleton roleProbeStarter(
+            ObjectProvider<LeadershipService> leadership, RaftProperties properties) {
+        return () -> RoleProbe.create(leadership.getObject(), properties, SampleRoles.ALL)
+                .start();
     }
 }

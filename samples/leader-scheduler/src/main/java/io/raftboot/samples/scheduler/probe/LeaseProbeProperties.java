@@ -13,7 +13,9 @@ public class LeaseProbeProperties {
      * Whether to sample LeadershipService.isLeader() about every millisecond and append each
      * change to <raft.data-dir>/lease-probe.log as "<System.nanoTime()> <nodeId> <term>
      * <true|false>". For tests that check from outside that no two nodes ever hold the lease at
-     * the same instant.
+     * the same instant. Also writes each change of isLeader(role) for the sample's named roles
+     * to <raft.data-dir>/role-probe.log as "<System.nanoTime()> <nodeId> <role> <token>
+     * <true|false>".
      */
     private boolean leaseProbe;
 

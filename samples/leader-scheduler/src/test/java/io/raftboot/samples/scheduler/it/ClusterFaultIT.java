@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.raftboot.samples.scheduler.SampleRoles;
+import io.raftboot.samples.scheduler.probe.RoleProbeLog;
 import io.raftboot.testsupport.history.CheckResult;
 import io.raftboot.testsupport.history.LinearizabilityChecker;
 import io.raftboot.testsupport.history.Operation;
@@ -45,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * 10 ms and {@code /jobs} about every 100 ms. At the end the clients' history must be
  * linearizable ({@code LinearizabilityChecker} of raft-test-support) and the nodes'
  * lease-probe logs ({@code --sample.lease-probe=true}) must show no instant with two
- * lease-holders ({@link LeaseIntervals}). The tests run in order on one cluster and assert
+ * lease-holders ({@link LeaseIntervals}), and their role-probe logs no instant with two holders
+ * of one named role, no role's token going back, and every role moved by the faults
+ * ({@link RoleIntervals}). The tests run in order on one cluster and assert
  * behaviour only; the failover time of every kill is logged and written to
  * {@code target/it-cluster/failover-times.txt}, the counts and verdicts next to it.
  */
@@ -539,6 +543,73 @@ class ClusterFaultIT {
                         Integer.getInteger("raft.it.kills", 10) + Integer.getInteger("raft.it.handoffs", 12));
         assertThat(overlaps)
                 .as("instants at which two nodes' applications both saw isLeader() == true")
+                .isEmpty();
+    }
+
+    @Test
+    @Order(9)
+    void noTwoNodesEverHeldOneRoleAtTheSameInstantAndItsTokensNeverWentBack() throws IOException {
+        long now = System.nanoTime();
+        Map<String, List<LeaseIntervals.Interval>> byRole = new java.util.TreeMap<>();
+        SampleRoles.ALL.forEach(role -> byRole.put(role, new ArrayList<>()));
+        int lines = 0;
+        for (NodeProcess node : cluster.nodes()) {
+            Map<String, List<LeaseIntervals.Line>> file =
+                    RoleIntervals.read(node.dataDir().resolve(RoleProbeLog.FILE_NAME));
+            for (Map.Entry<String, List<LeaseIntervals.Line>> role : file.entrySet()) {
+                lines += role.getValue().size();
+                byRole.computeIfAbsent(role.getKey(), r -> new ArrayList<>())
+                        .addAll(LeaseIntervals.of(node.id(), role.getValue(), node.incarnations(), now));
+            }
+        }
+        List<String> overlaps = new ArrayList<>();
+        List<String> regressions = new ArrayList<>();
+        List<String> perRole = new ArrayList<>();
+        int intervals = 0;
+        for (Map.Entry<String, List<LeaseIntervals.Interval>> role : byRole.entrySet()) {
+            List<LeaseIntervals.Interval> all = role.getValue();
+            intervals += all.size();
+            LeaseIntervals.overlaps(all).forEach(o -> overlaps.add(role.getKey() + ": " + o));
+            regressions.addAll(RoleIntervals.tokenRegressions(role.getKey(), all));
+            perRole.add(String.format(
+                    "%s %d intervals, %d holder changes, holders %s",
+                    role.getKey(),
+                    all.size(),
+                    RoleIntervals.holderChanges(all),
+                    all.stream()
+                            .map(LeaseIntervals.Interval::nodeId)
+                            .distinct()
+                            .sorted()
+                            .toList()));
+        }
+        String summary = String.format(
+                "role probe: %d lines, %d true intervals of %d roles on %d nodes, %d overlaps, %d token regressions; %s",
+                lines,
+                intervals,
+                byRole.size(),
+                cluster.nodes().size(),
+                overlaps.size(),
+                regressions.size(),
+                String.join("; ", perRole));
+        LOG.info(summary);
+        List<String> problems = new ArrayList<>(overlaps);
+        problems.addAll(regressions);
+        Files.writeString(
+                dir.getParent().resolve("role-probe-check.txt"), summary + "\n" + String.join("\n", problems) + "\n");
+        // Not vacuous: every role was held, and the kills, freezes and stops moved each at least once.
+        for (String role : SampleRoles.ALL) {
+            assertThat(byRole.get(role))
+                    .as("true intervals of role %s in the role-probe logs", role)
+                    .isNotEmpty();
+            assertThat(RoleIntervals.holderChanges(byRole.get(role)))
+                    .as("changes of holder of role %s during the faults", role)
+                    .isPositive();
+        }
+        assertThat(overlaps)
+                .as("instants at which two nodes' applications both saw isLeader(role) == true")
+                .isEmpty();
+        assertThat(regressions)
+                .as("a role's fencing token going back, or not increasing for a new holder")
                 .isEmpty();
     }
 

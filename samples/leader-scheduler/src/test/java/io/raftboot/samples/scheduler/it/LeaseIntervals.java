@@ -42,7 +42,10 @@ import java.util.List;
  */
 final class LeaseIntervals {
 
-    /** The lease held by {@code nodeId} in {@code term} from {@code fromNanos} (incl.) to {@code toNanos} (excl.). */
+    /**
+     * The lease held by {@code nodeId} in {@code term} from {@code fromNanos} (incl.) to {@code toNanos} (excl.).
+     * For a named role ({@link RoleIntervals}) {@code term} is the role's fencing token, the log index of the grant.
+     */
     record Interval(String nodeId, long term, long fromNanos, long toNanos, String endedBy) {
         boolean overlaps(Interval other) {
             return fromNanos < other.toNanos && other.fromNanos < toNanos;
@@ -55,7 +58,7 @@ final class LeaseIntervals {
         }
     }
 
-    /** One line of a lease-probe.log. */
+    /** One line of a lease-probe.log (or of one role in a role-probe.log, the token as {@code term}). */
     record Line(long nanos, String nodeId, long term, boolean leader) {
         static Line parse(String text) {
             String[] f = text.trim().split(" ");
