@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An immutable view of a node, published by the driver after every step; safe to read from any
@@ -87,8 +89,8 @@ public record RaftStatus(
     }
 
     /** The names of the roles held at {@code nanos}. */
-    java.util.Set<String> rolesHeldAt(long nanos) {
-        java.util.Set<String> held = new java.util.TreeSet<>();
+    Set<String> rolesHeldAt(long nanos) {
+        Set<String> held = new TreeSet<>();
         roles.forEach((name, lease) -> {
             if (lease.holdsAt(nanos)) {
                 held.add(name);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -39,7 +40,7 @@ final class StatusPublisher {
     /** {@link RaftStatus#holdsLease()} as last told to the listeners. */
     private boolean leaseNotified;
     /** The named roles held as last told to the listeners. */
-    private java.util.Set<String> rolesNotified = java.util.Set.of();
+    private Set<String> rolesNotified = Set.of();
     /** What of the lease is published, and how close its renewals come to its end. */
     private final LeaseHysteresis hysteresis;
 
@@ -220,7 +221,7 @@ final class StatusPublisher {
         boolean membershipChanged = previous.membershipIndex() != current.membershipIndex()
                 || !previous.membership().equals(current.membership());
         // Named roles held or not, as the listeners last heard: gained, lost, or lapsed and back.
-        java.util.Set<String> rolesHeld = current.rolesHeldAt(clock.getAsLong());
+        Set<String> rolesHeld = current.rolesHeldAt(clock.getAsLong());
         boolean rolesFlipped = !rolesHeld.equals(rolesNotified);
         rolesNotified = rolesHeld;
         if (!roleChanged && !membershipChanged && !leaseFlipped && !rolesFlipped) {

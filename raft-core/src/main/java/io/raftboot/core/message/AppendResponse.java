@@ -1,6 +1,7 @@
 package io.raftboot.core.message;
 
 import io.raftboot.core.node.RoleCandidacy;
+import java.util.Objects;
 
 /**
  * Reply to {@link AppendEntries}.
@@ -32,7 +33,7 @@ public record AppendResponse(
         implements Message {
 
     public AppendResponse {
-        java.util.Objects.requireNonNull(candidacy, "candidacy");
+        Objects.requireNonNull(candidacy, "candidacy");
     }
 
     /** Without roles: no probe, no candidacy. */

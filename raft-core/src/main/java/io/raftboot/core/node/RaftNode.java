@@ -16,6 +16,8 @@ import io.raftboot.core.storage.Snapshot;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -464,8 +466,8 @@ public final class RaftNode {
     }
 
     /** Who holds each named role, as the configuration in force says. */
-    public java.util.SortedMap<String, RoleGrant> roleAssignments() {
-        return new java.util.TreeMap<>(configs.current().roles());
+    public SortedMap<String, RoleGrant> roleAssignments() {
+        return new TreeMap<>(configs.current().roles());
     }
 
     /** Discards log entries covered by a snapshot the caller has already persisted (§7). */

@@ -2,7 +2,9 @@ package io.raftboot.core.node;
 
 import io.raftboot.core.message.AppendResponse;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -181,7 +183,7 @@ final class RoleAssigner {
     }
 
     /** A role change: the next configuration, when revoked roles become grantable, what to log. */
-    private record Change(Membership next, Map<String, Long> grantableAt, java.util.List<String> log) {}
+    private record Change(Membership next, Map<String, Long> grantableAt, List<String> log) {}
 
     /** The moves under way: one is done once its target holds the role, given up once the target may not hold it. */
     private Map<String, String> activePins(
@@ -204,7 +206,7 @@ final class RoleAssigner {
         }
         Map<String, RoleGrant> roles = new TreeMap<>(config.roles());
         Map<String, Integer> load = loads(config, own);
-        java.util.List<String> log = new java.util.ArrayList<>();
+        List<String> log = new ArrayList<>();
         boolean waiting = false;
         for (String role : offeredRoles(config, own, now, lastHeard)) {
             if (roles.containsKey(role)) {
@@ -236,7 +238,7 @@ final class RoleAssigner {
             Map<String, String> pins) {
         Map<String, RoleGrant> roles = new TreeMap<>(config.roles());
         Map<String, Long> grantable = new TreeMap<>();
-        java.util.List<String> log = new java.util.ArrayList<>();
+        List<String> log = new ArrayList<>();
         for (Map.Entry<String, RoleGrant> e : config.roles().entrySet()) {
             String role = e.getKey();
             RoleGrant grant = e.getValue();
@@ -286,7 +288,7 @@ final class RoleAssigner {
                 return new Change(
                         config.withRoles(roles),
                         Map.of(role, from),
-                        java.util.List.of("moving role " + role + " off " + holder + " for balance"));
+                        List.of("moving role " + role + " off " + holder + " for balance"));
             }
         }
         return null;
