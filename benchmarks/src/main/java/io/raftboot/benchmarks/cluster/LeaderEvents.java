@@ -1,5 +1,6 @@
 package io.raftboot.benchmarks.cluster;
 
+import io.raftboot.testsupport.process.NodeProcess;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,6 +86,15 @@ public final class LeaderEvents {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + log, e);
         }
+    }
+
+    /** Each node's {@link #mark}, by node id: read what they log after a fault from here on. */
+    public static Map<String, Long> marks(Collection<NodeProcess> nodes) {
+        Map<String, Long> marks = new HashMap<>();
+        for (NodeProcess n : nodes) {
+            marks.put(n.id(), mark(n.logFile()));
+        }
+        return marks;
     }
 
     /** The events {@code node} logged from byte {@code offset} on, in file order. */

@@ -9,7 +9,6 @@ import io.raftboot.testsupport.process.NodeProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,10 +105,7 @@ final class RoleFailover {
         List<String> survivors =
                 cluster.ids().stream().filter(id -> !id.equals(victim)).toList();
         NodeProcess node = cluster.node(victim);
-        Map<String, Long> marks = new HashMap<>();
-        for (NodeProcess n : cluster.nodes()) {
-            marks.put(n.id(), LeaderEvents.mark(n.logFile()));
-        }
+        Map<String, Long> marks = LeaderEvents.marks(cluster.nodes());
         boolean graceful = fault == Fault.STOP_HOLDER;
         RoleWatch watch = new RoleWatch(cluster, graceful ? cluster.ids() : survivors, victim, held);
         if (graceful) {

@@ -55,40 +55,11 @@ final class RoleSpread {
         int min = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
         int maxCount =
                 counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        String settings = cluster.settings() + "; " + NamedRoles.describe();
         String at = size + " nodes";
-        run.add(Result.single(
-                NamedRoles.SCENARIO,
-                cluster.system(),
-                at + ": first node started -> first role held",
-                firstRole,
-                "ms",
-                settings,
-                ""));
-        run.add(Result.single(
-                NamedRoles.SCENARIO,
-                cluster.system(),
-                at + ": first node started -> all " + roles.size() + " roles held",
-                allHeld,
-                "ms",
-                settings,
-                ""));
-        run.add(Result.single(
-                NamedRoles.SCENARIO,
-                cluster.system(),
-                at + ": roles per node once still, min",
-                min,
-                "roles",
-                settings,
-                ""));
-        run.add(Result.single(
-                NamedRoles.SCENARIO,
-                cluster.system(),
-                at + ": roles per node once still, max",
-                maxCount,
-                "roles",
-                settings,
-                ""));
+        single(cluster, at + ": first node started -> first role held", firstRole, "ms");
+        single(cluster, at + ": first node started -> all " + roles.size() + " roles held", allHeld, "ms");
+        single(cluster, at + ": roles per node once still, min", min, "roles");
+        single(cluster, at + ": roles per node once still, max", maxCount, "roles");
         run.note(
                 NamedRoles.SCENARIO,
                 String.format(
@@ -102,6 +73,17 @@ final class RoleSpread {
         Run.log(
                 "%s: all %d roles held %.0f ms after the first start (first %.0f ms); spread %s",
                 at, roles.size(), allHeld, firstRole, counts);
+    }
+
+    private void single(Cluster cluster, String metric, double value, String unit) {
+        run.add(Result.single(
+                NamedRoles.SCENARIO,
+                cluster.system(),
+                metric,
+                value,
+                unit,
+                cluster.settings() + "; " + NamedRoles.describe(),
+                ""));
     }
 
     private static long max(Collection<Long> v) {
