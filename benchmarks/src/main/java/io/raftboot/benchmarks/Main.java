@@ -154,8 +154,8 @@ public final class Main {
             slow.measure(n -> new RatisCluster(n, work.resolve("slow-ratis"), java, run.classpath), delays, slowWindow);
         }
         if (scenarios.contains(11)) {
-            // Each kill or stop restarts a JVM (~10 s here): 5 + 5 + 3 keep the quick run of
-            // this scenario under about 3 minutes.
+            // Each kill or stop restarts a JVM (10-15 s here) and waits for the roles to settle:
+            // 5 + 5 + 3 took 4.2 minutes at a load of 5-13 (about 3 on an idle machine, not measured).
             new NamedRoles(run)
                     .measure(
                             n -> new OursCluster(
