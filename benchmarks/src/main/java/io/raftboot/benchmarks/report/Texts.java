@@ -86,6 +86,17 @@ final class Texts {
         };
     }
 
+    /**
+     * Whether a distribution goes into the scenario's plot. Scenario 11 has a dozen parts of its
+     * failovers in the table; their legend alone would hide the plot, so it shows the per-role
+     * figures only.
+     */
+    static boolean plotted(String scenario, String metric) {
+        return !scenario.equals("11-named-roles")
+                || metric.endsWith("each of its roles held elsewhere")
+                || metric.contains("held by nobody");
+    }
+
     static String how(String scenario) {
         return switch (scenario) {
             case "1-graceful-handoff" -> """
