@@ -47,10 +47,14 @@ public record RoleSnapshot(Map<String, RolePoll> polls) {
         return Optional.of(holders);
     }
 
-    /** How many roles each polled node holds. */
-    public Map<String, Integer> counts() {
+    /**
+     * How many of {@code roles} each polled node holds (a node may hold other roles too, e.g. those
+     * the sample's own {@code @LeaderOnly(role = ...)} methods name).
+     */
+    public Map<String, Integer> counts(Collection<String> roles) {
         Map<String, Integer> counts = new TreeMap<>();
-        polls.forEach((id, p) -> counts.put(id, p.held().size()));
+        polls.forEach((id, p) ->
+                counts.put(id, (int) p.held().stream().filter(roles::contains).count()));
         return counts;
     }
 

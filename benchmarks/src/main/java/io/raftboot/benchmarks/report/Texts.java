@@ -184,7 +184,8 @@ final class Texts {
                     work would run. Both at their default timeouts (300/600 ms election timeout).""";
             case "11-named-roles" -> """
                     The sample jar with 10 named roles `r0..r9` offered by every node at weight 1, by properties alone
-                    (`--raft.roles.rN.weight=1`). *Spread*: 3 and then 5 nodes started together; from the first node's
+                    (`--raft.roles.rN.weight=1`); roles the sample names in its own annotations are assigned too, and
+                    not counted here. *Spread*: 3 and then 5 nodes started together; from the first node's
                     start until each role was read held on some node, and how many roles each node holds once the
                     assignment has been unchanged for 2 s. *Failover* (3 nodes): per iteration, once every role is held
                     by one node and still for 1 s, `kill -9` of the follower holding the most roles, or of the Raft

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Scenario 11's failovers of named roles on real processes: {@code kill -9} of a role holder that
@@ -93,13 +94,17 @@ final class RoleFailover {
         cluster.awaitAgreedLeader(cluster.ids(), START_DEADLINE);
         RoleSnapshot before = RoleSnapshot.awaitSettled(cluster, roles, QUIET, DEADLINE);
         String leader = before.leader().orElseThrow(() -> new IllegalStateException("no leader in " + before));
-        String victim = fault == Fault.KILL_LEADER ? leader : mostLoadedFollower(before, leader);
-        Set<String> held =
-                victim == null ? Set.of() : before.polls().get(victim).held();
+        String victim = fault == Fault.KILL_LEADER ? leader : mostLoadedFollower(before.counts(roles), leader);
+        // Only the scenario's roles: the sample may hold roles of its own that it names in annotations.
+        Set<String> held = victim == null
+                ? Set.of()
+                : new TreeSet<>(before.polls().get(victim).held().stream()
+                        .filter(roles::contains)
+                        .toList());
         if (held.isEmpty()) {
             Run.log(
                     "%s %d/%d: no fitting victim (leader %s, roles %s); skipped",
-                    fault, i + 1, iterations, leader, before.counts());
+                    fault, i + 1, iterations, leader, before.counts(roles));
             return false;
         }
         List<String> survivors =
@@ -176,8 +181,8 @@ final class RoleFailover {
     }
 
     /** The follower holding the most roles (the lowest id on a tie); null if none holds any. */
-    private static String mostLoadedFollower(RoleSnapshot s, String leader) {
-        return s.counts().entrySet().stream()
+    private static String mostLoadedFollower(Map<String, Integer> counts, String leader) {
+        return counts.entrySet().stream()
                 .filter(e -> !e.getKey().equals(leader) && e.getValue() > 0)
                 .max(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
                         .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))

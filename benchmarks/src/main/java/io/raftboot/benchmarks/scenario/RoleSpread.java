@@ -43,7 +43,7 @@ final class RoleSpread {
                         "roles not all held within " + START_DEADLINE + ": " + firstHeld + "\n" + cluster.logTails(30));
             }
             for (RolePoll p : RoleSnapshot.of(cluster, cluster.ids()).polls().values()) {
-                p.held().forEach(role -> firstHeld.putIfAbsent(role, p.atNanos()));
+                p.held().stream().filter(roles::contains).forEach(role -> firstHeld.putIfAbsent(role, p.atNanos()));
             }
             Cluster.sleep(PAUSE_MILLIS);
         }
@@ -51,7 +51,7 @@ final class RoleSpread {
         double firstRole = (min(firstHeld.values()) - started) / 1e6;
         RoleSnapshot settled = RoleSnapshot.awaitSettled(cluster, roles, QUIET, START_DEADLINE);
         double settledAt = (System.nanoTime() - started) / 1e6;
-        Map<String, Integer> counts = settled.counts();
+        Map<String, Integer> counts = settled.counts(roles);
         int min = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
         int maxCount =
                 counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
