@@ -155,7 +155,7 @@ public final class Main {
         }
         if (scenarios.contains(11)) {
             // Each kill or stop restarts a JVM (10-15 s here) and waits for the roles to settle:
-            // 5 + 5 + 3 took 4.2 minutes at a load of 5-13 (about 3 on an idle machine, not measured).
+            // 5 + 5 + 3 took 4.2 and 6.2 minutes at a load of 5-13 (less on an idle machine, not measured).
             new NamedRoles(run)
                     .measure(
                             n -> new OursCluster(
