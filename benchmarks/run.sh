@@ -2,9 +2,9 @@
 # Runs every benchmark scenario against real processes on loopback and regenerates
 # benchmarks/results/<date>[-quick].csv and docs/benchmarks.md (+ docs/benchmarks/*.png).
 #
-#   benchmarks/run.sh --quick                   # < 5 minutes
-#   flock /tmp/mvn.lock benchmarks/run.sh       # full run (< 30 minutes), no build may run meanwhile
-#   benchmarks/run.sh --quick --only 2,3        # some scenarios (1-8, 9 = JMH, 10 = slow network), output under benchmarks/target/
+#   benchmarks/run.sh --quick                   # < 5 minutes before scenario 11 (which adds ~4 on a busy machine)
+#   flock /tmp/mvn.lock benchmarks/run.sh       # full run (< 30 minutes before scenario 11; its 90 restarts add ~20, estimated), no build may run meanwhile
+#   benchmarks/run.sh --quick --only 2,3        # some scenarios (1-8, 9 = JMH, 10 = slow network, 11 = named roles), output under benchmarks/target/
 #
 # Environment: MVN_FLAGS (e.g. "-o" to build offline), BENCH_SKIP_BUILD=1 to reuse what is built,
 # JAVA_HOME to pick the JDK (the nodes run on the same java).

@@ -9,6 +9,7 @@ import io.raftboot.benchmarks.jmh.JmhRunner;
 import io.raftboot.benchmarks.report.Report;
 import io.raftboot.benchmarks.scenario.Failover;
 import io.raftboot.benchmarks.scenario.Footprint;
+import io.raftboot.benchmarks.scenario.NamedRoles;
 import io.raftboot.benchmarks.scenario.SlowNetwork;
 import io.raftboot.benchmarks.scenario.Stability;
 import io.raftboot.benchmarks.scenario.Startup;
@@ -27,7 +28,7 @@ import java.util.TreeSet;
  * Runs every scenario and writes {@code benchmarks/results/<date>[-quick].csv} and
  * {@code docs/benchmarks.md} with its plots. Started by {@code benchmarks/run.sh}:
  * <pre>java -cp target/classes:$(cat target/classpath.txt) io.raftboot.benchmarks.Main --root .. [--quick] [--only 2,3]</pre>
- * {@code --only} runs some scenarios (1-8, 9 = JMH, 10 = slow network), {@code --startup-only} the start-up part of
+ * {@code --only} runs some scenarios (1-8, 9 = JMH, 10 = slow network, 11 = named roles), {@code --startup-only} the start-up part of
  * scenario 6 (10 starts of each variant); both write the page under target/ instead.
  */
 public final class Main {
@@ -43,7 +44,7 @@ public final class Main {
         if (startupOnly) {
             scenarios.add(6);
         } else if (only.isEmpty()) {
-            for (int i = 1; i <= 10; i++) {
+            for (int i = 1; i <= 11; i++) {
                 scenarios.add(i);
             }
         } else {
@@ -151,6 +152,21 @@ public final class Main {
                     delays,
                     slowWindow);
             slow.measure(n -> new RatisCluster(n, work.resolve("slow-ratis"), java, run.classpath), delays, slowWindow);
+        }
+        if (scenarios.contains(11)) {
+            // Each kill or stop restarts a JVM (10-15 s here) and waits for the roles to settle:
+            // 5 + 5 + 3 took 4.2 and 6.2 minutes at a load of 5-13 (less on an idle machine, not measured).
+            new NamedRoles(run)
+                    .measure(
+                            n -> new OursCluster(
+                                    n,
+                                    work.resolve("roles-" + n),
+                                    java,
+                                    jar,
+                                    root.resolve("benchmarks/target/bench-cds"),
+                                    NamedRoles.arguments()),
+                            quick ? 5 : 30,
+                            quick ? 3 : 30);
         }
 
         double minutes = (System.nanoTime() - started) / 60e9;

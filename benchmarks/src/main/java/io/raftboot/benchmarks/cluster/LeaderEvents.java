@@ -1,5 +1,6 @@
 package io.raftboot.benchmarks.cluster;
 
+import io.raftboot.testsupport.process.NodeProcess;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,40 +88,62 @@ public final class LeaderEvents {
         }
     }
 
+    /** Each node's {@link #mark}, by node id: read what they log after a fault from here on. */
+    public static Map<String, Long> marks(Collection<NodeProcess> nodes) {
+        Map<String, Long> marks = new HashMap<>();
+        for (NodeProcess n : nodes) {
+            marks.put(n.id(), mark(n.logFile()));
+        }
+        return marks;
+    }
+
     /** The events {@code node} logged from byte {@code offset} on, in file order. */
     public static List<Event> read(Path log, String node, long offset) {
         List<Event> events = new ArrayList<>();
+        for (String line : lines(log, offset)) {
+            Event e = parse(node, line);
+            if (e != null) {
+                events.add(e);
+            }
+        }
+        return events;
+    }
+
+    /**
+     * The whole lines of {@code log} from byte {@code offset} on; a line still being written is
+     * left for the next read. Shared with {@link RoleEvents}.
+     */
+    static List<String> lines(Path log, long offset) {
         if (!Files.exists(log)) {
-            return events;
+            return List.of();
         }
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             long length = f.length();
             if (length <= offset) {
-                return events;
+                return List.of();
             }
             byte[] bytes = new byte[(int) (length - offset)];
             f.seek(offset);
             f.readFully(bytes);
             String text = new String(bytes, StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n'); // a line still being written is read next time
-            for (String line : text.substring(0, Math.max(0, end)).split("\n")) {
-                Event e = parse(node, line);
-                if (e != null) {
-                    events.add(e);
-                }
-            }
+            int end = text.lastIndexOf('\n');
+            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + log, e);
         }
-        return events;
+    }
+
+    /** The line's own timestamp in epoch milliseconds, -1 if it has none (a stack trace line). */
+    static long epochMillis(String line) {
+        Matcher ts = TIMESTAMP.matcher(line);
+        return ts.find() ? OffsetDateTime.parse(ts.group(1)).toInstant().toEpochMilli() : -1;
     }
 
     static Event parse(String node, String line) {
-        Matcher ts = TIMESTAMP.matcher(line);
-        if (!ts.find()) {
+        long at = epochMillis(line);
+        if (at < 0) {
             return null;
         }
-        long at = OffsetDateTime.parse(ts.group(1)).toInstant().toEpochMilli();
         Matcher m;
         if ((m = OURS_LEADER.matcher(line)).find()) {
             return new Event(node, at, Long.parseLong(m.group(2)), Kind.KNOWS, node);

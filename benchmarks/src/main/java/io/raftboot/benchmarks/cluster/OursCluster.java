@@ -12,13 +12,21 @@ import java.util.List;
 public final class OursCluster extends Cluster {
 
     private final BootJarLaunch launch;
+    /** Appended to every node's arguments (e.g. the named roles it offers). */
+    private final List<String> extraArguments;
 
     /**
      * @param cdsDir where the extracted jar and its class data sharing archive are kept between runs: the nodes
      *               restart faster (many restarts per run), nothing else changes
      */
     public OursCluster(int size, Path dir, String java, Path jar, Path cdsDir) {
+        this(size, dir, java, jar, cdsDir, List.of());
+    }
+
+    /** @param extraArguments application arguments every node gets after its own (ports, id, peers, data dir) */
+    public OursCluster(int size, Path dir, String java, Path jar, Path cdsDir, List<String> extraArguments) {
         super(size, dir);
+        this.extraArguments = List.copyOf(extraArguments);
         this.launch = BootJarLaunch.withClassDataSharing(java, jar, JVM_OPTIONS, cdsDir, Duration.ofSeconds(300));
         launch.fallbackReason()
                 .ifPresent(why -> Run.log("could not prepare the CDS archive (%s); the nodes run the jar as is", why));
@@ -31,7 +39,9 @@ public final class OursCluster extends Cluster {
 
     @Override
     protected List<String> command(NodeProcess node) {
-        return launch.command(StarterArguments.of(node, nodes(), this::advertisedRaftPort));
+        List<String> args = new java.util.ArrayList<>(StarterArguments.of(node, nodes(), this::advertisedRaftPort));
+        args.addAll(extraArguments);
+        return launch.command(args);
     }
 
     @Override

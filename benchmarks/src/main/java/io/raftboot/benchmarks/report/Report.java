@@ -280,8 +280,9 @@ public final class Report {
 
     private void plots(StringBuilder b, String scenario, List<Result> rs) {
         String slug = scenario.replaceAll("[^a-z0-9-]", "");
-        List<Result> distributions =
-                rs.stream().filter(r -> !r.isSingle() && r.unit().equals("ms")).toList();
+        List<Result> distributions = rs.stream()
+                .filter(r -> !r.isSingle() && r.unit().equals("ms") && Texts.plotted(scenario, r.metric()))
+                .toList();
         if (!distributions.isEmpty()) {
             Path png = docs.resolve("benchmarks/" + slug + "-latency.png");
             boolean wide = distributions.stream().anyMatch(r -> r.max() > 20 * Math.max(0.001, r.p50()));

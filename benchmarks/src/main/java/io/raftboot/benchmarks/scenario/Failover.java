@@ -142,10 +142,7 @@ public final class Failover {
         List<String> survivors =
                 cluster.ids().stream().filter(id -> !id.equals(old)).toList();
         NodeProcess victim = cluster.node(old);
-        Map<String, Long> marks = new HashMap<>();
-        for (NodeProcess n : cluster.nodes()) {
-            marks.put(n.id(), LeaderEvents.mark(n.logFile()));
-        }
+        Map<String, Long> marks = LeaderEvents.marks(cluster.nodes());
 
         long event = System.currentTimeMillis();
         switch (fault) {
