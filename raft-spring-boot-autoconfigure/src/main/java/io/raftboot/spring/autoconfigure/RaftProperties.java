@@ -695,7 +695,7 @@ public class RaftProperties {
         }
     }
 
-    /** One named role (raft.roles.<name>.*). */
+    /** One named role ({@code raft.roles.<name>.*}). */
     public static class RoleSettings {
 
         /**
