@@ -160,7 +160,8 @@ public record Membership(
     @Override
     public String toString() {
         return "voters " + voters + (learners.isEmpty() ? "" : ", learners " + learners)
-                + (joining.isEmpty() ? "" : " (joining " + joining + ")");
+                + (joining.isEmpty() ? "" : " (joining " + joining + ")")
+                + (roles.isEmpty() ? "" : ", roles " + roles);
     }
 
     Membership withAddress(String id, String address) {

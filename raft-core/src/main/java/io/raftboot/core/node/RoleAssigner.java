@@ -142,6 +142,9 @@ final class RoleAssigner {
      */
     long ticksUntilDue(Membership config, RoleCandidacy own, long now, ToLongFunction<String> lastHeard) {
         long next = Long.MAX_VALUE;
+        if (noRoles(config, own)) {
+            return next;
+        }
         for (String role : offeredRoles(config, own, now, lastHeard)) {
             if (!config.roles().containsKey(role) && grantableAt(role) > now) {
                 next = Math.min(next, grantableAt(role) - now);
@@ -199,6 +202,9 @@ final class RoleAssigner {
 
     private Change plan(
             Membership config, RoleCandidacy own, long now, long nextIndex, ToLongFunction<String> lastHeard) {
+        if (noRoles(config, own)) {
+            return null; // asked on every loop iteration of a leader: no allocation when roles are unused
+        }
         Map<String, String> pins = activePins(config, own, now, lastHeard);
         Change revoked = revocations(config, own, now, lastHeard, pins);
         if (revoked != null) {
@@ -352,6 +358,19 @@ final class RoleAssigner {
 
     private boolean lost(String member, long now, ToLongFunction<String> lastHeard) {
         return !member.equals(self) && now - lastHeard.applyAsLong(member) >= settings.electionTicks();
+    }
+
+    /** Nothing to assign: no role is held and nobody heard in this term offers one. */
+    private boolean noRoles(Membership config, RoleCandidacy own) {
+        if (!config.roles().isEmpty() || !own.roles().isEmpty()) {
+            return false;
+        }
+        for (RoleCandidacy offer : offers.values()) {
+            if (!offer.roles().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String holderOf(Membership config, String role) {

@@ -20,4 +20,9 @@ public record RoleGrant(String holder, long token) {
             throw new IllegalArgumentException("a role's token is a log index, got " + token);
         }
     }
+
+    @Override
+    public String toString() {
+        return holder + "@" + token;
+    }
 }

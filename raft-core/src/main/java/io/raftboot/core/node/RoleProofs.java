@@ -99,8 +99,8 @@ final class RoleProofs {
             long leaderLeaseStart,
             int leaderLeaseTicks,
             int roleLeaseTicks) {
-        if (!candidacy.available()) {
-            return List.of();
+        if (!candidacy.offersAny() || config.roles().isEmpty()) {
+            return List.of(); // the common case, asked on every loop iteration: no allocation
         }
         List<HeldRole> held = new ArrayList<>();
         for (Map.Entry<String, RoleGrant> e : config.rolesHeldBy(self).entrySet()) {
