@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *   <li>A {@code true} line is stamped with {@code System.nanoTime()} read <em>before</em> the
  *       call, a {@code false} line with the time read <em>after</em> it: the recorded true
  *       interval covers the real one, never the other way round.</li>
- *   <li>After a gap in sampling longer than {@link #GAP_NANOS} (the process was stopped with
+ *   <li>After a gap in sampling longer than {@link ProbeThread#GAP_NANOS} (the process was stopped with
  *       SIGSTOP, or starved), the first observation is written even when it is an unchanged
  *       {@code true}: so a reader can tell a lease seen again after the pause from a stale line
  *       written before it.</li>
@@ -37,9 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class LeaseProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseProbe.class);
-
-    static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    static final long GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final LeadershipService leadership;
     private final LeaseProbeLog log;
@@ -74,25 +69,9 @@ public final class LeaseProbe {
 
     /** Starts the sampler thread (a daemon: it never keeps the JVM alive). */
     public Thread start() {
-        Thread thread = new Thread(this::run, "lease-probe");
-        thread.setDaemon(true);
-        thread.start();
+        Thread thread = ProbeThread.start("lease-probe", this::sample, file);
         LOG.info("Lease probe of node {} writes to {}", nodeId, file.toAbsolutePath());
         return thread;
-    }
-
-    private void run() {
-        while (true) {
-            try {
-                sample();
-            } catch (IOException e) {
-                // The file is the probe's only output: without it there is nothing left to do.
-                LOG.error("Lease probe stops: cannot write {}", file.toAbsolutePath(), e);
-                return;
-            }
-            // A sampler's period, not a wait for a condition.
-            LockSupport.parkNanos(PERIOD_NANOS);
-        }
     }
 
     void sample() throws IOException {
@@ -116,7 +95,7 @@ public final class LeaseProbe {
 
     /** Writes the sample taken between {@code before} and {@code after} if the file's rules say so. */
     void observe(long before, long after, long term, boolean leader) throws IOException {
-        boolean gap = observed && after - lastSampleNanos > GAP_NANOS;
+        boolean gap = observed && after - lastSampleNanos > ProbeThread.GAP_NANOS;
         boolean changed = !observed || leader != lastLeader || (leader && term != lastTerm);
         if (changed || (gap && leader)) {
             log.append(leader ? before : after, nodeId, term, leader);

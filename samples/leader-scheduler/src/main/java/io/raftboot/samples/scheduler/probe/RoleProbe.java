@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>The file's rules are the lease probe's, per role: the first observation of each role is
  * written, then every change of the answer, and a change of token while holding; a {@code true}
  * line is stamped before the read and a {@code false} line after it; after a gap in sampling of
- * more than {@link LeaseProbe#GAP_NANOS} (SIGSTOP) an unchanged {@code true} is written again; it
+ * more than {@link ProbeThread#GAP_NANOS} (SIGSTOP) an unchanged {@code true} is written again; it
  * runs until the process exits, and a read that throws (the context is closed) counts as {@code
  * false}. A {@code true} line carries the token of the hold; a {@code false} line the token of the
  * grant this node knows for the role (held by another node, or 0 when it knows none), which only
@@ -74,24 +73,9 @@ public final class RoleProbe {
 
     /** Starts the sampler thread (a daemon: it never keeps the JVM alive). */
     public Thread start() {
-        Thread thread = new Thread(this::run, "role-probe");
-        thread.setDaemon(true);
-        thread.start();
+        Thread thread = ProbeThread.start("role-probe", this::sample, file);
         LOG.info("Role probe of node {} writes the roles {} to {}", nodeId, roles, file.toAbsolutePath());
         return thread;
-    }
-
-    private void run() {
-        while (true) {
-            try {
-                sample();
-            } catch (IOException e) {
-                LOG.error("Role probe stops: cannot write {}", file.toAbsolutePath(), e);
-                return;
-            }
-            // A sampler's period, not a wait for a condition.
-            LockSupport.parkNanos(LeaseProbe.PERIOD_NANOS);
-        }
     }
 
     void sample() throws IOException {
@@ -116,7 +100,7 @@ public final class RoleProbe {
      */
     void observe(String role, long before, long after, long token, boolean held) throws IOException {
         Last l = last.get(role);
-        boolean gap = l.observed && after - l.sampleNanos > LeaseProbe.GAP_NANOS;
+        boolean gap = l.observed && after - l.sampleNanos > ProbeThread.GAP_NANOS;
         boolean changed = !l.observed || held != l.held || (held && token != l.token);
         if (changed || (gap && held)) {
             long lineToken = held ? token : grantedToken(role);
