@@ -46,34 +46,6 @@ public record RaftStatus(
         roles = roles.isEmpty() ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(roles));
     }
 
-    /** Without held roles. */
-    public RaftStatus(
-            String nodeId,
-            Role role,
-            long term,
-            String leaderId,
-            long commitIndex,
-            long lastApplied,
-            long lastIndex,
-            long leaseValidUntilNanos,
-            List<PeerState> peers,
-            Membership membership,
-            long membershipIndex) {
-        this(
-                nodeId,
-                role,
-                term,
-                leaderId,
-                commitIndex,
-                lastApplied,
-                lastIndex,
-                leaseValidUntilNanos,
-                peers,
-                membership,
-                membershipIndex,
-                Map.of());
-    }
-
     /**
      * The hold of {@code role} right now, with its token, checked against the clock once: empty
      * when this node does not hold it or its proof ran out.

@@ -56,7 +56,7 @@ final class StatusPublisher {
         this.hysteresis = new LeaseHysteresis(
                 nodeId, settings.leaseTicks() * tickIntervalNanos, settings.heartbeatTicks() * tickIntervalNanos);
         this.status = new RaftStatus(
-                nodeId, idleRole(), 0, null, 0, 0, 0, Long.MIN_VALUE, List.of(), settings.membership(), 0);
+                nodeId, idleRole(), 0, null, 0, 0, 0, Long.MIN_VALUE, List.of(), settings.membership(), 0, Map.of());
     }
 
     /** The status as last published; any thread. */

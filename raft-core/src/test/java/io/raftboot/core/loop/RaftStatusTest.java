@@ -20,7 +20,8 @@ class RaftStatusTest {
                 leaseValidUntilNanos,
                 List.of(),
                 io.raftboot.core.node.Membership.ofVoters("n1"),
-                0);
+                0,
+                java.util.Map.of());
     }
 
     @Test
