@@ -8,6 +8,8 @@ import io.raftboot.core.sim.InvariantChecker.InvariantViolation;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -22,39 +24,23 @@ class SimulationTest {
 
     @Test
     void everySeedKeepsEveryInvariantAndRecoversAfterFaultsHeal() {
-        long count = Long.getLong("raft.sim.seeds", 2000);
-        long first = Long.getLong("raft.sim.firstSeed", 1);
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         AtomicLong stableTicks = new AtomicLong();
         AtomicLong clientOperations = new AtomicLong();
         AtomicLong longestHistory = new AtomicLong();
-        long started = System.nanoTime();
-        LongStream.range(first, first + count).parallel().forEach(seed -> {
-            try {
-                Simulation simulation = new Simulation(SimOptions.forSeed(seed));
-                simulation.run();
-                stableTicks.addAndGet(simulation.stabilityCheckedTicks());
-                clientOperations.addAndGet(simulation.clientOperations());
-                longestHistory.accumulateAndGet(simulation.clientOperations(), Math::max);
-            } catch (RuntimeException | AssertionError e) {
-                failures.add(e
-                        + "\n  replay: ./mvnw -pl raft-core test -Dtest=SimulationTest#replaysOneSeed -Draft.sim.seed="
-                        + seed);
-            }
+        Seeds run = Seeds.run(Long.getLong("raft.sim.seeds", 2000), SimOptions::forSeed, "", simulation -> {
+            stableTicks.addAndGet(simulation.stabilityCheckedTicks());
+            clientOperations.addAndGet(simulation.clientOperations());
+            longestHistory.accumulateAndGet(simulation.clientOperations(), Math::max);
         });
-        long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.log(
                 System.Logger.Level.INFO,
-                "simulation: {0} seeds from {1} in {2} ms, {3} failed; {4} ticks under the stability"
-                        + " check; {5} client operations checked for linearizability (longest history {6})",
-                count,
-                first,
-                millis,
-                failures.size(),
+                "simulation: {0}; {1} ticks under the stability check; {2} client operations checked for"
+                        + " linearizability (longest history {3})",
+                run,
                 stableTicks.get(),
                 clientOperations.get(),
                 longestHistory.get());
-        assertThat(failures).as("seeds that broke an invariant").isEmpty();
+        assertThat(run.failures()).as("seeds that broke an invariant").isEmpty();
     }
 
     /**
@@ -63,30 +49,19 @@ class SimulationTest {
      */
     @Test
     void membershipChangesUnderFaultsKeepEveryInvariant() {
-        long count = Long.getLong("raft.sim.membershipSeeds", 500);
-        long first = Long.getLong("raft.sim.firstSeed", 1);
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         AtomicLong changes = new AtomicLong();
-        long started = System.nanoTime();
-        LongStream.range(first, first + count).parallel().forEach(seed -> {
-            try {
-                Simulation simulation = new Simulation(SimOptions.forSeed(seed).withMembershipChanges());
-                simulation.run();
-                changes.addAndGet(simulation.membershipChanges());
-            } catch (RuntimeException | AssertionError e) {
-                failures.add(e + "\n  replay: ./mvnw -pl raft-core test -Dtest=SimulationTest#replaysOneSeed"
-                        + " -Draft.sim.membership=true -Draft.sim.seed=" + seed);
-            }
-        });
+        long count = Long.getLong("raft.sim.membershipSeeds", 500);
+        Seeds run = Seeds.run(
+                count,
+                seed -> SimOptions.forSeed(seed).withMembershipChanges(),
+                " -Draft.sim.membership=true",
+                simulation -> changes.addAndGet(simulation.membershipChanges()));
         LOG.log(
                 System.Logger.Level.INFO,
-                "simulation with membership changes: {0} seeds from {1} in {2} ms, {3} failed; {4} changes made",
-                count,
-                first,
-                (System.nanoTime() - started) / 1_000_000,
-                failures.size(),
+                "simulation with membership changes: {0}; {1} changes made",
+                run,
                 changes.get());
-        assertThat(failures).as("seeds that broke an invariant").isEmpty();
+        assertThat(run.failures()).as("seeds that broke an invariant").isEmpty();
         assertThat(changes.get()).as("changes made").isGreaterThan(count);
     }
 
@@ -96,27 +71,39 @@ class SimulationTest {
      */
     @Test
     void namedRolesUnderFaultsHaveOneHolderAtATime() {
-        long count = Long.getLong("raft.sim.roleSeeds", 400);
-        long first = Long.getLong("raft.sim.firstSeed", 1);
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        long started = System.nanoTime();
-        LongStream.range(first, first + count).parallel().forEach(seed -> {
-            SimOptions options = rolesOptions(seed);
-            try {
-                new Simulation(options).run();
-            } catch (RuntimeException | AssertionError e) {
-                failures.add(e + "\n  replay: ./mvnw -pl raft-core test -Dtest=SimulationTest#replaysOneSeed"
-                        + " -Draft.sim.roles=true -Draft.sim.seed=" + seed);
-            }
-        });
-        LOG.log(
-                System.Logger.Level.INFO,
-                "simulation with named roles: {0} seeds from {1} in {2} ms, {3} failed",
-                count,
-                first,
-                (System.nanoTime() - started) / 1_000_000,
-                failures.size());
-        assertThat(failures).as("seeds that broke an invariant").isEmpty();
+        Seeds run = Seeds.run(
+                Long.getLong("raft.sim.roleSeeds", 400),
+                SimulationTest::rolesOptions,
+                " -Draft.sim.roles=true",
+                simulation -> {});
+        LOG.log(System.Logger.Level.INFO, "simulation with named roles: {0}", run);
+        assertThat(run.failures()).as("seeds that broke an invariant").isEmpty();
+    }
+
+    /** Seeds run in parallel from {@code -Draft.sim.firstSeed} (default 1), with the failures and how to replay each. */
+    private record Seeds(long count, long first, long millis, List<String> failures) {
+
+        static Seeds run(long count, LongFunction<SimOptions> options, String replayFlags, Consumer<Simulation> after) {
+            long first = Long.getLong("raft.sim.firstSeed", 1);
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            long started = System.nanoTime();
+            LongStream.range(first, first + count).parallel().forEach(seed -> {
+                try {
+                    Simulation simulation = new Simulation(options.apply(seed));
+                    simulation.run();
+                    after.accept(simulation);
+                } catch (RuntimeException | AssertionError e) {
+                    failures.add(e + "\n  replay: ./mvnw -pl raft-core test -Dtest=SimulationTest#replaysOneSeed"
+                            + replayFlags + " -Draft.sim.seed=" + seed);
+                }
+            });
+            return new Seeds(count, first, (System.nanoTime() - started) / 1_000_000, List.copyOf(failures));
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%,d seeds from %d in %,d ms, %d failed", count, first, millis, failures.size());
+        }
     }
 
     /** The roles run of {@code seed}: every third one also changes the membership. */
