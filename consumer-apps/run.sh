@@ -46,16 +46,19 @@ for tool in curl jq python3 java; do
 done
 
 # --- build -------------------------------------------------------------------------------------------------
+# One Maven run builds the jar and writes the dependency tree (two runs cost a second Maven start and model
+# resolution); dependency:tree runs after package, so a compile failure still stops it first.
 say "building $LINE with $MVNW ${OFFLINE[*]:-}"
-(cd "$ROOT" && $MVNW -B -q "${OFFLINE[@]}" -f "$LINE/pom.xml" package -DskipTests) \
+TREE="$LINE/target/dependency-tree.txt"
+rm -f "$TREE"
+(cd "$ROOT" && $MVNW -B -q "${OFFLINE[@]}" -f "$LINE/pom.xml" package dependency:tree -DskipTests \
+    -DoutputFile="$TREE") \
     || fail "the build failed: a user on this Boot line could not compile against the starter (output above)"
 JAR="$LINE/target/consumer.jar"
 [[ -f "$JAR" ]] || fail "no $JAR after the build"
 
 # --- versions ----------------------------------------------------------------------------------------------
-TREE="$LINE/target/dependency-tree.txt"
-(cd "$ROOT" && $MVNW -B -q "${OFFLINE[@]}" -f "$LINE/pom.xml" dependency:tree -DoutputFile="$TREE") \
-    || fail "mvn dependency:tree failed"
+[[ -f "$TREE" ]] || fail "mvn dependency:tree wrote no $TREE"
 # Lines look like "|  +- io.grpc:grpc-core:jar:1.83.1:compile"; keep group:artifact version.
 ARTIFACTS=$(grep -oE '[a-z0-9_.-]+:[A-Za-z0-9_.-]+:jar(:[A-Za-z0-9_.-]+)?:[^:]+:(compile|runtime)' "$TREE" \
     | awk -F: '{ print $1 ":" $2 " " $(NF-1) }' | sort -u)

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
  * IllegalArgumentException, nothing else.
  *
  * <p>Fuzzes when {@code JAZZER_FUZZ} is set (the build sets it from {@code raft.fuzz}, true by
- * default) for {@code raft.fuzz.duration} (the build's default is 30s; {@code -Draft.fuzz.duration=10m}
- * for a longer run; the annotation's 30s when run from an IDE without it); otherwise replays the
+ * default) for {@code raft.fuzz.duration} (the build's default is 15s; {@code -Draft.fuzz.duration=10m}
+ * for a longer run; the annotation's 15s when run from an IDE without it); otherwise replays the
  * seed corpus in {@code src/test/resources/io/raftboot/spring/grpc/MessageDecodingFuzzTestInputs/}.
  */
 class MessageDecodingFuzzTest {
@@ -62,7 +62,7 @@ class MessageDecodingFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     void decodingCheckingAndMappingNeverFailUnexpectedly(FuzzedDataProvider data) {
         int kind = data.consumeInt(0, 5);
         byte[] bytes = data.consumeRemainingAsBytes();
