@@ -20,6 +20,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.raftboot.proto.RaftGrpc;
 import io.raftboot.proto.ReqVote;
+import io.raftboot.spring.env.RaftEnvironmentPostProcessor;
 import io.raftboot.spring.grpc.RaftGrpcServer;
 import io.raftboot.spring.grpc.RaftServer;
 import io.raftboot.spring.grpc.RaftServiceFilters;
@@ -38,9 +39,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -49,6 +52,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.grpc.server.GlobalServerInterceptor;
 import org.springframework.grpc.server.ServerBuilderCustomizer;
 import org.springframework.grpc.server.ServerServiceDefinitionFilter;
@@ -58,6 +62,7 @@ import org.springframework.grpc.server.service.DefaultGrpcServiceConfigurer;
 import org.springframework.grpc.server.service.DefaultGrpcServiceDiscoverer;
 import org.springframework.grpc.server.service.GrpcServiceConfigurer;
 import org.springframework.grpc.server.service.GrpcServiceDiscoverer;
+import org.springframework.mock.env.MockEnvironment;
 
 /**
  * Raft on the application's Spring gRPC server (raft.server.mode=shared, Boot 4). Spring gRPC's
@@ -217,6 +222,26 @@ class SpringGrpcSharedServerTest {
                         "spring.grpc.server.ssl.bundle=app")
                 .run(ctx ->
                         assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining("raft.tls.bundle"));
+    }
+
+    @Test
+    void sharedModeDefaultsSpringGrpcsPortToThePeersEntryAndAutoLeavesItAlone() {
+        MockEnvironment shared = new MockEnvironment()
+                .withProperty("raft.node-id", "b")
+                .withProperty("raft.peers.a", "h:5000")
+                .withProperty("raft.peers.b", "h:5001")
+                .withProperty("raft.server.mode", "shared");
+        MockEnvironment auto =
+                new MockEnvironment().withProperty("raft.node-id", "b").withProperty("raft.peers.b", "h:5001");
+        SpringApplication withoutNetDevh = new SpringApplication();
+        withoutNetDevh.setResourceLoader(new DefaultResourceLoader(new FilteredClassLoader("net.devh")));
+        RaftEnvironmentPostProcessor processor = new RaftEnvironmentPostProcessor(Supplier::get);
+        processor.postProcessEnvironment(shared, withoutNetDevh);
+        processor.postProcessEnvironment(auto, withoutNetDevh);
+        assertThat(shared.getProperty("spring.grpc.server.port")).isEqualTo("5001");
+        assertThat(shared.getProperty("spring.grpc.server.inbound.message.max-size"))
+                .isEqualTo("16MB");
+        assertThat(auto.getProperty("spring.grpc.server.port")).isNull();
     }
 
     /** One method, strings on the wire: the application's own gRPC service. */
