@@ -7,7 +7,9 @@
 #   2. three processes of its jar elect exactly one leader that all of them agree on (/actuator/raft);
 #   3. the @LeaderOnly job runs on the leader, and on no other node in the leader's term;
 #   4. a write on a follower is read back on every node;
-#   5. the raft health indicator is UP on every node (its API moved between Boot 3 and 4).
+#   5. the raft health indicator is UP on every node (its API moved between Boot 3 and 4);
+#   6. for a line whose app has a gRPC service of its own (boot-4.1-grpc): Raft and that service share the app's
+#      Spring gRPC server on the Raft port (raft.server.mode=shared).
 #
 #   ./mvnw install -DskipTests            # the starter into ~/.m2 first
 #   consumer-apps/run.sh consumer-apps/boot-3.5 [--offline]
@@ -217,6 +219,26 @@ for i in 0 1 2; do
     [[ "$RAFT_HEALTH" == "UP" ]] || fail "the raft health of node ${IDS[$i]} is '${RAFT_HEALTH}', not UP (GET /actuator/health)"
 done
 say "the raft health indicator is UP on n1, n2 and n3"
+
+# A line whose app has a gRPC service of its own (src/main/java/io/raftboot/consumer/grpc) serves Raft on its Spring
+# gRPC server (raft.server.mode=shared): that server registered rafts.Raft once, no own Raft server started, and the
+# app's consumer.Echo answers on each node's Raft port (called by another node through GET /grpc/echo).
+if [[ -d "$LINE/src/main/java/io/raftboot/consumer/grpc" ]]; then
+    for i in 0 1 2; do
+        LOG="$WORK/${IDS[$i]}.log"
+        [[ $(grep -c 'Registered gRPC service: rafts.Raft' "$LOG") -eq 1 ]] \
+            || fail "node ${IDS[$i]}: Spring gRPC did not register rafts.Raft exactly once (see $LOG)"
+        grep -q "gRPC Server started, listening on address: .*:${RAFT[$i]}\]" "$LOG" \
+            || fail "node ${IDS[$i]}: Spring gRPC's server does not listen on the Raft port ${RAFT[$i]} (see $LOG)"
+        ! grep -q 'Raft gRPC server listening' "$LOG" \
+            || fail "node ${IDS[$i]} started the starter's own Raft server instead of sharing Spring gRPC's"
+        CALLER=$(( (i + 1) % 3 ))
+        ECHO=$(curl -fsS --max-time 10 "http://127.0.0.1:${HTTP[$CALLER]}/grpc/echo?port=${RAFT[$i]}&text=${IDS[$i]}") \
+            || fail "consumer.Echo did not answer on ${IDS[$i]}'s Raft port ${RAFT[$i]}"
+        [[ "$ECHO" == "echo ${IDS[$i]}" ]] || fail "consumer.Echo on port ${RAFT[$i]} answered '$ECHO'"
+    done
+    say "Raft and the app's consumer.Echo share Spring gRPC's server on ${RAFT[*]}"
+fi
 CLUSTER_OK=yes
 
 if [[ ${#FAILURES[@]} -gt 0 ]]; then

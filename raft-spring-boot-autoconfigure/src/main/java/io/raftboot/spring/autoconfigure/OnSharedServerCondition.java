@@ -4,7 +4,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
-/** Matches when Raft runs on the application's net.devh gRPC server ({@link ServerMode}). */
+/** Matches when Raft runs on the application's gRPC server, net.devh's or Spring gRPC's ({@link ServerMode}). */
 class OnSharedServerCondition extends OnOwnServerCondition {
 
     @Override

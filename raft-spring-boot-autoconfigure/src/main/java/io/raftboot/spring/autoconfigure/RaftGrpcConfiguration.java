@@ -21,7 +21,10 @@ import io.raftboot.spring.grpc.RaftGrpcRegistration;
 import io.raftboot.spring.grpc.RaftGrpcServer;
 import io.raftboot.spring.grpc.RaftServer;
 import io.raftboot.spring.grpc.RaftServerTls;
+import io.raftboot.spring.grpc.RaftServiceFilterCustomizer;
 import io.raftboot.spring.grpc.RaftServiceOffApplicationServer;
+import io.raftboot.spring.grpc.RaftSpringGrpcService;
+import io.raftboot.spring.grpc.SpringGrpcServerCustomizers;
 import io.raftboot.spring.grpc.aot.RaftRuntimeHints;
 import io.raftboot.spring.grpc.security.PeerSecurity;
 import io.raftboot.spring.grpc.security.RequestRefusals;
@@ -41,8 +44,9 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 
 /**
- * The gRPC side of the node: the {@link RaftServer} service, its registration with net.devh's
- * server (only when net.devh is present), and the peer channels ({@link GrpcTransport}).
+ * The gRPC side of the node: the {@link RaftServer} service, the server that serves it (the
+ * starter's own, or the application's net.devh or Spring gRPC server), and the peer channels
+ * ({@link GrpcTransport}).
  */
 @Configuration(proxyBeanMethods = false)
 @ImportRuntimeHints(RaftRuntimeHints.class)
@@ -201,20 +205,25 @@ class RaftGrpcConfiguration {
 
     /** raft.server.mode=shared with no server to share: the start fails and says so, rather than a node nobody reaches. */
     @Bean
-    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(ServerMode.NET_DEVH_SERVICE)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass({
+        ServerMode.NET_DEVH_SERVICE,
+        ServerMode.SPRING_GRPC_SERVER
+    })
     @org.springframework.context.annotation.Conditional(OnSharedServerCondition.class)
     Object raftNoServerToShare() {
         throw new io.raftboot.spring.cluster.RaftConfigurationException(
                 "raft.server.mode",
                 "shared",
-                "there is no net.devh gRPC server on the class path for Raft to share",
-                "Add net.devh:grpc-server-spring-boot-starter to the application, or set raft.server.mode=own (or auto)");
+                "there is no net.devh or Spring gRPC server on the class path for Raft to share",
+                "Add net.devh:grpc-server-spring-boot-starter (Boot 3) or Spring gRPC's server starter (Boot 4) to the"
+                        + " application, or set raft.server.mode=own (or auto)");
     }
 
     /**
      * Spring gRPC (Boot 4) serves every BindableService bean: keep the bare {@link RaftServer} off
-     * the application's server. An application with a filter of its own must exclude
-     * {@code rafts.Raft} in it (docs/spring.md).
+     * the application's servers, and admit only the secured {@link RaftSpringGrpcService} when Raft
+     * shares them. An application with a filter of its own must exclude {@code rafts.Raft} in it
+     * (docs/spring.md).
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.grpc.server.ServerServiceDefinitionFilter")
@@ -222,8 +231,76 @@ class RaftGrpcConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(type = "org.springframework.grpc.server.ServerServiceDefinitionFilter")
-        RaftServiceOffApplicationServer raftServiceOffApplicationServer() {
-            return new RaftServiceOffApplicationServer();
+        RaftServiceOffApplicationServer raftServiceOffApplicationServer(ObjectProvider<RaftSpringGrpcService> shared) {
+            return new RaftServiceOffApplicationServer(shared::getIfAvailable);
+        }
+
+        /**
+         * Spring gRPC gives its filter bean to the in-process server only: this puts the Raft rule on
+         * the Netty servers too, before their services are added.
+         */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "org.springframework.boot.grpc.server.autoconfigure.GrpcServerFactoryCustomizer")
+        static class OnEveryServer {
+
+            @Bean
+            @ConditionalOnMissingBean
+            RaftServiceFilterCustomizer raftServiceFilterCustomizer(
+                    ObjectProvider<RaftSpringGrpcService> shared,
+                    ObjectProvider<org.springframework.grpc.server.ServerServiceDefinitionFilter> application) {
+                return new RaftServiceFilterCustomizer(
+                        new RaftServiceOffApplicationServer(shared::getIfAvailable), application::getIfUnique);
+            }
+        }
+    }
+
+    /**
+     * raft.server.mode=shared without net.devh: Raft on the application's Spring gRPC server (Boot
+     * 4), on spring.grpc.server.port (defaulted to this node's raft.peers port, and checked against
+     * it). Its TLS is Spring gRPC's (spring.grpc.server.ssl.*); the checks, peer identity and
+     * crash detection come with the service definition.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = ServerMode.SPRING_GRPC_SERVER)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(ServerMode.NET_DEVH_SERVICE)
+    @org.springframework.context.annotation.Conditional(OnSharedServerCondition.class)
+    static class SpringGrpcSharedServerConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        RaftSpringGrpcService raftSpringGrpcService(
+                RaftServer server,
+                PeerSecurity security,
+                ObjectProvider<LeaderCrashDetector> crashDetector,
+                RaftProperties properties,
+                ClusterSettings settings,
+                Environment environment) {
+            SpringGrpcSharedServer.check(properties, settings, environment);
+            return new RaftSpringGrpcService(server, security, crashDetector.getIfAvailable());
+        }
+
+        /** Lets crash-fast detection see the server's connections close. */
+        @Bean
+        @ConditionalOnMissingBean(name = "raftCrashDetectionServerCustomizer")
+        org.springframework.grpc.server.ServerBuilderCustomizer<?> raftCrashDetectionServerCustomizer(
+                ObjectProvider<LeaderCrashDetector> crashDetector) {
+            return SpringGrpcServerCustomizers.crashDetection(crashDetector::getIfAvailable);
+        }
+
+        /**
+         * {@link RaftCallExecutor} on the application's server, as on net.devh's: replace this bean
+         * (same name) if a global server interceptor of the application may block.
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = "raftCallExecutorServerCustomizer")
+        org.springframework.grpc.server.ServerBuilderCustomizer<?> raftCallExecutorServerCustomizer() {
+            return SpringGrpcServerCustomizers.callExecutor();
+        }
+
+        /** The server listens before the loop campaigns, and stops after the node. */
+        @Bean
+        static RaftLifecycleInsideGrpcServers raftLifecycleInsideGrpcServers() {
+            return new RaftLifecycleInsideGrpcServers();
         }
     }
 

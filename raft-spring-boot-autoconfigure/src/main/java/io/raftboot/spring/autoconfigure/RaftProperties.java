@@ -659,8 +659,9 @@ public class RaftProperties {
         /**
          * Which server serves Raft: own (a server the starter starts and stops with the node,
          * serving only Raft, on raft.server.port), shared (the application's net.devh gRPC
-         * server, on grpc.server.port), or auto (shared when net.devh's server is on the class
-         * path, own otherwise).
+         * server, on grpc.server.port; without net.devh, its Spring gRPC server, on
+         * spring.grpc.server.port), or auto (shared when net.devh's server is on the class path,
+         * own otherwise, also beside Spring gRPC).
          */
         private ServerMode mode = ServerMode.AUTO;
 

@@ -1,0 +1,75 @@
+package io.raftboot.spring.autoconfigure;
+
+import io.raftboot.spring.cluster.ClusterSettings;
+import io.raftboot.spring.cluster.RaftConfigurationException;
+import java.util.Locale;
+import org.springframework.core.env.PropertyResolver;
+
+/**
+ * What must hold before Raft shares the application's Spring gRPC server ({@code
+ * raft.server.mode=shared}, Boot 4): peers find this node at the port of its entry in {@code
+ * raft.peers}, so the server must listen there; and the server's TLS, which is Spring gRPC's
+ * ({@code spring.grpc.server.ssl.*}), must match what the peer channels speak ({@code raft.tls.*}).
+ * Each mismatch fails the start, naming both settings.
+ */
+final class SpringGrpcSharedServer {
+
+    static final String PORT = "spring.grpc.server.port";
+    /** Spring gRPC's default port (GrpcUtils.DEFAULT_PORT) when spring.grpc.server.port is not set. */
+    static final int DEFAULT_PORT = 9090;
+
+    private SpringGrpcSharedServer() {}
+
+    static void check(RaftProperties p, ClusterSettings settings, PropertyResolver environment) {
+        if (!p.isSingleNode()) {
+            // raft.single-node picks a free port for its one member: nobody needs to reach it.
+            checkPort(settings, environment);
+        }
+        checkTls(p, environment);
+    }
+
+    private static void checkPort(ClusterSettings settings, PropertyResolver environment) {
+        int served = environment.getProperty(PORT, Integer.class, DEFAULT_PORT);
+        int peersUse = settings.self().port();
+        if (served != peersUse) {
+            throw new RaftConfigurationException(
+                    PORT,
+                    served,
+                    "Raft shares the application's Spring gRPC server (raft.server.mode=shared), but this node's entry"
+                            + " raft.peers." + settings.nodeId() + " says port " + peersUse
+                            + ", so its peers would not reach it",
+                    "Set " + PORT + "=" + peersUse + ", or leave it unset (it defaults to the port of this node's"
+                            + " entry in raft.peers), or run Raft on its own server with raft.server.mode=own");
+        }
+    }
+
+    private static void checkTls(RaftProperties p, PropertyResolver environment) {
+        String bundle =
+                environment.getProperty("spring.grpc.server.ssl.bundle", "").trim();
+        boolean serverTls = environment.getProperty("spring.grpc.server.ssl.enabled", Boolean.class, !bundle.isEmpty());
+        String clientAuth = environment
+                .getProperty("spring.grpc.server.ssl.client-auth", "NONE")
+                .trim()
+                .toUpperCase(Locale.ROOT);
+        boolean peersTls = p.getTls().isEnabled();
+        if (peersTls && (!serverTls || !"REQUIRE".equals(clientAuth))) {
+            throw new RaftConfigurationException(
+                    "spring.grpc.server.ssl.client-auth",
+                    serverTls ? clientAuth : "(no TLS: spring.grpc.server.ssl.bundle not set)",
+                    "raft.tls.bundle asks for mutual TLS between peers, but Raft shares the application's Spring gRPC"
+                            + " server, whose TLS is Spring gRPC's and does not require client certificates",
+                    "Set spring.grpc.server.ssl.bundle (a bundle with this node's certificate and the peers' CA, e.g."
+                            + " the one raft.tls.bundle names) and spring.grpc.server.ssl.client-auth=require,"
+                            + " or run Raft on its own server with raft.server.mode=own");
+        }
+        if (!peersTls && serverTls) {
+            throw new RaftConfigurationException(
+                    "raft.tls.bundle",
+                    "(not set)",
+                    "the application's Spring gRPC server, which Raft shares, speaks TLS (spring.grpc.server.ssl.*),"
+                            + " but the peer channels would speak plaintext to it",
+                    "Set raft.tls.bundle to a bundle whose CA trusts the server's certificate and whose certificate"
+                            + " the server trusts, or run Raft on its own server with raft.server.mode=own");
+        }
+    }
+}
