@@ -437,6 +437,17 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
         return channel;
     }
 
+    /**
+     * Whether AppendEntries to {@code peer} go on an open {@link ReplicationStream} now (rather
+     * than as Heartbeat calls); for diagnostics and tests.
+     */
+    public boolean isStreaming(String peer) {
+        PeerChannel channel = channels.get(peer);
+        return channel != null
+                && channel.replication() != null
+                && channel.replication().isOpen();
+    }
+
     /** The channel to {@code peer}, if one was opened (tests). */
     PeerChannel channelForTest(String peer) {
         return channels.get(peer);
