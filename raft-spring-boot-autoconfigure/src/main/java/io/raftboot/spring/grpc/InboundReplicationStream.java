@@ -45,7 +45,31 @@ final class InboundReplicationStream implements StreamObserver<HBeat> {
         this.mapping = mapping;
         this.pending = pending;
         this.inbound = inbound;
-        responses.setOnCancelHandler(() -> closed = true);
+        responses.setOnCancelHandler(this::cancelled);
+        pending.streamOpened(whole);
+    }
+
+    /** The stream as a whole, for {@link PendingReplies#failAll}: a stopping node ends it. */
+    private final ReplySlot whole = new ReplySlot() {
+        @Override
+        public boolean isCancelled() {
+            return closed;
+        }
+
+        @Override
+        public void reply(Object reply) {
+            throw new UnsupportedOperationException("replies go to a frame's slot");
+        }
+
+        @Override
+        public void fail(Status status) {
+            InboundReplicationStream.this.fail(status);
+        }
+    };
+
+    private void cancelled() {
+        closed = true;
+        pending.streamClosed(whole);
     }
 
     @Override
@@ -87,6 +111,7 @@ final class InboundReplicationStream implements StreamObserver<HBeat> {
                 return;
             }
             closed = true;
+            pending.streamClosed(whole);
             try {
                 responses.onCompleted();
             } catch (RuntimeException ignored) {
@@ -97,7 +122,7 @@ final class InboundReplicationStream implements StreamObserver<HBeat> {
 
     @Override
     public void onError(Throwable t) {
-        closed = true;
+        cancelled();
     }
 
     private void fail(Status status) {
@@ -106,6 +131,7 @@ final class InboundReplicationStream implements StreamObserver<HBeat> {
                 return;
             }
             closed = true;
+            pending.streamClosed(whole);
             try {
                 responses.onError(status.asRuntimeException());
             } catch (RuntimeException ignored) {

@@ -10,9 +10,11 @@ import io.raftboot.core.message.VoteResponse;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -67,6 +69,8 @@ public final class PendingReplies {
 
     private final MessageMapper mapper;
     private final Map<String, Map<Kind, ArrayDeque<ReplySlot>>> parked = new HashMap<>();
+    /** Open Replicate streams, each as the slot that ends it: a stop fails them with the parked calls. */
+    private final Set<ReplySlot> streams = new HashSet<>();
 
     public PendingReplies(MessageMapper mapper) {
         this.mapper = mapper;
@@ -89,6 +93,18 @@ public final class PendingReplies {
      */
     void parkFrame(String peer, ReplySlot frame) {
         park(peer, Kind.APPEND, frame);
+    }
+
+    /**
+     * Tracks an open {@code Replicate} stream until {@link #streamClosed}: {@link #failAll} ends it
+     * too, or a stopping node's server would wait for the leader's stream until its grace ran out.
+     */
+    synchronized void streamOpened(ReplySlot stream) {
+        streams.add(stream);
+    }
+
+    synchronized void streamClosed(ReplySlot stream) {
+        streams.remove(stream);
     }
 
     private void park(String peer, Kind kind, ReplySlot slot) {
@@ -136,6 +152,8 @@ public final class PendingReplies {
         synchronized (this) {
             parked.values().forEach(byKind -> byKind.values().forEach(all::addAll));
             parked.clear();
+            all.addAll(streams);
+            streams.clear();
         }
         all.forEach(p -> p.fail(status));
     }

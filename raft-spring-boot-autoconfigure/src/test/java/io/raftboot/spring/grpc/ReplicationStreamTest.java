@@ -76,6 +76,7 @@ class ReplicationStreamTest {
 
     private GrpcTransport leader;
     private Server follower;
+    private PendingReplies followerPending;
 
     @AfterEach
     void stop() {
@@ -101,6 +102,22 @@ class ReplicationStreamTest {
                 .hasSize(60)
                 .doesNotHaveDuplicates();
         assertThat(leader.channelForTest("n2").replication().isOpen()).isTrue();
+    }
+
+    @Test
+    void aStoppingFollowerEndsTheLeadersStreamSoItsServerNeedNotWaitForIt() {
+        follower = serve(followerService(null));
+        leader = leader(null);
+        sendHeartbeats(1, 5);
+        assertThat(leader.isStreaming("n2")).isTrue();
+
+        followerPending.failAllStopping("n2");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !leader.isStreaming("n2"));
+        follower.shutdown();
+        assertThat(awaitTermination(follower))
+                .as("the server stopped without cutting calls")
+                .isTrue();
     }
 
     @Test
@@ -427,6 +444,7 @@ class ReplicationStreamTest {
         ClusterSettings settings = settings("n2");
         MessageMapper mapper = new MessageMapper(settings, () -> 0);
         PendingReplies pending = new PendingReplies(mapper);
+        followerPending = pending;
         PeerSecurity security = security(settings, refusals == null ? null : SECRET, refusals);
         RequestRefusals guardRefusals = refusals == null ? new RequestRefusals("n2") : refusals;
         ClusterGuard guard = new ClusterGuard(settings, guardRefusals, false, refusals != null);
@@ -490,11 +508,12 @@ class ReplicationStreamTest {
         }
     }
 
-    private static void awaitTermination(Server server) {
+    private static boolean awaitTermination(Server server) {
         try {
-            server.awaitTermination(5, TimeUnit.SECONDS);
+            return server.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }
