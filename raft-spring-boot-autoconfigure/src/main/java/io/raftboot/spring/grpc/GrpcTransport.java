@@ -17,6 +17,7 @@ import io.raftboot.core.message.VoteResponse;
 import io.raftboot.proto.ForwardKind;
 import io.raftboot.proto.ForwardRequest;
 import io.raftboot.proto.ForwardReturn;
+import io.raftboot.proto.HBeat;
 import io.raftboot.proto.HBeatReturn;
 import io.raftboot.proto.InstallSnapshotReturn;
 import io.raftboot.proto.RaftGrpc;
@@ -38,9 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core's {@link Transport} over gRPC. Requests (AppendEntries, RequestVote, TimeoutNow,
- * InstallSnapshot) go out as asynchronous unary calls with a deadline; the reply of each call is
- * mapped back into the core's response message and delivered to the loop. Responses the loop
+ * The core's {@link Transport} over gRPC. AppendEntries go out on one long-lived stream per
+ * follower ({@link ReplicationStream}) when they can, else, like RequestVote, TimeoutNow and
+ * InstallSnapshot, as asynchronous unary calls with a deadline; each reply is mapped back into the
+ * core's response message and delivered to the loop. Responses the loop
  * emits complete the peer's parked call on our server ({@link PendingReplies}). Never blocks the
  * loop thread and never throws at it: a failed call is a lost message, which Raft tolerates.
  */
@@ -60,6 +62,7 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
     private final Map<String, PeerChannel> channels = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RoundTripWarnings roundTripWarnings;
+    private final ReplicationStream.Listener streamReplies = new StreamReplies();
     private volatile boolean closed;
 
     public GrpcTransport(
@@ -172,17 +175,7 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                     LOG.trace("No waiting call from {} for {}; dropped", message.to(), message);
                 }
             } else if (message instanceof AppendEntries ae) {
-                long start = System.nanoTime();
-                boolean empty = ae.entries().isEmpty(); // served on the peer's transport thread (RaftCallExecutor)
-                this.<HBeatReturn>call(
-                        ae.to(),
-                        settings.rpcTimeout(),
-                        (stub, o) -> (empty ? stub.withInterceptors(RaftCallExecutor.MARK_EMPTY_APPEND) : stub)
-                                .heartbeat(mapper.toProto(ae), o),
-                        reply -> {
-                            contacts.heartbeatRoundTrip(ae.to(), System.nanoTime() - start);
-                            return mapper.fromProto(reply);
-                        });
+                sendAppend(ae);
             } else if (message instanceof VoteRequest vr) {
                 this.<ReqVoteReturn>call(
                         vr.to(),
@@ -204,6 +197,57 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
             }
         } catch (RuntimeException e) {
             LOG.debug("Could not send {}: {}", message, e.toString());
+        }
+    }
+
+    /**
+     * An AppendEntries goes on the peer's {@link ReplicationStream} when it can (small enough,
+     * stream open and ready), else as a Heartbeat call, as before the stream existed.
+     */
+    private void sendAppend(AppendEntries ae) {
+        PeerChannel channel = channel(ae.to());
+        if (channel == null) {
+            return;
+        }
+        HBeat request = mapper.toProto(ae);
+        long start = System.nanoTime();
+        ReplicationStream stream = channel.replication();
+        if (stream != null
+                && request.getSerializedSize() <= ReplicationStream.MAX_FRAME_BYTES
+                && stream.trySend(request, start)) {
+            return;
+        }
+        boolean empty = ae.entries().isEmpty(); // served on the peer's transport thread (RaftCallExecutor)
+        this.<HBeatReturn>call(
+                ae.to(),
+                settings.rpcTimeout(),
+                (stub, o) -> (empty ? stub.withInterceptors(RaftCallExecutor.MARK_EMPTY_APPEND) : stub)
+                        .heartbeat(request, o),
+                reply -> {
+                    contacts.heartbeatRoundTrip(ae.to(), System.nanoTime() - start);
+                    return mapper.fromProto(reply);
+                });
+    }
+
+    /** Answers and failures of the peers' {@link ReplicationStream}s. */
+    private final class StreamReplies implements ReplicationStream.Listener {
+
+        @Override
+        public void reply(String peer, HBeatReturn reply, long roundTripNanos) {
+            deliverReply(peer, reply, r -> {
+                contacts.heartbeatRoundTrip(peer, roundTripNanos);
+                return mapper.fromProto(r);
+            });
+        }
+
+        @Override
+        public void broken(String peer, Status status) {
+            contacts.callFailed(peer);
+            PeerChannel channel = channels.get(peer);
+            if (channel != null) {
+                channel.onFailure(status);
+            }
+            callFailed(peer, status);
         }
     }
 
@@ -313,32 +357,7 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
         invoke.accept(stub, new StreamObserver<>() {
             @Override
             public void onNext(R reply) {
-                contacts.heardFrom(peer);
-                Message response;
-                try {
-                    response = toMessage.apply(reply);
-                } catch (IllegalArgumentException malformed) {
-                    // e.g. a role name no node of ours would send: dropped, as if lost
-                    warnOnce(
-                            "malformed:" + peer,
-                            "Dropping a malformed reply from {}: {}",
-                            peer,
-                            malformed.getMessage());
-                    return;
-                }
-                if (response == null) {
-                    return;
-                }
-                if (!peer.equals(response.from()) || !settings.nodeId().equals(response.to())) {
-                    warnOnce(
-                            "reply:" + peer,
-                            "Dropping a reply from {} that claims to be from '{}' to '{}'",
-                            peer,
-                            response.from(),
-                            response.to());
-                    return;
-                }
-                inbound.accept(response);
+                deliverReply(peer, reply, toMessage);
             }
 
             @Override
@@ -347,13 +366,7 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                 Status status = Status.fromThrowable(t);
                 contacts.callFailed(peer);
                 channel.onFailure(status);
-                if (status.getCode() == Status.Code.PERMISSION_DENIED
-                        || status.getCode() == Status.Code.UNAUTHENTICATED
-                        || status.getCode() == Status.Code.INVALID_ARGUMENT) {
-                    warnOnce("denied:" + peer, "Peer {} refused our request: {}", peer, status.getDescription());
-                } else {
-                    LOG.trace("Call to {} failed: {} {}", peer, status.getCode(), status.getDescription());
-                }
+                callFailed(peer, status);
             }
 
             @Override
@@ -361,6 +374,45 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                 channel.release();
             }
         });
+    }
+
+    /**
+     * A reply from {@code peer}, by call or stream, to the loop: dropped if malformed or if it
+     * claims another sender or receiver.
+     */
+    private <R> void deliverReply(String peer, R reply, Function<R, Message> toMessage) {
+        contacts.heardFrom(peer);
+        Message response;
+        try {
+            response = toMessage.apply(reply);
+        } catch (IllegalArgumentException malformed) {
+            // e.g. a role name no node of ours would send: dropped, as if lost
+            warnOnce("malformed:" + peer, "Dropping a malformed reply from {}: {}", peer, malformed.getMessage());
+            return;
+        }
+        if (response == null) {
+            return;
+        }
+        if (!peer.equals(response.from()) || !settings.nodeId().equals(response.to())) {
+            warnOnce(
+                    "reply:" + peer,
+                    "Dropping a reply from {} that claims to be from '{}' to '{}'",
+                    peer,
+                    response.from(),
+                    response.to());
+            return;
+        }
+        inbound.accept(response);
+    }
+
+    private void callFailed(String peer, Status status) {
+        if (status.getCode() == Status.Code.PERMISSION_DENIED
+                || status.getCode() == Status.Code.UNAUTHENTICATED
+                || status.getCode() == Status.Code.INVALID_ARGUMENT) {
+            warnOnce("denied:" + peer, "Peer {} refused our request: {}", peer, status.getDescription());
+        } else {
+            LOG.trace("Call to {} failed: {} {}", peer, status.getCode(), status.getDescription());
+        }
     }
 
     private PeerChannel channel(String peer) {
@@ -380,9 +432,25 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                 LOG.info("Peer {} moved from {} to {}: reconnecting", id, existing.address(), address);
                 existing.shutdown();
             }
-            return new PeerChannel(id, address, settings, security);
+            return new PeerChannel(id, address, settings, security, streamReplies);
         });
         return channel;
+    }
+
+    /**
+     * Whether AppendEntries to {@code peer} go on an open {@link ReplicationStream} now (rather
+     * than as Heartbeat calls); for diagnostics and tests.
+     */
+    public boolean isStreaming(String peer) {
+        PeerChannel channel = channels.get(peer);
+        return channel != null
+                && channel.replication() != null
+                && channel.replication().isOpen();
+    }
+
+    /** The channel to {@code peer}, if one was opened (tests). */
+    PeerChannel channelForTest(String peer) {
+        return channels.get(peer);
     }
 
     private void warnOnce(String key, String format, Object... args) {

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * never a second lease (see docs/protocol.md).
  *
  * <p>It is a {@link ServerInterceptor} (it learns which connection carries which peer's
- * heartbeats) and provides a {@link ServerTransportFilter} for the gRPC server.
+ * heartbeats, by Heartbeat call or Replicate stream) and provides a {@link ServerTransportFilter} for the gRPC server.
  */
 public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseable {
 
@@ -56,7 +56,9 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
     private static final long[] PROBE_DELAYS_MILLIS = {0, 15, 30, 60};
 
     private static final long MAX_CONNECT_TIMEOUT_MILLIS = 1000;
-    private static final String HEARTBEAT = RaftGrpc.getHeartbeatMethod().getFullMethodName();
+    private static final java.util.Set<String> APPEND_METHODS = java.util.Set.of(
+            RaftGrpc.getHeartbeatMethod().getFullMethodName(),
+            RaftGrpc.getReplicateMethod().getFullMethodName());
 
     private final ClusterSettings settings;
     private final PeerDirectory directory;
@@ -121,7 +123,8 @@ public final class LeaderCrashDetector implements ServerInterceptor, AutoCloseab
             ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         ServerCall.Listener<Q> listener = next.startCall(call, headers);
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-        if (remote == null || !HEARTBEAT.equals(call.getMethodDescriptor().getFullMethodName())) {
+        if (remote == null
+                || !APPEND_METHODS.contains(call.getMethodDescriptor().getFullMethodName())) {
             return listener;
         }
         return new SimpleForwardingServerCallListener<>(listener) {

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code raft.max-message-size}, keepalive to notice dead connections, a bound on calls in flight
  * (a dead peer must not pile up calls; Raft resends what matters), and a reconnect backoff
  * capped at the election timeout: grpc-java's own backoff grows to two minutes, far longer than an
- * election, so a failed call resets it at most once per election timeout.
+ * election, so a failed call resets it at most once per election timeout. AppendEntries go on
+ * its {@link ReplicationStream} when they can.
  */
 final class PeerChannel {
 
@@ -31,6 +32,7 @@ final class PeerChannel {
     final String peerId;
     final ManagedChannel channel;
     final RaftGrpc.RaftStub stub;
+    private final ReplicationStream replication;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger forwardsInFlight = new AtomicInteger();
     private final AtomicLong lastBackoffResetNanos = new AtomicLong(System.nanoTime());
@@ -47,6 +49,16 @@ final class PeerChannel {
     }
 
     PeerChannel(String peerId, PeerAddress address, ClusterSettings settings, PeerSecurity security) {
+        this(peerId, address, settings, security, null);
+    }
+
+    /** @param replies receives the answers of the {@link ReplicationStream}, or {@code null} for calls only */
+    PeerChannel(
+            String peerId,
+            PeerAddress address,
+            ClusterSettings settings,
+            PeerSecurity security,
+            ReplicationStream.Listener replies) {
         this.peerId = peerId;
         this.address = address;
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.host(), address.port());
@@ -68,6 +80,21 @@ final class PeerChannel {
                 .build();
         this.stub = RaftGrpc.newStub(channel);
         this.reconnectCapNanos = settings.electionTimeout().toNanos();
+        this.replication = replies == null
+                ? null
+                : new ReplicationStream(
+                        peerId,
+                        channel,
+                        stub,
+                        replies,
+                        settings.rpcTimeout().toNanos(),
+                        reconnectCapNanos,
+                        2 * reconnectCapNanos);
+    }
+
+    /** The AppendEntries stream to this peer, or {@code null} when this channel makes calls only. */
+    ReplicationStream replication() {
+        return replication;
     }
 
     /** Reserves a slot for a call, or returns false when too many are outstanding. */
@@ -107,6 +134,9 @@ final class PeerChannel {
      * grpc-java's backoff) at most once per election timeout.
      */
     void keepConnected() {
+        if (replication != null) {
+            replication.closeIfIdle(System.nanoTime());
+        }
         ConnectivityState state = channel.getState(false);
         if (state == ConnectivityState.TRANSIENT_FAILURE || state == ConnectivityState.IDLE) {
             onFailure(Status.UNAVAILABLE);
@@ -131,6 +161,9 @@ final class PeerChannel {
     }
 
     void shutdown() {
+        if (replication != null) {
+            replication.close();
+        }
         channel.shutdownNow();
     }
 }

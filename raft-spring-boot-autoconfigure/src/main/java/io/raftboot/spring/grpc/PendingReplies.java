@@ -10,9 +10,11 @@ import io.raftboot.core.message.VoteResponse;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -24,7 +26,8 @@ import java.util.function.Function;
  * them exactly; and since responses are self-describing (term, match index, read sequence) even a
  * mismatch after a lost answer would be harmless. A call whose client gave up (deadline,
  * cancellation) leaves the queue; a response with no parked call is dropped, which Raft
- * tolerates like any lost message. See docs/spring.md, "gRPC transport".
+ * tolerates like any lost message. A frame of a {@code Replicate} stream is parked the same way,
+ * as a slot of that stream ({@link ReplySlot}). See docs/spring.md, "gRPC transport".
  */
 public final class PendingReplies {
 
@@ -38,10 +41,36 @@ public final class PendingReplies {
     /** Parked calls beyond this many per sender and kind are refused: the peer is far ahead of us. */
     static final int MAX_PARKED = 1024;
 
-    private record Parked(ServerCallStreamObserver<Object> observer) {}
+    /** A parked unary call: answered once, then completed. */
+    private record Parked(ServerCallStreamObserver<Object> observer) implements ReplySlot {
+
+        @Override
+        public boolean isCancelled() {
+            return observer.isCancelled();
+        }
+
+        @Override
+        public void reply(Object reply) {
+            observer.onNext(reply);
+            observer.onCompleted();
+        }
+
+        @Override
+        public void fail(Status status) {
+            try {
+                if (!observer.isCancelled()) {
+                    observer.onError(status.asRuntimeException());
+                }
+            } catch (RuntimeException ignored) {
+                // already cancelled or completed
+            }
+        }
+    }
 
     private final MessageMapper mapper;
-    private final Map<String, Map<Kind, ArrayDeque<Parked>>> parked = new HashMap<>();
+    private final Map<String, Map<Kind, ArrayDeque<ReplySlot>>> parked = new HashMap<>();
+    /** Open Replicate streams, each as the slot that ends it: a stop fails them with the parked calls. */
+    private final Set<ReplySlot> streams = new HashSet<>();
 
     public PendingReplies(MessageMapper mapper) {
         this.mapper = mapper;
@@ -52,17 +81,43 @@ public final class PendingReplies {
     void park(String peer, Kind kind, StreamObserver<?> observer) {
         ServerCallStreamObserver<Object> call = (ServerCallStreamObserver<Object>) observer;
         Parked p = new Parked(call);
-        Parked refused = null;
+        park(peer, kind, p);
+        call.setOnCancelHandler(() -> remove(peer, kind, p));
+    }
+
+    /**
+     * Parks one AppendEntries frame of a {@code Replicate} stream from {@code peer}, in the same
+     * queue as parked Heartbeat calls: the core answers in the order it received them, whichever
+     * way they came. Call before handing the frame to the loop. A slot of a stream that closed
+     * meanwhile reports itself cancelled and is skipped.
+     */
+    void parkFrame(String peer, ReplySlot frame) {
+        park(peer, Kind.APPEND, frame);
+    }
+
+    /**
+     * Tracks an open {@code Replicate} stream until {@link #streamClosed}: {@link #failAll} ends it
+     * too, or a stopping node's server would wait for the leader's stream until its grace ran out.
+     */
+    synchronized void streamOpened(ReplySlot stream) {
+        streams.add(stream);
+    }
+
+    synchronized void streamClosed(ReplySlot stream) {
+        streams.remove(stream);
+    }
+
+    private void park(String peer, Kind kind, ReplySlot slot) {
+        ReplySlot refused = null;
         synchronized (this) {
-            ArrayDeque<Parked> queue = queue(peer, kind);
-            queue.addLast(p);
+            ArrayDeque<ReplySlot> queue = queue(peer, kind);
+            queue.addLast(slot);
             if (queue.size() > MAX_PARKED) {
                 refused = queue.pollFirst();
             }
         }
-        call.setOnCancelHandler(() -> remove(peer, kind, p));
         if (refused != null) {
-            fail(refused, Status.RESOURCE_EXHAUSTED.withDescription("too many Raft requests waiting for an answer"));
+            refused.fail(Status.RESOURCE_EXHAUSTED.withDescription("too many Raft requests waiting for an answer"));
         }
     }
 
@@ -93,19 +148,21 @@ public final class PendingReplies {
 
     /** Fails every parked call with {@code status}. */
     public void failAll(Status status) {
-        List<Parked> all = new ArrayList<>();
+        List<ReplySlot> all = new ArrayList<>();
         synchronized (this) {
             parked.values().forEach(byKind -> byKind.values().forEach(all::addAll));
             parked.clear();
+            all.addAll(streams);
+            streams.clear();
         }
-        all.forEach(p -> fail(p, status));
+        all.forEach(p -> p.fail(status));
     }
 
     /** Number of parked calls, for tests and diagnostics. */
     public synchronized int size() {
         int n = 0;
-        for (Map<Kind, ArrayDeque<Parked>> byKind : parked.values()) {
-            for (ArrayDeque<Parked> q : byKind.values()) {
+        for (Map<Kind, ArrayDeque<ReplySlot>> byKind : parked.values()) {
+            for (ArrayDeque<ReplySlot> q : byKind.values()) {
                 n += q.size();
             }
         }
@@ -113,18 +170,18 @@ public final class PendingReplies {
     }
 
     private <M> boolean complete(String peer, Kind kind, Function<M, Object> toReply, M response) {
-        Parked p;
+        ReplySlot p;
         synchronized (this) {
-            Map<Kind, ArrayDeque<Parked>> byKind = parked.get(peer);
-            ArrayDeque<Parked> queue = byKind == null ? null : byKind.get(kind);
+            Map<Kind, ArrayDeque<ReplySlot>> byKind = parked.get(peer);
+            ArrayDeque<ReplySlot> queue = byKind == null ? null : byKind.get(kind);
             if (queue == null) {
                 return false;
             }
             p = null;
-            for (Iterator<Parked> it = queue.iterator(); it.hasNext(); ) {
-                Parked candidate = it.next();
+            for (Iterator<ReplySlot> it = queue.iterator(); it.hasNext(); ) {
+                ReplySlot candidate = it.next();
                 it.remove();
-                if (!candidate.observer().isCancelled()) {
+                if (!candidate.isCancelled()) {
                     p = candidate;
                     break;
                 }
@@ -134,8 +191,7 @@ public final class PendingReplies {
             }
         }
         try {
-            p.observer().onNext(toReply.apply(response));
-            p.observer().onCompleted();
+            p.reply(toReply.apply(response));
         } catch (RuntimeException e) {
             // Cancelled between the check and the reply: the answer is lost, as on a network.
             return false;
@@ -143,24 +199,14 @@ public final class PendingReplies {
         return true;
     }
 
-    private synchronized void remove(String peer, Kind kind, Parked p) {
-        Map<Kind, ArrayDeque<Parked>> byKind = parked.get(peer);
+    private synchronized void remove(String peer, Kind kind, ReplySlot p) {
+        Map<Kind, ArrayDeque<ReplySlot>> byKind = parked.get(peer);
         if (byKind != null && byKind.get(kind) != null) {
             byKind.get(kind).remove(p);
         }
     }
 
-    private ArrayDeque<Parked> queue(String peer, Kind kind) {
+    private ArrayDeque<ReplySlot> queue(String peer, Kind kind) {
         return parked.computeIfAbsent(peer, k -> new HashMap<>()).computeIfAbsent(kind, k -> new ArrayDeque<>());
-    }
-
-    private static void fail(Parked p, Status status) {
-        try {
-            if (!p.observer().isCancelled()) {
-                p.observer().onError(status.asRuntimeException());
-            }
-        } catch (RuntimeException ignored) {
-            // already cancelled or completed
-        }
     }
 }

@@ -10,9 +10,11 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * Picks the executor of each gRPC call on the server: RequestVote, TimeoutNow and Heartbeats that
- * carry no entries (marked by the sender with {@link #EMPTY_APPEND}) run on the transport (Netty)
- * thread that decoded them, every other call on the server's executor as before. Those calls
+ * Picks the executor of each gRPC call on the server: RequestVote, TimeoutNow, Heartbeats that
+ * carry no entries (marked by the sender with {@link #EMPTY_APPEND}) and the frames of a
+ * {@code Replicate} stream (heartbeats and appends of at most
+ * {@link ReplicationStream#MAX_FRAME_BYTES}; larger ones go as Heartbeat calls) run on the
+ * transport (Netty) thread that decoded them, every other call on the server's executor as before. Those calls
  * are small and only put a message on the Raft loop's queue, so the hop to an executor thread
  * cost more than the call (on an idle node the executor threads used about a fifth of the
  * node's CPU). Appends with entries (up to {@code raft.max-message-size} to parse and verify),
@@ -33,7 +35,8 @@ public final class RaftCallExecutor implements ServerCallExecutorSupplier {
     private static final Executor DIRECT = Runnable::run;
     private static final Set<String> DIRECT_METHODS = Set.of(
             RaftGrpc.getRequestVoteMethod().getFullMethodName(),
-            RaftGrpc.getTimeoutNowMethod().getFullMethodName());
+            RaftGrpc.getTimeoutNowMethod().getFullMethodName(),
+            RaftGrpc.getReplicateMethod().getFullMethodName());
     private static final String HEARTBEAT = RaftGrpc.getHeartbeatMethod().getFullMethodName();
 
     private static Metadata emptyAppendHeaders() {

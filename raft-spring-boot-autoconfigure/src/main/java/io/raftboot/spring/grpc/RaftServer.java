@@ -1,6 +1,7 @@
 package io.raftboot.spring.grpc;
 
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.raftboot.core.client.ForwardOutcome;
 import io.raftboot.core.message.Message;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The node's gRPC service (the seed's {@code RaftServer}): a plain grpc-java
  * {@link io.grpc.BindableService}. It admits only members of the cluster ({@link ClusterGuard}),
  * refuses structurally invalid requests ({@link InboundChecks}), hands each request to the Raft
- * loop and answers with the loop's response ({@link PendingReplies}). TimeoutNow is acknowledged at once (its reply carries nothing the
+ * loop and answers with the loop's response ({@link PendingReplies}). AppendEntries come as
+ * Heartbeat calls or as frames of a leader's {@code Replicate} stream ({@link InboundReplicationStream}). TimeoutNow is acknowledged at once (its reply carries nothing the
  * core needs). Forward is served by the {@link LeaderCommandHandler}.
  */
 public class RaftServer extends RaftGrpc.RaftImplBase {
@@ -106,15 +108,44 @@ public class RaftServer extends RaftGrpc.RaftImplBase {
 
     @Override
     public void heartbeat(HBeat request, StreamObserver<HBeatReturn> observer) {
-        if (admitted(
-                request.getClusterId(),
-                request.getFrom(),
-                request.getTo(),
-                request.getSettings(),
-                InboundChecks.check(request),
-                observer)) {
-            deliver(request.getFrom(), PendingReplies.Kind.APPEND, () -> mapper.fromProto(request), observer);
+        Status refusal = heartbeatRefusal(request);
+        if (refusal != null) {
+            observer.onError(refusal.asRuntimeException());
+            return;
         }
+        deliver(request.getFrom(), PendingReplies.Kind.APPEND, () -> mapper.fromProto(request), observer);
+    }
+
+    /**
+     * The same AppendEntries as {@link #heartbeat}, as frames of one long-lived stream from the
+     * leader ({@link InboundReplicationStream}); each frame passes the same checks.
+     */
+    @Override
+    public StreamObserver<HBeat> replicate(StreamObserver<HBeatReturn> responses) {
+        return new InboundReplicationStream(
+                (ServerCallStreamObserver<HBeatReturn>) responses,
+                this::heartbeatRefusal,
+                mapper::fromProto,
+                pending,
+                inbound);
+    }
+
+    /**
+     * The checks of an AppendEntries, by call or stream frame: {@code null} if admitted (the
+     * sender counts as heard from), or the status to refuse it with.
+     */
+    Status heartbeatRefusal(HBeat request) {
+        Status refusal = guard.check(request.getClusterId(), request.getFrom(), request.getTo(), request.getSettings());
+        if (refusal == null) {
+            String problem = InboundChecks.check(request);
+            if (problem != null) {
+                refusal = guard.invalid(request.getFrom(), problem);
+            }
+        }
+        if (refusal == null) {
+            contacts.heardFrom(request.getFrom());
+        }
+        return refusal;
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.raftboot.proto.HBeat;
 import io.raftboot.proto.RaftGrpc;
 import io.raftboot.spring.config.ReplicatedConfig;
+import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.security.RefusalReason;
 import io.raftboot.spring.grpc.security.RequestRefusals;
 import io.raftboot.spring.grpc.security.TestPki;
@@ -112,6 +113,11 @@ class MutualTlsIT {
         for (String id : cluster.running()) {
             assertThat(refusals(id).total()).as("refusals on %s", id).isZero();
         }
+        GrpcTransport transport = cluster.bean(leader, GrpcTransport.class);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cluster.running().stream()
+                        .filter(id -> !id.equals(leader))
+                        .allMatch(transport::isStreaming));
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.raftboot.proto.HBeatReturn;
 import io.raftboot.proto.RaftGrpc;
 import io.raftboot.spring.autoconfigure.RaftProperties;
 import io.raftboot.spring.config.ReplicatedConfig;
+import io.raftboot.spring.grpc.GrpcTransport;
 import io.raftboot.spring.grpc.security.RefusalReason;
 import io.raftboot.spring.grpc.security.RequestRefusals;
 import io.raftboot.spring.grpc.security.SignedHeaders;
@@ -75,7 +76,7 @@ class SharedSecretIT {
 
     @Test
     @Order(1)
-    void theClusterElectsALeaderAndReplicatesWritesWithSignedRequests() throws Exception {
+    void theClusterElectsALeaderAndReplicatesWritesWithSignedRequestsAndStreams() throws Exception {
         cluster.bean(cluster.aFollower(leader), ReplicatedConfig.class)
                 .put("auth.greeting", "hello")
                 .get(10, TimeUnit.SECONDS);
@@ -88,6 +89,11 @@ class SharedSecretIT {
                             "hello"::equals);
             assertThat(refusals(id).total()).as("refusals on %s", id).isZero();
         }
+        GrpcTransport transport = cluster.bean(leader, GrpcTransport.class);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cluster.running().stream()
+                        .filter(id -> !id.equals(leader))
+                        .allMatch(transport::isStreaming));
     }
 
     @Test

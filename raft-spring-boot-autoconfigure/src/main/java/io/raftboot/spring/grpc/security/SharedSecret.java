@@ -58,6 +58,34 @@ public final class SharedSecret {
         return mac("raft-reply-v1", method, cluster, from, to, "", requestNonce, body);
     }
 
+    /**
+     * The opening of a stream (its headers; no message): as a request, without a body. Its own
+     * domain, so it can never pass for a unary request's signature or the other way round.
+     */
+    byte[] signStreamOpening(String method, String cluster, String from, String to, long timestamp, String nonce) {
+        return mac("raft-stream-open-v1", method, cluster, from, to, Long.toString(timestamp), nonce, new byte[0]);
+    }
+
+    /**
+     * One frame of a stream ({@link StreamFrames}): bound to the stream's nonce (so it is worth
+     * nothing on another stream), its direction and its sequence number (so it cannot be replayed
+     * or reordered within the stream).
+     *
+     * @param reply whether the frame goes from the stream's server to its client
+     */
+    byte[] signFrame(
+            boolean reply, String method, String cluster, String from, String to, String nonce, long seq, byte[] body) {
+        return mac(
+                reply ? "raft-stream-reply-v1" : "raft-stream-request-v1",
+                method,
+                cluster,
+                from,
+                to,
+                Long.toString(seq),
+                nonce,
+                body);
+    }
+
     /** Constant-time comparison of an expected MAC with a received base64 one. */
     static boolean matches(byte[] expected, String receivedBase64) {
         byte[] received;

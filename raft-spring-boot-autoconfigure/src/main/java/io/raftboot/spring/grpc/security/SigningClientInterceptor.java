@@ -19,7 +19,8 @@ import java.io.UncheckedIOException;
  * sent. The peer's reply must carry a valid HMAC bound to this request's nonce in its trailers,
  * or the call fails with {@code UNAUTHENTICATED} instead of delivering it; such a refused reply is
  * counted ({@link RefusalReason#MISSING_SIGNATURE} or {@link RefusalReason#BAD_SIGNATURE}) and
- * logged once per peer and reason. For unary calls only (every Raft RPC is unary).
+ * logged once per peer and reason. That is for unary calls; a stream (the {@code Replicate} RPC)
+ * is signed when it opens and then frame by frame ({@link SigningStreamCall}, {@link StreamFrames}).
  */
 public final class SigningClientInterceptor implements ClientInterceptor {
 
@@ -46,6 +47,14 @@ public final class SigningClientInterceptor implements ClientInterceptor {
     @Override
     public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
             MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
+        if (method.getType() != MethodDescriptor.MethodType.UNARY) {
+            // A stream (Replicate): signed opening, then each frame sealed on its own.
+            MethodDescriptor<InputStream, InputStream> raw = method.toBuilder(
+                            SigningStreamCall.RAW, SigningStreamCall.RAW)
+                    .build();
+            return new SigningStreamCall<>(
+                    next.newCall(raw, options), method, secret, clusterId, nodeId, peerId, refusals);
+        }
         return new SigningCall<>(next.newCall(method, options), method);
     }
 
