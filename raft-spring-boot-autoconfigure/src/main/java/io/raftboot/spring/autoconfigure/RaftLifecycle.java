@@ -139,6 +139,9 @@ public class RaftLifecycle implements SmartLifecycle, ApplicationListener<Contex
         if (event.getApplicationContext() == context && running) {
             handOffRoles();
             handOffLeadership();
+            // The successor leads now; its Replicate stream to this node would hold a shared
+            // server's stop (which comes before ours) for the server's whole grace.
+            pending.refuseStreamsStopping(loop.nodeId());
         }
     }
 

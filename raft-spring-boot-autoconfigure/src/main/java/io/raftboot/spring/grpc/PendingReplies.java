@@ -71,6 +71,8 @@ public final class PendingReplies {
     private final Map<String, Map<Kind, ArrayDeque<ReplySlot>>> parked = new HashMap<>();
     /** Open Replicate streams, each as the slot that ends it: a stop fails them with the parked calls. */
     private final Set<ReplySlot> streams = new HashSet<>();
+    /** Set once the node stops: new streams are ended at once with it. */
+    private Status streamsRefused;
 
     public PendingReplies(MessageMapper mapper) {
         this.mapper = mapper;
@@ -99,8 +101,39 @@ public final class PendingReplies {
      * Tracks an open {@code Replicate} stream until {@link #streamClosed}: {@link #failAll} ends it
      * too, or a stopping node's server would wait for the leader's stream until its grace ran out.
      */
-    synchronized void streamOpened(ReplySlot stream) {
-        streams.add(stream);
+    void streamOpened(ReplySlot stream) {
+        Status refused;
+        synchronized (this) {
+            refused = streamsRefused;
+            if (refused == null) {
+                streams.add(stream);
+            }
+        }
+        if (refused != null) {
+            stream.fail(refused);
+        }
+    }
+
+    /**
+     * Ends every open {@code Replicate} stream and refuses new ones: this node is stopping. Its
+     * leader sends AppendEntries as calls from then on. Called as the context closes, right after
+     * the leadership handoff: an application's gRPC server (net.devh's, phase {@code
+     * Integer.MAX_VALUE}) stops before the node and would otherwise wait out its whole shutdown
+     * grace (30 s by default) for the leader's long-lived stream.
+     */
+    public void refuseStreamsStopping(String nodeId) {
+        Status status = stopping(nodeId);
+        List<ReplySlot> open;
+        synchronized (this) {
+            streamsRefused = status;
+            open = new ArrayList<>(streams);
+            streams.clear();
+        }
+        open.forEach(s -> s.fail(status));
+    }
+
+    private static Status stopping(String nodeId) {
+        return Status.UNAVAILABLE.withDescription("node '" + nodeId + "' is stopping");
     }
 
     synchronized void streamClosed(ReplySlot stream) {
@@ -143,7 +176,8 @@ public final class PendingReplies {
 
     /** Fails every parked call: this node is stopping ({@code UNAVAILABLE}, so the peer retries elsewhere). */
     public void failAllStopping(String nodeId) {
-        failAll(Status.UNAVAILABLE.withDescription("node '" + nodeId + "' is stopping"));
+        refuseStreamsStopping(nodeId);
+        failAll(stopping(nodeId));
     }
 
     /** Fails every parked call with {@code status}. */

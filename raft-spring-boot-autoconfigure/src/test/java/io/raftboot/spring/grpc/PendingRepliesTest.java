@@ -149,4 +149,34 @@ class PendingRepliesTest {
         assertThat(b.error).isNotNull();
         assertThat(pending.size()).isZero();
     }
+
+    @org.junit.jupiter.api.Test
+    void aStoppingNodeEndsItsOpenStreamsAndEndsNewOnesAtOnce() {
+        List<io.grpc.Status> open = new ArrayList<>();
+        List<io.grpc.Status> late = new ArrayList<>();
+        pending.streamOpened(slot(open));
+
+        pending.refuseStreamsStopping("n1");
+        pending.streamOpened(slot(late));
+
+        assertThat(open).extracting(io.grpc.Status::getCode).containsExactly(io.grpc.Status.Code.UNAVAILABLE);
+        assertThat(late).extracting(io.grpc.Status::getCode).containsExactly(io.grpc.Status.Code.UNAVAILABLE);
+    }
+
+    private static ReplySlot slot(List<io.grpc.Status> failures) {
+        return new ReplySlot() {
+            @Override
+            public boolean isCancelled() {
+                return !failures.isEmpty();
+            }
+
+            @Override
+            public void reply(Object reply) {}
+
+            @Override
+            public void fail(io.grpc.Status status) {
+                failures.add(status);
+            }
+        };
+    }
 }
