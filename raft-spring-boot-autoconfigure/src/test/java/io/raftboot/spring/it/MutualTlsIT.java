@@ -62,7 +62,8 @@ class MutualTlsIT {
                 .with("raft.tls.bundle", "raft")
                 .with("raft.election-timeout", "1500ms")
                 .with("raft.heartbeat-interval", "150ms");
-        List<Thread> starting = new ArrayList<>();
+        // One after the other, as RaftTestCluster.startAll does: parallel starts race in Logback's
+        // one LoggerContext, and a node whose start failed on another thread was simply missing.
         for (String id : List.of("n1", "n2", "n3")) {
             TestPki.Issued cert = pki.issue(id);
             List<String> props = new ArrayList<>(cert.bundle("raft", pki.caCertificate()));
@@ -74,17 +75,8 @@ class MutualTlsIT {
                         "grpc.server.security.trust-cert-collection=file:" + pki.caCertificate(),
                         "grpc.server.security.client-auth=REQUIRE"));
             }
-            Thread t = new Thread(() -> cluster.start(id, props.toArray(String[]::new)));
-            t.start();
-            starting.add(t);
+            cluster.start(id, props.toArray(String[]::new));
         }
-        starting.forEach(t -> {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
         leader = cluster.awaitAgreedLeader(Duration.ofSeconds(20));
     }
 

@@ -109,11 +109,17 @@ final class RaftTestCluster implements AutoCloseable {
     }
 
     ConfigurableApplicationContext node(String id) {
-        return nodes.get(id);
+        synchronized (nodes) {
+            ConfigurableApplicationContext ctx = nodes.get(id);
+            if (ctx == null) {
+                throw new IllegalStateException("node " + id + " was never started (started: " + nodes.keySet() + ")");
+            }
+            return ctx;
+        }
     }
 
     <T> T bean(String id, Class<T> type) {
-        return nodes.get(id).getBean(type);
+        return node(id).getBean(type);
     }
 
     LeadershipService leadership(String id) {
