@@ -22,7 +22,9 @@ JCMD="$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd"
 if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
   echo "run.sh: building the sample jar and the benchmarks module"
   # shellcheck disable=SC2086
-  ./mvnw -B -q ${MVN_FLAGS:-} -pl samples/leader-scheduler,benchmarks -am package -DskipTests
+  # forceCreation: without it the jar plugin keeps a sample jar whose classes did not change, and the
+  # repackaged jar then keeps the libraries (raft-core, the starter) of the build before.
+  ./mvnw -B -q ${MVN_FLAGS:-} -pl samples/leader-scheduler,benchmarks -am package -DskipTests -Dmaven.jar.forceCreation=true
 fi
 [[ -f samples/leader-scheduler/target/leader-scheduler.jar ]] || { echo "run.sh: sample jar missing" >&2; exit 2; }
 

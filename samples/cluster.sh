@@ -151,7 +151,7 @@ check_curl() { command -v curl >/dev/null 2>&1 || die "curl not found: install c
 build_if_missing() {
   [[ -f "$JAR" ]] && return 0
   echo "Building $JAR (once; a minute or two) ..."
-  (cd "$ROOT" && ./mvnw -q -pl samples/leader-scheduler -am package -DskipTests) || die "the build failed; run it yourself to see why: ./mvnw -pl samples/leader-scheduler -am package -DskipTests"
+  (cd "$ROOT" && ./mvnw -q -pl samples/leader-scheduler -am package -DskipTests -Dmaven.jar.forceCreation=true) || die "the build failed; run it yourself to see why: ./mvnw -pl samples/leader-scheduler -am package -DskipTests"
   [[ -f "$JAR" ]] || die "the build did not produce $JAR"
 }
 

@@ -275,6 +275,11 @@ class ClusterFaultIT {
                         DEADLINE,
                         () -> cluster.agreedLeader(others).filter(s -> s.term() > leader.term()));
                 gracefulStops++;
+                // raft-core logs through System.Logger: routed through java.util.logging, whose shutdown hook
+                // resets it at SIGTERM, the stopping leader's own account of its handoff was lost.
+                assertThat(cluster.node(leader.nodeId()).logTail(500))
+                        .as("what %s logged while it handed over after SIGTERM", leader.nodeId())
+                        .contains(leader.nodeId() + ": term " + leader.term() + ": transferring leadership to ");
                 LOG.info(
                         "Handoff {}/{}: {} (leader of term {}) stopped with SIGTERM; {} leads term {}, the process gone and the others agreeing after {} ms",
                         handoff,
