@@ -13,11 +13,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Raft beans and the gRPC server are made; on a machine with a spare core that takes class
  * loading off the start-up path (docs/benchmarks.md, start-up, measures it).
  *
- * <p>Classes are loaded and never initialized ({@code Class.forName(name, false, loader)}): no
- * static initializer runs on this thread, so it cannot deadlock with the main thread
+ * <p>Classes are loaded and not initialized ({@code Class.forName(name, false, loader)}): no
+ * static initializer of theirs runs on this thread, so it cannot deadlock with the main thread
  * initializing the same classes, and nothing changes in what runs when. The list
  * (META-INF/raft-spring-boot/preload-classes.txt) was taken from a node's class-load log; a name
  * that is gone is skipped.
+ *
+ * <p>One class is initialized first, on purpose: gRPC's Netty {@code Utils}, whose static
+ * initializer decides between the epoll and the NIO transport by loading Netty's native epoll
+ * library (extracted from the jar to a temporary file): about 200 ms on the main thread
+ * otherwise, the largest single cost of the node's first gRPC use. It cannot deadlock: its
+ * initializer only reaches down (Netty's epoll classes, gRPC core's constants), and none of
+ * those refers back to it; a main thread that needs it meanwhile waits for it, as it would
+ * for any class being initialized, and finds the work done.
  */
 final class ClassPreloader implements Runnable {
 
@@ -42,8 +50,12 @@ final class ClassPreloader implements Runnable {
         thread.start();
     }
 
+    /** Initialized before the list is loaded (see the class comment). */
+    static final String TRANSPORT_CHOICE = "io.grpc.netty.shaded.io.grpc.netty.Utils";
+
     @Override
     public void run() {
+        initialize(TRANSPORT_CHOICE);
         try (InputStream in = loader.getResourceAsStream(LIST)) {
             if (in == null) {
                 return;
@@ -57,6 +69,14 @@ final class ClassPreloader implements Runnable {
             }
         } catch (IOException e) {
             // A read error only means fewer classes preloaded.
+        }
+    }
+
+    private void initialize(String name) {
+        try {
+            Class.forName(name, true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // Another gRPC version: the main thread initializes what it uses, as without this thread.
         }
     }
 

@@ -16,6 +16,7 @@ class ClassPreloaderTest {
     /** Records what it is asked to load; loads through its parent. */
     static final class RecordingLoader extends ClassLoader {
         final Set<String> asked = ConcurrentHashMap.newKeySet();
+        final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         RecordingLoader() {
             super(ClassPreloaderTest.class.getClassLoader());
@@ -24,6 +25,7 @@ class ClassPreloaderTest {
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
             asked.add(name);
+            order.add(name);
             return super.loadClass(name, resolve);
         }
     }
@@ -46,6 +48,17 @@ class ClassPreloaderTest {
         RecordingLoader loader = new RecordingLoader();
         new ClassPreloader(loader).run();
         assertThat(loader.asked).containsAll(listed());
+    }
+
+    /** Renamed in a gRPC upgrade, the native transport would be loaded on the main thread again, silently. */
+    @Test
+    void theTransportChoiceItInitializesFirstExistsAndIsAskedForFirst() throws Exception {
+        assertThat(Class.forName(
+                        ClassPreloader.TRANSPORT_CHOICE, false, getClass().getClassLoader()))
+                .isNotNull();
+        RecordingLoader loader = new RecordingLoader();
+        new ClassPreloader(loader).run();
+        assertThat(loader.order.get(0)).isEqualTo(ClassPreloader.TRANSPORT_CHOICE);
     }
 
     /** A stale list only wastes time; this says when it has gone stale (a gRPC or Netty upgrade). */
