@@ -31,14 +31,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's gRPC service (the seed's {@code RaftServer}): a plain grpc-java
- * {@link io.grpc.BindableService}. It admits only members of the cluster ({@link ClusterGuard}),
+ * The node's gRPC service (the seed's {@code RaftServer}). It is deliberately not a
+ * {@link io.grpc.BindableService}: Spring gRPC serves every bean of that type on the
+ * application's servers (its servlet one included, which takes no filter), and this one alone
+ * is the bare service, without the peer security and crash detection around it. Servers get it
+ * only through {@link RaftServiceDefinition#of}. It admits only members of the cluster ({@link ClusterGuard}),
  * refuses structurally invalid requests ({@link InboundChecks}), hands each request to the Raft
  * loop and answers with the loop's response ({@link PendingReplies}). AppendEntries come as
  * Heartbeat calls or as frames of a leader's {@code Replicate} stream ({@link InboundReplicationStream}). TimeoutNow is acknowledged at once (its reply carries nothing the
  * core needs). Forward is served by the {@link LeaderCommandHandler}.
  */
-public class RaftServer extends RaftGrpc.RaftImplBase {
+public class RaftServer implements RaftGrpc.AsyncService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RaftServer.class);
 

@@ -2,6 +2,7 @@ package io.raftboot.spring.grpc;
 
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.raftboot.proto.RaftGrpc;
 import io.raftboot.spring.grpc.security.PeerSecurity;
 
 /**
@@ -17,7 +18,7 @@ final class RaftServiceDefinition {
      * @param crashDetector sees admitted heartbeats, or {@code null}
      */
     static ServerServiceDefinition of(RaftServer server, PeerSecurity security, LeaderCrashDetector crashDetector) {
-        ServerServiceDefinition service = server.bindService();
+        ServerServiceDefinition service = RaftGrpc.bindService(server);
         if (crashDetector != null) {
             service = ServerInterceptors.intercept(service, crashDetector);
         }

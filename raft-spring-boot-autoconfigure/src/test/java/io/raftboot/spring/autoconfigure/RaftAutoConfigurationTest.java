@@ -300,12 +300,41 @@ class RaftAutoConfigurationTest {
                 .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(RaftInfoContributor.class));
     }
 
+    /**
+     * Spring gRPC serves every BindableService bean, on its servlet server too, where no filter
+     * applies: the bare Raft service (no peer security) must not be one. Only the starter's own
+     * secured registrations for a shared server may serve rafts.Raft.
+     */
+    @Test
+    void noBeanOffersTheBareRaftServiceToAnApplicationsGrpcServer() {
+        runner().run(ctx -> {
+            assertThat(ctx.getBean(RaftServer.class)).isNotInstanceOf(io.grpc.BindableService.class);
+            assertThat(raftServices(ctx)).singleElement().isInstanceOf(RaftGrpcRegistration.class);
+        });
+        runner().withClassLoader(new FilteredClassLoader("net.devh")).run(ctx -> {
+            assertThat(ctx).hasSingleBean(RaftServer.class);
+            assertThat(raftServices(ctx))
+                    .as("own server: no rafts.Raft service bean")
+                    .isEmpty();
+        });
+    }
+
+    private static java.util.List<io.grpc.BindableService> raftServices(
+            org.springframework.context.ApplicationContext ctx) {
+        return ctx.getBeansOfType(io.grpc.BindableService.class).values().stream()
+                .filter(service -> service.bindService()
+                        .getServiceDescriptor()
+                        .getName()
+                        .equals(io.raftboot.proto.RaftGrpc.SERVICE_NAME))
+                .toList();
+    }
+
     @Test
     void theRaftServiceIsKeptOffASpringGrpcServerAndOnlyIt() {
         runner().run(ctx -> {
             ServerServiceDefinitionFilter filter = ctx.getBean(ServerServiceDefinitionFilter.class);
             assertThat(filter).isInstanceOf(RaftServiceOffApplicationServer.class);
-            assertThat(filter.filter(ctx.getBean(RaftServer.class).bindService(), null))
+            assertThat(filter.filter(io.raftboot.proto.RaftGrpc.bindService(ctx.getBean(RaftServer.class)), null))
                     .as("the bare Raft service on the application's Spring gRPC server")
                     .isFalse();
             ServerServiceDefinition other =
