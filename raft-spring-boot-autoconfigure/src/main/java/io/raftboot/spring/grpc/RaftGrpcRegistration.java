@@ -19,10 +19,6 @@ public class RaftGrpcRegistration implements BindableService {
     private final PeerSecurity security;
     private final LeaderCrashDetector crashDetector;
 
-    public RaftGrpcRegistration(RaftServer server) {
-        this(server, null, null);
-    }
-
     /**
      * @param security applied to the service (caller identity, request signatures), or {@code null}
      * @param crashDetector sees admitted heartbeats (inside the security checks), or {@code null}
