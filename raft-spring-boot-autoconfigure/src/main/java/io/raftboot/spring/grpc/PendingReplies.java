@@ -73,6 +73,12 @@ public final class PendingReplies {
     private final Set<ReplySlot> streams = new HashSet<>();
     /** Set once the node stops: new streams are ended at once with it. */
     private Status streamsRefused;
+    /**
+     * Set once the loop is gone ({@link #failAllStopping}): nothing would ever answer a call parked
+     * after it, and a server that stops after the node (its lifecycle depends on the server's) waits
+     * for its calls in flight up to its shutdown grace; such calls fail at once with it.
+     */
+    private Status callsRefused;
 
     public PendingReplies(MessageMapper mapper) {
         this.mapper = mapper;
@@ -142,15 +148,22 @@ public final class PendingReplies {
 
     private void park(String peer, Kind kind, ReplySlot slot) {
         ReplySlot refused = null;
+        Status status = null;
         synchronized (this) {
-            ArrayDeque<ReplySlot> queue = queue(peer, kind);
-            queue.addLast(slot);
-            if (queue.size() > MAX_PARKED) {
-                refused = queue.pollFirst();
+            if (callsRefused != null) {
+                refused = slot;
+                status = callsRefused;
+            } else {
+                ArrayDeque<ReplySlot> queue = queue(peer, kind);
+                queue.addLast(slot);
+                if (queue.size() > MAX_PARKED) {
+                    refused = queue.pollFirst();
+                    status = Status.RESOURCE_EXHAUSTED.withDescription("too many Raft requests waiting for an answer");
+                }
             }
         }
         if (refused != null) {
-            refused.fail(Status.RESOURCE_EXHAUSTED.withDescription("too many Raft requests waiting for an answer"));
+            refused.fail(status);
         }
     }
 
@@ -174,9 +187,15 @@ public final class PendingReplies {
         throw new IllegalArgumentException("not a response: " + response);
     }
 
-    /** Fails every parked call: this node is stopping ({@code UNAVAILABLE}, so the peer retries elsewhere). */
+    /**
+     * Fails every parked call, and every call parked from now on: this node is stopping
+     * ({@code UNAVAILABLE}, so the peer retries elsewhere).
+     */
     public void failAllStopping(String nodeId) {
         refuseStreamsStopping(nodeId);
+        synchronized (this) {
+            callsRefused = stopping(nodeId);
+        }
         failAll(stopping(nodeId));
     }
 

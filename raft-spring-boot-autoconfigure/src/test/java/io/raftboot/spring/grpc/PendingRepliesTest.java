@@ -163,6 +163,24 @@ class PendingRepliesTest {
         assertThat(late).extracting(io.grpc.Status::getCode).containsExactly(io.grpc.Status.Code.UNAVAILABLE);
     }
 
+    /**
+     * A server that stops after the node waits for its calls in flight: one parked after the loop
+     * was gone would wait for an answer that never comes, up to the caller's deadline.
+     */
+    @org.junit.jupiter.api.Test
+    void aCallParkedAfterTheNodeStoppedFailsAtOnce() {
+        List<io.grpc.Status> before = new ArrayList<>();
+        List<io.grpc.Status> after = new ArrayList<>();
+        pending.parkFrame("n2", slot(before));
+
+        pending.failAllStopping("n1");
+        pending.parkFrame("n2", slot(after));
+
+        assertThat(before).extracting(io.grpc.Status::getCode).containsExactly(io.grpc.Status.Code.UNAVAILABLE);
+        assertThat(after).extracting(io.grpc.Status::getCode).containsExactly(io.grpc.Status.Code.UNAVAILABLE);
+        assertThat(pending.size()).isZero();
+    }
+
     private static ReplySlot slot(List<io.grpc.Status> failures) {
         return new ReplySlot() {
             @Override
