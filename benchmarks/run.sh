@@ -5,12 +5,26 @@
 #   benchmarks/run.sh --quick                   # < 5 minutes before scenario 11 (which adds ~4 on a busy machine)
 #   flock /tmp/mvn.lock benchmarks/run.sh       # full run (< 30 minutes before scenario 11; its 90 restarts add ~20, estimated), no build may run meanwhile
 #   benchmarks/run.sh --quick --only 2,3        # some scenarios (1-8, 9 = JMH, 10 = slow network, 11 = named roles), output under benchmarks/target/
+#   benchmarks/run.sh --startup-only            # scenario 6's start-up part alone: 10 starts of each variant, output under benchmarks/target/
+#   benchmarks/run.sh --help                    # this text; any other option is refused before anything runs
 #
 # Environment: MVN_FLAGS (e.g. "-o" to build offline), BENCH_SKIP_BUILD=1 to reuse what is built,
 # JAVA_HOME to pick the JDK (the nodes run on the same java).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+
+# Options are checked before anything runs: an unknown one (--help was one) used to start the full run.
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --quick | --startup-only) ;;
+    --only | --root) ((i += 1)); [[ $i -lt ${#args[@]} ]] || { echo "run.sh: ${args[i - 1]} needs a value" >&2; exit 2; } ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "run.sh: unknown option '${args[i]}'" >&2; usage >&2; exit 2 ;;
+  esac
+done
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 for tool in "$JAVA" kill yes getconf; do

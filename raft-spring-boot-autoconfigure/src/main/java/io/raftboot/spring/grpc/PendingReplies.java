@@ -75,8 +75,8 @@ public final class PendingReplies {
     private Status streamsRefused;
     /**
      * Set once the loop is gone ({@link #failAllStopping}): nothing would ever answer a call parked
-     * after it, and a server that stops after the node (its lifecycle depends on the server's) waits
-     * for its calls in flight up to its shutdown grace; such calls fail at once with it.
+     * after it, and a server that stops after the node (the own one, last in its stop) waits for its
+     * calls in flight up to its shutdown grace; such calls fail at once with it.
      */
     private Status callsRefused;
 
