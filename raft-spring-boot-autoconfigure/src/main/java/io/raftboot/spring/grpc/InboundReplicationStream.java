@@ -106,18 +106,7 @@ final class InboundReplicationStream implements StreamObserver<HBeat> {
     /** The leader closed its side: so do we; frames not answered yet are lost messages. */
     @Override
     public void onCompleted() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            pending.streamClosed(whole);
-            try {
-                responses.onCompleted();
-            } catch (RuntimeException ignored) {
-                // cancelled meanwhile
-            }
-        }
+        close(StreamObserver::onCompleted);
     }
 
     @Override
@@ -126,6 +115,11 @@ final class InboundReplicationStream implements StreamObserver<HBeat> {
     }
 
     private void fail(Status status) {
+        close(r -> r.onError(status.asRuntimeException()));
+    }
+
+    /** Ends our side once, however it ends: the first of completion and failure wins. */
+    private void close(Consumer<StreamObserver<HBeatReturn>> end) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -133,7 +127,7 @@ final class InboundReplicationStream implements StreamObserver<HBeat> {
             closed = true;
             pending.streamClosed(whole);
             try {
-                responses.onError(status.asRuntimeException());
+                end.accept(responses);
             } catch (RuntimeException ignored) {
                 // cancelled meanwhile
             }

@@ -189,10 +189,7 @@ class ReplicationStreamTest {
     void aTamperedFrameIsRefusedAndClosesTheStream() {
         RequestRefusals refusals = new RequestRefusals("n2");
         follower = serve(followerService(refusals));
-        RawStream stream = RawStream.open(
-                followerPort,
-                SignedHeaders.openStream(
-                        SECRET, RaftGrpc.getReplicateMethod(), "test", "n1", "n2", System.currentTimeMillis()));
+        RawStream stream = RawStream.open(followerPort, signedOpening());
 
         stream.send(stream.opening.seal(frame(1)));
         await().atMost(Duration.ofSeconds(10)).until(() -> stream.replies.size() == 1);
@@ -209,10 +206,7 @@ class ReplicationStreamTest {
     void aReplayedFrameIsRefusedAndClosesTheStream() {
         RequestRefusals refusals = new RequestRefusals("n2");
         follower = serve(followerService(refusals));
-        RawStream stream = RawStream.open(
-                followerPort,
-                SignedHeaders.openStream(
-                        SECRET, RaftGrpc.getReplicateMethod(), "test", "n1", "n2", System.currentTimeMillis()));
+        RawStream stream = RawStream.open(followerPort, signedOpening());
 
         byte[] first = stream.opening.seal(frame(1));
         stream.send(first);
@@ -228,10 +222,8 @@ class ReplicationStreamTest {
     void aFrameMovedToAnotherStreamOrAReplayedOpeningIsRefused() {
         RequestRefusals refusals = new RequestRefusals("n2");
         follower = serve(followerService(refusals));
-        SignedHeaders.ForgedStream a = SignedHeaders.openStream(
-                SECRET, RaftGrpc.getReplicateMethod(), "test", "n1", "n2", System.currentTimeMillis());
-        SignedHeaders.ForgedStream b = SignedHeaders.openStream(
-                SECRET, RaftGrpc.getReplicateMethod(), "test", "n1", "n2", System.currentTimeMillis());
+        SignedHeaders.ForgedStream a = signedOpening();
+        SignedHeaders.ForgedStream b = signedOpening();
 
         RawStream onB = RawStream.open(followerPort, b);
         onB.send(a.seal(frame(7))); // sequence 1, as b's first frame would be, but sealed for stream a
@@ -253,6 +245,12 @@ class ReplicationStreamTest {
         assertThat(stream.awaitClose().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(refusals.count(RefusalReason.MISSING_SIGNATURE)).isEqualTo(1);
         assertThat(followerLoop).isEmpty();
+    }
+
+    /** A Replicate stream's opening from n1 to n2, signed with the cluster's secret by the test itself. */
+    private static SignedHeaders.ForgedStream signedOpening() {
+        return SignedHeaders.openStream(
+                SECRET, RaftGrpc.getReplicateMethod(), "test", "n1", "n2", System.currentTimeMillis());
     }
 
     private List<Long> followerLoopReadSeqs() {
