@@ -300,7 +300,7 @@ class RaftGrpcConfiguration {
         /** The server listens before the loop campaigns, and stops after the node. */
         @Bean
         static RaftLifecycleInsideGrpcServers raftLifecycleInsideGrpcServers() {
-            return new RaftLifecycleInsideGrpcServers();
+            return new RaftLifecycleInsideGrpcServers(RaftLifecycleInsideGrpcServers.SPRING_GRPC_SERVER_LIFECYCLE);
         }
     }
 
@@ -315,6 +315,15 @@ class RaftGrpcConfiguration {
         RaftGrpcRegistration raftGrpcRegistration(
                 RaftServer server, PeerSecurity security, ObjectProvider<LeaderCrashDetector> crashDetector) {
             return new RaftGrpcRegistration(server, security, crashDetector.getIfAvailable());
+        }
+
+        /**
+         * The server listens before the loop campaigns, and stops after the node (net.devh's
+         * lifecycle runs at phase Integer.MAX_VALUE, above the node's).
+         */
+        @Bean
+        static RaftLifecycleInsideGrpcServers raftLifecycleInsideNetDevhServer() {
+            return new RaftLifecycleInsideGrpcServers(RaftLifecycleInsideGrpcServers.NET_DEVH_SERVER_LIFECYCLE);
         }
 
         /** Lets crash-fast detection see the server's connections close. */

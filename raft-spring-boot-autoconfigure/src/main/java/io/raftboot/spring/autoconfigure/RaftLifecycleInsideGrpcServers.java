@@ -8,10 +8,11 @@ import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
- * Makes the node's lifecycle ({@link RaftLifecycle}) depend on the application's Spring gRPC
- * server lifecycles when Raft shares that server ({@code raft.server.mode=shared}).
+ * Makes the node's lifecycle ({@link RaftLifecycle}) depend on the application's gRPC server
+ * lifecycles (Spring gRPC's or net.devh's) when Raft shares that server
+ * ({@code raft.server.mode=shared}).
  *
- * <p>Spring gRPC's {@code GrpcServerLifecycle} runs at phase {@code Integer.MAX_VALUE}, above
+ * <p>Both libraries' {@code GrpcServerLifecycle} run at phase {@code Integer.MAX_VALUE}, above
  * {@link RaftLifecycle#PHASE}: by phase alone the loop would campaign before the server accepts
  * peers, and the server would stop before the node. Spring's {@code DefaultLifecycleProcessor}
  * starts a bean's dependencies before it and stops its dependents before it, whatever their
@@ -22,13 +23,23 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 final class RaftLifecycleInsideGrpcServers implements BeanFactoryPostProcessor {
 
     /** Spring gRPC's server lifecycle, one bean per server (Netty, shaded Netty, in-process). */
-    static final String GRPC_SERVER_LIFECYCLE = "org.springframework.grpc.server.lifecycle.GrpcServerLifecycle";
+    static final String SPRING_GRPC_SERVER_LIFECYCLE = "org.springframework.grpc.server.lifecycle.GrpcServerLifecycle";
+
+    /** net.devh's server lifecycle (Boot 3), one bean per server factory. */
+    static final String NET_DEVH_SERVER_LIFECYCLE = "net.devh.boot.grpc.server.serverfactory.GrpcServerLifecycle";
+
+    /** The lifecycle class of the server Raft shares. */
+    private final String lifecycleClass;
+
+    RaftLifecycleInsideGrpcServers(String lifecycleClass) {
+        this.lifecycleClass = lifecycleClass;
+    }
 
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         Class<?> serverLifecycle;
         try {
-            serverLifecycle = Class.forName(GRPC_SERVER_LIFECYCLE, false, beanFactory.getBeanClassLoader());
+            serverLifecycle = Class.forName(lifecycleClass, false, beanFactory.getBeanClassLoader());
         } catch (ClassNotFoundException e) {
             return;
         }
