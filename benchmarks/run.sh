@@ -10,6 +10,9 @@
 #
 # Environment: MVN_FLAGS (e.g. "-o" to build offline), BENCH_SKIP_BUILD=1 to reuse what is built,
 # JAVA_HOME to pick the JDK (the nodes run on the same java).
+# For experiments, not for the published page: BENCH_NODE_JVM_OPTS (more JVM options for every node,
+# e.g. "-XX:TieredStopAtLevel=1"; the settings lines show them), BENCH_SETTLE_MS (the wait before each
+# failover iteration's fault, 700 by default; docs/benchmarks.md, 1, used 15000 and 30000).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -10,12 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
+import java.util.stream.Stream;
 
 /**
  * Three (or more) node processes of one system, driven over HTTP: the adapter the scenarios see.
@@ -27,14 +29,22 @@ public abstract class Cluster extends ProcessCluster {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * JVM options of every node, ours and Ratis' alike. A fixed set of JIT compiler threads, so
-     * that scenario 6 can tell their CPU apart (dynamic ones come and go between two reads).
+     * that scenario 6 can tell their CPU apart (dynamic ones come and go between two reads). More
+     * can be appended for an experiment with {@code BENCH_NODE_JVM_OPTS} (space-separated, e.g.
+     * {@code -XX:TieredStopAtLevel=1}); the page's settings lines show them.
      */
-    public static final List<String> JVM_OPTIONS = List.of(
-            "-Xms256m",
-            "-Xmx256m",
-            "-XX:+UseG1GC",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-XX:-UseDynamicNumberOfCompilerThreads");
+    public static final List<String> JVM_OPTIONS = Stream.concat(
+                    Stream.of(
+                            "-Xms256m",
+                            "-Xmx256m",
+                            "-XX:+UseG1GC",
+                            "-XX:+ExitOnOutOfMemoryError",
+                            "-XX:-UseDynamicNumberOfCompilerThreads"),
+                    Arrays.stream(System.getenv()
+                                    .getOrDefault("BENCH_NODE_JVM_OPTS", "")
+                                    .split("\\s+"))
+                            .filter(option -> !option.isEmpty()))
+            .toList();
 
     private volatile ToIntFunction<NodeProcess> advertisedRaftPort = NodeProcess::raftPort;
 
