@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
@@ -176,15 +177,24 @@ final class PendingRequests {
         }
     }
 
-    /** A transfer is done once this node no longer leads; one past its deadline fails. */
-    void checkTransfers(boolean leading) {
+    /**
+     * A transfer is done once this node no longer leads; one past its deadline fails. While it
+     * runs, each follows the node's current target ({@code transferTarget}, null while a
+     * step-down still waits for a caught-up voter), so a step-down completes with the voter it
+     * finally chose.
+     */
+    void checkTransfers(boolean leading, String transferTarget) {
         if (transfers.isEmpty()) {
             return;
         }
         long now = clock.getAsLong();
-        Iterator<PendingTransfer> it = transfers.iterator();
+        ListIterator<PendingTransfer> it = transfers.listIterator();
         while (it.hasNext()) {
             PendingTransfer t = it.next();
+            if (leading && transferTarget != null && !transferTarget.equals(t.target())) {
+                t = new PendingTransfer(transferTarget, t.future(), t.deadlineNanos());
+                it.set(t);
+            }
             if (!leading) {
                 t.future().complete(t.target());
                 it.remove();

@@ -691,7 +691,7 @@ public final class RaftLoop implements AutoCloseable {
                             + "); the entry may still be committed by the new leader");
         }
         snapshots.maybeSnapshot(node, stateMachine, storage);
-        requests.checkTransfers(node.role() == Role.LEADER);
+        requests.checkTransfers(node.role() == Role.LEADER, node.transferTarget());
         publisher.publish(publisher.current(node, lastApplied));
     }
 

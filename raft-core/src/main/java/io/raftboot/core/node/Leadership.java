@@ -34,6 +34,13 @@ final class Leadership {
     private final RoleAssigner roles;
 
     private Transfer transfer;
+    /**
+     * A step-down waiting for a voter that holds the whole log ({@link #stepDown}): the tick after
+     * which it hands leadership to the most up-to-date voter anyway, or {@link #NO_STEP_DOWN}.
+     */
+    private long stepDownByTick = NO_STEP_DOWN;
+
+    private static final long NO_STEP_DOWN = -1;
     private int heartbeatElapsed;
     /** A read waits for a heartbeat round: start one in the next Ready. */
     private boolean heartbeatRequested;
@@ -66,6 +73,13 @@ final class Leadership {
                 && transfer.tickExpired(settings.electionTicks())
                 && abandonTransfer()) {
             return;
+        }
+        if (stepDownByTick != NO_STEP_DOWN && now >= stepDownByTick) {
+            Progress best = replication.mostUpToDateVoter(now);
+            stepDownByTick = NO_STEP_DOWN;
+            if (best != null) {
+                transferTo(best.id);
+            }
         }
         // Check-quorum (thesis §6.2): a leader that has not heard from a majority within an
         // election timeout steps down, so a partitioned leader stops acting as one.
@@ -138,6 +152,9 @@ final class Leadership {
         long wait = lease.ticksUntilWaitOver(now);
         if (wait > 0) {
             next = Math.min(next, wait); // a lease may be claimed from then on
+        }
+        if (stepDownByTick != NO_STEP_DOWN) {
+            next = Math.min(next, Math.max(1, stepDownByTick - now));
         }
         if (transfer != null) {
             // Its timer counts only the ticks at which the wait is over.
@@ -285,6 +302,7 @@ final class Leadership {
             return;
         }
         LOG.log(Level.INFO, "{0}: term {1}: transferring leadership to {2}", node.id(), node.term(), target);
+        stepDownByTick = NO_STEP_DOWN;
         transfer = new Transfer(target);
         Progress pr = replication.follower(target);
         if (pr.match == log.lastIndex()) {
@@ -294,14 +312,32 @@ final class Leadership {
         }
     }
 
-    /** Hands leadership to the most up-to-date voter; returns it, or null when there is none. */
+    /**
+     * Hands leadership to a voter that holds this leader's whole log (thesis §3.10: TimeoutNow goes
+     * only to a caught-up target). If the most up-to-date voter does, at once. If none does yet (an
+     * entry appended a moment ago, say the stopping node's role withdrawal), this node keeps leading,
+     * lease included, and hands over to the first voter that acknowledges the whole log: the one
+     * that answers fastest, instead of waiting for a pick made among equals. After two heartbeat
+     * intervals without one it hands over to the most up-to-date voter anyway, as a transfer that
+     * then catches the target up. Returns the most up-to-date voter now (the target, unless
+     * another gets there first: {@link #transferTarget()}), or null when there is none.
+     */
     String stepDown() {
         Progress best = replication.mostUpToDateVoter(node.ticks());
         if (best == null) {
             return null;
         }
-        transferTo(best.id);
+        if (transfer != null || best.match == log.lastIndex()) {
+            transferTo(best.id);
+        } else if (stepDownByTick == NO_STEP_DOWN) {
+            stepDownByTick = node.ticks() + 2L * settings.heartbeatTicks();
+        }
         return best.id;
+    }
+
+    /** The target of the transfer under way, or null (none, or a step-down still choosing). */
+    String transferTarget() {
+        return targetOrNull();
     }
 
     void onAppendResponse(AppendResponse m) {
@@ -321,6 +357,9 @@ final class Leadership {
                 }
                 maybeCommit();
                 commitNoticeDue |= replication.commitNoticeDue(pr, node.commitIndex());
+            }
+            if (stepDownByTick != NO_STEP_DOWN && pr.voter && pr.match == log.lastIndex()) {
+                transferTo(pr.id); // the first voter to hold the whole log: TimeoutNow goes now
             }
             if (transfer != null
                     && pr.id.equals(transfer.target())

@@ -390,11 +390,18 @@ public final class RaftNode {
     }
 
     /**
-     * Gives up leadership by handing it to the most up-to-date voter (so no election timeout is
-     * lost). Returns the chosen node, or {@code null} when there is none (single voter).
+     * Gives up leadership by handing it to a voter that holds the whole log, the first to get there
+     * if none does yet (so no election timeout is lost; see {@code Leadership.stepDown}). Returns
+     * the most up-to-date voter now, or {@code null} when there is none (single voter); the final
+     * target is {@link #transferTarget()}.
      */
     public String stepDown() {
         return leadership == null ? null : leadership.stepDown();
+    }
+
+    /** The target of the leadership transfer under way, or {@code null}. */
+    public String transferTarget() {
+        return leadership == null ? null : leadership.transferTarget();
     }
 
     /** Builds a snapshot record for the state machine's state at {@code index} (must be applied). */

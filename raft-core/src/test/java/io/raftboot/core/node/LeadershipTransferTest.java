@@ -199,6 +199,53 @@ class LeadershipTransferTest {
     }
 
     @Test
+    void stepDownWithNoVoterHoldingTheWholeLogHandsOverToTheFirstThatAcknowledgesIt() {
+        Network net = clusterLedBy("a", 60);
+        RaftNode a = net.node("a");
+        // b (the lowest id, so the pick among equals) is slow: its messages wait.
+        net.holdWhere(m -> m.from().equals("b") || m.to().equals("b"));
+        net.propose("a", "withdraw my roles"); // appended a moment before the stop: no voter has it yet
+
+        assertThat(a.stepDown())
+                .as("the most up-to-date voter now, one of two equals")
+                .isEqualTo("b");
+        net.flush("a");
+        assertThat(a.isTransferringLeadership())
+                .as("no voter holds the whole log yet: a still leads, lease included")
+                .isFalse();
+        assertThat(net.leaseHolders()).containsExactly("a");
+
+        net.deliverAll(); // c acknowledges the entry first, and a hands over to it at once
+        net.tickUntil(() -> net.node("c").role() == Role.LEADER, T - 1, "c leads");
+        assertThat(net.sent)
+                .filteredOn(TimeoutNow.class::isInstance)
+                .extracting(m -> m.to())
+                .containsExactly("c");
+    }
+
+    @Test
+    void stepDownHandsOverToTheMostUpToDateVoterAnywayWhenNoneCatchesUpWithinTwoHeartbeats() {
+        Network net = clusterLedBy("a", 61);
+        RaftNode a = net.node("a");
+        net.holdWhere(
+                m -> m.from().equals("b") || m.to().equals("b") || m.from().equals("c") || m.to().equals("c"));
+        net.propose("a", "late");
+
+        a.stepDown();
+        net.flush("a");
+        net.tickOnly("a");
+        assertThat(a.isTransferringLeadership())
+                .as("still waiting after one heartbeat")
+                .isFalse();
+        net.tickOnly("a");
+        assertThat(a.transferTarget())
+                .as("after two heartbeats: the pick among equals")
+                .isEqualTo("b");
+        net.releaseHeld();
+        net.tickUntil(() -> net.node("b").role() == Role.LEADER, T - 1, "b leads");
+    }
+
+    @Test
     void stepDownPrefersAVoterThatStillAnswersOverTheLowestIdThatStopped() {
         Network net = clusterLedBy("a", 58);
         // b (the lowest id, as up to date as c) stops, as a follower stopped just before the leader.
