@@ -20,6 +20,8 @@ import java.util.List;
 final class Leadership {
 
     private static final System.Logger LOG = System.getLogger(RaftNode.class.getName());
+    /** {@link #stepDownByTick} when no step-down waits. */
+    private static final long NO_STEP_DOWN = -1;
 
     private final RaftNode node;
     private final ProtocolSettings settings;
@@ -40,7 +42,6 @@ final class Leadership {
      */
     private long stepDownByTick = NO_STEP_DOWN;
 
-    private static final long NO_STEP_DOWN = -1;
     private int heartbeatElapsed;
     /** A read waits for a heartbeat round: start one in the next Ready. */
     private boolean heartbeatRequested;
