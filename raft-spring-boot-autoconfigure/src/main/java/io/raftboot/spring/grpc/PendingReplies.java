@@ -193,10 +193,11 @@ public final class PendingReplies {
      */
     public void failAllStopping(String nodeId) {
         refuseStreamsStopping(nodeId);
+        Status stopping = stopping(nodeId);
         synchronized (this) {
-            callsRefused = stopping(nodeId);
+            callsRefused = stopping;
         }
-        failAll(stopping(nodeId));
+        failAll(stopping);
     }
 
     /** Fails every parked call with {@code status}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
+import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raftboot.core.loop.RaftLoop;
@@ -14,6 +15,7 @@ import io.raftboot.core.storage.FileStorage;
 import io.raftboot.core.storage.MemoryStorage;
 import io.raftboot.core.storage.Storage;
 import io.raftboot.core.store.ConfigStore;
+import io.raftboot.proto.RaftGrpc;
 import io.raftboot.spring.actuator.RaftEndpoint;
 import io.raftboot.spring.actuator.RaftHealthIndicator;
 import io.raftboot.spring.actuator.RaftInfoContributor;
@@ -64,6 +66,7 @@ import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.grpc.server.ServerServiceDefinitionFilter;
 
 /** Every condition and every {@code @ConditionalOnMissingBean} of the auto-configuration. */
@@ -308,7 +311,7 @@ class RaftAutoConfigurationTest {
     @Test
     void noBeanOffersTheBareRaftServiceToAnApplicationsGrpcServer() {
         runner().run(ctx -> {
-            assertThat(ctx.getBean(RaftServer.class)).isNotInstanceOf(io.grpc.BindableService.class);
+            assertThat(ctx.getBean(RaftServer.class)).isNotInstanceOf(BindableService.class);
             assertThat(raftServices(ctx)).singleElement().isInstanceOf(RaftGrpcRegistration.class);
         });
         runner().withClassLoader(new FilteredClassLoader("net.devh")).run(ctx -> {
@@ -319,13 +322,10 @@ class RaftAutoConfigurationTest {
         });
     }
 
-    private static java.util.List<io.grpc.BindableService> raftServices(
-            org.springframework.context.ApplicationContext ctx) {
-        return ctx.getBeansOfType(io.grpc.BindableService.class).values().stream()
-                .filter(service -> service.bindService()
-                        .getServiceDescriptor()
-                        .getName()
-                        .equals(io.raftboot.proto.RaftGrpc.SERVICE_NAME))
+    private static List<BindableService> raftServices(ApplicationContext ctx) {
+        return ctx.getBeansOfType(BindableService.class).values().stream()
+                .filter(service ->
+                        service.bindService().getServiceDescriptor().getName().equals(RaftGrpc.SERVICE_NAME))
                 .toList();
     }
 
@@ -334,7 +334,7 @@ class RaftAutoConfigurationTest {
         runner().run(ctx -> {
             ServerServiceDefinitionFilter filter = ctx.getBean(ServerServiceDefinitionFilter.class);
             assertThat(filter).isInstanceOf(RaftServiceOffApplicationServer.class);
-            assertThat(filter.filter(io.raftboot.proto.RaftGrpc.bindService(ctx.getBean(RaftServer.class)), null))
+            assertThat(filter.filter(RaftGrpc.bindService(ctx.getBean(RaftServer.class)), null))
                     .as("the bare Raft service on the application's Spring gRPC server")
                     .isFalse();
             ServerServiceDefinition other =

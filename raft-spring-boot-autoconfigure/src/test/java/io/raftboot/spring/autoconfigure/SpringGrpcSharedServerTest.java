@@ -133,7 +133,7 @@ class SpringGrpcSharedServerTest {
             ServerServiceDefinition secured =
                     ctx.getBean(RaftSpringGrpcService.class).bindService();
             ServerInterceptor passThrough = SpringGrpcServer.passThrough(new AtomicInteger());
-            assertThat(filter.filter(io.raftboot.proto.RaftGrpc.bindService(ctx.getBean(RaftServer.class)), null))
+            assertThat(filter.filter(RaftGrpc.bindService(ctx.getBean(RaftServer.class)), null))
                     .as("the bare RaftServer")
                     .isFalse();
             assertThat(filter.filter(secured, null)).as("the secured service").isTrue();
