@@ -63,13 +63,16 @@ public final class Main {
         long started = System.nanoTime();
         Run.log("benchmarks (%s) in %s, scenarios %s", quick ? "quick" : "full", work, scenarios);
 
-        // Restarting a killed or stopped sample node costs ~12 s of JVM start-up and rejoining on
-        // this machine, which bounds the iterations of scenarios 1 and 2 within the time budget
-        // (quick: under 5 minutes, full: under 30).
-        int handoffs = quick ? 1 : 6;
-        int crashes = quick ? 2 : 10;
+        // Issue #14 asks for at least 50 iterations of each failover scenario on our side, so that a
+        // p99 is more than the maximum. Restarting a killed or stopped sample node costs ~12 s of JVM
+        // start-up and rejoining on this machine: 50 handoffs and 50 kills take ~11 minutes each,
+        // which puts the full run above its 30-minute budget (docs/benchmarks.md says by how much).
+        // Ratis keeps fewer: it is the comparison, not the goal.
+        int handoffs = quick ? 1 : 50;
+        int crashes = quick ? 2 : 50;
         int ratisCrashes = quick ? 2 : 20;
-        int freezes = quick ? 1 : 30;
+        int freezes = quick ? 1 : 50;
+        int ratisFreezes = quick ? 1 : 30;
         Duration warmup = Duration.ofSeconds(quick ? 1 : 3);
         Duration window = Duration.ofSeconds(quick ? 2 : 10);
         int[] writers = {1, 8, 64};
@@ -112,7 +115,7 @@ public final class Main {
                         f.crash(ratisCrashes);
                     }
                     if (scenarios.contains(3)) {
-                        f.freeze(freezes);
+                        f.freeze(ratisFreezes);
                     }
                     if (scenarios.contains(5)) {
                         new Throughput(run, ratis).measure(writers, warmup, window);
