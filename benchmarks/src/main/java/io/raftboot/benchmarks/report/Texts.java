@@ -20,8 +20,8 @@ final class Texts {
             "11-named-roles");
 
     /**
-     * Why the goals that are not met are not; written from the runs of 2026-11-26 (update it
-     * with the figures when they change).
+     * Why the goals that are not met are not: items 1 and 6 from the measurements of 2026-12-04,
+     * items 3-5 from the run of 2026-11-26 (update them with the figures when they change).
      */
     static final String GOALS_NOT_MET = ""
             + "## Goals not met, and why\n"
