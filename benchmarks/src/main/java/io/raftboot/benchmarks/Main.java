@@ -160,6 +160,8 @@ public final class Main {
         if (scenarios.contains(11)) {
             // Each kill or stop restarts a JVM (10-15 s here) and waits for the roles to settle:
             // 5 + 5 + 3 took 4.2 and 6.2 minutes at a load of 5-13 (less on an idle machine, not measured).
+            // The full run makes 10 of each (30 restarts, ~7 minutes): 30 of each took ~20 minutes, and
+            // the failover goals of issue #14 are scenarios 1-3's, not this one's.
             new NamedRoles(run)
                     .measure(
                             n -> new OursCluster(
@@ -169,8 +171,8 @@ public final class Main {
                                     jar,
                                     root.resolve("benchmarks/target/bench-cds"),
                                     NamedRoles.arguments()),
-                            quick ? 5 : 30,
-                            quick ? 3 : 30);
+                            quick ? 5 : 10,
+                            quick ? 3 : 10);
         }
 
         double minutes = (System.nanoTime() - started) / 60e9;
