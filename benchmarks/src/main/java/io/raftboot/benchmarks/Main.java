@@ -5,6 +5,7 @@ import io.raftboot.benchmarks.cluster.OursCluster;
 import io.raftboot.benchmarks.cluster.RatisCluster;
 import io.raftboot.benchmarks.inproc.Propagation;
 import io.raftboot.benchmarks.inproc.Scale;
+import io.raftboot.benchmarks.inproc.StoreFootprint;
 import io.raftboot.benchmarks.jmh.JmhRunner;
 import io.raftboot.benchmarks.report.Report;
 import io.raftboot.benchmarks.scenario.Failover;
@@ -132,6 +133,7 @@ public final class Main {
             }
             if (scenarios.contains(6)) {
                 new Startup(run).measure(quick ? 1 : 10);
+                new StoreFootprint(run, work.resolve("store-footprint")).measure();
             }
         }
         if (startupOnly) {

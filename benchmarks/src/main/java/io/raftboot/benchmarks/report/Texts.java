@@ -166,6 +166,8 @@ final class Texts {
                     PUT's headers and body apart without TCP_NODELAY, and Nagle + delayed ACK then add ~40 ms to every
                     write on loopback, which would measure the client), and wait for the 200 (the write is committed, fsynced on a majority, and
                     applied). After a warm-up, committed writes per second over the window and the latency of each write.
+                    One writer's rate swings from run to run, so it is measured three times in a row and the median run is
+                    reported (the settings line lists all three).
                     Ratis: the same HTTP requests to its leader process, whose adapter writes through an embedded
                     RaftClient (async API) and answers once the reply arrives.""";
             case "6-footprint" -> """
@@ -175,7 +177,11 @@ final class Texts {
                     threads by name (`jcmd Thread.print`). Start-up: launch -> Spring Boot's `Started` line of the same
                     small web + actuator app (benchmarks' `BareApp`) without the starter, with it and `raft.enabled=false`,
                     and with it enabled as a one-voter cluster; the added time is the difference of the medians. (The
-                    sample app itself cannot start with `raft.enabled=false`: its beans need the Raft ones.)""";
+                    sample app itself cannot start with `raft.enabled=false`: its beans need the Raft ones.) A full store:
+                    10,000 keys (the default `raft.max-config-keys`) written in one JVM through raft-core alone, each put one
+                    log entry in a `FileStorage` (64 per fsync) applied to a `ConfigStore`, with 32-byte and with 1 KiB
+                    values: the heap the store holds (used heap after `System.gc()` with it minus without it), the log on
+                    disk, the snapshot, and the data directory once the log is compacted into it.""";
             case "7-scale" -> """
                     In one JVM with raft-core only: 4 voters and 50 learners, each a `RaftLoop` (default timings: tick
                     10 ms, election 30 ticks, heartbeat 5 ticks) with `MemoryStorage` and a `ConfigStore`, connected by an
