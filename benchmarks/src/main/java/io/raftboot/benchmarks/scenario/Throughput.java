@@ -96,7 +96,9 @@ public final class Throughput {
                                 client.close();
                                 return;
                             }
-                            String key = "tp-" + writers + "-" + writer + "-" + (i++ % 1000);
+                            // At most 64 x 100 keys over all writer counts: the store holds 10,000 by
+                            // default (raft.max-config-keys) and refuses new keys beyond that.
+                            String key = "tp-" + writer + "-" + (i++ % 100);
                             try {
                                 int code = client.put("/config/" + key, "value-0123456789");
                                 long after = System.nanoTime();
