@@ -58,8 +58,8 @@ public class RaftProperties {
 
     /**
      * Election timeout T: a follower that hears no leader for a random time in [T, 2T) starts
-     * an election; a leader that hears no majority within T steps down. Must be more than twice
-     * the heartbeat interval.
+     * an election; a leader without majority contact for 2T steps down (check-quorum). Must be
+     * more than twice the heartbeat interval.
      */
     private Duration electionTimeout = Duration.ofMillis(300);
 
@@ -99,8 +99,8 @@ public class RaftProperties {
 
     /**
      * Inputs (peer messages, proposed writes, reads) that may wait for the Raft loop thread. When
-     * full, peer messages are dropped (Raft resends) and a write on the leader fails at once with
-     * RejectedExecutionException (forwarded from a follower: OVERLOADED).
+     * full, peer messages are dropped (Raft resends) and a write is refused as overloaded (on the
+     * leader, or OVERLOADED to a follower's forward) and retried until raft.write-timeout.
      */
     private int maxPendingRequests = 4096;
 
