@@ -7,10 +7,10 @@ import io.raftboot.benchmarks.cluster.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Scenario 8: an idle 3-node cluster while two {@code yes > /dev/null} processes load both cores.
@@ -31,12 +31,16 @@ public final class Stability {
 
     public void measure(Duration duration) {
         Status start = cluster.awaitAgreedLeader(cluster.ids(), Duration.ofSeconds(60));
-        List<Process> hogs = new ArrayList<>();
+        List<Process> hogs = new CopyOnWriteArrayList<>();
         long maxTerm = start.term();
         Set<String> leaders = new HashSet<>();
         leaders.add(start.nodeId() + "@" + start.term());
         int polls = 0;
         int unanswered = 0;
+        // A run stopped meanwhile (SIGTERM, Ctrl-C) must not leave the hogs behind: they outlived
+        // one and spoiled the next run's figures.
+        Thread stopHogs = new Thread(() -> hogs.forEach(Process::destroyForcibly), "stop-cpu-hogs");
+        Runtime.getRuntime().addShutdownHook(stopHogs);
         try {
             for (int i = 0; i < 2; i++) {
                 hogs.add(new ProcessBuilder("yes")
@@ -63,6 +67,7 @@ public final class Stability {
             throw new UncheckedIOException("cannot start the CPU hog `yes`", e);
         } finally {
             hogs.forEach(Process::destroyForcibly);
+            Runtime.getRuntime().removeShutdownHook(stopHogs);
         }
         long elections = maxTerm - start.term();
         String settings = cluster.settings() + "; idle cluster, 2 x `yes > /dev/null` on 2 cores, "
