@@ -3,7 +3,7 @@
 # benchmarks/results/<date>[-quick].csv and docs/benchmarks.md (+ docs/benchmarks/*.png).
 #
 #   benchmarks/run.sh --quick                   # < 5 minutes before scenario 11 (which adds ~4 on a busy machine)
-#   flock /tmp/mvn.lock benchmarks/run.sh       # full run (~45 minutes, estimated: 50 handoffs, kills and freezes; scenario 11's 30 restarts ~7 of them), no build may run meanwhile
+#   flock /tmp/mvn.lock benchmarks/run.sh       # full run (44.9 minutes on 2026-12-04: 50 handoffs, kills and freezes; scenario 11's 30 restarts ~7 of them), no build may run meanwhile
 #   benchmarks/run.sh --quick --only 2,3        # some scenarios (1-8, 9 = JMH, 10 = slow network, 11 = named roles), output under benchmarks/target/
 #   benchmarks/run.sh --startup-only            # scenario 6's start-up part alone: 10 starts of each variant, output under benchmarks/target/
 #   benchmarks/run.sh --help                    # this text; any other option is refused before anything runs

@@ -357,9 +357,11 @@ public final class Report {
 
     private String verdict(Result r, List<Result> all) {
         String g = r.goal();
-        if (g.startsWith("at least Ratis")) {
+        Matcher times = Pattern.compile("^at least (?:([0-9.]+)x )?Ratis").matcher(g);
+        if (times.find()) {
+            double factor = times.group(1) == null ? 1 : Double.parseDouble(times.group(1));
             Optional<Result> p = peer(all, r);
-            return p.map(x -> r.p50() >= x.p50() ? "yes" : "**no**").orElse("n/a (Ratis not measured)");
+            return p.map(x -> r.p50() >= factor * x.p50() ? "yes" : "**no**").orElse("n/a (Ratis not measured)");
         }
         if (g.startsWith("0")) {
             return r.p50() == 0 ? "yes" : "**no**";
