@@ -228,7 +228,11 @@ final class Texts {
                     latency*: the acknowledged writes. *Writes acknowledged*: of those attempted. *One leader*: polls in
                     which exactly one node said it was LEADER. *One lease* (ours only; Ratis publishes no lease): polls
                     in which exactly one node reported `leaseValidForMillis > 0`, i.e. `isLeader()` and `@LeaderOnly`
-                    work would run. Both at their default timeouts (300/600 ms election timeout).""";
+                    work would run. Both at their default timeouts (300/600 ms election timeout). At 100 and 150 ms
+                    one way (round trips of 200 and 300 ms) the default lease, at most 250 ms from the send of the
+                    heartbeat a majority acknowledged, lapses before it can be renewed, so no node holds it in most
+                    polls while writes still commit: by design, see operations.md, "Slow networks: the envelope", for
+                    the settings that hold a lease over such links.""";
             case "11-named-roles" -> """
                     The sample jar with 10 named roles `r0..r9` offered by every node at weight 1, by properties alone
                     (`--raft.roles.rN.weight=1`); roles the sample names in its own annotations are assigned too, and
