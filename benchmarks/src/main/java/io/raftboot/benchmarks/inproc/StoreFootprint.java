@@ -65,9 +65,6 @@ public final class StoreFootprint {
         store = null;
         long heapWithout = heapAfterGc();
         long heapBytes = heapWith - heapWithout;
-        long logBytes = disk.logBytes();
-        long snapshotBytes = disk.snapshotBytes();
-        long compactedBytes = disk.compactedBytes();
         String s = String.format(
                 "raft-core ConfigStore + FileStorage in one JVM: %,d puts of keys `config/key-NNNNN` (16 bytes) with %,d-byte"
                         + " values, one log entry each, batches of %d per fsync; heap = used after System.gc() with the"
@@ -80,22 +77,27 @@ public final class StoreFootprint {
                 Footprint.SCENARIO,
                 Result.OURS,
                 what + "log on disk (before compaction)",
-                mib(logBytes),
+                mib(disk.logBytes()),
                 "MiB",
                 s,
                 ""));
-        run.add(Result.single(Footprint.SCENARIO, Result.OURS, what + "snapshot", mib(snapshotBytes), "MiB", s, ""));
+        run.add(Result.single(
+                Footprint.SCENARIO, Result.OURS, what + "snapshot", mib(disk.snapshotBytes()), "MiB", s, ""));
         run.add(Result.single(
                 Footprint.SCENARIO,
                 Result.OURS,
                 what + "data directory after compaction",
-                mib(compactedBytes),
+                mib(disk.compactedBytes()),
                 "MiB",
                 s,
                 ""));
         Run.log(
                 "store footprint, %d-byte values: heap %.1f MiB, log %.1f MiB, snapshot %.1f MiB, compacted %.1f MiB",
-                valueBytes, mib(heapBytes), mib(logBytes), mib(snapshotBytes), mib(compactedBytes));
+                valueBytes,
+                mib(heapBytes),
+                mib(disk.logBytes()),
+                mib(disk.snapshotBytes()),
+                mib(disk.compactedBytes()));
     }
 
     private record Disk(long logBytes, long snapshotBytes, long compactedBytes) {}

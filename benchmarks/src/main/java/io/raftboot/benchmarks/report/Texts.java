@@ -108,8 +108,8 @@ final class Texts {
             + "  built: starting the node after the refresh, which would turn a bind or storage failure into a\n"
             + "  running app without Raft.\n"
             + "- **The full run's length (goal 30 minutes).** This run took 44.9 minutes. 150 failover\n"
-            + "  iterations of ours (50 each of scenarios 1-3, the count issue #14 asks for) restart a JVM and\n"
-            + "  wait for it to rejoin, 7-12 s each: ~20 minutes, and Ratis' 50 ~4 more; scenario 8 is 10 minutes of CPU\n"
+            + "  iterations of ours (50 each of scenarios 1-3, the count issue #14 asks for) restart the stopped\n"
+            + "  or killed JVM, or resume the frozen one, and wait for it to rejoin, 7-12 s each: ~20 minutes, and Ratis' 50 ~4 more; scenario 8 is 10 minutes of CPU\n"
             + "  hog by design. Both are what the goals need; the budget and the counts cannot both hold on this\n"
             + "  machine.\n"
             + "\n";
