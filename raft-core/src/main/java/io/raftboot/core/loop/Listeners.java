@@ -36,6 +36,10 @@ final class Listeners {
         each("onApplied", l -> l.onApplied(index, command, result));
     }
 
+    void appliedUpTo(long lastApplied) {
+        each("onAppliedUpTo", l -> l.onAppliedUpTo(lastApplied));
+    }
+
     void snapshotRestored(long index) {
         each("onSnapshotRestored", l -> l.onSnapshotRestored(index));
     }

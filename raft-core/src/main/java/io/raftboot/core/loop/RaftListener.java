@@ -17,6 +17,14 @@ public interface RaftListener {
     /** A committed command was applied with {@code result} (on every node). */
     default void onApplied(long index, byte[] command, Object result) {}
 
+    /**
+     * The published {@link RaftStatus#lastApplied()} advanced to {@code lastApplied}: by applied
+     * entries of any type (also the no-op and membership entries {@link #onApplied} is not told
+     * of) or by a snapshot. Called after {@link RaftLoop#status()} and the state machine both
+     * show it, so a wait for "applied up to index i" can be woken by this instead of polling.
+     */
+    default void onAppliedUpTo(long lastApplied) {}
+
     /** The state machine was replaced by a snapshot's. */
     default void onSnapshotRestored(long index) {}
 

@@ -224,19 +224,22 @@ final class StatusPublisher {
         Set<String> rolesHeld = current.rolesHeldAt(clock.getAsLong());
         boolean rolesFlipped = !rolesHeld.equals(rolesNotified);
         rolesNotified = rolesHeld;
-        if (!roleChanged && !membershipChanged && !leaseFlipped && !rolesFlipped) {
-            return;
+        if (roleChanged || membershipChanged || leaseFlipped || rolesFlipped) {
+            if (roleChanged) {
+                LOG.log(
+                        Level.INFO,
+                        "node {0}: term {1}: {2}, leader {3}",
+                        nodeId,
+                        current.term(),
+                        current.role(),
+                        current.leaderId() == null ? "unknown" : current.leaderId());
+            }
+            listeners.stateChanged(previous, current);
         }
-        if (roleChanged) {
-            LOG.log(
-                    Level.INFO,
-                    "node {0}: term {1}: {2}, leader {3}",
-                    nodeId,
-                    current.term(),
-                    current.role(),
-                    current.leaderId() == null ? "unknown" : current.leaderId());
+        // Told after `status` shows it (waits for "applied up to i" read it there).
+        if (current.lastApplied() != previous.lastApplied()) {
+            listeners.appliedUpTo(current.lastApplied());
         }
-        listeners.stateChanged(previous, current);
     }
 
     private Role idleRole() {

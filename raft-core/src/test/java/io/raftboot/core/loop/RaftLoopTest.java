@@ -130,6 +130,33 @@ class RaftLoopTest {
     }
 
     @Test
+    void appliedProgressIsToldOnlyOnceTheStatusShowsIt() throws Exception {
+        LocalCluster cluster = cluster();
+        RaftLoop leader = cluster.awaitLeader();
+        RaftLoop follower = cluster.followersOf(leader).get(0);
+        List<Long> told = new CopyOnWriteArrayList<>();
+        List<String> tooEarly = new CopyOnWriteArrayList<>();
+        follower.addListener(new RaftListener() {
+            @Override
+            public void onAppliedUpTo(long lastApplied) {
+                told.add(lastApplied);
+                if (follower.status().lastApplied() < lastApplied) {
+                    tooEarly.add(lastApplied + " told, status shows "
+                            + follower.status().lastApplied());
+                }
+            }
+        });
+
+        long index = ((ConfigResult) leader.propose(put("a", "1")).get(WAIT_SECONDS, TimeUnit.SECONDS)).modIndex();
+
+        // Woken for the entry itself, so a wait for "applied up to index" needs no polling.
+        await().atMost(LocalCluster.DEADLINE)
+                .untilAsserted(() -> assertThat(told).contains(index));
+        assertThat(tooEarly).isEmpty();
+        assertThat(told).isSorted();
+    }
+
+    @Test
     void proposeOnAFollowerFailsWithNotLeaderExceptionNamingTheLeader() {
         LocalCluster cluster = cluster();
         RaftLoop leader = cluster.awaitLeader();

@@ -11,7 +11,7 @@ import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.store.VersionedValue;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.leadership.NoLeaderException;
-import io.raftboot.spring.support.ConditionWaiter;
+import io.raftboot.spring.support.AppliedStateWaiter;
 import io.raftboot.spring.support.RaftExecutors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +43,7 @@ public class RaftReplicatedConfig implements ReplicatedConfig, AutoCloseable {
     private final LeaderRoute route;
     private final SessionWriter writer;
     private final RaftExecutors executors;
-    private final ConditionWaiter waiter;
+    private final AppliedStateWaiter waiter;
     private final ConfigChangePublisher changes;
     private final long retryNanos;
 
@@ -60,9 +60,10 @@ public class RaftReplicatedConfig implements ReplicatedConfig, AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.route = new LeaderRoute(loop, settings.nodeId(), leader, forwarder);
-        this.writer = new SessionWriter(loop, store, settings, route, executors, observer);
+        this.waiter = new AppliedStateWaiter(executors);
+        loop.addListener(waiter);
+        this.writer = new SessionWriter(loop, store, settings, route, executors, waiter, observer);
         this.executors = executors;
-        this.waiter = new ConditionWaiter(executors, settings.tick());
         this.changes = changes;
         this.retryNanos = settings.heartbeatInterval().toNanos();
     }
@@ -222,6 +223,8 @@ public class RaftReplicatedConfig implements ReplicatedConfig, AutoCloseable {
     @Override
     public void close() {
         writer.close();
+        loop.removeListener(waiter);
+        waiter.close();
     }
 
     // ------------------------------------------------------------------ watches

@@ -13,7 +13,7 @@ import io.raftboot.core.store.ConfigStore;
 import io.raftboot.core.store.SessionCommand;
 import io.raftboot.spring.cluster.ClusterSettings;
 import io.raftboot.spring.leadership.NoLeaderException;
-import io.raftboot.spring.support.ConditionWaiter;
+import io.raftboot.spring.support.AppliedStateWaiter;
 import io.raftboot.spring.support.RaftExecutors;
 import java.time.Duration;
 import java.util.Set;
@@ -42,7 +42,7 @@ final class SessionWriter implements AutoCloseable {
     private final ClusterSettings settings;
     private final LeaderRoute route;
     private final RaftExecutors executors;
-    private final ConditionWaiter waiter;
+    private final AppliedStateWaiter waiter;
     private final WriteObserver observer;
     private final long retryNanos;
     private final ClientSession session = new ClientSession();
@@ -66,13 +66,14 @@ final class SessionWriter implements AutoCloseable {
             ClusterSettings settings,
             LeaderRoute route,
             RaftExecutors executors,
+            AppliedStateWaiter waiter,
             WriteObserver observer) {
         this.loop = loop;
         this.store = store;
         this.settings = settings;
         this.route = route;
         this.executors = executors;
-        this.waiter = new ConditionWaiter(executors, settings.tick());
+        this.waiter = waiter;
         this.observer = observer;
         this.retryNanos = settings.heartbeatInterval().toNanos();
         this.following = new LeaderFollowingAttempts(loop);

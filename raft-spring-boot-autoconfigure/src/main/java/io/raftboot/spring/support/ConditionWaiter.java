@@ -7,10 +7,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Completes a future once a condition on this node's state holds (typically "applied up to
- * index i"), checking on the timer thread every tick. The loop does not announce every applied
- * index (no-op entries are applied silently), so polling at tick granularity is the simple,
- * always-correct way.
+ * Completes a future once a condition on this node's state holds, checking on the timer thread
+ * every poll interval: for conditions no event announces (which roles the configuration names
+ * for this node). Conditions on what this node applied use {@link AppliedStateWaiter}, which the
+ * loop wakes instead.
  */
 public final class ConditionWaiter {
 

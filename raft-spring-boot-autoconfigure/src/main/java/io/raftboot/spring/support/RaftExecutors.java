@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,11 @@ public final class RaftExecutors implements AutoCloseable {
 
     public RaftExecutors(String nodeId) {
         this.events = Executors.newSingleThreadExecutor(daemon("raft-events-" + nodeId));
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("raft-timer-" + nodeId));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("raft-timer-" + nodeId));
+        // A wait or write deadline is cancelled once it completes, usually seconds early: drop it
+        // from the queue then, or thousands of dead tasks pile up under a steady write load.
+        timer.setRemoveOnCancelPolicy(true);
+        this.timer = timer;
     }
 
     /** Runs {@code task} on the event thread, after everything submitted before it. */
