@@ -96,27 +96,44 @@ public final class Propagation {
             List<Double> followerWrites = new ArrayList<>();
             Tail propagationTail = new Tail();
             Tail followerTail = new Tail();
+            Segments followerSteps = new Segments();
+            Segments leaderSteps = new Segments();
             for (int i = 0; i < writes; i++) {
                 boolean viaFollower = i % 2 == 1;
                 String key = "p-" + i;
                 long gc0 = Tail.collections();
+                long wait0 = RunQueueWait.totalNanos();
                 long t0 = System.nanoTime();
                 configs.get(viaFollower ? follower : leader)
                         .put(key, "value-" + i)
                         .get(5, TimeUnit.SECONDS);
-                double ms = (System.nanoTime() - t0) / 1e6;
+                long returned = System.nanoTime();
+                long[] at = awaitApplied(key);
+                // Read once every node applied, not when the write returned: the reading (a file per
+                // thread) would otherwise take a core while the followers still apply.
+                long waitApplied = RunQueueWait.totalNanos();
+                double ms = (returned - t0) / 1e6;
                 (viaFollower ? followerWrites : leaderWrites).add(ms);
                 if (viaFollower) {
-                    followerTail.add(i, ms, Tail.collections() != gc0);
+                    followerTail.add(i, ms, Tail.collections() != gc0, waitedMs(wait0, waitApplied));
                 }
-                long[] at = awaitApplied(key);
+                int submittedTo = viaFollower ? follower : leader;
+                Segments steps = viaFollower ? followerSteps : leaderSteps;
+                steps.add("submitted -> applied on the leader", (at[leader] - t0) / 1e6);
+                if (viaFollower) {
+                    steps.add("-> applied on this follower", (at[follower] - at[leader]) / 1e6);
+                }
+                steps.add("-> the write returned", (returned - at[submittedTo]) / 1e6);
                 long last = Math.max(at[(leader + 1) % 3], at[(leader + 2) % 3]);
                 propagation.add((last - at[leader]) / 1e6);
-                propagationTail.add(i, (last - at[leader]) / 1e6, Tail.collections() != gc0);
+                propagationTail.add(
+                        i, (last - at[leader]) / 1e6, Tail.collections() != gc0, waitedMs(wait0, waitApplied));
                 Thread.sleep(ThreadLocalRandom.current().nextInt(5, 26));
             }
             run.note(SCENARIO, Result.OURS + ", " + propagationTail.describe(APPLIED_ALL, writes));
             run.note(SCENARIO, Result.OURS + ", " + followerTail.describe(FOLLOWER_WRITE, writes));
+            run.note(SCENARIO, Result.OURS + ", " + followerSteps.describe(FOLLOWER_WRITE));
+            run.note(SCENARIO, Result.OURS + ", " + leaderSteps.describe(LEADER_WRITE));
             String s = "3 Spring contexts in one JVM (starter, gRPC over loopback, FileStorage with fsync), defaults"
                     + " (election 300ms, heartbeat 50ms); " + writes + " sequential writes alternating leader/follower,"
                     + " 5-25 ms apart";
@@ -154,6 +171,11 @@ public final class Propagation {
             Thread.sleep(20);
         }
         throw new IllegalStateException("no leader agreed by the 3 in-process nodes within 60 s");
+    }
+
+    /** The JVM's threads' wait for a CPU between two readings, -1 where unknown. */
+    private static double waitedMs(long before, long after) {
+        return before < 0 || after < 0 ? -1 : Math.max(0, after - before) / 1e6;
     }
 
     private long[] awaitApplied(String key) throws InterruptedException {
@@ -215,14 +237,17 @@ public final class Propagation {
                 }
                 String key = "p-" + i;
                 long gc0 = Tail.collections();
+                long wait0 = RunQueueWait.totalNanos();
                 long t0 = System.nanoTime();
                 client.io().send(KvStateMachine.put(key, "value-" + i));
                 latency.add((System.nanoTime() - t0) / 1e6);
                 long[] at = awaitApplied(key);
+                long waitApplied = RunQueueWait.totalNanos();
                 if (leader >= 0) {
                     long last = Math.max(at[(leader + 1) % 3], at[(leader + 2) % 3]);
                     propagation.add((last - at[leader]) / 1e6);
-                    propagationTail.add(i, (last - at[leader]) / 1e6, Tail.collections() != gc0);
+                    propagationTail.add(
+                            i, (last - at[leader]) / 1e6, Tail.collections() != gc0, waitedMs(wait0, waitApplied));
                 }
                 Thread.sleep(ThreadLocalRandom.current().nextInt(5, 26));
             }

@@ -1,5 +1,6 @@
 package io.raftboot.benchmarks.inproc;
 
+import io.raftboot.benchmarks.Result;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import java.util.stream.Collectors;
  */
 final class Tail {
 
-    private record Sample(int index, double ms, boolean gc) {}
+    /** {@code waitMs}: this JVM's threads' total wait for a CPU during the sample, -1 if unknown. */
+    private record Sample(int index, double ms, boolean gc, double waitMs) {}
 
     private final List<Sample> samples = new ArrayList<>();
 
@@ -28,8 +30,8 @@ final class Tail {
         return n;
     }
 
-    void add(int index, double ms, boolean gcDuring) {
-        samples.add(new Sample(index, ms, gcDuring));
+    void add(int index, double ms, boolean gcDuring, double cpuWaitMs) {
+        samples.add(new Sample(index, ms, gcDuring, cpuWaitMs));
     }
 
     /**
@@ -44,19 +46,41 @@ final class Tail {
                 .toList();
         long withGc = samples.stream().filter(Sample::gc).count();
         long slowWithGc = slowest.stream().filter(Sample::gc).count();
+        double[] waits = samples.stream()
+                .mapToDouble(Sample::waitMs)
+                .filter(w -> w >= 0)
+                .sorted()
+                .toArray();
+        String cpuWait = waits.length == 0
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        "; the JVM's threads waited for a CPU %.1f ms in total during the median sample, %.1f ms"
+                                + " at the 90th percentile",
+                        Result.pct(waits, 50),
+                        Result.pct(waits, 90));
         return String.format(
                 Locale.ROOT,
                 "%s: the slowest %d of %d samples were writes %s of %d (%d of them with a GC of the JVM"
-                        + " running meanwhile); a GC ran during %d of the %d samples",
+                        + " running meanwhile); a GC ran during %d of the %d samples%s",
                 series,
                 k,
                 samples.size(),
                 slowest.stream()
-                        .map(s -> String.format(Locale.ROOT, "#%d (%.1f ms%s)", s.index + 1, s.ms, s.gc ? ", GC" : ""))
+                        .map(s -> String.format(
+                                Locale.ROOT,
+                                "#%d (%.1f ms%s%s)",
+                                s.index + 1,
+                                s.ms,
+                                s.gc ? ", GC" : "",
+                                s.waitMs >= 0
+                                        ? String.format(Locale.ROOT, ", threads waited %.1f ms for a CPU", s.waitMs)
+                                        : ""))
                         .collect(Collectors.joining(", ")),
                 writes,
                 slowWithGc,
                 withGc,
-                samples.size());
+                samples.size(),
+                cpuWait);
     }
 }
