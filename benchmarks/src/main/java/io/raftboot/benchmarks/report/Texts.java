@@ -178,7 +178,11 @@ final class Texts {
                     sequential, with a random 5-25 ms pause between them so that they fall at every phase of the heartbeat.
                     *Committed on the leader -> applied on every follower*: the last follower's watcher minus the leader's.
                     *Follower write*: `ReplicatedConfig.put` called on a follower until its future completes (forwarded
-                    to the leader, committed, applied on the caller). Ratis: three RaftServers with gRPC in one JVM, the
+                    to the leader, committed, applied on the caller). The notes split each write at the watchers' stamps
+                    (applied on the leader, on the follower it was submitted to, returned) and give, for the slowest
+                    samples, how long this JVM's threads waited in total for a CPU while runnable during them (the
+                    kernel's `/proc/self/task/*/schedstat`, read before the write and once every node applied it).
+                    Ratis: three RaftServers with gRPC in one JVM, the
                     same state machine timestamps; a Ratis client always writes through the leader (a follower answers
                     NotLeaderException), so its figure is the client's write latency.""";
             case "5-write-throughput" -> """
