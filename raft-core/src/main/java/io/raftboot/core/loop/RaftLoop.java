@@ -697,7 +697,7 @@ public final class RaftLoop implements AutoCloseable {
 
     private void shutDown() {
         // A stopped node leads nothing: publish that first, before any failed future's callbacks run.
-        publisher.publishStopped();
+        publisher.publishStopped(lastApplied);
         Throwable cause = haltCause;
         if (cause != null) {
             LOG.log(

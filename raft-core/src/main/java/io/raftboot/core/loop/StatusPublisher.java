@@ -160,8 +160,12 @@ final class StatusPublisher {
         return false;
     }
 
-    /** A stopped node leads nothing: the last status keeps its term and indexes, without role, leader or lease. */
-    void publishStopped() {
+    /**
+     * A stopped node leads nothing: the last status keeps its term and indexes, without role,
+     * leader or lease. {@code lastApplied} is the loop's own: entries applied in the iteration that
+     * saw the close were not published yet, and whoever waits for them is told now.
+     */
+    void publishStopped(long lastApplied) {
         RaftStatus last = status;
         publish(new RaftStatus(
                 nodeId,
@@ -169,7 +173,7 @@ final class StatusPublisher {
                 last.term(),
                 null,
                 last.commitIndex(),
-                last.lastApplied(),
+                lastApplied,
                 last.lastIndex(),
                 Long.MIN_VALUE,
                 List.of(),

@@ -26,6 +26,8 @@ public final class AppliedStateWaiter implements RaftListener, AutoCloseable {
     private final Set<Wait> waits = ConcurrentHashMap.newKeySet();
     /** A check of every wait is queued on the timer and has not started yet. */
     private final AtomicBoolean checkQueued = new AtomicBoolean();
+    /** Set by {@link #close()}: no progress is told any more, so a new wait fails at once. */
+    private volatile boolean closed;
 
     public AppliedStateWaiter(RaftExecutors executors) {
         this.timer = executors.timer();
@@ -46,6 +48,11 @@ public final class AppliedStateWaiter implements RaftListener, AutoCloseable {
         }
         Wait wait = new Wait(condition, result);
         waits.add(wait);
+        if (closed) { // after the add: a close() that ran before it did not see this wait
+            waits.remove(wait);
+            result.completeExceptionally(shuttingDown());
+            return result;
+        }
         try {
             ScheduledFuture<?> expiry = timer.schedule(
                     () -> wait.expire(onTimeout), deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -93,9 +100,14 @@ public final class AppliedStateWaiter implements RaftListener, AutoCloseable {
     /** Ends every wait (the node is shutting down, its timer stops): none is left waiting forever. */
     @Override
     public void close() {
+        closed = true;
         for (Wait wait : waits) {
-            wait.result.completeExceptionally(new IllegalStateException("the Raft node is shutting down"));
+            wait.result.completeExceptionally(shuttingDown());
         }
+    }
+
+    private static IllegalStateException shuttingDown() {
+        return new IllegalStateException("the Raft node is shutting down");
     }
 
     /** How many waits are pending (for tests). */

@@ -64,7 +64,19 @@ class AppliedStateWaiterTest {
         await().atMost(AWAIT).until(() -> failing.isDone() && lenient.isDone());
         assertThat(failing).isCompletedExceptionally();
         assertThat(lenient).isCompleted();
-        assertThat(waiter.pending()).isZero();
+        // A future is done before its whenComplete, which forgets the wait, has run.
+        await().atMost(AWAIT).until(() -> waiter.pending() == 0);
+    }
+
+    @Test
+    void progressBetweenTheFirstCheckAndTheRegistrationIsNotMissed() {
+        // False at await()'s own first check, true from then on, and no progress is ever told:
+        // only the check await() queues after registering the wait can complete it.
+        AtomicLong checks = new AtomicLong();
+        CompletableFuture<Void> wait = waiter.await(() -> checks.incrementAndGet() > 1, inAnHour(), null);
+
+        await().atMost(AWAIT).until(wait::isDone);
+        assertThat(wait).isCompleted();
     }
 
     @Test
@@ -75,6 +87,8 @@ class AppliedStateWaiterTest {
 
         assertThat(wait).isCompletedExceptionally();
         assertThat(catchCause(wait)).hasMessageContaining("shutting down");
+        // A wait begun after the close (a late answer on the timer) would never be woken.
+        assertThat(catchCause(waiter.await(() -> false, inAnHour(), null))).hasMessageContaining("shutting down");
     }
 
     private static Throwable catchCause(CompletableFuture<Void> future) {
