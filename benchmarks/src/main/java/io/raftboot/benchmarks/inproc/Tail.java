@@ -55,7 +55,7 @@ final class Tail {
                 ? ""
                 : String.format(
                         Locale.ROOT,
-                        "; the JVM's threads waited for a CPU %.1f ms in total during the median sample, %.1f ms"
+                        "; the JVM's threads waited for a CPU %.1f ms in total per sample at the median, %.1f ms"
                                 + " at the 90th percentile",
                         Result.pct(waits, 50),
                         Result.pct(waits, 90));
