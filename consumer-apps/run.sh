@@ -9,7 +9,8 @@
 #   4. a write on a follower is read back on every node;
 #   5. the raft health indicator is UP on every node (its API moved between Boot 3 and 4);
 #   6. for a line whose app has a gRPC service of its own (boot-4.1-grpc): Raft and that service share the app's
-#      Spring gRPC server on the Raft port (raft.server.mode=shared).
+#      Spring gRPC server on the Raft port (raft.server.mode=shared), over mutual TLS (unless CONSUMER_TLS=0): the
+#      peers elect through it, and a plaintext call or one without a client certificate is refused on that port.
 #
 #   ./mvnw install -DskipTests            # the starter into ~/.m2 first
 #   consumer-apps/run.sh consumer-apps/boot-3.5 [--offline]
@@ -17,7 +18,8 @@
 # Environment: MVNW (the Maven command, default ./mvnw of the project root), MAVEN_ARGS (extra Maven arguments,
 # read by Maven itself), CONSUMER_WORK (where the nodes' logs and data go, default <line-dir>/target/cluster),
 # CONSUMER_APP_ARGS (more arguments for every node, e.g. --spring.autoconfigure.exclude=... to look past a
-# failure), ELECT_TIMEOUT_S (default 120: three JVMs starting on two busy cores took 40 s here).
+# failure), ELECT_TIMEOUT_S (default 120: three JVMs starting on two busy cores took 40 s here), CONSUMER_TLS=0 (a
+# gRPC line shares its server in plaintext).
 # Exits non-zero with a message saying which step failed.
 set -euo pipefail
 
@@ -134,10 +136,51 @@ trap on_exit EXIT
 
 PEERS=()
 for i in 0 1 2; do PEERS+=("--raft.peers.${IDS[$i]}=127.0.0.1:${RAFT[$i]}"); done
+
+# A line whose app has a gRPC service of its own shares its Spring gRPC server with Raft, and does so over mutual TLS
+# unless CONSUMER_TLS=0: a throwaway CA and a certificate per node (CN = node id, IP SAN 127.0.0.1), made with the
+# JDK's keytool, in PKCS12 stores that one Spring SSL bundle per node ("raft") names for the peer channels
+# (raft.tls.bundle), Spring gRPC's server (spring.grpc.server.ssl.*, client certificates required) and the app's
+# own gRPC client (consumer.grpc.bundle).
+GRPC_LINE=""
+[[ -d "$LINE/src/main/java/io/raftboot/consumer/grpc" ]] && GRPC_LINE=yes
+TLS=""
+[[ -n "$GRPC_LINE" && "${CONSUMER_TLS:-1}" == 1 ]] && TLS=yes
+tls_args() { :; }
+if [[ -n "$TLS" ]]; then
+    CERTS="$WORK/certs"
+    mkdir -p "$CERTS"
+    kt() { keytool -noprompt -storepass changeit -keypass changeit -storetype PKCS12 "$@" >/dev/null 2>&1 \
+        || fail "keytool $1 failed"; }
+    kt -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=consumer test CA" -ext bc:c -validity 2 \
+        -keystore "$CERTS/ca.p12"
+    kt -exportcert -rfc -alias ca -keystore "$CERTS/ca.p12" -file "$CERTS/ca.crt"
+    kt -importcert -alias ca -file "$CERTS/ca.crt" -keystore "$CERTS/trust.p12"
+    for id in "${IDS[@]}"; do
+        kt -genkeypair -alias node -keyalg EC -groupname secp256r1 -dname "CN=$id" -validity 2 \
+            -keystore "$CERTS/$id.p12"
+        kt -certreq -alias node -keystore "$CERTS/$id.p12" -file "$CERTS/$id.csr"
+        kt -gencert -rfc -alias ca -keystore "$CERTS/ca.p12" -infile "$CERTS/$id.csr" -outfile "$CERTS/$id.crt" \
+            -ext SAN=ip:127.0.0.1 -ext EKU=serverAuth,clientAuth -validity 2
+        kt -importcert -alias ca -file "$CERTS/ca.crt" -keystore "$CERTS/$id.p12"
+        kt -importcert -alias node -file "$CERTS/$id.crt" -keystore "$CERTS/$id.p12"
+    done
+    tls_args() { # node id
+        local b=--spring.ssl.bundle.jks.raft
+        echo "$b.keystore.location=file:$CERTS/$1.p12 $b.keystore.password=changeit $b.keystore.type=PKCS12" \
+            "$b.truststore.location=file:$CERTS/trust.p12 $b.truststore.password=changeit" \
+            "$b.truststore.type=PKCS12 --raft.tls.bundle=raft --spring.grpc.server.ssl.bundle=raft" \
+            "--spring.grpc.server.ssl.client-auth=require --consumer.grpc.bundle=raft"
+    }
+    say "mutual TLS between the nodes: a throwaway CA and node certificates in $CERTS"
+fi
+
 STARTED=$(date +%s%N)
 for i in 0 1 2; do
+    # shellcheck disable=SC2046 # tls_args prints arguments without spaces inside them (the paths are ours)
     java -Xmx256m -jar "$JAR" --server.port="${HTTP[$i]}" --raft.node-id="${IDS[$i]}" "${PEERS[@]}" \
-        --raft.data-dir="$WORK/${IDS[$i]}" ${CONSUMER_APP_ARGS:-} >"$WORK/${IDS[$i]}.log" 2>&1 &
+        --raft.data-dir="$WORK/${IDS[$i]}" $(tls_args "${IDS[$i]}") ${CONSUMER_APP_ARGS:-} \
+        >"$WORK/${IDS[$i]}.log" 2>&1 &
     PIDS+=($!)
 done
 say "started ${IDS[*]}: http ${HTTP[*]}, raft ${RAFT[*]} (logs in $WORK)"
@@ -223,7 +266,7 @@ say "the raft health indicator is UP on n1, n2 and n3"
 # A line whose app has a gRPC service of its own (src/main/java/io/raftboot/consumer/grpc) serves Raft on its Spring
 # gRPC server (raft.server.mode=shared): that server registered rafts.Raft once, no own Raft server started, and the
 # app's consumer.Echo answers on each node's Raft port (called by another node through GET /grpc/echo).
-if [[ -d "$LINE/src/main/java/io/raftboot/consumer/grpc" ]]; then
+if [[ -n "$GRPC_LINE" ]]; then
     for i in 0 1 2; do
         LOG="$WORK/${IDS[$i]}.log"
         [[ $(grep -c 'Registered gRPC service: rafts.Raft' "$LOG") -eq 1 ]] \
@@ -236,8 +279,19 @@ if [[ -d "$LINE/src/main/java/io/raftboot/consumer/grpc" ]]; then
         ECHO=$(curl -fsS --max-time 10 "http://127.0.0.1:${HTTP[$CALLER]}/grpc/echo?port=${RAFT[$i]}&text=${IDS[$i]}") \
             || fail "consumer.Echo did not answer on ${IDS[$i]}'s Raft port ${RAFT[$i]}"
         [[ "$ECHO" == "echo ${IDS[$i]}" ]] || fail "consumer.Echo on port ${RAFT[$i]} answered '$ECHO'"
+        if [[ -n "$TLS" ]]; then
+            # The server requires a client certificate from the cluster's CA: a plaintext call and a TLS call
+            # without a certificate are refused (502 carries the gRPC status), on the port Raft uses.
+            for creds in plaintext tls-without-certificate; do
+                CODE=$(curl -sS --max-time 10 -o "$WORK/echo-$creds.txt" -w '%{http_code}' \
+                    "http://127.0.0.1:${HTTP[$CALLER]}/grpc/echo?port=${RAFT[$i]}&credentials=$creds") || true
+                [[ "$CODE" == 502 ]] || fail "a $creds call to ${IDS[$i]}'s Raft port ${RAFT[$i]} was not refused" \
+                    "(HTTP $CODE: $(cat "$WORK/echo-$creds.txt" 2>/dev/null))"
+            done
+        fi
     done
     say "Raft and the app's consumer.Echo share Spring gRPC's server on ${RAFT[*]}"
+    [[ -z "$TLS" ]] || say "  over mutual TLS: plaintext calls and calls without a client certificate are refused there"
 fi
 CLUSTER_OK=yes
 
