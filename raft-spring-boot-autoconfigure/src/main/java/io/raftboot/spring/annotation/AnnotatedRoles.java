@@ -33,16 +33,20 @@ public class AnnotatedRoles implements BeanPostProcessor {
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         Class<?> type = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
-        if (!AnnotationUtils.isCandidateClass(type, ANNOTATIONS)) {
+        if (!AnnotationUtils.isCandidateClass(type, ANNOTATIONS) || FrameworkTypes.isFrameworkType(type)) {
             return bean;
         }
         collect(type, type.getName(), LeaderOnly.class, LeaderOnly::role);
-        ReflectionUtils.doWithMethods(type, method -> {
-            String where = type.getName() + "." + method.getName();
-            collect(method, where, LeaderOnly.class, LeaderOnly::role);
-            collect(method, where, OnLeader.class, OnLeader::role);
-            collect(method, where, OnLeaderRevoked.class, OnLeaderRevoked::role);
-        });
+        // Object's methods carry none of them; bridge and synthetic ones repeat a user method.
+        ReflectionUtils.doWithMethods(
+                type,
+                method -> {
+                    String where = type.getName() + "." + method.getName();
+                    collect(method, where, LeaderOnly.class, LeaderOnly::role);
+                    collect(method, where, OnLeader.class, OnLeader::role);
+                    collect(method, where, OnLeaderRevoked.class, OnLeaderRevoked::role);
+                },
+                ReflectionUtils.USER_DECLARED_METHODS);
         return bean;
     }
 

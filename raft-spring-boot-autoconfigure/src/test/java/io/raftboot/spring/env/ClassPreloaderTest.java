@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ClassPreloaderTest {
 
     /** Records what it is asked to load; loads through its parent. */
-    static final class RecordingLoader extends ClassLoader {
+    static class RecordingLoader extends ClassLoader {
         /** In the order asked. */
         final List<String> asked = new CopyOnWriteArrayList<>();
 
@@ -46,6 +47,28 @@ class ClassPreloaderTest {
         RecordingLoader loader = new RecordingLoader();
         new ClassPreloader(loader).run();
         assertThat(loader.asked).containsAll(listed());
+    }
+
+    @Test
+    void gsonIsLoadedOnlyWhereSpringBootsGsonAutoConfigurationIs() throws IOException {
+        RecordingLoader withGsonAutoConfiguration = new RecordingLoader();
+        new ClassPreloader(withGsonAutoConfiguration).run();
+        assertThat(withGsonAutoConfiguration.asked).contains("com.google.gson.Gson");
+
+        RecordingLoader without = new RecordingLoader() {
+            @Override
+            public URL getResource(String name) {
+                boolean gsonAutoConfiguration = ClassPreloader.GSON_AUTO_CONFIGURATIONS.stream()
+                        .anyMatch(type -> name.equals(type.replace('.', '/') + ".class"));
+                return gsonAutoConfiguration ? null : super.getResource(name);
+            }
+        };
+        new ClassPreloader(without).run();
+        assertThat(without.asked).noneMatch(name -> name.startsWith("com.google.gson."));
+        assertThat(without.asked)
+                .containsAll(listed().stream()
+                        .filter(name -> !name.startsWith("com.google.gson."))
+                        .toList());
     }
 
     /** Renamed in a gRPC upgrade, the native transport would be loaded on the main thread again, silently. */
