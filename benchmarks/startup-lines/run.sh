@@ -3,8 +3,9 @@
 # (launch -> Spring Boot's "Started ... in" line, a web + actuator app, the same JVM options), but with apps
 # whose parent is that line's spring-boot-starter-parent: startup-bare.jar without the starter and
 # startup-raft.jar with it as a one-voter cluster (gRPC server, data directory, Raft loop). A line whose pom has
-# a grpc profile (boot-4.1) also builds startup-grpc.jar: the bare app plus Boot's own gRPC server starter and one
-# gRPC service, for what a gRPC server alone adds. The variants alternate, RUNS times each; the medians and
+# grpc and plain profiles (boot-4.1) also builds startup-grpc.jar, the bare app plus Boot's own gRPC server starter
+# and one gRPC service, and startup-plain.jar, the bare app plus a plain grpc-java server of shaded Netty (the
+# starter's transport), for what a gRPC server alone adds. The variants alternate, RUNS times each; the medians and
 # their differences are printed and written to benchmarks/target/startup-lines/<line>.csv.
 #
 #   ./mvnw install -DskipTests                                  # the starter into ~/.m2 first
@@ -28,7 +29,9 @@ mkdir -p "$OUT"
 for line in "${LINES[@]}"; do
     [[ -f "$HERE/$line/pom.xml" ]] || { echo "no $HERE/$line/pom.xml" >&2; exit 2; }
     VARIANTS=(bare raft)
-    grep -q '<id>grpc</id>' "$HERE/$line/pom.xml" && VARIANTS+=(grpc)
+    for extra in grpc plain; do
+        grep -q "<id>$extra</id>" "$HERE/$line/pom.xml" && VARIANTS+=("$extra")
+    done
     for variant in "${VARIANTS[@]}"; do
         echo "[startup $line] building startup-$variant.jar"
         # Each variant compiles its own sources (grpc adds one): no class of another build stays behind.
@@ -71,6 +74,8 @@ def args_of(variant, i, data):
         return ["--raft.node-id=n1", f"--raft.peers.n1=127.0.0.1:{port}", f"--raft.data-dir={data}/n1-{i}"]
     if variant == "grpc":
         return [f"--spring.grpc.server.port={port}"]
+    if variant == "plain":
+        return [f"--plain.grpc.port={port}"]
     return []
 
 data = tempfile.mkdtemp(prefix="startup-lines-")
@@ -88,7 +93,8 @@ with open(os.path.join(out, line + ".csv"), "w", newline="") as f:
         for i, ms in enumerate(times[v]):
             w.writerow([line, v, i + 1, f"{ms:.1f}"])
 median = {v: statistics.median(xs) for v, xs in times.items()}
-what = {"raft": "with the starter (1-voter cluster)", "grpc": "with Boot's gRPC server starter and one service"}
+what = {"raft": "with the starter (1-voter cluster)", "grpc": "with Boot's gRPC server starter and one service",
+        "plain": "with a plain grpc-java server (shaded Netty)"}
 print(f"[startup {line}] launch -> 'Started' line, medians of {runs}: without the starter {median['bare']:.0f} ms"
       f" ({min(times['bare']):.0f}-{max(times['bare']):.0f})")
 for v in variants[1:]:
