@@ -8,7 +8,7 @@
 #   3. the @LeaderOnly job runs on the leader, and on no other node in the leader's term;
 #   4. a write on a follower is read back on every node;
 #   5. the raft health indicator is UP on every node (its API moved between Boot 3 and 4);
-#   6. for a line whose app has a gRPC service of its own (boot-4.1-grpc): Raft and that service share the app's
+#   6. for a line whose app has a gRPC service of its own (boot-4.0-grpc, boot-4.1-grpc): Raft and that service share the app's
 #      Spring gRPC server on the Raft port (raft.server.mode=shared), over mutual TLS (unless CONSUMER_TLS=0): the
 #      peers elect through it, and a plaintext call or one without a client certificate is refused on that port.
 #
@@ -143,7 +143,9 @@ for i in 0 1 2; do PEERS+=("--raft.peers.${IDS[$i]}=127.0.0.1:${RAFT[$i]}"); don
 # (raft.tls.bundle), Spring gRPC's server (spring.grpc.server.ssl.*, client certificates required) and the app's
 # own gRPC client (consumer.grpc.bundle).
 GRPC_LINE=""
-[[ -d "$LINE/src/main/java/io/raftboot/consumer/grpc" ]] && GRPC_LINE=yes
+# A Spring gRPC server starter in the pom (Boot 4.1's spring-boot-starter-grpc-server, Spring gRPC 1.0.x's
+# spring-grpc-server-spring-boot-starter) marks such a line; its app has boot-4.1-grpc's consumer.Echo.
+grep -q 'grpc-server' "$LINE/pom.xml" && GRPC_LINE=yes
 TLS=""
 [[ -n "$GRPC_LINE" && "${CONSUMER_TLS:-1}" == 1 ]] && TLS=yes
 tls_args() { :; }
@@ -263,7 +265,7 @@ for i in 0 1 2; do
 done
 say "the raft health indicator is UP on n1, n2 and n3"
 
-# A line whose app has a gRPC service of its own (src/main/java/io/raftboot/consumer/grpc) serves Raft on its Spring
+# A line whose app has a gRPC service of its own (boot-4.1-grpc/src/main/java/io/raftboot/consumer/grpc) serves Raft on its Spring
 # gRPC server (raft.server.mode=shared): that server registered rafts.Raft once, no own Raft server started, and the
 # app's consumer.Echo answers on each node's Raft port (called by another node through GET /grpc/echo).
 if [[ -n "$GRPC_LINE" ]]; then
