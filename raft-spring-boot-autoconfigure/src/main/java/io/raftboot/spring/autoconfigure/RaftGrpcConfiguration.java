@@ -274,8 +274,14 @@ class RaftGrpcConfiguration {
                 ObjectProvider<LeaderCrashDetector> crashDetector,
                 RaftProperties properties,
                 ClusterSettings settings,
-                Environment environment) {
+                Environment environment,
+                org.springframework.beans.factory.ListableBeanFactory beans) {
             SpringGrpcSharedServer.check(properties, settings, environment);
+            // By type, without creating it: the factory collects this very service.
+            SpringGrpcSharedServer.checkServerDefined(
+                    beans.getBeanNamesForType(org.springframework.grpc.server.GrpcServerFactory.class, true, false)
+                                    .length
+                            > 0);
             return new RaftSpringGrpcService(server, security, crashDetector.getIfAvailable());
         }
 

@@ -28,6 +28,25 @@ final class SpringGrpcSharedServer {
         checkTls(p, environment);
     }
 
+    /**
+     * Spring gRPC's core, whose presence selects this mode, comes with its client starter too: without
+     * a server factory bean (no server starter, or the servlet mode) nothing would serve Raft, and the
+     * node would start where no peer reaches it.
+     */
+    static void checkServerDefined(boolean serverFactoryDefined) {
+        if (!serverFactoryDefined) {
+            throw new RaftConfigurationException(
+                    "raft.server.mode",
+                    "shared",
+                    "Raft would share the application's Spring gRPC server, but the application defines none (no"
+                            + " GrpcServerFactory bean: Spring gRPC's client only, its server disabled, or its servlet"
+                            + " mode, which Raft cannot share)",
+                    "Add Spring gRPC's server starter (spring-boot-starter-grpc-server on Boot 4.1,"
+                            + " spring-grpc-server-spring-boot-starter with Spring gRPC 1.0.x), or run Raft on its own"
+                            + " server with raft.server.mode=own (or auto)");
+        }
+    }
+
     private static void checkPort(ClusterSettings settings, PropertyResolver environment) {
         int served = environment.getProperty(PORT, Integer.class, DEFAULT_PORT);
         int peersUse = settings.self().port();

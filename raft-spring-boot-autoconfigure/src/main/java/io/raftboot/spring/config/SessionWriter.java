@@ -233,7 +233,8 @@ final class SessionWriter implements AutoCloseable {
             } else if (decision instanceof WriteFate.Answered answered) {
                 session.finish(ticket);
                 ConfigResult r = answered.result();
-                // Read-your-writes: complete once this node applied the write too (it may have been forwarded).
+                // Wait, until the write's deadline at most, for this node to apply the write too (it may have
+                // been forwarded): read-your-writes when it gets there in time, not a promise (ReplicatedConfig).
                 waiter.await(() -> store.configVersion() >= r.configVersion(), deadline, null)
                         .whenComplete((v, e) -> committed(r));
             } else if (decision instanceof WriteFate.Refused refused) {

@@ -17,7 +17,8 @@ public interface LeadershipListener {
 
     /**
      * This node stopped being leader (or lost its lease) in {@code term}; {@code isLeader()} was
-     * false from that moment on (it may be true again, in a later term, by the time this runs).
+     * false from that moment on (it may be true again by the time this runs: in a later term, or
+     * in the same one when a lapsed lease was renewed).
      */
     default void onLeadershipRevoked(long term) {}
 

@@ -213,6 +213,18 @@ class SpringGrpcSharedServerTest {
     }
 
     @Test
+    void sharedModeWithoutASpringGrpcServerFailsTheStartRatherThanRunAnUnreachableNode() {
+        int port = FreePorts.any();
+        runner(port)
+                .withPropertyValues("raft.server.mode=shared", "spring.grpc.server.port=" + port)
+                .run(ctx -> assertThat(ctx)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("defines none (no GrpcServerFactory bean"));
+    }
+
+    @Test
     void aTlsServerWithPlaintextPeersFailsTheStart() {
         int port = FreePorts.any();
         runner(port)
