@@ -145,15 +145,25 @@ for i in 0 1 2; do PEERS+=("--raft.peers.${IDS[$i]}=127.0.0.1:${RAFT[$i]}"); don
 GRPC_LINE=""
 # A Spring gRPC server starter in the pom (Boot 4.1's spring-boot-starter-grpc-server, Spring gRPC 1.0.x's
 # spring-grpc-server-spring-boot-starter) marks such a line; its app has boot-4.1-grpc's consumer.Echo.
-grep -q 'grpc-server' "$LINE/pom.xml" && GRPC_LINE=yes
+grep -qE '<artifactId>(spring-boot-starter-grpc-server|spring-grpc-server-spring-boot-starter)</artifactId>' \
+    "$LINE/pom.xml" && GRPC_LINE=yes
 TLS=""
-[[ -n "$GRPC_LINE" && "${CONSUMER_TLS:-1}" == 1 ]] && TLS=yes
-tls_args() { :; }
+[[ -n "$GRPC_LINE" && "${CONSUMER_TLS:-1}" != 0 ]] && TLS=yes
+# The arguments a node gets for mutual TLS, in NODE_ARGS (none without TLS).
+node_args() { # node id
+    NODE_ARGS=()
+    [[ -n "$TLS" ]] || return 0
+    local b=--spring.ssl.bundle.jks.raft
+    NODE_ARGS=("$b.keystore.location=file:$CERTS/$1.p12" "$b.keystore.password=changeit" "$b.keystore.type=PKCS12"
+        "$b.truststore.location=file:$CERTS/trust.p12" "$b.truststore.password=changeit" "$b.truststore.type=PKCS12"
+        --raft.tls.bundle=raft --spring.grpc.server.ssl.bundle=raft --spring.grpc.server.ssl.client-auth=require
+        --consumer.grpc.bundle=raft)
+}
 if [[ -n "$TLS" ]]; then
     CERTS="$WORK/certs"
     mkdir -p "$CERTS"
-    kt() { keytool -noprompt -storepass changeit -keypass changeit -storetype PKCS12 "$@" >/dev/null 2>&1 \
-        || fail "keytool $1 failed"; }
+    kt() { keytool -noprompt -storepass changeit -keypass changeit -storetype PKCS12 "$@" >>"$CERTS/keytool.log" 2>&1 \
+        || fail "keytool $1 failed: $(tail -n 5 "$CERTS/keytool.log")"; }
     kt -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=consumer test CA" -ext bc:c -validity 2 \
         -keystore "$CERTS/ca.p12"
     kt -exportcert -rfc -alias ca -keystore "$CERTS/ca.p12" -file "$CERTS/ca.crt"
@@ -167,22 +177,14 @@ if [[ -n "$TLS" ]]; then
         kt -importcert -alias ca -file "$CERTS/ca.crt" -keystore "$CERTS/$id.p12"
         kt -importcert -alias node -file "$CERTS/$id.crt" -keystore "$CERTS/$id.p12"
     done
-    tls_args() { # node id
-        local b=--spring.ssl.bundle.jks.raft
-        echo "$b.keystore.location=file:$CERTS/$1.p12 $b.keystore.password=changeit $b.keystore.type=PKCS12" \
-            "$b.truststore.location=file:$CERTS/trust.p12 $b.truststore.password=changeit" \
-            "$b.truststore.type=PKCS12 --raft.tls.bundle=raft --spring.grpc.server.ssl.bundle=raft" \
-            "--spring.grpc.server.ssl.client-auth=require --consumer.grpc.bundle=raft"
-    }
     say "mutual TLS between the nodes: a throwaway CA and node certificates in $CERTS"
 fi
 
 STARTED=$(date +%s%N)
 for i in 0 1 2; do
-    # shellcheck disable=SC2046 # tls_args prints arguments without spaces inside them (the paths are ours)
+    node_args "${IDS[$i]}"
     java -Xmx256m -jar "$JAR" --server.port="${HTTP[$i]}" --raft.node-id="${IDS[$i]}" "${PEERS[@]}" \
-        --raft.data-dir="$WORK/${IDS[$i]}" $(tls_args "${IDS[$i]}") ${CONSUMER_APP_ARGS:-} \
-        >"$WORK/${IDS[$i]}.log" 2>&1 &
+        --raft.data-dir="$WORK/${IDS[$i]}" "${NODE_ARGS[@]}" ${CONSUMER_APP_ARGS:-} >"$WORK/${IDS[$i]}.log" 2>&1 &
     PIDS+=($!)
 done
 say "started ${IDS[*]}: http ${HTTP[*]}, raft ${RAFT[*]} (logs in $WORK)"
@@ -283,12 +285,14 @@ if [[ -n "$GRPC_LINE" ]]; then
         [[ "$ECHO" == "echo ${IDS[$i]}" ]] || fail "consumer.Echo on port ${RAFT[$i]} answered '$ECHO'"
         if [[ -n "$TLS" ]]; then
             # The server requires a client certificate from the cluster's CA: a plaintext call and a TLS call
-            # without a certificate are refused (502 carries the gRPC status), on the port Raft uses.
+            # without a certificate are refused on the port Raft uses (502 carrying gRPC's UNAVAILABLE: the
+            # connection fails, not a slow or erring service).
             for creds in plaintext tls-without-certificate; do
                 CODE=$(curl -sS --max-time 10 -o "$WORK/echo-$creds.txt" -w '%{http_code}' \
                     "http://127.0.0.1:${HTTP[$CALLER]}/grpc/echo?port=${RAFT[$i]}&credentials=$creds") || true
-                [[ "$CODE" == 502 ]] || fail "a $creds call to ${IDS[$i]}'s Raft port ${RAFT[$i]} was not refused" \
-                    "(HTTP $CODE: $(cat "$WORK/echo-$creds.txt" 2>/dev/null))"
+                BODY=$(cat "$WORK/echo-$creds.txt" 2>/dev/null || true)
+                [[ "$CODE" == 502 && "$BODY" == *"code=UNAVAILABLE"* ]] \
+                    || fail "a $creds call to ${IDS[$i]}'s Raft port ${RAFT[$i]} was not refused (HTTP $CODE: ${BODY:0:300})"
             done
         fi
     done

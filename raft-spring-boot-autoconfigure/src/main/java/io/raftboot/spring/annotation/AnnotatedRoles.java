@@ -12,7 +12,6 @@ import java.util.function.Function;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -25,15 +24,12 @@ import org.springframework.util.ReflectionUtils;
  */
 public class AnnotatedRoles implements BeanPostProcessor {
 
-    private static final Set<Class<? extends Annotation>> ANNOTATIONS =
-            Set.of(LeaderOnly.class, OnLeader.class, OnLeaderRevoked.class);
-
     private final Set<String> names = new ConcurrentSkipListSet<>();
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         Class<?> type = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
-        if (!AnnotationUtils.isCandidateClass(type, ANNOTATIONS) || FrameworkTypes.isFrameworkType(type)) {
+        if (FrameworkTypes.isFrameworkType(type)) {
             return bean;
         }
         collect(type, type.getName(), LeaderOnly.class, LeaderOnly::role);

@@ -9,8 +9,11 @@ import org.springframework.util.ClassUtils;
  * {@link LeaderOnly} pointcut and the role scan skip the methods of such beans, most of a
  * context's beans, instead of searching each method's type hierarchy for an annotation (that
  * search was the largest part of the starter's own time on the main thread at start-up,
- * docs/benchmarks.md). A type is a framework's only if its interfaces are too: a framework class
- * implementing an application's interface, whose methods may be annotated, is looked at.
+ * docs/benchmarks.md). The packages are the frameworks' own module roots, not whole namespaces:
+ * application code lives under {@code org.springframework} too (Spring's PetClinic is
+ * {@code org.springframework.samples.petclinic}) and under {@code org.apache}, and is looked at.
+ * A type is a framework's only if its interfaces are too: a framework class implementing an
+ * application's interface, whose methods may be annotated, is looked at.
  */
 final class FrameworkTypes {
 
@@ -18,8 +21,30 @@ final class FrameworkTypes {
             "java.",
             "javax.",
             "jakarta.",
-            "org.springframework.",
-            "org.apache.",
+            "org.springframework.aop.",
+            "org.springframework.beans.",
+            "org.springframework.boot.",
+            "org.springframework.cache.",
+            "org.springframework.context.",
+            "org.springframework.core.",
+            "org.springframework.dao.",
+            "org.springframework.data.",
+            "org.springframework.format.",
+            "org.springframework.grpc.",
+            "org.springframework.http.",
+            "org.springframework.integration.",
+            "org.springframework.jdbc.",
+            "org.springframework.jmx.",
+            "org.springframework.orm.",
+            "org.springframework.scheduling.",
+            "org.springframework.security.",
+            "org.springframework.transaction.",
+            "org.springframework.util.",
+            "org.springframework.validation.",
+            "org.springframework.web.",
+            "org.apache.catalina.",
+            "org.apache.coyote.",
+            "org.apache.tomcat.",
             "io.micrometer.",
             "com.fasterxml.jackson.",
             "tools.jackson.");

@@ -277,11 +277,12 @@ class RaftGrpcConfiguration {
                 Environment environment,
                 org.springframework.beans.factory.ListableBeanFactory beans) {
             SpringGrpcSharedServer.check(properties, settings, environment);
-            // By type, without creating it: the factory collects this very service.
-            SpringGrpcSharedServer.checkServerDefined(
-                    beans.getBeanNamesForType(org.springframework.grpc.server.GrpcServerFactory.class, true, false)
-                                    .length
-                            > 0);
+            // By type, without creating them: a factory collects this very service.
+            SpringGrpcSharedServer.checkServerDefined(java.util.Arrays.stream(beans.getBeanNamesForType(
+                            org.springframework.grpc.server.GrpcServerFactory.class, true, false))
+                    .map(name -> beans.getType(name, false))
+                    .map(type -> type == null ? "" : type.getName())
+                    .toList());
             return new RaftSpringGrpcService(server, security, crashDetector.getIfAvailable());
         }
 

@@ -18,6 +18,9 @@ final class SpringGrpcSharedServer {
     /** Spring gRPC's default port (GrpcUtils.DEFAULT_PORT) when spring.grpc.server.port is not set. */
     static final int DEFAULT_PORT = 9090;
 
+    /** Spring gRPC's in-process server factory: reached from inside the JVM only, never by a peer. */
+    static final String IN_PROCESS_FACTORY = "org.springframework.grpc.server.InProcessGrpcServerFactory";
+
     private SpringGrpcSharedServer() {}
 
     static void check(RaftProperties p, ClusterSettings settings, PropertyResolver environment) {
@@ -30,17 +33,21 @@ final class SpringGrpcSharedServer {
 
     /**
      * Spring gRPC's core, whose presence selects this mode, comes with its client starter too: without
-     * a server factory bean (no server starter, or the servlet mode) nothing would serve Raft, and the
-     * node would start where no peer reaches it.
+     * a server factory bean that listens on the network (no server starter, the servlet mode, or only
+     * the in-process server) nothing would serve Raft to its peers, and the node would start where no
+     * peer reaches it.
+     *
+     * @param serverFactoryTypes the class names of the application's {@code GrpcServerFactory} beans
+     *     (an empty name where the type cannot be told without creating the bean)
      */
-    static void checkServerDefined(boolean serverFactoryDefined) {
-        if (!serverFactoryDefined) {
+    static void checkServerDefined(java.util.List<String> serverFactoryTypes) {
+        if (serverFactoryTypes.stream().allMatch(IN_PROCESS_FACTORY::equals)) {
             throw new RaftConfigurationException(
                     "raft.server.mode",
                     "shared",
-                    "Raft would share the application's Spring gRPC server, but the application defines none (no"
-                            + " GrpcServerFactory bean: Spring gRPC's client only, its server disabled, or its servlet"
-                            + " mode, which Raft cannot share)",
+                    "Raft would share the application's Spring gRPC server, but the application defines none that"
+                            + " peers can reach (no GrpcServerFactory bean but the in-process one: Spring gRPC's client"
+                            + " only, its server disabled, its servlet mode, which Raft cannot share, or in-process only)",
                     "Add Spring gRPC's server starter (spring-boot-starter-grpc-server on Boot 4.1,"
                             + " spring-grpc-server-spring-boot-starter with Spring gRPC 1.0.x), or run Raft on its own"
                             + " server with raft.server.mode=own (or auto)");

@@ -4,9 +4,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 
 /**
- * Explains a start that failed because the application's protobuf-java runtime is older than the
+ * Explains a start that failed because the application's protobuf-java runtime does not fit the
  * one the starter's messages were generated for. protobuf's generated code refuses an older
- * runtime ({@code ProtobufRuntimeVersionException: ... gencode 4.36.2, runtime 4.33.4}), and a BOM
+ * runtime, or one of another major version ({@code ProtobufRuntimeVersionException: ... gencode 4.36.2, runtime 4.33.4}), and a BOM
  * an application imports can bring one: Spring gRPC 1.0.x's {@code spring-grpc-dependencies}
  * manages protobuf 4.33.4 and gRPC 1.77.1. The report says which versions to manage instead.
  *
@@ -34,8 +34,8 @@ public class ProtobufRuntimeFailureAnalyzer implements FailureAnalyzer {
             if (isRuntimeTooOld(cause) && raisedLoadingOurMessages(cause)) {
                 return new FailureAnalysis(
                         "Raft's messages were generated with protobuf " + GENCODE_VERSION
-                                + " and need a protobuf-java runtime of at least that version, but this application"
-                                + " has an older one:\n\n    " + cause
+                                + " and need a protobuf-java runtime of the same major version and at least that"
+                                + " release, but this application has another one:\n\n    " + cause
                                 + "\n\nA BOM the application imports may manage protobuf-java down (Spring gRPC"
                                 + " 1.0.x's spring-grpc-dependencies manages 4.33.4, and gRPC 1.77.1).",
                         "Manage protobuf-java " + GENCODE_VERSION + " or later and gRPC " + GRPC_VERSION

@@ -60,9 +60,8 @@ public final class RaftGrpcServer {
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "The Raft gRPC server cannot listen on " + address + " (" + e.getMessage()
-                            + "): another process or gRPC server holds the port? The application's own gRPC"
-                            + " server listens on 9090 unless grpc.server.port or spring.grpc.server.port says"
-                            + " otherwise. Set raft.server.port, or the port of this node's entry in raft.peers",
+                            + "): another process or gRPC server holds the port? Set raft.server.port, or the"
+                            + " port of this node's entry in raft.peers",
                     e);
         }
         LOG.info("Raft gRPC server listening on {}", server.getListenSockets());

@@ -221,7 +221,16 @@ class SpringGrpcSharedServerTest {
                         .hasFailed()
                         .getFailure()
                         .rootCause()
-                        .hasMessageContaining("defines none (no GrpcServerFactory bean"));
+                        .hasMessageContaining("defines none that peers can reach"));
+    }
+
+    @Test
+    void onlyAnInProcessServerIsNoServerToShare() {
+        assertThatThrownBy(() ->
+                        SpringGrpcSharedServer.checkServerDefined(List.of(SpringGrpcSharedServer.IN_PROCESS_FACTORY)))
+                .hasMessageContaining("in-process only");
+        SpringGrpcSharedServer.checkServerDefined(
+                List.of(SpringGrpcSharedServer.IN_PROCESS_FACTORY, ShadedNettyGrpcServerFactory.class.getName()));
     }
 
     @Test

@@ -33,6 +33,7 @@ class ProtobufRuntimeFailureAnalyzerTest {
         assertThat(analysis).isNotNull();
         assertThat(analysis.getDescription())
                 .contains("generated with protobuf " + ProtobufRuntimeFailureAnalyzer.GENCODE_VERSION)
+                .contains("another one")
                 .contains("runtime 4.33.4");
         assertThat(analysis.getAction())
                 .contains("com.google.protobuf:protobuf-bom:" + ProtobufRuntimeFailureAnalyzer.GENCODE_VERSION)
