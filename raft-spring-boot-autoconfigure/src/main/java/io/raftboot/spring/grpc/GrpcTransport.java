@@ -217,14 +217,19 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                 && stream.trySend(request, start)) {
             return;
         }
-        boolean empty = ae.entries().isEmpty(); // served on the peer's transport thread (RaftCallExecutor)
+        sendAppendCall(ae.to(), request, start);
+    }
+
+    /** An AppendEntries as a Heartbeat call. */
+    private void sendAppendCall(String to, HBeat request, long start) {
+        boolean empty = request.getEntriesCount() == 0; // served on the peer's transport thread (RaftCallExecutor)
         this.<HBeatReturn>call(
-                ae.to(),
+                to,
                 settings.rpcTimeout(),
                 (stub, o) -> (empty ? stub.withInterceptors(RaftCallExecutor.MARK_EMPTY_APPEND) : stub)
                         .heartbeat(request, o),
                 reply -> {
-                    contacts.heartbeatRoundTrip(ae.to(), System.nanoTime() - start);
+                    contacts.heartbeatRoundTrip(to, System.nanoTime() - start);
                     return mapper.fromProto(reply);
                 });
     }
@@ -248,6 +253,11 @@ public class GrpcTransport implements Transport, CommandForwarder, AutoCloseable
                 channel.onFailure(status);
             }
             callFailed(peer, status);
+        }
+
+        @Override
+        public void unread(String peer, HBeat frame) {
+            sendAppendCall(peer, frame, System.nanoTime());
         }
     }
 

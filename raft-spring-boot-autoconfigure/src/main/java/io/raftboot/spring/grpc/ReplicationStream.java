@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@link #replyTimeoutNanos} without answering its oldest frame is abandoned (those frames are
  * lost messages) and reopened after a backoff that doubles up to the election timeout, not on
  * every send. A peer that answers {@code UNIMPLEMENTED} (an earlier release, during a rolling
- * upgrade) gets Heartbeat calls only, until its connection is replaced.
+ * upgrade) gets Heartbeat calls only, until its connection is replaced. Until a new stream's first
+ * answer, it carries one frame and the rest go as calls: that frame is kept, and sent as a call if
+ * the peer's {@code UNIMPLEMENTED} comes back instead (the peer never read it), so the change to
+ * calls loses nothing.
  *
  * <p>Why the core is indifferent to the change: a frame that went out is never also sent as a
  * call, and an answer is delivered at most once (a second answer for a frame, or one for a frame
@@ -60,6 +63,9 @@ final class ReplicationStream {
 
         /** The stream failed or was abandoned with {@code status}. */
         void broken(String peer, Status status);
+
+        /** A frame the peer never read (it does not serve the stream): send it as a Heartbeat call. */
+        void unread(String peer, HBeat frame);
     }
 
     private final String peerId;
@@ -77,6 +83,14 @@ final class ReplicationStream {
     private long lastSendNanos;
     /** Frames sent and not answered yet: {frame number, sent at}, oldest first. */
     private final ArrayDeque<long[]> outstanding = new ArrayDeque<>();
+    /** Whether the peer answered a frame of the current stream: it serves the stream. */
+    private boolean proven;
+    /**
+     * The one frame sent on a stream not proven yet, kept: a peer that does not serve the stream
+     * ends it with UNIMPLEMENTED without reading it, and it then goes as a call. Until the first
+     * answer, later frames go as calls, so no other frame can be lost that way.
+     */
+    private HBeat probe;
 
     private long reopenAtNanos = System.nanoTime();
     private long backoffNanos;
@@ -132,12 +146,17 @@ final class ReplicationStream {
                 abandon(nowNanos);
             } else if (!requests.isReady()) {
                 return false; // flow control: the peer does not take frames as fast; never buffer without bound
+            } else if (!proven && probe != null) {
+                return false; // the peer may not serve the stream: one frame on it until it answers
             } else {
                 long number = ++lastFrame;
                 outstanding.addLast(new long[] {number, nowNanos});
                 lastSendNanos = nowNanos;
                 try {
                     requests.onNext(frame.toBuilder().setStreamFrame(number).build());
+                    if (!proven) {
+                        probe = frame;
+                    }
                     return true;
                 } catch (RuntimeException e) {
                     // The call ended under us: this frame is lost, never sent twice.
@@ -195,6 +214,8 @@ final class ReplicationStream {
         Responses responses = new Responses();
         current = responses;
         outstanding.clear();
+        proven = false;
+        probe = null;
         lastSendNanos = nowNanos;
         requests = (ClientCallStreamObserver<HBeat>) stub.replicate(responses);
     }
@@ -205,6 +226,7 @@ final class ReplicationStream {
         current = null;
         requests = null;
         outstanding.clear();
+        probe = null; // lost with the stream: the peer may have read it
         backOff(nowNanos);
         if (broken != null) {
             try {
@@ -246,6 +268,8 @@ final class ReplicationStream {
                 }
                 roundTrip = now - outstanding.pollFirst()[1];
                 backoffNanos = 0; // the stream works
+                proven = true;
+                probe = null;
             }
             listener.reply(peerId, reply, roundTrip);
         }
@@ -261,6 +285,7 @@ final class ReplicationStream {
         }
 
         private void ended(Status status) {
+            HBeat unread = null;
             synchronized (ReplicationStream.this) {
                 if (current != this) {
                     return;
@@ -270,17 +295,22 @@ final class ReplicationStream {
                 outstanding.clear();
                 if (status.getCode() == Status.Code.UNIMPLEMENTED) {
                     unsupported = true;
+                    unread = probe;
                     ConnectivityState state = channel.getState(false);
                     channel.notifyWhenStateChanged(state, ReplicationStream.this::reconnected);
                 } else {
                     backOff(System.nanoTime());
                 }
+                probe = null;
             }
             if (status.getCode() == Status.Code.UNIMPLEMENTED) {
                 LOG.info(
                         "Peer {} does not serve the Replicate stream (an earlier release?): AppendEntries go to it"
                                 + " as Heartbeat calls until it reconnects",
                         peerId);
+                if (unread != null) {
+                    listener.unread(peerId, unread);
+                }
             } else {
                 listener.broken(peerId, status);
             }
